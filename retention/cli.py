@@ -1,0 +1,208 @@
+"""Command line: `python -m retention COMMAND [common options]`.
+
+Every command reads the same inputs (a purchases file and/or a customers file, with optional role
+mappings), loads them into an in-memory DuckDB through the same ingest path as the app, and prints a
+table (CSV by default, or JSON) to stdout. Bad input: exit code 2 and one paragraph on stderr.
+
+Commands live in modules listed in COMMAND_MODULES; each calls `command(...)` at import time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.util
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import duckdb
+import pandas as pd
+
+from retention.ingest.canonical import prepare
+from retention.ingest.errors import IngestError
+
+COMMAND_MODULES = ["retention.cli_cohorts", "retention.cli_churn"]
+EXIT_BAD_INPUT = 2
+
+
+@dataclass
+class Command:
+    name: str
+    help: str
+    arguments: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace, duckdb.DuckDBPyConnection], Any]
+    needs_data: bool = True
+
+
+COMMANDS: dict[str, Command] = {}
+
+
+def command(name: str, help: str, arguments: Callable[[argparse.ArgumentParser], None] = lambda p: None,
+            needs_data: bool = True):
+    """Register `run(args, con) -> DataFrame | dict` as a sub-command."""
+    def register(run):
+        COMMANDS[name] = Command(name, help, arguments, run, needs_data)
+        return run
+    return register
+
+
+class BadInput(Exception):
+    """An input problem found by the CLI itself (a missing file, a malformed option)."""
+
+
+def _mapping(pairs: list[str], option: str) -> tuple[dict[str, str], list[str]]:
+    roles, segments = {}, []
+    for pair in pairs or []:
+        role, sep, column = pair.partition("=")
+        if not sep or not role or not column:
+            raise BadInput(f"{option} {pair!r}: expected ROLE=COLUMN, for example {option} customer=\"Customer ID\"")
+        if role == "segment":
+            segments.append(column)
+        else:
+            roles[role] = column
+    return roles, segments
+
+
+def add_common_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("purchases", nargs="?", metavar="PURCHASES",
+                        help="purchases file (CSV, TSV, XLSX, …); optional when --customers is given")
+    parser.add_argument("--customers", metavar="FILE", help="customers file (signup/cancel dates, churn reasons, attributes)")
+    parser.add_argument("--map", action="append", metavar="ROLE=COLUMN", default=[],
+                        help="column of the purchases file for a role: customer, date, amount, quantity, unit_price, "
+                             "order, or segment (repeatable)")
+    parser.add_argument("--customers-map", action="append", metavar="ROLE=COLUMN", default=[],
+                        help="column of the customers file for a role: customer, signup, churn_date, churn_reason, "
+                             "status, tenure, or segment (repeatable)")
+    parser.add_argument("--sheet", metavar="NAME", help="sheet to read in workbooks (default: the largest table)")
+    parser.add_argument("--date-order", choices=["dmy", "mdy"], help="day/month order for ambiguous dates like 03/04/2024")
+    parser.add_argument("--format", choices=["csv", "json"], default="csv", help="output format (default csv)")
+    parser.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+
+
+def _read(path: str | None) -> tuple[bytes, str] | None:
+    if path is None:
+        return None
+    file = Path(path)
+    if not file.is_file():
+        raise BadInput(f"file {path!r}: no such file")
+    try:
+        return file.read_bytes(), file.name
+    except OSError as exc:
+        raise BadInput(f"file {path!r}: cannot be read ({exc.strerror})") from exc
+
+
+def load(args: argparse.Namespace) -> tuple[duckdb.DuckDBPyConnection, dict]:
+    """Ingest the files named in args into a fresh in-memory DuckDB; return (connection, reports)."""
+    from retention import store
+
+    purchases_file, customers_file = _read(args.purchases), _read(args.customers)
+    if purchases_file is None and customers_file is None:
+        raise BadInput("give a purchases file, or --customers FILE, or both")
+    prepared = {}
+    for kind, file, pairs, option in (("purchases", purchases_file, args.map, "--map"),
+                                      ("customers", customers_file, args.customers_map, "--customers-map")):
+        if file is not None:
+            roles, segments = _mapping(pairs, option)
+            prepared[kind] = prepare(file[0], file[1], kind, mapping=roles, segments=segments or None,
+                                     sheet=args.sheet, date_order=args.date_order)
+    con = duckdb.connect()
+    reports = store.build(con, prepared.get("purchases"), prepared.get("customers"), name="cli")
+    return con, reports
+
+
+def emit(result: Any, fmt: str, out=sys.stdout) -> None:
+    """Print a DataFrame (CSV or JSON records) or a dict (JSON) to `out`."""
+    if isinstance(result, pd.DataFrame):
+        if fmt == "json":
+            out.write(result.to_json(orient="records", date_format="iso", force_ascii=False, indent=1) + "\n")
+        else:
+            result.to_csv(out, index=False, lineterminator="\n", date_format="%Y-%m-%d")
+    elif isinstance(result, str):
+        out.write(result if result.endswith("\n") else result + "\n")
+    else:
+        out.write(json.dumps(result, indent=1, ensure_ascii=False, default=str) + "\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    for module in COMMAND_MODULES:
+        if importlib.util.find_spec(module) is not None:
+            importlib.import_module(module)
+    parser = argparse.ArgumentParser(
+        prog="python -m retention",
+        description="Customer-retention analytics from purchase and customer spreadsheets.",
+        epilog="Every command takes the common options; see 'python -m retention COMMAND --help'.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for cmd in COMMANDS.values():
+        p = sub.add_parser(cmd.name, help=cmd.help, description=cmd.help)
+        if cmd.needs_data:
+            add_common_options(p)
+        else:
+            p.add_argument("--format", choices=["csv", "json"], default="json")
+        cmd.arguments(p)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help()
+        return 0
+    cmd = COMMANDS[args.command]
+    try:
+        con = load(args)[0] if cmd.needs_data and args.command != "inspect" else None
+        emit(cmd.run(args, con), args.format)
+    except (IngestError, BadInput) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except duckdb.Error as exc:
+        if getattr(args, "debug", False):
+            raise
+        print(f"error: the data could not be processed ({str(exc).splitlines()[0]})", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except BrokenPipeError:
+        return 0
+    return 0
+
+
+def _inspect_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.set_defaults()
+
+
+@command("inspect", "Show how the files are read: encoding, delimiter, header row, sheet, column roles, "
+                    "date order, and the validation summary (rows read, used, rejected by reason).",
+         _inspect_arguments)
+def _inspect(args: argparse.Namespace, _con) -> Any:
+    _, reports = load(args)
+    if args.format == "json":
+        return reports
+    return "\n\n".join(describe_report(report) for report in reports.values())
+
+
+def describe_report(report: dict) -> str:
+    """A validation report as plain text for the terminal."""
+    read, summary = report["read"], report["summary"]
+    lines = [f"{report['kind']}: {report['file']}"]
+    if report.get("export"):
+        lines.append(f"  recognised as: {report['export']}")
+    how = {k: read[k] for k in ("format", "encoding", "delimiter", "sheet", "header_row") if read.get(k) is not None}
+    lines.append("  read as: " + ", ".join(f"{k}={v!r}" for k, v in how.items()))
+    lines.append("  roles: " + ", ".join(f"{role}={col!r}" for role, col in report["roles"].items()))
+    if report["segments"]:
+        lines.append("  segments: " + ", ".join(repr(s) for s in report["segments"]))
+    for role, d in report["dates"].items():
+        note = " (ambiguous: every day is 12 or less; use --date-order to switch)" if d["ambiguous"] else ""
+        fmt = "Excel serial numbers" if d["serial"] else (d["formats"][0] if d["formats"] else "none recognised")
+        lines.append(f"  {role} format: {fmt}" + (f", order {d['order']}" if d["order"] else "") + note)
+    if report["decimal_comma"]:
+        lines.append("  numbers: decimal comma")
+    lines.append("  rows: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in summary.items() if v is not None))
+    for problem in report["problems"]:
+        column = f" in column {problem['column']!r}" if problem["column"] else ""
+        lines.append(f"  rejected {problem['rows']} × {problem['reason'].replace('_', ' ')}{column}; "
+                     f"e.g. rows {', '.join(map(str, problem['examples']))}")
+    return "\n".join(lines)

@@ -1,0 +1,81 @@
+"""Run the named queries in queries/*.sql with bound parameters.
+
+A query file holds one statement and a header comment; its `$name` parameters are found
+in the text (comments and string literals stripped) and must match the call exactly.
+`quote_ident` is the one place where an identifier (a user's column name) becomes SQL text.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from retention.config import QUERIES_DIR
+
+_COMMENTS_AND_STRINGS = re.compile(r"--[^\n]*|/\*.*?\*/|'(?:[^']|'')*'", re.S)
+_PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+class QueryError(Exception):
+    """A query was called with parameters that do not match its text."""
+
+
+@functools.cache
+def load(name: str) -> str:
+    """Text of queries/NAME.sql (cached for the life of the process)."""
+    path = QUERIES_DIR / f"{name}.sql"
+    if not path.is_file():
+        raise QueryError(f"no query named {name!r} in {QUERIES_DIR}")
+    return path.read_text(encoding="utf-8")
+
+
+@functools.cache
+def parameters(name: str) -> frozenset[str]:
+    """The `$params` a query expects."""
+    return frozenset(_PARAM.findall(_COMMENTS_AND_STRINGS.sub("", load(name))))
+
+
+def _check(name: str, params: dict[str, Any]) -> None:
+    expected, given = parameters(name), set(params)
+    if expected != given:
+        missing, extra = sorted(expected - given), sorted(given - expected)
+        raise QueryError(f"query {name!r}: missing {missing}, unexpected {extra}")
+
+
+def execute(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> duckdb.DuckDBPyConnection:
+    """Run a statement (e.g. CREATE TABLE … AS) for its effect."""
+    _check(name, params)
+    return con.execute(load(name), params or None)
+
+
+def frame(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pd.DataFrame:
+    """Run a query and return its result as a DataFrame."""
+    return execute(con, name, **params).df()
+
+
+def quote_ident(name: str) -> str:
+    """Quote an identifier for DuckDB: "name" with inner quotes doubled. Never pass values here."""
+    if "\x00" in name:
+        raise QueryError("identifier contains a NUL character")
+    return '"' + name.replace('"', '""') + '"'
+
+
+def create_projection(
+    con: duckdb.DuckDBPyConnection, view: str, source: str, aliases: dict[str, str | None], keep: list[str]
+) -> None:
+    """CREATE TEMP VIEW view AS SELECT <column> AS <alias>…, <keep columns> FROM source.
+
+    `aliases` maps our fixed names to a column (or None → a NULL text column), type unchanged; `keep`
+    lists user columns carried through under their own names (trimmed, '' → NULL). Every name goes through quote_ident.
+    """
+    items = [
+        (quote_ident(column) if column else "null::varchar") + " as " + quote_ident(alias)
+        for alias, column in aliases.items()
+    ]
+    items += [f"nullif(trim({quote_ident(column)}::varchar), '') as {quote_ident(column)}" for column in keep]
+    statement = "create or replace temp view " + quote_ident(view) + " as select " + ", ".join(items)
+    con.execute(statement + " from " + quote_ident(source))

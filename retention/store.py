@@ -1,0 +1,205 @@
+"""Datasets on disk: one DuckDB file each, written once under a temporary name, then renamed into place.
+
+A dataset is addressed by an unguessable id (192 random bits, URL-safe). A crash while a dataset is
+being written leaves only a file in tmp/ (cleaned up later), never a half dataset under datasets/.
+Once in place a dataset file is only ever opened read-only, so readers never wait for writers.
+
+Layout under config.data_dir():
+    datasets/<id>.duckdb   complete datasets
+    tmp/                   datasets being written
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import secrets
+import time
+from pathlib import Path
+from typing import Callable
+
+import duckdb
+
+from retention import config, sql
+from retention.ingest.canonical import Prepared, load_into
+
+DEMO_ID = "demo"
+FORMAT_VERSION = 1
+_ID = re.compile(r"[A-Za-z0-9_-]{32}|demo")
+STALE_TMP_SECONDS = 3600
+
+
+class DatasetNotFound(Exception):
+    """No dataset with that id (never existed, deleted, or a mistyped link)."""
+
+
+def new_id() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def is_valid_id(dataset_id: str) -> bool:
+    return bool(_ID.fullmatch(dataset_id or ""))
+
+
+def _dirs() -> tuple[Path, Path]:
+    base = config.data_dir()
+    datasets, tmp = base / "datasets", base / "tmp"
+    datasets.mkdir(parents=True, exist_ok=True)
+    tmp.mkdir(parents=True, exist_ok=True)
+    return datasets, tmp
+
+
+def dataset_path(dataset_id: str) -> Path:
+    if not is_valid_id(dataset_id):
+        raise DatasetNotFound(dataset_id)
+    return _dirs()[0] / f"{dataset_id}.duckdb"
+
+
+def exists(dataset_id: str) -> bool:
+    return is_valid_id(dataset_id) and dataset_path(dataset_id).is_file()
+
+
+def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(str(path), read_only=read_only, config={
+        "threads": config.duckdb_threads(),
+        "memory_limit": config.duckdb_memory_limit(),
+    })
+
+
+def open_dataset(dataset_id: str) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to a complete dataset. Give each user session its own .cursor()."""
+    path = dataset_path(dataset_id)
+    if not path.is_file():
+        raise DatasetNotFound(dataset_id)
+    return _connect(path, read_only=True)
+
+
+def create_dataset(
+    purchases: Prepared | None,
+    customers: Prepared | None,
+    name: str,
+    today: dt.date | None = None,
+    dataset_id: str | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> tuple[str, dict]:
+    """Write a new dataset from prepared files; return (id, {kind: validation report}).
+
+    Atomic: the file appears under datasets/ only when complete (write to tmp/, fsync, rename).
+    """
+    if purchases is None and customers is None:
+        raise ValueError("a dataset needs a purchases file, a customers file, or both")
+    say = progress or (lambda _msg: None)
+    dataset_id = dataset_id or new_id()
+    final = dataset_path(dataset_id)
+    tmp = _dirs()[1] / f"{dataset_id}.{secrets.token_hex(4)}.duckdb.tmp"
+    try:
+        con = _connect(tmp, read_only=False)
+        try:
+            reports = build(con, purchases, customers, name, today, say)
+            con.execute("checkpoint")
+        finally:
+            con.close()
+        _fsync(tmp)
+        os.replace(tmp, final)
+        _fsync(final.parent)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        Path(str(tmp) + ".wal").unlink(missing_ok=True)
+        raise
+    return dataset_id, reports
+
+
+def build(
+    con: duckdb.DuckDBPyConnection,
+    purchases: Prepared | None,
+    customers: Prepared | None,
+    name: str,
+    today: dt.date | None = None,
+    say: Callable[[str], None] = lambda _msg: None,
+) -> dict[str, dict]:
+    """Fill an empty connection (a dataset file, or in-memory for the CLI) with a dataset's tables."""
+    reports: dict[str, dict] = {}
+    sql.execute(con, "create_meta")
+    sql.execute(con, "create_rejected")
+    for kind, prepared in (("purchases", purchases), ("customers", customers)):
+        if prepared is None:
+            sql.execute(con, f"create_empty_{kind}")
+        else:
+            say(kind)
+            reports[kind] = load_into(con, prepared, today)
+    say("summaries")
+    derive(con, purchases.segments if purchases else [], customers.segments if customers else [])
+    meta = {
+        "name": name,
+        "created_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "format_version": FORMAT_VERSION,
+        "reports": reports,
+        "has_purchases": purchases is not None,
+        "has_customers": customers is not None,
+    }
+    for key, value in meta.items():
+        sql.execute(con, "put_meta", key=key, value=json.dumps(value))
+    return reports
+
+
+def derive(con: duckdb.DuckDBPyConnection, purchase_segments: list[str], customer_segments: list[str]) -> None:
+    """Precompute the per-customer tables every page reads (run once, at load time)."""
+    sql.execute(con, "create_customer_attributes")
+    if customer_segments:
+        sql.execute(con, "derive_attributes_from_customers", segments=customer_segments)
+    if purchase_segments:
+        sql.execute(con, "derive_attributes_from_purchases", segments=purchase_segments)
+    for name in DERIVED_TABLES:
+        sql.execute(con, name)
+
+
+# Queries (queries/NAME.sql, no parameters) that precompute tables at load time, in order.
+# Each area (cohorts, churn, …) appends the derive_*.sql files its pages read.
+DERIVED_TABLES: tuple[str, ...] = (
+    "derive_customer_summary",
+)
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def read_meta(con: duckdb.DuckDBPyConnection) -> dict:
+    """A dataset's metadata (name, created_at, reports, …) from an open connection."""
+    return {row.key: json.loads(row.value) for row in sql.frame(con, "get_meta").itertuples()}
+
+
+def delete_dataset(dataset_id: str) -> None:
+    """Remove a dataset from disk (the caller closes any cached connection first)."""
+    path = dataset_path(dataset_id)
+    if not path.is_file():
+        raise DatasetNotFound(dataset_id)
+    path.unlink()
+    Path(str(path) + ".wal").unlink(missing_ok=True)
+
+
+def clean_tmp(max_age_seconds: int = STALE_TMP_SECONDS) -> int:
+    """Delete leftovers of interrupted writes older than max_age; return how many were removed."""
+    removed = 0
+    for path in _dirs()[1].glob("*.tmp*"):
+        if time.time() - path.stat().st_mtime > max_age_seconds:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
+def ensure_demo(progress: Callable[[str], None] | None = None) -> str:
+    """The demo dataset's id, building it on first use from the seeded generator in data/."""
+    if exists(DEMO_ID):
+        return DEMO_ID
+    from retention import demo
+
+    purchases, customers = demo.prepared_files()
+    create_dataset(purchases, customers, name="Demo shop (generated)", dataset_id=DEMO_ID, progress=progress)
+    return DEMO_ID
