@@ -203,3 +203,15 @@ def ensure_demo(progress: Callable[[str], None] | None = None) -> str:
     purchases, customers = demo.prepared_files()
     create_dataset(purchases, customers, name="Demo shop (generated)", dataset_id=DEMO_ID, progress=progress)
     return DEMO_ID
+
+
+def preview(purchases: Prepared | None, customers: Prepared | None) -> tuple[dict, "pd.DataFrame"]:
+    """Validate files without storing them: (reports by kind, rejected rows with their original cells)."""
+    from retention.metrics.overview import rejected_rows
+
+    con = duckdb.connect(config={"threads": config.duckdb_threads(), "memory_limit": config.duckdb_memory_limit()})
+    try:
+        reports = build(con, purchases, customers, name="preview")
+        return reports, rejected_rows(con)
+    finally:
+        con.close()

@@ -1,0 +1,149 @@
+"""Upload data: read a purchases file and/or a customers file, check the column roles, validate, save."""
+
+import hashlib
+import json
+
+import pandas as pd
+import streamlit as st
+
+from retention import config, store, ui
+from retention.ingest.canonical import prepare
+from retention.ingest.errors import IngestError
+from retention.ingest.read import ROW, read_table
+from retention.ingest.roles import roles_for
+from retention.ui_text import DATA_MODEL_HELP, KIND_LABELS, ROLE_LABELS, reject_reason
+
+FILE_TYPES = ["csv", "tsv", "txt", "xlsx", "xls", "ods", "parquet", "gz", "zip"]
+NONE = "— none —"
+
+st.title("Upload your data")
+st.caption("Drop an export from your shop, billing or CRM tool. Nothing is saved until you press **Save dataset**; "
+           "saved datasets are private to whoever has their link.")
+with st.expander("What files can I upload?"):
+    st.markdown(DATA_MODEL_HELP)
+
+uploads = dict(zip(("purchases", "customers"), st.columns(2)))
+files = {
+    "purchases": uploads["purchases"].file_uploader("Purchases file", type=FILE_TYPES, key="data_purchases_file",
+                                                    max_upload_size=config.max_upload_mb()),
+    "customers": uploads["customers"].file_uploader("Customers file (optional)", type=FILE_TYPES,
+                                                    key="data_customers_file", max_upload_size=config.max_upload_mb()),
+}
+
+
+@st.cache_data(max_entries=8, show_spinner="Reading the file…", scope="session")
+def _read(data: bytes, name: str, sheet: str | None):
+    return read_table(data, name, sheet)
+
+
+def _configure(kind: str, uploaded, box):
+    """Widgets for one file; returns its Prepared, or None when it cannot be used."""
+    data = uploaded.getvalue()
+    key = f"data_{kind}_{hashlib.sha256(data).hexdigest()[:12]}"
+    sheet = st.session_state.get(f"{key}_sheet")
+    try:
+        raw = _read(data, uploaded.name, sheet)
+        detected = prepare(data, uploaded.name, kind, raw=raw)
+    except IngestError as err:
+        box.error(str(err))
+        return None
+    info = raw.info
+    how = [info.get("format"), info.get("encoding"), f"delimiter {info['delimiter']!r}" if info.get("delimiter") else None,
+           f"sheet {info['sheet']!r}" if info.get("sheet") else None, f"header on row {info.get('header_row')}"]
+    box.caption("Read as " + ", ".join(h for h in how if h) + (f" · recognised: **{detected.export}**" if detected.export else ""))
+    if len(info.get("sheets", [])) > 1:
+        box.selectbox("Sheet", info["sheets"], index=info["sheets"].index(info["sheet"]), key=f"{key}_sheet")
+    box.dataframe(raw.frame.drop(columns=[ROW]).head(8), hide_index=True, height=240)
+    columns = [NONE] + raw.columns
+    mapping = {}
+    grid = box.columns(3)
+    for i, role in enumerate(roles_for(kind)):
+        current = detected.roles.get(role, NONE)
+        picked = grid[i % 3].selectbox(ROLE_LABELS[role], columns, index=columns.index(current), key=f"{key}_{role}")
+        mapping[role] = None if picked == NONE else picked
+    used = {c for c in mapping.values() if c}
+    segments = box.multiselect("Segment columns", [c for c in raw.columns if c not in used],
+                               default=[c for c in detected.segments if c not in used], key=f"{key}_segments",
+                               help="Attributes to compare customers by (channel, plan, country …).")
+    ambiguous = [r for r, d in detected.dates.items() if d.order]
+    order = None
+    if ambiguous:
+        choice = detected.dates[ambiguous[0]]
+        label = "Dates like 03/04 mean"
+        options = {"dmy": "3 April (day first)", "mdy": "March 4 (month first)"}
+        order = box.radio(label, list(options), index=list(options).index(choice.order), format_func=options.get,
+                          horizontal=True, key=f"{key}_date_order",
+                          help="Every date in this column fits both orders; we picked one. Switch it if it is wrong."
+                          if choice.ambiguous else "Decided from the dates in the file.")
+    try:
+        return prepare(data, uploaded.name, kind, mapping=mapping, segments=segments, date_order=order, raw=raw)
+    except IngestError as err:
+        box.error(str(err))
+        return None
+
+
+prepared = {}
+for kind, uploaded in files.items():
+    if uploaded is not None:
+        with uploads[kind]:
+            prepared[kind] = _configure(kind, uploaded, uploads[kind].container(border=True))
+
+if not any(files.values()):
+    st.info("Upload a purchases file, a customers file, or both. The demo dataset stays available in the sidebar.")
+    st.stop()
+if not any(prepared.values()):
+    st.stop()
+
+fingerprint = json.dumps({k: [p.filename, p.roles, p.segments, [d.formats[:1] for d in p.dates.values()],
+                              len(p.raw.frame)] for k, p in prepared.items() if p}, sort_keys=True)
+if st.session_state.get("data_preview_key") != fingerprint:
+    with st.spinner("Checking every row…"):
+        try:
+            st.session_state["data_preview"] = store.preview(prepared.get("purchases"), prepared.get("customers"))
+        except IngestError as err:
+            st.error(str(err))
+            st.stop()
+    st.session_state["data_preview_key"] = fingerprint
+reports, rejected = st.session_state["data_preview"]
+
+st.subheader("Validation")
+for kind, report in reports.items():
+    s = report["summary"]
+    st.markdown(f"**{KIND_LABELS[kind]}** · {report['file']}")
+    m = st.columns(4)
+    m[0].metric("Rows read", f"{s['rows_read']:,}")
+    m[1].metric("Rows used", f"{s['rows_used']:,}")
+    m[2].metric("Rows rejected", f"{s['rows_rejected']:,}")
+    m[3].metric("Customers", f"{s['customers']:,}")
+    notes = []
+    if s.get("refunds"):
+        notes.append(f"{s['refunds']:,} refunds (negative amounts) kept and marked; they do not count as activity.")
+    if s.get("future_dated"):
+        notes.append(f"{s['future_dated']:,} rows are dated after today: kept, but check them.")
+    if s.get("unrecognised_status"):
+        notes.append(f"{s['unrecognised_status']:,} status values were not understood as active or churned.")
+    for note in notes:
+        st.caption(note)
+    if report["problems"]:
+        st.dataframe(pd.DataFrame([{
+            "Problem": reject_reason(p["reason"]), "Column": p["column"] or "(whole row)", "Rows": p["rows"],
+            "Example rows": ", ".join(map(str, p["examples"]))} for p in report["problems"]]), hide_index=True)
+if len(rejected):
+    with st.expander(f"Download the {len(rejected):,} rejected rows"):
+        ui.download_buttons(rejected.assign(reason=rejected["reason"].map(reject_reason)), "rejected_rows",
+                            key="data_rejected")
+
+name = st.text_input("Dataset name", value=next(p.filename for p in prepared.values() if p).rsplit(".", 1)[0],
+                     key="data_name", max_chars=80)
+if st.button("Save dataset", type="primary", key="data_save"):
+    with st.status("Saving your dataset…", expanded=True) as status:
+        steps = {"purchases": "Storing purchases", "customers": "Storing customers", "summaries": "Precomputing summaries"}
+        dataset_id, _ = store.create_dataset(prepared.get("purchases"), prepared.get("customers"), name or "Untitled",
+                                             progress=lambda step: status.write(steps.get(step, step)))
+        status.update(label="Saved", state="complete")
+    ui.remember_upload(dataset_id, name or "Untitled")
+    st.session_state["data_saved"] = name or "Untitled"
+    st.rerun()
+if saved := st.session_state.pop("data_saved", None):
+    st.success(f"Saved “{saved}”. It is now the dataset in view; keep this page's link to come back to it.")
+    st.page_link("pages/overview.py", label="Go to the overview", icon=":material/home:")

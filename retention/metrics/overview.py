@@ -1,0 +1,33 @@
+"""Headline numbers of a dataset (Overview page and sidebar)."""
+
+from __future__ import annotations
+
+import json
+
+import duckdb
+import pandas as pd
+
+from retention import sql
+
+
+def totals(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """One row: customers, buyers, purchases, refunds, revenue, first_date, last_date, churned."""
+    return sql.frame(con, "overview_totals")
+
+
+def monthly(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Per month: month, buyers, new_buyers, revenue."""
+    return sql.frame(con, "overview_monthly")
+
+
+def attributes(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Segment attributes: attribute, customers, distinct_values."""
+    return sql.frame(con, "overview_attributes")
+
+
+def rejected_rows(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Rejected input rows, one column per original cell: source, row, reason, <original columns>."""
+    rows = sql.frame(con, "rejected_rows")
+    cells = pd.DataFrame([json.loads(raw) for raw in rows["raw_json"]]) if len(rows) else pd.DataFrame()
+    cells = cells.drop(columns=["__row"], errors="ignore")
+    return pd.concat([rows[["source", "row_no", "reason"]].rename(columns={"row_no": "row"}), cells], axis=1)

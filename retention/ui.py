@@ -1,0 +1,175 @@
+"""The small Streamlit layer shared by app.py and pages/: current dataset, per-session cursors,
+cached metric calls, downloads. The only module of the package that imports Streamlit.
+
+Privacy model: a dataset file is immutable once written and addressed by an unguessable id, so a
+cache keyed by (dataset id, function, parameters) can only ever return that dataset's numbers.
+A session only reaches ids it created, was given in a link, or the public demo.
+"""
+
+from __future__ import annotations
+
+import importlib
+import io
+import json
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from retention import store
+
+SESSION_DATASETS = "datasets_of_this_session"  # list of {"id", "name"} uploaded in this session
+CURRENT = "dataset_id"
+
+
+@st.cache_resource(max_entries=64, show_spinner=False, on_release=lambda con: con.close())
+def _connection(dataset_id: str) -> duckdb.DuckDBPyConnection:
+    """One read-only DuckDB connection per dataset per process; sessions take cursors from it."""
+    return store.open_dataset(dataset_id)
+
+
+@st.cache_resource(show_spinner="Preparing the demo dataset (first start only)…")
+def _demo_id() -> str:
+    store.clean_tmp()
+    return store.ensure_demo()
+
+
+@dataclass
+class Dataset:
+    id: str
+    cursor: duckdb.DuckDBPyConnection
+    meta: dict
+
+    @property
+    def name(self) -> str:
+        return self.meta.get("name", self.id)
+
+    @property
+    def has_purchases(self) -> bool:
+        return bool(self.meta.get("has_purchases"))
+
+    @property
+    def has_customers(self) -> bool:
+        return bool(self.meta.get("has_customers"))
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _meta(dataset_id: str) -> dict:
+    cur = _connection(dataset_id).cursor()
+    try:
+        return store.read_meta(cur)
+    finally:
+        cur.close()
+
+
+def _cursor(dataset_id: str) -> duckdb.DuckDBPyConnection:
+    """This session's own cursor on the dataset (registered views and temp tables stay private)."""
+    con = _connection(dataset_id)
+    key = f"_cursor::{dataset_id}"
+    held = st.session_state.get(key)
+    if held is None or held[0] is not con:
+        held = (con, con.cursor())
+        st.session_state[key] = held
+    return held[1]
+
+
+def select_dataset(dataset_id: str) -> None:
+    st.session_state[CURRENT] = dataset_id
+    st.query_params["dataset"] = dataset_id
+
+
+def remember_upload(dataset_id: str, name: str) -> None:
+    st.session_state.setdefault(SESSION_DATASETS, []).insert(0, {"id": dataset_id, "name": name})
+    select_dataset(dataset_id)
+
+
+def session_datasets() -> list[dict]:
+    """Datasets this session may pick from: its uploads, then the demo."""
+    return st.session_state.get(SESSION_DATASETS, []) + [{"id": _demo_id(), "name": _meta(_demo_id())["name"]}]
+
+
+def current_id() -> str:
+    """The dataset in view: from the link (?dataset=…), else this session's choice, else the demo."""
+    linked = st.query_params.get("dataset")
+    if linked and linked != st.session_state.get(CURRENT):
+        if store.exists(linked):
+            st.session_state[CURRENT] = linked
+        else:
+            st.session_state["dataset_missing"] = True
+            st.query_params.pop("dataset", None)
+    chosen = st.session_state.get(CURRENT)
+    if chosen is None or not store.exists(chosen):
+        chosen = _demo_id()
+        st.session_state[CURRENT] = chosen
+    return chosen
+
+
+def dataset() -> Dataset:
+    """The current dataset with this session's cursor on it."""
+    dataset_id = current_id()
+    return Dataset(dataset_id, _cursor(dataset_id), _meta(dataset_id))
+
+
+@st.cache_data(max_entries=1024, show_spinner=False)
+def _run(dataset_id: str, func_ref: str, params_json: str) -> Any:
+    module, name = func_ref.split(":")
+    func = getattr(importlib.import_module(module), name)
+    cur = _connection(dataset_id).cursor()
+    try:
+        return func(cur, **json.loads(params_json))
+    finally:
+        cur.close()
+
+
+def cached(func: Callable[..., Any], ds: Dataset, **params: Any) -> Any:
+    """func(cursor, **params), cached per (dataset id, function, params). Params must be JSON-able."""
+    ref = f"{func.__module__}:{func.__qualname__}"
+    return _run(ds.id, ref, json.dumps(params, sort_keys=True, default=str))
+
+
+def segment_attributes(ds: Dataset) -> list[str]:
+    from retention.metrics import overview
+
+    return cached(overview.attributes, ds)["attribute"].tolist()
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_for_spreadsheets(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text cells that a spreadsheet would run as a formula get a leading apostrophe (numbers untouched)."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(
+                lambda v: "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v)
+    out.columns = [("'" + c if isinstance(c, str) and c.startswith(_FORMULA_START) else c) for c in out.columns]
+    return out
+
+
+def to_xlsx(frame: pd.DataFrame, sheet: str = "data") -> bytes:
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="xlsxwriter") as writer:
+        safe_for_spreadsheets(frame).to_excel(writer, sheet_name=sheet[:31], index=False)
+    return buffer.getvalue()
+
+
+def download_buttons(frame: pd.DataFrame, basename: str, key: str | None = None) -> None:
+    """CSV and XLSX download buttons for a table (formula-injection safe)."""
+    key = key or basename
+    left, right = st.columns(2)
+    left.download_button("Download CSV", safe_for_spreadsheets(frame).to_csv(index=False).encode("utf-8-sig"),
+                         file_name=f"{basename}.csv", mime="text/csv", key=f"{key}_csv", width="stretch")
+    right.download_button("Download Excel", to_xlsx(frame), file_name=f"{basename}.xlsx", key=f"{key}_xlsx",
+                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", width="stretch")
+
+
+def sidebar_summary(ds: Dataset) -> None:
+    """A line under the dataset picker: size and date range of the dataset in view."""
+    from retention.metrics import overview
+
+    t = cached(overview.totals, ds).iloc[0]
+    span = f"{t.first_date:%d %b %Y} – {t.last_date:%d %b %Y}" if pd.notna(t.first_date) else "no dates"
+    st.caption(f"{int(t.customers):,} customers · {int(t.purchases):,} purchases  \n{span}")

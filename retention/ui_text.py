@@ -1,0 +1,46 @@
+"""User-facing words shared by several pages (kept in one place for translation)."""
+
+ROLE_LABELS = {
+    "customer": "Customer id",
+    "date": "Purchase date",
+    "amount": "Amount",
+    "quantity": "Quantity",
+    "unit_price": "Unit price",
+    "order": "Order id",
+    "signup": "Signup date",
+    "churn_date": "Cancel / churn date",
+    "churn_reason": "Churn reason",
+    "status": "Status (active / churned)",
+    "tenure": "Tenure (periods)",
+}
+
+REJECT_REASONS = {
+    "missing_customer": "no customer id",
+    "missing_date": "no date",
+    "bad_date": "date not understood",
+    "missing_amount": "no amount",
+    "bad_amount": "amount is not a number",
+    "bad_quantity": "quantity is not a number",
+    "bad_unit_price": "unit price is not a number",
+    "duplicate_row": "exact duplicate of an earlier row",
+    "bad_signup": "signup date not understood",
+    "bad_churn_date": "churn date not understood",
+    "bad_tenure": "tenure is not a whole number ≥ 0",
+    "duplicate_customer": "customer id already listed earlier",
+}
+
+KIND_LABELS = {"purchases": "Purchases", "customers": "Customers"}
+
+DATA_MODEL_HELP = """
+**Purchases file** — one row per purchase (or per order line): a customer id, a date, and an amount
+(or a quantity and a unit price, multiplied). Other columns (channel, product, country …) are kept
+and can be used as segments; a customer's segment is the value on their first purchase.
+Negative amounts are refunds: kept, but not counted as activity.
+
+**Customers file** (optional) — one row per customer: id, and any of signup date, cancel date,
+churn reason, status (active/churned), tenure, and attributes such as plan or channel.
+"""
+
+
+def reject_reason(code: str) -> str:
+    return REJECT_REASONS.get(code, code.replace("_", " "))
