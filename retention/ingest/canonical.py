@@ -25,6 +25,8 @@ KINDS = ("purchases", "customers")
 DATE_ROLES = {"purchases": ("date",), "customers": ("signup", "churn_date")}
 NUMBER_ROLES = {"purchases": ("amount", "quantity", "unit_price"), "customers": ("tenure",)}
 MAX_SEGMENT_VALUES = 60
+# DuckDB refuses an empty format list; a column with no recognised format is all rejects anyway.
+FALLBACK_FORMATS = ["%Y-%m-%d"]
 
 # Status values meaning churned / still a customer, compared lower-case and trimmed.
 CHURNED_VALUES = [
@@ -109,7 +111,7 @@ def _segment_candidates(frame: pd.DataFrame, columns: list[str]) -> list[str]:
     for column in columns:
         values = sample[column][sample[column] != ""]
         distinct = values.nunique()
-        if 2 <= distinct <= MAX_SEGMENT_VALUES and len(values) >= 2 * distinct:
+        if 2 <= distinct <= MAX_SEGMENT_VALUES and len(values) > distinct:
             out.append(column)
     return out
 
@@ -134,12 +136,12 @@ def load_into(con: duckdb.DuckDBPyConnection, prepared: Prepared, today: dt.date
     dates = {role: prepared.dates.get(role, DateChoice()) for role in DATE_ROLES[kind]}
     if kind == "purchases":
         amount_mode = "amount" if "amount" in prepared.roles else "lines" if "quantity" in prepared.roles else "none"
-        sql.execute(con, "ingest_purchases", date_formats=dates["date"].formats, date_serial=dates["date"].serial,
+        sql.execute(con, "ingest_purchases", date_formats=dates["date"].formats or FALLBACK_FORMATS, date_serial=dates["date"].serial,
                     decimal_comma=prepared.decimal_comma, amount_mode=amount_mode, today=today)
     else:
         sql.execute(con, "ingest_customers",
-                    signup_formats=dates["signup"].formats, signup_serial=dates["signup"].serial,
-                    churn_formats=dates["churn_date"].formats, churn_serial=dates["churn_date"].serial,
+                    signup_formats=dates["signup"].formats or FALLBACK_FORMATS, signup_serial=dates["signup"].serial,
+                    churn_formats=dates["churn_date"].formats or FALLBACK_FORMATS, churn_serial=dates["churn_date"].serial,
                     decimal_comma=prepared.decimal_comma, churned_values=CHURNED_VALUES,
                     active_values=ACTIVE_VALUES, today=today, churn_date_mapped="churn_date" in prepared.roles)
     sql.create_projection(con, "parsed_current", f"parsed_{kind}",

@@ -1,0 +1,50 @@
+"""Shared fixtures: a data directory with the demo dataset built once per test run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "app.py")
+
+
+@pytest.fixture(scope="session")
+def demo_data_dir(tmp_path_factory) -> Path:
+    """A RETENTION_DATA_DIR holding the demo dataset (built once per run)."""
+    import os
+
+    from retention import store
+
+    path = tmp_path_factory.mktemp("demo-data")
+    old = os.environ.get("RETENTION_DATA_DIR")
+    os.environ["RETENTION_DATA_DIR"] = str(path)
+    try:
+        store.ensure_demo()
+    finally:
+        if old is None:
+            os.environ.pop("RETENTION_DATA_DIR")
+        else:
+            os.environ["RETENTION_DATA_DIR"] = old
+    return path
+
+
+@pytest.fixture
+def demo_env(demo_data_dir, monkeypatch):
+    """Point the app at the demo data directory, with Streamlit's caches empty."""
+    import streamlit as st
+
+    monkeypatch.setenv("RETENTION_DATA_DIR", str(demo_data_dir))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield demo_data_dir
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch) -> Path:
+    """An empty RETENTION_DATA_DIR for tests that write datasets."""
+    monkeypatch.setenv("RETENTION_DATA_DIR", str(tmp_path))
+    return tmp_path

@@ -1,0 +1,45 @@
+"""The query runner: parameters found in the text, checked against the call; identifier quoting."""
+
+import duckdb
+import pytest
+
+from retention import sql
+from retention.config import QUERIES_DIR
+
+
+def test_parameters_ignore_comments_and_strings():
+    assert sql.parameters("put_meta") == {"key", "value"}
+    assert sql.parameters("macro_parse_number") == frozenset()  # '$' appears only inside a regex string
+
+
+def test_missing_or_extra_parameters_are_refused():
+    con = duckdb.connect()
+    sql.execute(con, "create_meta")
+    with pytest.raises(sql.QueryError, match="missing"):
+        sql.execute(con, "put_meta", key="a")
+    with pytest.raises(sql.QueryError, match="unexpected"):
+        sql.execute(con, "put_meta", key="a", value="1", other=2)
+
+
+def test_values_are_bound_not_interpolated():
+    con = duckdb.connect()
+    sql.execute(con, "create_meta")
+    evil = "x'); drop table meta; --"
+    sql.execute(con, "put_meta", key=evil, value="1")
+    assert sql.frame(con, "get_meta")["key"].tolist() == [evil]
+
+
+def test_quote_ident_round_trips_odd_names():
+    con = duckdb.connect()
+    for name in ['plain', 'with space', 'quote"inside', 'Kraj klienta', '渠道', '"; drop table x; --']:
+        con.execute("create or replace table t as select 1 as " + sql.quote_ident(name))
+        assert con.execute("select * from t").description[0][0] == name
+
+
+def test_every_query_file_has_a_header_and_one_statement():
+    for path in QUERIES_DIR.glob("*.sql"):
+        text = path.read_text(encoding="utf-8")
+        assert text.startswith("-- Purpose:"), path.name
+        assert "Params:" in text.split("\n\n")[0] or "-- Params:" in text, path.name
+        body = sql._COMMENTS_AND_STRINGS.sub("", text).strip().rstrip(";")
+        assert ";" not in body, f"{path.name} holds more than one statement"

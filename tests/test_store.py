@@ -1,0 +1,164 @@
+"""The dataset store: atomic creation, read-only reopening, ids, deletion, derived tables."""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from retention import store
+from retention.ingest.canonical import prepare
+
+PURCHASES = b"""customer,date,amount,channel
+a,2024-01-05,10,web
+a,2024-02-10,-10,web
+a,2024-03-01,25.5,app
+b,2024-01-31,7,app
+c,2024-02-01,0,web
+c,2024-02-02,-3,web
+"""
+CUSTOMERS = b"""customer,signup,cancel date,reason,plan
+a,2024-01-01,,,Pro
+b,2024-01-30,2024-03-01,Too expensive,Free
+d,2024-02-15,2024-02-20,,Free
+"""
+
+
+def _dataset(name="t", purchases=PURCHASES, customers=CUSTOMERS):
+    p = prepare(purchases, "p.csv", "purchases") if purchases else None
+    c = prepare(customers, "c.csv", "customers") if customers else None
+    return store.create_dataset(p, c, name)
+
+
+def test_ids_are_unguessable_and_validated(data_dir):
+    ids = {store.new_id() for _ in range(1000)}
+    assert len(ids) == 1000
+    assert all(len(i) == 32 and store.is_valid_id(i) for i in ids)  # 24 random bytes = 192 bits
+    for bad in ["../../etc/passwd", "", "short", "a" * 31 + "/", "x" * 33]:
+        assert not store.is_valid_id(bad)
+        with pytest.raises(store.DatasetNotFound):
+            store.open_dataset(bad)
+
+
+def test_dataset_survives_reopen_and_is_read_only(data_dir):
+    dataset_id, reports = _dataset()
+    assert reports["purchases"]["summary"]["rows_used"] == 6
+    con = store.open_dataset(dataset_id)
+    assert con.execute("select count(*) from purchases").fetchone()[0] == 6
+    assert store.read_meta(con)["name"] == "t"
+    with pytest.raises(Exception):
+        con.execute("delete from purchases")
+    con.close()
+    assert sorted(p.name for p in (data_dir / "datasets").iterdir()) == [f"{dataset_id}.duckdb"]
+
+
+def test_failed_write_leaves_no_dataset_and_no_temp_file(data_dir):
+    kept_id, _ = _dataset("kept")
+    before = (data_dir / "datasets" / f"{kept_id}.duckdb").read_bytes()
+
+    def crash(step):
+        if step == "summaries":
+            raise RuntimeError("power cut")
+
+    with pytest.raises(RuntimeError):
+        store.create_dataset(prepare(PURCHASES, "p.csv", "purchases"), None, "doomed", progress=crash)
+    assert [p.name for p in (data_dir / "datasets").iterdir()] == [f"{kept_id}.duckdb"]
+    assert list((data_dir / "tmp").iterdir()) == []
+    assert (data_dir / "datasets" / f"{kept_id}.duckdb").read_bytes() == before
+
+
+def test_stale_temp_files_are_cleaned(data_dir):
+    tmp = data_dir / "tmp"
+    tmp.mkdir(parents=True, exist_ok=True)
+    old, fresh = tmp / "old.duckdb.tmp", tmp / "fresh.duckdb.tmp"
+    old.write_bytes(b"x")
+    fresh.write_bytes(b"x")
+    os.utime(old, (0, 0))
+    assert store.clean_tmp() == 1
+    assert not old.exists() and fresh.exists()
+
+
+def test_delete_removes_the_file(data_dir):
+    dataset_id, _ = _dataset()
+    store.delete_dataset(dataset_id)
+    assert not store.exists(dataset_id)
+    with pytest.raises(store.DatasetNotFound):
+        store.open_dataset(dataset_id)
+
+
+def test_concurrent_creations_do_not_interfere(data_dir):
+    results = {}
+
+    def make(i):
+        rows = "".join(f"c{i}_{k},2024-01-{k % 28 + 1:02d},{k + 1}\n" for k in range(200 + i))
+        results[i] = _dataset(f"d{i}", ("customer,date,amount\n" + rows).encode(), None)[0]
+
+    threads = [threading.Thread(target=make, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for i, dataset_id in results.items():
+        con = store.open_dataset(dataset_id)
+        assert con.execute("select count(*) from purchases").fetchone()[0] == 200 + i
+        assert store.read_meta(con)["name"] == f"d{i}"
+
+
+def test_customer_summary_hand_computed(data_dir):
+    dataset_id, _ = _dataset()
+    s = store.open_dataset(dataset_id).execute("select * from customer_summary order by customer_id").df()
+    s = s.set_index("customer_id")
+    assert list(s.index) == ["a", "b", "c", "d"]
+    # a: two positive purchases (the refund is not activity), net revenue 25.5
+    assert s.loc["a", "purchases"] == 2 and s.loc["a", "refunds"] == 1 and s.loc["a", "revenue"] == 25.5
+    assert str(s.loc["a", "last_purchase_at"].date()) == "2024-03-01"
+    # c: a zero amount and a refund only: a buyer with no activity
+    assert s.loc["c", "purchases"] == 0 and pd.isna(s.loc["c", "first_purchase_at"])
+    # d: only in the customers file, churned by its cancel date; a: blank cancel date = not churned
+    assert bool(s.loc["d", "churned"]) and not s.loc["d", "in_purchases"]
+    assert s.loc["a", "churned"] == False  # noqa: E712 (numpy bool)
+    assert s.loc["b", "churn_reason"] == "Too expensive"
+
+
+def test_attributes_prefer_customers_file_and_first_purchase(data_dir):
+    dataset_id, _ = _dataset()
+    attrs = store.open_dataset(dataset_id).execute(
+        "select customer_id, attribute, value from customer_attributes order by all").fetchall()
+    assert ("a", "plan", "Pro") in attrs
+    assert ("a", "channel", "web") in attrs      # first purchase was on the web, later one in the app
+    assert ("b", "channel", "app") in attrs
+
+
+def test_customer_summary_matches_pandas_reference(data_dir):
+    rng = np.random.default_rng(7)
+    n = 3000
+    frame = pd.DataFrame({
+        "customer": rng.integers(0, 400, n).astype(str),
+        "date": pd.Timestamp("2023-01-01") + pd.to_timedelta(rng.integers(0, 700, n), unit="D"),
+        "amount": np.round(rng.normal(20, 30, n), 2),
+    })
+    frame["date"] = frame["date"].dt.strftime("%Y-%m-%d")
+    dataset_id, _ = _dataset("r", frame.to_csv(index=False).encode(), None)
+    got = store.open_dataset(dataset_id).execute("select * from customer_summary").df().set_index("customer_id")
+
+    # Reference: plain Python over the rows (exact duplicates dropped, as the ingest rejects them).
+    rows = frame.drop_duplicates().itertuples(index=False)
+    expected: dict[str, dict] = {}
+    for customer, date, amount in rows:
+        e = expected.setdefault(customer, {"purchases": 0, "refunds": 0, "revenue": 0.0, "first": None, "last": None})
+        e["revenue"] += amount
+        e["refunds"] += amount < 0
+        if amount > 0:
+            e["purchases"] += 1
+            e["first"] = min(e["first"] or date, date)
+            e["last"] = max(e["last"] or date, date)
+    assert set(got.index) == set(expected)
+    for customer, e in expected.items():
+        row = got.loc[customer]
+        assert row["purchases"] == e["purchases"] and row["refunds"] == e["refunds"]
+        assert row["revenue"] == pytest.approx(e["revenue"])
+        first = None if pd.isna(row["first_purchase_at"]) else row["first_purchase_at"].strftime("%Y-%m-%d")
+        assert first == e["first"]
