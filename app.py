@@ -1,8 +1,8 @@
-"""Retention dashboard: the frame shared by every page (navigation, dataset picker, sidebar)."""
+"""Retention dashboard: the frame shared by every page (navigation, dataset picker, sharing)."""
 
 import streamlit as st
 
-from retention import ui
+from retention import access, ui
 
 st.set_page_config(page_title="Retention dashboard", page_icon=":material/monitoring:", layout="wide")
 
@@ -16,24 +16,46 @@ PAGES = {
         st.Page("pages/data.py", title="Upload data", icon=":material/upload_file:", url_path="data"),
     ],
 }
+EXPIRY_CHOICES = {7: "7 days", 30: "30 days", 90: "90 days", 365: "1 year", 0: "Never (until deleted)"}
 
 page = st.navigation(PAGES)
+current = ui.current_id()  # may show the 'gone' or password page instead, and stop
+ds = ui.dataset()
 
 with st.sidebar:
-    current = ui.current_id()
-    if st.session_state.pop("dataset_missing", False):
-        st.warning("The dataset in that link does not exist (it may have been deleted). Showing the demo instead.")
     choices = ui.session_datasets()
     ids = [d["id"] for d in choices]
     names = {d["id"]: d["name"] for d in choices}
     if current not in ids:
         ids.insert(0, current)
-        names[current] = ui.dataset().name
+        names[current] = ds.name
     picked = st.selectbox("Dataset", ids, index=ids.index(current), format_func=lambda i: names[i],
-                          key="sidebar_dataset", help="The demo, or the files you uploaded in this session.")
+                          key="sidebar_dataset", help="The demo, the files you uploaded in this session, "
+                                                      "or a dataset someone shared with you.")
     if picked != current:
         ui.select_dataset(picked)
         st.rerun()
-    ui.sidebar_summary(ui.dataset())
+    ui.sidebar_summary(ds)
+
+    st.caption("Link to this view (read-only for whoever opens it):")
+    st.code(ui.share_link(), language=None, wrap_lines=True)
+
+    if ui.is_owner(current):
+        with st.expander("Manage this dataset"):
+            when = access.expires_at(current)
+            st.caption(f"Deleted automatically on {when:%d %B %Y}." if when else "Kept until you delete it.")
+            days = st.selectbox("Keep it for", list(EXPIRY_CHOICES), index=1, format_func=EXPIRY_CHOICES.get,
+                                key="manage_expiry")
+            if st.button("Set expiry", key="manage_set_expiry"):
+                access.set_expiry(current, days or None)
+                st.rerun()
+            password = st.text_input("Password for the link (optional)", type="password", key="manage_password")
+            if st.button("Set password" if password else "Remove password", key="manage_set_password"):
+                access.set_password(current, password or None)
+                st.toast("Password set." if password else "Password removed.")
+            sure = st.checkbox("Yes, delete this dataset for everyone", key="manage_confirm_delete")
+            if st.button("Delete dataset", type="primary", disabled=not sure, key="manage_delete"):
+                ui.forget_dataset(current)
+                st.rerun()
 
 page.run()

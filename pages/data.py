@@ -6,7 +6,7 @@ import json
 import pandas as pd
 import streamlit as st
 
-from retention import config, store, ui
+from retention import access, config, store, ui
 from retention.ingest.canonical import prepare
 from retention.ingest.errors import IngestError
 from retention.ingest.read import ROW, read_table
@@ -138,12 +138,15 @@ name = st.text_input("Dataset name", value=next(p.filename for p in prepared.val
 if st.button("Save dataset", type="primary", key="data_save"):
     with st.status("Saving your dataset…", expanded=True) as status:
         steps = {"purchases": "Storing purchases", "customers": "Storing customers", "summaries": "Precomputing summaries"}
+        token = access.new_token()
         dataset_id, _ = store.create_dataset(prepared.get("purchases"), prepared.get("customers"), name or "Untitled",
-                                             progress=lambda step: status.write(steps.get(step, step)))
+                                             progress=lambda step: status.write(steps.get(step, step)),
+                                             owner_token=token)
         status.update(label="Saved", state="complete")
-    ui.remember_upload(dataset_id, name or "Untitled")
+    ui.remember_upload(dataset_id, name or "Untitled", token)
     st.session_state["data_saved"] = name or "Untitled"
     st.rerun()
 if saved := st.session_state.pop("data_saved", None):
-    st.success(f"Saved “{saved}”. It is now the dataset in view; keep this page's link to come back to it.")
+    st.success(f"Saved “{saved}”. It is now the dataset in view. Its link is in the sidebar: anyone with the link "
+               "can view it; you can set a password, change how long it is kept, or delete it there.")
     st.page_link("pages/overview.py", label="Go to the overview", icon=":material/home:")

@@ -28,3 +28,8 @@ def duckdb_threads() -> int:
 
 def duckdb_memory_limit() -> str:
     return os.environ.get("RETENTION_DUCKDB_MEMORY", "2GB")
+
+
+def default_expiry_days() -> int:
+    """Days an upload is kept unless its owner changes it ($RETENTION_EXPIRY_DAYS, default 30; 0 = forever)."""
+    return int(os.environ.get("RETENTION_EXPIRY_DAYS", "30"))

@@ -6,6 +6,7 @@ Once in place a dataset file is only ever opened read-only, so readers never wai
 
 Layout under config.data_dir():
     datasets/<id>.duckdb   complete datasets
+    datasets/<id>.json     mutable access settings (expiry, password, owner): see access.py
     tmp/                   datasets being written
 """
 
@@ -22,7 +23,7 @@ from typing import Callable
 
 import duckdb
 
-from retention import config, sql
+from retention import access, config, sql
 from retention.ingest.canonical import Prepared, load_into
 
 DEMO_ID = "demo"
@@ -58,7 +59,13 @@ def dataset_path(dataset_id: str) -> Path:
 
 
 def exists(dataset_id: str) -> bool:
-    return is_valid_id(dataset_id) and dataset_path(dataset_id).is_file()
+    """A complete dataset that has not expired (an expired one is removed on the way)."""
+    if not (is_valid_id(dataset_id) and dataset_path(dataset_id).is_file()):
+        return False
+    if access.is_expired(dataset_id):
+        delete_dataset(dataset_id)
+        return False
+    return True
 
 
 def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
@@ -70,10 +77,9 @@ def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
 
 def open_dataset(dataset_id: str) -> duckdb.DuckDBPyConnection:
     """A read-only connection to a complete dataset. Give each user session its own .cursor()."""
-    path = dataset_path(dataset_id)
-    if not path.is_file():
+    if not exists(dataset_id):
         raise DatasetNotFound(dataset_id)
-    return _connect(path, read_only=True)
+    return _connect(dataset_path(dataset_id), read_only=True)
 
 
 def create_dataset(
@@ -83,10 +89,12 @@ def create_dataset(
     today: dt.date | None = None,
     dataset_id: str | None = None,
     progress: Callable[[str], None] | None = None,
+    owner_token: str | None = None,
 ) -> tuple[str, dict]:
     """Write a new dataset from prepared files; return (id, {kind: validation report}).
 
     Atomic: the file appears under datasets/ only when complete (write to tmp/, fsync, rename).
+    Its access settings (owner = holder of `owner_token`, default expiry) are written just before.
     """
     if purchases is None and customers is None:
         raise ValueError("a dataset needs a purchases file, a customers file, or both")
@@ -102,6 +110,8 @@ def create_dataset(
         finally:
             con.close()
         _fsync(tmp)
+        if dataset_id != DEMO_ID:
+            access.write(dataset_id, access.initial(owner_token))
         os.replace(tmp, final)
         _fsync(final.parent)
     except BaseException:
@@ -159,6 +169,8 @@ def derive(con: duckdb.DuckDBPyConnection, purchase_segments: list[str], custome
 # Each area (cohorts, churn, …) appends the derive_*.sql files its pages read.
 DERIVED_TABLES: tuple[str, ...] = (
     "derive_customer_summary",
+    "derive_cohort_customers",
+    "derive_cohort_activity",
 )
 
 
@@ -182,6 +194,21 @@ def delete_dataset(dataset_id: str) -> None:
         raise DatasetNotFound(dataset_id)
     path.unlink()
     Path(str(path) + ".wal").unlink(missing_ok=True)
+    access.forget(dataset_id)
+
+
+def purge(now: dt.datetime | None = None) -> list[str]:
+    """Remove expired datasets and settings files left without a dataset; return the removed ids."""
+    removed = []
+    datasets = _dirs()[0]
+    for path in datasets.glob("*.duckdb"):
+        if is_valid_id(path.stem) and access.is_expired(path.stem, now):
+            delete_dataset(path.stem)
+            removed.append(path.stem)
+    for side in datasets.glob("*.json"):
+        if not side.with_suffix(".duckdb").exists() and time.time() - side.stat().st_mtime > STALE_TMP_SECONDS:
+            side.unlink(missing_ok=True)
+    return removed
 
 
 def clean_tmp(max_age_seconds: int = STALE_TMP_SECONDS) -> int:

@@ -18,10 +18,13 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from retention import store
+from retention import access, store
 
 SESSION_DATASETS = "datasets_of_this_session"  # list of {"id", "name"} uploaded in this session
 CURRENT = "dataset_id"
+OWNER_TOKENS = "owner_tokens"   # dataset id → token proving this session uploaded it
+UNLOCKED = "unlocked_datasets"  # ids whose password this session gave
+MAX_FAILURES, FAILURE_WINDOW_S = 20, 600  # wrong ids / passwords per client before we slow them down
 
 
 @st.cache_resource(max_entries=64, show_spinner=False, on_release=lambda con: con.close())
@@ -80,9 +83,28 @@ def select_dataset(dataset_id: str) -> None:
     st.query_params["dataset"] = dataset_id
 
 
-def remember_upload(dataset_id: str, name: str) -> None:
+def remember_upload(dataset_id: str, name: str, owner_token: str) -> None:
     st.session_state.setdefault(SESSION_DATASETS, []).insert(0, {"id": dataset_id, "name": name})
+    st.session_state.setdefault(OWNER_TOKENS, {})[dataset_id] = owner_token
     select_dataset(dataset_id)
+
+
+def share_link() -> str:
+    """The address of this exact view (page, dataset and every bound control)."""
+    from urllib.parse import urlencode
+
+    base = (st.context.url or "").split("?")[0]
+    params = {k: st.query_params.get_all(k) for k in st.query_params}
+    return base + ("?" + urlencode(params, doseq=True) if params else "")
+
+
+def forget_dataset(dataset_id: str) -> None:
+    """Delete a dataset: close its cached connection first, then remove the files."""
+    _connection.clear(dataset_id)
+    store.delete_dataset(dataset_id)
+    st.session_state[SESSION_DATASETS] = [d for d in st.session_state.get(SESSION_DATASETS, []) if d["id"] != dataset_id]
+    st.session_state.pop(CURRENT, None)
+    st.query_params.pop("dataset", None)
 
 
 def session_datasets() -> list[dict]:
@@ -90,19 +112,91 @@ def session_datasets() -> list[dict]:
     return st.session_state.get(SESSION_DATASETS, []) + [{"id": _demo_id(), "name": _meta(_demo_id())["name"]}]
 
 
+@st.cache_resource(show_spinner=False)
+def _failures() -> dict[str, list[float]]:
+    """Recent failed look-ups (unknown id, wrong password) per client address, for this process."""
+    return {}
+
+
+def _client() -> str:
+    return st.context.ip_address or "unknown"
+
+
+def _throttled() -> bool:
+    import time
+
+    recent = [t for t in _failures().get(_client(), []) if time.time() - t < FAILURE_WINDOW_S]
+    _failures()[_client()] = recent
+    return len(recent) >= MAX_FAILURES
+
+
+def _record_failure() -> None:
+    import time
+
+    _failures().setdefault(_client(), []).append(time.time())
+
+
+def _gone(dataset_id: str) -> None:
+    """The page for a link whose dataset does not exist (never did, deleted, or expired). Stops the run."""
+    st.session_state.pop(CURRENT, None)
+    st.title("This dataset is gone")
+    st.write("The link points to a dataset that does not exist: it may have been deleted by the person who "
+             "uploaded it, or it expired. Ask them for a new link, or explore the demo.")
+    clicked = st.button("Open the demo", type="primary", key="gone_demo")
+    if clicked:
+        st.session_state["ignored_link"] = dataset_id
+        st.query_params.clear()
+        st.rerun()
+    st.stop()
+
+
+def _too_many() -> None:
+    st.title("Too many attempts")
+    st.write("This browser asked for too many unknown datasets or wrong passwords. Wait ten minutes and try again.")
+    st.stop()
+
+
+def _password_gate(dataset_id: str) -> None:
+    """Ask for the dataset's password; stops the run until it is given."""
+    st.title("This dataset is protected")
+    with st.form("password_gate"):
+        attempt = st.text_input("Password", type="password", key="gate_password")
+        submitted = st.form_submit_button("Open", type="primary")
+    if submitted:
+        if _throttled():
+            _too_many()
+        if access.check_password(dataset_id, attempt):
+            st.session_state.setdefault(UNLOCKED, set()).add(dataset_id)
+            st.rerun()
+        _record_failure()
+        st.error("That password is not right.")
+    st.stop()
+
+
+def is_owner(dataset_id: str) -> bool:
+    return access.is_owner(dataset_id, st.session_state.get(OWNER_TOKENS, {}).get(dataset_id))
+
+
 def current_id() -> str:
-    """The dataset in view: from the link (?dataset=…), else this session's choice, else the demo."""
+    """The dataset in view: from the link (?dataset=…), else this session's choice, else the demo.
+    Shows the 'gone', 'too many attempts' or password page instead (and stops) when needed."""
     linked = st.query_params.get("dataset")
-    if linked and linked != st.session_state.get(CURRENT):
-        if store.exists(linked):
-            st.session_state[CURRENT] = linked
-        else:
-            st.session_state["dataset_missing"] = True
-            st.query_params.pop("dataset", None)
+    if linked and linked not in (st.session_state.get(CURRENT), st.session_state.get("ignored_link")):
+        if _throttled():
+            _too_many()
+        if not store.exists(linked):
+            _record_failure()
+            _gone(linked)
+        st.session_state[CURRENT] = linked
     chosen = st.session_state.get(CURRENT)
-    if chosen is None or not store.exists(chosen):
+    if chosen is not None and not store.exists(chosen):
+        _gone(chosen)
+    if chosen is None:
         chosen = _demo_id()
         st.session_state[CURRENT] = chosen
+    if (chosen != store.DEMO_ID and chosen not in st.session_state.get(UNLOCKED, set())
+            and not is_owner(chosen) and access.needs_password(chosen)):
+        _password_gate(chosen)
     return chosen
 
 

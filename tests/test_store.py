@@ -52,7 +52,7 @@ def test_dataset_survives_reopen_and_is_read_only(data_dir):
     with pytest.raises(Exception):
         con.execute("delete from purchases")
     con.close()
-    assert sorted(p.name for p in (data_dir / "datasets").iterdir()) == [f"{dataset_id}.duckdb"]
+    assert sorted(p.name for p in (data_dir / "datasets").glob("*.duckdb")) == [f"{dataset_id}.duckdb"]
 
 
 def test_failed_write_leaves_no_dataset_and_no_temp_file(data_dir):
@@ -65,7 +65,7 @@ def test_failed_write_leaves_no_dataset_and_no_temp_file(data_dir):
 
     with pytest.raises(RuntimeError):
         store.create_dataset(prepare(PURCHASES, "p.csv", "purchases"), None, "doomed", progress=crash)
-    assert [p.name for p in (data_dir / "datasets").iterdir()] == [f"{kept_id}.duckdb"]
+    assert sorted(p.name for p in (data_dir / "datasets").iterdir()) == [f"{kept_id}.duckdb", f"{kept_id}.json"]
     assert list((data_dir / "tmp").iterdir()) == []
     assert (data_dir / "datasets" / f"{kept_id}.duckdb").read_bytes() == before
 
