@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from retention import access, ui
+from retention import access, config, ui
 
 st.set_page_config(page_title="Retention dashboard", page_icon=":material/monitoring:", layout="wide")
 
@@ -19,6 +19,11 @@ PAGES = {
 EXPIRY_CHOICES = {7: "7 days", 30: "30 days", 90: "90 days", 365: "1 year", 0: "Never (until deleted)"}
 
 page = st.navigation(PAGES)
+if config.require_login() and not st.user.is_logged_in:
+    st.title("Sign in")
+    st.write("This dashboard is for your team only. Sign in with your organisation's account.")
+    st.button("Sign in", type="primary", on_click=st.login, key="login")
+    st.stop()
 current = ui.current_id()  # may show the 'gone' or password page instead, and stop
 ds = ui.dataset()
 

@@ -32,8 +32,8 @@ if len(monthly):
     fig.update_layout(barmode="stack")
     share = (last.buyers - last.new_buyers) / last.buyers if last.buyers else 0
     title = f"In {last.month:%B %Y}, {share:.0%} of buyers were returning customers"
-    st.plotly_chart(style(fig, title, "Month", "Customers who bought (count)"), width="stretch",
-                    key="overview_monthly")
+    fig = style(fig, title, "Month", "Customers who bought (count)")
+    st.plotly_chart(fig, width="stretch", key="overview_monthly")
 else:
     st.info("This dataset has no purchases file, so there is no monthly activity to show. "
             "The Churn page works from the customers file alone.")
@@ -41,3 +41,6 @@ else:
 c1, c2 = st.columns(2)
 c1.page_link("pages/cohorts.py", label="Do customers come back? → Cohorts", icon=":material/grid_on:")
 c2.page_link("pages/churn.py", label="How many leave, and why? → Churn", icon=":material/trending_down:")
+
+ui.report_button("Overview", [("Headline numbers", t.to_frame().T), ("Buyers per month", fig if len(monthly) else None),
+                              ("Monthly figures", monthly)], key="overview_report")

@@ -33,3 +33,9 @@ def duckdb_memory_limit() -> str:
 def default_expiry_days() -> int:
     """Days an upload is kept unless its owner changes it ($RETENTION_EXPIRY_DAYS, default 30; 0 = forever)."""
     return int(os.environ.get("RETENTION_EXPIRY_DAYS", "30"))
+
+
+def require_login() -> bool:
+    """Team deployments: everyone signs in with the OIDC provider in .streamlit/secrets.toml first
+    ($RETENTION_REQUIRE_LOGIN=1; off by default)."""
+    return os.environ.get("RETENTION_REQUIRE_LOGIN", "0").lower() in ("1", "true", "yes")

@@ -267,3 +267,15 @@ def sidebar_summary(ds: Dataset) -> None:
     t = cached(overview.totals, ds).iloc[0]
     span = f"{t.first_date:%d %b %Y} – {t.last_date:%d %b %Y}" if pd.notna(t.first_date) else "no dates"
     st.caption(f"{int(t.customers):,} customers · {int(t.purchases):,} purchases  \n{span}")
+
+
+def report_button(title: str, sections: list[tuple[str, object]], key: str) -> None:
+    """'Download this view as a report': one self-contained HTML file with the given charts and tables."""
+    from retention import report
+
+    ds = dataset()
+    body = report.build(title, f"Dataset: {ds.name}", sections,
+                        footer="Made with the retention dashboard; definitions are in the app and its README.")
+    st.download_button("Download this view as a report (HTML)", body.encode("utf-8"), key=key,
+                       file_name=f"{title.lower().replace(' ', '_')}.html", mime="text/html",
+                       icon=":material/description:")
