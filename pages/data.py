@@ -23,11 +23,15 @@ with st.expander("What files can I upload?"):
     st.markdown(DATA_MODEL_HELP)
 
 uploads = dict(zip(("purchases", "customers"), st.columns(2)))
+# A new round after each save empties the uploaders, so the server lets go of the files' bytes.
+round_ = st.session_state.setdefault("data_round", 0)
+suffix = f"_{round_}" if round_ else ""
 files = {
-    "purchases": uploads["purchases"].file_uploader("Purchases file", type=FILE_TYPES, key="data_purchases_file",
+    "purchases": uploads["purchases"].file_uploader("Purchases file", type=FILE_TYPES, key=f"data_purchases_file{suffix}",
                                                     max_upload_size=config.max_upload_mb()),
     "customers": uploads["customers"].file_uploader("Customers file (optional)", type=FILE_TYPES,
-                                                    key="data_customers_file", max_upload_size=config.max_upload_mb()),
+                                                    key=f"data_customers_file{suffix}",
+                                                    max_upload_size=config.max_upload_mb()),
 }
 
 
@@ -88,6 +92,10 @@ for kind, uploaded in files.items():
         with uploads[kind]:
             prepared[kind] = _configure(kind, uploaded, uploads[kind].container(border=True))
 
+if saved := st.session_state.pop("data_saved", None):
+    st.success(f"Saved “{saved}”. It is now the dataset in view. Its link is in the sidebar: anyone with the link "
+               "can view it; you can set a password, change how long it is kept, or delete it there.")
+    st.page_link("pages/overview.py", label="Go to the overview", icon=":material/home:")
 if not any(files.values()):
     st.info("Upload a purchases file, a customers file, or both. The demo dataset stays available in the sidebar.")
     st.stop()
@@ -145,8 +153,8 @@ if st.button("Save dataset", type="primary", key="data_save"):
         status.update(label="Saved", state="complete")
     ui.remember_upload(dataset_id, name or "Untitled", token)
     st.session_state["data_saved"] = name or "Untitled"
+    st.session_state["data_round"] = round_ + 1
+    for key in ("data_preview", "data_preview_key"):
+        st.session_state.pop(key, None)
+    _read.clear()
     st.rerun()
-if saved := st.session_state.pop("data_saved", None):
-    st.success(f"Saved “{saved}”. It is now the dataset in view. Its link is in the sidebar: anyone with the link "
-               "can view it; you can set a password, change how long it is kept, or delete it there.")
-    st.page_link("pages/overview.py", label="Go to the overview", icon=":material/home:")
