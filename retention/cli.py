@@ -24,7 +24,7 @@ import pandas as pd
 from retention.ingest.canonical import prepare
 from retention.ingest.errors import IngestError
 
-COMMAND_MODULES = ["retention.cli_cohorts", "retention.cli_churn"]
+COMMAND_MODULES = ["retention.cli_cohorts", "retention.cli_churn", "retention.cli_whatif", "retention.cli_benchmark"]
 EXIT_BAD_INPUT = 2
 
 
@@ -113,8 +113,9 @@ def load(args: argparse.Namespace) -> tuple[duckdb.DuckDBPyConnection, dict]:
     return con, reports
 
 
-def emit(result: Any, fmt: str, out=sys.stdout) -> None:
-    """Print a DataFrame (CSV or JSON records) or a dict (JSON) to `out`."""
+def emit(result: Any, fmt: str, out=None) -> None:
+    """Print a DataFrame (CSV or JSON records) or a dict (JSON) to `out` (default: the current stdout)."""
+    out = out or sys.stdout
     if isinstance(result, pd.DataFrame):
         if fmt == "json":
             out.write(result.to_json(orient="records", date_format="iso", force_ascii=False, indent=1) + "\n")
@@ -137,12 +138,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for cmd in COMMANDS.values():
-        p = sub.add_parser(cmd.name, help=cmd.help, description=cmd.help)
+        p = sub.add_parser(cmd.name, help=cmd.help.replace("%", "%%"), description=cmd.help)
         if cmd.needs_data:
             add_common_options(p)
-        else:
-            p.add_argument("--format", choices=["csv", "json"], default="json")
         cmd.arguments(p)
+        if not any("--format" in a.option_strings for a in p._actions):
+            p.add_argument("--format", choices=["csv", "json"], default="json")
     return parser
 
 
@@ -177,10 +178,20 @@ def _inspect_arguments(parser: argparse.ArgumentParser) -> None:
                     "date order, and the validation summary (rows read, used, rejected by reason).",
          _inspect_arguments)
 def _inspect(args: argparse.Namespace, _con) -> Any:
+    from retention.ingest.unwrap import check_size
+
+    for path in (args.purchases, args.customers):
+        if path is not None and Path(path).is_file():
+            check_size(Path(path).stat().st_size, Path(path).name)  # before reading a byte of it
     _, reports = load(args)
     if args.format == "json":
         return reports
     return "\n\n".join(describe_report(report) for report in reports.values())
+
+
+_SKIPPED = {"total_row": "totals rows under the table", "order_continuation": "further line items of an order",
+            "not_paid": "failed, voided or cancelled payments", "merged_customer": "further rows of a customer (merged)"}
+_FLAGS = {"future_date": "dated after today (kept)", "refund": "refunds, negative amounts (kept)"}
 
 
 def describe_report(report: dict) -> str:
@@ -189,20 +200,39 @@ def describe_report(report: dict) -> str:
     lines = [f"{report['kind']}: {report['file']}"]
     if report.get("export"):
         lines.append(f"  recognised as: {report['export']}")
-    how = {k: read[k] for k in ("format", "encoding", "delimiter", "sheet", "header_row") if read.get(k) is not None}
-    lines.append("  read as: " + ", ".join(f"{k}={v!r}" for k, v in how.items()))
+    how = {k: read[k] for k in ("format", "workbook", "compression", "inner_file", "encoding", "delimiter", "sheet",
+                                "header_row") if read.get(k) is not None}
+    if "delimiter" in how:
+        how["delimiter"] = {"\t": "tab", " ": "space"}.get(how["delimiter"], how["delimiter"])
+    lines.append("  read as: " + ", ".join(f"{k.replace('_', ' ')}={v!r}" for k, v in how.items()))
+    if read.get("title_rows"):
+        lines.append(f"  skipped above the header: {read['title_rows']} title/blank row(s)")
+    if len(read.get("sheets") or []) > 1:
+        lines.append("  sheets: " + ", ".join(repr(s) for s in read["sheets"]) + " (choose one with --sheet)")
     lines.append("  roles: " + ", ".join(f"{role}={col!r}" for role, col in report["roles"].items()))
     if report["segments"]:
         lines.append("  segments: " + ", ".join(repr(s) for s in report["segments"]))
     for role, d in report["dates"].items():
-        note = " (ambiguous: every day is 12 or less; use --date-order to switch)" if d["ambiguous"] else ""
-        fmt = "Excel serial numbers" if d["serial"] else (d["formats"][0] if d["formats"] else "none recognised")
-        lines.append(f"  {role} format: {fmt}" + (f", order {d['order']}" if d["order"] else "") + note)
-    if report["decimal_comma"]:
-        lines.append("  numbers: decimal comma")
+        fmt = d["formats"][0] if d["formats"] else "none recognised"
+        if d.get("serial"):
+            fmt = f"Excel serial numbers, {fmt}" if d["formats"] else "Excel serial numbers"
+        order = {"dmy": "day first (dd/mm)", "mdy": "month first (mm/dd)"}.get(d["order"] or "", "")
+        note = ""
+        if d["ambiguous"]:
+            note = " — ambiguous: no day above 12 in the whole column; use --date-order dmy|mdy to switch"
+        elif d.get("mixed"):
+            note = " — mixed: some dates are day-first, others month-first; the minority is rejected"
+        lines.append(f"  {role} format: {fmt}" + (f", date order {order}" if order else "") + note)
+    lines.append("  numbers: " + ("decimal comma" if report["decimal_comma"] else "decimal point"))
     lines.append("  rows: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in summary.items() if v is not None))
     for problem in report["problems"]:
         column = f" in column {problem['column']!r}" if problem["column"] else ""
         lines.append(f"  rejected {problem['rows']} × {problem['reason'].replace('_', ' ')}{column}; "
                      f"e.g. rows {', '.join(map(str, problem['examples']))}")
+    for item in report.get("skipped", []):
+        lines.append(f"  skipped {item['rows']} × {_SKIPPED.get(item['reason'], item['reason'])}; "
+                     f"e.g. rows {', '.join(map(str, item['examples']))}")
+    for item in report.get("flags", []):
+        lines.append(f"  flagged {item['rows']} × {_FLAGS.get(item['flag'], item['flag'])}; "
+                     f"e.g. rows {', '.join(map(str, item['examples']))}")
     return "\n".join(lines)

@@ -1,0 +1,107 @@
+"""The what-if page renders on the demo, answers scenario changes, and keeps measured defaults (AppTest).
+
+The page is opened on its own (AppTest.from_file on pages/whatif.py) so the test does not depend on app.py's
+navigation; RETENTION_DATA_DIR points at the demo data directory built once per run (conftest.demo_env).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import numpy as np
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT
+
+PAGE = str(ROOT / "pages" / "whatif.py")
+
+
+def _page() -> AppTest:
+    return AppTest.from_file(PAGE, default_timeout=120)
+
+
+def _metrics(at: AppTest) -> dict[str, object]:
+    return {m.label: m for m in at.metric}
+
+
+def test_renders_on_demo_with_measured_defaults(demo_env):
+    at = _page().run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "What if customers stayed longer?"
+    labels = [n.label for n in at.number_input]
+    assert "Active customers (measured)" in labels
+    assert "Retention per month, % (measured)" in labels
+    assert at.number_input(key="whatif_active").value == 9874  # CE at 31 Dec 2025 (see test_whatif_inputs)
+    metrics = _metrics(at)
+    assert any(label.startswith("More profit over 5 years") for label in metrics)
+    assert len(at.get("plotly_chart")) == 4
+    assert any("Published" in i.value for i in at.info)
+
+
+def test_edited_input_is_labelled_and_changes_the_result(demo_env):
+    at = _page().run()
+    before = [m for m in at.metric if m.label.startswith("More profit")][0].value
+    at.number_input(key="whatif_x").set_value(2.0).run()
+    assert not at.exception, at.exception
+    after = [m for m in at.metric if m.label.startswith("More profit")][0].value
+    assert before != after
+    at.number_input(key="whatif_arpu").set_value(10.0).run()
+    assert "Revenue per customer per month (your value)" in [n.label for n in at.number_input]
+
+
+def test_capped_scenario_warns(demo_env):
+    at = _page().run()
+    at.number_input(key="whatif_x").set_value(20.0).run()
+    assert not at.exception, at.exception
+    assert any("capped" in w.value for w in at.warning)
+
+
+def test_reason_scenario_and_quarter_period(demo_env):
+    at = _page().run()
+    at.segmented_control(key="whatif_kind").set_value("reason").run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="whatif_reason").value == "Too expensive"
+    at.segmented_control(key="whatif_period").set_value("quarter").run()
+    assert not at.exception, at.exception
+    assert "Retention per quarter, % (measured)" in [n.label for n in at.number_input]
+
+
+def test_year_period_has_no_sbg_but_renders(demo_env):
+    at = _page().run()
+    at.segmented_control(key="whatif_period").set_value("year").run()
+    assert not at.exception, at.exception
+    assert any("Not enough cohort data" in i.value for i in at.info)
+
+
+def _array(value) -> np.ndarray:
+    """A plotly figure-JSON array: a list, or (plotly ≥ 6) {'dtype', 'bdata': base64}."""
+    if isinstance(value, dict):
+        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
+    return np.asarray(value)
+
+
+def test_profit_chart_draws_the_horizon(demo_env):
+    at = _page().run()
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    base, scenario = spec["data"][0], spec["data"][1]
+    assert list(_array(base["x"])) == list(range(1, 61))  # 5 years of months
+    assert _array(scenario["y"])[-1] > _array(base["y"])[-1]
+
+
+def test_dataset_without_dates_asks_for_numbers(demo_env):
+    from retention import store
+    from retention.ingest.canonical import prepare
+
+    csv = b"customerID,tenure,Churn\nc1,3,Yes\nc2,10,No\nc3,1,Yes\n"  # telecom-style: no dates at all
+    dataset_id, _ = store.create_dataset(None, prepare(csv, "telco.csv", "customers"), "telco")
+    try:
+        at = _page()
+        at.query_params["dataset"] = dataset_id
+        at.run()
+        assert not at.exception, at.exception
+        assert any("cannot be measured" in w.value for w in at.warning)
+        assert "Active customers (your value)" in [n.label for n in at.number_input]
+        assert at.number_input(key="whatif_retention").value == 80.0  # the stand-in until the user types theirs
+    finally:
+        store.delete_dataset(dataset_id)
