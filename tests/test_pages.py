@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 from retention import store
 from tests.conftest import APP
 
-PAGES = ["pages/overview.py", "pages/cohorts.py", "pages/churn.py", "pages/whatif.py", "pages/data.py"]
+PAGES = ["pages/overview.py", "pages/cohorts.py", "pages/churn.py", "pages/benchmarks.py", "pages/whatif.py", "pages/data.py"]
 
 
 def _app() -> AppTest:

@@ -1,0 +1,149 @@
+"""Benchmarks: the user's figures next to published industry figures of the same metric and period, and
+internal benchmarks (segments against the rest, this period against a year earlier)."""
+
+import pandas as pd
+import streamlit as st
+
+from retention import ui
+from retention.benchmarks import catalog, compare, figures, internal, statistics, text
+from retention.charts import benchmarks as charts
+from retention.metrics import churn
+
+T = text.PAGE
+SHOWN = ["industry", "publisher", "year", "value", "as_published", "gap_pts", "confidence", "statistic",
+         "population", "definition", "source_url", "notes"]
+
+ds = ui.dataset()
+st.title(T["title"])
+st.caption(T["intro"])
+
+bench = catalog.shipped()
+with st.expander(T["upload"]):
+    upload = st.file_uploader(T["upload"], type=["csv"], help=T["upload_help"], key="benchmarks_file",
+                              label_visibility="collapsed")
+    if upload is not None:
+        try:
+            bench, rejected = catalog.parse(upload.getvalue())
+            for row in rejected.itertuples():
+                st.warning(f"Row {row.row} left out: {text.REJECT_REASONS[row.reason]}.")
+        except catalog.BenchmarkFileError as exc:
+            st.error(text.file_error(str(exc)))
+
+options = catalog.industries(bench)
+labels = dict(zip(options["industry"], options["sector"] + " · " + options["industry"]))
+picked = st.multiselect(T["industries"], list(labels), default=[i for i in compare.DEFAULT_INDUSTRIES if i in labels],
+                        format_func=labels.get, help=T["industries_help"], key="benchmarks_industries",
+                        bind="query-params")
+selected = bench[bench["industry"].isin(picked)]
+
+try:
+    as_of = str(ui.cached(churn.basis_info, ds).iloc[0]["as_of"])
+except churn.NoChurnData:
+    as_of = None
+with st.expander(T["settings"]):
+    c = st.columns([1, 2, 2, 1])
+    period = c[0].selectbox(T["period"], list(compare.RATE_PERIODS), index=2, help=T["period_help"],
+                            key="benchmarks_period", bind="query-params")
+    rng = c[1].date_input(T["range"], value=(), key="benchmarks_range")
+    first = c[2].date_input(T["first_range"], value=(), key="benchmarks_first")
+    days = c[3].number_input(T["inactive"], 1, 3650, churn.DEFAULT_INACTIVE_DAYS, help=T["inactive_help"],
+                             key="benchmarks_days", bind="query-params")
+    st.markdown("\n".join(f"- **{text.cap(text.FIGURE_NAMES[k])}**: {v}" for k, v in text.FIGURE_HELP.items()))
+
+
+def ends(value) -> tuple:
+    return tuple(d.isoformat() for d in value) if len(value) == 2 else (None, None)
+
+
+can = ui.cached(figures.available, ds).iloc[0]
+wanted = compare.comparable(can, selected)
+if not picked:
+    st.info(T["pick_industry"])
+elif not wanted:
+    st.info(T["nothing"])
+else:
+    months, horizon_days = compare.curve_horizons(selected)
+    params = dict(wanted=wanted, period=period, date_from=ends(rng)[0], date_to=ends(rng)[1],
+                  first_from=ends(first)[0], first_to=ends(first)[1], as_of=as_of, inactive_days=int(days),
+                  months=months, days=horizon_days)
+    user = ui.cached(compare.user_figures, ds, **params)
+    paired = compare.table(user, selected)
+    empty = set(user.loc[user["value"].isna(), "figure"]) | (set(wanted) - set(user["figure"]))
+    missing = [text.FIGURE_NAMES[f] for f in wanted if f not in set(paired["figure"]) | empty]
+    for figure, rows in paired.groupby("figure", sort=False):
+        mine = user[user["figure"] == figure]
+        first_row = mine.iloc[0]
+        rate_months = int(first_row["months"]) if first_row["unit"] == "rate" else None
+        st.subheader(text.cap(text.figure_name(figure, rate_months)), help=text.FIGURE_HELP[figure])
+        ax = {"you": T["you"], "band": T["band"], "benchmark": T["benchmark"], "converted": T["converted"],
+              "low": T["low"], "none": T["no_value"], "x": T["x_pct"], "y": T["x_pct"]}
+        if first_row["unit"] in ("rate", "lifetime"):
+            mine_d = first_row.to_dict()
+            st.markdown(text.headline(figure, rate_months, mine_d, rows))
+            if first_row["unit"] == "rate":
+                st.caption(text.periods_used(first_row["first_period"], first_row["last_period"],
+                                             int(first_row["periods"]), rate_months))
+            chart = charts.figure_against(rows, mine_d, ax, text.chart_title(figure, rate_months, mine_d, rows))
+        else:
+            ax["x"] = T["months_since"]
+            points = rows.assign(horizon_months=rows["months"])
+            chart = charts.curve_with_points(mine.assign(horizon_months=mine["months"]), points, ax,
+                                             text.curve_title(figure, rows))
+        if rows["user_small"].any():
+            st.warning(text.small_sample(int(rows["user_trials"].min())))
+        for found in statistics.disagreements(rows, None if first_row["unit"] in ("rate", "lifetime") else "months"):
+            st.info(text.disagreement(found))
+        st.plotly_chart(chart, width="stretch", key=f"benchmarks_chart_{figure}")
+        with st.expander(T["sources"]):
+            for row in rows.to_dict("records"):
+                user_point = {"value": row["user_value"], "ci_low": row["user_ci_low"], "ci_high": row["user_ci_high"]}
+                st.markdown("- " + text.verdict(figure, rate_months, user_point, row))
+            shown = rows.assign(as_published=[f"{r.period} {text.METRIC_WORDS[r.metric]} {text.published(r.value_pct)}"
+                                              for r in rows.itertuples()])[SHOWN]
+            st.dataframe(shown, hide_index=True, key=f"benchmarks_table_{figure}",
+                         column_config={k: st.column_config.TextColumn(v) for k, v in text.COLUMN_LABELS.items()}
+                         | {"source_url": st.column_config.LinkColumn(text.COLUMN_LABELS["source_url"]),
+                            "value": st.column_config.NumberColumn(text.COLUMN_LABELS["value"], format="%.2f"),
+                            "gap_pts": st.column_config.NumberColumn(text.COLUMN_LABELS["gap_pts"], format="%+.1f")})
+            ui.download_buttons(shown, f"benchmarks_{figure}", key=f"benchmarks_dl_{figure}")
+    if missing:
+        st.caption(T["no_pair"].format(names=", ".join(missing)))
+    if empty:
+        st.caption(text.not_enough([text.FIGURE_NAMES[f] for f in wanted if f in empty]))
+
+st.header(T["internal"])
+st.caption(T["internal_intro"])
+if can["customer_retention"] and as_of:
+    start, end = internal.recent_year(as_of)
+    yoy = ui.cached(internal.retention_year_over_year, ds, period="month", date_from=start, date_to=end,
+                    inactive_days=int(days), as_of=as_of).iloc[0].to_dict()
+    label = f"{text.cap(text.figure_name('customer_retention', 1))}, {text.span(start, end)}"
+    st.markdown(f"**{T['yoy']}.** " + text.comparison(label, T["year_before"], yoy))
+share = st.selectbox(T["segment_metric"], list(T["segment_metrics"]), format_func=T["segment_metrics"].get,
+                     key="benchmarks_segment_metric", bind="query-params") if can["repeat_purchase_rate"] else None
+if share in ("repeat_12", "month1") and as_of:
+    start, end = internal.recent_year((pd.Timestamp(as_of) - pd.DateOffset(months=12 if share == "repeat_12" else 0))
+                                      .date().isoformat())
+    yoy = (ui.cached(internal.repurchase_year_over_year, ds, months=12, first_from=start, first_to=end, as_of=as_of)
+           if share == "repeat_12" else
+           ui.cached(internal.cohort_retention_year_over_year, ds, k=1, cohort_from=start, cohort_to=end, as_of=as_of))
+    label = f"{T['segment_metrics'][share]}, {T['first_in']} {text.span(start, end)}"
+    st.markdown(f"**{T['yoy']}.** " + text.comparison(label, T["year_before"], yoy.iloc[0].to_dict()))
+attributes = ui.segment_attributes(ds)
+if not attributes:
+    st.caption(T["no_segments"])
+elif share:
+    attribute = st.selectbox(T["segment"], attributes, key="benchmarks_segment", bind="query-params")
+    if share == "month1":
+        groups = ui.cached(internal.cohort_retention_by_segment, ds, segment=attribute, k=1, as_of=as_of)
+    else:
+        groups = ui.cached(internal.repurchase_by_segment, ds, segment=attribute,
+                           months=12 if share == "repeat_12" else None, as_of=as_of)
+    if len(groups):
+        st.plotly_chart(charts.segments_against_rest(groups, {"segment": T["segment_metrics"][share],
+                                                              "overall": T["overall"], "none": T["no_value"],
+                                                              "x": T["x_pct"], "y": attribute},
+                                                     text.segments_title(groups)),
+                        width="stretch", key="benchmarks_segments_chart")
+        st.markdown("\n".join("- " + text.comparison(text.segment_name(r["segment"]), T["rest"], r)
+                               for r in groups.to_dict("records")))
