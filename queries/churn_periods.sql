@@ -1,0 +1,152 @@
+-- Purpose: per calendar period, who was active at its start and at its end, who started being a customer
+--   during it, and the lifecycle split. The raw counts behind CRR = (CE - CN) / CS and the lifecycle chart.
+--   Time is counted in whole days and every dated event (signup, cancel, purchase, lapse) happens during
+--   its day. "Active at the end of day d":
+--     basis 'customers': signup_date <= d and (no churn_date or churn_date > d); a churn date before the
+--       signup date counts as leaving on the signup day; customers marked churned without a churn date,
+--       or without a signup date, cannot be placed in time and are left out.
+--     basis 'purchases': a positive purchase (or any purchase when there are no amounts) on some day p
+--       with p <= d < p + $inactive_days, i.e. the customer lapses on the day last purchase + W.
+--   The start of a period is its first instant (the end of the day before its first day), the end is
+--   its last instant (the end of its last day, which is $as_of for the incomplete last period).
+-- Params: $basis VARCHAR ('customers' | 'purchases'), $period VARCHAR ('week' (Monday-Sunday), 'month',
+--   'quarter', 'year'), $step VARCHAR (its length as an interval: '7 days', '1 month', '3 months',
+--   '1 year'), $inactive_days INTEGER (W, used by basis 'purchases'), $as_of DATE (analysis date)
+-- Returns: period_start DATE, period_end DATE (last day counted), complete BOOLEAN (the whole period
+--   lies on or before $as_of), customers_start (CS), new_customers (CN: customers with an active spell
+--   starting during the period, first-time or returning), customers_end (CE), retained (active at
+--   start and end), new_first (active at end, not at start, first ever spell starts in the period),
+--   resurrected (active at end, not at start, active at some time before the period), churned (active
+--   at start, not at end), joined_and_left (started during the period, not active at start or end);
+--   all counts BIGINT, one row per period from the period of the first start to the period of $as_of.
+with subscription_spells as (
+    select
+        customer_id,
+        signup_date as start_day,
+        case when churn_date is not null then greatest(churn_date, signup_date) end as end_day
+    from customers
+    where $basis = 'customers'
+        and signup_date is not null
+        and signup_date <= $as_of
+        and (churn_date is not null or churned is distinct from true)
+),
+
+activity_days as (
+    select distinct customer_id, cast(purchased_at as date) as day
+    from purchases
+    where $basis = 'purchases'
+        and (amount > 0 or amount is null)
+        and cast(purchased_at as date) <= $as_of
+),
+
+gaps as (
+    select
+        customer_id,
+        day,
+        coalesce(day - lag(day) over (partition by customer_id order by day) > $inactive_days, true) as opens
+    from activity_days
+),
+
+numbered as (
+    select customer_id, day, sum(opens::integer) over (partition by customer_id order by day) as spell_no
+    from gaps
+),
+
+purchase_spells as (
+    select customer_id, min(day) as start_day, max(day) + $inactive_days::integer as end_day
+    from numbered
+    group by customer_id, spell_no
+),
+
+spells as (
+    select customer_id, start_day, end_day from subscription_spells
+    union all
+    select customer_id, start_day, end_day from purchase_spells
+),
+
+firsts as (
+    select customer_id, min(start_day) as first_day
+    from spells
+    group by customer_id
+),
+
+period_starts as (
+    select unnest(generate_series(
+        cast(date_trunc($period, min(start_day)) as timestamp),
+        cast(date_trunc($period, $as_of::date) as timestamp),
+        $step::interval
+    )) as period_start
+    from spells
+),
+
+periods as (
+    select
+        cast(period_start as date) as period_start,
+        cast(period_start + $step::interval - interval 1 day as date) as calendar_end
+    from period_starts
+),
+
+bounded as (
+    select
+        period_start,
+        least(calendar_end, $as_of::date) as period_end,
+        calendar_end <= $as_of::date as complete
+    from periods
+),
+
+touching as (
+    select
+        b.period_start,
+        s.customer_id,
+        s.start_day < b.period_start and (s.end_day is null or s.end_day >= b.period_start) as at_start,
+        s.start_day <= b.period_end and (s.end_day is null or s.end_day > b.period_end) as at_end,
+        s.start_day >= b.period_start as started
+    from spells as s
+    inner join bounded as b
+        on s.start_day <= b.period_end
+        and (s.end_day is null or s.end_day >= b.period_start)
+),
+
+per_customer as (
+    select
+        t.period_start,
+        t.customer_id,
+        bool_or(t.at_start) as at_start,
+        bool_or(t.at_end) as at_end,
+        bool_or(t.started) as started,
+        any_value(f.first_day) >= t.period_start as first_time
+    from touching as t
+    inner join firsts as f on f.customer_id = t.customer_id
+    group by t.period_start, t.customer_id
+),
+
+counts as (
+    select
+        period_start,
+        count(*) filter (where at_start) as customers_start,
+        count(*) filter (where started) as new_customers,
+        count(*) filter (where at_end) as customers_end,
+        count(*) filter (where at_start and at_end) as retained,
+        count(*) filter (where at_end and not at_start and first_time) as new_first,
+        count(*) filter (where at_end and not at_start and not first_time) as resurrected,
+        count(*) filter (where at_start and not at_end) as churned,
+        count(*) filter (where started and not at_start and not at_end) as joined_and_left
+    from per_customer
+    group by period_start
+)
+
+select
+    b.period_start,
+    b.period_end,
+    b.complete,
+    coalesce(c.customers_start, 0) as customers_start,
+    coalesce(c.new_customers, 0) as new_customers,
+    coalesce(c.customers_end, 0) as customers_end,
+    coalesce(c.retained, 0) as retained,
+    coalesce(c.new_first, 0) as new_first,
+    coalesce(c.resurrected, 0) as resurrected,
+    coalesce(c.churned, 0) as churned,
+    coalesce(c.joined_and_left, 0) as joined_and_left
+from bounded as b
+left join counts as c on c.period_start = b.period_start
+order by b.period_start

@@ -1,0 +1,56 @@
+"""The Churn page renders on the demo and on a customers file without dates, and its controls work."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from retention import store
+from retention.ingest.canonical import prepare
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+CRM = Path(__file__).resolve().parent / "fixtures" / "churn" / "crm_export.csv"
+
+
+def churn_page(**query) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page("pages/churn.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_churn_page_on_the_demo(demo_env):
+    at = churn_page()
+    assert [m.label for m in at.metric][:3] == ["Retention per month", "Churn per month", "Annualised retention"]
+    assert len(at.get("plotly_chart")) >= 7
+    at.selectbox(key="churn_period").set_value("quarter").run()
+    assert not at.exception
+    assert at.metric[0].label == "Retention per quarter"
+    at.radio(key="churn_measure").set_value("Churn %").run()
+    at.slider(key="churn_fold").set_value(5.0).run()
+    at.toggle(key="churn_reason_share").set_value(True).run()
+    at.selectbox(key="churn_segment").set_value("plan").run()
+    at.multiselect(key="churn_status").set_value(["at_risk"]).run()
+    at.selectbox(key="churn_list_segment").set_value("channel").run()
+    at.multiselect(key="churn_list_values").set_value(["Referral"]).run()
+    assert not at.exception
+    at.selectbox(key="churn_basis").set_value("Purchases").run()
+    assert not at.exception
+    at.number_input(key="churn_days").set_value(45).run()
+    at.date_input(key="churn_as_of").set_value(dt.date(2025, 6, 15)).run()
+    assert not at.exception
+    assert not at.error
+
+
+def test_churn_page_without_dates(demo_env):
+    dataset_id, _ = store.create_dataset(None, prepare(CRM.read_bytes(), CRM.name, "customers"), name="CRM export")
+    at = churn_page(dataset=dataset_id)
+    assert any("cannot be measured" in i.value for i in at.info)
+    assert len(at.get("plotly_chart")) >= 2  # Pareto, segments (tenure bands too)
+    at.slider(key="churn_fold").set_value(10.0).run()
+    assert not at.exception
