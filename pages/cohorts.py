@@ -1,6 +1,154 @@
-"""Placeholder until the cohorts page lands."""
+"""Cohorts: of the customers who started in a period, how many came back in each later period."""
 
+import pandas as pd
 import streamlit as st
 
+from retention import ui
+from retention.charts import cohorts as charts
+from retention.metrics import cohorts
+
+GRAINS = {"week": "Week", "month": "Month", "quarter": "Quarter"}
+MODES = {"classic": "Classic", "rolling": "Rolling (then or later)", "revenue": "Revenue", "survival": "Survival"}
+BASES = {"first_purchase": "First purchase", "signup": "Signup date"}
+SHOW = {"pct": "%", "count": "Customers", "revenue": "Revenue"}
+AVERAGES = {"weighted": "Weighted (all customers pooled)", "simple": "Simple mean of cohorts (unweighted)"}
+LEAD = {"classic": "Of customers who {started} in **{cohort}** ({size:,}), **{pct:.0f}%** bought again the next {p}",
+        "rolling": "Of customers who {started} in **{cohort}** ({size:,}), **{pct:.0f}%** bought again in the next {p} "
+                   "or later",
+        "survival": "Of customers who {started} in **{cohort}** ({size:,}), **{pct:.0f}%** were still customers at the "
+                    "end of the next {p}",
+        "revenue": "Customers who {started} in **{cohort}** ({size:,}) spent **{pct:.0f}%** as much in the next {p} as "
+                   "in their first"}
+STARTED = {"first_purchase": "first bought", "signup": "signed up"}
+KEPT = {"classic": "bought again", "rolling": "bought then or later", "survival": "were still customers",
+        "revenue": "of first-period revenue came back"}
+DEFINITIONS = """
+- A customer's **cohort** is the calendar period (week, month or quarter) of their first purchase with a positive amount, or of their signup date when you pick "cohort by signup". Weeks run Monday to Sunday (so the days of ISO week 53 and the January days after it are one week).
+- **Period k** of a cohort is the k-th calendar period after the cohort period (k = 0 is the cohort period itself).
+- **Classic retention** (c, k): customers of cohort c with at least one positive purchase in period c+k, divided by the cohort size. Refunds (negative or zero amounts) are not activity; customers who only ever refunded are in no cohort.
+- **Rolling retention** ("on or after") (c, k): customers of c with a positive purchase in period c+k or any later period up to the analysis date.
+- **Survival** (customers files with cancel dates): customers of c not yet cancelled at the end of period c+k. Customers marked churned without a cancel date are left out. For files with a tenure and an active/churned status but no dates: the Kaplan–Meier curve by tenure, customers still active counted as censored.
+- **Revenue retention** (c, k): net revenue (refunds subtracted) of cohort c in period c+k divided by its revenue in period 0; and cumulative revenue per customer (LTV to date).
+- **Incomplete periods**: a cell whose period had not ended at the analysis date is faded and hatched, and left out of averages. Nothing after the analysis date is counted. Cells not reached yet are blank.
+- **Average curve**: over the cohorts that completed period k, sum of retained over sum of cohort sizes, with the number of cohorts and customers behind each point and a 95% Wilson interval (survival: Kaplan–Meier over cohorts with Greenwood's interval). The simple mean gives each cohort the same weight and has no band.
+- **Minimum sample**: cells and points resting on fewer customers than the threshold are grey (heatmap) or hollow (lines).
+"""
+
+ds = ui.dataset()
 st.title("Cohorts")
-st.info("This page is being built.")
+info = ui.cached(cohorts.availability, ds).iloc[0]
+modes = [m for m, ok in (("classic", info.customers_first_purchase), ("rolling", info.customers_first_purchase),
+                         ("revenue", info.customers_first_purchase and info.has_amounts),
+                         ("survival", info.customers_survival)) if ok]
+if not modes:
+    if info.customers_tenure:
+        st.caption("This customers file gives a tenure and a status but no dates, so there are no calendar cohorts: "
+                   "the chance of still being a customer after each tenure (Kaplan–Meier; active customers censored).")
+        seg = st.selectbox("Compare by", [None, *ui.segment_attributes(ds)], key="cohorts_tenure_segment")
+        km = ui.cached(cohorts.tenure_survival, ds, segment=seg)
+        st.plotly_chart(charts.segment_curves(km, {"x": "Tenure (as in the file, usually months)", "y": "Still a "
+                        "customer (%)", "none": "All" if seg is None else "(no value)"},
+                        "Share of customers still with you after each tenure", steps=True), width="stretch",
+                        key="cohorts_km")
+        ui.download_buttons(km, "survival_by_tenure", key="cohorts_km_download")
+    else:
+        st.info("Cohorts need purchases with dates, or a customers file with signup and cancel dates.")
+    st.stop()
+
+c = st.columns(4)
+grain = c[0].selectbox("Period", list(GRAINS), index=1, format_func=GRAINS.get, key="cohorts_period",
+                       bind="query-params")
+mode = c[1].selectbox("Retention", modes, format_func=MODES.get, key="cohorts_mode", bind="query-params")
+bases = ["first_purchase"] * bool(info.customers_first_purchase) + ["signup"] * bool(info.customers_signup)
+basis = c[2].selectbox("Cohort by", bases, format_func=BASES.get, key="cohorts_basis", bind="query-params")
+last_day = pd.Timestamp(info.last_date).date()
+as_of = c[3].date_input("Analysis date", last_day, min_value=pd.Timestamp(info.first_date).date(), max_value=last_day,
+                        key="cohorts_as_of", bind="query-params", help="Nothing after this day is counted; periods not ended by then "
+                        "are incomplete. Default: the last date in the data.")
+with st.expander("Filters and sample size"):
+    f = st.columns(4)
+    span = f[0].date_input("Cohorts starting between", value=(), key="cohorts_span")
+    values = ui.cached(cohorts.attribute_values, ds)
+    attribute = f[1].selectbox("Only customers with", [None, *values["attribute"].unique()], key="cohorts_filter_by",
+                               format_func=lambda a: "(anyone)" if a is None else a)
+    kept = f[2].multiselect("Values", values.loc[values["attribute"] == attribute, "value"], key="cohorts_filter_values")
+    minimum = f[3].number_input("Minimum sample (customers)", 1, 10_000, cohorts.MIN_CUSTOMERS, key="cohorts_min")
+params = dict(period=grain, mode=mode, cohort_by=basis, as_of=as_of.isoformat(), min_customers=int(minimum),
+              filters={attribute: kept} if attribute and kept else None,
+              cohort_from=span[0].isoformat() if len(span) > 0 else None,
+              cohort_to=span[1].isoformat() if len(span) > 1 else None)
+cells = ui.cached(cohorts.matrix, ds, **params)
+if cells.empty:
+    st.info("No customer starts a cohort with these settings.")
+    st.stop()
+label = {"week": lambda d: f"{d:%d %b %Y}", "month": lambda d: f"{d:%b %Y}",
+         "quarter": lambda d: f"{d.year} Q{d.quarter}"}[grain]
+cells = cohorts.with_intervals(cells, mode=mode).assign(cohort_label=lambda x: x["cohort"].map(label))
+
+s = cohorts.summary(cells, k=1, mode=mode)
+if s:
+    trend = "risen" if s["latest_pct"] > s["first_pct"] + 0.5 else "fallen" if s["latest_pct"] < s["first_pct"] - 0.5 \
+        else "stayed about level"
+    st.markdown(LEAD[mode].format(started=STARTED[basis], cohort=label(s["latest_cohort"]), size=s["latest_size"],
+                                  pct=s["latest_pct"], p=grain)
+                + f"; {grain}-1 retention has {trend} from {s['first_pct']:.0f}% to {s['latest_pct']:.0f}% over the "
+                f"last {s['cohorts']} cohorts (weighted average of all {s['average_cohorts']} complete cohorts: "
+                f"{s['average_pct']:.0f}%).")
+else:
+    st.markdown(f"No cohort has completed its first {grain} after the start yet.")
+with st.expander("How these numbers are defined"):
+    st.markdown(DEFINITIONS)
+
+most = int(cells["period"].max())
+g = st.columns([2, 3, 3])
+shown = g[0].slider(f"{GRAINS[grain]}s shown", 1, max(most, 1), min(most, {"week": 26, "month": 18, "quarter": 8}[grain]),
+                    key=f"cohorts_shown_{grain}") if most > 1 else most
+measures = ["pct", "count"] + ["revenue"] * (mode == "revenue")
+show = g[1].radio("Cells show", measures, format_func=SHOW.get, horizontal=True, key="cohorts_show")
+average = g[2].radio("Average", list(AVERAGES), format_func=AVERAGES.get, horizontal=True, key="cohorts_average")
+cells = cells[cells["period"] <= shown]
+curve = cohorts.average_curve(cells, mode=mode, average=average, min_customers=int(minimum))
+unit = "Revenue kept (% of period 0)" if mode == "revenue" else "Retained (%)"
+tabs = st.tabs(["Heatmap", "Average curve", f"{GRAINS[grain]} k over time", "Segments"])
+with tabs[0]:
+    ones = cells.loc[(cells["period"] == 1) & cells["complete"], "retention_pct"].dropna()
+    hover = ("{cohort}, {k}: {value} ({active:,} buyers of {size:,}){note}" if mode == "revenue" else
+             "{cohort}, {k}: {active:,} of {size:,} = {value} (95% interval {low:.0f}–{high:.0f}%){note}")
+    st.plotly_chart(charts.heatmap(cells, show, {"x": f"{GRAINS[grain]}s after the cohort's {GRAINS[grain].lower()} (k)",
+                    "y": "Cohort", "sizes": "Cohort size", "colorbar": SHOW[show], "hover": hover,
+                    "incomplete": " · incomplete period", "small": f" · fewer than {minimum} customers"},
+                    f"{GRAINS[grain]} 1: from {ones.min():.0f}% to {ones.max():.0f}% across complete cohorts" if len(ones)
+                    else f"{MODES[mode]} retention by cohort"), width="stretch", key="cohorts_heatmap")
+    st.caption(f"Faded, hatched cells: the {grain} had not ended on {as_of:%d %b %Y}. Grey: fewer than {minimum} "
+               f"customers in the cohort. Blank: not reached yet.")
+    ui.download_buttons(cells.drop(columns=["cohort_label"]), f"cohort_matrix_{mode}_{grain}", key="cohorts_matrix_dl")
+with tabs[1]:
+    picked = st.multiselect("Show cohorts", list(dict.fromkeys(cells["cohort_label"])), key="cohorts_picked")
+    point = curve[curve["period"] == 1]
+    st.plotly_chart(charts.average_curve(curve, cells[cells["cohort_label"].isin(picked)], {
+        "average": AVERAGES[average].split(" (")[0] + " average", "band": "95% interval", "x": f"{GRAINS[grain]} (k)",
+        "y": unit, "hover": "k = {k}: {value:.1f}% ({cohorts} cohorts, {customers:,} customers)"},
+        f"On average {point['retention_pct'].iloc[0]:.0f}% {KEPT[mode]} in {grain} 1" if len(point) else "Average curve"),
+        width="stretch", key="cohorts_curve")
+    ui.download_buttons(curve, f"cohort_average_{mode}_{grain}", key="cohorts_curve_dl")
+with tabs[2]:
+    k = st.number_input("Period k", 1, max(most, 1), 1, key="cohorts_k")
+    series = cohorts.period_over_time(cells, k=int(k), mode=mode)
+    st.plotly_chart(charts.over_time(series, {"name": f"{GRAINS[grain]} {k}", "incomplete": "Not ended yet",
+                    "x": "Cohort", "y": unit},
+                    f"Is {grain}-{k} retention improving? Each cohort with its 95% interval"), width="stretch",
+                    key="cohorts_over_time")
+with tabs[3]:
+    seg = st.selectbox("Compare by", ui.segment_attributes(ds), key="cohorts_segment", bind="query-params")
+    if seg:
+        split = ui.cached(cohorts.matrix, ds, **params, segment=seg)
+        by = cohorts.average_curve(split[split["period"] <= shown], mode=mode, average=average, min_customers=int(minimum))
+        top = by[by["period"] == 0].nlargest(6, "customers")["segment"]
+        drawn = by[by["segment"].isin(top) | (by["segment"].isna() & top.isna().any())]
+        one = drawn[drawn["period"] == 1].sort_values("retention_pct").fillna({"segment": "(no value)"})
+        st.plotly_chart(charts.segment_curves(drawn, {"x": f"{GRAINS[grain]} (k)", "y": unit, "none": "(no value)"},
+                        f"In {grain} 1, {one['segment'].iloc[-1]} keeps the most ({one['retention_pct'].iloc[-1]:.0f}%), "
+                        f"{one['segment'].iloc[0]} the fewest ({one['retention_pct'].iloc[0]:.0f}%)" if len(one) > 1
+                        else f"{MODES[mode]} retention by {seg}"), width="stretch", key="cohorts_segments")
+        st.caption("The six largest groups; each with its 95% band. All groups are in the download.")
+        ui.download_buttons(by, f"cohort_average_by_{seg}", key="cohorts_segments_dl")

@@ -27,7 +27,7 @@ from retention import access, config, sql
 from retention.ingest.canonical import Prepared, load_into
 
 DEMO_ID = "demo"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # bump when the tables a dataset holds change; the demo is rebuilt then
 _ID = re.compile(r"[A-Za-z0-9_-]{32}|demo")
 STALE_TMP_SECONDS = 3600
 
@@ -169,8 +169,11 @@ def derive(con: duckdb.DuckDBPyConnection, purchase_segments: list[str], custome
 # Each area (cohorts, churn, …) appends the derive_*.sql files its pages read.
 DERIVED_TABLES: tuple[str, ...] = (
     "derive_customer_summary",
+    "derive_cohort_grains",
     "derive_cohort_customers",
+    "derive_cohort_days",
     "derive_cohort_activity",
+    "derive_cohort_attributes",
 )
 
 
@@ -221,9 +224,19 @@ def clean_tmp(max_age_seconds: int = STALE_TMP_SECONDS) -> int:
     return removed
 
 
+def _format_version(dataset_id: str) -> int | None:
+    con = _connect(dataset_path(dataset_id), read_only=True)
+    try:
+        return read_meta(con).get("format_version")
+    except duckdb.Error:
+        return None
+    finally:
+        con.close()
+
+
 def ensure_demo(progress: Callable[[str], None] | None = None) -> str:
     """The demo dataset's id, building it on first use from the seeded generator in data/."""
-    if exists(DEMO_ID):
+    if exists(DEMO_ID) and _format_version(DEMO_ID) == FORMAT_VERSION:
         return DEMO_ID
     from retention import demo
 

@@ -1,0 +1,159 @@
+"""Charts of the Cohorts page: frame → plotly Figure, no data access.
+
+Every word shown (titles, axis titles, legend names, hover text templates) comes from the page. Conventions:
+incomplete cells and points (their period had not ended at the analysis date) are faded and hatched or
+grey; cells and points resting on fewer customers than the minimum sample are grey (heatmap) or hollow
+(lines); cells not reached yet are blank.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from retention.charts.theme import MUTED, PRIMARY, SEQUENTIAL, color, rgba, style
+
+GREYS = [[0.0, "#F3F4F6"], [1.0, "#9CA3AF"]]
+VALUES = {"pct": "retention_pct", "count": "active", "revenue": "revenue"}
+
+
+def _cell_text(values: pd.Series, measure: str) -> list[str]:
+    if measure == "pct":
+        return [f"{v:.0f}%" if pd.notna(v) else "" for v in values]
+    if measure == "revenue":
+        return [f"{v / 1000:,.1f}k" if pd.notna(v) and abs(v) >= 1000 else (f"{v:,.0f}" if pd.notna(v) else "")
+                for v in values]
+    return [f"{v:,.0f}" for v in values]
+
+
+def heatmap(cells: pd.DataFrame, measure: str, labels: dict, title: str) -> go.Figure:
+    """The cohort triangle with the cohort sizes in a side column.
+
+    In: matrix rows of one segment with cohort_label (text), period, cohort_size, active, revenue,
+    retention_pct, ci_low_pct, ci_high_pct, complete, small, in cohort order. measure: pct | count | revenue.
+    labels: x, y, sizes (side column title), colorbar, hover (a str.format template with fields cohort, k,
+    active, size, value, low, high, note), incomplete and small (notes added to the hover).
+    """
+    value = VALUES[measure]
+    cells = cells.assign(text=_cell_text(cells[value], measure))
+    cells["note"] = np.where(~cells["complete"], labels["incomplete"], "") + np.where(cells["small"], labels["small"], "")
+    cells["hover"] = [labels["hover"].format(cohort=r.cohort_label, k=r.period, active=r.active, size=r.cohort_size,
+                                             value=r.text, low=r.ci_low_pct, high=r.ci_high_pct, note=r.note)
+                      for r in cells.itertuples()]
+    order = list(dict.fromkeys(cells["cohort_label"]))
+    periods = list(range(int(cells["period"].max()) + 1)) if len(cells) else []
+    later = cells.loc[cells["period"] > 0, value].dropna()  # period 0 is often 100% by definition: not the scale
+    z_range = (later.min(), later.max()) if len(later) else (cells[value].min(), cells[value].max())
+
+    def grid(column: str, mask: pd.Series) -> pd.DataFrame:
+        kept = cells[mask]
+        return kept.pivot(index="cohort_label", columns="period", values=column).reindex(index=order, columns=periods)
+
+    fig = make_subplots(rows=1, cols=2, shared_yaxes=True, column_widths=[0.87, 0.13], horizontal_spacing=0.015)
+    layers = (
+        (cells["complete"] & ~cells["small"], SEQUENTIAL, 1.0, True),
+        (cells["small"], GREYS, 1.0, False),
+        (~cells["complete"] & ~cells["small"], SEQUENTIAL, 0.45, False),
+    )
+    for mask, scale, opacity, scale_shown in layers:
+        fig.add_heatmap(z=grid(value, mask).to_numpy(dtype=float), x=periods, y=order,
+                        text=grid("text", mask).astype(object).fillna("").to_numpy(), texttemplate="%{text}",
+                        customdata=grid("hover", mask).astype(object).fillna("").to_numpy(), hoverongaps=False,
+                        hovertemplate="%{customdata}<extra></extra>", colorscale=scale, zmin=z_range[0],
+                        zmax=z_range[1], opacity=opacity, showscale=scale_shown, xgap=1, ygap=1,
+                        colorbar={"title": {"text": labels["colorbar"]}, "x": 1.0}, row=1, col=1)
+    pending = cells[~cells["complete"]]
+    fig.add_scatter(x=pending["period"], y=pending["cohort_label"], mode="markers", showlegend=False, hoverinfo="skip",
+                    marker={"symbol": "line-ne", "size": 14, "line": {"width": 1.2, "color": MUTED}}, row=1, col=1)
+    sizes = cells.drop_duplicates("cohort_label")
+    fig.add_bar(x=sizes["cohort_size"], y=sizes["cohort_label"], orientation="h", showlegend=False,
+                marker={"color": [MUTED if s else PRIMARY for s in sizes["small"]]}, text=sizes["cohort_size"],
+                texttemplate="%{text:,}", textposition="auto", hovertemplate="%{x:,}<extra></extra>", row=1, col=2)
+    style(fig, title, labels["x"], labels["y"], height=max(360, 120 + 22 * len(order)))
+    fig.update_yaxes(autorange="reversed", type="category", row=1, col=1)
+    fig.update_xaxes(dtick=1 if len(periods) <= 40 else None, side="top", range=[-0.5, len(periods) - 0.5], row=1, col=1)
+    fig.update_xaxes(title_text=labels["sizes"], showticklabels=False, side="top", row=1, col=2)
+    fig.update_yaxes(title_text=None, row=1, col=2)
+    fig.update_layout(plot_bgcolor="white", margin={"t": 110})
+    return fig
+
+
+def _band(fig: go.Figure, frame: pd.DataFrame, x: str, hue: str, name: str, shape: str, group: str | None = None) -> None:
+    """A 95% band; listed in the legend under `name` unless it belongs to a line's legend `group`."""
+    if frame["ci_low_pct"].isna().all():
+        return
+    fig.add_scatter(x=frame[x], y=frame["ci_high_pct"], mode="lines", line={"width": 0, "shape": shape},
+                    showlegend=False, hoverinfo="skip", legendgroup=group)
+    fig.add_scatter(x=frame[x], y=frame["ci_low_pct"], mode="lines", line={"width": 0, "shape": shape},
+                    fill="tonexty", fillcolor=rgba(hue, 0.18), name=name, showlegend=group is None,
+                    hoverinfo="skip", legendgroup=group)
+
+
+def average_curve(curve: pd.DataFrame, picked: pd.DataFrame, labels: dict, title: str) -> go.Figure:
+    """The average curve with its 95% band, and picked cohorts as thin lines.
+
+    In: curve = average_curve rows of one segment (period, retention_pct, ci_low_pct, ci_high_pct, cohorts,
+    customers, small); picked = matrix rows (cohort_label, period, retention_pct, complete, small).
+    labels: average, band, x, y, hover (template: k, value, cohorts, customers)."""
+    fig = go.Figure()
+    _band(fig, curve, "period", PRIMARY, labels["band"], "linear")
+    for i, (name, rows) in enumerate(picked.groupby("cohort_label", sort=False)):
+        hue = color(i + 1)
+        fig.add_scatter(x=rows["period"], y=rows["retention_pct"], mode="lines+markers", name=name,
+                        line={"color": hue, "width": 1.3},
+                        marker={"size": 6, "color": [hue if c else MUTED for c in rows["complete"]],
+                                "symbol": ["circle-open" if s else "circle" for s in rows["small"]]},
+                        hovertemplate="%{x}: %{y:.1f}%<extra>" + name + "</extra>")
+    hover = [labels["hover"].format(k=r.period, value=r.retention_pct, cohorts=r.cohorts, customers=r.customers)
+             for r in curve.itertuples()]
+    fig.add_scatter(x=curve["period"], y=curve["retention_pct"], mode="lines+markers", name=labels["average"],
+                    line={"color": PRIMARY, "width": 3}, customdata=hover,
+                    marker={"size": 8, "color": PRIMARY, "symbol": ["circle-open" if s else "circle" for s in curve["small"]]},
+                    hovertemplate="%{customdata}<extra></extra>")
+    fig.update_yaxes(rangemode="tozero")
+    return style(fig, title, labels["x"], labels["y"])
+
+
+def over_time(series: pd.DataFrame, labels: dict, title: str) -> go.Figure:
+    """Retention at one period k across cohorts, with each cohort's 95% interval.
+
+    In: period_over_time rows of one segment (cohort, retention_pct, ci_low_pct, ci_high_pct, complete, small,
+    cohort_size). Complete cohorts are joined by a line; incomplete ones are grey points apart from it; small ones
+    hollow. labels: name, incomplete (legend names), x, y."""
+    fig = go.Figure()
+    for done, name, hue in ((True, labels["name"], PRIMARY), (False, labels["incomplete"], MUTED)):
+        rows = series[series["complete"] == done]
+        if rows.empty:
+            continue
+        fig.add_scatter(x=rows["cohort"], y=rows["retention_pct"], mode="lines+markers" if done else "markers",
+                        name=name, line={"color": hue}, customdata=rows["cohort_size"],
+                        error_y={"type": "data", "array": rows["ci_high_pct"] - rows["retention_pct"],
+                                 "arrayminus": rows["retention_pct"] - rows["ci_low_pct"], "color": rgba(hue, 0.5),
+                                 "visible": bool(rows["ci_low_pct"].notna().any())},
+                        marker={"size": 8, "color": hue,
+                                "symbol": ["circle-open" if s else "circle" for s in rows["small"]]},
+                        hovertemplate="%{x|%Y-%m-%d}: %{y:.1f}% (n = %{customdata:,})<extra></extra>")
+    fig.update_yaxes(rangemode="tozero")
+    return style(fig, title, labels["x"], labels["y"])
+
+
+def segment_curves(curve: pd.DataFrame, labels: dict, title: str, steps: bool = False) -> go.Figure:
+    """One curve per segment, each with its own 95% band (steps=True for Kaplan–Meier step curves).
+
+    In: rows with segment, period, retention_pct, ci_low_pct, ci_high_pct, small. labels: x, y, none (name of
+    the missing value). A band shows and hides with its line (one legend entry per segment)."""
+    fig = go.Figure()
+    shape = "hv" if steps else "linear"
+    names = curve["segment"].astype(object).where(curve["segment"].notna(), labels["none"])
+    for i, (name, rows) in enumerate(curve.groupby(names, sort=False)):
+        hue = color(i)
+        _band(fig, rows, "period", hue, str(name), shape, group=str(name))
+        fig.add_scatter(x=rows["period"], y=rows["retention_pct"], mode="lines+markers", name=str(name),
+                        legendgroup=str(name),
+                        line={"color": hue, "width": 2.2, "shape": shape},
+                        marker={"size": 5, "color": hue, "symbol": ["circle-open" if s else "circle" for s in rows["small"]]},
+                        hovertemplate="%{x}: %{y:.1f}%<extra>" + str(name) + "</extra>")
+    fig.update_yaxes(rangemode="tozero")
+    return style(fig, title, labels["x"], labels["y"])

@@ -1,0 +1,69 @@
+"""The Cohorts page renders on the demo and every control can be changed without an exception."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from retention import store
+from retention.ingest.canonical import prepare
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+TENURE = b"customerID,tenure,Churn,Contract\n" + b"".join(
+    f"u{i},{i % 24},{'Yes' if i % 3 == 0 else 'No'},{'Monthly' if i % 2 else 'Yearly'}\n".encode() for i in range(200))
+
+
+def cohorts_page(**query) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page("pages/cohorts.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_cohorts_page_on_the_demo(demo_env):
+    at = cohorts_page()
+    assert "bought again the next month" in at.markdown[0].value
+    assert len(at.get("plotly_chart")) == 4
+    changes = [
+        ("selectbox", "cohorts_period", "week"), ("selectbox", "cohorts_period", "quarter"),
+        ("selectbox", "cohorts_period", "month"), ("selectbox", "cohorts_mode", "rolling"),
+        ("selectbox", "cohorts_mode", "survival"), ("selectbox", "cohorts_basis", "signup"),
+        ("selectbox", "cohorts_mode", "revenue"), ("radio", "cohorts_show", "revenue"),
+        ("radio", "cohorts_show", "count"), ("radio", "cohorts_average", "simple"),
+        ("date_input", "cohorts_as_of", dt.date(2025, 6, 15)), ("slider", "cohorts_shown_month", 6),
+        ("number_input", "cohorts_min", 500), ("multiselect", "cohorts_picked", ["Jan 2024", "Jun 2024"]),
+        ("number_input", "cohorts_k", 3), ("selectbox", "cohorts_segment", "plan"),
+        ("selectbox", "cohorts_filter_by", "channel"), ("multiselect", "cohorts_filter_values", ["Referral"]),
+        ("date_input", "cohorts_span", (dt.date(2024, 1, 1), dt.date(2024, 12, 31))),
+        ("selectbox", "cohorts_mode", "classic"),
+    ]
+    for kind, key, value in changes:
+        getattr(at, kind)(key=key).set_value(value).run()
+        assert not at.exception, (key, value, at.exception)
+        assert not at.error, (key, value)
+    assert len(at.get("plotly_chart")) == 4
+    assert "Referral" not in at.markdown[0].value and "signed up" in at.markdown[0].value
+
+
+def test_cohorts_page_on_a_tenure_only_file(demo_env):
+    dataset_id, _ = store.create_dataset(None, prepare(TENURE, "telco.csv", "customers", segments=["Contract"]),
+                                         name="Telco-like")
+    at = cohorts_page(dataset=dataset_id)
+    assert any("Kaplan–Meier" in c.value for c in at.caption)
+    at.selectbox(key="cohorts_tenure_segment").set_value("Contract").run()
+    assert not at.exception and len(at.get("plotly_chart")) == 1
+
+
+def test_cohorts_page_on_a_single_month(demo_env):
+    purchases = b"customer,date,amount\na,2024-03-01,5\nb,2024-03-09,7\na,2024-03-20,-5\n"
+    dataset_id, _ = store.create_dataset(prepare(purchases, "tiny.csv", "purchases"), None, name="Tiny")
+    at = cohorts_page(dataset=dataset_id)
+    assert "No cohort has completed" in at.markdown[0].value
+    at.selectbox(key="cohorts_period").set_value("week").run()
+    at.number_input(key="cohorts_k").set_value(1).run()
+    assert not at.exception
