@@ -7,7 +7,6 @@ date and inactivity window were used, so that the numbers can be reproduced.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 
 import pandas as pd
@@ -20,23 +19,6 @@ CHURN_COLUMNS = ["period_start", "customers_start", "new_customers", "lost", "cu
 ALTERNATIVE_COLUMNS = ["alt_new_customers", "alt_lost", "alt_crr_pct", "alt_churn_pct", "difference_pp",
                        "annualised_crr_pct"]
 DECIMALS = 2
-
-
-def _date(text: str) -> str:
-    try:
-        return dt.date.fromisoformat(text).isoformat()
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, not {text!r}") from None
-
-
-def _days(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number of days, not {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("the inactivity window must be at least 1 day")
-    return value
 
 
 def _share(text: str) -> float:
@@ -56,10 +38,10 @@ def _churn_arguments(parser: argparse.ArgumentParser) -> None:
                         help="who is active: 'customers' = signed up and not yet cancelled (customers file dates); "
                              "'purchases' = from the first purchase until W days after the last; "
                              "auto = customers when the customers file has signup dates and says who churned")
-    parser.add_argument("--inactive-days", type=_days, default=churn.DEFAULT_INACTIVE_DAYS, metavar="W",
+    parser.add_argument("--inactive-days", type=cli.positive_int, default=churn.DEFAULT_INACTIVE_DAYS, metavar="W",
                         help=f"purchases basis: a customer lapses W days after their last purchase "
                              f"(default {churn.DEFAULT_INACTIVE_DAYS}; stderr shows a hint from the data)")
-    parser.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD",
+    parser.add_argument("--as-of", type=cli.iso_date, metavar="YYYY-MM-DD",
                         help="analysis date: the last period ends here (default: the last date in the data)")
     parser.add_argument("--alternative", action="store_true",
                         help="add the alternative convention (joiners who left in the same period left out) "

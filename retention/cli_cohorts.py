@@ -10,7 +10,6 @@ import argparse
 import pandas as pd
 
 from retention import cli
-from retention.cli_churn import _date  # the shared YYYY-MM-DD argument type
 from retention.metrics import cohorts
 
 DECIMALS = 2
@@ -18,16 +17,6 @@ MATRIX_COLUMNS = ["cohort", "period", "cohort_size", "active", "retention_pct", 
 CURVE_COLUMNS = ["period", "cohorts", "customers", "retained", "retention_pct", "ci_low_pct", "ci_high_pct",
                  "small_sample"]
 REVENUE_COLUMNS = ["revenue", "revenue_per_customer"]
-
-
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("expected at least 1")
-    return value
 
 
 def _arguments(parser: argparse.ArgumentParser) -> None:
@@ -41,7 +30,7 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--cohort-by", choices=cohorts.COHORT_BASES, default="first_purchase",
                         help="cohort by the period of the first purchase with a positive amount (default), or of "
                              "the signup date in the customers file")
-    parser.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD",
+    parser.add_argument("--as-of", type=cli.iso_date, metavar="YYYY-MM-DD",
                         help="analysis date: nothing after it is counted; periods not ended by then are incomplete "
                              "(default: the last date in the data)")
     parser.add_argument("--segment", metavar="COLUMN",
@@ -50,11 +39,11 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--filter", action="append", default=[], metavar="COLUMN=VALUE",
                         help="keep only customers with this segment value (repeatable: values of one column are "
                              "alternatives, different columns must all match)")
-    parser.add_argument("--cohorts-from", type=_date, metavar="YYYY-MM-DD",
+    parser.add_argument("--cohorts-from", type=cli.iso_date, metavar="YYYY-MM-DD",
                         help="keep cohorts whose period starts on or after this date")
-    parser.add_argument("--cohorts-to", type=_date, metavar="YYYY-MM-DD",
+    parser.add_argument("--cohorts-to", type=cli.iso_date, metavar="YYYY-MM-DD",
                         help="keep cohorts whose period starts on or before this date")
-    parser.add_argument("--min-customers", type=_count, default=cohorts.MIN_CUSTOMERS, metavar="N",
+    parser.add_argument("--min-customers", type=cli.positive_int, default=cohorts.MIN_CUSTOMERS, metavar="N",
                         help=f"flag cells and points resting on fewer than N customers as small_sample "
                              f"(default {cohorts.MIN_CUSTOMERS})")
 

@@ -9,7 +9,6 @@ every output of retention.scenarios.clv.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import math
 from typing import Any
 
@@ -61,10 +60,10 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
     measure = parser.add_argument_group("measurement")
     measure.add_argument("--basis", choices=["auto", *churn.BASES], default="auto",
                          help="who is active: from the customers file's dates, or from purchases (default auto)")
-    measure.add_argument("--inactive-days", type=int, default=churn.DEFAULT_INACTIVE_DAYS, metavar="W",
+    measure.add_argument("--inactive-days", type=cli.positive_int, default=churn.DEFAULT_INACTIVE_DAYS, metavar="W",
                          help=f"purchase basis: lapsed W days after the last purchase "
                               f"(default {churn.DEFAULT_INACTIVE_DAYS})")
-    measure.add_argument("--as-of", metavar="YYYY-MM-DD", type=dt.date.fromisoformat,
+    measure.add_argument("--as-of", metavar="YYYY-MM-DD", type=cli.iso_date,
                          help="analysis date (default: the last date in the data)")
     scenario = parser.add_argument_group("scenario (one of; default --uplift-pp 5)")
     kinds = scenario.add_mutually_exclusive_group()
@@ -134,7 +133,7 @@ def _measure(args: argparse.Namespace, scenario: Scenario) -> tuple[dict, dict, 
                            + ", ".join(missing))
     con = cli.load(args)[0]
     params = {"period": args.period, "basis": args.basis, "inactive_days": args.inactive_days,
-              "as_of": args.as_of.isoformat() if args.as_of else None}
+              "as_of": args.as_of}
     try:
         row = inputs.measure(con, **params).iloc[0].to_dict()
     except churn.NoChurnData as exc:
