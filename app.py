@@ -8,7 +8,7 @@ st.set_page_config(page_title="Retention dashboard", page_icon=":material/monito
 
 PAGES = {
     "": [
-        st.Page("pages/overview.py", title="Overview", icon=":material/home:", url_path="overview", default=True),
+        st.Page("pages/overview.py", title="Overview", icon=":material/home:", default=True),
         st.Page("pages/cohorts.py", title="Cohorts", icon=":material/grid_on:", url_path="cohorts"),
         st.Page("pages/churn.py", title="Churn", icon=":material/trending_down:", url_path="churn"),
         st.Page("pages/benchmarks.py", title="Benchmarks", icon=":material/leaderboard:", url_path="benchmarks"),
@@ -36,12 +36,11 @@ with st.sidebar:
     if current not in ids:
         ids.insert(0, current)
         names[current] = ds.name
-    picked = st.selectbox("Dataset", ids, index=ids.index(current), format_func=lambda i: names[i],
-                          key="sidebar_dataset", help="The demo, the files you uploaded in this session, "
-                                                      "or a dataset someone shared with you.")
-    if picked != current:
-        ui.select_dataset(picked)
-        st.rerun()
+    # The picker always shows the dataset in view (a keyed selectbox keeps its own state otherwise).
+    st.session_state["sidebar_dataset"] = current
+    st.selectbox("Dataset", ids, format_func=lambda i: names[i], key="sidebar_dataset",
+                 on_change=lambda: ui.select_dataset(st.session_state["sidebar_dataset"]),
+                 help="The demo, the files you uploaded in this session, or a dataset someone shared with you.")
     ui.sidebar_summary(ds)
 
     st.caption("Link to this view (read-only for whoever opens it):")

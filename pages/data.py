@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import re
 
 import pandas as pd
 import streamlit as st
@@ -10,12 +11,13 @@ from retention import access, config, store, ui
 from retention.ingest.canonical import prepare
 from retention.ingest.errors import IngestError
 from retention.ingest.read import ROW, read_table
-from retention.ingest.roles import roles_for
+from retention.ingest.roles import detect_roles, roles_for
 from retention.ui_text import DATA_MODEL_HELP, KIND_LABELS, ROLE_LABELS, reject_reason
 
 FILE_TYPES = ["csv", "tsv", "txt", "xlsx", "xls", "ods", "parquet", "gz", "zip"]
 NONE = "— none —"
 
+ui.ensure_frame()  # a deep link to this page on a fresh server must still run through app.py
 st.title("Upload your data")
 st.caption("Drop an export from your shop, billing or CRM tool. Nothing is saved until you press **Save dataset**; "
            "saved datasets are private to whoever has their link.")
@@ -47,14 +49,18 @@ def _configure(kind: str, uploaded, box):
     sheet = st.session_state.get(f"{key}_sheet")
     try:
         raw = _read(data, uploaded.name, sheet)
-        detected = prepare(data, uploaded.name, kind, raw=raw)
     except IngestError as err:
         box.error(str(err))
         return None
+    try:
+        detected = prepare(data, uploaded.name, kind, raw=raw)
+        roles, segments, dates, export = detected.roles, detected.segments, detected.dates, detected.export
+    except IngestError:  # a role we could not find: the dropdowns below let the person choose it
+        roles, segments, dates, export = detect_roles(raw.frame, kind), [], {}, None
     info = raw.info
     how = [info.get("format"), info.get("encoding"), f"delimiter {info['delimiter']!r}" if info.get("delimiter") else None,
            f"sheet {info['sheet']!r}" if info.get("sheet") else None, f"header on row {info.get('header_row')}"]
-    box.caption("Read as " + ", ".join(h for h in how if h) + (f" · recognised: **{detected.export}**" if detected.export else ""))
+    box.caption("Read as " + ", ".join(h for h in how if h) + (f" · recognised: **{export}**" if export else ""))
     if len(info.get("sheets", [])) > 1:
         box.selectbox("Sheet", info["sheets"], index=info["sheets"].index(info["sheet"]), key=f"{key}_sheet")
     box.dataframe(raw.frame.drop(columns=[ROW]).head(8), hide_index=True, height=240)
@@ -62,17 +68,17 @@ def _configure(kind: str, uploaded, box):
     mapping = {}
     grid = box.columns(3)
     for i, role in enumerate(roles_for(kind)):
-        current = detected.roles.get(role, NONE)
+        current = roles.get(role, NONE)
         picked = grid[i % 3].selectbox(ROLE_LABELS[role], columns, index=columns.index(current), key=f"{key}_{role}")
         mapping[role] = None if picked == NONE else picked
     used = {c for c in mapping.values() if c}
     segments = box.multiselect("Segment columns", [c for c in raw.columns if c not in used],
-                               default=[c for c in detected.segments if c not in used], key=f"{key}_segments",
+                               default=[c for c in segments if c not in used], key=f"{key}_segments",
                                help="Attributes to compare customers by (channel, plan, country …).")
-    ambiguous = [r for r, d in detected.dates.items() if d.order]
+    ambiguous = [r for r, d in dates.items() if d.order]
     order = None
     if ambiguous:
-        choice = detected.dates[ambiguous[0]]
+        choice = dates[ambiguous[0]]
         label = "Dates like 03/04 mean"
         options = {"dmy": "3 April (day first)", "mdy": "March 4 (month first)"}
         order = box.radio(label, list(options), index=list(options).index(choice.order), format_func=options.get,
@@ -82,7 +88,7 @@ def _configure(kind: str, uploaded, box):
     try:
         return prepare(data, uploaded.name, kind, mapping=mapping, segments=segments, date_order=order, raw=raw)
     except IngestError as err:
-        box.error(str(err))
+        box.error(re.sub(r" \(CLI: [^)]*\)", "", str(err)))  # the command-line hint means nothing here
         return None
 
 

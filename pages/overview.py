@@ -2,6 +2,7 @@
 
 import math
 
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -11,6 +12,7 @@ from retention.benchmarks import text as bench_text
 from retention.charts.theme import PALETTE, PRIMARY, style
 from retention.metrics import churn, cohorts, overview, reasons
 
+SMALL = 30  # fewer customers than this behind a percentage: say so
 ds = ui.dataset()
 link = {"dataset": ds.id}
 st.title(ds.name)
@@ -42,12 +44,16 @@ with left.container(border=True):
     if done is not None and len(done):
         last = done.iloc[-1]
         before = done.iloc[-2] if len(done) > 1 else None
-        delta = f"{last.crr_pct - before.crr_pct:+.1f} pts vs {before.period_start:%B}" if before is not None else None
+        change = last.crr_pct - before.crr_pct if before is not None else None
+        delta = f"{change:+.1f} pts vs {before.period_start:%B}" if change is not None else None
         st.metric(f"Kept in {last.period_start:%B %Y}", f"{last.crr_pct:.1f}%", delta,
+                  delta_color="normal" if change is not None and abs(change) >= 0.05 else "off",
                   help="Customer retention rate (CRR) = (customers at the end − new customers) ÷ customers at the "
                        "start of the month. Churn = 100% − CRR.")
         st.write(f"Of the customers we had on 1 {last.period_start:%B}, **{last.crr_pct:.1f}%** were still customers "
                  f"at the end of the month, so **{last.churn_pct:.1f}%** churned.")
+        if last.customers_start < SMALL:
+            st.caption(f"Only {int(last.customers_start)} customers at the start of the month: treat this with care.")
         spark = go.Figure(go.Scatter(x=done["period_start"].tail(13), y=done["crr_pct"].tail(13), mode="lines+markers",
                                      line={"color": PRIMARY}, hovertemplate="%{x|%b %Y}: %{y:.1f}%<extra></extra>"))
         spark.update_layout(height=170, margin={"l": 40, "r": 10, "t": 10, "b": 30}, showlegend=False)
@@ -62,8 +68,10 @@ with right.container(border=True):
     cells = ui.cached(cohorts.matrix, ds, period="month") if ds.has_purchases else None
     s = cohorts.summary(cells, k=1, window=6) if cells is not None and len(cells) else {}
     if s:
+        change = s["latest_pct"] - s["first_pct"]
         st.metric(f"Came back the month after their first purchase ({s['latest_cohort']:%B %Y})",
-                  f"{s['latest_pct']:.1f}%", f"{s['latest_pct'] - s['first_pct']:+.1f} pts over {s['cohorts']} months",
+                  f"{s['latest_pct']:.1f}%", f"{change:+.1f} pts over {s['cohorts']} months",
+                  delta_color="normal" if abs(change) >= 0.05 else "off",
                   help="Month-1 retention: of the customers whose first purchase was in a month, the share who "
                        "bought again in the next calendar month. A group of customers who started in the same "
                        "month is called a cohort.")
@@ -72,6 +80,8 @@ with right.container(border=True):
                  f"**{s['latest_pct']:.1f}%** bought again the next month. Since {s['first_cohort']:%B %Y} this "
                  f"has gone **{trend}** (from {s['first_pct']:.1f}%); the average over all months is "
                  f"{s['average_pct']:.1f}%.")
+        if s["latest_size"] < SMALL:
+            st.caption(f"Only {s['latest_size']} customers in that cohort: treat this with care.")
     else:
         st.write("No cohort has completed its first month yet, or the dataset has no purchases.")
     st.page_link("pages/cohorts.py", label="Cohort details", icon=":material/grid_on:", query_params=link)
@@ -104,15 +114,25 @@ with right.container(border=True):
 monthly = ui.cached(overview.monthly, ds)
 fig = None
 if len(monthly):
-    last = monthly.iloc[-1]
+    # The last month is incomplete unless the data runs to its last day: drawn faded, not used in the title.
+    complete = monthly["month"] + pd.offsets.MonthEnd(0) <= pd.Timestamp(t.last_date)
+    opacity = [1.0 if c else 0.35 for c in complete]
     fig = go.Figure()
     fig.add_bar(x=monthly["month"], y=monthly["buyers"] - monthly["new_buyers"], name="Returning buyers",
-                marker_color=PRIMARY)
-    fig.add_bar(x=monthly["month"], y=monthly["new_buyers"], name="New buyers", marker_color=PALETTE[1])
+                marker_color=PRIMARY, marker_opacity=opacity)
+    fig.add_bar(x=monthly["month"], y=monthly["new_buyers"], name="New buyers", marker_color=PALETTE[1],
+                marker_opacity=opacity)
     fig.update_layout(barmode="stack")
-    share = (last.buyers - last.new_buyers) / last.buyers if last.buyers else math.nan
-    fig = style(fig, f"In {last.month:%B %Y}, {share:.0%} of buyers were returning customers", "Month",
-                "Customers who bought (count)")
+    done_months = monthly[complete]
+    if len(done_months):
+        last = done_months.iloc[-1]
+        share = (last.buyers - last.new_buyers) / last.buyers if last.buyers else math.nan
+        title = f"In {last.month:%B %Y}, {share:.0%} of buyers were returning customers"
+    else:
+        title = "Buyers per month (no complete month yet)"
+    if not complete.all():
+        title += " (faded: month not over)"
+    fig = style(fig, title, "Month", "Customers who bought (count)")
     st.plotly_chart(fig, width="stretch", key="overview_monthly")
 
 ui.report_button("Overview", [("Headline numbers", t.to_frame().T), ("Buyers per month", fig),

@@ -177,9 +177,30 @@ def is_owner(dataset_id: str) -> bool:
     return access.is_owner(dataset_id, st.session_state.get(OWNER_TOKENS, {}).get(dataset_id))
 
 
+def ensure_frame() -> None:
+    """Run pages through app.py. When a deep link (/data) is the first request a fresh server gets,
+    Streamlit's legacy runner for a folder named pages/ executes the page without app.py (and lists
+    app.py itself as a page); it stays in that mode until st.navigation is called. Leave that mode and
+    run again, through app.py."""
+    from pathlib import Path
+
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    if not (PagesManager.uses_pages_directory and ctx) or st.session_state.get("_left_legacy_pages"):
+        return  # once per session: AppTest re-enters the legacy mode on every run of a switched page
+    main = Path(ctx.main_script_path).resolve()
+    if any(Path(p["script_path"]).resolve() == main for p in ctx.pages_manager.get_pages().values()):
+        st.session_state["_left_legacy_pages"] = True
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def current_id() -> str:
     """The dataset in view: from the link (?dataset=…), else this session's choice, else the demo.
     Shows the 'gone', 'too many attempts' or password page instead (and stops) when needed."""
+    ensure_frame()
     linked = st.query_params.get("dataset")
     if linked and linked not in (st.session_state.get(CURRENT), st.session_state.get("ignored_link")):
         if _throttled():
@@ -197,6 +218,8 @@ def current_id() -> str:
     if (chosen != store.DEMO_ID and chosen not in st.session_state.get(UNLOCKED, set())
             and not is_owner(chosen) and access.needs_password(chosen)):
         _password_gate(chosen)
+    if chosen != store.DEMO_ID and st.query_params.get("dataset") != chosen:
+        st.query_params["dataset"] = chosen  # page switches clear the query string; keep links shareable
     return chosen
 
 

@@ -1,0 +1,158 @@
+"""SIGKILL the server while it saves an uploaded dataset, restart it on the same data directory:
+every earlier dataset is intact and readable, and no partial dataset is visible.
+
+The kill lands at three moments of three saves: as soon as the temporary file appears (100k rows),
+once the temporary files hold 4 MB (300k rows, mid-write), and just after the page says "Saved".
+Expected contents come from how the files were generated, never from the app.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from playwright.sync_api import expect
+
+from e2e_helpers import (WAIT_TIMEOUT_MS, assert_clean, fill_text, metric_value, open_page, poll, purchases_csv,
+                         screenshot, tmp_files, upload)
+
+BIG_ROWS, BIG_CUSTOMERS = 300_000, 40_000  # ~15 MB of CSV; saving it takes seconds, so a kill can land inside
+MEDIUM_ROWS, MEDIUM_CUSTOMERS = 100_000, 15_000
+MID_WRITE_BYTES = 4 * 1024 * 1024
+SLOW_MS = 120_000  # a 15 MB upload on a busy 2-core machine
+
+
+def dataset_files(data_dir: Path) -> dict[str, str]:
+    """{dataset id: sha256 of its .duckdb file} for every complete dataset on disk."""
+    return {p.name.removesuffix(".duckdb"): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted((data_dir / "datasets").glob("*.duckdb"))}
+
+
+def contents(dataset_id: str) -> dict:
+    """What a dataset holds, read through the store (read-only), as numbers a test can compare."""
+    from retention import store
+
+    con = store.open_dataset(dataset_id)
+    try:
+        purchases, customers, revenue = con.execute(
+            "select count(*), count(distinct customer_id), round(sum(amount), 2) from purchases").fetchone()
+        return {"name": store.read_meta(con)["name"], "purchases": purchases, "customers": customers,
+                "revenue": revenue}
+    finally:
+        con.close()
+
+
+def expected(shop, name: str) -> dict:
+    return {"name": name, "purchases": shop.rows, "customers": shop.customers, "revenue": round(shop.revenue, 2)}
+
+
+def upload_and_save(page, url: str, shop, filename: str, name: str | None = None) -> None:
+    """Open the data page, upload, wait for the validation, and press Save (without waiting for it).
+
+    With name None the dataset keeps its default name, the file name without extension: every rerun of
+    the data page re-reads a big file, so skipping the name box saves one.
+    """
+    open_page(page, f"{url}/data")
+    upload(page, shop.data, filename, timeout_ms=SLOW_MS)
+    expect(metric_value(page, "Rows used")).to_have_text(f"{shop.rows:,}", timeout=SLOW_MS)
+    if name is not None:
+        fill_text(page, "Dataset name", name)
+    page.get_by_role("button", name="Save dataset").click()
+
+
+def check_app_shows(page, url: str, dataset_id: str, want: dict) -> None:
+    """The dataset's link opens its overview (name and customer count), with no error."""
+    open_page(page, f"{url}/?dataset={dataset_id}")
+    expect(page.get_by_test_id("stMain").get_by_role("heading", name=want["name"])).to_be_visible()
+    expect(metric_value(page, "Customers")).to_have_text(f"{want['customers']:,}")
+    assert_clean(page)
+
+
+def test_sigkill_during_save_keeps_earlier_datasets_and_shows_no_partial_one(open_session, own_server,
+                                                                            monkeypatch):
+    from retention import store
+    from retention.ingest.canonical import prepare
+
+    data_dir = own_server.data_dir
+    monkeypatch.setenv("RETENTION_DATA_DIR", str(data_dir))
+
+    # Earlier datasets: one written through the store API, one uploaded through the browser.
+    api_shop = purchases_csv(rows=800, customers=60, prefix="P")
+    api_id, _ = store.create_dataset(prepare(api_shop.data, "api.csv", "purchases"), None, "Written by the API")
+    ui_shop = purchases_csv(rows=1000, customers=80, prefix="U")
+    page = open_session("before")
+    open_page(page, own_server.url)  # see conftest.warm_up
+    upload_and_save(page, own_server.url, ui_shop, "ui.csv", "Uploaded before the kills")
+    expect(page.get_by_text("Saved “Uploaded before the kills”")).to_be_visible(timeout=WAIT_TIMEOUT_MS)
+    ui_id = poll(lambda: (set(dataset_files(data_dir)) - {"demo", api_id}) or None, 10, "the uploaded dataset").pop()
+    assert re.fullmatch(r"[A-Za-z0-9_-]{32}", ui_id)  # unguessable: 192 random bits, URL-safe
+    page.context.close()
+
+    earlier = {api_id: expected(api_shop, "Written by the API"),
+               ui_id: expected(ui_shop, "Uploaded before the kills")}
+    for dataset_id, want in earlier.items():
+        assert contents(dataset_id) == want
+    before = dataset_files(data_dir)
+    assert set(before) == {"demo", api_id, ui_id}
+
+    big = purchases_csv(rows=BIG_ROWS, customers=BIG_CUSTOMERS, prefix="K")
+    medium = purchases_csv(rows=MEDIUM_ROWS, customers=MEDIUM_CUSTOMERS, prefix="M")
+    small = purchases_csv(rows=500, customers=50, prefix="S")
+    moments = {  # moment: (file, condition to kill on; None = once the page says it is saved)
+        "tmp-file-appears": (medium, lambda: tmp_files(data_dir)),
+        "mid-write": (big, lambda: sum(p.stat().st_size for p in tmp_files(data_dir) if p.exists()) >= MID_WRITE_BYTES),
+        "after-saved": (small, None),
+    }
+    completed = {}
+    outcome = {}
+    for moment, (shop, ready) in moments.items():
+        name = f"killed_{moment}"
+        page = open_session(f"{moment}-upload")
+        leftovers = set(tmp_files(data_dir))
+        upload_and_save(page, own_server.url, shop, f"{name}.csv")
+        if ready is None:
+            expect(page.get_by_text(f"Saved “{name}”")).to_be_visible(timeout=SLOW_MS)
+        else:
+            try:
+                poll(ready, SLOW_MS / 1000, f"the save to reach '{moment}'", interval=0.005)
+            except FileNotFoundError:  # a tmp file renamed between glob and stat: too late, treat as saved
+                pass
+        own_server.kill()
+        left = set(tmp_files(data_dir)) - leftovers
+        interrupted = bool(left)
+        outcome[moment] = (f"interrupted, {sum(p.stat().st_size for p in left) / 1e6:.1f} MB left in tmp/"
+                           if interrupted else "completed")
+        screenshot(page, f"durability-{moment}-killed")
+        page.context.close()
+
+        after = dataset_files(data_dir)
+        for dataset_id, digest in before.items():
+            assert after.get(dataset_id) == digest, f"{dataset_id} changed or vanished after the kill {moment}"
+        new = set(after) - set(before)
+        if moment == "tmp-file-appears":
+            assert interrupted, "the kill was meant to land while the dataset was being written"
+        if interrupted:
+            assert not new, f"a partial dataset became visible after the kill {moment}: {new}"
+        else:  # the save had finished: the dataset must be complete and survive the restart
+            assert len(new) == 1, new
+            completed[new.pop()] = expected(shop, name)
+        before = after
+
+        own_server.start()
+        for dataset_id, want in {**earlier, **completed}.items():
+            assert contents(dataset_id) == want, f"dataset {dataset_id} after the kill {moment}"
+        # The app opens without an error, and an earlier upload's link still works (all of them at the end).
+        check = open_session(f"{moment}-check")
+        open_page(check, own_server.url)
+        expect(check.get_by_test_id("stMain").get_by_role("heading", name="Demo shop (generated)")).to_be_visible()
+        assert_clean(check)
+        last = moment == list(moments)[-1]
+        for dataset_id, want in ({**earlier, **completed} if last else {ui_id: earlier[ui_id]}).items():
+            check_app_shows(check, own_server.url, dataset_id, want)
+        screenshot(check, f"durability-{moment}-after-restart")
+        check.context.close()
+
+    print(f"kills: {outcome}")  # shown with -s or -rP
+    assert outcome["after-saved"] == "completed"
+
