@@ -71,7 +71,7 @@ listed as (
             then coalesce(m.reason, coalesce(j.churn_reason, ''))
         end as reason,
         j.last_purchase,
-        $as_of::date - j.last_purchase as days_since_purchase,
+        date_diff('day', j.last_purchase, $as_of::date) as days_since_purchase,
         j.purchases,
         j.revenue_to_date
     from judged as j
@@ -79,7 +79,7 @@ listed as (
     where j.has_started
         and (
             (j.has_churned and (j.churn_day is null or j.churn_day > $as_of::date - $recent_days::integer))
-            or (not j.has_churned and $as_of::date - j.last_purchase >= $risk_days::integer)
+            or (not j.has_churned and date_diff('day', j.last_purchase, $as_of::date) >= $risk_days::integer)
         )
 ),
 

@@ -60,8 +60,10 @@ members as (
     left join cohort_attributes as a on a.customer_no = c.customer_no and a.attribute = $segment::varchar
     where c.grain = $grain
         and case $cohort_by when 'signup' then c.signup_date else c.first_day end <= $as_of::date
-        and ($cohort_from::date is null or cohort_start >= $cohort_from::date)
-        and ($cohort_to::date is null or cohort_start <= $cohort_to::date)
+        and ($cohort_from::date is null
+             or case $cohort_by when 'signup' then c.signup_start else c.first_start end >= $cohort_from::date)
+        and ($cohort_to::date is null
+             or case $cohort_by when 'signup' then c.signup_start else c.first_start end <= $cohort_to::date)
         and (len($filter_attributes::varchar[]) = 0 or c.customer_no in (select customer_no from passing))
         and ($mode <> 'survival' or (c.in_customers and (c.churn_date is not null or not c.churned)))
 ),

@@ -53,7 +53,10 @@ def execute(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> duckdb.
 
 
 def frame(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pd.DataFrame:
-    """Run a query and return its result as a DataFrame."""
+    """Run a query and return its result as a DataFrame (on DuckDB, or on a remote engine from
+    retention.engines, which runs the same file translated to its dialect)."""
+    if not isinstance(con, duckdb.DuckDBPyConnection):
+        return con.frame(name, **params)
     return execute(con, name, **params).df()
 
 
