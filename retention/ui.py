@@ -11,6 +11,8 @@ from __future__ import annotations
 import importlib
 import io
 import json
+import threading
+import time
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -112,28 +114,25 @@ def session_datasets() -> list[dict]:
     return st.session_state.get(SESSION_DATASETS, []) + [{"id": _demo_id(), "name": _meta(_demo_id())["name"]}]
 
 
-@st.cache_resource(show_spinner=False)
-def _failures() -> dict[str, list[float]]:
-    """Recent failed look-ups (unknown id, wrong password) per client address, for this process."""
-    return {}
+_FAILURES: dict[str, list[float]] = {}  # recent failed look-ups (unknown id, wrong password) per client, this process
+_FAILURES_LOCK = threading.Lock()
 
 
 def _client() -> str:
-    return st.context.ip_address or "unknown"
+    ip = st.context.ip_address
+    return ip if isinstance(ip, str) and ip else "unknown"
 
 
 def _throttled() -> bool:
-    import time
-
-    recent = [t for t in _failures().get(_client(), []) if time.time() - t < FAILURE_WINDOW_S]
-    _failures()[_client()] = recent
-    return len(recent) >= MAX_FAILURES
+    with _FAILURES_LOCK:
+        recent = [t for t in _FAILURES.get(_client(), []) if time.time() - t < FAILURE_WINDOW_S]
+        _FAILURES[_client()] = recent
+        return len(recent) >= MAX_FAILURES
 
 
 def _record_failure() -> None:
-    import time
-
-    _failures().setdefault(_client(), []).append(time.time())
+    with _FAILURES_LOCK:
+        _FAILURES.setdefault(_client(), []).append(time.time())
 
 
 def _gone(dataset_id: str) -> None:

@@ -1,0 +1,35 @@
+"""Downloads cannot smuggle spreadsheet formulas; wrong ids and passwords are rate-limited per client."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+from streamlit.testing.v1 import AppTest
+
+from retention import ui
+from tests.conftest import APP
+
+
+def test_formula_cells_are_escaped_in_csv_and_xlsx():
+    frame = pd.DataFrame({"reason": ["=HYPERLINK(\"http://x\")", "+1", "-2 days", "@SUM(A1)", "fine", None],
+                          "amount": [-5.0, 1.0, 2.0, 3.0, 4.0, 5.0],
+                          "=cmd": ["a", "b", "c", "d", "e", "f"]})
+    safe = ui.safe_for_spreadsheets(frame)
+    assert safe["reason"].tolist()[:5] == ["'=HYPERLINK(\"http://x\")", "'+1", "'-2 days", "'@SUM(A1)", "fine"]
+    assert safe["amount"].tolist() == frame["amount"].tolist()  # numbers, negative ones included, untouched
+    assert list(safe.columns) == ["reason", "amount", "'=cmd"]
+    back = pd.read_excel(io.BytesIO(ui.to_xlsx(frame)), engine="openpyxl")
+    assert back["reason"].iloc[0] == "'=HYPERLINK(\"http://x\")" and back["amount"].iloc[0] == -5.0
+
+
+def test_unknown_ids_are_rate_limited(demo_env, monkeypatch):
+    monkeypatch.setattr(ui, "_FAILURES", {})
+    at = AppTest.from_file(APP, default_timeout=60)
+    for i in range(ui.MAX_FAILURES):
+        at.query_params["dataset"] = f"{i:032d}"
+        at.run()
+        assert at.title[0].value == "This dataset is gone"
+    at.query_params["dataset"] = "Z" * 32
+    at.run()
+    assert at.title[0].value == "Too many attempts"
