@@ -1,22 +1,28 @@
--- Purpose: parse the staged purchases (all text) into canonical values, and give every unusable row
---   its reject reason. Refunds (negative amounts) are kept; dates after $today are kept and flagged.
--- Params: $date_formats VARCHAR[], $date_serial BOOLEAN, $decimal_comma BOOLEAN,
---   $amount_mode VARCHAR ('amount' | 'lines' = quantity × unit price | 'none'), $today DATE
+-- Purpose: parse the staged purchases (all text) into canonical values, and judge every row: kept,
+--   skipped (not a purchase, nothing wrong with it) or rejected (with a reason). Refunds (negative
+--   amounts) are kept and marked; dates after $today are kept and flagged.
+--   Skipped: 'order_continuation' = a further line item of an order whose amount is on another row
+--   (continuation_rows), so an order counts once; 'not_paid' = a status in $unpaid_values (failed, voided, …).
+-- Params: $date_formats VARCHAR[] (non-empty), $date_serial BOOLEAN, $decimal_comma BOOLEAN,
+--   $amount_mode VARCHAR ('amount' | 'lines' = quantity × unit price | 'none'), $today DATE,
+--   $unpaid_values VARCHAR[] (lower case)
 -- Reads: TEMP VIEW staged_purchases(row_no, customer_raw, date_raw, amount_raw, quantity_raw,
---   unit_price_raw, order_raw, <attribute columns>)
+--   unit_price_raw, order_raw, status_raw, <attribute columns>); TEMP TABLE duplicate_rows(row_no)
+--   (ingest_duplicate_rows.sql); TEMP TABLE continuation_rows(row_no) (ingest_order_continuations.sql)
 -- Creates: TEMP TABLE parsed_purchases(row_no, customer_id, purchased_at, amount, order_id, is_refund,
---   is_future, reject_reason, reject_role, <attribute columns>); reject_reason is NULL for kept rows, else
---   missing_customer | missing_date | bad_date | missing_amount | bad_amount | duplicate_row.
+--   is_future, reject_reason, reject_role, skip_reason, <attribute columns>); reject_reason is NULL for
+--   kept and skipped rows, else missing_customer | missing_date | bad_date | missing_amount | bad_amount |
+--   bad_quantity | bad_unit_price | duplicate_row.
 create or replace temp table parsed_purchases as
 with staged as (
     select * from staged_purchases
 ),
 
 numbered as (
-    -- exact duplicates: every cell equal to an earlier row's
     select
         *,
-        row_number() over (partition by hash(*columns(* exclude (row_no))) order by row_no) as copy_no
+        row_no in (select row_no from duplicate_rows) as is_copy,
+        row_no in (select row_no from continuation_rows) as is_continuation
     from staged
 ),
 
@@ -24,13 +30,16 @@ parsed as (
     select
         *,
         -- Shopify and Excel users prefix ids with an apostrophe to keep leading zeros
-        nullif(trim(regexp_replace(customer_raw, '^''', '')), '') as customer_id,
+        nullif(trim(ltrim(trim(customer_raw), '''')), '')
+            as customer_id,
         parse_date(date_raw, $date_formats::varchar[], $date_serial) as purchased_at,
         case $amount_mode
             when 'amount' then parse_number(amount_raw, $decimal_comma)
             when 'lines' then parse_number(quantity_raw, $decimal_comma) * parse_number(unit_price_raw, $decimal_comma)
         end as amount,
-        nullif(trim(order_raw), '') as order_id
+        nullif(trim(order_raw), '') as order_id,
+        nullif(trim(amount_raw), '') is null as amount_blank,
+        lower(trim(status_raw)) as status_norm
     from numbered
 ),
 
@@ -41,13 +50,23 @@ judged as (
             when customer_id is null then 'missing_customer'
             when nullif(trim(date_raw), '') is null then 'missing_date'
             when purchased_at is null then 'bad_date'
-            when $amount_mode = 'amount' and nullif(trim(amount_raw), '') is null then 'missing_amount'
+            when $amount_mode = 'amount' and amount_blank then 'missing_amount'
             when $amount_mode = 'amount' and amount is null then 'bad_amount'
             when $amount_mode = 'lines' and parse_number(quantity_raw, $decimal_comma) is null then 'bad_quantity'
             when $amount_mode = 'lines' and amount is null then 'bad_unit_price'
-            when copy_no > 1 then 'duplicate_row'
-        end as reject_reason
+            when is_copy then 'duplicate_row'
+        end as problem
     from parsed
+),
+
+decided as (
+    select
+        *,
+        case
+            when is_continuation then 'order_continuation'
+            when list_contains($unpaid_values::varchar[], status_norm) then 'not_paid'
+        end as skip_reason
+    from judged
 )
 
 select
@@ -58,16 +77,20 @@ select
     order_id,
     coalesce(amount < 0, false) as is_refund,
     coalesce(cast(purchased_at as date) > $today, false) as is_future,
-    reject_reason,
-    case reject_reason
-        when 'missing_customer' then 'customer'
-        when 'missing_date' then 'date'
-        when 'bad_date' then 'date'
-        when 'missing_amount' then 'amount'
-        when 'bad_amount' then 'amount'
-        when 'bad_quantity' then 'quantity'
-        when 'bad_unit_price' then 'unit_price'
+    case when skip_reason is null then problem end as reject_reason,
+    case when skip_reason is null then
+        case problem
+            when 'missing_customer' then 'customer'
+            when 'missing_date' then 'date'
+            when 'bad_date' then 'date'
+            when 'missing_amount' then 'amount'
+            when 'bad_amount' then 'amount'
+            when 'bad_quantity' then 'quantity'
+            when 'bad_unit_price' then 'unit_price'
+        end
     end as reject_role,
+    skip_reason,
     columns(* exclude (row_no, customer_raw, date_raw, amount_raw, quantity_raw, unit_price_raw, order_raw,
-                       copy_no, customer_id, purchased_at, amount, order_id, reject_reason))
-from judged
+                       status_raw, is_copy, is_continuation, customer_id, purchased_at, amount, order_id,
+                       amount_blank, status_norm, problem, skip_reason))
+from decided

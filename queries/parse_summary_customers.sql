@@ -1,20 +1,21 @@
 -- Purpose: headline counts of the customers file just parsed, for the validation summary.
 -- Params: none
 -- Reads: TEMP TABLE parsed_customers
--- Returns: one row: rows_read, rows_used, rows_rejected, customers, churned, active, churn_unknown,
---   with_reason, future_dated, unrecognised_status (list of up to 10 status values not understood)
+-- Returns: one row: rows_read, rows_used, rows_rejected, rows_skipped, customers, churned, active,
+--   churn_unknown, with_reason, future_dated, unrecognised_status (counts; rows_used counts merged customers)
 with parsed as (
     select * from parsed_customers
 ),
 
 kept as (
-    select * from parsed where reject_reason is null
+    select * from parsed where reject_reason is null and skip_reason is null
 )
 
 select
     (select count(*) from parsed) as rows_read,
     count(*) as rows_used,
-    (select count(*) from parsed) - count(*) as rows_rejected,
+    (select count(*) from parsed where reject_reason is not null) as rows_rejected,
+    (select count(*) from parsed where skip_reason is not null) as rows_skipped,
     count(distinct customer_id) as customers,
     count(*) filter (where churned) as churned,
     count(*) filter (where not churned) as active,

@@ -1,19 +1,21 @@
 -- Purpose: headline counts of the purchases file just parsed, for the validation summary.
 -- Params: none
 -- Reads: TEMP TABLE parsed_purchases
--- Returns: one row: rows_read, rows_used, rows_rejected, customers, refunds, future_dated, first_date, last_date, revenue
+-- Returns: one row: rows_read, rows_used, rows_rejected, rows_skipped, customers, refunds,
+--   future_dated, first_date, last_date, revenue
 with parsed as (
     select * from parsed_purchases
 ),
 
 kept as (
-    select * from parsed where reject_reason is null
+    select * from parsed where reject_reason is null and skip_reason is null
 )
 
 select
     (select count(*) from parsed) as rows_read,
     count(*) as rows_used,
-    (select count(*) from parsed) - count(*) as rows_rejected,
+    (select count(*) from parsed where reject_reason is not null) as rows_rejected,
+    (select count(*) from parsed where skip_reason is not null) as rows_skipped,
     count(distinct customer_id) as customers,
     count(*) filter (where is_refund) as refunds,
     count(*) filter (where is_future) as future_dated,

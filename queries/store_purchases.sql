@@ -5,9 +5,9 @@
 -- Creates: purchases(row_no, customer_id, purchased_at, amount, order_id, is_refund, is_future, <attribute columns>)
 create table purchases as
 with accepted as (
-    select * exclude (reject_reason, reject_role)
+    select * exclude (reject_reason, reject_role, skip_reason)
     from parsed_purchases
-    where reject_reason is null
+    where reject_reason is null and skip_reason is null
 )
 
 select *

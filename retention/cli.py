@@ -228,6 +228,8 @@ def describe_report(report: dict) -> str:
     lines.append("  read as: " + ", ".join(f"{k.replace('_', ' ')}={v!r}" for k, v in how.items()))
     if read.get("title_rows"):
         lines.append(f"  skipped above the header: {read['title_rows']} title/blank row(s)")
+    if read.get("blank_rows"):
+        lines.append(f"  blank rows inside the table: {read['blank_rows']} (ignored)")
     if len(read.get("sheets") or []) > 1:
         lines.append("  sheets: " + ", ".join(repr(s) for s in read["sheets"]) + " (choose one with --sheet)")
     lines.append("  roles: " + ", ".join(f"{role}={col!r}" for role, col in report["roles"].items()))

@@ -2,9 +2,15 @@
 
 prepare(data, filename, kind, …) → Prepared: the raw table, the role of each column, how its dates
     and numbers are written, and which columns are segments. Cheap enough to rerun on every change
-    of the mapping in the UI.
+    of the mapping in the UI (pass `raw=` to skip reading the file again).
 load_into(con, prepared, today) → report dict (JSON-ready): creates `purchases` or `customers`
     in `con` and appends the file's rejected rows to `rejected` (which must exist).
+
+Report keys: kind, file, export, read (how the file was read: read.py), roles, segments, attributes,
+decimal_comma, dates ({role: formats, order, ambiguous, mixed, serial, evidence}), summary (counts),
+problems (rejected rows by reason: reason, column, rows, examples), skipped (rows set aside that are
+not data: total_row, order_continuation, not_paid, merged_customer — reason, rows, examples), flags
+(kept rows worth a look: future_date, refund — flag, rows, examples). Row numbers are the user's.
 """
 
 from __future__ import annotations
@@ -18,27 +24,35 @@ import pandas as pd
 from retention import sql
 from retention.ingest.errors import IngestError
 from retention.ingest.read import ROW, RawTable, read_table
-from retention.ingest.roles import REQUIRED, detect_roles, known_export, roles_for
-from retention.ingest.values import DateChoice, detect_dates, detect_decimal_comma
+from retention.ingest.roles import REQUIRED, detect_roles, export_of, roles_for
+from retention.ingest.values import MACROS, YMD, DateChoice, Detector, _with_times
 
 KINDS = ("purchases", "customers")
 DATE_ROLES = {"purchases": ("date",), "customers": ("signup", "churn_date")}
 NUMBER_ROLES = {"purchases": ("amount", "quantity", "unit_price"), "customers": ("tenure",)}
 MAX_SEGMENT_VALUES = 60
-# DuckDB refuses an empty format list; a column with no recognised format is all rejects anyway.
-FALLBACK_FORMATS = ["%Y-%m-%d"]
+DEFAULT_FORMATS = _with_times(YMD)
 
 # Status values meaning churned / still a customer, compared lower-case and trimmed.
 CHURNED_VALUES = [
     "yes", "y", "1", "true", "t", "churned", "churn", "cancelled", "canceled", "cancel", "inactive", "lost",
     "left", "ended", "closed", "terminated", "former", "unpaid", "incomplete_expired", "expired",
     "tak", "ja", "sí", "si", "oui", "да", "はい", "是", "odszedł", "rezygnacja", "gekündigt", "cancelado",
-    "baja", "résilié", "resilie", "ушел", "ушёл", "отток", "解約", "流失",
+    "baja", "résilié", "resilie", "ушел", "ушёл", "отток", "解約", "流失", "nieaktywny", "anulowany",
+    "inaktiv", "inactivo", "inactif", "неактивен", "退会",
 ]
 ACTIVE_VALUES = [
     "no", "n", "0", "false", "f", "active", "stayed", "joined", "retained", "current", "trialing", "past_due",
     "paused", "incomplete", "new", "nie", "nein", "non", "нет", "いいえ", "否", "aktywny", "aktiv",
-    "activo", "actif", "активен", "активный", "有効", "活跃", "在网",
+    "activo", "actif", "активен", "активный", "有効", "活跃", "在网", "customer", "subscriber", "lead",
+]
+# Purchase statuses meaning no money changed hands: the row is skipped, not rejected.
+UNPAID_VALUES = [
+    "failed", "voided", "void", "declined", "canceled", "cancelled", "requires_payment_method", "requires_action",
+    "requires_confirmation", "incomplete_expired", "expired", "abandoned", "trash", "draft", "checkout-draft",
+    "anulowane", "anulowany", "nieudane", "storniert", "fehlgeschlagen", "abgebrochen", "annulé", "annulée",
+    "échoué", "échouée", "cancelado", "fallido", "отменен", "отменён", "отменено", "ошибка", "キャンセル",
+    "失敗", "已取消", "失败", "取消",
 ]
 
 
@@ -52,6 +66,7 @@ class Prepared:
     dates: dict[str, DateChoice] = field(default_factory=dict)
     decimal_comma: bool = False
     export: str | None = None
+    order_level_amount: bool = False
 
     @property
     def kept_columns(self) -> list[str]:
@@ -74,6 +89,8 @@ def prepare(
     `segments` overrides the detected segment columns; `date_order` forces 'dmy' or 'mdy'."""
     if kind not in KINDS:
         raise ValueError(kind)
+    if date_order not in (None, "dmy", "mdy"):
+        raise IngestError(filename, f"the date order must be 'dmy' or 'mdy', not {date_order!r}")
     raw = raw or read_table(data, filename, sheet)
     roles = detect_roles(raw.frame, kind)
     for role, column in (mapping or {}).items():
@@ -95,13 +112,36 @@ def prepare(
     for column in segments or []:
         if column not in raw.columns:
             raise IngestError(filename, f"there is no column {column!r} to use as a segment")
-    export = known_export(raw.columns, kind)
-    prepared = Prepared(kind, filename, raw, roles, [], export=export[0] if export else None)
+    export = export_of(raw.columns, kind)
+    prepared = Prepared(kind, filename, raw, {role: roles[role] for role in roles_for(kind) if role in roles}, [],
+                        export=export.name if export else None,
+                        order_level_amount=bool(export and export.order_level_amount
+                                                and roles.get("amount") == _export_column(export, raw.columns, "amount")))
     prepared.segments = segments if segments is not None else _segment_candidates(raw.frame, prepared.kept_columns)
-    prepared.dates = {role: detect_dates(raw.frame[roles[role]], date_order) for role in DATE_ROLES[kind] if role in roles}
-    number_columns = [roles[r] for r in NUMBER_ROLES[kind] if r in roles]
-    prepared.decimal_comma = any(detect_decimal_comma(raw.frame[c]) for c in number_columns)
+    detector = Detector(raw.frame)
+    try:
+        number_columns = [roles[r] for r in NUMBER_ROLES[kind] if r in roles]
+        prepared.decimal_comma = any(detector.decimal_comma(c) for c in number_columns)
+        prefer_dmy = prepared.decimal_comma or raw.info.get("delimiter") == ";" or _european_headers(raw.columns)
+        prepared.dates = {role: detector.dates(roles[role], date_order, prefer_dmy)
+                          for role in DATE_ROLES[kind] if role in roles}
+    finally:
+        detector.close()
     return prepared
+
+
+def _export_column(export, columns: list[str], role: str) -> str | None:
+    from retention.ingest.roles import normalise
+
+    by_norm = {normalise(c): c for c in columns}
+    return next((by_norm[n] for n in export.roles.get(role, ()) if n in by_norm), None)
+
+
+def _european_headers(columns: list[str]) -> bool:
+    """Headers in a language whose countries write dates day-first (a tie-breaker only)."""
+    return any(not c.isascii() and not any("\u3040" <= ch <= "\u9fff" for ch in c) for c in columns) or any(
+        c.strip().lower() in {"data", "datum", "fecha", "kwota", "betrag", "importe", "montant", "kunde", "klient", "cliente"}
+        for c in columns)
 
 
 def _segment_candidates(frame: pd.DataFrame, columns: list[str]) -> list[str]:
@@ -117,44 +157,71 @@ def _segment_candidates(frame: pd.DataFrame, columns: list[str]) -> list[str]:
 
 
 def _aliases(prepared: Prepared) -> dict[str, str | None]:
-    names = {"purchases": ["customer", "date", "amount", "quantity", "unit_price", "order"],
-             "customers": ["customer", "signup", "churn_date", "churn_reason", "status", "tenure"]}[prepared.kind]
-    return {f"{role}_raw": prepared.roles.get(role) for role in names}
+    return {f"{role}_raw": prepared.roles.get(role) for role in roles_for(prepared.kind)}
+
+
+def _formats(choice: DateChoice) -> list[str]:
+    return choice.formats or DEFAULT_FORMATS
 
 
 def load_into(con: duckdb.DuckDBPyConnection, prepared: Prepared, today: dt.date | None = None) -> dict:
     """Parse `prepared` into canonical tables in `con`; return the validation report."""
     today = today or dt.date.today()
-    for macro in ("macro_parse_number", "macro_parse_date"):
+    for macro in MACROS:
         sql.execute(con, macro)
     kind = prepared.kind
-    frame = prepared.raw.frame
-    con.register("raw_current", frame)
-    kept = prepared.kept_columns
-    sql.create_projection(con, f"staged_{kind}", "raw_current",
-                          {"row_no": ROW, **_aliases(prepared)}, kept)
+    con.register("raw_current", prepared.raw.frame)
+    sql.create_projection(con, f"staged_{kind}", "raw_current", {"row_no": ROW, **_aliases(prepared)},
+                          prepared.kept_columns)
+    staged_columns = ["row_no", *_aliases(prepared), *prepared.kept_columns]
+    sql.create_projection(con, "staged_current", f"staged_{kind}", {c: c for c in staged_columns}, [])
+    sql.execute(con, "ingest_duplicate_rows")
     dates = {role: prepared.dates.get(role, DateChoice()) for role in DATE_ROLES[kind]}
     if kind == "purchases":
         amount_mode = "amount" if "amount" in prepared.roles else "lines" if "quantity" in prepared.roles else "none"
-        sql.execute(con, "ingest_purchases", date_formats=dates["date"].formats or FALLBACK_FORMATS, date_serial=dates["date"].serial,
-                    decimal_comma=prepared.decimal_comma, amount_mode=amount_mode, today=today)
+        sql.execute(con, "ingest_order_continuations", enabled=amount_mode == "amount" and "order" in prepared.roles,
+                    order_level_amount=prepared.order_level_amount)
+        sql.execute(con, "ingest_purchases", date_formats=_formats(dates["date"]), date_serial=dates["date"].serial,
+                    decimal_comma=prepared.decimal_comma, amount_mode=amount_mode, today=today,
+                    unpaid_values=UNPAID_VALUES)
     else:
         sql.execute(con, "ingest_customers",
-                    signup_formats=dates["signup"].formats or FALLBACK_FORMATS, signup_serial=dates["signup"].serial,
-                    churn_formats=dates["churn_date"].formats or FALLBACK_FORMATS, churn_serial=dates["churn_date"].serial,
+                    signup_formats=_formats(dates["signup"]), signup_serial=dates["signup"].serial,
+                    churn_formats=_formats(dates["churn_date"]), churn_serial=dates["churn_date"].serial,
                     decimal_comma=prepared.decimal_comma, churned_values=CHURNED_VALUES,
                     active_values=ACTIVE_VALUES, today=today, churn_date_mapped="churn_date" in prepared.roles)
     sql.create_projection(con, "parsed_current", f"parsed_{kind}",
-                          {"row_no": "row_no", "reject_reason": "reject_reason", "reject_role": "reject_role"}, [])
+                          {"row_no": "row_no", "reject_reason": "reject_reason", "reject_role": "reject_role",
+                           "skip_reason": "skip_reason", "is_future": "is_future",
+                           "is_refund": "is_refund" if kind == "purchases" else None}, [])
     summary = sql.frame(con, f"parse_summary_{kind}").iloc[0].to_dict()
     problems = sql.frame(con, "reject_summary")
+    skipped = sql.frame(con, "ingest_skip_summary")
+    flags = sql.frame(con, "ingest_flag_summary")
     sql.execute(con, f"store_{kind}")
     sql.execute(con, "store_rejected", source=kind)
     con.unregister("raw_current")
-    return _report(prepared, summary, problems, dates)
+    for view in ("parsed_current", "staged_current", f"staged_{kind}"):
+        con.execute("drop view if exists " + sql.quote_ident(view))
+    for table in (f"parsed_{kind}", "duplicate_rows", "continuation_rows"):
+        con.execute("drop table if exists " + sql.quote_ident(table))
+    return _report(prepared, summary, problems, skipped, flags, dates)
 
 
-def _report(prepared: Prepared, summary: dict, problems: pd.DataFrame, dates: dict[str, DateChoice]) -> dict:
+def _counted(frame: pd.DataFrame, key: str) -> list[dict]:
+    return [{key: r[key], "rows": int(r["rows"]), "examples": [int(x) for x in r["examples"]]}
+            for r in frame.to_dict("records")]
+
+
+def _report(prepared: Prepared, summary: dict, problems: pd.DataFrame, skipped: pd.DataFrame,
+            flags: pd.DataFrame, dates: dict[str, DateChoice]) -> dict:
+    totals = prepared.raw.info.get("total_rows") or []
+    skipped_rows = ([{"reason": "total_row", "rows": len(totals), "examples": totals[:5]}] if totals else []) \
+        + _counted(skipped, "reason")
+    summary = {k: _json_value(v) for k, v in summary.items()}
+    # every data row of the file is used, rejected or skipped (totals rows were set aside while reading)
+    summary["rows_read"] = (summary.get("rows_read") or 0) + len(totals)
+    summary["rows_skipped"] = (summary.get("rows_skipped") or 0) + len(totals)
     return {
         "kind": prepared.kind,
         "file": prepared.filename,
@@ -164,14 +231,17 @@ def _report(prepared: Prepared, summary: dict, problems: pd.DataFrame, dates: di
         "segments": prepared.segments,
         "attributes": prepared.kept_columns,
         "decimal_comma": prepared.decimal_comma,
-        "dates": {role: {"formats": c.formats[:1], "order": c.order, "ambiguous": c.ambiguous, "serial": c.serial}
+        "dates": {role: {"formats": c.formats[:1], "order": c.order, "ambiguous": c.ambiguous, "mixed": c.mixed,
+                         "serial": c.serial, "evidence": c.evidence}
                   for role, c in dates.items() if role in prepared.roles},
-        "summary": {k: _json_value(v) for k, v in summary.items()},
+        "summary": summary,
         "problems": [
-            {"reason": r.reason, "column": prepared.roles.get(r.role) if isinstance(r.role, str) else None,
-             "rows": int(r.rows), "examples": [int(x) for x in r.examples]}
-            for r in problems.itertuples()
+            {"reason": r["reason"], "column": prepared.roles.get(r["role"]) if isinstance(r["role"], str) else None,
+             "rows": int(r["rows"]), "examples": [int(x) for x in r["examples"]]}
+            for r in problems.to_dict("records")
         ],
+        "skipped": skipped_rows,
+        "flags": _counted(flags, "flag"),
     }
 
 

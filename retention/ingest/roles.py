@@ -1,5 +1,5 @@
-"""Which column plays which role: from known export layouts, header words in many languages,
-and, when the header says nothing, from the content.
+"""Which column plays which role: from known export layouts (exports.py), header words in many
+languages, and, when the header says nothing, from the content.
 
 `detect_roles(frame, kind)` → {role: column name}; roles of a purchases file are
 PURCHASE_ROLES, of a customers file CUSTOMER_ROLES. A role may be absent.
@@ -12,126 +12,168 @@ import unicodedata
 
 import pandas as pd
 
-from retention.ingest.read import ROW
+from retention.ingest.exports import Export, find_export
+from retention.ingest.table import ROW
 
-PURCHASE_ROLES = ("customer", "date", "amount", "quantity", "unit_price", "order")
+PURCHASE_ROLES = ("customer", "date", "amount", "quantity", "unit_price", "order", "status")
 CUSTOMER_ROLES = ("customer", "signup", "churn_date", "churn_reason", "status", "tenure")
 REQUIRED = {"purchases": ("customer", "date"), "customers": ("customer",)}
 
-# Header words per role, normalised (lower case, punctuation → space). Exact matches win over
+# Header words per role, normalised (NFKC, lower case, punctuation → space): English, Polish, German,
+# French, Spanish, Russian, Chinese (simplified and traditional), Japanese. Exact matches win over
 # partial ones; earlier entries win over later ones.
 SYNONYMS: dict[str, list[str]] = {
     "customer": [
-        "customer id", "customerid", "customer", "client id", "client", "customer email", "email",
-        "user id", "userid", "buyer", "member id", "account id", "contact id", "record id", "customer no",
-        "klient", "id klienta", "nr klienta", "kunde", "kunden id", "kundennummer", "kunden nr",
-        "cliente", "id cliente", "id del cliente", "numéro client", "id client",
-        "клиент", "покупатель", "id клиента", "код клиента", "номер клиента",
-        "顧客", "顧客id", "顧客番号", "会員id", "客户", "客户id", "客户编号", "用户id", "会员id",
+        "customer id", "customerid", "customer", "client id", "client", "customer email", "email", "e mail",
+        "email address", "user id", "userid", "buyer", "member id", "account id", "contact id", "record id",
+        "customer no", "customer number", "customer name", "shopper", "user",
+        "klient", "id klienta", "nr klienta", "numer klienta", "kod klienta", "email klienta", "nabywca", "kupujący",
+        "kunde", "kunden id", "kundennummer", "kunden nr", "kundenname", "kunden email", "käufer",
+        "cliente", "id cliente", "id del cliente", "número de cliente", "comprador", "correo", "correo electrónico",
+        "numéro client", "id client", "n° client", "code client", "acheteur", "courriel", "adresse e mail",
+        "клиент", "покупатель", "id клиента", "код клиента", "номер клиента", "email клиента", "заказчик",
+        "контрагент", "почта",
+        "顧客", "顧客id", "顧客番号", "会員id", "会員番号", "お客様", "購入者", "メールアドレス", "顧客名",
+        "客户", "客户id", "客户编号", "用户id", "会员id", "顾客", "买家", "用户", "会员", "邮箱", "客戶", "客戶編號",
+        "會員", "會員編號", "買家", "電子郵件",
     ],
     "date": [
-        "order date", "purchase date", "invoice date", "invoicedate", "transaction date", "date",
-        "created at", "created date utc", "created utc", "paid at", "order created", "timestamp",
-        "data", "data zamówienia", "data zakupu", "datum", "bestelldatum", "kaufdatum", "fecha",
-        "fecha de compra", "fecha del pedido", "date de commande", "date d achat", "дата", "дата заказа",
-        "дата покупки", "日付", "注文日", "購入日", "日期", "订单日期", "下单时间", "购买日期",
+        "order date", "purchase date", "invoice date", "invoicedate", "transaction date", "date", "created at",
+        "created date utc", "created utc", "paid at", "order created", "timestamp", "sale date", "payment date",
+        "datetime", "order time", "purchased at",
+        "data", "data zamówienia", "data zakupu", "data transakcji", "data sprzedaży", "data płatności",
+        "datum", "bestelldatum", "kaufdatum", "rechnungsdatum", "transaktionsdatum", "verkaufsdatum",
+        "fecha", "fecha de compra", "fecha del pedido", "fecha de pedido", "fecha de factura", "fecha de venta",
+        "date de commande", "date d achat", "date de la commande", "date de facture", "date de vente",
+        "дата", "дата заказа", "дата покупки", "дата продажи", "дата оплаты",
+        "日付", "注文日", "購入日", "注文日時", "購入日時", "売上日",
+        "日期", "订单日期", "下单时间", "购买日期", "交易日期", "付款时间", "訂單日期", "購買日期", "交易日期",
     ],
     "amount": [
-        "amount", "total", "order total", "revenue", "net sales", "sales", "value", "dollar value",
-        "n revenue", "net revenue", "amount paid", "total amount", "gross sales", "subtotal",
-        "kwota", "wartość", "wartosc", "suma", "betrag", "umsatz", "gesamtbetrag", "importe", "monto",
-        "montant", "total ttc", "сумма", "стоимость", "выручка", "金額", "合計金額", "売上", "金额",
-        "总额", "销售额", "总金额",
+        "amount", "total", "order total", "revenue", "net sales", "sales", "value", "dollar value", "n revenue",
+        "net revenue", "amount paid", "total amount", "gross sales", "subtotal", "total price", "grand total",
+        "kwota", "wartość", "wartosc", "suma", "wartość zamówienia", "kwota brutto", "przychód",
+        "betrag", "umsatz", "gesamtbetrag", "summe", "gesamtpreis", "bruttobetrag",
+        "importe", "monto", "importe total", "valor", "ventas",
+        "montant", "total ttc", "montant total", "chiffre d affaires", "prix total",
+        "сумма", "стоимость", "выручка", "итого", "сумма заказа",
+        "金額", "合計金額", "売上", "売上金額", "合計", "支払金額",
+        "金额", "总额", "销售额", "总金额", "订单金额", "实付金额", "總額", "總金額",
     ],
     "quantity": [
-        "quantity", "qty", "lineitem quantity", "items sold", "ilość", "ilosc", "menge", "anzahl",
-        "cantidad", "quantité", "количество", "数量",
+        "quantity", "qty", "lineitem quantity", "items sold", "units", "ilość", "ilosc", "menge", "anzahl",
+        "cantidad", "quantité", "количество", "数量", "個数",
     ],
     "unit_price": [
         "unit price", "unitprice", "price", "lineitem price", "item price", "cena", "cena jednostkowa",
-        "preis", "einzelpreis", "precio", "precio unitario", "prix", "prix unitaire", "цена", "単価", "单价",
+        "preis", "einzelpreis", "precio", "precio unitario", "prix", "prix unitaire", "цена", "цена за единицу",
+        "単価", "单价", "單價",
     ],
     "order": [
         "order id", "orderid", "order number", "order no", "order", "invoice", "invoiceno", "invoice no",
-        "invoice id", "transaction id", "numer zamówienia", "bestellnummer", "pedido", "número de pedido",
-        "commande", "numéro de commande", "заказ", "номер заказа", "注文番号", "订单号", "订单编号",
+        "invoice id", "invoice number", "transaction id", "receipt number",
+        "numer zamówienia", "nr zamówienia", "zamówienie", "numer faktury", "bestellnummer", "bestellung",
+        "rechnungsnummer", "pedido", "número de pedido", "id del pedido", "factura", "commande",
+        "numéro de commande", "n° de commande", "заказ", "номер заказа", "№ заказа", "номер счета",
+        "注文番号", "注文id", "订单号", "订单编号", "訂單編號", "訂單號",
     ],
     "signup": [
         "signup date", "sign up date", "sign up", "signup", "start date", "start date utc", "start utc",
         "created utc", "created", "created at", "create date", "registration date", "joined", "join date",
-        "customer since", "subscription start", "data rejestracji", "anmeldedatum", "registrierungsdatum",
-        "fecha de alta", "fecha de registro", "date d inscription", "дата регистрации", "登録日", "注册日期",
+        "customer since", "subscription start", "date joined", "first seen",
+        "data rejestracji", "data założenia", "anmeldedatum", "registrierungsdatum", "kunde seit",
+        "fecha de alta", "fecha de registro", "date d inscription", "date de création",
+        "дата регистрации", "дата подписки", "登録日", "入会日", "注册日期", "注册时间", "註冊日期",
     ],
     "churn_date": [
         "cancel date", "cancelled at", "canceled at", "canceled at utc", "cancelled at utc", "ended at utc",
-        "ended at", "churn date", "cancellation date", "end date", "data rezygnacji", "kündigungsdatum",
-        "fecha de baja", "date de résiliation", "дата отказа", "дата отписки", "解約日", "流失日期",
+        "ended at", "churn date", "cancellation date", "end date", "churned at", "churned on", "left", "left at",
+        "left on", "date left", "cancelled on", "canceled on",
+        "data rezygnacji", "data anulowania", "kündigungsdatum", "fecha de baja", "fecha de cancelación",
+        "date de résiliation", "дата отказа", "дата отписки", "дата расторжения", "解約日", "退会日",
+        "流失日期", "取消日期",
     ],
     "churn_reason": [
         "churn reason", "cancellation reason", "cancel reason", "reason", "cancellation feedback",
         "churn category", "powód", "powód rezygnacji", "kündigungsgrund", "grund", "motivo", "motivo de baja",
-        "raison", "raison de résiliation", "причина", "причина ухода", "解約理由", "流失原因", "原因",
+        "raison", "raison de résiliation", "motif", "причина", "причина ухода", "причина отказа",
+        "解約理由", "退会理由", "流失原因", "原因", "取消原因",
     ],
     "status": [
         "churn label", "churn", "churned", "churn value", "customer status", "status", "is active",
-        "active", "status klienta", "estado", "statut", "статус", "状態", "状态",
+        "active", "subscription status", "status klienta", "kundenstatus", "estado", "statut",
+        "статус", "状態", "状态", "ステータス",
     ],
     "tenure": [
         "tenure months", "tenure in months", "tenure", "months", "months as customer", "staż", "laufzeit",
         "antigüedad", "ancienneté", "стаж", "срок", "契約月数", "在网时长",
     ],
 }
-
-# Known exports, recognised by a set of headers they always have (normalised), mapped with no questions.
-KNOWN_EXPORTS: list[tuple[str, str, set[str], dict[str, str]]] = [
-    ("Shopify orders export", "purchases", {"name", "email", "financial status", "created at", "total", "lineitem quantity"},
-     {"customer": "email", "date": "created at", "amount": "total", "order": "name"}),
-    ("Stripe payments export", "purchases", {"id", "amount", "amount refunded", "currency", "customer id", "status"},
-     {"customer": "customer id", "amount": "amount", "order": "id"}),
-    ("WooCommerce orders report", "purchases", {"date", "order #", "status", "customer", "net sales"},
-     {"customer": "customer", "date": "date", "amount": "net sales", "order": "order #"}),
-    ("Stripe subscriptions export", "customers", {"id", "customer id", "plan", "status", "interval"},
-     {"customer": "customer id", "status": "status"}),
-    ("HubSpot contacts export", "customers", {"record id", "first name", "last name", "email", "create date"},
-     {"customer": "record id", "signup": "create date"}),
+# A purchases file's status says whether the payment happened (failed and voided rows are skipped).
+PURCHASE_STATUS = [
+    "financial status", "payment status", "order status", "status", "state", "status płatności",
+    "status zamówienia", "zahlungsstatus", "bestellstatus", "estado", "estado del pedido", "statut",
+    "statut de la commande", "статус", "статус оплаты", "статус заказа", "状态", "订单状态", "支付状态",
+    "ステータス", "状態", "支払状況",
 ]
 
 
 def normalise(header: str) -> str:
     """Header → comparable words: NFKC, lower case, punctuation and underscores as spaces."""
     text = unicodedata.normalize("NFKC", str(header)).lower()
-    text = re.sub(r"[\s_\-./:()\[\]]+", " ", text)
-    return re.sub(r"\s+", " ", text).strip().replace("'", " ").replace("’", " ")
+    text = re.sub(r"[\s_\-./:()\[\]'’,]+", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
 
 
 def roles_for(kind: str) -> tuple[str, ...]:
     return PURCHASE_ROLES if kind == "purchases" else CUSTOMER_ROLES
 
 
+def synonyms(kind: str, role: str) -> list[str]:
+    return PURCHASE_STATUS if (kind, role) == ("purchases", "status") else SYNONYMS[role]
+
+
 def known_export(columns: list[str], kind: str) -> tuple[str, dict[str, str]] | None:
     """(export name, role → column) when the headers match a known export of this kind."""
-    by_norm = {normalise(c): c for c in columns}
-    for name, export_kind, signature, mapping in KNOWN_EXPORTS:
-        if export_kind == kind and signature <= set(by_norm):
-            return name, {role: by_norm[norm] for role, norm in mapping.items() if norm in by_norm}
-    return None
+    by_norm = {}
+    for column in columns:
+        by_norm.setdefault(normalise(column), column)
+    export = find_export(set(by_norm), kind)
+    if export is None:
+        return None
+    return export.name, _export_roles(export, by_norm)
+
+
+def export_of(columns: list[str], kind: str) -> Export | None:
+    return find_export({normalise(c) for c in columns}, kind)
+
+
+def _export_roles(export: Export, by_norm: dict[str, str]) -> dict[str, str]:
+    roles = {}
+    for role, options in export.roles.items():
+        for norm in options:
+            if norm in by_norm:
+                roles[role] = by_norm[norm]
+                break
+    return roles
 
 
 def detect_roles(frame: pd.DataFrame, kind: str) -> dict[str, str]:
     """Map each role of `kind` to a column of `frame` (text cells), best guess first."""
     columns = [c for c in frame.columns if c != ROW]
     roles: dict[str, str] = {}
+    export = export_of(columns, kind)
+    blocked = {role for role, options in export.roles.items() if not options} if export else set()
     known = known_export(columns, kind)
     if known:
         roles.update(known[1])
-        _complete_known(roles, columns, kind)
     taken = set(roles.values())
     scored = []
     for role in roles_for(kind):
-        if role in roles:
+        if role in roles or role in blocked:
             continue
         for column in columns:
-            score = _header_score(normalise(column), SYNONYMS[role])
+            score = _header_score(normalise(column), synonyms(kind, role))
             if score:
                 scored.append((score, role, column))
     for score, role, column in sorted(scored, key=lambda t: -t[0]):
@@ -142,55 +184,66 @@ def detect_roles(frame: pd.DataFrame, kind: str) -> dict[str, str]:
     return {role: roles[role] for role in roles_for(kind) if role in roles}
 
 
-def _complete_known(roles: dict[str, str], columns: list[str], kind: str) -> None:
-    """Known exports whose key columns vary by version (Stripe's Created (UTC) vs Created date (UTC))."""
-    by_norm = {normalise(c): c for c in columns}
-    if kind == "purchases" and "date" not in roles:
-        for norm in ("created date utc", "created utc", "created"):
-            if norm in by_norm:
-                roles["date"] = by_norm[norm]
-                break
-    if kind == "customers":
-        for role, options in {"signup": ("start date utc", "start utc", "created utc"),
-                              "churn_date": ("canceled at utc", "ended at utc"),
-                              "churn_reason": ("cancellation feedback", "cancellation reason")}.items():
-            for norm in options:
-                if role not in roles and norm in by_norm:
-                    roles[role] = by_norm[norm]
-
-
-def _header_score(norm: str, synonyms: list[str]) -> float:
+def _header_score(norm: str, words: list[str]) -> float:
     best = 0.0
-    for rank, word in enumerate(synonyms):
-        weight = 1 - rank / (2 * len(synonyms))
+    for rank, word in enumerate(words):
+        weight = 1 - rank / (2 * len(words))
         if norm == word:
             best = max(best, 3 * weight)
         elif len(word) >= 4 and (re.search(rf"(^| ){re.escape(word)}( |$)", norm) or (not word.isascii() and word in norm)):
             best = max(best, 1.5 * weight)
+        elif len(word) >= 2 and not word.isascii() and not word[0].isascii() and norm.startswith(word):
+            best = max(best, 1.2 * weight)  # CJK headers have no spaces: 注文日時 starts with 注文日
     return best
 
 
 def _from_content(frame: pd.DataFrame, kind: str, roles: dict[str, str], free: list[str]) -> None:
-    """Fill missing required roles from what the columns hold (a sample of rows)."""
-    from retention.ingest.values import date_parse_rate, number_parse_rate
+    """Fill missing roles from what the columns hold (the first rows): a column of dates, an id-like
+    column whose values repeat (purchases) or are unique (customers), a numeric column (decimals first)."""
+    from retention.ingest.values import connection, date_parse_rate, number_parse_rate
 
+    needed = [role for role in ("date", "signup", "customer", "amount") if role in roles_for(kind) and role not in roles]
+    if kind == "purchases" and {"quantity", "unit_price"} <= set(roles) and "amount" in needed:
+        needed.remove("amount")
+    if not needed or not free:
+        return
     sample = frame.head(2000)
-    if "date" in roles_for(kind) and "date" not in roles:
-        rates = {c: date_parse_rate(sample[c]) for c in free}
-        best = max(rates, key=rates.get, default=None)
-        if best is not None and rates[best] >= 0.8:
-            roles["date"] = best
-            free.remove(best)
-    if "customer" not in roles:
-        for column in free:
-            values = sample[column][sample[column] != ""]
-            if len(values) and number_parse_rate(values) < 1.0 and date_parse_rate(values) < 0.5:
+    con = connection()
+    rates: dict[str, float] = {}
+
+    def date_rate(column: str) -> float:
+        if column not in rates:
+            head = sample[column].head(200)
+            has_digits = head.str.contains(r"\d", regex=True).mean() >= 0.5 if len(head) else False
+            rates[column] = date_parse_rate(sample[column], con=con) if has_digits else 0.0
+        return rates[column]
+
+    try:
+        for role in ("date", "signup"):  # never a churn date: a last-activity date would churn everybody
+            if role in needed and free:
+                best = max(free, key=date_rate)
+                if date_rate(best) >= 0.8:
+                    roles[role] = best
+                    free.remove(best)
+        decimal = {c: sample[c].str.contains(r"[.,]\d{1,2}\s*\S{0,4}$", regex=True).mean() > 0.5 for c in free}
+        if "customer" in needed:
+            candidates = []
+            for column in free:
+                values = sample[column][sample[column] != ""]
+                if not len(values) or decimal[column] or values.str.len().max() > 64 or date_rate(column) >= 0.5:
+                    continue
                 distinct = values.nunique() / len(values)
-                if 0.01 <= distinct < 0.95:
-                    roles["customer"] = column
-                    free.remove(column)
-                    break
-    if kind == "purchases" and "amount" not in roles and not {"quantity", "unit_price"} <= set(roles):
-        decimals = [c for c in free if number_parse_rate(sample[c]) >= 0.95 and sample[c].str.contains(r"[.,]\d{1,2}$").mean() > 0.5]
-        if decimals:
-            roles["amount"] = decimals[0]
+                if (0.01 <= distinct < 0.95) if kind == "purchases" else distinct >= 0.95:
+                    id_like = values.str.fullmatch(r"[\w@.+\-#]+").mean() > 0.9
+                    candidates.append((not id_like, column))
+            if candidates:
+                column = min(candidates, key=lambda t: (t[0], free.index(t[1])))[1]
+                roles["customer"] = column
+                free.remove(column)
+        if "amount" in needed:
+            numeric = [c for c in free if number_parse_rate(sample[c], con=con) >= 0.95]
+            decimals = [c for c in numeric if decimal[c]]
+            if decimals or len(numeric) == 1:
+                roles["amount"] = (decimals or numeric)[0]
+    finally:
+        con.close()

@@ -1,8 +1,12 @@
-"""Decide, from a sample of a column, how its numbers and dates are written.
+"""Decide how a column writes its numbers and dates.
 
 The parsing itself happens in DuckDB (queries/macro_parse_number.sql, macro_parse_date.sql);
-this module only chooses the parameters those macros get, by trying them on the sample with the
-very same macros, so detection and parsing can never disagree.
+this module only chooses the parameters those macros get, by trying them on a sample with the
+very same macros, so detection and parsing can never disagree. Day/month order is decided from
+the whole column (one DuckDB pass over the text, `sample_day_month.sql`), not from a sample.
+
+Columns are read through a `Detector`: a private DuckDB connection in which the raw frame is
+registered, so whole-column questions cost one scan and no Python loop over rows.
 """
 
 from __future__ import annotations
@@ -16,81 +20,209 @@ import pandas as pd
 from retention import sql
 
 SAMPLE = 5000
-_TIMES = ["", " %H:%M", " %H:%M:%S", " %H:%M:%S.%f", " %I:%M %p", " %I:%M:%S %p"]
-# Date layouts without a time part; each is tried with every time suffix above.
+_TIMES = ["", " %H:%M:%S", " %H:%M", " %H:%M:%S.%f", " %I:%M %p", " %I:%M:%S %p", " %I:%M%p"]
+# Date layouts without a time part; each is tried with every time suffix above. Two-digit years
+# (%y) come before four-digit ones: DuckDB's %Y also reads "24" (as year 24, which parse_date refuses),
+# while %y never reads "2024".
 YMD = ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日"]
-DMY = ["%d.%m.%Y", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%y", "%d/%m/%y", "%d-%m-%y"]
-MDY = ["%m/%d/%Y", "%m-%d-%Y", "%m/%d/%y", "%m-%d-%y"]
-NAMED = ["%d %B %Y", "%B %d, %Y", "%d %b %Y", "%b %d, %Y", "%d-%b-%Y", "%d-%b-%y", "%B %d %Y", "%b %d %Y"]
+DMY = ["%d.%m.%y", "%d/%m/%y", "%d-%m-%y", "%d.%m.%Y", "%d/%m/%Y", "%d-%m-%Y"]
+MDY = ["%m/%d/%y", "%m-%d-%y", "%m/%d/%Y", "%m-%d-%Y", "%m.%d.%Y"]
+NAMED = ["%d-%b-%y", "%b %d, %y", "%d %B %Y", "%B %d, %Y", "%d %b %Y", "%b %d, %Y", "%d-%b-%Y", "%B %d %Y",
+         "%b %d %Y", "%d %b, %Y", "%d %B, %Y", "%d. %B %Y", "%d. %b %Y", "%d-%B-%Y"]
+FAMILIES = {"ymd": YMD, "named": NAMED, "dmy": DMY, "mdy": MDY}
+MACROS = ("macro_parse_number", "macro_clean_date", "macro_parse_date")
 
 
 @dataclass
 class DateChoice:
-    """How a date column is written. `order` is 'dmy' or 'mdy' when day/month order mattered."""
+    """How a date column is written. `formats` are tried in order; `order` is 'dmy' or 'mdy' when
+    day/month order mattered; `ambiguous` when no value in the whole column tells the order (every
+    day ≤ 12); `mixed` when some values say day-first and others month-first."""
 
     formats: list[str] = field(default_factory=list)
     order: str | None = None
     ambiguous: bool = False
     serial: bool = False
     rate: float = 0.0
+    mixed: bool = False
+    evidence: dict = field(default_factory=dict)
 
 
-def _con() -> duckdb.DuckDBPyConnection:
+def connection() -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB with the parsing macros."""
     con = duckdb.connect()
-    for name in ("macro_parse_number", "macro_parse_date"):
+    con.execute("set enable_progress_bar = false")
+    for name in MACROS:
         sql.execute(con, name)
     return con
 
 
-def _sample(series: pd.Series) -> list[str]:
-    values = series[series.astype(str).str.strip() != ""].astype(str)
-    return values.head(SAMPLE).tolist()
+class Detector:
+    """Whole-column questions about a raw frame (text cells), answered by DuckDB."""
 
+    def __init__(self, frame: pd.DataFrame):
+        self.con = connection()
+        self.con.register("detect_raw", frame)
 
-def _rate(con: duckdb.DuckDBPyConnection, values: list[str], formats: list[str], serial: bool) -> float:
-    if not values:
-        return 0.0
-    rate = sql.execute(con, "sample_date_rate", values=values, formats=formats, serial=serial).fetchone()[0]
-    return float(rate or 0.0)
+    def close(self) -> None:
+        self.con.close()
+
+    def _focus(self, column: str) -> None:
+        sql.create_projection(self.con, "detect_column", "detect_raw", {"v": column}, [])
+
+    def sample(self, column: str) -> list[str]:
+        """Up to SAMPLE non-blank cells, drawn at random from the whole column (seeded)."""
+        self._focus(column)
+        return [v for (v,) in sql.execute(self.con, "sample_column_values").fetchall()]
+
+    def separator_values(self, column: str) -> list[str]:
+        """Up to SAMPLE distinct cells holding '.' or ',' (what decides the decimal mark)."""
+        self._focus(column)
+        return [v for (v,) in sql.execute(self.con, "sample_number_marks").fetchall()]
+
+    def day_month(self, column: str) -> dict:
+        """Counts over the whole column of d/m/y-like cells: day_first (first part > 12),
+        month_first (second part > 12), undecided (both ≤ 12), dotted (written with '.')."""
+        self._focus(column)
+        row = sql.frame(self.con, "sample_day_month").iloc[0]
+        return {k: int(v or 0) for k, v in row.items()}
+
+    def dates(self, column: str, order: str | None = None, prefer_dmy: bool = False) -> DateChoice:
+        sample = self.sample(column)
+        evidence = _sample_evidence(sample)
+        if any(evidence.values()):  # d/m/y-like cells: the whole column decides their order
+            evidence = self.day_month(column)
+        return detect_dates(sample, order, evidence, prefer_dmy, con=self.con)
+
+    def decimal_comma(self, column: str) -> bool:
+        return detect_decimal_comma(self.separator_values(column))
 
 
 def _with_times(layouts: list[str]) -> list[str]:
     return [layout + time for layout in layouts for time in _TIMES]
 
 
-def detect_dates(series: pd.Series, order: str | None = None) -> DateChoice:
-    """Choose the date formats of a column of text. `order` forces 'dmy' or 'mdy'."""
-    values = _sample(series)
+def _rate(con, values: list[str], formats: list[str], serial: bool) -> float:
+    if not values:
+        return 0.0
+    formats = formats or _with_times(YMD[:1])
+    rate = sql.execute(con, "sample_date_rate", values=values, formats=formats, serial=serial).fetchone()[0]
+    return float(rate or 0.0)
+
+
+def _shape(text: str) -> str:
+    """2024-01-05 10:23 → Y-9-9 9:9; 5 Jan 24 → 9 a 9 (letter runs → a, 4-digit runs → Y, other digit runs → 9)."""
+    return re.sub(r"\d+", lambda m: "Y" if len(m.group()) == 4 else "9", re.sub(r"[A-Za-z]+", "a", text))
+
+
+def _format_shape(fmt: str) -> str:
+    shape = re.sub(r"%[Bbp]", "a", re.sub(r"%[mdHMSfyI]", "9", fmt.replace("%Y", "Y")))
+    return re.sub(r"[Y9]{2,}", "9", shape)  # %Y%m%d is one run of digits
+
+
+def _ordered(con, values: list[str], formats: list[str]) -> list[str]:
+    """`formats` with those shaped like most of the sample first (9-9-9 9:9:9 …), so that DuckDB
+    usually needs one strptime per cell. Ranking only orders the list; DuckDB does all the parsing."""
+    cleaned = [t for (t,) in sql.execute(con, "sample_clean_dates", values=values[:1000]).fetchall() if t]
+    shapes: dict[str, int] = {}
+    for text in cleaned:
+        shapes[_shape(text)] = shapes.get(_shape(text), 0) + 1
+    return sorted(formats, key=lambda f: -shapes.get(_format_shape(f), 0))
+
+
+SERIAL = re.compile(r"\d{5}(\.\d+)?")
+
+
+def detect_dates(values: list[str], order: str | None = None, evidence: dict | None = None,
+                 prefer_dmy: bool = False, con: duckdb.DuckDBPyConnection | None = None,
+                 rank: bool = True) -> DateChoice:
+    """Choose how to parse a date column from a sample of its cells. `evidence` is the whole-column
+    day_month() count (when absent, the sample's own); `order` forces 'dmy' or 'mdy'; `prefer_dmy`
+    breaks a genuine tie (a file written with decimal commas or in a European language)."""
+    values = [v for v in values if v.strip()]
     if not values:
         return DateChoice()
-    con = _con()
-    if all(re.fullmatch(r"\d{5}(\.\d+)?", v) for v in values[:200]):
-        return DateChoice(serial=True, rate=_rate(con, values, [], True))
-    best = DateChoice()
-    for layouts in (YMD, NAMED):
-        rate = _rate(con, values, _with_times(layouts), False)
-        if rate > best.rate:
-            best = DateChoice(formats=_with_times(layouts), rate=rate)
-    dmy = _rate(con, values, _with_times(DMY), False)
-    mdy = _rate(con, values, _with_times(MDY), False)
-    if max(dmy, mdy) > best.rate:
-        ambiguous = abs(dmy - mdy) < 1e-9
-        chosen = order or ("mdy" if mdy > dmy else "dmy")
-        best = DateChoice(formats=_with_times(DMY if chosen == "dmy" else MDY), order=chosen,
-                          ambiguous=ambiguous, rate=dmy if chosen == "dmy" else mdy)
-    return best
+    own = con is None
+    con = con or connection()
+    try:
+        serial = sum(bool(SERIAL.fullmatch(v.strip())) for v in values) / len(values)
+        texts = [v for v in values if not SERIAL.fullmatch(v.strip())]
+        if not texts:
+            return DateChoice(serial=True, rate=_rate(con, values, [], True))
+        rates = {name: _rate(con, texts[:1000], _with_times(layouts), False) for name, layouts in FAMILIES.items()}
+        evidence = evidence if evidence is not None else _sample_evidence(texts)
+        if max(rates["dmy"], rates["mdy"]) > max(rates["ymd"], rates["named"]):
+            choice = _day_month_choice(evidence, order, prefer_dmy)
+            first = choice.order
+        else:
+            choice = DateChoice()
+            first = max(("ymd", "named"), key=lambda name: rates[name])
+            if evidence.get("day_first") or evidence.get("month_first") or evidence.get("undecided"):
+                choice = _day_month_choice(evidence, order, prefer_dmy)
+                choice.ambiguous = choice.ambiguous and rates[choice.order] > 0
+                if not rates[choice.order]:
+                    choice.order = None
+        families = [first] + [f for f in ("ymd", "named") if f != first]
+        if choice.order and choice.order != first:
+            families.append(choice.order)
+        formats = [f for name in families for f in _with_times(FAMILIES[name])]
+        choice.formats = _ordered(con, texts, formats) if rank else formats
+        choice.serial = serial > 0
+        choice.rate = _rate(con, values, choice.formats, choice.serial)
+        choice.evidence = evidence
+        return choice
+    finally:
+        if own:
+            con.close()
 
 
-def date_parse_rate(series: pd.Series) -> float:
-    """Share of the non-empty sample that parses as a date under the best format."""
-    return detect_dates(series).rate
+def _day_month_choice(evidence: dict, order: str | None, prefer_dmy: bool) -> DateChoice:
+    day_first, month_first = evidence.get("day_first", 0), evidence.get("month_first", 0)
+    mixed = day_first > 0 and month_first > 0
+    if day_first or month_first:
+        found = "dmy" if day_first >= month_first else "mdy"
+        ambiguous = False
+    elif evidence.get("dotted", 0) and evidence.get("dotted", 0) >= evidence.get("undecided", 0):
+        found, ambiguous = "dmy", False  # 05.01.2024 is day-first wherever it is written
+    else:
+        found, ambiguous = ("dmy" if prefer_dmy else "mdy"), True
+    return DateChoice(order=order or found, ambiguous=ambiguous, mixed=mixed)
 
 
-def detect_decimal_comma(series: pd.Series) -> bool:
-    """True when the column writes decimals with a comma (1.234,56 / 12,5)."""
+_DAY_MONTH = re.compile(r"\s*(\d{1,2})([./-])(\d{1,2})[./-]\d{2,4}\b")
+
+
+def _sample_evidence(values: list[str]) -> dict:
+    """day_month() computed on a sample (for callers without a Detector)."""
+    out = {"day_first": 0, "month_first": 0, "undecided": 0, "dotted": 0}
+    for value in values:
+        match = _DAY_MONTH.match(value)
+        if not match:
+            continue
+        first, second = int(match.group(1)), int(match.group(3))
+        key = "day_first" if first > 12 >= second else "month_first" if second > 12 >= first else \
+            "undecided" if first <= 12 and second <= 12 else None
+        if key:
+            out[key] += 1
+        out["dotted"] += match.group(2) == "."
+    return out
+
+
+def date_parse_rate(series: pd.Series, con: duckdb.DuckDBPyConnection | None = None) -> float:
+    """Share of the first non-empty cells of a column that parse as a date under its best format."""
+    return detect_dates(_head(series)[:500], con=con, rank=False).rate
+
+
+def _head(series: pd.Series) -> list[str]:
+    values = series.head(SAMPLE * 2).astype(str)
+    return [v for v in values.tolist() if v.strip() and v != "nan"][:SAMPLE]
+
+
+def detect_decimal_comma(values: list[str]) -> bool:
+    """True when the cells write decimals with a comma (1.234,56 / 12,5)."""
     comma = point = 0
-    for value in _sample(series)[:2000]:
-        digits = re.sub(r"[^0-9.,]", "", value)
+    for value in values[:SAMPLE]:
+        digits = re.sub(r"[^0-9.,]", "", value).strip(".,")
         last = max(digits.rfind(","), digits.rfind("."))
         if last < 0:
             continue
@@ -107,11 +239,19 @@ def detect_decimal_comma(series: pd.Series) -> bool:
     return comma > point
 
 
-def number_parse_rate(series: pd.Series, decimal_comma: bool | None = None) -> float:
-    values = _sample(series)
+def number_parse_rate(series: pd.Series, decimal_comma: bool | None = None,
+                      con: duckdb.DuckDBPyConnection | None = None) -> float:
+    """Share of the first non-empty cells of a column that parse as numbers."""
+    values = _head(series)
     if not values:
         return 0.0
     if decimal_comma is None:
-        decimal_comma = detect_decimal_comma(series)
-    rate = sql.execute(_con(), "sample_number_rate", values=values, decimal_comma=decimal_comma).fetchone()[0]
+        decimal_comma = detect_decimal_comma(values)
+    own = con is None
+    con = con or connection()
+    try:
+        rate = sql.execute(con, "sample_number_rate", values=values, decimal_comma=decimal_comma).fetchone()[0]
+    finally:
+        if own:
+            con.close()
     return float(rate or 0.0)

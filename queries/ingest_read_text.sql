@@ -1,0 +1,19 @@
+-- Purpose: split a delimited UTF-8 text file into text cells with DuckDB's CSV reader (fast path of
+--   ingest). The dialect is decided beforehand from a sample; every cell stays text, trimmed of spaces,
+--   '' when empty. Blank lines are skipped by the reader; short rows are padded, long rows cut.
+-- Params: $path VARCHAR (UTF-8 file), $delimiter VARCHAR, $skip BIGINT (rows above the first data row:
+--   titles, blank rows and the header), $columns STRUCT/MAP (c0 … cN → 'VARCHAR'), $parallel BOOLEAN
+--   (false when quoted fields hold line breaks)
+-- Returns: c0 … cN VARCHAR, then blank BOOLEAN (every cell empty); one row per record (blank lines
+--   excepted), in file order.
+with cells as (
+    select *
+    from read_csv(
+        $path, all_varchar = true, header = false, auto_detect = false, delim = $delimiter, quote = '"',
+        escape = '"', skip = $skip, null_padding = true, strict_mode = false, parallel = $parallel,
+        columns = $columns, max_line_size = 16000000
+    )
+)
+
+select coalesce(trim(columns(*)), ''), trim(concat(*columns(*))) = '' as blank
+from cells

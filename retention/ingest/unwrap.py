@@ -1,0 +1,190 @@
+"""Size limits and compression: what arrives is checked before anything reads it.
+
+`check_size(nbytes, filename)`: a file beyond the configured limit (RETENTION_MAX_UPLOAD_MB) is
+refused. Call it with the size on disk before reading a file, and again on the bytes.
+`unwrap(data, filename) -> (inner name, bytes)`: undoes .gz and a .zip holding one data file,
+never inflating more than `max_unpacked_bytes()` (zip bombs), and recognises files that are not
+data at all (images, PDFs, archives of other kinds) by their first bytes.
+`check_workbook_archive(data, filename)`: the same inflation limit for .xlsx/.ods (zip inside).
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+import zlib
+from pathlib import Path
+
+from retention import config
+from retention.ingest.errors import IngestError
+
+WORKBOOK_EXTENSIONS = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
+UNPACK_FACTOR = 4  # a compressed upload may inflate to this many times the upload limit
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+GZIP_MAGIC = b"\x1f\x8b"
+
+# First bytes of files people upload by mistake → what to call them.
+NOT_DATA = [
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"%PDF-", "a PDF document"),
+    (b"BM", None),  # BMP, checked with its header size below
+    (b"RIFF", "a media file"),
+    (b"II*\x00", "a TIFF image"),
+    (b"MM\x00*", "a TIFF image"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"Rar!\x1a\x07", "a RAR archive"),
+    (b"BZh", None),
+    (b"\xfd7zXZ\x00", "an XZ archive"),
+    (b"\x7fELF", "a program"),
+    (b"MZ", None),
+    (b"SQLite format 3\x00", "an SQLite database"),
+    (b"{\\rtf", "an RTF document"),
+]
+
+
+def max_upload_bytes() -> int:
+    return config.max_upload_mb() * 1024 * 1024
+
+
+def max_unpacked_bytes() -> int:
+    return UNPACK_FACTOR * max_upload_bytes()
+
+
+def _mb(nbytes: int) -> str:
+    return f"{nbytes / 1024 / 1024:,.0f} MB"
+
+
+def check_size(nbytes: int, filename: str) -> None:
+    """Refuse a file larger than the configured upload limit (before reading it)."""
+    if nbytes > max_upload_bytes():
+        raise IngestError(filename, f"the file is {_mb(nbytes)}, more than the limit of {config.max_upload_mb()} MB; "
+                                    "split it, or remove columns that are not needed")
+
+
+def sniff_not_data(data: bytes) -> str | None:
+    """What the file is when its first bytes say it is not a spreadsheet (an image, a PDF, …)."""
+    for magic, what in NOT_DATA:
+        if data.startswith(magic):
+            if what is None:
+                if magic == b"MZ" and len(data) > 64:
+                    offset = int.from_bytes(data[0x3C:0x40], "little")
+                    if data[offset:offset + 4] == b"PE\x00\x00":
+                        return "a program"
+                if magic == b"BM" and data[6:10] == b"\x00\x00\x00\x00":
+                    return "a BMP image"
+                if magic == b"BZh" and data[3:4].isdigit():
+                    return "a bzip2 archive"
+                continue
+            if magic == b"RIFF" and data[8:12] == b"WEBP":
+                return "a WebP image"
+            return what
+    if data[4:12] in (b"ftypheic", b"ftypmif1", b"ftypavif"):
+        return "an image (HEIC/AVIF)"
+    if data[4:8] == b"ftyp":
+        return "a video file"
+    return None
+
+
+def _gunzip(data: bytes, filename: str, limit: int) -> bytes:
+    inflater = zlib.decompressobj(wbits=31)
+    out, size = [], 0
+    try:
+        while data:
+            chunk = inflater.decompress(data, 16 * 1024 * 1024)
+            size += len(chunk)
+            if size > limit:
+                raise IngestError(filename, f"the compressed file unpacks to more than {_mb(limit)}, beyond the limit")
+            out.append(chunk)
+            data = inflater.unconsumed_tail
+            if inflater.eof:
+                if inflater.unused_data[:2] == GZIP_MAGIC:  # concatenated gzip members
+                    data, inflater = inflater.unused_data, zlib.decompressobj(wbits=31)
+                else:
+                    break
+    except zlib.error as exc:
+        raise IngestError(filename, "the .gz file is damaged and cannot be unpacked") from exc
+    if not inflater.eof:
+        raise IngestError(filename, "the .gz file is incomplete (it was cut short) and cannot be unpacked")
+    return b"".join(out)
+
+
+def _read_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, filename: str, limit: int) -> bytes:
+    if member.file_size > limit:
+        raise IngestError(filename, f"the file inside the zip archive unpacks to {_mb(member.file_size)}, "
+                                    f"beyond the limit of {_mb(limit)}")
+    try:
+        with archive.open(member) as stream:
+            data = stream.read(limit + 1)  # sizes in the archive's directory can lie
+    except RuntimeError as exc:
+        raise IngestError(filename, "the zip archive is password-protected; upload the file itself") from exc
+    except (zipfile.BadZipFile, zlib.error, NotImplementedError, EOFError) as exc:
+        raise IngestError(filename, "the zip archive is damaged or uses a compression we cannot read") from exc
+    if len(data) > limit:
+        raise IngestError(filename, f"the file inside the zip archive unpacks to more than {_mb(limit)}, beyond the limit")
+    return data
+
+
+def _open_zip(data: bytes, filename: str) -> zipfile.ZipFile:
+    try:
+        return zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise IngestError(filename, "the zip archive is damaged and cannot be opened") from exc
+
+
+def _is_workbook_archive(names: list[str]) -> bool:
+    return "[Content_Types].xml" in names or "mimetype" in names and any(n == "content.xml" for n in names)
+
+
+def check_workbook_archive(data: bytes, filename: str) -> None:
+    """Refuse an .xlsx/.ods whose parts would inflate beyond the limit (a zip bomb)."""
+    if not data.startswith(ZIP_MAGIC):
+        return
+    with _open_zip(data, filename) as archive:
+        total = sum(m.file_size for m in archive.infolist())
+        if total > max_unpacked_bytes():
+            raise IngestError(filename, f"the workbook unpacks to {_mb(total)}, beyond the limit of "
+                                        f"{_mb(max_unpacked_bytes())}; save only the sheet with the data")
+        if any(m.compress_size and m.file_size / m.compress_size > 1000 and m.file_size > 100_000_000
+               for m in archive.infolist()):
+            raise IngestError(filename, "the workbook is compressed suspiciously well (a zip bomb?) and was not opened")
+
+
+def unwrap(data: bytes, filename: str) -> tuple[str, bytes, str | None]:
+    """(inner file name, inner bytes, 'gzip' | 'zip' | None). Raises IngestError for files that are not data."""
+    check_size(len(data), filename)
+    name, wrapper = filename, None
+    limit = max_unpacked_bytes()
+    for _ in range(2):  # .csv.gz, .zip, and a .gz inside a .zip at most
+        if data.startswith(GZIP_MAGIC):
+            data = _gunzip(data, filename, limit)
+            name = name[:-3] if name.lower().endswith(".gz") else name[:-4] if name.lower().endswith(".tgz") else name
+            wrapper = wrapper or "gzip"
+        elif data.startswith(ZIP_MAGIC):
+            with _open_zip(data, filename) as archive:
+                names = archive.namelist()
+                if _is_workbook_archive(names) or Path(name).suffix.lower() in WORKBOOK_EXTENSIONS:
+                    break
+                members = [m for m in archive.infolist()
+                           if not m.is_dir() and not m.filename.startswith("__MACOSX/")
+                           and not Path(m.filename).name.startswith(".")]
+                if not members:
+                    raise IngestError(filename, "the zip archive is empty")
+                if len(members) != 1:
+                    shown = ", ".join(Path(m.filename).name for m in members[:5])
+                    more = f" and {len(members) - 5} more" if len(members) > 5 else ""
+                    raise IngestError(filename, f"the zip archive holds {len(members)} files ({shown}{more}); "
+                                                "put exactly one data file in it")
+                name, data = Path(members[0].filename).name, _read_member(archive, members[0], filename, limit)
+                wrapper = wrapper or "zip"
+        else:
+            break
+    if not data:
+        raise IngestError(filename, "the file is empty" if wrapper is None else "the file inside the archive is empty")
+    what = sniff_not_data(data)
+    if what:
+        raise IngestError(filename, f"this is {what}, not a spreadsheet; upload a CSV, Excel, OpenDocument or Parquet file")
+    return name, data, wrapper
