@@ -12,7 +12,7 @@ from retention.ingest.canonical import prepare
 from retention.ingest.errors import IngestError
 from retention.ingest.read import ROW, read_table
 from retention.ingest.roles import detect_roles, roles_for
-from retention.ui_text import DATA_MODEL_HELP, KIND_LABELS, ROLE_LABELS, reject_reason
+from retention.ui_text import DATA_MODEL_HELP, FLAGS, KIND_LABELS, SKIPPED_REASONS, reject_reason, role_label
 
 FILE_TYPES = ["csv", "tsv", "txt", "xlsx", "xls", "ods", "parquet", "gz", "zip"]
 NONE = "— none —"
@@ -69,7 +69,7 @@ def _configure(kind: str, uploaded, box):
     grid = box.columns(3)
     for i, role in enumerate(roles_for(kind)):
         current = roles.get(role, NONE)
-        picked = grid[i % 3].selectbox(ROLE_LABELS[role], columns, index=columns.index(current), key=f"{key}_{role}")
+        picked = grid[i % 3].selectbox(role_label(kind, role), columns, index=columns.index(current), key=f"{key}_{role}")
         mapping[role] = None if picked == NONE else picked
     used = {c for c in mapping.values() if c}
     segments = box.multiselect("Segment columns", [c for c in raw.columns if c not in used],
@@ -129,11 +129,12 @@ for kind, report in reports.items():
     m[1].metric("Rows used", f"{s['rows_used']:,}")
     m[2].metric("Rows rejected", f"{s['rows_rejected']:,}")
     m[3].metric("Customers", f"{s['customers']:,}")
-    notes = []
-    if s.get("refunds"):
-        notes.append(f"{s['refunds']:,} refunds (negative amounts) kept and marked; they do not count as activity.")
-    if s.get("future_dated"):
-        notes.append(f"{s['future_dated']:,} rows are dated after today: kept, but check them.")
+    notes = [f"{f['rows']:,} {FLAGS.get(f['flag'], f['flag'])}; e.g. rows {', '.join(map(str, f['examples']))}."
+             for f in report.get("flags", [])]
+    notes += [f"{k['rows']:,} rows set aside: {SKIPPED_REASONS.get(k['reason'], k['reason'])}; "
+              f"e.g. rows {', '.join(map(str, k['examples']))}." for k in report.get("skipped", [])]
+    notes += [f"The {role.replace('_', ' ')} column mixes day-first and month-first dates; the minority was "
+              "rejected. Check the rejected rows." for role, d in report.get("dates", {}).items() if d.get("mixed")]
     if s.get("unrecognised_status"):
         notes.append(f"{s['unrecognised_status']:,} status values were not understood as active or churned.")
     for note in notes:

@@ -23,6 +23,7 @@ import pandas as pd
 
 from retention.ingest.canonical import prepare
 from retention.ingest.errors import IngestError
+from retention.ingest.unwrap import check_size
 
 COMMAND_MODULES = ["retention.cli_cohorts", "retention.cli_churn", "retention.cli_whatif", "retention.cli_benchmark"]
 EXIT_BAD_INPUT = 2
@@ -110,6 +111,7 @@ def _read(path: str | None) -> tuple[bytes, str] | None:
     if not file.is_file():
         raise BadInput(f"file {path!r}: no such file")
     try:
+        check_size(file.stat().st_size, file.name)  # before reading: a 2 GB file is refused unread
         return file.read_bytes(), file.name
     except OSError as exc:
         raise BadInput(f"file {path!r}: cannot be read ({exc.strerror})") from exc

@@ -13,6 +13,19 @@ ROLE_LABELS = {
     "status": "Status (active / churned)",
     "tenure": "Tenure (periods)",
 }
+# Roles whose label differs by file.
+ROLE_LABELS_BY_KIND = {("purchases", "status"): "Payment status (failed/voided rows skipped)"}
+
+SKIPPED_REASONS = {
+    "total_row": "totals row at the end of the table (not a customer)",
+    "order_continuation": "extra line of an order already counted (one amount per order)",
+    "not_paid": "payment failed, voided or cancelled",
+    "merged_customer": "another row of a customer listed earlier (merged into one customer)",
+}
+FLAGS = {
+    "future_date": "dated after today (kept — check them)",
+    "refund": "refunds: negative amounts (kept; not counted as activity)",
+}
 
 REJECT_REASONS = {
     "missing_customer": "no customer id",
@@ -44,3 +57,7 @@ churn reason, status (active/churned), tenure, and attributes such as plan or ch
 
 def reject_reason(code: str) -> str:
     return REJECT_REASONS.get(code, code.replace("_", " "))
+
+
+def role_label(kind: str, role: str) -> str:
+    return ROLE_LABELS_BY_KIND.get((kind, role), ROLE_LABELS[role])

@@ -24,10 +24,11 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from retention import sql
 from retention.ingest.encoding import decode
 from retention.ingest.errors import IngestError
 from retention.ingest.table import ROW, drop_total_rows, unique_names
-from retention.ingest.text import arrow, read_text, sniff_delimiter
+from retention.ingest.text import read_text, sniff_delimiter
 from retention.ingest.unwrap import OLE_MAGIC, WORKBOOK_EXTENSIONS, ZIP_MAGIC, check_size, unwrap
 from retention.ingest.workbook import read_workbook
 
@@ -78,7 +79,7 @@ def _read_parquet(data: bytes, filename: str) -> tuple[pd.DataFrame, dict]:
         path.write_bytes(data)
         con = duckdb.connect()
         try:
-            table = arrow(con, "ingest_read_parquet", path=str(path))
+            table = sql.arrow(con, "ingest_read_parquet", path=str(path))
         except duckdb.Error as exc:
             raise IngestError(filename, "the Parquet file is damaged and cannot be read") from exc
         finally:

@@ -215,7 +215,10 @@ def _from_content(frame: pd.DataFrame, kind: str, roles: dict[str, str], free: l
         if column not in rates:
             head = sample[column].head(200)
             has_digits = head.str.contains(r"\d", regex=True).mean() >= 0.5 if len(head) else False
-            rates[column] = date_parse_rate(sample[column], con=con) if has_digits else 0.0
+            # Bare short whole numbers (zip codes, ids, counts) also read as Excel serial days: a header
+            # must say "date" before we take them as one (yyyymmdd, 8 digits, is still recognised).
+            bare_numbers = head.str.fullmatch(r"\d{1,6}(\.0+)?").mean() > 0.9 if len(head) else False
+            rates[column] = date_parse_rate(sample[column], con=con) if has_digits and not bare_numbers else 0.0
         return rates[column]
 
     try:

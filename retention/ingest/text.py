@@ -19,7 +19,6 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
 from retention import sql
 from retention.ingest.encoding import decode, detect_or_fail, display_name
@@ -30,14 +29,6 @@ DELIMITERS = [",", ";", "\t", "|"]
 SAMPLE_BYTES = 512_000
 CHUNK_BYTES = 8 * 1024 * 1024
 csv.field_size_limit(64 * 1024 * 1024)
-
-
-def arrow(con: duckdb.DuckDBPyConnection, name: str, **params) -> pa.Table:
-    """Run queries/NAME.sql with bound params (checked like sql.execute does) and return an Arrow table.
-    A relation, not a DB-API result: DuckDB hands Arrow over without an extra copy of the rows."""
-    if sql.parameters(name) != set(params):
-        raise sql.QueryError(f"query {name!r}: expected {sorted(sql.parameters(name))}, got {sorted(params)}")
-    return con.sql(sql.load(name), params=params).to_arrow_table()
 
 
 class _UsePython(Exception):
@@ -195,7 +186,7 @@ def _read_duckdb(data: bytes, codec: str, delimiter: str, header: list[str], hea
             table = None
             for parallel in (True, False):
                 try:
-                    table = arrow(con, "ingest_read_text", path=str(path), delimiter=delimiter,
+                    table = sql.arrow(con, "ingest_read_text", path=str(path), delimiter=delimiter,
                                   skip=header_index + 1, parallel=parallel,
                                   columns={f"c{i}": "VARCHAR" for i in range(width)})
                     break
