@@ -24,7 +24,7 @@ from typing import Callable
 import duckdb
 
 from retention import access, config, sql
-from retention.ingest.canonical import Prepared, load_into
+from retention.ingest.canonical import Prepared, load_into, stored_name
 
 DEMO_ID = "demo"
 FORMAT_VERSION = 2  # bump when the tables a dataset holds change; the demo is rebuilt then
@@ -140,7 +140,8 @@ def build(
             say(kind)
             reports[kind] = load_into(con, prepared, today)
     say("summaries")
-    derive(con, purchases.segments if purchases else [], customers.segments if customers else [])
+    derive(con, [stored_name(c) for c in purchases.segments] if purchases else [],
+           [stored_name(c) for c in customers.segments] if customers else [])
     meta = {
         "name": name,
         "created_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),

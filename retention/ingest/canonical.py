@@ -164,16 +164,36 @@ def _formats(choice: DateChoice) -> list[str]:
     return choice.formats or DEFAULT_FORMATS
 
 
+# Names the ingest SQL gives its own columns (DuckDB compares names case-insensitively). A kept column
+# of the user's with one of these names would shadow ours, so it is stored as "<name> (original)".
+RESERVED = {
+    "row_no", "customer_id", "purchased_at", "amount", "order_id", "is_refund", "is_future", "reject_reason",
+    "reject_role", "skip_reason", "signup_date", "churn_date", "churn_reason", "churned", "tenure",
+    "status_recognised", "status_norm", "tenure_value", "copy_no", "is_copy", "row_hash", "line_no", "problem",
+    "amount_blank", "amount_text", "first_row", "first_text", "is_continuation", "date",
+    "customer_raw", "date_raw", "amount_raw", "quantity_raw", "unit_price_raw", "order_raw", "status_raw",
+    "signup_raw", "churn_date_raw", "churn_reason_raw", "tenure_raw",
+    "m_signup_date", "m_churn_date", "m_churn_reason", "m_churned", "m_status_recognised", "m_tenure",
+}
+
+
+def stored_name(column: str) -> str:
+    """The name a kept (attribute) column is stored under."""
+    lowered = column.lower()
+    return f"{column} (original)" if lowered in RESERVED or lowered.endswith("_merged") else column
+
+
 def load_into(con: duckdb.DuckDBPyConnection, prepared: Prepared, today: dt.date | None = None) -> dict:
     """Parse `prepared` into canonical tables in `con`; return the validation report."""
     today = today or dt.date.today()
     for macro in MACROS:
         sql.execute(con, macro)
     kind = prepared.kind
-    con.register("raw_current", prepared.raw.frame)
-    sql.create_projection(con, f"staged_{kind}", "raw_current", {"row_no": ROW, **_aliases(prepared)},
-                          prepared.kept_columns)
-    staged_columns = ["row_no", *_aliases(prepared), *prepared.kept_columns]
+    renames = {c: stored_name(c) for c in prepared.kept_columns if stored_name(c) != c}
+    kept = [stored_name(c) for c in prepared.kept_columns]
+    con.register("raw_current", prepared.raw.frame.rename(columns=renames) if renames else prepared.raw.frame)
+    sql.create_projection(con, f"staged_{kind}", "raw_current", {"row_no": ROW, **_aliases(prepared)}, kept)
+    staged_columns = ["row_no", *_aliases(prepared), *kept]
     sql.create_projection(con, "staged_current", f"staged_{kind}", {c: c for c in staged_columns}, [])
     sql.execute(con, "ingest_duplicate_rows")
     dates = {role: prepared.dates.get(role, DateChoice()) for role in DATE_ROLES[kind]}

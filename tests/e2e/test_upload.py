@@ -161,8 +161,6 @@ def test_unrecognised_customer_column_can_be_chosen(page, app_url):
     expect(metric_value(page, "Customers")).to_have_text("20")
 
 
-@pytest.mark.xfail(strict=True, reason="BUG queries/ingest_purchases.sql: a kept column named like a canonical "
-                   "column ('amount') shadows the parsed one after remapping → DuckDB BinderException, uncaught")
 def test_remap_amount_when_file_has_a_column_named_amount(page, app_url):
     upload_table(page, app_url, "gross_and_net.csv", "customer_id,order_date,amount,net_amount",
                  [f"C{i % 9},2024-02-{1 + i:02d},{20 + i}.00,{18 + i}.00" for i in range(24)])
