@@ -48,6 +48,7 @@ with left.container(border=True):
         delta = f"{change:+.1f} pts vs {before.period_start:%B}" if change is not None else None
         st.metric(f"Kept in {last.period_start:%B %Y}", f"{last.crr_pct:.1f}%", delta,
                   delta_color="normal" if change is not None and abs(change) >= 0.05 else "off",
+                  delta_arrow="auto" if change is not None and abs(change) >= 0.05 else "off",
                   help="Customer retention rate (CRR) = (customers at the end − new customers) ÷ customers at the "
                        "start of the month. Churn = 100% − CRR.")
         st.write(f"Of the customers we had on 1 {last.period_start:%B}, **{last.crr_pct:.1f}%** were still customers "
@@ -72,6 +73,7 @@ with right.container(border=True):
         st.metric(f"Came back the month after their first purchase ({s['latest_cohort']:%B %Y})",
                   f"{s['latest_pct']:.1f}%", f"{change:+.1f} pts over {s['cohorts']} months",
                   delta_color="normal" if abs(change) >= 0.05 else "off",
+                  delta_arrow="auto" if abs(change) >= 0.05 else "off",
                   help="Month-1 retention: of the customers whose first purchase was in a month, the share who "
                        "bought again in the next calendar month. A group of customers who started in the same "
                        "month is called a cohort.")

@@ -14,7 +14,7 @@ ROLE_LABELS = {
     "tenure": "Tenure (periods)",
 }
 # Roles whose label differs by file.
-ROLE_LABELS_BY_KIND = {("purchases", "status"): "Payment status (failed/voided rows skipped)"}
+ROLE_LABELS_BY_KIND = {("purchases", "status"): "Payment status"}
 
 SKIPPED_REASONS = {
     "total_row": "totals row at the end of the table (not a customer)",
