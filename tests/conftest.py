@@ -48,3 +48,16 @@ def data_dir(tmp_path, monkeypatch) -> Path:
     """An empty RETENTION_DATA_DIR for tests that write datasets."""
     monkeypatch.setenv("RETENTION_DATA_DIR", str(tmp_path))
     return tmp_path
+
+
+def open_page(page: str, **query):
+    """AppTest of the app with the given query parameters, switched to `page`; fails on an exception."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(APP, default_timeout=120)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at

@@ -8,6 +8,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from retention import store
+from tests.conftest import open_page
 from retention.ingest.canonical import prepare
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -15,13 +16,7 @@ CRM = Path(__file__).resolve().parent / "fixtures" / "churn" / "crm_export.csv"
 
 
 def churn_page(**query) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page("pages/churn.py").run()
-    assert not at.exception, at.exception
-    return at
+    return open_page("pages/churn.py", **query)
 
 
 def test_churn_page_on_the_demo(demo_env):

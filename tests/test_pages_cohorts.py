@@ -8,6 +8,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from retention import store
+from tests.conftest import open_page
 from retention.ingest.canonical import prepare
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -16,13 +17,7 @@ TENURE = b"customerID,tenure,Churn,Contract\n" + b"".join(
 
 
 def cohorts_page(**query) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page("pages/cohorts.py").run()
-    assert not at.exception, at.exception
-    return at
+    return open_page("pages/cohorts.py", **query)
 
 
 def test_cohorts_page_on_the_demo(demo_env):
