@@ -68,6 +68,16 @@ def sniff_delimiter(sample: str) -> str:
     return best
 
 
+def _aligned_by_spaces(sample: str) -> bool:
+    """Most non-blank lines split on runs of spaces into the same number (≥2) of fields, with no quotes."""
+    lines = [line for line in sample.splitlines()[:200] if line.strip()]
+    if len(lines) < 2 or any('"' in line for line in lines):
+        return False
+    counts = [len(line.split()) for line in lines]
+    modal = max(set(counts), key=counts.count)
+    return modal >= 2 and counts.count(modal) >= 0.8 * len(counts)
+
+
 def _looks_binary(text: str) -> bool:
     head = text[:4096]
     odd = sum(1 for ch in head if (ord(ch) < 32 and ch not in "\r\n\t\f") or ch == "\ufffd")
@@ -113,6 +123,13 @@ def read_text(data: bytes, filename: str, fast: bool = True) -> tuple[pd.DataFra
     delimiter = sniff_delimiter(sample)
     rows, offsets = _records(sample, delimiter)
     header_index = find_header_row(rows)
+    if header_index is None and _aligned_by_spaces(sample):
+        # Columns lined up with runs of spaces (fixed-width style, e.g. the CDNOW purchase log): rewrite
+        # each line with tabs between its fields and read that.
+        text, codec = decode(data, filename)
+        tabbed = "\n".join("\t".join(line.split()) for line in text.splitlines())
+        frame, info = read_text(tabbed.encode("utf-8"), filename, fast)
+        return frame, {**info, "encoding": display_name(codec), "delimiter": "spaces"}
     if header_index is None:
         raise IngestError(filename, "no table was found: the file needs a header row and at least two columns "
                                     "(or the columns are separated by a character other than , ; tab or |)")
