@@ -99,7 +99,7 @@ for kind, uploaded in files.items():
             prepared[kind] = _configure(kind, uploaded, uploads[kind].container(border=True))
 
 if saved := st.session_state.pop("data_saved", None):
-    st.success(f"Saved “{saved}”. It is now the dataset in view. Its link is in the sidebar: anyone with the link "
+    st.success(f"Saved “{ui.md(saved)}”. It is now the dataset in view. Its link is in the sidebar: anyone with the link "
                "can view it; you can set a password, change how long it is kept, or delete it there.")
     st.page_link("pages/overview.py", label="Go to the overview", icon=":material/home:")
 if not any(files.values()):
@@ -123,7 +123,7 @@ reports, rejected = st.session_state["data_preview"]
 st.subheader("Validation")
 for kind, report in reports.items():
     s = report["summary"]
-    st.markdown(f"**{KIND_LABELS[kind]}** · {report['file']}")
+    st.markdown(f"**{KIND_LABELS[kind]}** · {ui.md(report['file'])}")
     m = st.columns(4)
     m[0].metric("Rows read", f"{s['rows_read']:,}")
     m[1].metric("Rows used", f"{s['rows_used']:,}")

@@ -15,7 +15,7 @@ from retention.metrics import churn, cohorts, overview, reasons
 SMALL = 30  # fewer customers than this behind a percentage: say so
 ds = ui.dataset()
 link = {"dataset": ds.id}
-st.title(ds.name)
+st.title(ui.md(ds.name))
 
 t = ui.cached(overview.totals, ds).iloc[0]
 if t.first_date == t.first_date:
@@ -108,7 +108,7 @@ with right.container(border=True):
     if len(top):
         total = int(top["churned"].sum())
         for row in top.head(3).itertuples():
-            st.write(f"**{row.reason}** — {row.share_pct:.0f}% of the {total:,} who left")
+            st.write(f"**{ui.md(row.reason)}** — {row.share_pct:.0f}% of the {total:,} who left")
     else:
         st.write("No churn reasons in this dataset. Upload a customers file with a reason column to see them.")
     st.page_link("pages/churn.py", label="All reasons", icon=":material/help:", query_params=link)

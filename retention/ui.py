@@ -9,6 +9,7 @@ A session only reaches ids it created, was given in a link, or the public demo.
 from __future__ import annotations
 
 import importlib
+import re
 import io
 import json
 import threading
@@ -301,3 +302,15 @@ def report_button(title: str, sections: list[tuple[str, object]], key: str) -> N
     st.download_button("Download this view as a report (HTML)", body.encode("utf-8"), key=key,
                        file_name=f"{title.lower().replace(' ', '_')}.html", mime="text/html",
                        icon=":material/description:")
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~$])")
+
+
+def md(text: object) -> str:
+    """An untrusted string (file name, dataset name, reason, segment value) made inert for Markdown:
+    the characters that make links, images, HTML, emphasis, code, headings, tables, strike-through,
+    LaTeX or Streamlit's :colour[...] directives are backslash-escaped (and a leading list marker), so
+    it shows exactly as written."""
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+    return "\\" + escaped if escaped[:1] in ("-", "+") else escaped

@@ -33,3 +33,12 @@ def test_unknown_ids_are_rate_limited(demo_env, monkeypatch):
     at.query_params["dataset"] = "Z" * 32
     at.run()
     assert at.title[0].value == "Too many attempts"
+
+
+def test_untrusted_text_is_inert_in_markdown():
+    assert ui.md("[win](javascript:alert(1))") == "\\[win\\](javascript:alert(1))"      # no link
+    assert ui.md("![x](http://tracker/x.png)") == "!\\[x\\](http://tracker/x.png)"    # no image
+    assert ui.md("<img src=x onerror=alert(1)>") == "\\<img src=x onerror=alert(1)\\>"
+    assert ui.md(":red[loud] **bold** $x$") == ":red\\[loud\\] \\*\\*bold\\*\\* \\$x\\$"
+    assert ui.md("- not a list") == "\\- not a list"
+    assert ui.md("Demo shop (generated)") == "Demo shop (generated)"
