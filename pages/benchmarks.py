@@ -145,5 +145,5 @@ elif share:
                                                               "x": T["x_pct"], "y": attribute},
                                                      text.segments_title(groups)),
                         width="stretch", key="benchmarks_segments_chart")
-        st.markdown("\n".join("- " + text.comparison(text.segment_name(r["segment"]), T["rest"], r)
+        st.markdown("\n".join("- " + text.comparison(ui.md(text.segment_name(r["segment"])), T["rest"], r)
                                for r in groups.to_dict("records")))

@@ -91,7 +91,8 @@ if kind == "reason":
 applied = apply(model.retention, scenario)
 same = equivalents(model.retention, applied.retention)
 per_year = tuple(clv.annual_retention(r, model.periods_per_year) for r in (model.retention, applied.retention))
-st.markdown(wording.scenario_summary(kind, x, period, scenario.reason, model.retention, applied.retention, same,
+st.markdown(wording.scenario_summary(kind, x, period, scenario.reason and ui.md(scenario.reason), model.retention,
+                                     applied.retention, same,
                                      per_year))
 if applied.capped:
     st.warning(f"That scenario reaches {applied.uncapped:.1%} retention per {period}; nobody keeps every customer, "
