@@ -178,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     cmd = COMMANDS[args.command]
     try:
-        con = load(args)[0] if cmd.needs_data and args.command != "inspect" else None
+        con = load(args)[0] if cmd.needs_data else None
         emit(cmd.run(args, con), args.format)
     except (IngestError, BadInput) as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -193,20 +193,12 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _inspect_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.set_defaults()
-
-
 @command("inspect", "Show how the files are read: encoding, delimiter, header row, sheet, column roles, "
-                    "date order, and the validation summary (rows read, used, rejected by reason).",
-         _inspect_arguments)
-def _inspect(args: argparse.Namespace, _con) -> Any:
-    from retention.ingest.unwrap import check_size
+                    "date order, and the validation summary (rows read, used, rejected by reason).")
+def _inspect(args: argparse.Namespace, con) -> Any:
+    from retention import store
 
-    for path in (args.purchases, args.customers):
-        if path is not None and Path(path).is_file():
-            check_size(Path(path).stat().st_size, Path(path).name)  # before reading a byte of it
-    _, reports = load(args)
+    reports = store.read_meta(con)["reports"]  # written by store.build while loading the files
     if args.format == "json":
         return reports
     return "\n\n".join(describe_report(report) for report in reports.values())

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Callable
 
 import duckdb
+import pandas as pd
 
 from retention import access, config, sql
 from retention.ingest.canonical import Prepared, load_into, stored_name
@@ -246,7 +247,7 @@ def ensure_demo(progress: Callable[[str], None] | None = None) -> str:
     return DEMO_ID
 
 
-def preview(purchases: Prepared | None, customers: Prepared | None) -> tuple[dict, "pd.DataFrame"]:
+def preview(purchases: Prepared | None, customers: Prepared | None) -> tuple[dict, pd.DataFrame]:
     """Validate files without storing them: (reports by kind, rejected rows with their original cells)."""
     from retention.metrics.overview import rejected_rows
 

@@ -38,7 +38,10 @@ def _connection(dataset_id: str) -> duckdb.DuckDBPyConnection:
 
 @st.cache_resource(show_spinner="Preparing the demo dataset (first start only)…")
 def _demo_id() -> str:
+    # Once per server process: drop leftovers of interrupted writes and datasets past their expiry
+    # (those are also removed when someone opens them).
     store.clean_tmp()
+    store.purge()
     return store.ensure_demo()
 
 

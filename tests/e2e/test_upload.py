@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 from playwright.sync_api import expect
 
 from e2e_helpers import (WAIT_TIMEOUT_MS, assert_clean, choose, combobox, fill_text, metric_value, open_page,
