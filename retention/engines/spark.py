@@ -19,7 +19,8 @@ import pandas as pd
 
 from retention import sql
 from retention.engines import transpile
-from retention.engines.config import ROLES, EngineConfig, TableMap
+from retention.engines.base import Run
+from retention.engines.config import ROLES, EngineConfig, EngineConfigError, TableMap
 
 LOCAL_CONF = {
     "spark.sql.session.timeZone": "UTC",
@@ -52,15 +53,6 @@ def connect_session(url: str):
     session = SparkSession.builder.remote(url).getOrCreate()
     session.conf.set("spark.sql.session.timeZone", "UTC")
     return session
-
-
-@dataclass
-class Run:
-    """How the last query went: which query, on what, how long (seconds)."""
-
-    query: str
-    engine: str
-    seconds: float
 
 
 @dataclass
@@ -121,13 +113,48 @@ class SparkEngine:
             self.bound.append(table)
 
 
+KIND_LABELS = {"spark-connect": "Spark Connect", "spark-local": "local"}
+CONNECT_TIMEOUT_S = 5.0
+
+
 def open_engine(config: EngineConfig, session=None, cache: bool = True) -> SparkEngine:
-    """A bound SparkEngine for an sc:// or spark+local:// configuration."""
+    """A bound SparkEngine for an sc:// or spark+local:// configuration. Raises EngineUnavailable when pyspark
+    is missing or the server cannot be reached (within CONNECT_TIMEOUT_S, not the client's minutes of retries),
+    EngineConfigError when a mapped table or column does not exist."""
+    from retention.engines import EngineUnavailable
+
+    try:
+        import pyspark  # noqa: F401
+    except ImportError as error:
+        raise EngineUnavailable(f"{config.url}: pyspark is not installed (pip install -r requirements-scale.txt)") \
+            from error
+    if session is None and config.kind == "spark-connect":
+        _reachable(config.url)
     if session is None:
         session = connect_session(config.url) if config.kind == "spark-connect" else local_session(config.target)
-    engine = SparkEngine(session, label=f"Spark {session.version} ({config.kind})")
-    engine.bind(config.tables, cache=cache)
+    engine = SparkEngine(session, label=f"Spark {session.version} ({KIND_LABELS.get(config.kind, config.kind)})")
+    try:
+        engine.bind(config.tables, cache=cache)
+    except EngineConfigError:
+        raise
+    except Exception as error:  # AnalysisException (classic or Connect): a table that is not there, a bad type
+        raise EngineConfigError(f"{config.url}: the table map does not fit the tables: "
+                                f"{str(error).strip().splitlines()[0]}") from error
     return engine
+
+
+def _reachable(url: str) -> None:
+    import socket
+    from urllib.parse import urlsplit
+
+    from retention.engines import EngineUnavailable
+
+    parts = urlsplit(url)
+    try:
+        socket.create_connection((parts.hostname, parts.port or 15002), timeout=CONNECT_TIMEOUT_S).close()
+    except OSError as error:
+        raise EngineUnavailable(f"cannot reach the Spark Connect server at {parts.hostname}:{parts.port or 15002} "
+                                f"({error.strerror or error})") from error
 
 
 def _check(name: str, params: dict[str, Any]) -> None:
@@ -184,6 +211,12 @@ def _canonical(session, logical: str, mapping: TableMap | None, today: dt.date |
         columns = {}
     else:
         source, columns = session.table(mapping.table), mapping.columns
+        present = {c.lower() for c in source.columns}  # Spark resolves names case-insensitively
+        missing = [c for c in [*columns.values(), *mapping.segments] if c.lower() not in present]
+        if missing:
+            raise EngineConfigError(
+                f"[engine.tables.{logical}] {mapping.table!r} has no column {', '.join(map(repr, missing))} "
+                f"(its columns: {', '.join(source.columns)})")
     picked = {
         role: (F.col(columns[role]) if role in columns else F.lit(None)).cast(kind).alias(role)
         for role, kind in types.items()
