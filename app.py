@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from retention import access, config, ui
+from retention import access, config, engines, ui, ui_text
 
 st.set_page_config(page_title="Retention dashboard", page_icon=":material/monitoring:", layout="wide")
 
@@ -42,6 +42,9 @@ with st.sidebar:
                  on_change=lambda: ui.select_dataset(st.session_state["sidebar_dataset"]),
                  help="The demo, the files you uploaded in this session, or a dataset someone shared with you.")
     ui.sidebar_summary(ds)
+    engine_problem = ui.engine_setting()[1]
+    if engine_problem:
+        st.caption(ui_text.ENGINE_SETTING_PROBLEM.format(problem=ui.md(engines.redact(engine_problem))))
 
     st.caption("Link to this view (read-only for whoever opens it):")
     st.code(ui.share_link(), language=None, wrap_lines=True)
@@ -64,4 +67,6 @@ with st.sidebar:
                 ui.forget_dataset(current)
                 st.rerun()
 
+ui.start_timing()
 page.run()
+ui.engine_caption(ds)  # which engine computed this page, and how long its queries took

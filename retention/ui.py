@@ -36,6 +36,60 @@ def _connection(dataset_id: str) -> duckdb.DuckDBPyConnection:
     return store.open_dataset(dataset_id)
 
 
+def engine_setting() -> tuple[Any, str | None]:
+    """(the configured read-only source, or None; the reason it cannot be used, or None). From RETENTION_ENGINE
+    and [engine] in .streamlit/secrets.toml; read on every run (a small file), so a fixed setting takes effect
+    without a restart."""
+    from retention import engines
+
+    try:
+        config = engines.from_settings()
+    except engines.EngineConfigError as error:
+        return None, str(error)
+    return (config, None) if config.is_source else (None, None)
+
+
+def is_engine(dataset_id: str | None) -> bool:
+    """True for the id of the configured engine source (engine-<hash of its URL and table map>)."""
+    config = engine_setting()[0]
+    return config is not None and dataset_id == config.source_id
+
+
+# One engine object per process, shared by every session, like _connection: opening a Spark Connect session
+# and binding the tables takes seconds. Safe to share: SparkEngine and LakeEngine keep no per-query state
+# but last_run; the Spark Connect client keeps its per-call state thread-local (one gRPC channel, many
+# threads), a classic SparkSession accepts jobs from several threads, and LakeEngine gives each query its own
+# DuckDB cursor (tests/test_engines_lake.py, tests/test_spark_connect.py run queries from several threads).
+@st.cache_resource(max_entries=4, show_spinner="Connecting to the engine (first use only)…")
+def _engine(source_id: str) -> Any:
+    from retention import engines
+
+    config = engine_setting()[0]
+    if config is None or config.source_id != source_id:
+        raise store.DatasetNotFound(source_id)
+    return engines.open_engine(config)
+
+
+def _engine_or_stop(source_id: str) -> Any:
+    """The engine object; when it cannot be opened, a page saying why (configuration or reachability), then stop."""
+    from retention import engines, ui_text
+
+    try:
+        return _engine(source_id)
+    except (engines.EngineConfigError, engines.EngineUnavailable) as error:
+        st.title(ui_text.ENGINE_FAILED_TITLE)
+        st.write(ui_text.ENGINE_FAILED.format(problem=md(engines.redact(str(error)))))
+        st.stop()
+
+
+def _engine_meta(config) -> dict:
+    from retention import ui_text
+
+    return {"name": ui_text.engine_dataset_name(config.kind, [t.table for t in config.tables.values()]),
+            "has_purchases": "purchases" in config.tables, "has_customers": "customers" in config.tables,
+            "engine": True}
+
+
 @st.cache_resource(show_spinner="Preparing the demo dataset (first start only)…")
 def _demo_id() -> str:
     # Once per server process: drop leftovers of interrupted writes and datasets past their expiry
@@ -114,8 +168,10 @@ def forget_dataset(dataset_id: str) -> None:
 
 
 def session_datasets() -> list[dict]:
-    """Datasets this session may pick from: its uploads, then the demo."""
-    return st.session_state.get(SESSION_DATASETS, []) + [{"id": _demo_id(), "name": _meta(_demo_id())["name"]}]
+    """Datasets this session may pick from: its uploads, the configured engine source (read-only), the demo."""
+    config = engine_setting()[0]
+    source = [{"id": config.source_id, "name": _engine_meta(config)["name"]}] if config else []
+    return st.session_state.get(SESSION_DATASETS, []) + source + [{"id": _demo_id(), "name": _meta(_demo_id())["name"]}]
 
 
 _FAILURES: dict[str, list[float]] = {}  # recent failed look-ups (unknown id, wrong password) per client, this process
@@ -177,6 +233,8 @@ def _password_gate(dataset_id: str) -> None:
 
 
 def is_owner(dataset_id: str) -> bool:
+    if is_engine(dataset_id):
+        return False  # a configured source: nobody manages it from the app
     return access.is_owner(dataset_id, st.session_state.get(OWNER_TOKENS, {}).get(dataset_id))
 
 
@@ -208,17 +266,17 @@ def current_id() -> str:
     if linked and linked not in (st.session_state.get(CURRENT), st.session_state.get("ignored_link")):
         if _throttled():
             _too_many()
-        if not store.exists(linked):
+        if not _exists(linked):
             _record_failure()
             _gone(linked)
         st.session_state[CURRENT] = linked
     chosen = st.session_state.get(CURRENT)
-    if chosen is not None and not store.exists(chosen):
+    if chosen is not None and not _exists(chosen):
         _gone(chosen)
     if chosen is None:
         chosen = _demo_id()
         st.session_state[CURRENT] = chosen
-    if (chosen != store.DEMO_ID and chosen not in st.session_state.get(UNLOCKED, set())
+    if (chosen != store.DEMO_ID and not is_engine(chosen) and chosen not in st.session_state.get(UNLOCKED, set())
             and not is_owner(chosen) and access.needs_password(chosen)):
         _password_gate(chosen)
     if chosen != store.DEMO_ID and st.query_params.get("dataset") != chosen:
@@ -226,27 +284,78 @@ def current_id() -> str:
     return chosen
 
 
+def _exists(dataset_id: str) -> bool:
+    return is_engine(dataset_id) or store.exists(dataset_id)
+
+
 def dataset() -> Dataset:
-    """The current dataset with this session's cursor on it."""
+    """The current dataset with this session's cursor on it; for the engine source, the shared engine object
+    (metric functions take either: they run their queries through sql.frame)."""
     dataset_id = current_id()
+    if is_engine(dataset_id):
+        return Dataset(dataset_id, _engine_or_stop(dataset_id), _engine_meta(engine_setting()[0]))
     return Dataset(dataset_id, _cursor(dataset_id), _meta(dataset_id))
 
 
+_COMPUTED = threading.local()  # set by _run's body, which runs only on a cache miss (in the calling thread)
+
+
 @st.cache_data(max_entries=1024, show_spinner=False)
-def _run(dataset_id: str, func_ref: str, params_json: str) -> Any:
+def _run(dataset_id: str, func_ref: str, params_json: str) -> tuple[Any, float]:
+    """(func(connection, **params), seconds it took). The engine source's id is derived from its URL and table
+    map, which are server-side settings: every session that asks for this id reads the same data, so sharing
+    these results across sessions leaks nothing (as for the immutable dataset files)."""
     module, name = func_ref.split(":")
     func = getattr(importlib.import_module(module), name)
-    cur = _connection(dataset_id).cursor()
-    try:
-        return func(cur, **json.loads(params_json))
-    finally:
-        cur.close()
+    started = time.perf_counter()
+    if is_engine(dataset_id):
+        result = func(_engine(dataset_id), **json.loads(params_json))
+    else:
+        cur = _connection(dataset_id).cursor()
+        try:
+            result = func(cur, **json.loads(params_json))
+        finally:
+            cur.close()
+    seconds = time.perf_counter() - started
+    _COMPUTED.seconds = seconds
+    return result, seconds
 
 
 def cached(func: Callable[..., Any], ds: Dataset, **params: Any) -> Any:
-    """func(cursor, **params), cached per (dataset id, function, params). Params must be JSON-able."""
+    """func(cursor or engine, **params), cached per (dataset id, function, params). Params must be JSON-able.
+    Counts the call in this run's query timing (engine_caption)."""
     ref = f"{func.__module__}:{func.__qualname__}"
-    return _run(ds.id, ref, json.dumps(params, sort_keys=True, default=str))
+    _COMPUTED.seconds = None
+    result, seconds = _run(ds.id, ref, json.dumps(params, sort_keys=True, default=str))
+    timing = st.session_state.setdefault(TIMING, {"computed": 0, "cached": 0, "seconds": 0.0, "cached_seconds": 0.0})
+    if _COMPUTED.seconds is None:
+        timing["cached"] += 1
+        timing["cached_seconds"] += seconds
+    else:
+        timing["computed"] += 1
+        timing["seconds"] += seconds
+    return result
+
+
+TIMING = "_query_timing"  # this run's cached() calls: how many computed / from the cache, and their seconds
+
+
+def start_timing() -> None:
+    """Count the queries from here on (app.py, before the page runs)."""
+    st.session_state[TIMING] = {"computed": 0, "cached": 0, "seconds": 0.0, "cached_seconds": 0.0}
+
+
+def engine_caption(ds: Dataset) -> None:
+    """One line under the page: which engine computed it and how long its queries took (or that they came
+    from the cache)."""
+    from retention import engines, ui_text
+
+    timing = st.session_state.get(TIMING)
+    if not timing or not (timing["computed"] or timing["cached"]):
+        return
+    name = engines.describe(ds.cursor)["engine"]
+    st.caption(ui_text.engine_timing(name, timing["computed"], timing["cached"], timing["seconds"],
+                                     timing["cached_seconds"]))
 
 
 def segment_attributes(ds: Dataset) -> list[str]:

@@ -89,12 +89,13 @@ def csvs(seed: int = 7, n_customers: int = 250) -> tuple[bytes, bytes]:
     return p.to_csv(index=False).encode(), c.to_csv(index=False).encode()
 
 
-def embedded() -> duckdb.DuckDBPyConnection:
-    """The reference: an in-memory DuckDB dataset built from csvs() through the upload path."""
+def embedded(today: dt.date = TODAY) -> duckdb.DuckDBPyConnection:
+    """The reference: an in-memory DuckDB dataset built from csvs() through the upload path (`today` decides
+    which rows are dated in the future)."""
     purchases, customers = csvs()
     con = duckdb.connect()
     store.build(con, prepare(purchases, "p.csv", "purchases", segments=["channel", "country"]),
-                prepare(customers, "c.csv", "customers", segments=["plan", "channel"]), "nasty", TODAY)
+                prepare(customers, "c.csv", "customers", segments=["plan", "channel"]), "nasty", today)
     return con
 
 
@@ -133,8 +134,8 @@ def normalised(frame: pd.DataFrame) -> pd.DataFrame:
         series = out[column]
         if pd.api.types.is_datetime64_any_dtype(series):
             out[column] = series.astype("datetime64[us]")
-        elif pd.api.types.is_bool_dtype(series):
-            out[column] = series.astype(object)
+        elif pd.api.types.is_bool_dtype(series):  # numpy bool, or pandas boolean with <NA> (NULL → None)
+            out[column] = series.astype(object).where(series.notna(), None)
         elif pd.api.types.is_numeric_dtype(series):
             out[column] = series.astype("float64")
         else:

@@ -17,7 +17,7 @@ from retention import sql
 from retention.engines.config import EngineConfig, EngineConfigError, TableMap, from_settings, parse_url
 
 __all__ = ["EngineConfig", "EngineConfigError", "EngineUnavailable", "TableMap", "from_settings", "parse_url",
-           "frame", "describe", "open_engine"]
+           "frame", "describe", "open_engine", "redact"]
 
 
 class EngineUnavailable(Exception):
@@ -50,3 +50,10 @@ def open_engine(config: EngineConfig) -> Any:
     from retention.engines import spark
 
     return spark.open_engine(config)
+
+
+def redact(text: str) -> str:
+    """A message or URL with the values of token=/password= parameters (sc://host/;token=…) blanked."""
+    import re
+
+    return re.sub(r"(?i)\b(token|password|pwd)=[^;&\s'\"]*", r"\1=…", text)

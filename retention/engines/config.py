@@ -1,7 +1,7 @@
 """Which engine the queries run on: one engine URL plus a table map, from the environment or secrets.toml.
 
     RETENTION_ENGINE=sc://spark.internal:15002          (environment; wins over the file)
-    .streamlit/secrets.toml:
+    .streamlit/secrets.toml (or the file named by RETENTION_ENGINE_CONFIG):
         [engine]
         url = "sc://spark.internal:15002"
         [engine.tables.purchases]                       # logical name used by queries/*.sql
@@ -27,6 +27,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 ENV_VAR = "RETENTION_ENGINE"
+CONFIG_ENV_VAR = "RETENTION_ENGINE_CONFIG"  # a TOML file with the [engine] section, instead of secrets.toml
 DEFAULT_URL = "duckdb:"
 
 # Logical tables the remote engines read, with the roles (columns) each one maps. Optional roles may be
@@ -149,9 +150,14 @@ def parse_tables(section: dict) -> dict[str, TableMap]:
 
 
 def from_settings(environ: dict | None = None, secrets_path: Path | None = None) -> EngineConfig:
-    """The configured engine: RETENTION_ENGINE, else [engine] url in .streamlit/secrets.toml, else DuckDB.
-    The table map comes from secrets.toml [engine.tables] in both cases."""
+    """The configured engine: RETENTION_ENGINE, else [engine] url in the settings file, else DuckDB. The
+    settings file is $RETENTION_ENGINE_CONFIG, else .streamlit/secrets.toml; the table map comes from its
+    [engine.tables] in every case."""
     environ = os.environ if environ is None else environ
+    if secrets_path is None and environ.get(CONFIG_ENV_VAR):
+        secrets_path = Path(environ[CONFIG_ENV_VAR])
+        if not secrets_path.is_file():
+            raise EngineConfigError(f"{CONFIG_ENV_VAR}={secrets_path}: no such file")
     if secrets_path is None:
         from retention.config import PROJECT_ROOT
 
