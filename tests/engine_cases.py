@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -103,6 +104,27 @@ def embedded(today: dt.date = TODAY) -> duckdb.DuckDBPyConnection:
 IDENTITY = {"purchases": ["row_no", "customer_id", "purchased_at", "amount", "order_id"],
             "customers": ["row_no", "customer_id", "signup_date", "churn_date", "churn_reason", "churned", "tenure"]}
 SEGMENTS = {"purchases": ("channel", "country"), "customers": ("plan", "channel")}
+
+
+def write_lake(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
+    """Parquet copies of a dataset's canonical tables: folder/purchases.parquet, folder/customers.parquet."""
+    for table in ("purchases", "customers"):
+        con.execute(f"copy {table} to '{folder / table}.parquet' (format parquet)")
+
+
+def engine_toml(folder: Path, purchases_table: str | None = None, amount: str = "amount") -> Path:
+    """folder/engine.toml: an [engine] section whose table map binds write_lake()'s files (as secrets.toml would);
+    `purchases_table` and `amount` replace the purchases file and its amount column (for the error cases)."""
+    lines = ["[engine]"]
+    for table in ("purchases", "customers"):
+        path = purchases_table if table == "purchases" and purchases_table else str(folder / f"{table}.parquet")
+        lines += [f"[engine.tables.{table}]", f"table = {path!r}"]
+        lines += [f'{c} = "{amount if c == "amount" else c}"' for c in IDENTITY[table]
+                  if c != "row_no" or table == "purchases"]  # row_no is a role of purchases only
+        lines += ["segments = [" + ", ".join(f'"{s}"' for s in SEGMENTS[table]) + "]"]
+    out = folder / "engine.toml"
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return out
 
 
 def nasty_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:

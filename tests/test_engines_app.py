@@ -17,24 +17,8 @@ PAGES = ["pages/cohorts.py", "pages/churn.py", "pages/benchmarks.py", "pages/wha
 @pytest.fixture(scope="module")
 def lake_toml(tmp_path_factory):
     folder = tmp_path_factory.mktemp("app-lake")
-    con = cases.embedded()
-    for table in ("purchases", "customers"):
-        con.execute(f"copy {table} to '{folder / table}.parquet' (format parquet)")
-    path = folder / "engine.toml"
-    path.write_text(f"""[engine]
-[engine.tables.purchases]
-table = {str(folder / 'purchases.parquet')!r}
-amount = "amount"
-segments = ["channel", "country"]
-[engine.tables.customers]
-table = {str(folder / 'customers.parquet')!r}
-signup_date = "signup_date"
-churn_date = "churn_date"
-churn_reason = "churn_reason"
-churned = "churned"
-segments = ["plan"]
-""", encoding="utf-8")
-    return path
+    cases.write_lake(cases.embedded(), folder)
+    return cases.engine_toml(folder)
 
 
 @pytest.fixture

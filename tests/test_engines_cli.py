@@ -26,25 +26,7 @@ def run(argv: list[str], env: dict | None = None, monkeypatch=None) -> tuple[int
 
 
 def engine_toml(folder, purchases_table: str | None = None, amount: str = "amount") -> str:
-    path = folder / "engine.toml"
-    path.write_text(f"""[engine]
-url = "duckdb:"
-[engine.tables.purchases]
-table = {purchases_table or str(folder / 'purchases.parquet')!r}
-amount = "{amount}"
-order_id = "order_id"
-row_no = "row_no"
-segments = ["channel", "country"]
-[engine.tables.customers]
-table = {str(folder / 'customers.parquet')!r}
-signup_date = "signup_date"
-churn_date = "churn_date"
-churn_reason = "churn_reason"
-churned = "churned"
-tenure = "tenure"
-segments = ["plan", "channel"]
-""", encoding="utf-8")
-    return str(path)
+    return str(cases.engine_toml(folder, purchases_table, amount))
 
 
 @pytest.fixture(scope="module")
@@ -54,9 +36,7 @@ def folder(tmp_path_factory):
     purchases, customers = cases.csvs()
     (out / "p.csv").write_bytes(purchases)
     (out / "c.csv").write_bytes(customers)
-    con = cases.embedded()
-    for table in ("purchases", "customers"):
-        con.execute(f"copy {table} to '{out / table}.parquet' (format parquet)")
+    cases.write_lake(cases.embedded(), out)
     return out
 
 
@@ -74,8 +54,8 @@ def test_engine_gives_what_the_files_give(argv, folder):
 
 def test_engine_from_the_environment(folder, monkeypatch):
     (folder / ".streamlit").mkdir(exist_ok=True)
-    (folder / ".streamlit" / "secrets.toml").write_text(open(engine_toml(folder), encoding="utf-8").read().replace(
-        'url = "duckdb:"\n', ""), encoding="utf-8")
+    (folder / ".streamlit" / "secrets.toml").write_text(open(engine_toml(folder), encoding="utf-8").read(),
+                                                        encoding="utf-8")
     monkeypatch.setattr("retention.config.PROJECT_ROOT", folder)
     monkeypatch.setenv("RETENTION_ENGINE", "duckdb:")
     code, out, err = run(["reasons"])

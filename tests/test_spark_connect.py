@@ -106,16 +106,8 @@ def duck():
 def engine_toml(duck, tmp_path_factory) -> Path:
     """Parquet copies of the canonical tables, and a settings file mapping them (as secrets.toml would)."""
     folder = tmp_path_factory.mktemp("connect-lake")
-    for table in ("purchases", "customers"):
-        duck.execute(f"copy {table} to '{folder / table}.parquet' (format parquet)")
-    lines = ["[engine]"]
-    for table in ("purchases", "customers"):
-        lines += [f"[engine.tables.{table}]", f"table = {str(folder / table) + '.parquet'!r}"]
-        lines += [f'{c} = "{c}"' for c in cases.IDENTITY[table] if c != "row_no" or table == "purchases"]
-        lines += [f"segments = {list(cases.SEGMENTS[table])!r}".replace("'", '"')]
-    path = folder / "engine.toml"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
+    cases.write_lake(duck, folder)
+    return cases.engine_toml(folder)
 
 
 @pytest.fixture(scope="module")
