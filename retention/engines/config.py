@@ -115,7 +115,7 @@ def parse_url(url: str, tables: dict[str, TableMap] | None = None) -> EngineConf
             raise EngineConfigError(f"spark+local://N takes a number of cores, not {cores!r}")
         return EngineConfig(url, "spark-local", "spark", f"local[{cores}]", tables)
     raise EngineConfigError(
-        f"unknown engine URL {url!r}: use duckdb:, md:<database>, sc://host:port or spark+local://N"
+        f"unknown engine URL {url!r}: use duckdb:, sc://host:port, spark+local://N or md:<database> (not tested)"
     )
 
 
