@@ -38,8 +38,8 @@ def _connection(dataset_id: str) -> duckdb.DuckDBPyConnection:
 
 def engine_setting() -> tuple[Any, str | None]:
     """(the configured read-only source, or None; the reason it cannot be used, or None). From RETENTION_ENGINE
-    and [engine] in .streamlit/secrets.toml; read on every run (a small file), so a fixed setting takes effect
-    without a restart."""
+    and [engine] in .streamlit/secrets.toml (or $RETENTION_ENGINE_CONFIG); read on every call (a small file), so
+    a fixed setting takes effect without a restart."""
     from retention import engines
 
     try:
@@ -60,7 +60,7 @@ def is_engine(dataset_id: str | None) -> bool:
 # but last_run; the Spark Connect client keeps its per-call state thread-local (one gRPC channel, many
 # threads), a classic SparkSession accepts jobs from several threads, and LakeEngine gives each query its own
 # DuckDB cursor (tests/test_engines_lake.py, tests/test_spark_connect.py run queries from several threads).
-@st.cache_resource(max_entries=4, show_spinner="Connecting to the engine (first use only)…")
+@st.cache_resource(max_entries=1, show_spinner="Connecting to the engine (first use only)…")
 def _engine(source_id: str) -> Any:
     from retention import engines
 
@@ -86,8 +86,7 @@ def _engine_meta(config) -> dict:
     from retention import ui_text
 
     return {"name": ui_text.engine_dataset_name(config.kind, [t.table for t in config.tables.values()]),
-            "has_purchases": "purchases" in config.tables, "has_customers": "customers" in config.tables,
-            "engine": True}
+            "has_purchases": "purchases" in config.tables, "has_customers": "customers" in config.tables}
 
 
 @st.cache_resource(show_spinner="Preparing the demo dataset (first start only)…")

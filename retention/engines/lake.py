@@ -87,7 +87,10 @@ class LakeEngine:
 
 def open_engine(config: EngineConfig, today: dt.date | None = None) -> LakeEngine:
     """A bound LakeEngine for a `duckdb:` (Parquet table map) or `md:` configuration."""
-    con = duckdb.connect(":memory:")
+    from retention import config as settings
+
+    con = duckdb.connect(":memory:", config={"threads": settings.duckdb_threads(),
+                                             "memory_limit": settings.duckdb_memory_limit()})
     try:
         for statement in config.init_sql:  # e.g. CREATE SECRET for s3://, from the server's own settings
             con.execute(statement)
