@@ -168,6 +168,11 @@ def _engine_config(args: argparse.Namespace):
     return None
 
 
+def uses_engine(args: argparse.Namespace) -> bool:
+    """True when the command reads a configured engine rather than files."""
+    return _engine_config(args) is not None
+
+
 def source(args: argparse.Namespace):
     """What the command reads: the configured engine (opened and bound), else the files loaded in memory."""
     chosen = _engine_config(args)

@@ -15,7 +15,8 @@ from retention import cli
 
 COMMANDS = [["matrix"], ["matrix", "--segment", "channel", "--period", "quarter"], ["curve", "--mode", "survival"],
             ["churn", "--period", "month"], ["churn", "--basis", "purchases"], ["reasons"],
-            ["reasons", "--segment", "plan"]]
+            ["reasons", "--segment", "plan"], ["whatif", "--margin-pct", "40"],
+            ["benchmark", "--industry", "saas"]]
 
 
 def run(argv: list[str], env: dict | None = None, monkeypatch=None) -> tuple[int, str, str]:
@@ -91,3 +92,8 @@ def test_engine_without_a_table_map_is_exit_2(tmp_path, monkeypatch):
     monkeypatch.setattr("retention.config.PROJECT_ROOT", tmp_path)
     code, _, err = run(["matrix", "--engine", "duckdb:"])
     assert code == 2 and "no table map" in err
+
+
+def test_inspect_has_nothing_to_show_for_an_engine(folder):
+    code, _, err = run(["inspect", "--engine-config", engine_toml(folder)])
+    assert code == 2 and "not files" in err
