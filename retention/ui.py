@@ -96,12 +96,109 @@ def remember_upload(dataset_id: str, name: str, owner_token: str) -> None:
 
 
 def share_link() -> str:
-    """The address of this exact view (page, dataset and every bound control)."""
+    """The address of this exact view: page, dataset and the page's controls (see page_state)."""
     from urllib.parse import urlencode
 
     base = (st.context.url or "").split("?")[0]
     params = {k: st.query_params.get_all(k) for k in st.query_params}
     return base + ("?" + urlencode(params, doseq=True) if params else "")
+
+
+_VIEW = "_view_in_url"  # ((page, dataset id), state) of the last run that wrote the URL
+_LINK_SLOT = "_share_link_slot"
+
+
+def page_state(page: type, limits: dict | None = None) -> Any:
+    """The page's controls (a retention.state dataclass), kept in the URL. Call once at the top of a
+    page, before its widgets, which take the keys state.widget_key(page, field) and no default values.
+
+    The URL wins when the page is opened (a link, a reload, another page or dataset before) and on
+    the browser's back/forward; otherwise the widgets win (the viewer just changed one). Either way
+    the widgets are seeded with the state and the URL is rewritten when it differs; Streamlit adds a
+    browser history entry for each change of st.query_params, so back/forward step through views."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    from retention import state
+
+    query = {k: st.query_params.get_all(k) for k in st.query_params}
+    where = (page.__name__, st.session_state.get(CURRENT))
+    ctx = get_script_run_ctx()
+    previous = st.session_state.get(_VIEW)
+    if previous is None or previous[0] != where or (ctx is not None and ctx.is_history_navigation):
+        view = state.from_query(page, query, limits)
+    else:
+        keys = [state.widget_key(page, f) for f in page.__dataclass_fields__]
+        view = state.from_widgets(page, {k: st.session_state[k] for k in keys if k in st.session_state}, limits,
+                                  before=previous[1])
+    st.session_state.update(state.to_widgets(view))
+    wanted = {k: v for k, v in query.items() if k == "dataset"} | state.to_query(view, limits)
+    if wanted != query:
+        st.query_params.from_dict(wanted)
+    st.session_state[_VIEW] = (where, view)
+    show_share_link()
+    return view
+
+
+def fit(key: str, lo: int, hi: int) -> None:
+    """Keep a widget's seeded value within bounds known only after the data is read (e.g. periods shown)."""
+    if key in st.session_state:
+        st.session_state[key] = min(max(st.session_state[key], lo), hi)
+
+
+def share_link_slot(slot) -> None:
+    """Where the sidebar shows this view's link (an st.empty); filled now and again by page_state."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    # Held with this run's cursor table, which Streamlit replaces at every run: a page run without
+    # app.py (AppTest's switch_page) finds no slot rather than last run's.
+    st.session_state[_LINK_SLOT] = [get_script_run_ctx().cursors, slot, 0]
+    show_share_link()
+
+
+def show_share_link() -> None:
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    held = st.session_state.get(_LINK_SLOT)
+    if held is None or held[0] is not get_script_run_ctx().cursors:
+        return
+    held[2] += 1  # app.py fills the slot, then page_state again: the second copy replaces the first
+    link = share_link()
+    with held[1].container():
+        _copy_button()(data={"url": link, "label": "Copy link", "copied": "Link copied", "failed":
+                             "Copy it from the box below"}, key=f"share_copy_link_{held[2]}", width="stretch")
+        st.code(link, language=None, wrap_lines=True)
+
+
+_COPY_JS = """
+export default function ({ data, parentElement }) {
+  const button = parentElement.querySelector("button");
+  const said = parentElement.querySelector("output");
+  button.querySelector("span").textContent = data.label;
+  button.onclick = async () => {
+    try {
+      await navigator.clipboard.writeText(data.url);
+      said.textContent = data.copied;
+    } catch (err) {
+      said.textContent = data.failed;
+    }
+  };
+}
+"""
+_COPY_HTML = '<button type="button" data-testid="copyLink"><span></span></button><output aria-live="polite"></output>'
+_COPY_CSS = """
+button { font: inherit; width: 100%; padding: .4rem .75rem; border-radius: .5rem; cursor: pointer;
+         border: 1px solid var(--st-border-color, rgba(49,51,63,.2)); background: var(--st-background-color, #fff);
+         color: var(--st-text-color, inherit); }
+button:hover { border-color: var(--st-primary-color); color: var(--st-primary-color); }
+output { display: block; font-size: .8rem; min-height: 1.1rem; color: var(--st-text-color); opacity: .7; }
+"""
+
+
+@st.cache_resource(show_spinner=False)
+def _copy_button():
+    """A real button that copies the link (our own fixed HTML/JS; the link is passed as data and only
+    ever handed to the clipboard, never put into HTML)."""
+    return st.components.v2.component("retention_copy_link", html=_COPY_HTML, css=_COPY_CSS, js=_COPY_JS)
 
 
 def forget_dataset(dataset_id: str) -> None:
@@ -293,6 +390,18 @@ def sidebar_summary(ds: Dataset) -> None:
     t = cached(overview.totals, ds).iloc[0]
     span = f"{t.first_date:%d %b %Y} – {t.last_date:%d %b %Y}" if pd.notna(t.first_date) else "no dates"
     st.caption(f"{int(t.customers):,} customers · {int(t.purchases):,} purchases  \n{span}")
+
+
+class Shown(list):
+    """The charts and tables a page draws, collected in order for report_button: [(heading, item)]."""
+
+    def chart(self, figure, key: str, heading: str = "", where=None) -> None:
+        (where or st).plotly_chart(figure, width="stretch", key=key)
+        self.append((heading, figure))
+
+    def table(self, frame: pd.DataFrame, heading: str) -> pd.DataFrame:
+        self.append((heading, frame))
+        return frame
 
 
 def report_button(title: str, sections: list[tuple[str, object]], key: str) -> None:
