@@ -106,6 +106,7 @@ def share_link() -> str:
 
 _VIEW = "_view_in_url"  # ((page, dataset id), state) of the last run that wrote the URL
 _LINK_SLOT = "_share_link_slot"
+_FITTED = "_fitted_widgets"  # widget key → (value the state asked for, value fit() narrowed it to), this run
 
 
 def page_state(page: type, limits: dict | None = None) -> Any:
@@ -128,8 +129,12 @@ def page_state(page: type, limits: dict | None = None) -> Any:
         view = state.from_query(page, query, limits)
     else:
         keys = [state.widget_key(page, f) for f in page.__dataclass_fields__]
-        view = state.from_widgets(page, {k: st.session_state[k] for k in keys if k in st.session_state}, limits,
-                                  before=previous[1])
+        values = {k: st.session_state[k] for k in keys if k in st.session_state}
+        for key, (asked, shown) in st.session_state.get(_FITTED, {}).items():
+            if values.get(key) == shown:  # untouched since fit() narrowed it: keep what the state asked for
+                values[key] = asked
+        view = state.from_widgets(page, values, limits, before=previous[1])
+    st.session_state[_FITTED] = {}
     st.session_state.update(state.to_widgets(view))
     wanted = {k: v for k, v in query.items() if k == "dataset"} | state.to_query(view, limits)
     if wanted != query:
@@ -140,9 +145,12 @@ def page_state(page: type, limits: dict | None = None) -> Any:
 
 
 def fit(key: str, lo: int, hi: int) -> None:
-    """Keep a widget's seeded value within bounds known only after the data is read (e.g. periods shown)."""
+    """Keep a widget's seeded value within bounds known only after the data is read (e.g. periods shown).
+    The link keeps the value asked for (often the default) unless the viewer moves the widget."""
     if key in st.session_state:
-        st.session_state[key] = min(max(st.session_state[key], lo), hi)
+        asked = st.session_state[key]
+        st.session_state[key] = min(max(asked, lo), hi)
+        st.session_state.setdefault(_FITTED, {})[key] = (asked, st.session_state[key])
 
 
 def share_link_slot(slot) -> None:
