@@ -413,15 +413,16 @@ class Shown(list):
 
 
 def report_button(title: str, sections: list[tuple[str, object]], key: str) -> None:
-    """'Download this view as a report': one self-contained HTML file with the given charts and tables."""
+    """'Download this view as a report': one self-contained HTML file with the given charts and tables.
+    Built only when clicked (it embeds plotly.js, ~5 MB), not on every rerun."""
     from retention import report
 
-    ds = dataset()
-    body = report.build(title, f"Dataset: {ds.name}", sections,
-                        footer="Made with the retention dashboard; definitions are in the app and its README.")
-    st.download_button("Download this view as a report (HTML)", body.encode("utf-8"), key=key,
-                       file_name=f"{title.lower().replace(' ', '_')}.html", mime="text/html",
-                       icon=":material/description:")
+    name = dataset().name
+    st.download_button(
+        "Download this view as a report (HTML)", key=key, file_name=f"{title.lower().replace(' ', '_')}.html",
+        mime="text/html", icon=":material/description:",
+        data=lambda: report.build(title, f"Dataset: {name}", sections, footer="Made with the retention dashboard; "
+                                  "definitions are in the app and its README.").encode("utf-8"))
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~$])")

@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 import duckdb
 from playwright.sync_api import expect
 
-from e2e_helpers import choose, combobox, open_page, rerun, wait_for_app
+from e2e_helpers import choose, combobox, open_page, rerun, screenshot, wait_for_app
 
 # Every trace's data, as Plotly holds it in the page (typed arrays become {index: value} objects: equal is equal).
 CHART_DATA = """() => [...document.querySelectorAll('.js-plotly-plot')].map(plot => JSON.stringify(
@@ -117,6 +117,7 @@ def test_a_shared_link_opens_the_same_view(open_session, app_url, server):
     assert cohort_controls(viewer) == view
     assert charts_of(viewer) == charts
     assert query(viewer.url) == query(link)
+    screenshot(viewer, "share_link-cohorts-viewer")
 
     viewer.reload()
     wait_for_app(viewer)
@@ -150,6 +151,11 @@ def test_a_shared_link_opens_the_same_view(open_session, app_url, server):
     expect(viewer.get_by_label("Inactivity window W (days)", exact=True)).to_have_value("60")
     expect(viewer.get_by_role("radio", name="Churn %")).to_be_checked()
     assert charts_of(viewer)[0] == charts[0]  # the retention-rate chart
+    screenshot(viewer, "share_link-churn-viewer")
+    with viewer.expect_download() as download:  # the report is built on the click
+        viewer.get_by_role("button", name="Download this view as a report (HTML)").click()
+    html = open(download.value.path(), encoding="utf-8").read()
+    assert html.startswith("<!DOCTYPE html>") and html.count("Plotly.newPlot(") == len(charts_of(viewer))
 
     # What if: quarterly model, relative scenario, X = 2, margin 40 %
     open_page(author, f"{app_url}/whatif?dataset={shared}")
