@@ -75,16 +75,16 @@ model = clv.Inputs(v["whatif_active"], v["whatif_retention"] / 100, v["whatif_ar
                    v["whatif_cac"], v["whatif_new"], v["whatif_discount"], period, horizon, v["whatif_growth"],
                    v["whatif_programme"])
 
-c = st.columns([2, 1, 2])
-kind = c[0].segmented_control("Scenario", KINDS, required=True, key="whatif_kind", format_func=wording.KIND_LABELS.get)
-x = c[1].number_input("X", -100.0, 100.0, step=0.5, key="whatif_x")
+kind = st.segmented_control("Scenario", KINDS, required=True, key="whatif_kind", format_func=wording.KIND_LABELS.get)
+c = st.columns([1, 2, 2])
+x = c[0].number_input("X", -100.0, 100.0, step=0.5, key="whatif_x")
 scenario = Scenario(kind, x)
 if kind == "reason":
     shares = reason_shares()
     if shares.empty:
         st.info("This dataset has no churn reasons; pick another scenario type.")
         st.stop()
-    reason = c[2].selectbox("Churn reason", shares["reason"].tolist(), key="whatif_reason")
+    reason = c[1].selectbox("Churn reason", shares["reason"].tolist(), key="whatif_reason")
     scenario = Scenario(kind, x, reason, float(shares.set_index("reason").loc[reason, "share_pct"]) / 100)
 applied = apply(model.retention, scenario)
 same = equivalents(model.retention, applied.retention)
