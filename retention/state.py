@@ -200,7 +200,7 @@ MEASURED = {"active": ("active_customers", 1000.0, 1), "retention": ("retention"
 def measured_input(measured: Mapping, name: str) -> float:
     """A measured what-if input as its box shows it (within the box's bounds); NaN when not measured."""
     column, _, scale = MEASURED[name]
-    top = dataclasses.fields(WhatIf)[[f.name for f in dataclasses.fields(WhatIf)].index(name)].metadata["hi"]
+    top = WhatIf.__dataclass_fields__[name].metadata["hi"]
     value = float(measured.get(column, math.nan)) * scale
     return round(min(max(value, 0.0), top), 2) if value == value else math.nan
 

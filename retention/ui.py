@@ -164,7 +164,10 @@ def share_link_slot(slot) -> None:
 
 
 def show_share_link() -> None:
+    """The link to this view in the sidebar: a Copy link button, and the link itself (st.code, copyable too)."""
     from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    from retention import ui_text
 
     held = st.session_state.get(_LINK_SLOT)
     if held is None or held[0] is not get_script_run_ctx().cursors:
@@ -172,8 +175,8 @@ def show_share_link() -> None:
     held[2] += 1  # app.py fills the slot, then page_state again: the second copy replaces the first
     link = share_link()
     with held[1].container():
-        _copy_button()(data={"url": link, "label": "Copy link", "copied": "Link copied", "failed":
-                             "Copy it from the box below"}, key=f"share_copy_link_{held[2]}", width="stretch")
+        _copy_button()(data={"url": link, "label": ui_text.SHARE["copy"], "copied": ui_text.SHARE["copied"],
+                             "failed": ui_text.SHARE["failed"]}, key=f"share_copy_link_{held[2]}", width="stretch")
         st.code(link, language=None, wrap_lines=True)
 
 

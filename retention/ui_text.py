@@ -61,3 +61,6 @@ def reject_reason(code: str) -> str:
 
 def role_label(kind: str, role: str) -> str:
     return ROLE_LABELS_BY_KIND.get((kind, role), ROLE_LABELS[role])
+
+# The sidebar's link to the view in sight (ui.show_share_link).
+SHARE = {"copy": "Copy link", "copied": "Link copied", "failed": "Copy it from the box below"}
