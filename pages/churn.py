@@ -57,7 +57,8 @@ if info is not None:
     params = dict(period=period, basis=basis, inactive_days=int(days), as_of=as_of)
     frame = ui.cached(churn.retention_by_period, ds, **params)
     s = churn.crr_summary(frame, period)
-    tabs = st.tabs(["Retention rate", "Lifecycle", "Revenue retention", "Why they leave", "Win-back list"])
+    tabs = ui.tabs({"rate": "Retention rate", "lifecycle": "Lifecycle", "revenue": "Revenue retention",
+                    "reasons": "Why they leave", "winback": "Win-back list"}, key="churn_tab")
     with tabs[0]:
         left = f"{info.without_signup} without a signup date, {info.churned_without_date} churned without a date"
         st.markdown(DEFINITION.format(p=period, small=churn.SMALL_SAMPLE, n=churn.PERIODS_PER_YEAR[period],

@@ -110,7 +110,8 @@ average = g[2].radio("Average", list(AVERAGES), format_func=AVERAGES.get, horizo
 cells = cells[cells["period"] <= shown]
 curve = cohorts.average_curve(cells, mode=mode, average=average, min_customers=int(minimum))
 unit = "Revenue kept (% of period 0)" if mode == "revenue" else "Retained (%)"
-tabs = st.tabs(["Heatmap", "Average curve", f"{GRAINS[grain]} k over time", "Segments"])
+tabs = ui.tabs({"heatmap": "Heatmap", "curve": "Average curve", "over_time": f"{GRAINS[grain]} k over time",
+                "segments": "Segments"}, key="cohorts_tab")
 with tabs[0]:
     ones = cells.loc[(cells["period"] == 1) & cells["complete"], "retention_pct"].dropna()
     hover = ("{cohort}, {k}: {value} ({active:,} buyers of {size:,}){note}" if mode == "revenue" else

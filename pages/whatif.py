@@ -122,7 +122,8 @@ ui.download_buttons(shown, "whatif", key="whatif_table")
 with st.expander("How every number is computed", icon=":material/function:"):
     st.markdown(wording.formulas_markdown(period))
 
-tabs = st.tabs(["Profit over time", "Sensitivity", "What matters most", "Young cohorts (sBG)"])
+tabs = ui.tabs({"profit": "Profit over time", "sensitivity": "Sensitivity", "tornado": "What matters most",
+                "sbg": "Young cohorts (sBG)"}, key="whatif_tab")
 report.chart(charts.profit(
     analysis.profit_paths(model, applied.retention, head["assumption"]),
     f"The scenario adds {head['profit_change']:,.0f} of profit in present value over {span}",

@@ -106,6 +106,7 @@ class Cohorts:
     k: int = integer(1, 1, 10_000, "k")
     segment: str | None = text(None, "segment")
     tenure_segment: str | None = text(None, "tenure_segment")
+    tab: str = choice("heatmap", ("heatmap", "curve", "over_time", "segments"), "tab")
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,7 @@ class Churn:
     list_reasons: tuple = texts(q="reason")
     list_segment: str | None = text(None, "list_segment")
     list_values: tuple = texts(q="list_value")
+    tab: str = choice("rate", ("rate", "lifecycle", "revenue", "reasons", "winback"), "tab")
 
 
 @dataclass(frozen=True)
@@ -159,6 +161,7 @@ class WhatIf:
     kind: str = choice("pp", ("pp", "relative", "churn_cut", "reason"), "scenario")
     x: float = number(5.0, -100.0, 100.0, "x")
     reason: str | None = text(None, "reason")
+    tab: str = choice("profit", ("profit", "sensitivity", "tornado", "sbg"), "tab")
 
 
 PAGES = (Cohorts, Churn, Benchmarks, WhatIf)

@@ -153,6 +153,20 @@ def fit(key: str, lo: int, hi: int) -> None:
         st.session_state.setdefault(_FITTED, {})[key] = (asked, st.session_state[key])
 
 
+def tabs(labels: dict[str, str], key: str) -> list:
+    """st.tabs whose open tab is a state field (`key` holds its code, as page_state seeds it), so links,
+    reload and back/forward open the same tab. labels: code → label, in order."""
+    code = st.session_state.get(key)
+    if code in labels:
+        st.session_state[f"{key}_label"] = labels[code]
+    codes = {label: c for c, label in labels.items()}
+
+    def remember() -> None:
+        st.session_state[key] = codes.get(st.session_state[f"{key}_label"], code)
+
+    return st.tabs(list(labels.values()), key=f"{key}_label", on_change=remember)
+
+
 def share_link_slot(slot) -> None:
     """Where the sidebar shows this view's link (an st.empty); filled now and again by page_state."""
     from streamlit.runtime.scriptrunner import get_script_run_ctx

@@ -71,11 +71,12 @@ def test_cohorts_page_on_a_single_month(demo_env):
 
 def test_a_link_sets_the_controls_and_odd_values_fall_back(demo_env):
     at = cohorts_page(period="quarter", mode="rolling", as_of="2025-06-15", filter="channel", value="Referral",
-                      segment="plan", min="50")
+                      segment="plan", min="50", tab="segments")
     assert (at.selectbox(key="cohorts_period").value, at.selectbox(key="cohorts_mode").value) == ("quarter", "rolling")
     assert at.date_input(key="cohorts_as_of").value == dt.date(2025, 6, 15)
     assert at.multiselect(key="cohorts_filter_values").value == ["Referral"]
     assert (at.selectbox(key="cohorts_segment").value, at.number_input(key="cohorts_min").value) == ("plan", 50)
+    assert at.session_state["cohorts_tab_label"] == "Segments"  # the link opens the Segments tab
     odd = cohorts_page(period="fortnight", mode="revenue&x", as_of="2031-01-01", filter="channel", value="Zürich #1",
                        segment="gone", min="nan", shown="-4", picked="not a date")
     assert not odd.error
