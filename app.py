@@ -47,7 +47,7 @@ with st.sidebar:
         st.caption(ui_text.ENGINE_SETTING_PROBLEM.format(problem=ui.md(engines.redact(engine_problem))))
 
     st.caption("Link to this view (read-only for whoever opens it):")
-    st.code(ui.share_link(), language=None, wrap_lines=True)
+    ui.share_link_slot(st.empty())  # the page fills in its controls once it has read them
 
     if ui.is_owner(current):
         with st.expander("Manage this dataset"):

@@ -90,3 +90,7 @@ def engine_timing(engine: str, computed: int, cached: int, seconds: float, cache
     if cached:
         text += f" ({cached} of {computed + cached} results from the cache)"
     return text + "."
+
+
+# The sidebar's link to the view in sight (ui.show_share_link).
+SHARE = {"copy": "Copy link", "copied": "Link copied", "failed": "Copy it from the box below"}
