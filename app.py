@@ -36,9 +36,10 @@ with st.sidebar:
     if current not in ids:
         ids.insert(0, current)
         names[current] = ds.name
+    labels = ui.distinct_labels([(i, names[i]) for i in ids])  # Streamlit maps a label back to its option
     # The picker always shows the dataset in view (a keyed selectbox keeps its own state otherwise).
     st.session_state["sidebar_dataset"] = current
-    st.selectbox("Dataset", ids, format_func=lambda i: names[i], key="sidebar_dataset",
+    st.selectbox("Dataset", ids, format_func=labels.get, key="sidebar_dataset",
                  on_change=lambda: ui.select_dataset(st.session_state["sidebar_dataset"]),
                  help="The demo, the files you uploaded in this session, or a dataset someone shared with you.")
     ui.sidebar_summary(ds)

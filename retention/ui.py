@@ -288,6 +288,19 @@ def forget_dataset(dataset_id: str) -> None:
     st.query_params.pop("dataset", None)
 
 
+def distinct_labels(choices: list[tuple[str, str]]) -> dict[str, str]:
+    """{id: label} for the dataset picker, with a repeated name numbered ("shop", "shop (2)") in list order.
+    A selectbox finds the chosen option again by its label, so two equal labels would swap datasets on rerun."""
+    labels: dict[str, str] = {}
+    for dataset_id, name in choices:
+        label, n = name, 1
+        while label in labels.values():
+            n += 1
+            label = f"{name} ({n})"
+        labels[dataset_id] = label
+    return labels
+
+
 def session_datasets() -> list[dict]:
     """Datasets this session may pick from: its uploads, the configured engine source (read-only), the demo."""
     config = engine_setting()[0]
