@@ -21,53 +21,60 @@
 --   all counts BIGINT, one row per period from the period of the first start to the period of $as_of.
 with subscription_spells as (
     select
-        customer_id,
-        signup_date as start_day,
-        case when churn_date is not null then greatest(churn_date, signup_date) end as end_day
-    from customers
+        k.customer_no,
+        c.signup_date as start_day,
+        case when c.churn_date is not null then greatest(c.churn_date, c.signup_date) end as end_day
+    from customers as c
+    inner join cohort_customers as k on k.customer_id = c.customer_id and k.grain = 'month'
     where $basis = 'customers'
-        and signup_date is not null
-        and signup_date <= $as_of
-        and (churn_date is not null or churned is distinct from true)
+        and c.signup_date is not null
+        and c.signup_date <= $as_of
+        and (c.churn_date is not null or c.churned is distinct from true)
 ),
 
-activity_days as (
-    select distinct customer_id, cast(purchased_at as date) as day
-    from purchases
-    where $basis = 'purchases'
-        and (amount > 0 or amount is null)
-        and cast(purchased_at as date) <= $as_of
-),
-
-gaps as (
+-- Purchases: a spell opens on an active day more than W days after the previous one (or the first) and
+-- closes on one with no active day in the W days after it (up to $as_of); the k-th opening of a
+-- customer pairs with its k-th closing. cohort_days holds the gaps, precomputed at load.
+edges as (
     select
-        customer_id,
+        customer_no,
         day,
-        coalesce(day - lag(day) over (partition by customer_id order by day) > $inactive_days, true) as opens
-    from activity_days
+        coalesce(days_since_active > $inactive_days, true) as opens,
+        coalesce(days_to_next_active > $inactive_days or day + days_to_next_active > $as_of, true) as closes
+    from cohort_days
+    where $basis = 'purchases'
+        and active
+        and day <= $as_of
 ),
 
-numbered as (
-    select customer_id, day, sum(opens::integer) over (partition by customer_id order by day) as spell_no
-    from gaps
+openings as (
+    select customer_no, day, row_number() over (partition by customer_no order by day) as spell_no
+    from edges
+    where opens
+),
+
+closings as (
+    select customer_no, day, row_number() over (partition by customer_no order by day) as spell_no
+    from edges
+    where closes
 ),
 
 purchase_spells as (
-    select customer_id, min(day) as start_day, max(day) + $inactive_days::integer as end_day
-    from numbered
-    group by customer_id, spell_no
+    select o.customer_no, o.day as start_day, c.day + $inactive_days::integer as end_day
+    from openings as o
+    inner join closings as c on c.customer_no = o.customer_no and c.spell_no = o.spell_no
 ),
 
 spells as (
-    select customer_id, start_day, end_day from subscription_spells
+    select customer_no, start_day, end_day from subscription_spells
     union all
-    select customer_id, start_day, end_day from purchase_spells
+    select customer_no, start_day, end_day from purchase_spells
 ),
 
 firsts as (
-    select customer_id, min(start_day) as first_day
+    select customer_no, min(start_day) as first_day
     from spells
-    group by customer_id
+    group by customer_no
 ),
 
 period_starts as (
@@ -97,7 +104,7 @@ bounded as (
 touching as (
     select
         b.period_start,
-        s.customer_id,
+        s.customer_no,
         s.start_day < b.period_start and (s.end_day is null or s.end_day >= b.period_start) as at_start,
         s.start_day <= b.period_end and (s.end_day is null or s.end_day > b.period_end) as at_end,
         s.start_day >= b.period_start as started
@@ -110,14 +117,14 @@ touching as (
 per_customer as (
     select
         t.period_start,
-        t.customer_id,
+        t.customer_no,
         bool_or(t.at_start) as at_start,
         bool_or(t.at_end) as at_end,
         bool_or(t.started) as started,
         any_value(f.first_day) >= t.period_start as first_time
     from touching as t
-    inner join firsts as f on f.customer_id = t.customer_id
-    group by t.period_start, t.customer_id
+    inner join firsts as f on f.customer_no = t.customer_no
+    group by t.period_start, t.customer_no
 ),
 
 counts as (

@@ -28,7 +28,7 @@ from retention import access, config, sql
 from retention.ingest.canonical import Prepared, load_into, stored_name
 
 DEMO_ID = "demo"
-FORMAT_VERSION = 2  # bump when the tables a dataset holds change; the demo is rebuilt then
+FORMAT_VERSION = 3  # bump when the tables a dataset holds change; the demo is rebuilt then
 _ID = re.compile(r"[A-Za-z0-9_-]{32}|demo")
 STALE_TMP_SECONDS = 3600
 
@@ -70,10 +70,7 @@ def exists(dataset_id: str) -> bool:
 
 
 def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
-    return duckdb.connect(str(path), read_only=read_only, config={
-        "threads": config.duckdb_threads(),
-        "memory_limit": config.duckdb_memory_limit(),
-    })
+    return duckdb.connect(str(path), read_only=read_only, config=config.duckdb_settings(ingest=not read_only))
 
 
 def open_dataset(dataset_id: str) -> duckdb.DuckDBPyConnection:
@@ -251,7 +248,7 @@ def preview(purchases: Prepared | None, customers: Prepared | None) -> tuple[dic
     """Validate files without storing them: (reports by kind, rejected rows with their original cells)."""
     from retention.metrics.overview import rejected_rows
 
-    con = duckdb.connect(config={"threads": config.duckdb_threads(), "memory_limit": config.duckdb_memory_limit()})
+    con = duckdb.connect(config=config.duckdb_settings(ingest=True))
     try:
         reports = build(con, purchases, customers, name="preview")
         return reports, rejected_rows(con)
