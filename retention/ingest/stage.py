@@ -22,12 +22,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import numpy as np
 
 from retention import config, sql
 from retention.ingest.encoding import detect
 from retention.ingest.read import ROW, TEXT_EXTENSIONS, RawTable, read_table
 from retention.ingest.table import FOOTER_SCAN_ROWS, drop_total_rows, find_header_row, header_width, unique_names
-from retention.ingest.text import _head, _looks_binary, _records, sniff_delimiter
+from retention.ingest.text import _head, _looks_binary, _records, has_bare_cr, sniff_delimiter
 from retention.ingest.unwrap import check_size, sniff_not_data
 
 STAGE_MIN_BYTES = 32 * 1024 * 1024  # smaller files are read in memory (read_table): it is as fast
@@ -51,11 +52,12 @@ class Staged:
 
     def select(self, alias: str = ALIAS) -> str:
         """SQL text selecting the table read_table would give (__row, then the named columns) from the
-        staging file attached as `alias`. Names only enter through quote_ident."""
+        staging file attached as `alias`: rows with every cell empty left out, as blank rows. Names only
+        enter through quote_ident."""
         cells = ", ".join(f"c{i} as {sql.quote_ident(name)}" for i, name in enumerate(self.names))
         totals = f" and __row not in ({', '.join(str(int(r)) for r in self.totals)})" if self.totals else ""
-        return (f"select * from (select rowid + {int(self.first_row)} as {sql.quote_ident(ROW)}, {cells}, blank "
-                f"from {sql.quote_ident(alias)}.cells) where not blank{totals}")
+        return (f"select * from (select rowid + {int(self.first_row)} as {sql.quote_ident(ROW)}, {cells}, "
+                f"{blank_test(len(self.names))} as blank from {sql.quote_ident(alias)}.cells) where not blank{totals}")
 
     def attach(self, con: duckdb.DuckDBPyConnection, view: str, alias: str = ALIAS) -> None:
         """Attach the staging file read-only to `con` and create TEMP VIEW `view` over its rows."""
@@ -67,6 +69,11 @@ class Staged:
     def detach(con: duckdb.DuckDBPyConnection, view: str, alias: str = ALIAS) -> None:
         con.execute(f"drop view if exists {sql.quote_ident(view)}")
         con.execute(f"detach database if exists {sql.quote_ident(alias)}")
+
+
+def blank_test(width: int) -> str:
+    """SQL: every cell c0 … c{width-1} of a staged row is empty."""
+    return "(" + " and ".join(f"c{i} = ''" for i in range(width)) + ")"
 
 
 def _literal(path: Path) -> str:
@@ -124,7 +131,8 @@ def _try_stage(path: Path, filename: str) -> RawTable | None:
     con = connect()
     try:
         con.execute(f"attach {_literal(staged.path)} as {ALIAS} (read_only)")
-        counts = con.execute(f"select count(*) filter (where not blank), count(*) filter (where blank) "
+        blank_row = blank_test(len(staged.names))
+        counts = con.execute(f"select count(*) filter (where not {blank_row}), count(*) filter (where {blank_row}) "
                              f"from {ALIAS}.cells").fetchone()
         staged.rows, blank = int(counts[0]), int(counts[1])
         tail = con.execute(f"select * exclude (blank) from ({staged.select()}) order by {sql.quote_ident(ROW)} desc "
@@ -169,13 +177,15 @@ def _fill(staged: Staged, path: Path, delimiter: str, skip: int) -> bool:
 
 def _blank_line_after(path: Path, start: int) -> bool:
     """A blank line after byte `start` followed by more data (DuckDB would drop it from the count and
-    shift the row numbers), found chunk by chunk."""
+    shift the row numbers), or a bare CR (text.has_bare_cr), found chunk by chunk."""
     carry = b""
     found = False
     with path.open("rb") as stream:
         stream.seek(max(start - 1, 0))
         while chunk := stream.read(CHUNK_BYTES):
             data = carry + chunk
+            if has_bare_cr(np.frombuffer(data, dtype=np.uint8)):
+                return True
             if found:
                 if data.strip():
                     return True
