@@ -128,15 +128,16 @@ def ensure_file(rows: int) -> Path:
     return path
 
 
-def measure(rows: int, repeat: int = 1) -> dict:
-    """Both sides on the same file, `repeat` times each (alternating); the best of each is reported."""
+def measure(rows: int, repeat: int = 1, keep: bool = False) -> dict:
+    """Both sides on the same file, `repeat` times each (alternating); the best of each is reported.
+    With `keep`, the last run's dataset stays on disk (result["ours"]["data_dir"], ["dataset_id"])."""
     path = ensure_file(rows)
     ours, pandas = [], []
-    for _ in range(repeat):
+    for i in range(repeat):
         load_avg = os.getloadavg()[0]
-        ours.append({**run_child("load", path), "load_avg": load_avg})
+        ours.append({**run_child("load", path, keep=keep and i == repeat - 1), "load_avg": load_avg})
         pandas.append({**run_child("pandas", path), "load_avg": os.getloadavg()[0]})
-    best = min(ours, key=lambda r: r["total"])
+    best = {**min(ours, key=lambda r: r["total"]), "data_dir": ours[-1]["data_dir"], "dataset_id": ours[-1]["dataset_id"]}
     return {"rows": rows, "file_mb": path.stat().st_size / 1e6, "ours": best, "pandas": min(pandas, key=lambda r: r["total"]),
             "ours_all": [r["total"] for r in ours], "pandas_all": [r["total"] for r in pandas]}
 

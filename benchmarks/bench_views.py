@@ -140,6 +140,7 @@ def control_changes(con, cohorts, churn, lifecycle, params: dict, churn_params: 
     times["churn: revenue retention tab"], _ = timed(churn.revenue_retention, cur, period="month", as_of=churn_params["as_of"])
     times["churn: win-back list tab"], listed = timed(churn.at_risk, cur, basis=churn_params["basis"],
                                                       inactive_days=churn_params["inactive_days"], as_of=churn_params["as_of"])
+    times["winback_rows"] = len(listed)  # not a time: popped by measure()
     return times
 
 
@@ -210,6 +211,7 @@ def measure(data_dir: Path, dataset_id: str, with_pandas: bool = True) -> dict:
     view_times, view = first_view(con, cohorts, churn)
     first_total = opened + sum(view_times.values())
     change_times = control_changes(con, cohorts, churn, lifecycle, view["params"], view["churn_params"])
+    winback_rows = change_times.pop("winback_rows")
     week_ours, _ = timed(cohorts.matrix, con.cursor(), **{**view["params"], "period": "week"})
     refs = references(con, view["cells"], view["as_of"]) if with_pandas else {}
     con.close()
@@ -218,7 +220,7 @@ def measure(data_dir: Path, dataset_id: str, with_pandas: bool = True) -> dict:
             "changes": change_times, "page_switch_fill": fill, "page_switch": switch,
             "matrix_first": view_times["cohorts: matrix (classic, month)"], "matrix_week": week_ours,
             "references": {k: (v[0], v[1]) if k.startswith("hand") else v[0] for k, v in refs.items()},
-            "cells": int(len(view["cells"])), "churn_rows": view["churn_rows"]}
+            "cells": int(len(view["cells"])), "churn_rows": view["churn_rows"], "winback_rows": winback_rows}
 
 
 def report(rows: int, r: dict) -> str:
@@ -230,6 +232,8 @@ def report(rows: int, r: dict) -> str:
     lines.append(f"  control changes: median {statistics.median(changes.values()):.3f} s, worst {changes[worst]:.3f} s "
                  f"({worst})   target ≤ 0.5 s each")
     lines += [f"    {k:<44} {v:6.3f} s" for k, v in changes.items()]
+    lines.append(f"  sizes sent to pages: matrix {r['cells']:,} cells, churn table {r['churn_rows']:,} rows, "
+                 f"win-back list {r['winback_rows']:,} customers")
     lines.append(f"  page switch (ui.cached, unchanged controls): {r['page_switch']:.4f} s "
                  f"(filling the cache: {r['page_switch_fill']:.2f} s)   target ≤ 0.2 s")
     refs = r["references"]
@@ -259,6 +263,7 @@ def main() -> None:
 
         loaded = bench_load.run_child("load", bench_load.ensure_file(args.rows), keep=True)
         args.data_dir, args.dataset = Path(loaded["data_dir"]), loaded["dataset_id"]
+        print(f"loaded into {args.data_dir} (reuse: --data-dir {args.data_dir} --dataset {args.dataset})")
     result = measure(args.data_dir, args.dataset, with_pandas=not args.no_pandas)
     print(report(args.rows, result))
     if args.json:

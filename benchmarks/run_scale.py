@@ -48,9 +48,9 @@ def views(data_dir: str, dataset_id: str, rows: int) -> dict:
 
 def one_size(rows: int, repeat: int) -> dict:
     before = os.getloadavg()[0]
-    loaded = bench_load.measure(rows, repeat)
+    loaded = bench_load.measure(rows, repeat, keep=True)
     print(bench_load.report(loaded), flush=True)
-    kept = bench_load.run_child("load", bench_load.ensure_file(rows), keep=True)
+    kept = loaded["ours"]
     try:
         seen = views(kept["data_dir"], kept["dataset_id"], rows)
     finally:

@@ -19,14 +19,16 @@ with mapping as (
 ),
 
 bought as (
+    -- per-day totals precomputed at load (derive_cohort_days.sql) instead of the purchases themselves
     select
-        customer_id,
-        max(cast(purchased_at as date)) filter (where amount > 0 or amount is null) as last_purchase,
-        count(*) filter (where amount > 0 or amount is null) as purchases,
-        sum(amount) as revenue_to_date
-    from purchases
-    where cast(purchased_at as date) <= $as_of::date
-    group by customer_id
+        k.customer_id,
+        max(d.day) filter (where d.active) as last_purchase,
+        cast(sum(d.active_purchases) as bigint) as purchases,
+        sum(d.revenue) as revenue_to_date
+    from cohort_days as d
+    inner join cohort_customers as k on k.customer_no = d.customer_no and k.grain = 'month'
+    where d.day <= $as_of::date
+    group by k.customer_id
 ),
 
 people as (

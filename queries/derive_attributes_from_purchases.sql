@@ -3,19 +3,10 @@
 -- Params: $segments VARCHAR[] (attribute columns of purchases to use; non-empty)
 -- Returns: nothing (inserts into customer_attributes)
 insert into customer_attributes
-with first_rows as (
-    -- the row number of each customer's first purchase (row numbers are unique within the file): a small
-    -- per-customer state, where taking the segment values themselves with arg_min held all of them for
-    -- every customer while aggregating (the slowest derive step at 10M rows)
-    select arg_min(row_no, (purchased_at, row_no)) as row_no
+with firsts as (
+    select customer_id, arg_min(columns(lambda c: list_contains($segments::varchar[], c)), (purchased_at, row_no))::varchar
     from purchases
     group by customer_id
-),
-
-firsts as (
-    select customer_id, columns(lambda c: list_contains($segments::varchar[], c))::varchar
-    from purchases
-    where row_no in (select row_no from first_rows)
 ),
 
 long as (
