@@ -13,8 +13,8 @@ a read-only connection (store.open_dataset) and a fresh cursor, and the function
   changes      every control of both pages changed once from the defaults (each a new query)
   page switch  the same first-view calls through retention.ui.cached (the app's st.cache_data wrapper;
                Streamlit's cache works without a server): once to fill the cache, then again as a page
-               switch with unchanged controls does. This is the data part of a rerun only: building the
-               plotly figures and sending them is not in it.
+               switch with unchanged controls does. This is the data part of a rerun only; the whole
+               script runs (figures included, no browser) are timed with Streamlit's AppTest after it.
 References (same data, same run): a plain pandas matrix (groupby/transform/pivot) over the purchases read
 into memory (the read is not counted), and the fastest of a few hand-written single DuckDB queries over
 the raw purchases table. Ours must equal both (asserted). Targets (issue 9): first view ≤ 3 s, every change
@@ -173,6 +173,31 @@ def page_switch(dataset_id: str, params: dict, churn_params: dict) -> tuple[floa
     return fill, again
 
 
+def apptest_switch(dataset_id: str) -> dict:
+    """Whole script runs of the real pages in Streamlit's AppTest (in this process, no browser): the
+    Cohorts page's first run, the Churn page's first run, then back to Cohorts with unchanged controls
+    (a page switch: every query cached, the figures built again). Seconds per run."""
+    import logging
+
+    logging.getLogger("streamlit").setLevel(logging.ERROR)
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    app = str(Path(__file__).resolve().parents[1] / "app.py")
+    at = AppTest.from_file(app, default_timeout=900)
+    at.query_params["dataset"] = dataset_id
+    at.run()
+    out = {}
+    for label, page in (("cohorts first run", "pages/cohorts.py"), ("churn first run", "pages/churn.py"),
+                        ("cohorts again (page switch)", "pages/cohorts.py"), ("churn again (page switch)", "pages/churn.py")):
+        out[label], _ = timed(lambda p=page: at.switch_page(p).run())
+        if at.exception:
+            raise RuntimeError(f"{page}: {at.exception[0].message}")
+    return out
+
+
 def references(con, ours: pd.DataFrame, until: str) -> dict:
     """pandas and hand-written DuckDB matrices (month, and week for the 'change' comparison); asserts equality."""
     import duckdb  # noqa: F401 - the connection is DuckDB
@@ -201,7 +226,7 @@ def references(con, ours: pd.DataFrame, until: str) -> dict:
     return results
 
 
-def measure(data_dir: Path, dataset_id: str, with_pandas: bool = True) -> dict:
+def measure(data_dir: Path, dataset_id: str, with_pandas: bool = True, with_apptest: bool = True) -> dict:
     os.environ["RETENTION_DATA_DIR"] = str(data_dir)
     from retention import store
     from retention.metrics import churn, cohorts, lifecycle
@@ -216,11 +241,15 @@ def measure(data_dir: Path, dataset_id: str, with_pandas: bool = True) -> dict:
     refs = references(con, view["cells"], view["as_of"]) if with_pandas else {}
     con.close()
     fill, switch = page_switch(dataset_id, view["params"], view["churn_params"])
+    try:
+        script_runs = apptest_switch(dataset_id) if with_apptest else {}
+    except Exception as exc:  # noqa: BLE001 - reported, the other figures still stand
+        script_runs = {"error": str(exc)[:200]}
     return {"load_avg": load_avg, "open": opened, "first_view": first_total, "first_calls": view_times,
             "changes": change_times, "page_switch_fill": fill, "page_switch": switch,
             "matrix_first": view_times["cohorts: matrix (classic, month)"], "matrix_week": week_ours,
             "references": {k: (v[0], v[1]) if k.startswith("hand") else v[0] for k, v in refs.items()},
-            "cells": int(len(view["cells"])), "churn_rows": view["churn_rows"], "winback_rows": winback_rows}
+            "script_runs": script_runs, "cells": int(len(view["cells"])), "churn_rows": view["churn_rows"], "winback_rows": winback_rows}
 
 
 def report(rows: int, r: dict) -> str:
@@ -236,6 +265,9 @@ def report(rows: int, r: dict) -> str:
                  f"win-back list {r['winback_rows']:,} customers")
     lines.append(f"  page switch (ui.cached, unchanged controls): {r['page_switch']:.4f} s "
                  f"(filling the cache: {r['page_switch_fill']:.2f} s)   target ≤ 0.2 s")
+    if r.get("script_runs"):
+        lines.append("  whole page runs (AppTest, in-process: queries + figures, no browser):")
+        lines += [f"    {k:<44} {v if isinstance(v, str) else f'{v:6.3f} s'}" for k, v in r["script_runs"].items()]
     refs = r["references"]
     if refs:
         hand_m, hand_w = refs["hand month"], refs["hand week"]
@@ -256,6 +288,7 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path, help="a data directory holding the dataset (else: load the CSV)")
     parser.add_argument("--dataset", help="the dataset id in --data-dir")
     parser.add_argument("--no-pandas", action="store_true", help="skip the pandas reference (memory-hungry)")
+    parser.add_argument("--no-apptest", action="store_true", help="skip the whole-page AppTest runs")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     if args.data_dir is None:
@@ -264,7 +297,7 @@ def main() -> None:
         loaded = bench_load.run_child("load", bench_load.ensure_file(args.rows), keep=True)
         args.data_dir, args.dataset = Path(loaded["data_dir"]), loaded["dataset_id"]
         print(f"loaded into {args.data_dir} (reuse: --data-dir {args.data_dir} --dataset {args.dataset})")
-    result = measure(args.data_dir, args.dataset, with_pandas=not args.no_pandas)
+    result = measure(args.data_dir, args.dataset, with_pandas=not args.no_pandas, with_apptest=not args.no_apptest)
     print(report(args.rows, result))
     if args.json:
         print(json.dumps(result, default=str))

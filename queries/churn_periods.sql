@@ -101,30 +101,39 @@ bounded as (
     from periods
 ),
 
+-- A customer's spells never overlap, so per period a customer either has one spell running from before
+-- its start to after its end (counted from day totals, below) or has every spell that touches the period
+-- start or end inside it (an event). Only the events need a row per (period, customer): a few million at
+-- 10M purchases, where one row per period a spell touches was tens of millions for weekly periods.
+events as (
+    select customer_no, start_day, end_day, start_day as event_day from spells
+    union all
+    select customer_no, start_day, end_day, end_day as event_day from spells where end_day is not null
+),
+
 touching as (
     select
         b.period_start,
-        s.customer_no,
-        s.start_day < b.period_start and (s.end_day is null or s.end_day >= b.period_start) as at_start,
-        s.start_day <= b.period_end and (s.end_day is null or s.end_day > b.period_end) as at_end,
-        s.start_day >= b.period_start as started
-    from spells as s
+        e.customer_no,
+        bool_or(e.start_day < b.period_start and (e.end_day is null or e.end_day >= b.period_start)) as at_start,
+        bool_or(e.start_day <= b.period_end and (e.end_day is null or e.end_day > b.period_end)) as at_end,
+        bool_or(e.start_day >= b.period_start) as started
+    from events as e
     inner join bounded as b
-        on s.start_day <= b.period_end
-        and (s.end_day is null or s.end_day >= b.period_start)
+        on b.period_start = cast(date_trunc($period, e.event_day) as date)
+        and e.event_day <= b.period_end
+    group by b.period_start, e.customer_no
 ),
 
 per_customer as (
     select
         t.period_start,
-        t.customer_no,
-        bool_or(t.at_start) as at_start,
-        bool_or(t.at_end) as at_end,
-        bool_or(t.started) as started,
-        any_value(f.first_day) >= t.period_start as first_time
+        t.at_start,
+        t.at_end,
+        t.started,
+        f.first_day >= t.period_start as first_time
     from touching as t
     inner join firsts as f on f.customer_no = t.customer_no
-    group by t.period_start, t.customer_no
 ),
 
 counts as (
@@ -140,20 +149,55 @@ counts as (
         count(*) filter (where started and not at_start and not at_end) as joined_and_left
     from per_customer
     group by period_start
+),
+
+day_totals as (
+    select day, sum(starts) as starts, sum(ends) as ends
+    from (
+        select start_day as day, 1 as starts, 0 as ends from spells
+        union all
+        select end_day as day, 0 as starts, 1 as ends from spells where end_day is not null
+    ) as boundaries
+    group by day
+),
+
+inside as (
+    select b.period_start, count(*) as spells
+    from spells as s
+    inner join bounded as b
+        on b.period_start = cast(date_trunc($period, s.start_day) as date)
+        and s.start_day <= b.period_end
+    where s.end_day <= b.period_end
+    group by b.period_start
+),
+
+-- spells started before the period and ending after it: (started before its start) minus (ended by its
+-- end) plus (started and ended inside it), since those last are in the second count but not the first
+spanning as (
+    select
+        b.period_start,
+        sum(case when d.day < b.period_start then d.starts else 0 end)
+            - sum(case when d.day <= b.period_end then d.ends else 0 end)
+            + coalesce(any_value(i.spells), 0) as total
+    from bounded as b
+    cross join day_totals as d
+    left join inside as i on i.period_start = b.period_start
+    group by b.period_start
 )
 
 select
     b.period_start,
     b.period_end,
     b.complete,
-    coalesce(c.customers_start, 0) as customers_start,
+    coalesce(c.customers_start, 0) + cast(coalesce(w.total, 0) as bigint) as customers_start,
     coalesce(c.new_customers, 0) as new_customers,
-    coalesce(c.customers_end, 0) as customers_end,
-    coalesce(c.retained, 0) as retained,
+    coalesce(c.customers_end, 0) + cast(coalesce(w.total, 0) as bigint) as customers_end,
+    coalesce(c.retained, 0) + cast(coalesce(w.total, 0) as bigint) as retained,
     coalesce(c.new_first, 0) as new_first,
     coalesce(c.resurrected, 0) as resurrected,
     coalesce(c.churned, 0) as churned,
     coalesce(c.joined_and_left, 0) as joined_and_left
 from bounded as b
 left join counts as c on c.period_start = b.period_start
+left join spanning as w on w.period_start = b.period_start
 order by b.period_start
