@@ -35,7 +35,7 @@ with subscription_spells as (
 -- Purchases: a spell opens on an active day more than W days after the previous one (or the first) and
 -- closes on one with no active day in the W days after it (up to $as_of); the k-th opening of a
 -- customer pairs with its k-th closing. cohort_days holds the gaps, precomputed at load.
-edges as (
+active_days as (
     select
         customer_no,
         day,
@@ -45,6 +45,12 @@ edges as (
     where $basis = 'purchases'
         and active
         and day <= $as_of
+),
+
+edges as (
+    select customer_no, day, opens, closes
+    from active_days
+    where opens or closes
 ),
 
 openings as (
