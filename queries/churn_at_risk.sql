@@ -19,14 +19,16 @@ with mapping as (
 ),
 
 bought as (
+    -- per-day totals precomputed at load (derive_cohort_days.sql) instead of the purchases themselves,
+    -- grouped by the integer customer number
     select
-        customer_id,
-        max(cast(purchased_at as date)) filter (where amount > 0 or amount is null) as last_purchase,
-        count(*) filter (where amount > 0 or amount is null) as purchases,
-        sum(amount) as revenue_to_date
-    from purchases
-    where cast(purchased_at as date) <= $as_of::date
-    group by customer_id
+        customer_no,
+        max(day) filter (where active) as last_purchase,
+        cast(sum(active_purchases) as bigint) as purchases,
+        sum(revenue) as revenue_to_date
+    from cohort_days
+    where day <= $as_of::date
+    group by customer_no
 ),
 
 people as (
@@ -40,7 +42,8 @@ people as (
         coalesce(b.purchases, 0) as purchases,
         b.revenue_to_date
     from customer_summary as s
-    left join bought as b on b.customer_id = s.customer_id
+    left join cohort_customers as k on k.customer_id = s.customer_id and k.grain = 'month'
+    left join bought as b on b.customer_no = k.customer_no
 ),
 
 judged as (
@@ -84,8 +87,10 @@ listed as (
 ),
 
 attributes as (
+    -- only for the customers listed (a fraction of them), not a map for every customer
     select customer_id, map_from_entries(list((attribute, value) order by attribute)) as attributes
     from customer_attributes
+    where customer_id in (select customer_id from listed)
     group by customer_id
 )
 

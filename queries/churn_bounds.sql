@@ -10,7 +10,6 @@ with purchase_side as (
     select
         min(cast(purchased_at as date)) as first_purchase_day,
         max(cast(purchased_at as date)) filter (where not is_future) as last_purchase_day,
-        count(distinct customer_id) as purchase_customers,
         bool_or(amount is not null) as has_amounts
     from purchases
 ),
@@ -35,7 +34,7 @@ select
     p.first_purchase_day,
     p.last_purchase_day,
     c.last_customer_day,
-    p.purchase_customers,
+    (select count(*) from customer_summary where in_purchases) as purchase_customers,
     c.file_customers,
     c.with_signup,
     c.with_churn_info,

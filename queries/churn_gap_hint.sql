@@ -4,20 +4,16 @@
 -- Params: $as_of DATE
 -- Returns: one row: customers_with_repeat BIGINT (customers with two or more purchase days), gaps BIGINT,
 --   p50_days, p75_days, p90_days, p95_days DOUBLE (NULL when nobody bought twice)
-with activity_days as (
-    select distinct customer_id, cast(purchased_at as date) as day
-    from purchases
-    where (amount > 0 or amount is null)
-        and cast(purchased_at as date) <= $as_of
-),
-
-gaps as (
-    select customer_id, day - lag(day) over (partition by customer_id order by day) as gap_days
-    from activity_days
+with gaps as (
+    -- the gap before each active day, precomputed at load (derive_cohort_days.sql); the previous active
+    -- day of a day on or before $as_of is on or before it too, so the cut does not change the gaps
+    select customer_no, days_since_active as gap_days
+    from cohort_days
+    where active and day <= $as_of
 )
 
 select
-    count(distinct customer_id) filter (where gap_days is not null) as customers_with_repeat,
+    count(distinct customer_no) filter (where gap_days is not null) as customers_with_repeat,
     count(gap_days) as gaps,
     quantile_cont(gap_days, 0.5) as p50_days,
     quantile_cont(gap_days, 0.75) as p75_days,

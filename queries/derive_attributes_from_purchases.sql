@@ -4,7 +4,10 @@
 -- Returns: nothing (inserts into customer_attributes)
 insert into customer_attributes
 with firsts as (
-    select customer_id, arg_min(columns(lambda c: list_contains($segments::varchar[], c)), (purchased_at, row_no))::varchar
+    -- earliest by (purchased_at, row_no), as one HUGEINT (microseconds × 2^32 + row number, row numbers
+    -- being below 2^32): the same order, and half the cost of comparing a struct at 10M rows
+    select customer_id, arg_min(columns(lambda c: list_contains($segments::varchar[], c)),
+                                epoch_us(purchased_at)::hugeint * 4294967296 + row_no)::varchar
     from purchases
     group by customer_id
 ),

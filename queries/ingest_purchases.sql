@@ -9,11 +9,13 @@
 -- Reads: TEMP VIEW staged_purchases(row_no, customer_raw, date_raw, amount_raw, quantity_raw,
 --   unit_price_raw, order_raw, status_raw, <attribute columns>); TEMP TABLE duplicate_rows(row_no)
 --   (ingest_duplicate_rows.sql); TEMP TABLE continuation_rows(row_no) (ingest_order_continuations.sql)
--- Creates: TEMP TABLE parsed_purchases(row_no, customer_id, purchased_at, amount, order_id, is_refund,
---   is_future, reject_reason, reject_role, skip_reason, <attribute columns>); reject_reason is NULL for
---   kept and skipped rows, else missing_customer | missing_date | bad_date | missing_amount | bad_amount |
---   bad_quantity | bad_unit_price | duplicate_row.
-create or replace temp table parsed_purchases as
+-- Returns: every staged row: row_no, customer_id, purchased_at, amount, order_id, is_refund, is_future,
+--   reject_reason, reject_role, skip_reason, <attribute columns>; reject_reason is NULL for kept and
+--   skipped rows, else missing_customer | missing_date | bad_date | missing_amount | bad_amount |
+--   bad_quantity | bad_unit_price | duplicate_row. Not materialised: canonical.load_into binds it as the
+--   view judged_purchases, which store_purchases.sql (kept rows, straight into the dataset) and
+--   ingest_unkept_purchases.sql (the few others) each read once; a table of ten million parsed rows
+--   would cost more to write than the parse costs to repeat.
 with staged as (
     select * from staged_purchases
 ),

@@ -5,42 +5,14 @@
 --   the last one is the decimal mark; a mark that repeats (1.234.567) groups thousands; a single mark is
 --   decimal or thousands as decided for the whole column ($decimal_comma, passed in).
 -- Params: none (created once per connection; called as parse_number(text, decimal_comma)).
+--   Built from number_text() and number_plain() (macro_number_text.sql, macro_number_plain.sql, created
+--   first) as one expression, not CTEs: DuckDB runs a macro's subquery as a join that buffers every column
+--   of the rows being parsed (gigabytes, spilled to disk, at ten million rows).
 -- Returns: a TEMP MACRO parse_number(s VARCHAR, decimal_comma BOOLEAN) -> DOUBLE.
-create or replace temp macro parse_number(s, decimal_comma) as (
-    with stripped as (
-        select regexp_replace(
-            trim(s),
-            '(?i)(usd|us\$|eur|gbp|pln|chf|czk|sek|nok|dkk|huf|uah|rub|jpy|cny|rmb|inr|aud|cad|nzd|brl|r\$|mxn|krw|try|ils|zar|sgd|hkd|twd|руб\.?|р\.|грн\.?|zł|zl|kč|kr\.?|fr\.|ft|lei|nt\$|元|円|[$€£¥￥￡＄￦₽₹₩₺₴฿₪₫]|\s|\x{00a0}|\x{202f}|''|\x{2019}|\x{02bc})',
-            '', 'g') as t
-    ),
-
-    signed as (
-        select
-            t ~ '^\(.*\)$' or t ~ '^[-−–]' or t ~ '[-−–]$' as negative,
-            regexp_replace(t, '[()+\-−–]', '', 'g') as d
-        from stripped
-    ),
-
-    normalised as (
-        select
-            negative,
-            d,
-            case
-                when contains(d, ',') and contains(d, '.') then
-                    case when strpos(reverse(d), ',') < strpos(reverse(d), '.')
-                         then replace(replace(d, '.', ''), ',', '.')
-                         else replace(d, ',', '') end
-                when length(d) - length(replace(d, ',', '')) > 1 then replace(d, ',', '')
-                when length(d) - length(replace(d, '.', '')) > 1 then replace(d, '.', '')
-                when decimal_comma then replace(replace(d, '.', ''), ',', '.')
-                else replace(d, ',', '')
-            end as plain
-        from signed
-    )
-
-    select case
-        when not regexp_full_match(d, '[0-9]+([.,][0-9]+)*|[0-9]*[.,][0-9]+') then null
-        else try_cast(plain as double) * case when negative then -1 else 1 end
-    end
-    from normalised
-);
+create or replace temp macro parse_number(s, decimal_comma) as
+    case
+        when regexp_full_match(regexp_replace(number_text(s), '[()+\-−–]', '', 'g'), '[0-9]+([.,][0-9]+)*|[0-9]*[.,][0-9]+')
+            then try_cast(number_plain(regexp_replace(number_text(s), '[()+\-−–]', '', 'g'), decimal_comma) as double)
+                * case when number_text(s) ~ '^\(.*\)$' or number_text(s) ~ '^[-−–]' or number_text(s) ~ '[-−–]$'
+                       then -1 else 1 end
+    end;

@@ -26,6 +26,8 @@ import pandas as pd
 from retention.engines.config import ENV_VAR as ENGINE_ENV
 from retention.ingest.canonical import prepare
 from retention.ingest.errors import IngestError
+from retention.ingest.read import RawTable
+from retention.ingest.stage import read_path
 from retention.ingest.unwrap import check_size
 
 COMMAND_MODULES = ["retention.cli_cohorts", "retention.cli_churn", "retention.cli_whatif", "retention.cli_benchmark"]
@@ -115,7 +117,8 @@ def add_common_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
 
 
-def _read(path: str | None) -> tuple[bytes, str] | None:
+def _read(path: str | None, sheet: str | None = None) -> RawTable | None:
+    """The file's table; a large text file is staged in DuckDB rather than read into memory (stage.py)."""
     if path is None:
         return None
     file = Path(path)
@@ -123,7 +126,7 @@ def _read(path: str | None) -> tuple[bytes, str] | None:
         raise BadInput(f"file {path!r}: no such file")
     try:
         check_size(file.stat().st_size, file.name)  # before reading: a 2 GB file is refused unread
-        return file.read_bytes(), file.name
+        return read_path(file, sheet=sheet)
     except OSError as exc:
         raise BadInput(f"file {path!r}: cannot be read ({exc.strerror})") from exc
 
@@ -132,15 +135,15 @@ def load(args: argparse.Namespace) -> tuple[duckdb.DuckDBPyConnection, dict]:
     """Ingest the files named in args into a fresh in-memory DuckDB; return (connection, reports)."""
     from retention import store
 
-    purchases_file, customers_file = _read(args.purchases), _read(args.customers)
-    if purchases_file is None and customers_file is None:
+    if args.purchases is None and args.customers is None:
         raise BadInput("give a purchases file, or --customers FILE, or both")
     prepared = {}
-    for kind, file, pairs, option in (("purchases", purchases_file, args.map, "--map"),
-                                      ("customers", customers_file, args.customers_map, "--customers-map")):
-        if file is not None:
+    for kind, path, pairs, option in (("purchases", args.purchases, args.map, "--map"),
+                                      ("customers", args.customers, args.customers_map, "--customers-map")):
+        raw = _read(path, args.sheet)
+        if raw is not None:
             roles, segments = _mapping(pairs, option)
-            prepared[kind] = prepare(file[0], file[1], kind, mapping=roles, segments=segments or None,
+            prepared[kind] = prepare(b"", Path(path).name, kind, raw=raw, mapping=roles, segments=segments or None,
                                      sheet=args.sheet, date_order=args.date_order)
     con = duckdb.connect()
     reports = store.build(con, prepared.get("purchases"), prepared.get("customers"), name="cli")

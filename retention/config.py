@@ -23,11 +23,36 @@ def max_upload_mb() -> int:
 
 
 def duckdb_threads() -> int:
+    """Threads of each DuckDB connection ($RETENTION_DUCKDB_THREADS, default: the cores, at most 4)."""
     return int(os.environ.get("RETENTION_DUCKDB_THREADS", str(min(4, os.cpu_count() or 2))))
 
 
 def duckdb_memory_limit() -> str:
+    """Memory one open dataset's queries may use ($RETENTION_DUCKDB_MEMORY, default 2GB)."""
     return os.environ.get("RETENTION_DUCKDB_MEMORY", "2GB")
+
+
+def duckdb_ingest_memory_limit() -> str:
+    """Memory the connection loading a file may use ($RETENTION_DUCKDB_INGEST_MEMORY, default 1GB). Kept
+    below the dataset limit so that a load (sorts, hash tables of millions of customers) spills to disk
+    instead of growing the server: a 10M-row load then stays under 2 GB of process memory."""
+    return os.environ.get("RETENTION_DUCKDB_INGEST_MEMORY", "1GB")
+
+
+def duckdb_temp_dir() -> Path:
+    """Where DuckDB spills what does not fit in its memory limit ($RETENTION_DUCKDB_TEMP, default
+    <data dir>/tmp/spill). On the data volume, not /tmp (often small or in RAM)."""
+    raw = os.environ.get("RETENTION_DUCKDB_TEMP")
+    return Path(raw) if raw else data_dir() / "tmp" / "spill"
+
+
+def duckdb_settings(ingest: bool = False) -> dict:
+    """The settings every DuckDB connection of the app opens with (see README, Configuration)."""
+    return {
+        "threads": duckdb_threads(),
+        "memory_limit": duckdb_ingest_memory_limit() if ingest else duckdb_memory_limit(),
+        "temp_directory": str(duckdb_temp_dir()),
+    }
 
 
 def default_expiry_days() -> int:

@@ -60,11 +60,17 @@ def frame(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pd.DataFr
     return execute(con, name, **params).df()
 
 
+def relation(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> duckdb.DuckDBPyRelation:
+    """A query as a lazy DuckDB relation (e.g. `.create(table)` writes its rows to a table without
+    passing them through Python)."""
+    _check(name, params)
+    return con.sql(load(name), params=params or None)
+
+
 def arrow(con: duckdb.DuckDBPyConnection, name: str, **params: Any):
     """Run a query and return an Arrow table. A relation rather than a DB-API result, so DuckDB hands
     the rows over without an extra copy (large file reads)."""
-    _check(name, params)
-    return con.sql(load(name), params=params or None).to_arrow_table()
+    return relation(con, name, **params).to_arrow_table()
 
 
 def quote_ident(name: str) -> str:

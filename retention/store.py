@@ -17,6 +17,7 @@ import json
 import os
 import re
 import secrets
+import shutil
 import time
 from pathlib import Path
 from typing import Callable
@@ -28,7 +29,7 @@ from retention import access, config, sql
 from retention.ingest.canonical import Prepared, load_into, stored_name
 
 DEMO_ID = "demo"
-FORMAT_VERSION = 2  # bump when the tables a dataset holds change; the demo is rebuilt then
+FORMAT_VERSION = 3  # bump when the tables a dataset holds change; the demo is rebuilt then
 _ID = re.compile(r"[A-Za-z0-9_-]{32}|demo")
 STALE_TMP_SECONDS = 3600
 
@@ -70,17 +71,49 @@ def exists(dataset_id: str) -> bool:
 
 
 def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
-    return duckdb.connect(str(path), read_only=read_only, config={
-        "threads": config.duckdb_threads(),
-        "memory_limit": config.duckdb_memory_limit(),
-    })
+    return duckdb.connect(str(path), read_only=read_only, config=config.duckdb_settings(ingest=not read_only))
 
 
 def open_dataset(dataset_id: str) -> duckdb.DuckDBPyConnection:
     """A read-only connection to a complete dataset. Give each user session its own .cursor()."""
     if not exists(dataset_id):
         raise DatasetNotFound(dataset_id)
+    version = _format_version(dataset_id) if dataset_id != DEMO_ID else FORMAT_VERSION
+    if isinstance(version, int) and version < FORMAT_VERSION:
+        _upgrade(dataset_id)
     return _connect(dataset_path(dataset_id), read_only=True)
+
+
+# Derived tables whose columns changed in each format version: rebuilt when an older dataset is opened.
+REBUILT_IN = {3: ("derive_cohort_days",)}  # 3: cohort_days gained active_purchases and the activity gaps
+
+
+def _upgrade(dataset_id: str) -> None:
+    """Bring a dataset saved by an older version up to FORMAT_VERSION: rebuild the derived tables that
+    changed since, in a copy under tmp/ that then replaces the file (readers never see a half upgrade;
+    a reader holding the old file keeps reading it)."""
+    final = dataset_path(dataset_id)
+    tmp = _dirs()[1] / f"{dataset_id}.{secrets.token_hex(4)}.duckdb.tmp"
+    try:
+        shutil.copy2(final, tmp)
+        con = _connect(tmp, read_only=False)
+        try:
+            version = read_meta(con).get("format_version") or 0
+            for step in sorted(v for v in REBUILT_IN if v > version):
+                for name in REBUILT_IN[step]:
+                    table = name.removeprefix("derive_")
+                    con.execute("drop table if exists " + sql.quote_ident(table))
+                    sql.execute(con, name)
+            sql.execute(con, "put_meta", key="format_version", value=json.dumps(FORMAT_VERSION))
+            con.execute("checkpoint")
+        finally:
+            con.close()
+        _fsync(tmp)
+        os.replace(tmp, final)
+        _fsync(final.parent)
+    finally:
+        tmp.unlink(missing_ok=True)
+        Path(str(tmp) + ".wal").unlink(missing_ok=True)
 
 
 def create_dataset(
@@ -251,7 +284,7 @@ def preview(purchases: Prepared | None, customers: Prepared | None) -> tuple[dic
     """Validate files without storing them: (reports by kind, rejected rows with their original cells)."""
     from retention.metrics.overview import rejected_rows
 
-    con = duckdb.connect(config={"threads": config.duckdb_threads(), "memory_limit": config.duckdb_memory_limit()})
+    con = duckdb.connect(config=config.duckdb_settings(ingest=True))
     try:
         reports = build(con, purchases, customers, name="preview")
         return reports, rejected_rows(con)

@@ -162,3 +162,24 @@ def test_customer_summary_matches_pandas_reference(data_dir):
         assert row["revenue"] == pytest.approx(e["revenue"])
         first = None if pd.isna(row["first_purchase_at"]) else row["first_purchase_at"].strftime("%Y-%m-%d")
         assert first == e["first"]
+
+
+def test_a_dataset_saved_before_format_3_is_upgraded_when_opened(data_dir):
+    """Format 2 had cohort_days without the activity gaps the churn queries read; opening rebuilds it."""
+    import duckdb
+
+    from retention.metrics import churn
+
+    dataset_id, _ = _dataset()
+    con = store.open_dataset(dataset_id)
+    expected = churn.retention_by_period(con.cursor(), basis="purchases", inactive_days=30)
+    con.close()
+    path = store.dataset_path(dataset_id)
+    with duckdb.connect(str(path)) as old:  # what a format-2 file holds
+        old.execute("create or replace table cohort_days as select day, customer_no, active, revenue from cohort_days")
+        old.execute("insert or replace into meta values ('format_version', '2')")
+    con = store.open_dataset(dataset_id)
+    assert store.read_meta(con)["format_version"] == store.FORMAT_VERSION
+    pd.testing.assert_frame_equal(churn.retention_by_period(con.cursor(), basis="purchases", inactive_days=30), expected)
+    con.close()
+    assert not list((data_dir / "tmp").glob(f"{dataset_id}*"))

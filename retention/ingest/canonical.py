@@ -118,7 +118,7 @@ def prepare(
                         order_level_amount=bool(export and export.order_level_amount
                                                 and roles.get("amount") == _export_column(export, raw.columns, "amount")))
     prepared.segments = segments if segments is not None else _segment_candidates(raw.frame, prepared.kept_columns)
-    detector = Detector(raw.frame)
+    detector = Detector(raw.frame, raw.staged)
     try:
         number_columns = [roles[r] for r in NUMBER_ROLES[kind] if r in roles]
         prepared.decimal_comma = any(detector.decimal_comma(c) for c in number_columns)
@@ -189,9 +189,8 @@ def load_into(con: duckdb.DuckDBPyConnection, prepared: Prepared, today: dt.date
     for macro in MACROS:
         sql.execute(con, macro)
     kind = prepared.kind
-    renames = {c: stored_name(c) for c in prepared.kept_columns if stored_name(c) != c}
     kept = [stored_name(c) for c in prepared.kept_columns]
-    con.register("raw_current", prepared.raw.frame.rename(columns=renames) if renames else prepared.raw.frame)
+    _raw_view(con, prepared)
     sql.create_projection(con, f"staged_{kind}", "raw_current", {"row_no": ROW, **_aliases(prepared)}, kept)
     staged_columns = ["row_no", *_aliases(prepared), *kept]
     sql.create_projection(con, "staged_current", f"staged_{kind}", {c: c for c in staged_columns}, [])
@@ -201,9 +200,14 @@ def load_into(con: duckdb.DuckDBPyConnection, prepared: Prepared, today: dt.date
         amount_mode = "amount" if "amount" in prepared.roles else "lines" if "quantity" in prepared.roles else "none"
         sql.execute(con, "ingest_order_continuations", enabled=amount_mode == "amount" and "order" in prepared.roles,
                     order_level_amount=prepared.order_level_amount)
-        sql.execute(con, "ingest_purchases", date_formats=_formats(dates["date"]), date_serial=dates["date"].serial,
-                    decimal_comma=prepared.decimal_comma, amount_mode=amount_mode, today=today,
-                    unpaid_values=UNPAID_VALUES)
+        # a view, not a table: the kept rows go straight into the dataset (sorted), the few others
+        # into a small table, and the summaries read those two (see ingest_purchases.sql)
+        sql.relation(con, "ingest_purchases", date_formats=_formats(dates["date"]), date_serial=dates["date"].serial,
+                     decimal_comma=prepared.decimal_comma, amount_mode=amount_mode, today=today,
+                     unpaid_values=UNPAID_VALUES).create_view("judged_purchases", replace=True)
+        sql.execute(con, "store_purchases")
+        sql.execute(con, "ingest_unkept_purchases")
+        sql.execute(con, "ingest_parsed_purchases")
     else:
         sql.execute(con, "ingest_customers",
                     signup_formats=_formats(dates["signup"]), signup_serial=dates["signup"].serial,
@@ -218,14 +222,32 @@ def load_into(con: duckdb.DuckDBPyConnection, prepared: Prepared, today: dt.date
     problems = sql.frame(con, "reject_summary")
     skipped = sql.frame(con, "ingest_skip_summary")
     flags = sql.frame(con, "ingest_flag_summary")
-    sql.execute(con, f"store_{kind}")
+    if kind == "customers":
+        sql.execute(con, "store_customers")
     sql.execute(con, "store_rejected", source=kind)
-    con.unregister("raw_current")
-    for view in ("parsed_current", "staged_current", f"staged_{kind}"):
+    for view in ("parsed_current", "parsed_purchases", "judged_purchases", "staged_current", f"staged_{kind}",
+                 "raw_current"):
         con.execute("drop view if exists " + sql.quote_ident(view))
-    for table in (f"parsed_{kind}", "duplicate_rows", "continuation_rows"):
+    if prepared.raw.staged is not None:
+        prepared.raw.staged.detach(con, "raw_frame")
+    else:
+        con.unregister("raw_frame")
+    for table in ("parsed_customers", "unkept_purchases", "duplicate_rows", "continuation_rows"):
         con.execute("drop table if exists " + sql.quote_ident(table))
     return _report(prepared, summary, problems, skipped, flags, dates)
+
+
+def _raw_view(con: duckdb.DuckDBPyConnection, prepared: Prepared) -> None:
+    """TEMP VIEW raw_current: the file's rows (__row, its columns, kept ones under their stored names),
+    read from the staging file when the file was staged, else from the registered frame."""
+    if prepared.raw.staged is not None:
+        prepared.raw.staged.attach(con, "raw_frame")
+    else:
+        con.register("raw_frame", prepared.raw.frame)
+    kept = set(prepared.kept_columns)
+    items = [sql.quote_ident(c) + (" as " + sql.quote_ident(stored_name(c)) if c in kept else "")
+             for c in prepared.raw.frame.columns]
+    con.execute("create or replace temp view raw_current as select " + ", ".join(items) + " from raw_frame")
 
 
 def _counted(frame: pd.DataFrame, key: str) -> list[dict]:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -38,8 +39,16 @@ TEXT_EXTENSIONS = {".csv", ".tsv", ".txt", ".tab"}
 
 @dataclass
 class RawTable:
+    """`staged` is set when the rows live in a DuckDB staging file (stage.read_path): `frame` then holds
+    only the first rows, and whole-table readers go through `staged` (see stage.Staged)."""
+
     frame: pd.DataFrame
     info: dict = field(default_factory=dict)
+    staged: Any = None
+
+    @property
+    def row_count(self) -> int:
+        return self.staged.rows if self.staged is not None else len(self.frame)
 
     @property
     def columns(self) -> list[str]:

@@ -19,6 +19,7 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow.compute as pc
 
 from retention import sql
 from retention.ingest.encoding import decode, detect_or_fail, display_name
@@ -174,9 +175,12 @@ def _write_utf8(data: bytes, codec: str, path: Path) -> bytes:
 
 
 def _has_blank_line(utf8: bytes, start: int) -> bool:
-    """A blank line after byte `start` that is followed by more data (DuckDB would drop it from the count)."""
+    """A blank line after byte `start` that is followed by more data (DuckDB would drop it from the count),
+    or, in a file with LF line ends, a bare CR between lines (a line end to a spreadsheet, not to DuckDB)."""
     body = np.frombuffer(utf8, dtype=np.uint8)[max(start - 1, 0):]  # from the line end closing the header
     ends = np.flatnonzero(body == 10)
+    if len(ends) and has_bare_cr(body):
+        return True
     if len(ends) == 0:  # old Mac line ends (CR only)
         ends = np.flatnonzero(body == 13)
         gaps = np.diff(ends) == 1
@@ -185,6 +189,12 @@ def _has_blank_line(utf8: bytes, start: int) -> bool:
         gaps = (gaps == 1) | ((gaps == 2) & (body[np.minimum(ends[:-1] + 1, len(body) - 1)] == 13))
     at = np.flatnonzero(gaps)
     return bool(len(at)) and bool(bytes(body[ends[at[0]]:]).strip())
+
+
+def has_bare_cr(body: np.ndarray) -> bool:
+    """A CR that is not followed by LF, before the last byte (bytes as uint8)."""
+    cr = np.flatnonzero(body[:-1] == 13)
+    return bool(len(cr)) and bool((body[cr + 1] != 10).any())
 
 
 def _read_duckdb(data: bytes, codec: str, delimiter: str, header: list[str], header_index: int,
@@ -213,8 +223,9 @@ def _read_duckdb(data: bytes, codec: str, delimiter: str, header: list[str], hea
                 raise _UsePython()
         finally:
             con.close()
-    blank_cells = table.column("blank").to_numpy(zero_copy_only=False)
-    frame = table.drop_columns(["blank"]).to_pandas()
+    blank_cells = np.logical_and.reduce([pc.equal(column, "").to_numpy(zero_copy_only=False)
+                                         for column in table.columns]) if table.num_columns else np.zeros(0, bool)
+    frame = table.to_pandas()
     frame.columns = names
     frame.insert(0, ROW, np.arange(header_index + 2, header_index + 2 + len(frame), dtype=np.int64))
     blank = int(blank_cells.sum())

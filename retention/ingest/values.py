@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import duckdb
 import pandas as pd
 
-from retention import sql
+from retention import config, sql
 
 SAMPLE = 5000
 _TIMES = ["", " %H:%M:%S", " %H:%M", " %H:%M:%S.%f", " %I:%M %p", " %I:%M:%S %p", " %I:%M%p"]
@@ -30,7 +30,8 @@ MDY = ["%m/%d/%y", "%m-%d-%y", "%m/%d/%Y", "%m-%d-%Y", "%m.%d.%Y"]
 NAMED = ["%d-%b-%y", "%b %d, %y", "%d %B %Y", "%B %d, %Y", "%d %b %Y", "%b %d, %Y", "%d-%b-%Y", "%B %d %Y",
          "%b %d %Y", "%d %b, %Y", "%d %B, %Y", "%d. %B %Y", "%d. %b %Y", "%d-%B-%Y"]
 FAMILIES = {"ymd": YMD, "named": NAMED, "dmy": DMY, "mdy": MDY}
-MACROS = ("macro_parse_number", "macro_clean_date", "macro_parse_date")
+MACROS = ("macro_number_text", "macro_number_plain", "macro_parse_number", "macro_clean_date", "macro_parse_timestamp",
+          "macro_parse_date")
 
 
 @dataclass
@@ -50,7 +51,7 @@ class DateChoice:
 
 def connection() -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB with the parsing macros."""
-    con = duckdb.connect()
+    con = duckdb.connect(config=config.duckdb_settings(ingest=True))
     con.execute("set enable_progress_bar = false")
     for name in MACROS:
         sql.execute(con, name)
@@ -58,11 +59,15 @@ def connection() -> duckdb.DuckDBPyConnection:
 
 
 class Detector:
-    """Whole-column questions about a raw frame (text cells), answered by DuckDB."""
+    """Whole-column questions about a raw frame (text cells), answered by DuckDB. `staged` (a
+    stage.Staged) when the whole table is in a staging file and `frame` holds only its first rows."""
 
-    def __init__(self, frame: pd.DataFrame):
+    def __init__(self, frame: pd.DataFrame, staged=None):
         self.con = connection()
-        self.con.register("detect_raw", frame)
+        if staged is not None:
+            staged.attach(self.con, "detect_raw")
+        else:
+            self.con.register("detect_raw", frame)
 
     def close(self) -> None:
         self.con.close()
