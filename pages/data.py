@@ -59,7 +59,7 @@ def _configure(kind: str, uploaded, box):
         roles, segments, dates, export = detect_roles(raw.frame, kind), [], {}, None
     info = raw.info
     how = [info.get("format"), info.get("encoding"), f"delimiter {info['delimiter']!r}" if info.get("delimiter") else None,
-           f"sheet {info['sheet']!r}" if info.get("sheet") else None, f"header on row {info.get('header_row')}"]
+           f"sheet “{ui.md(info['sheet'])}”" if info.get("sheet") else None, f"header on row {info.get('header_row')}"]
     box.caption("Read as " + ", ".join(h for h in how if h) + (f" · recognised: **{export}**" if export else ""))
     if len(info.get("sheets", [])) > 1:
         box.selectbox("Sheet", info["sheets"], index=info["sheets"].index(info["sheet"]), key=f"{key}_sheet")
