@@ -152,7 +152,7 @@ if len(rejected):
                             key="data_rejected")
 
 name = st.text_input("Dataset name", value=next(p.filename for p in prepared.values() if p).rsplit(".", 1)[0],
-                     key="data_name", max_chars=80)
+                     key=f"data_name{suffix}", max_chars=80)  # a new box per round: each file its own name
 if st.button("Save dataset", type="primary", key="data_save"):
     with st.status("Saving your dataset…", expanded=True) as status:
         steps = {"purchases": "Storing purchases", "customers": "Storing customers", "summaries": "Precomputing summaries"}

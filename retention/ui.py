@@ -44,8 +44,7 @@ def _connection(dataset_id: str) -> duckdb.DuckDBPyConnection:
 def _demo_id() -> str:
     # Once per server process: drop leftovers of interrupted writes and datasets past their expiry
     # (those are also removed when someone opens them).
-    store.clean_tmp()
-    store.purge()
+    store.recover()
     return store.ensure_demo()
 
 
