@@ -331,12 +331,13 @@ def to_xlsx(frame: pd.DataFrame, sheet: str = "data") -> bytes:
 
 
 def download_buttons(frame: pd.DataFrame, basename: str, key: str | None = None) -> None:
-    """CSV and XLSX download buttons for a table (formula-injection safe)."""
+    """CSV and XLSX download buttons for a table (formula-injection safe). The files are made only when a
+    button is clicked (Streamlit's deferred data): building an XLSX on every rerun cost most of a page run."""
     key = key or basename
     left, right = st.columns(2)
-    left.download_button("Download CSV", safe_for_spreadsheets(frame).to_csv(index=False).encode("utf-8-sig"),
+    left.download_button("Download CSV", lambda: safe_for_spreadsheets(frame).to_csv(index=False).encode("utf-8-sig"),
                          file_name=f"{basename}.csv", mime="text/csv", key=f"{key}_csv", width="stretch")
-    right.download_button("Download Excel", to_xlsx(frame), file_name=f"{basename}.xlsx", key=f"{key}_xlsx",
+    right.download_button("Download Excel", lambda: to_xlsx(frame), file_name=f"{basename}.xlsx", key=f"{key}_xlsx",
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", width="stretch")
 
 

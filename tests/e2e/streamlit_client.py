@@ -185,6 +185,11 @@ class Session:
     async def click(self, label: str) -> Page:
         return await self._rerun([WidgetState(id=self.widget_id(label, "button"), trigger_value=True)])
 
+    async def select(self, label: str, option: str) -> Page:
+        """Pick `option` (as shown, i.e. after format_func) in the st.selectbox labelled `label`."""
+        self._widgets[label] = WidgetState(id=self.widget_id(label, "selectbox"), string_value=option)
+        return await self._rerun()
+
     async def set_text(self, label: str, value: str) -> Page:
         self._widgets[label] = WidgetState(id=self.widget_id(label, "text_input"), string_value=value)
         return await self._rerun()
