@@ -36,15 +36,20 @@ def inert(text: object) -> str:
 def _inert_values(values):
     """A trace's string data (categories, names, cell text, hover strings) escaped; numbers and dates untouched."""
     if isinstance(values, str):
-        return inert(values)
-    if not isinstance(values, (list, tuple, np.ndarray)) or len(values) == 0:
+        return inert(values) if ("<" in values or ">" in values or "&" in values) else values
+    if isinstance(values, np.ndarray):
+        if values.dtype.kind not in "OUS":  # numbers, dates: nothing to escape (and the common case)
+            return values
+    elif not isinstance(values, (list, tuple)) or not values:
+        return values
+    elif not any(isinstance(v, (str, list, tuple, np.ndarray)) for v in values):
         return values
     try:
         array = np.asarray(values, dtype=object)
     except ValueError:  # ragged nesting: leave the elements as they are, escape the strings among them
         return [_inert_values(v) for v in values]
-    if not any(isinstance(v, str) for v in array.flat):
-        return values
+    if not any(isinstance(v, str) and ("<" in v or ">" in v or "&" in v) for v in array.flat):
+        return values  # nothing to escape: keep the very object, so make_inert does not reassign it
     flat = [inert(v) if isinstance(v, str) else v for v in array.flat]
     return np.array(flat, dtype=object).reshape(array.shape)
 
@@ -58,8 +63,10 @@ def make_inert(fig: go.Figure) -> go.Figure:
     Run once per figure (escaping twice would show '&amp;')."""
     for trace in fig.data:
         for attr in TRACE_TEXT:
-            if attr in trace and trace[attr] is not None:
-                trace[attr] = _inert_values(trace[attr])
+            if attr in trace and (values := trace[attr]) is not None:
+                escaped = _inert_values(values)
+                if escaped is not values:  # assigning re-validates the whole array: only when changed
+                    trace[attr] = escaped
     layout = fig.layout
     if layout.title.text:
         layout.title.text = inert(layout.title.text)
