@@ -126,14 +126,21 @@ async def session(browser, url: str, index: int, data: bytes, rows: int, timings
 
 
 async def protocol_session(url: str, index: int, data: bytes, timings: dict, errors: list,
-                           saved: asyncio.Barrier) -> None:
-    """One session through Streamlit's websocket protocol (see the module docstring)."""
+                           saved: asyncio.Barrier, think: float) -> None:
+    """One session through Streamlit's websocket protocol (see the module docstring). With think > 0 it
+    pauses 0.5–1.5 × think seconds (seeded per session) before each step, as a person reading the page would;
+    with 0 every session fires its next request the moment the last one is answered."""
+    import random
+
     sys.path.insert(0, str(ROOT / "tests" / "e2e"))
     from streamlit_client import Session
 
     name = f"load{index}"
+    pause = random.Random(index)
 
     async def step(label: str, action, text: str | None = None):
+        if think:
+            await asyncio.sleep(think * pause.uniform(0.5, 1.5))
         start = time.perf_counter()
         try:
             page = await action
@@ -204,7 +211,8 @@ async def run(args) -> int:
             if args.client == "protocol":
                 saved = asyncio.Barrier(args.sessions)
                 await asyncio.wait_for(asyncio.gather(*[
-                    protocol_session(url, i, files[i], timings, errors, saved) for i in range(args.sessions)]),
+                    protocol_session(url, i, files[i], timings, errors, saved, args.think)
+                    for i in range(args.sessions)]),
                     timeout=args.timeout)
             else:
                 async with async_playwright() as pw:
@@ -217,7 +225,8 @@ async def run(args) -> int:
         finally:
             proc.terminate()
             proc.wait(timeout=20)
-        report(timings, errors, f"\n{args.sessions} concurrent sessions ({args.client} client), {args.rows:,} "
+        think = f", think time {args.think:g} s" if args.client == "protocol" and args.think else ""
+        report(timings, errors, f"\n{args.sessions} concurrent sessions ({args.client} client{think}), {args.rows:,} "
                                 f"purchases each, {os.cpu_count()} cores, load average before "
                                 f"{load_before:.1f}, wall time {wall:.1f} s\n")
         return 1 if errors else 0
@@ -230,6 +239,8 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=900, help="stop the whole run after this many seconds")
     parser.add_argument("--client", choices=("protocol", "chromium"), default="protocol",
                         help="Streamlit's websocket protocol without a browser (default), or real Chromium tabs")
+    parser.add_argument("--think", type=float, default=0.0,
+                        help="protocol client: mean pause in seconds before each step (default 0: none)")
     parser.add_argument("--chromium", default=os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
     return asyncio.run(run(parser.parse_args()))
 

@@ -221,3 +221,35 @@ def test_an_ended_session_closes_its_cursor_and_drops_its_upload(open_session, u
     page.context.close()  # the tab goes away
     poll(lambda: access_server.output().count(RELEASED) > released_before, 30, "the session's cursor to close")
     poll(lambda: uploaded_bytes(access_server) == 0, 30, "the session's upload to be dropped", interval=1)
+
+
+def test_wrong_passwords_and_ids_are_rate_limited_per_client(open_session, own_server, monkeypatch):
+    """20 wrong passwords from one client: the 21st attempt, even with the right password, and then any
+    link (a wrong id too) show "Too many attempts". A server of its own: the limit is per client address,
+    and every browser here is 127.0.0.1."""
+    from retention import access, store
+    from retention.ingest.canonical import prepare
+
+    monkeypatch.setenv("RETENTION_DATA_DIR", str(own_server.data_dir))
+    shop = purchases_csv(rows=200, customers=20, prefix="L")
+    dataset_id, _ = store.create_dataset(prepare(shop.data, "l.csv", "purchases"), None, "Locked shop")
+    access.set_password(dataset_id, PASSWORD)
+    page = open_session("guesser")
+    open_page(page, own_server.url)  # run app.py once before the deep link (see conftest.warm_up)
+    open_page(page, f"{own_server.url}/?dataset={dataset_id}")
+    box = page.get_by_label("Password", exact=True)
+    for attempt in range(20):
+        box.fill(f"guess {attempt}")
+        with rerun(page):
+            page.get_by_role("button", name="Open").click()
+        expect(page.get_by_text("That password is not right.")).to_be_visible()
+    box.fill(PASSWORD)
+    with rerun(page):
+        page.get_by_role("button", name="Open").click()
+    expect(page.get_by_role("heading", name="Too many attempts")).to_be_visible()
+    assert "Locked shop" not in page.locator("body").inner_text()
+
+    other = open_session("wrong-id")
+    open_page(other, f"{own_server.url}/?dataset={'Z' * 32}")
+    expect(other.get_by_role("heading", name="Too many attempts")).to_be_visible()
+    assert_clean(other)
