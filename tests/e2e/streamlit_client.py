@@ -224,6 +224,15 @@ class Session:
             response.read()
 
 
+def run(coroutine):
+    """asyncio.run(coroutine) in a thread of its own: works even where an event loop already runs in this
+    thread (pytest-playwright's sync API keeps one there)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 async def timed(action) -> tuple[float, Page]:
     """(seconds, result) of awaiting `action`."""
     start = time.perf_counter()

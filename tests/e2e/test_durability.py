@@ -219,6 +219,8 @@ async def app_shows(url: str, dataset_id: str, want: dict) -> None:
 
 
 def test_random_sigkills_during_a_stream_of_uploads_lose_nothing_acknowledged(own_server, monkeypatch):
+    from streamlit_client import run as run_async
+
     seed = int(os.environ.get("DURABILITY_SEED", random.SystemRandom().randrange(2**32)))
     print(f"DURABILITY_SEED={seed}")  # rerun the same kill moments with this
     rng = random.Random(seed)
@@ -234,7 +236,7 @@ def test_random_sigkills_during_a_stream_of_uploads_lose_nothing_acknowledged(ow
     while cycle < MIN_CYCLES or ((not interrupted or not acknowledged) and cycle < MAX_CYCLES):
         cycle += 1
         acked_before = len(acknowledged)
-        delay = asyncio.run(kill_during_stream(own_server, rng, numbers, attempted, acknowledged))
+        delay = run_async(kill_during_stream(own_server, rng, numbers, attempted, acknowledged))
         left = tmp_files(data_dir)
         interrupted += bool(left)
 
@@ -252,11 +254,11 @@ def test_random_sigkills_during_a_stream_of_uploads_lose_nothing_acknowledged(ow
         digests = on_disk
 
         own_server.start()
-        asyncio.run(app_shows(own_server.url, "demo", {"name": "Demo shop (generated)", "customers": 20_000}))
+        run_async(app_shows(own_server.url, "demo", {"name": "Demo shop (generated)", "customers": 20_000}))
         assert tmp_files(data_dir) == [], f"cycle {cycle}: the restart left {tmp_files(data_dir)}"
         if acknowledged:
             sample = rng.choice(sorted(acknowledged))
-            asyncio.run(app_shows(own_server.url, sample, attempted[acknowledged[sample]]))
+            run_async(app_shows(own_server.url, sample, attempted[acknowledged[sample]]))
         log.append(f"cycle {cycle}: kill after {delay:.2f} s, {len(acknowledged) - acked_before} saved, "
                    f"{len(left)} tmp files left{f', {unacked} complete but unacknowledged' if unacked else ''}")
 
