@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from retention import access, config, ui
+from retention import access, config, engines, ui, ui_text
 
 st.set_page_config(page_title="Retention dashboard", page_icon=":material/monitoring:", layout="wide")
 
@@ -36,15 +36,19 @@ with st.sidebar:
     if current not in ids:
         ids.insert(0, current)
         names[current] = ds.name
+    labels = ui.distinct_labels([(i, names[i]) for i in ids])  # Streamlit maps a label back to its option
     # The picker always shows the dataset in view (a keyed selectbox keeps its own state otherwise).
     st.session_state["sidebar_dataset"] = current
-    st.selectbox("Dataset", ids, format_func=lambda i: names[i], key="sidebar_dataset",
+    st.selectbox("Dataset", ids, format_func=labels.get, key="sidebar_dataset",
                  on_change=lambda: ui.select_dataset(st.session_state["sidebar_dataset"]),
                  help="The demo, the files you uploaded in this session, or a dataset someone shared with you.")
     ui.sidebar_summary(ds)
+    engine_problem = ui.engine_setting()[1]
+    if engine_problem:
+        st.caption(ui_text.ENGINE_SETTING_PROBLEM.format(problem=ui.md(engines.redact(engine_problem))))
 
     st.caption("Link to this view (read-only for whoever opens it):")
-    st.code(ui.share_link(), language=None, wrap_lines=True)
+    ui.share_link_slot(st.empty())  # the page fills in its controls once it has read them
 
     if ui.is_owner(current):
         with st.expander("Manage this dataset"):
@@ -64,4 +68,6 @@ with st.sidebar:
                 ui.forget_dataset(current)
                 st.rerun()
 
+ui.start_timing()
 page.run()
+ui.engine_caption(ds)  # which engine computed this page, and how long its queries took

@@ -4,7 +4,7 @@ internal benchmarks (segments against the rest, this period against a year earli
 import pandas as pd
 import streamlit as st
 
-from retention import ui
+from retention import state, ui
 from retention.benchmarks import catalog, compare, figures, internal, statistics, text
 from retention.charts import benchmarks as charts
 from retention.metrics import churn
@@ -31,9 +31,10 @@ with st.expander(T["upload"]):
 
 options = catalog.industries(bench)
 labels = dict(zip(options["industry"], options["sector"] + " · " + options["industry"]))
-picked = st.multiselect(T["industries"], list(labels), default=[i for i in compare.DEFAULT_INDUSTRIES if i in labels],
-                        format_func=labels.get, help=T["industries_help"], key="benchmarks_industries",
-                        bind="query-params")
+attributes = ui.segment_attributes(ds)
+ui.page_state(state.Benchmarks, state.benchmarks_limits(list(labels), compare.DEFAULT_INDUSTRIES, attributes))
+picked = st.multiselect(T["industries"], list(labels), format_func=labels.get, help=T["industries_help"],
+                        key="benchmarks_industries")
 selected = bench[bench["industry"].isin(picked)]
 
 try:
@@ -42,12 +43,10 @@ except churn.NoChurnData:
     as_of = None
 with st.expander(T["settings"]):
     c = st.columns([1, 2, 2, 1])
-    period = c[0].selectbox(T["period"], list(compare.RATE_PERIODS), index=2, help=T["period_help"],
-                            key="benchmarks_period", bind="query-params")
+    period = c[0].selectbox(T["period"], list(compare.RATE_PERIODS), help=T["period_help"], key="benchmarks_period")
     rng = c[1].date_input(T["range"], value=(), key="benchmarks_range")
     first = c[2].date_input(T["first_range"], value=(), key="benchmarks_first")
-    days = c[3].number_input(T["inactive"], 1, 3650, churn.DEFAULT_INACTIVE_DAYS, help=T["inactive_help"],
-                             key="benchmarks_days", bind="query-params")
+    days = c[3].number_input(T["inactive"], 1, 3650, help=T["inactive_help"], key="benchmarks_days")
     st.markdown("\n".join(f"- **{text.cap(text.FIGURE_NAMES[k])}**: {v}" for k, v in text.FIGURE_HELP.items()))
 
 
@@ -55,7 +54,7 @@ def ends(value) -> tuple:
     return tuple(d.isoformat() for d in value) if len(value) == 2 else (None, None)
 
 
-can = ui.cached(figures.available, ds).iloc[0]
+can, report = ui.cached(figures.available, ds).iloc[0], ui.Shown()
 wanted = compare.comparable(can, selected)
 if not picked:
     st.info(T["pick_industry"])
@@ -93,14 +92,14 @@ else:
             st.warning(text.small_sample(int(rows["user_trials"].min())))
         for found in statistics.disagreements(rows, None if first_row["unit"] in ("rate", "lifetime") else "months"):
             st.info(text.disagreement(found))
-        st.plotly_chart(chart, width="stretch", key=f"benchmarks_chart_{figure}")
+        report.chart(chart, f"benchmarks_chart_{figure}", text.cap(text.figure_name(figure, rate_months)))
         with st.expander(T["sources"]):
             for row in rows.to_dict("records"):
                 user_point = {"value": row["user_value"], "ci_low": row["user_ci_low"], "ci_high": row["user_ci_high"]}
                 st.markdown("- " + text.verdict(figure, rate_months, user_point, row))
             shown = rows.assign(as_published=[f"{r.period} {text.METRIC_WORDS[r.metric]} {text.published(r.value_pct)}"
                                               for r in rows.itertuples()])[SHOWN]
-            st.dataframe(shown, hide_index=True, key=f"benchmarks_table_{figure}",
+            st.dataframe(report.table(shown, T["sources"]), hide_index=True, key=f"benchmarks_table_{figure}",
                          column_config={k: st.column_config.TextColumn(v) for k, v in text.COLUMN_LABELS.items()}
                          | {"source_url": st.column_config.LinkColumn(text.COLUMN_LABELS["source_url"]),
                             "value": st.column_config.NumberColumn(text.COLUMN_LABELS["value"], format="%.2f"),
@@ -120,7 +119,7 @@ if can["customer_retention"] and as_of:
     label = f"{text.cap(text.figure_name('customer_retention', 1))}, {text.span(start, end)}"
     st.markdown(f"**{T['yoy']}.** " + text.comparison(label, T["year_before"], yoy))
 share = st.selectbox(T["segment_metric"], list(T["segment_metrics"]), format_func=T["segment_metrics"].get,
-                     key="benchmarks_segment_metric", bind="query-params") if can["repeat_purchase_rate"] else None
+                     key="benchmarks_segment_metric") if can["repeat_purchase_rate"] else None
 if share in ("repeat_12", "month1") and as_of:
     start, end = internal.recent_year((pd.Timestamp(as_of) - pd.DateOffset(months=12 if share == "repeat_12" else 0))
                                       .date().isoformat())
@@ -129,21 +128,20 @@ if share in ("repeat_12", "month1") and as_of:
            ui.cached(internal.cohort_retention_year_over_year, ds, k=1, cohort_from=start, cohort_to=end, as_of=as_of))
     label = f"{T['segment_metrics'][share]}, {T['first_in']} {text.span(start, end)}"
     st.markdown(f"**{T['yoy']}.** " + text.comparison(label, T["year_before"], yoy.iloc[0].to_dict()))
-attributes = ui.segment_attributes(ds)
 if not attributes:
     st.caption(T["no_segments"])
 elif share:
-    attribute = st.selectbox(T["segment"], attributes, key="benchmarks_segment", bind="query-params")
+    attribute = st.selectbox(T["segment"], attributes, key="benchmarks_segment")
     if share == "month1":
         groups = ui.cached(internal.cohort_retention_by_segment, ds, segment=attribute, k=1, as_of=as_of)
     else:
         groups = ui.cached(internal.repurchase_by_segment, ds, segment=attribute,
                            months=12 if share == "repeat_12" else None, as_of=as_of)
     if len(groups):
-        st.plotly_chart(charts.segments_against_rest(groups, {"segment": T["segment_metrics"][share],
-                                                              "overall": T["overall"], "none": T["no_value"],
-                                                              "x": T["x_pct"], "y": attribute},
-                                                     text.segments_title(groups)),
-                        width="stretch", key="benchmarks_segments_chart")
+        report.chart(charts.segments_against_rest(groups, {"segment": T["segment_metrics"][share],
+                                                           "overall": T["overall"], "none": T["no_value"],
+                                                           "x": T["x_pct"], "y": attribute},
+                                                  text.segments_title(groups)), "benchmarks_segments_chart", T["internal"])
         st.markdown("\n".join("- " + text.comparison(ui.md(text.segment_name(r["segment"])), T["rest"], r)
                                for r in groups.to_dict("records")))
+ui.report_button(T["title"], report, key="benchmarks_report")

@@ -3,13 +3,13 @@
 import pandas as pd
 import streamlit as st
 
-from retention import ui
+from retention import state, ui
 from retention.charts import churn as charts
 from retention.metrics import churn, lifecycle, reasons
 
 PERIODS = {"week": "week", "month": "month", "quarter": "quarter", "year": "year"}
-BASES = {"customers": "Customers file", "purchases": "Purchases"}  # shown, and in links (bind="query-params")
-MEASURES = {"Retention %": "crr", "Churn %": "churn"}
+BASES = {"customers": "Customers file", "purchases": "Purchases"}
+MEASURES = {"crr": "Retention %", "churn": "Churn %"}
 DEFINITION = (
     "**How it is counted.** For each {p}: **CS** = customers active at its start (its first instant), **CN** = "
     "customers who started being customers during it (first time, or back after a lapse), **CE** = customers "
@@ -37,28 +37,28 @@ except churn.NoChurnData as exc:
     info = None
     st.info(f"Retention over time cannot be measured here: {exc}. Churn reasons are below.")
 
+segments = ui.segment_attributes(ds)
+bases, last_day = (churn.available_bases(info), pd.Timestamp(info.as_of).date()) if info is not None else ([], None)
+ui.page_state(state.Churn, state.churn_limits(bases, info.basis if info is not None else None, last_day, segments))
 synonyms, period, basis, days, as_of = None, "month", "customers", churn.DEFAULT_INACTIVE_DAYS, None
+report = ui.Shown()
 if info is not None:
-    bases = churn.available_bases(info)
     c = st.columns(4)
-    period = c[0].selectbox("Period", list(PERIODS), index=1, key="churn_period", bind="query-params")
-    labels = [BASES[b] for b in bases]
-    basis = {v: k for k, v in BASES.items()}[c[1].selectbox(
-        "Who counts as active", labels, index=bases.index(info.basis), key="churn_basis", bind="query-params",
-        help="Customers file: signed up and not yet cancelled. Purchases: from the first purchase until W days "
-             "after the last.")]
+    period = c[0].selectbox("Period", list(PERIODS), key="churn_period")
+    basis = c[1].selectbox("Who counts as active", bases, format_func=BASES.get, key="churn_basis",
+                           help="Customers file: signed up and not yet cancelled. Purchases: from the first purchase "
+                                "until W days after the last.")
     if basis == "purchases":
         hint = ui.cached(churn.inactivity_hint, ds).iloc[0]
-        days = c[2].number_input("Inactivity window W (days)", 1, 3650, churn.DEFAULT_INACTIVE_DAYS, key="churn_days",
-                                 bind="query-params", help=f"Lapsed W days after the last purchase. In this data, 90% "
-                                 f"of the gaps between a customer's purchases are {hint.p90_days:.0f} days or less.")
-    last_day = pd.Timestamp(info.as_of).date()
-    as_of = c[3].date_input("Analysis date", last_day, max_value=last_day, key="churn_as_of",
-                            bind="query-params").isoformat()
+        days = c[2].number_input("Inactivity window W (days)", 1, 3650, key="churn_days", help=f"Lapsed W days after "
+                                 f"the last purchase. In this data, 90% of the gaps between a customer's purchases are "
+                                 f"{hint.p90_days:.0f} days or less.")
+    as_of = c[3].date_input("Analysis date", max_value=last_day, key="churn_as_of").isoformat()
     params = dict(period=period, basis=basis, inactive_days=int(days), as_of=as_of)
     frame = ui.cached(churn.retention_by_period, ds, **params)
     s = churn.crr_summary(frame, period)
-    tabs = st.tabs(["Retention rate", "Lifecycle", "Revenue retention", "Why they leave", "Win-back list"])
+    tabs = ui.tabs({"rate": "Retention rate", "lifecycle": "Lifecycle", "revenue": "Revenue retention",
+                    "reasons": "Why they leave", "winback": "Win-back list"}, key="churn_tab")
     with tabs[0]:
         left = f"{info.without_signup} without a signup date, {info.churned_without_date} churned without a date"
         st.markdown(DEFINITION.format(p=period, small=churn.SMALL_SAMPLE, n=churn.PERIODS_PER_YEAR[period],
@@ -71,17 +71,16 @@ if info is not None:
             m[2].metric("Annualised retention", f"{s['annualised_crr_pct']:.0f}%")
             m[3].metric("Alternative convention", f"{s['alt_crr_pct']:.1f}%", f"{s['difference_pp']:+.2f} pp",
                         delta_color="off", help="Difference from the standard formula, in percentage points.")
-        measure = MEASURES[st.radio("Show", list(MEASURES), horizontal=True, key="churn_measure", bind="query-params")]
+        measure = st.radio("Show", list(MEASURES), format_func=MEASURES.get, horizontal=True, key="churn_measure")
         title = (f"Over the last {s['periods']} complete {period}s, {s['crr_pct']:.1f}% stayed each {period} "
                  f"({s['annualised_crr_pct']:.0f}% a year)") if s["periods"] else f"Retention per {period}"
-        st.plotly_chart(charts.rate_lines(frame, measure, {"standard": "Standard (CE − CN)/CS", "alternative":
-                        "Alternative", "band": "95% interval (alternative)", "x": PERIODS[period].title(),
-                        "y": f"{'Retention' if measure == 'crr' else 'Churn'} per {period} (%)"}, title),
-                        width="stretch", key="churn_rate_chart")
+        report.chart(charts.rate_lines(frame, measure, {"standard": "Standard (CE − CN)/CS", "alternative":
+                     "Alternative", "band": "95% interval (alternative)", "x": PERIODS[period].title(),
+                     "y": f"{'Retention' if measure == 'crr' else 'Churn'} per {period} (%)"}, title), "churn_rate_chart")
         st.markdown(ALT.format(p=period))
         table = frame[["period_start", "complete", "warm_up", "customers_start", "new_customers", "lost",
                        "customers_end", "crr_pct", "churn_pct", "alt_crr_pct", "difference_pp"]]
-        st.dataframe(table, hide_index=True, key="churn_table", column_config={
+        st.dataframe(report.table(table, f"Retention per {period}"), hide_index=True, key="churn_table", column_config={
             "period_start": st.column_config.DateColumn("Period"), "complete": "Complete", "warm_up": "Warm-up",
             "customers_start": "CS", "new_customers": "CN", "lost": "Lost", "customers_end": "CE",
             **{k: st.column_config.NumberColumn(v, format="%.1f") for k, v in (
@@ -92,28 +91,28 @@ if info is not None:
         life = ui.cached(lifecycle.lifecycle, ds, **params)
         done = life[life["complete"] & ~life["warm_up"]]
         ratio = done["quick_ratio"].tail(1).iloc[0] if len(done) else float("nan")
-        st.plotly_chart(charts.lifecycle_bars(life, {"new": "New", "resurrected": "Came back", "retained": "Retained",
-                        "churned": "Churned", "quick_ratio": "Quick ratio", "x": PERIODS[period].title(),
-                        "y": "Customers (churned below 0)", "y2": "Quick ratio"},
-                        f"Quick ratio {ratio:.2f} in the last complete {period}: "
-                        f"{'the base grows' if ratio > 1 else 'the base shrinks'}" if ratio == ratio else
-                        f"Customers gained and lost per {period}"), width="stretch", key="churn_life")
+        report.chart(charts.lifecycle_bars(life, {"new": "New", "resurrected": "Came back", "retained": "Retained",
+                     "churned": "Churned", "quick_ratio": "Quick ratio", "x": PERIODS[period].title(),
+                     "y": "Customers (churned below 0)", "y2": "Quick ratio"},
+                     f"Quick ratio {ratio:.2f} in the last complete {period}: "
+                     f"{'the base grows' if ratio > 1 else 'the base shrinks'}" if ratio == ratio else
+                     f"Customers gained and lost per {period}"), "churn_life")
         st.caption("Retained = active at start and end; new = first time a customer; came back = active again after "
                    "a lapse; churned = active at the start, not at the end. Quick ratio = (new + came back) / churned. "
                    "Customers who joined and left within the same period are in no bar (column joined_and_left).")
-        st.dataframe(life, hide_index=True, key="churn_life_table", column_config={
+        st.dataframe(report.table(life, "Lifecycle"), hide_index=True, key="churn_life_table", column_config={
             "period_start": st.column_config.DateColumn("Period"), "period_end": st.column_config.DateColumn("Last day"),
             "quick_ratio": st.column_config.NumberColumn("Quick ratio", format="%.2f")})
     with tabs[2]:
         revenue = ui.cached(churn.revenue_retention, ds, period=period, as_of=as_of)
         if info.has_amounts and len(revenue):
-            st.plotly_chart(charts.revenue_lines(revenue, {"grr": "Gross (GRR)", "nrr": "Net (NRR)", "x":
-                            PERIODS[period].title(), "y": f"Revenue kept from the previous {period} (%)"},
-                            f"Revenue kept from one {period} to the next"), width="stretch", key="churn_revenue")
+            report.chart(charts.revenue_lines(revenue, {"grr": "Gross (GRR)", "nrr": "Net (NRR)", "x":
+                         PERIODS[period].title(), "y": f"Revenue kept from the previous {period} (%)"},
+                         f"Revenue kept from one {period} to the next"), "churn_revenue")
             st.caption(f"Base: customers who bought in the previous {period}. GRR = their revenue now, each capped at "
                        f"what they spent before, / their revenue before; NRR = their revenue now / before (growth "
                        f"counts). Refunds subtract. New customers are not in the base.")
-            st.dataframe(revenue, hide_index=True, key="churn_revenue_table", column_config={
+            st.dataframe(report.table(revenue, "Revenue retention"), hide_index=True, key="churn_revenue_table", column_config={
                 "period_start": st.column_config.DateColumn("Period"),
                 "period_end": st.column_config.DateColumn("Last day")})
         else:
@@ -124,7 +123,7 @@ else:
 
 with reasons_tab:
     fold = st.slider("Fold reasons given by fewer than this share of churned customers into 'Other' (%)", 0.0, 10.0,
-                     0.0, 0.5, key="churn_fold", bind="query-params")
+                     step=0.5, key="churn_fold")
     with st.expander("Reason spellings → reason (edit to merge reasons)"):
         default = pd.DataFrame(reasons.read_synonyms(), columns=["variant", "reason"])
         edited = st.data_editor(default, num_rows="dynamic", hide_index=True, key="churn_synonyms")
@@ -137,53 +136,50 @@ with reasons_tab:
                 "churn status or a churn reason is needed).")
     else:
         top = counts.iloc[0]
-        st.plotly_chart(charts.pareto(counts, {"churned": "Churned customers", "cumulative": "Cumulative share",
-                        "x": "Reason", "y": "Churned customers", "y2": "Cumulative share (%)"},
-                        f"“{top.reason}” is the most common reason: {top.share_pct:.0f}% of {counts.churned.sum():,} "
-                        f"churned customers"), width="stretch", key="churn_pareto")
-        ui.download_buttons(counts, "churn_reasons", key="churn_reasons_download")
+        report.chart(charts.pareto(counts, {"churned": "Churned customers", "cumulative": "Cumulative share",
+                     "x": "Reason", "y": "Churned customers", "y2": "Cumulative share (%)"},
+                     f"“{top.reason}” is the most common reason: {top.share_pct:.0f}% of {counts.churned.sum():,} "
+                     f"churned customers"), "churn_pareto")
+        ui.download_buttons(report.table(counts, "Churn reasons"), "churn_reasons", key="churn_reasons_download")
         over = ui.cached(reasons.reasons_over_time, ds, period=period, as_of=as_of, **rp) if info is not None else None
         if over is not None and len(over):
             share = st.toggle("Show shares instead of counts", key="churn_reason_share")
-            st.plotly_chart(charts.reasons_area(over, "share_pct" if share else "churned", {"x": "Period of churn",
-                            "y": "Share of churned (%)" if share else "Churned customers"},
-                            f"Churn reasons per {period}"), width="stretch", key="churn_reason_time")
-        segments = ui.segment_attributes(ds)
+            report.chart(charts.reasons_area(over, "share_pct" if share else "churned", {"x": "Period of churn",
+                         "y": "Share of churned (%)" if share else "Churned customers"},
+                         f"Churn reasons per {period}"), "churn_reason_time")
         if segments:
-            seg = st.selectbox("Reasons by segment", segments, key="churn_segment", bind="query-params")
+            seg = st.selectbox("Reasons by segment", segments, key="churn_segment")
             by = ui.cached(reasons.reasons_by_segment, ds, segment=seg, **rp)
-            st.plotly_chart(charts.segment_heatmap(by, {"x": "Reason", "y": seg, "colorbar": "vs overall",
-                            "none": "(no value)", "small": " (few)"}, f"Which {seg} leaves for which reason"),
-                            width="stretch", key="churn_segment_map")
+            report.chart(charts.segment_heatmap(by, {"x": "Reason", "y": seg, "colorbar": "vs overall",
+                         "none": "(no value)", "small": " (few)"}, f"Which {seg} leaves for which reason"), "churn_segment_map")
             st.caption("Blue: the reason is more common in this segment than overall; orange: less. Cells show the "
                        "share of the segment's churned customers. '(few)': fewer than "
                        f"{reasons.SMALL_SEGMENT} churned customers, read with care. Residual beyond ±2 in the table: "
                        "unlikely to be chance.")
-            st.dataframe(by, hide_index=True, key="churn_segment_table")
+            st.dataframe(report.table(by, f"Reasons by {seg}"), hide_index=True, key="churn_segment_table")
         if ds.has_purchases:
             lost = ui.cached(reasons.lost_revenue_by_reason, ds, period=period, **rp)
-            st.plotly_chart(charts.lost_revenue_bars(lost, {"x": f"Revenue per {period} that left", "y": "Reason"},
-                            f"Revenue per {period} lost, by reason"), width="stretch", key="churn_lost")
+            report.chart(charts.lost_revenue_bars(lost, {"x": f"Revenue per {period} that left", "y": "Reason"},
+                         f"Revenue per {period} lost, by reason"), "churn_lost")
             st.caption(f"Each churned customer's revenue to date / the number of {period}s from their first purchase "
                        f"to their churn (both included), summed per reason.")
         tenure = ui.cached(reasons.reasons_by_tenure, ds, **rp)
         if tenure["band_no"].notna().any():
-            st.plotly_chart(charts.tenure_heatmap(tenure, {"x": "Tenure at churn", "y": "Reason", "colorbar": "% of reason",
-                            "unit": " mo", "open": "+"}, "When customers leave, per reason"),
-                            width="stretch", key="churn_tenure")
+            report.chart(charts.tenure_heatmap(tenure, {"x": "Tenure at churn", "y": "Reason", "colorbar": "% of reason",
+                         "unit": " mo", "open": "+"}, "When customers leave, per reason"), "churn_tenure")
             st.caption("Tenure from signup (else first purchase) to churn, else the file's tenure column, in months.")
 
 with winback_tab:
     c = st.columns(3)
-    recent = c[0].number_input("Churned within (days)", 1, 3650, 90, key="churn_recent")
-    risk = c[1].number_input("At risk: no purchase for (days)", 1, 3650, max(1, int(days) // 2), key="churn_risk")
+    recent = c[0].number_input("Churned within (days)", 1, 3650, key="churn_recent")
+    risk = c[1].number_input("At risk: no purchase for (days)", 1, 3650, key="churn_risk")
     listed = ui.cached(churn.at_risk, ds, basis=basis if info is not None else "auto", inactive_days=int(days),
                        as_of=as_of, recent_days=int(recent), risk_days=int(risk), **rp)
-    status = c[2].multiselect("Show", list(STATUS), list(STATUS), format_func=STATUS.get, key="churn_status")
+    status = c[2].multiselect("Show", list(STATUS), format_func=STATUS.get, key="churn_status")
     picked = listed[listed["status"].isin(status)]
     chosen = st.multiselect("Reasons", sorted(picked["reason"].dropna().unique()), key="churn_list_reasons")
     picked = picked[picked["reason"].isin(chosen)] if chosen else picked
-    attributes = [a for a in ui.segment_attributes(ds) if a in picked.columns]
+    attributes = [a for a in segments if a in picked.columns]
     if attributes:
         f = st.columns(2)
         column = f[0].selectbox("Segment filter", attributes, key="churn_list_segment")
@@ -191,5 +187,6 @@ with winback_tab:
         picked = picked[picked[column].isin(values)] if values else picked
     st.caption(f"{len(picked):,} customers. Churned: the churn (or lapse) day is within the chosen days before the "
                f"analysis date. At risk: still active, last purchase that many days ago or more.")
-    st.dataframe(picked, hide_index=True, key="churn_list")
+    st.dataframe(report.table(picked, "Win-back list"), hide_index=True, key="churn_list")
     ui.download_buttons(picked, "win_back_list", key="churn_list_download")
+ui.report_button("Churn", report, key="churn_report")

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from retention import ui
+from retention import state, ui
 from retention.charts import cohorts as charts
 from retention.metrics import cohorts
 
@@ -40,39 +40,40 @@ info = ui.cached(cohorts.availability, ds).iloc[0]
 modes = [m for m, ok in (("classic", info.customers_first_purchase), ("rolling", info.customers_first_purchase),
                          ("revenue", info.customers_first_purchase and info.has_amounts),
                          ("survival", info.customers_survival)) if ok]
+bases = ["first_purchase"] * bool(info.customers_first_purchase) + ["signup"] * bool(info.customers_signup)
+days = [pd.Timestamp(d).date() for d in (info.first_date, info.last_date)] if modes else [None, None]
+values, segments = ui.cached(cohorts.attribute_values, ds), ui.segment_attributes(ds)
+ui.page_state(state.Cohorts, state.cohorts_limits(modes, bases, *days, values, segments))
 if not modes:
     if info.customers_tenure:
         st.caption("This customers file gives a tenure and a status but no dates, so there are no calendar cohorts: "
                    "the chance of still being a customer after each tenure (Kaplan–Meier; active customers censored).")
-        seg = st.selectbox("Compare by", [None, *ui.segment_attributes(ds)], key="cohorts_tenure_segment")
+        seg = st.selectbox("Compare by", [None, *segments], key="cohorts_tenure_segment")
         km = ui.cached(cohorts.tenure_survival, ds, segment=seg)
-        st.plotly_chart(charts.segment_curves(km, {"x": "Tenure (as in the file, usually months)", "y": "Still a "
-                        "customer (%)", "none": "All" if seg is None else "(no value)"},
-                        "Share of customers still with you after each tenure", steps=True), width="stretch",
-                        key="cohorts_km")
+        fig = charts.segment_curves(km, {"x": "Tenure (as in the file, usually months)", "y": "Still a customer (%)",
+                                         "none": "All" if seg is None else "(no value)"},
+                                    "Share of customers still with you after each tenure", steps=True)
+        st.plotly_chart(fig, width="stretch", key="cohorts_km")
         ui.download_buttons(km, "survival_by_tenure", key="cohorts_km_download")
+        ui.report_button("Cohorts", [("Still a customer by tenure", fig), ("Survival by tenure", km)], "cohorts_report")
     else:
         st.info("Cohorts need purchases with dates, or a customers file with signup and cancel dates.")
     st.stop()
 
 c = st.columns(4)
-grain = c[0].selectbox("Period", list(GRAINS), index=1, format_func=GRAINS.get, key="cohorts_period",
-                       bind="query-params")
-mode = c[1].selectbox("Retention", modes, format_func=MODES.get, key="cohorts_mode", bind="query-params")
-bases = ["first_purchase"] * bool(info.customers_first_purchase) + ["signup"] * bool(info.customers_signup)
-basis = c[2].selectbox("Cohort by", bases, format_func=BASES.get, key="cohorts_basis", bind="query-params")
-last_day = pd.Timestamp(info.last_date).date()
-as_of = c[3].date_input("Analysis date", last_day, min_value=pd.Timestamp(info.first_date).date(), max_value=last_day,
-                        key="cohorts_as_of", bind="query-params", help="Nothing after this day is counted; periods not ended by then "
-                        "are incomplete. Default: the last date in the data.")
+grain = c[0].selectbox("Period", list(GRAINS), format_func=GRAINS.get, key="cohorts_period")
+mode = c[1].selectbox("Retention", modes, format_func=MODES.get, key="cohorts_mode")
+basis = c[2].selectbox("Cohort by", bases, format_func=BASES.get, key="cohorts_basis")
+as_of = c[3].date_input("Analysis date", min_value=days[0], max_value=days[1], key="cohorts_as_of",
+                        help="Nothing after this day is counted; periods not ended by then are incomplete. Default: "
+                        "the last date in the data.")
 with st.expander("Filters and sample size"):
     f = st.columns(4)
     span = f[0].date_input("Cohorts starting between", value=(), key="cohorts_span")
-    values = ui.cached(cohorts.attribute_values, ds)
     attribute = f[1].selectbox("Only customers with", [None, *values["attribute"].unique()], key="cohorts_filter_by",
                                format_func=lambda a: "(anyone)" if a is None else a)
     kept = f[2].multiselect("Values", values.loc[values["attribute"] == attribute, "value"], key="cohorts_filter_values")
-    minimum = f[3].number_input("Minimum sample (customers)", 1, 10_000, cohorts.MIN_CUSTOMERS, key="cohorts_min")
+    minimum = f[3].number_input("Minimum sample (customers)", 1, 10_000, key="cohorts_min")
 params = dict(period=grain, mode=mode, cohort_by=basis, as_of=as_of.isoformat(), min_customers=int(minimum),
               filters={attribute: kept} if attribute and kept else None,
               cohort_from=span[0].isoformat() if len(span) > 0 else None,
@@ -101,54 +102,63 @@ with st.expander("How these numbers are defined"):
 
 most = int(cells["period"].max())
 g = st.columns([2, 3, 3])
-shown = g[0].slider(f"{GRAINS[grain]}s shown", 1, max(most, 1), min(most, {"week": 26, "month": 18, "quarter": 8}[grain]),
-                    key=f"cohorts_shown_{grain}") if most > 1 else most
+ui.fit("cohorts_shown", 1, max(most, 1))
+shown = g[0].slider(f"{GRAINS[grain]}s shown", 1, max(most, 1), key="cohorts_shown") if most > 1 else most
 measures = ["pct", "count"] + ["revenue"] * (mode == "revenue")
 show = g[1].radio("Cells show", measures, format_func=SHOW.get, horizontal=True, key="cohorts_show")
 average = g[2].radio("Average", list(AVERAGES), format_func=AVERAGES.get, horizontal=True, key="cohorts_average")
 cells = cells[cells["period"] <= shown]
 curve = cohorts.average_curve(cells, mode=mode, average=average, min_customers=int(minimum))
 unit = "Revenue kept (% of period 0)" if mode == "revenue" else "Retained (%)"
-tabs = st.tabs(["Heatmap", "Average curve", f"{GRAINS[grain]} k over time", "Segments"])
+tabs = ui.tabs({"heatmap": "Heatmap", "curve": "Average curve", "over_time": f"{GRAINS[grain]} k over time",
+                "segments": "Segments"}, key="cohorts_tab")
 with tabs[0]:
     ones = cells.loc[(cells["period"] == 1) & cells["complete"], "retention_pct"].dropna()
     hover = ("{cohort}, {k}: {value} ({active:,} buyers of {size:,}){note}" if mode == "revenue" else
              "{cohort}, {k}: {active:,} of {size:,} = {value} (95% interval {low:.0f}–{high:.0f}%){note}")
-    st.plotly_chart(charts.heatmap(cells, show, {"x": f"{GRAINS[grain]}s after the cohort's {GRAINS[grain].lower()} (k)",
-                    "y": "Cohort", "sizes": "Cohort size", "colorbar": SHOW[show], "hover": hover,
-                    "incomplete": " · incomplete period", "small": f" · fewer than {minimum} customers"},
-                    f"{GRAINS[grain]} 1: from {ones.min():.0f}% to {ones.max():.0f}% across complete cohorts" if len(ones)
-                    else f"{MODES[mode]} retention by cohort"), width="stretch", key="cohorts_heatmap")
+    heat = charts.heatmap(cells, show, {"x": f"{GRAINS[grain]}s after the cohort's {GRAINS[grain].lower()} (k)",
+                          "y": "Cohort", "sizes": "Cohort size", "colorbar": SHOW[show], "hover": hover,
+                          "incomplete": " · incomplete period", "small": f" · fewer than {minimum} customers"},
+                          f"{GRAINS[grain]} 1: from {ones.min():.0f}% to {ones.max():.0f}% across complete cohorts"
+                          if len(ones) else f"{MODES[mode]} retention by cohort")
+    st.plotly_chart(heat, width="stretch", key="cohorts_heatmap")
     st.caption(f"Faded, hatched cells: the {grain} had not ended on {as_of:%d %b %Y}. Grey: fewer than {minimum} "
                f"customers in the cohort. Blank: not reached yet.")
     ui.download_buttons(cells.drop(columns=["cohort_label"]), f"cohort_matrix_{mode}_{grain}", key="cohorts_matrix_dl")
 with tabs[1]:
-    picked = st.multiselect("Show cohorts", list(dict.fromkeys(cells["cohort_label"])), key="cohorts_picked")
+    picked = st.multiselect("Show cohorts", list(dict.fromkeys(cells["cohort"].dt.date)), key="cohorts_picked",
+                            format_func=lambda d: label(pd.Timestamp(d)))
     point = curve[curve["period"] == 1]
-    st.plotly_chart(charts.average_curve(curve, cells[cells["cohort_label"].isin(picked)], {
+    line = charts.average_curve(curve, cells[cells["cohort"].dt.date.isin(picked)], {
         "average": AVERAGES[average].split(" (")[0] + " average", "band": "95% interval", "x": f"{GRAINS[grain]} (k)",
         "y": unit, "hover": "k = {k}: {value:.1f}% ({cohorts} cohorts, {customers:,} customers)"},
-        f"On average {point['retention_pct'].iloc[0]:.0f}% {KEPT[mode]} in {grain} 1" if len(point) else "Average curve"),
-        width="stretch", key="cohorts_curve")
+        f"On average {point['retention_pct'].iloc[0]:.0f}% {KEPT[mode]} in {grain} 1" if len(point) else "Average curve")
+    st.plotly_chart(line, width="stretch", key="cohorts_curve")
     ui.download_buttons(curve, f"cohort_average_{mode}_{grain}", key="cohorts_curve_dl")
 with tabs[2]:
-    k = st.number_input("Period k", 1, max(most, 1), 1, key="cohorts_k")
+    ui.fit("cohorts_k", 1, max(most, 1))
+    k = st.number_input("Period k", 1, max(most, 1), key="cohorts_k")
     series = cohorts.period_over_time(cells, k=int(k), mode=mode)
-    st.plotly_chart(charts.over_time(series, {"name": f"{GRAINS[grain]} {k}", "incomplete": "Not ended yet",
-                    "x": "Cohort", "y": unit},
-                    f"Is {grain}-{k} retention improving? Each cohort with its 95% interval"), width="stretch",
-                    key="cohorts_over_time")
+    trend_fig = charts.over_time(series, {"name": f"{GRAINS[grain]} {k}", "incomplete": "Not ended yet", "x": "Cohort",
+                                          "y": unit}, f"Is {grain}-{k} retention improving? Each cohort with its 95% interval")
+    st.plotly_chart(trend_fig, width="stretch", key="cohorts_over_time")
+report = [("Retention by cohort", heat), ("Cohort matrix", cells.drop(columns=["cohort_label"])), ("Average curve", line),
+          ("Average curve (table)", curve), (f"{GRAINS[grain]} {k} over time", trend_fig)]
 with tabs[3]:
-    seg = st.selectbox("Compare by", ui.segment_attributes(ds), key="cohorts_segment", bind="query-params")
+    seg = st.selectbox("Compare by", segments, key="cohorts_segment")
     if seg:
         split = ui.cached(cohorts.matrix, ds, **params, segment=seg)
         by = cohorts.average_curve(split[split["period"] <= shown], mode=mode, average=average, min_customers=int(minimum))
         top = by[by["period"] == 0].nlargest(6, "customers")["segment"]
         drawn = by[by["segment"].isin(top) | (by["segment"].isna() & top.isna().any())]
         one = drawn[drawn["period"] == 1].sort_values("retention_pct").fillna({"segment": "(no value)"})
-        st.plotly_chart(charts.segment_curves(drawn, {"x": f"{GRAINS[grain]} (k)", "y": unit, "none": "(no value)"},
-                        f"In {grain} 1, {one['segment'].iloc[-1]} keeps the most ({one['retention_pct'].iloc[-1]:.0f}%), "
-                        f"{one['segment'].iloc[0]} the fewest ({one['retention_pct'].iloc[0]:.0f}%)" if len(one) > 1
-                        else f"{MODES[mode]} retention by {seg}"), width="stretch", key="cohorts_segments")
+        split_fig = charts.segment_curves(drawn, {"x": f"{GRAINS[grain]} (k)", "y": unit, "none": "(no value)"},
+                                          f"In {grain} 1, {one['segment'].iloc[-1]} keeps the most "
+                                          f"({one['retention_pct'].iloc[-1]:.0f}%), {one['segment'].iloc[0]} the fewest "
+                                          f"({one['retention_pct'].iloc[0]:.0f}%)" if len(one) > 1
+                                          else f"{MODES[mode]} retention by {seg}")
+        st.plotly_chart(split_fig, width="stretch", key="cohorts_segments")
+        report += [(f"By {seg}", split_fig), (f"Average curve by {seg}", by)]
         st.caption("The six largest groups; each with its 95% band. All groups are in the download.")
         ui.download_buttons(by, f"cohort_average_by_{seg}", key="cohorts_segments_dl")
+ui.report_button("Cohorts", report, key="cohorts_report")

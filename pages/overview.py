@@ -38,6 +38,7 @@ cols[2].metric("Purchases", f"{int(t.purchases):,}", help="Purchases with a posi
 if t.revenue == t.revenue and t.revenue is not None:
     cols[3].metric("Revenue", f"{t.revenue:,.0f}", help="Sum of all amounts, net of refunds, in the file's currency.")
 
+spark = None
 left, right = st.columns(2)
 with left.container(border=True):
     st.subheader("Are we keeping customers?")
@@ -138,5 +139,6 @@ if len(monthly):
     st.plotly_chart(fig, width="stretch", key="overview_monthly")
 
 ui.report_button("Overview", [("Headline numbers", t.to_frame().T), ("Buyers per month", fig),
-                              ("Customer retention per month", done), ("Monthly figures", monthly)],
+                              ("Customers kept per month", spark), ("Customer retention per month", done),
+                              ("Monthly figures", monthly)],
                  key="overview_report")

@@ -5,7 +5,7 @@ import math
 import pandas as pd
 import streamlit as st
 
-from retention import ui
+from retention import state, ui
 from retention.charts import whatif as charts
 from retention.metrics import churn, reasons
 from retention.scenarios import analysis, clv, inputs, sbg, wording
@@ -17,8 +17,19 @@ st.caption("Turns your measured retention, revenue and costs into the profit eff
            "Every input can be edited; values measured from the data are marked *measured*. "
            "The scenario and the inputs are saved in the page's link.")
 
-period = st.segmented_control("Period of the model", list(clv.PERIODS_PER_YEAR), default="month", required=True,
-                              key="whatif_period", bind="query-params")
+def measure(period: str) -> dict:
+    try:
+        return ui.cached(inputs.measure, ds, period=period).iloc[0].to_dict()
+    except churn.NoChurnData:
+        return {}
+
+
+def reason_shares() -> pd.DataFrame:
+    return ui.cached(reasons.reason_counts, ds) if ds.has_customers else pd.DataFrame({"reason": []})
+
+
+ui.page_state(state.WhatIf, state.whatif_limits(measure, lambda: reason_shares()["reason"].tolist()))
+period = st.segmented_control("Period of the model", list(clv.PERIODS_PER_YEAR), required=True, key="whatif_period")
 try:
     measured = ui.cached(inputs.measure, ds, period=period).iloc[0].to_dict()
     st.caption(f"Measured over {measured['periods_used']} complete {period}s up to {measured['as_of']:%d %b %Y} "
@@ -26,67 +37,54 @@ try:
     if not measured["has_amounts"]:
         st.info("The purchases have no amounts, so revenue per customer is not measured: type your own.")
 except churn.NoChurnData as exc:
-    measured = {}
     st.warning(f"Retention cannot be measured from this dataset ({exc}); type your own numbers below.")
-
-# key: (measured input, value when it cannot be measured, scale shown); measured values are the defaults
-MEASURED = {"whatif_active": ("active_customers", 1000.0, 1), "whatif_retention": ("retention", 0.8, 100),
-            "whatif_arpu": ("arpu", 100.0, 1), "whatif_new": ("new_customers", 100.0, 1)}
-shown_measured = {  # within the inputs' bounds; NaN (not measured) stays NaN
-    k: round(min(max(float(measured.get(n, math.nan)) * s, 0.0), R_CAP * 100 if s == 100 else math.inf), 2)
-    for k, (n, _, s) in MEASURED.items()}
-if st.session_state.get("whatif_measured_for") != [ds.id, period]:  # new dataset or period
-    for key, (_, fallback, scale) in MEASURED.items():
-        value = shown_measured[key]
-        st.session_state[key] = value if value == value else fallback * scale
-    st.session_state["whatif_measured_for"] = [ds.id, period]
 
 
 def tagged(label: str, key: str) -> str:
-    return f"{label} ({'measured' if st.session_state[key] == shown_measured[key] else 'your value'})"
+    measured_here = state.measured_input(measure(period), key.removeprefix("whatif_"))
+    return f"{label} ({'measured' if st.session_state[key] == measured_here else 'your value'})"
 
 
-FIELDS = [  # key, label, maximum, default (None: measured), step, format, help
-    ("whatif_active", "Active customers", None, None, 100.0, "%.0f", "Customers active at the analysis date."),
-    ("whatif_retention", f"Retention per {period}, %", R_CAP * 100, None, 0.5, None,
+FIELDS = [  # key, label, maximum, step, format, help (defaults: retention.state.WhatIf)
+    ("whatif_active", "Active customers", None, 100.0, "%.0f", "Customers active at the analysis date."),
+    ("whatif_retention", f"Retention per {period}, %", R_CAP * 100, 0.5, None,
      "CRR = (CE − CN)/CS, pooled over the periods above (Churn page)."),
-    ("whatif_arpu", f"Revenue per customer per {period}", None, None, None, None,
+    ("whatif_arpu", f"Revenue per customer per {period}", None, None, None,
      "Net revenue ÷ average active customers ((CS + CE)/2) over the same periods."),
-    ("whatif_new", f"New customers per {period}", None, None, 1.0, "%.0f",
+    ("whatif_new", f"New customers per {period}", None, 1.0, "%.0f",
      "Average CN: customers starting (or restarting) during a period."),
-    ("whatif_margin", "Gross margin, % of revenue", 100.0, 30.0, None, None, "An assumption: the data has no costs."),
-    ("whatif_cac", "Acquisition cost per new customer", None, 0.0, None, None, None),
-    ("whatif_discount", "Discount rate per year, %", 100.0, 10.0, None, None, "Converted to the period."),
-    ("whatif_years", "Horizon, years (0 = none)", 50.0, 5.0, 1.0, None,
+    ("whatif_margin", "Gross margin, % of revenue", 100.0, None, None, "An assumption: the data has no costs."),
+    ("whatif_cac", "Acquisition cost per new customer", None, None, None, None),
+    ("whatif_discount", "Discount rate per year, %", 100.0, None, None, "Converted to the period."),
+    ("whatif_years", "Horizon, years (0 = none)", 50.0, 1.0, None,
      "Finite by default; 0 values customers over their whole life."),
-    ("whatif_growth", "Margin growth per year of tenure, %", 100.0, 0.0, None, None, None),
-    ("whatif_programme", f"Programme cost per customer per {period}", None, 0.0, None, None,
+    ("whatif_growth", "Margin growth per year of tenure, %", 100.0, None, None, None),
+    ("whatif_programme", f"Programme cost per customer per {period}", None, None, None,
      "What the retention effort costs; charged in the scenario only."),
 ]
 v = {}
 with st.expander("Inputs", expanded=True, icon=":material/tune:"):
     cols = st.columns(4)
-    for i, (key, label, top, default, step, fmt, tip) in enumerate(FIELDS):
-        v[key] = cols[i % 4].number_input(tagged(label, key) if default is None else label, 0.0, top,
-                                          **({} if default is None else {"value": default}), step=step,
-                                          format=fmt, key=key, bind="query-params", help=tip)
+    for i, (key, label, top, step, fmt, tip) in enumerate(FIELDS):
+        measured_input = key.removeprefix("whatif_") in state.MEASURED
+        v[key] = cols[i % 4].number_input(tagged(label, key) if measured_input else label, 0.0, top, step=step,
+                                          format=fmt, key=key, help=tip)
 years = v["whatif_years"]
 horizon = round(years * clv.PERIODS_PER_YEAR[period]) if years > 0 else math.inf
 model = clv.Inputs(v["whatif_active"], v["whatif_retention"] / 100, v["whatif_arpu"], v["whatif_margin"],
                    v["whatif_cac"], v["whatif_new"], v["whatif_discount"], period, horizon, v["whatif_growth"],
                    v["whatif_programme"])
 
-c = st.columns([2, 1, 2])
-kind = c[0].segmented_control("Scenario", KINDS, default="pp", required=True, key="whatif_kind",
-                              format_func=wording.KIND_LABELS.get, bind="query-params")
-x = c[1].number_input("X", -100.0, 100.0, 5.0, step=0.5, key="whatif_x", bind="query-params")
+kind = st.segmented_control("Scenario", KINDS, required=True, key="whatif_kind", format_func=wording.KIND_LABELS.get)
+c = st.columns([1, 2, 2])
+x = c[0].number_input("X", -100.0, 100.0, step=0.5, key="whatif_x")
 scenario = Scenario(kind, x)
 if kind == "reason":
-    shares = ui.cached(reasons.reason_counts, ds) if ds.has_customers else pd.DataFrame()
+    shares = reason_shares()
     if shares.empty:
         st.info("This dataset has no churn reasons; pick another scenario type.")
         st.stop()
-    reason = c[2].selectbox("Churn reason", shares["reason"].tolist(), key="whatif_reason", bind="query-params")
+    reason = c[1].selectbox("Churn reason", shares["reason"].tolist(), key="whatif_reason")
     scenario = Scenario(kind, x, reason, float(shares.set_index("reason").loc[reason, "share_pct"]) / 100)
 applied = apply(model.retention, scenario)
 same = equivalents(model.retention, applied.retention)
@@ -116,7 +114,7 @@ c[3].metric(f"Break-even programme cost per customer per {period}", f"{clv.break
 st.info(f"**Published: “+5 % retention → +25–95 % profit”.** {wording.published_explanation(facts)}",
         icon=":material/menu_book:")
 
-shown = wording.output_table(table.reset_index(), period)
+shown, report = wording.output_table(table.reset_index(), period), ui.Shown()
 st.dataframe(shown, hide_index=True, width="stretch", column_config={
     **{col: st.column_config.NumberColumn(col, format="%,.2f") for col in ("base", "scenario", "change")},
     "change_pct": st.column_config.NumberColumn("change %", format="%+.1f")})
@@ -124,23 +122,24 @@ ui.download_buttons(shown, "whatif", key="whatif_table")
 with st.expander("How every number is computed", icon=":material/function:"):
     st.markdown(wording.formulas_markdown(period))
 
-tabs = st.tabs(["Profit over time", "Sensitivity", "What matters most", "Young cohorts (sBG)"])
-tabs[0].plotly_chart(charts.profit(
+tabs = ui.tabs({"profit": "Profit over time", "sensitivity": "Sensitivity", "tornado": "What matters most",
+                "sbg": "Young cohorts (sBG)"}, key="whatif_tab")
+report.chart(charts.profit(
     analysis.profit_paths(model, applied.retention, head["assumption"]),
     f"The scenario adds {head['profit_change']:,.0f} of profit in present value over {span}",
     f"{period.capitalize()}s from now", f"Profit per {period}", ("Today's retention", "Scenario")),
-    key="whatif_profit_chart")
+    key="whatif_profit_chart", where=tabs[0])
 tabs[0].caption("Constant inflow: the same number of new customers every period, so better retention grows the "
                 "base. Constant base: every leaver is replaced, so better retention saves acquisition costs.")
-tabs[1].plotly_chart(charts.sensitivity(
+report.chart(charts.sensitivity(
     analysis.sensitivity(model), same["pp"], head["profit_change_pct"],
     f"Each extra point of {wording.ADJECTIVE[period]} retention adds profit",
     f"Retention uplift, percentage points per {period}", "Profit change, %", "Your scenario"),
-    key="whatif_sensitivity_chart")
+    key="whatif_sensitivity_chart", where=tabs[1])
 spread = analysis.tornado(model, scenario)
-tabs[2].plotly_chart(charts.tornado(
+report.chart(charts.tornado(
     spread, wording.INPUT_LABELS, f"{wording.INPUT_LABELS[spread['input'].iloc[0]]} moves the profit gain most",
-    "Profit gain (present value)", ("Input −20 %", "Input +20 %")), key="whatif_tornado_chart")
+    "Profit gain (present value)", ("Input −20 %", "Input +20 %")), key="whatif_tornado_chart", where=tabs[2])
 tabs[2].caption("Each input moved 20 % down and up with the others fixed (retention: its churn ±20 %).")
 
 with tabs[3]:
@@ -148,26 +147,27 @@ with tabs[3]:
     if fitted.empty:
         st.info("Not enough cohort data to fit the model at this period (it needs week, month or quarter "
                 "cohorts observed for at least two periods).")
-        st.stop()
-    f = sbg.Fit(**fitted.iloc[0].drop("mode").to_dict())
-    cells = ui.cached(inputs.survival_cells, ds, period=period)
-    first, twelfth = sbg.retention_rate(f.alpha, f.beta, [1, 12])
-    st.plotly_chart(charts.sbg_projection(
-        analysis.cohort_projections(cells, f, f.periods), analysis.pooled_survival(cells), sbg.projection(f, f.periods),
-        f"Retention rises with tenure: {first:.0%} stay after the first {period}, {twelfth:.0%} after the twelfth",
-        f"{period.capitalize()}s since joining", "Share still customers", ("sBG model", "All cohorts")),
-        key="whatif_sbg_chart")
-    lifetime = sbg.expected_residual_lifetime(f.alpha, f.beta)
-    sbg_clv = sbg.residual_clv_end(model.margin, f.alpha, f.beta, 1, model.discount, model.horizon)
-    c = st.columns(3)
-    c[0].metric("α, β", f"{f.alpha:.2f}, {f.beta:.2f}", help=f"± {f.alpha_se:.2f}, ± {f.beta_se:.2f} (standard "
-                f"errors); {f.customers:,} customers in {f.cohorts} cohorts.")
-    c[1].metric(f"Expected lifetime of a new customer ({period}s)", f"{lifetime:.1f}" if lifetime < math.inf else "∞",
-                f"{lifetime - clv.expected_lifetime(model.retention):+.1f} vs constant retention"
-                if lifetime < math.inf else None, help="1 + β/(α − 1); infinite when α ≤ 1.")
-    c[2].metric("New customer's value, sBG (period ends)", f"{sbg_clv:,.2f}",
-                f"{sbg_clv - table.loc['clv_end', 'base']:+,.2f} vs constant retention",
-                help="Σ m·S(t)/(1+d)^t over the horizon (Fader & Hardie 2010).")
-    st.caption(wording.SBG_NOTE + " Solid: observed; dotted: projected beyond each cohort's data."
-               + (" Purchase data: survival read as 'bought in this period or later'; the model is meant for "
-                  "subscriptions." if fitted.iloc[0]["mode"] == "rolling" else ""))
+    else:
+        f = sbg.Fit(**fitted.iloc[0].drop("mode").to_dict())
+        cells = ui.cached(inputs.survival_cells, ds, period=period)
+        first, twelfth = sbg.retention_rate(f.alpha, f.beta, [1, 12])
+        report.chart(charts.sbg_projection(
+            analysis.cohort_projections(cells, f, f.periods), analysis.pooled_survival(cells), sbg.projection(f, f.periods),
+            f"Retention rises with tenure: {first:.0%} stay after the first {period}, {twelfth:.0%} after the twelfth",
+            f"{period.capitalize()}s since joining", "Share still customers", ("sBG model", "All cohorts")),
+            key="whatif_sbg_chart")
+        lifetime = sbg.expected_residual_lifetime(f.alpha, f.beta)
+        sbg_clv = sbg.residual_clv_end(model.margin, f.alpha, f.beta, 1, model.discount, model.horizon)
+        c = st.columns(3)
+        c[0].metric("α, β", f"{f.alpha:.2f}, {f.beta:.2f}", help=f"± {f.alpha_se:.2f}, ± {f.beta_se:.2f} (standard "
+                    f"errors); {f.customers:,} customers in {f.cohorts} cohorts.")
+        c[1].metric(f"Expected lifetime of a new customer ({period}s)", f"{lifetime:.1f}" if lifetime < math.inf else "∞",
+                    f"{lifetime - clv.expected_lifetime(model.retention):+.1f} vs constant retention"
+                    if lifetime < math.inf else None, help="1 + β/(α − 1); infinite when α ≤ 1.")
+        c[2].metric("New customer's value, sBG (period ends)", f"{sbg_clv:,.2f}",
+                    f"{sbg_clv - table.loc['clv_end', 'base']:+,.2f} vs constant retention",
+                    help="Σ m·S(t)/(1+d)^t over the horizon (Fader & Hardie 2010).")
+        st.caption(wording.SBG_NOTE + " Solid: observed; dotted: projected beyond each cohort's data."
+                   + (" Purchase data: survival read as 'bought in this period or later'; the model is meant for "
+                      "subscriptions." if fitted.iloc[0]["mode"] == "rolling" else ""))
+ui.report_button("What if", [("Base and scenario", shown), *report], key="whatif_report")

@@ -2,7 +2,9 @@
 
 Every command reads the same inputs (a purchases file and/or a customers file, with optional role
 mappings), loads them into an in-memory DuckDB through the same ingest path as the app, and prints a
-table (CSV by default, or JSON) to stdout. Bad input: exit code 2 and one paragraph on stderr.
+table (CSV by default, or JSON) to stdout. With --engine / --engine-config (or $RETENTION_ENGINE and no
+file) it runs on a configured engine instead (retention.engines). Bad input: exit code 2 and one
+paragraph on stderr.
 
 Commands live in modules listed in COMMAND_MODULES; each calls `command(...)` at import time.
 """
@@ -21,6 +23,7 @@ from typing import Any, Callable
 import duckdb
 import pandas as pd
 
+from retention.engines.config import ENV_VAR as ENGINE_ENV
 from retention.ingest.canonical import prepare
 from retention.ingest.errors import IngestError
 from retention.ingest.unwrap import check_size
@@ -101,6 +104,14 @@ def add_common_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--sheet", metavar="NAME", help="sheet to read in workbooks (default: the largest table)")
     parser.add_argument("--date-order", choices=["dmy", "mdy"], help="day/month order for ambiguous dates like 03/04/2024")
     parser.add_argument("--format", choices=["csv", "json"], default="csv", help="output format (default csv)")
+    parser.add_argument("--engine", metavar="URL",
+                        help="run on this engine instead of files: sc://host:port (Spark Connect), spark+local://N, "
+                             "or duckdb: over Parquet files; the table map comes from --engine-config or "
+                             f"[engine.tables] in .streamlit/secrets.toml (default: ${ENGINE_ENV} when no file is "
+                             "given)")
+    parser.add_argument("--engine-config", metavar="FILE.toml",
+                        help="TOML file with an [engine] section (url, [engine.tables.purchases], …), as in "
+                             "secrets.toml")
     parser.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
 
 
@@ -134,6 +145,42 @@ def load(args: argparse.Namespace) -> tuple[duckdb.DuckDBPyConnection, dict]:
     con = duckdb.connect()
     reports = store.build(con, prepared.get("purchases"), prepared.get("customers"), name="cli")
     return con, reports
+
+
+def _engine_config(args: argparse.Namespace):
+    """The engine the options (or $RETENTION_ENGINE, when no data file is given) name; None for files."""
+    import os
+
+    from retention.engines import config
+
+    files = getattr(args, "purchases", None) or getattr(args, "customers", None)
+    url, path = getattr(args, "engine", None), getattr(args, "engine_config", None)
+    if files and (url or path):
+        raise BadInput("give data files or --engine / --engine-config, not both")
+    if path:
+        return config.from_file(Path(path), url)
+    if url or (not files and os.environ.get(ENGINE_ENV)):
+        chosen = config.from_settings({ENGINE_ENV: url} if url else os.environ)
+        if not chosen.is_source:
+            raise BadInput(f"--engine {chosen.url}: no table map; give --engine-config FILE.toml with "
+                           f"[engine.tables.purchases] and/or [engine.tables.customers]")
+        return chosen
+    return None
+
+
+def uses_engine(args: argparse.Namespace) -> bool:
+    """True when the command reads a configured engine rather than files."""
+    return _engine_config(args) is not None
+
+
+def source(args: argparse.Namespace):
+    """What the command reads: the configured engine (opened and bound), else the files loaded in memory."""
+    chosen = _engine_config(args)
+    if chosen is None:
+        return load(args)[0]
+    from retention import engines
+
+    return engines.open_engine(chosen)
 
 
 def emit(result: Any, fmt: str, out=None) -> None:
@@ -177,10 +224,12 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 0
     cmd = COMMANDS[args.command]
+    from retention.engines import EngineConfigError, EngineUnavailable
+
     try:
-        con = load(args)[0] if cmd.needs_data else None
+        con = source(args) if cmd.needs_data else None
         emit(cmd.run(args, con), args.format)
-    except (IngestError, BadInput) as exc:
+    except (IngestError, BadInput, EngineConfigError, EngineUnavailable) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except duckdb.Error as exc:
@@ -190,7 +239,17 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     except BrokenPipeError:
         return 0
+    except Exception as exc:
+        if not _engine_failure(exc) or getattr(args, "debug", False):
+            raise
+        print(f"error: the engine could not run the query ({str(exc).strip().splitlines()[0]})", file=sys.stderr)
+        return EXIT_BAD_INPUT
     return 0
+
+
+def _engine_failure(exc: Exception) -> bool:
+    """An error raised by a remote engine's client (Spark, Spark Connect), reported as bad input, not a traceback."""
+    return type(exc).__module__.startswith(("pyspark", "py4j", "grpc"))
 
 
 @command("inspect", "Show how the files are read: encoding, delimiter, header row, sheet, column roles, "
@@ -198,6 +257,8 @@ def main(argv: list[str] | None = None) -> int:
 def _inspect(args: argparse.Namespace, con) -> Any:
     from retention import store
 
+    if not isinstance(con, duckdb.DuckDBPyConnection):
+        raise BadInput("inspect shows how data files are read; an engine's tables are not files")
     reports = store.read_meta(con)["reports"]  # written by store.build while loading the files
     if args.format == "json":
         return reports

@@ -125,13 +125,13 @@ def _clean(obj: Any) -> Any:
 
 def _measure(args: argparse.Namespace, scenario: Scenario) -> tuple[dict, dict, dict | None, Any]:
     """(measured values, measurement details, sBG fit or None, (reason label, share) or None) from the files."""
-    if args.purchases is None and args.customers is None:
+    if args.purchases is None and args.customers is None and not cli.uses_engine(args):
         missing = [f"--{name.replace('_', '-')}" for name in MEASURABLE if getattr(args, name) is None]
         if scenario.kind == "reason" and scenario.reason_share is None:
             missing.append("--reason-share-pct")
         raise cli.BadInput("give a purchases file or --customers FILE to measure the inputs, or give "
                            + ", ".join(missing))
-    con = cli.load(args)[0]
+    con = cli.source(args)
     params = {"period": args.period, "basis": args.basis, "inactive_days": args.inactive_days,
               "as_of": args.as_of}
     try:

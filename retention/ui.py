@@ -40,6 +40,59 @@ def _connection(dataset_id: str) -> duckdb.DuckDBPyConnection:
     return store.open_dataset(dataset_id)
 
 
+def engine_setting() -> tuple[Any, str | None]:
+    """(the configured read-only source, or None; the reason it cannot be used, or None). From RETENTION_ENGINE
+    and [engine] in .streamlit/secrets.toml (or $RETENTION_ENGINE_CONFIG); read on every call (a small file), so
+    a fixed setting takes effect without a restart."""
+    from retention import engines
+
+    try:
+        config = engines.from_settings()
+    except engines.EngineConfigError as error:
+        return None, str(error)
+    return (config, None) if config.is_source else (None, None)
+
+
+def is_engine(dataset_id: str | None) -> bool:
+    """True for the id of the configured engine source (engine-<hash of its URL and table map>)."""
+    config = engine_setting()[0]
+    return config is not None and dataset_id == config.source_id
+
+
+# One engine object per process, shared by every session, like _connection: opening a Spark Connect session
+# and binding the tables takes seconds. Safe to share: SparkEngine and LakeEngine keep no per-query state
+# but last_run; the Spark Connect client keeps its per-call state thread-local (one gRPC channel, many
+# threads), a classic SparkSession accepts jobs from several threads, and LakeEngine gives each query its own
+# DuckDB cursor (tests/test_engines_lake.py, tests/test_spark_connect.py run queries from several threads).
+@st.cache_resource(max_entries=1, show_spinner="Connecting to the engine (first use only)…")
+def _engine(source_id: str) -> Any:
+    from retention import engines
+
+    config = engine_setting()[0]
+    if config is None or config.source_id != source_id:
+        raise store.DatasetNotFound(source_id)
+    return engines.open_engine(config)
+
+
+def _engine_or_stop(source_id: str) -> Any:
+    """The engine object; when it cannot be opened, a page saying why (configuration or reachability), then stop."""
+    from retention import engines, ui_text
+
+    try:
+        return _engine(source_id)
+    except (engines.EngineConfigError, engines.EngineUnavailable) as error:
+        st.title(ui_text.ENGINE_FAILED_TITLE)
+        st.write(ui_text.ENGINE_FAILED.format(problem=md(engines.redact(str(error)))))
+        st.stop()
+
+
+def _engine_meta(config) -> dict:
+    from retention import ui_text
+
+    return {"name": ui_text.engine_dataset_name(config.kind, [t.table for t in config.tables.values()]),
+            "has_purchases": "purchases" in config.tables, "has_customers": "customers" in config.tables}
+
+
 @st.cache_resource(show_spinner="Preparing the demo dataset (first start only)…")
 def _demo_id() -> str:
     # Once per server process: drop leftovers of interrupted writes and datasets past their expiry
@@ -150,12 +203,134 @@ def remember_upload(dataset_id: str, name: str, owner_token: str) -> None:
 
 
 def share_link() -> str:
-    """The address of this exact view (page, dataset and every bound control)."""
+    """The address of this exact view: page, dataset and the page's controls (see page_state)."""
     from urllib.parse import urlencode
 
     base = (st.context.url or "").split("?")[0]
     params = {k: st.query_params.get_all(k) for k in st.query_params}
     return base + ("?" + urlencode(params, doseq=True) if params else "")
+
+
+_VIEW = "_view_in_url"  # ((page, dataset id), state) of the last run that wrote the URL
+_LINK_SLOT = "_share_link_slot"
+_FITTED = "_fitted_widgets"  # widget key → (value the state asked for, value fit() narrowed it to), this run
+
+
+def page_state(page: type, limits: dict | None = None) -> Any:
+    """The page's controls (a retention.state dataclass), kept in the URL. Call once at the top of a
+    page, before its widgets, which take the keys state.widget_key(page, field) and no default values.
+
+    The URL wins when the page is opened (a link, a reload, another page or dataset before) and on
+    the browser's back/forward; otherwise the widgets win (the viewer just changed one). Either way
+    the widgets are seeded with the state and the URL is rewritten when it differs; Streamlit adds a
+    browser history entry for each change of st.query_params, so back/forward step through views."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    from retention import state
+
+    query = {k: st.query_params.get_all(k) for k in st.query_params}
+    where = (page.__name__, st.session_state.get(CURRENT))
+    ctx = get_script_run_ctx()
+    previous = st.session_state.get(_VIEW)
+    if previous is None or previous[0] != where or (ctx is not None and ctx.is_history_navigation):
+        view = state.from_query(page, query, limits)
+    else:
+        keys = [state.widget_key(page, f) for f in page.__dataclass_fields__]
+        values = {k: st.session_state[k] for k in keys if k in st.session_state}
+        for key, (asked, shown) in st.session_state.get(_FITTED, {}).items():
+            if values.get(key) == shown:  # untouched since fit() narrowed it: keep what the state asked for
+                values[key] = asked
+        view = state.from_widgets(page, values, limits, before=previous[1])
+    st.session_state[_FITTED] = {}
+    st.session_state.update(state.to_widgets(view))
+    wanted = {k: v for k, v in query.items() if k == "dataset"} | state.to_query(view, limits)
+    if wanted != query:
+        st.query_params.from_dict(wanted)
+    st.session_state[_VIEW] = (where, view)
+    show_share_link()
+    return view
+
+
+def fit(key: str, lo: int, hi: int) -> None:
+    """Keep a widget's seeded value within bounds known only after the data is read (e.g. periods shown).
+    The link keeps the value asked for (often the default) unless the viewer moves the widget."""
+    if key in st.session_state:
+        asked = st.session_state[key]
+        st.session_state[key] = min(max(asked, lo), hi)
+        st.session_state.setdefault(_FITTED, {})[key] = (asked, st.session_state[key])
+
+
+def tabs(labels: dict[str, str], key: str) -> list:
+    """st.tabs whose open tab is a state field (`key` holds its code, as page_state seeds it), so links,
+    reload and back/forward open the same tab. labels: code → label, in order."""
+    code = st.session_state.get(key)
+    if code in labels:
+        st.session_state[f"{key}_label"] = labels[code]
+    codes = {label: c for c, label in labels.items()}
+
+    def remember() -> None:
+        st.session_state[key] = codes.get(st.session_state[f"{key}_label"], code)
+
+    return st.tabs(list(labels.values()), key=f"{key}_label", on_change=remember)
+
+
+def share_link_slot(slot) -> None:
+    """Where the sidebar shows this view's link (an st.empty); filled now and again by page_state."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    # Held with this run's cursor table, which Streamlit replaces at every run: a page run without
+    # app.py (AppTest's switch_page) finds no slot rather than last run's.
+    st.session_state[_LINK_SLOT] = [get_script_run_ctx().cursors, slot, 0]
+    show_share_link()
+
+
+def show_share_link() -> None:
+    """The link to this view in the sidebar: a Copy link button, and the link itself (st.code, copyable too)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    from retention import ui_text
+
+    held = st.session_state.get(_LINK_SLOT)
+    if held is None or held[0] is not get_script_run_ctx().cursors:
+        return
+    held[2] += 1  # app.py fills the slot, then page_state again: the second copy replaces the first
+    link = share_link()
+    with held[1].container():
+        _copy_button()(data={"url": link, "label": ui_text.SHARE["copy"], "copied": ui_text.SHARE["copied"],
+                             "failed": ui_text.SHARE["failed"]}, key=f"share_copy_link_{held[2]}", width="stretch")
+        st.code(link, language=None, wrap_lines=True)
+
+
+_COPY_JS = """
+export default function ({ data, parentElement }) {
+  const button = parentElement.querySelector("button");
+  const said = parentElement.querySelector("output");
+  button.querySelector("span").textContent = data.label;
+  button.onclick = async () => {
+    try {
+      await navigator.clipboard.writeText(data.url);
+      said.textContent = data.copied;
+    } catch (err) {
+      said.textContent = data.failed;
+    }
+  };
+}
+"""
+_COPY_HTML = '<button type="button" data-testid="copyLink"><span></span></button><output aria-live="polite"></output>'
+_COPY_CSS = """
+button { font: inherit; width: 100%; padding: .4rem .75rem; border-radius: .5rem; cursor: pointer;
+         border: 1px solid var(--st-border-color, rgba(49,51,63,.2)); background: var(--st-background-color, #fff);
+         color: var(--st-text-color, inherit); }
+button:hover { border-color: var(--st-primary-color); color: var(--st-primary-color); }
+output { display: block; font-size: .8rem; min-height: 1.1rem; color: var(--st-text-color); opacity: .7; }
+"""
+
+
+@st.cache_resource(show_spinner=False)
+def _copy_button():
+    """A real button that copies the link (our own fixed HTML/JS; the link is passed as data and only
+    ever handed to the clipboard, never put into HTML)."""
+    return st.components.v2.component("retention_copy_link", html=_COPY_HTML, css=_COPY_CSS, js=_COPY_JS)
 
 
 def forget_dataset(dataset_id: str) -> None:
@@ -167,9 +342,24 @@ def forget_dataset(dataset_id: str) -> None:
     st.query_params.pop("dataset", None)
 
 
+def distinct_labels(choices: list[tuple[str, str]]) -> dict[str, str]:
+    """{id: label} for the dataset picker, with a repeated name numbered ("shop", "shop (2)") in list order.
+    A selectbox finds the chosen option again by its label, so two equal labels would swap datasets on rerun."""
+    labels: dict[str, str] = {}
+    for dataset_id, name in choices:
+        label, n = name, 1
+        while label in labels.values():
+            n += 1
+            label = f"{name} ({n})"
+        labels[dataset_id] = label
+    return labels
+
+
 def session_datasets() -> list[dict]:
-    """Datasets this session may pick from: its uploads, then the demo."""
-    return st.session_state.get(SESSION_DATASETS, []) + [{"id": _demo_id(), "name": _meta(_demo_id())["name"]}]
+    """Datasets this session may pick from: its uploads, the configured engine source (read-only), the demo."""
+    config = engine_setting()[0]
+    source = [{"id": config.source_id, "name": _engine_meta(config)["name"]}] if config else []
+    return st.session_state.get(SESSION_DATASETS, []) + source + [{"id": _demo_id(), "name": _meta(_demo_id())["name"]}]
 
 
 _FAILURES: dict[str, list[float]] = {}  # recent failed look-ups (unknown id, wrong password) per client, this process
@@ -231,6 +421,8 @@ def _password_gate(dataset_id: str) -> None:
 
 
 def is_owner(dataset_id: str) -> bool:
+    if is_engine(dataset_id):
+        return False  # a configured source: nobody manages it from the app
     return access.is_owner(dataset_id, st.session_state.get(OWNER_TOKENS, {}).get(dataset_id))
 
 
@@ -262,17 +454,17 @@ def current_id() -> str:
     if linked and linked not in (st.session_state.get(CURRENT), st.session_state.get("ignored_link")):
         if _throttled():
             _too_many()
-        if not store.exists(linked):
+        if not _exists(linked):
             _record_failure()
             _gone(linked)
         st.session_state[CURRENT] = linked
     chosen = st.session_state.get(CURRENT)
-    if chosen is not None and not store.exists(chosen):
+    if chosen is not None and not _exists(chosen):
         _gone(chosen)
     if chosen is None:
         chosen = _demo_id()
         st.session_state[CURRENT] = chosen
-    if (chosen != store.DEMO_ID and chosen not in st.session_state.get(UNLOCKED, set())
+    if (chosen != store.DEMO_ID and not is_engine(chosen) and chosen not in st.session_state.get(UNLOCKED, set())
             and not is_owner(chosen) and access.needs_password(chosen)):
         _password_gate(chosen)
     if chosen != store.DEMO_ID and st.query_params.get("dataset") != chosen:
@@ -280,27 +472,78 @@ def current_id() -> str:
     return chosen
 
 
+def _exists(dataset_id: str) -> bool:
+    return is_engine(dataset_id) or store.exists(dataset_id)
+
+
 def dataset() -> Dataset:
-    """The current dataset with this session's cursor on it."""
+    """The current dataset with this session's cursor on it; for the engine source, the shared engine object
+    (metric functions take either: they run their queries through sql.frame)."""
     dataset_id = current_id()
+    if is_engine(dataset_id):
+        return Dataset(dataset_id, _engine_or_stop(dataset_id), _engine_meta(engine_setting()[0]))
     return Dataset(dataset_id, _cursor(dataset_id), _meta(dataset_id))
 
 
+_COMPUTED = threading.local()  # set by _run's body, which runs only on a cache miss (in the calling thread)
+
+
 @st.cache_data(max_entries=1024, show_spinner=False)
-def _run(dataset_id: str, func_ref: str, params_json: str) -> Any:
+def _run(dataset_id: str, func_ref: str, params_json: str) -> tuple[Any, float]:
+    """(func(connection, **params), seconds it took). The engine source's id is derived from its URL and table
+    map, which are server-side settings: every session that asks for this id reads the same data, so sharing
+    these results across sessions leaks nothing (as for the immutable dataset files)."""
     module, name = func_ref.split(":")
     func = getattr(importlib.import_module(module), name)
-    cur = _connection(dataset_id).cursor()
-    try:
-        return func(cur, **json.loads(params_json))
-    finally:
-        cur.close()
+    started = time.perf_counter()
+    if is_engine(dataset_id):
+        result = func(_engine(dataset_id), **json.loads(params_json))
+    else:
+        cur = _connection(dataset_id).cursor()
+        try:
+            result = func(cur, **json.loads(params_json))
+        finally:
+            cur.close()
+    seconds = time.perf_counter() - started
+    _COMPUTED.seconds = seconds
+    return result, seconds
 
 
 def cached(func: Callable[..., Any], ds: Dataset, **params: Any) -> Any:
-    """func(cursor, **params), cached per (dataset id, function, params). Params must be JSON-able."""
+    """func(cursor or engine, **params), cached per (dataset id, function, params). Params must be JSON-able.
+    Counts the call in this run's query timing (engine_caption)."""
     ref = f"{func.__module__}:{func.__qualname__}"
-    return _run(ds.id, ref, json.dumps(params, sort_keys=True, default=str))
+    _COMPUTED.seconds = None
+    result, seconds = _run(ds.id, ref, json.dumps(params, sort_keys=True, default=str))
+    timing = st.session_state.setdefault(TIMING, {"computed": 0, "cached": 0, "seconds": 0.0, "cached_seconds": 0.0})
+    if _COMPUTED.seconds is None:
+        timing["cached"] += 1
+        timing["cached_seconds"] += seconds
+    else:
+        timing["computed"] += 1
+        timing["seconds"] += seconds
+    return result
+
+
+TIMING = "_query_timing"  # this run's cached() calls: how many computed / from the cache, and their seconds
+
+
+def start_timing() -> None:
+    """Count the queries from here on (app.py, before the page runs)."""
+    st.session_state[TIMING] = {"computed": 0, "cached": 0, "seconds": 0.0, "cached_seconds": 0.0}
+
+
+def engine_caption(ds: Dataset) -> None:
+    """One line under the page: which engine computed it and how long its queries took (or that they came
+    from the cache)."""
+    from retention import engines, ui_text
+
+    timing = st.session_state.get(TIMING)
+    if not timing or not (timing["computed"] or timing["cached"]):
+        return
+    name = engines.describe(ds.cursor)["engine"]
+    st.caption(ui_text.engine_timing(name, timing["computed"], timing["cached"], timing["seconds"],
+                                     timing["cached_seconds"]))
 
 
 def segment_attributes(ds: Dataset) -> list[str]:
@@ -350,16 +593,29 @@ def sidebar_summary(ds: Dataset) -> None:
     st.caption(f"{int(t.customers):,} customers · {int(t.purchases):,} purchases  \n{span}")
 
 
+class Shown(list):
+    """The charts and tables a page draws, collected in order for report_button: [(heading, item)]."""
+
+    def chart(self, figure, key: str, heading: str = "", where=None) -> None:
+        (where or st).plotly_chart(figure, width="stretch", key=key)
+        self.append((heading, figure))
+
+    def table(self, frame: pd.DataFrame, heading: str) -> pd.DataFrame:
+        self.append((heading, frame))
+        return frame
+
+
 def report_button(title: str, sections: list[tuple[str, object]], key: str) -> None:
-    """'Download this view as a report': one self-contained HTML file with the given charts and tables."""
+    """'Download this view as a report': one self-contained HTML file with the given charts and tables.
+    Built only when clicked (it embeds plotly.js, ~5 MB), not on every rerun."""
     from retention import report
 
-    ds = dataset()
-    body = report.build(title, f"Dataset: {ds.name}", sections,
-                        footer="Made with the retention dashboard; definitions are in the app and its README.")
-    st.download_button("Download this view as a report (HTML)", body.encode("utf-8"), key=key,
-                       file_name=f"{title.lower().replace(' ', '_')}.html", mime="text/html",
-                       icon=":material/description:")
+    name = dataset().name
+    st.download_button(
+        "Download this view as a report (HTML)", key=key, file_name=f"{title.lower().replace(' ', '_')}.html",
+        mime="text/html", icon=":material/description:",
+        data=lambda: report.build(title, f"Dataset: {name}", sections, footer="Made with the retention dashboard; "
+                                  "definitions are in the app and its README.").encode("utf-8"))
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~$])")

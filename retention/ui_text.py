@@ -61,3 +61,36 @@ def reject_reason(code: str) -> str:
 
 def role_label(kind: str, role: str) -> str:
     return ROLE_LABELS_BY_KIND.get((kind, role), ROLE_LABELS[role])
+
+# The engine source (retention/engines): its name in the dataset picker, and the caption under each page.
+ENGINE_KINDS = {"duckdb": "Parquet", "motherduck": "MotherDuck (not tested)", "spark-connect": "Spark",
+                "spark-local": "Spark (local)"}
+ENGINE_FAILED_TITLE = "The engine cannot be used"
+ENGINE_FAILED = ("The dashboard is set up to read from an engine, but it cannot be used right now: {problem}. "
+                 "Pick the demo or your own data in the sidebar, or ask whoever runs this dashboard to check the "
+                 "[engine] settings.")
+ENGINE_SETTING_PROBLEM = "The engine setting is not valid, so it is not offered: {problem}"
+
+
+def engine_dataset_name(kind: str, tables: list[str]) -> str:
+    """The engine source in the dataset picker: its kind and the configured tables ('Spark: shop.orders, …')."""
+    short = [t.rstrip("/").split("/")[-1] if "/" in t else t for t in tables]
+    return f"{ENGINE_KINDS.get(kind, kind)}: {', '.join(short)} (read-only)"
+
+
+def _seconds(value: float) -> str:
+    return f"{value:.2f} s" if value < 0.1 else f"{value:.1f} s"
+
+
+def engine_timing(engine: str, computed: int, cached: int, seconds: float, cached_seconds: float) -> str:
+    """'Computed on Spark 4.0.5 (Spark Connect) in 1.8 s', or how much came from the cache."""
+    if not computed:
+        return f"From the cache (computed earlier on {engine} in {_seconds(cached_seconds)})."
+    text = f"Computed on {engine} in {_seconds(seconds)}"
+    if cached:
+        text += f" ({cached} of {computed + cached} results from the cache)"
+    return text + "."
+
+
+# The sidebar's link to the view in sight (ui.show_share_link).
+SHARE = {"copy": "Copy link", "copied": "Link copied", "failed": "Copy it from the box below"}

@@ -80,3 +80,61 @@ def test_frame_dispatches_on_the_connection():
 
     assert engines.frame(Remote(), "whatif_revenue", period="month", as_of=dt.date(2024, 1, 1)) == (
         "whatif_revenue", {"period": "month", "as_of": dt.date(2024, 1, 1)})
+
+
+def test_a_source_is_a_remote_engine_or_duckdb_with_a_table_map():
+    assert not parse_url("duckdb:").is_source
+    assert parse_url("duckdb:", parse_tables({"purchases": "/lake/orders/"})).is_source
+    assert parse_url("spark+local://2").is_source
+    with pytest.raises(EngineConfigError, match="use duckdb:"):
+        parse_url("duckdb:///data/shop.duckdb", parse_tables({"purchases": "/lake/orders/"}))
+
+
+def test_the_source_id_follows_the_url_and_the_table_map():
+    tables = parse_tables({"purchases": {"table": "lake.orders", "customer_id": "c"}})
+    same = parse_url("sc://h:15002", parse_tables({"purchases": {"table": "lake.orders", "customer_id": "c"}}))
+    first = parse_url("sc://h:15002", tables).source_id
+    assert first == same.source_id and first.startswith("engine-") and len(first) == len("engine-") + 16
+    assert parse_url("sc://h:15003", tables).source_id != first
+    other = parse_tables({"purchases": {"table": "lake.orders", "customer_id": "cust"}})
+    assert parse_url("sc://h:15002", other).source_id != first
+    assert "h:15002" not in first  # an id, not the URL (which may hold a token)
+
+
+def test_settings_file_from_the_environment_and_init_sql(tmp_path):
+    path = tmp_path / "engine.toml"
+    path.write_text('[engine]\ninit_sql = ["LOAD httpfs"]\n[engine.tables.purchases]\ntable = "/lake/o.parquet"\n',
+                    encoding="utf-8")
+    config = from_settings({"RETENTION_ENGINE_CONFIG": str(path)})
+    assert (config.kind, config.init_sql, config.tables["purchases"].table) == ("duckdb", ("LOAD httpfs",),
+                                                                               "/lake/o.parquet")
+    with pytest.raises(EngineConfigError, match="no such file"):
+        from_settings({"RETENTION_ENGINE_CONFIG": str(tmp_path / "none.toml")})
+    path.write_text('[engine]\ninit_sql = "LOAD httpfs"\n', encoding="utf-8")
+    with pytest.raises(EngineConfigError, match="list of statements"):
+        from_settings({}, path)
+    path.write_text('[engine]\nurl = "sc://h:1"\ninit_sql = ["LOAD httpfs"]\n[engine.tables.purchases]\ntable = "t"\n',
+                    encoding="utf-8")
+    with pytest.raises(EngineConfigError, match="DuckDB engines only"):
+        from_settings({}, path)
+    path.write_text('[engine\n', encoding="utf-8")
+    with pytest.raises(EngineConfigError, match="engine.toml"):
+        from_settings({}, path)
+
+
+def test_tokens_are_blanked_in_messages():
+    assert engines.redact("cannot use sc://h:15002/;token=abc123;user_id=me") == "cannot use sc://h:15002/;token=…;user_id=me"
+    assert engines.redact("PASSWORD=x y") == "PASSWORD=… y"
+
+
+def test_engine_caption_texts():
+    from retention import ui_text
+
+    assert ui_text.engine_timing("Spark 4.0.5 (Spark Connect)", 3, 0, 1.84, 0) == \
+        "Computed on Spark 4.0.5 (Spark Connect) in 1.8 s."
+    assert ui_text.engine_timing("DuckDB 2.0.1", 2, 3, 0.041, 0.5) == \
+        "Computed on DuckDB 2.0.1 in 0.04 s (3 of 5 results from the cache)."
+    assert ui_text.engine_timing("DuckDB 2.0.1", 0, 4, 0, 0.25) == \
+        "From the cache (computed earlier on DuckDB 2.0.1 in 0.2 s)."
+    assert ui_text.engine_dataset_name("spark-connect", ["lake.shop.orders", "/data/customers/"]) == \
+        "Spark: lake.shop.orders, customers (read-only)"

@@ -26,7 +26,7 @@ def test_churn_page_on_the_demo(demo_env):
     at.selectbox(key="churn_period").set_value("quarter").run()
     assert not at.exception
     assert at.metric[0].label == "Retention per quarter"
-    at.radio(key="churn_measure").set_value("Churn %").run()
+    at.radio(key="churn_measure").set_value("churn").run()
     at.slider(key="churn_fold").set_value(5.0).run()
     at.toggle(key="churn_reason_share").set_value(True).run()
     at.selectbox(key="churn_segment").set_value("plan").run()
@@ -34,12 +34,18 @@ def test_churn_page_on_the_demo(demo_env):
     at.selectbox(key="churn_list_segment").set_value("channel").run()
     at.multiselect(key="churn_list_values").set_value(["Referral"]).run()
     assert not at.exception
-    at.selectbox(key="churn_basis").set_value("Purchases").run()
+    # the view is in the URL as codes, not labels ("Churn %"); defaults (channel: the first segment) are left out
+    assert dict(at.query_params) == {"period": "quarter", "measure": "churn", "fold": "5", "shares": "true",
+                                     "segment": "plan", "status": "at_risk", "list_value": "Referral"}
+    at.selectbox(key="churn_basis").set_value("purchases").run()
     assert not at.exception
     at.number_input(key="churn_days").set_value(45).run()
     at.date_input(key="churn_as_of").set_value(dt.date(2025, 6, 15)).run()
     assert not at.exception
     assert not at.error
+    assert {k: at.query_params[k] for k in ("basis", "window", "as_of")} == {
+        "basis": "purchases", "window": "45", "as_of": "2025-06-15"}
+    assert "risk" not in at.query_params  # it follows the window (W / 2) until the viewer sets it
 
 
 def test_churn_page_without_dates(demo_env):

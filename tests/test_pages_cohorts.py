@@ -30,8 +30,8 @@ def test_cohorts_page_on_the_demo(demo_env):
         ("selectbox", "cohorts_mode", "survival"), ("selectbox", "cohorts_basis", "signup"),
         ("selectbox", "cohorts_mode", "revenue"), ("radio", "cohorts_show", "revenue"),
         ("radio", "cohorts_show", "count"), ("radio", "cohorts_average", "simple"),
-        ("date_input", "cohorts_as_of", dt.date(2025, 6, 15)), ("slider", "cohorts_shown_month", 6),
-        ("number_input", "cohorts_min", 500), ("multiselect", "cohorts_picked", ["Jan 2024", "Jun 2024"]),
+        ("date_input", "cohorts_as_of", dt.date(2025, 6, 15)), ("slider", "cohorts_shown", 6),
+        ("number_input", "cohorts_min", 500), ("multiselect", "cohorts_picked", [dt.date(2024, 1, 1), dt.date(2024, 6, 1)]),
         ("number_input", "cohorts_k", 3), ("selectbox", "cohorts_segment", "plan"),
         ("selectbox", "cohorts_filter_by", "channel"), ("multiselect", "cohorts_filter_values", ["Referral"]),
         ("date_input", "cohorts_span", (dt.date(2024, 1, 1), dt.date(2024, 12, 31))),
@@ -43,6 +43,11 @@ def test_cohorts_page_on_the_demo(demo_env):
         assert not at.error, (key, value)
     assert len(at.get("plotly_chart")) == 4
     assert "Referral" not in at.markdown[0].value and "signed up" in at.markdown[0].value
+    # every change is in the URL, as codes (not labels); defaults are left out
+    assert dict(at.query_params) == {
+        "basis": "signup", "average": "simple", "as_of": "2025-06-15", "shown": "6", "min": "500",
+        "cells": "count", "picked": ["2024-01-01", "2024-06-01"], "k": "3", "segment": "plan", "filter": "channel",
+        "value": "Referral", "started": ["2024-01-01", "2024-12-31"]}
 
 
 def test_cohorts_page_on_a_tenure_only_file(demo_env):
@@ -62,3 +67,20 @@ def test_cohorts_page_on_a_single_month(demo_env):
     at.selectbox(key="cohorts_period").set_value("week").run()
     at.number_input(key="cohorts_k").set_value(1).run()
     assert not at.exception
+
+
+def test_a_link_sets_the_controls_and_odd_values_fall_back(demo_env):
+    at = cohorts_page(period="quarter", mode="rolling", as_of="2025-06-15", filter="channel", value="Referral",
+                      segment="plan", min="50", tab="segments")
+    assert (at.selectbox(key="cohorts_period").value, at.selectbox(key="cohorts_mode").value) == ("quarter", "rolling")
+    assert at.date_input(key="cohorts_as_of").value == dt.date(2025, 6, 15)
+    assert at.multiselect(key="cohorts_filter_values").value == ["Referral"]
+    assert (at.selectbox(key="cohorts_segment").value, at.number_input(key="cohorts_min").value) == ("plan", 50)
+    assert at.session_state["cohorts_tab_label"] == "Segments"  # the link opens the Segments tab
+    odd = cohorts_page(period="fortnight", mode="revenue&x", as_of="2031-01-01", filter="channel", value="Zürich #1",
+                       segment="gone", min="nan", shown="-4", picked="not a date")
+    assert not odd.error
+    assert odd.selectbox(key="cohorts_period").value == "month" and odd.selectbox(key="cohorts_mode").value == "classic"
+    assert odd.date_input(key="cohorts_as_of").value == dt.date(2025, 12, 31)  # the last date in the data
+    assert odd.multiselect(key="cohorts_filter_values").value == [] and odd.number_input(key="cohorts_min").value == 30
+    assert dict(odd.query_params) == {"filter": "channel"}  # the URL now says what is shown

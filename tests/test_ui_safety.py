@@ -42,3 +42,11 @@ def test_untrusted_text_is_inert_in_markdown():
     assert ui.md(":red[loud] **bold** $x$") == ":red\\[loud\\] \\*\\*bold\\*\\* \\$x\\$"
     assert ui.md("- not a list") == "\\- not a list"
     assert ui.md("Demo shop (generated)") == "Demo shop (generated)"
+
+
+def test_dataset_picker_labels_are_distinct():
+    from retention.ui import distinct_labels
+
+    labels = distinct_labels([("a", "shop"), ("b", "Demo shop"), ("c", "shop"), ("d", "shop (2)"), ("e", "shop")])
+    assert labels == {"a": "shop", "b": "Demo shop", "c": "shop (2)", "d": "shop (2) (2)", "e": "shop (3)"}
+    assert distinct_labels([]) == {}

@@ -1,9 +1,9 @@
-"""Where the queries run: embedded DuckDB (default), DuckDB on a lake / MotherDuck (same dialect), or Apache
-Spark through Spark Connect (transpiled). See config.py for the URL and table map, transpile.py for the
-DuckDB → Spark rewrites, portability.py for which queries must run on remote engines.
+"""Where the queries run: embedded DuckDB (default), DuckDB over Parquet files / MotherDuck (same dialect,
+lake.py), or Apache Spark through Spark Connect (transpiled, spark.py). See config.py for the URL and table
+map, transpile.py for the DuckDB → Spark rewrites, portability.py for which queries must run on remote engines.
 
-`frame(con, name, **params)` runs a query on either a DuckDB connection or a remote engine object
-(anything with a .frame(name, **params) method, e.g. spark.SparkEngine).
+`frame(con, name, **params)` runs a query on either a DuckDB connection or an engine object (anything with a
+.frame(name, **params) method: lake.LakeEngine, spark.SparkEngine). `open_engine(config)` opens and binds one.
 """
 
 from __future__ import annotations
@@ -16,7 +16,12 @@ import pandas as pd
 from retention import sql
 from retention.engines.config import EngineConfig, EngineConfigError, TableMap, from_settings, parse_url
 
-__all__ = ["EngineConfig", "EngineConfigError", "TableMap", "from_settings", "parse_url", "frame", "describe"]
+__all__ = ["EngineConfig", "EngineConfigError", "EngineUnavailable", "TableMap", "from_settings", "parse_url",
+           "frame", "describe", "open_engine", "redact"]
+
+
+class EngineUnavailable(Exception):
+    """The engine is configured but cannot be used now (server unreachable, pyspark missing); says why."""
 
 
 def frame(con: Any, name: str, **params: Any) -> pd.DataFrame:
@@ -33,3 +38,22 @@ def describe(con: Any) -> dict[str, Any]:
     run = getattr(con, "last_run", None)
     return {"engine": getattr(con, "label", type(con).__name__), "query": run and run.query,
             "seconds": run and run.seconds}
+
+
+def open_engine(config: EngineConfig) -> Any:
+    """The bound engine object of a source configuration (config.is_source). Raises EngineConfigError when the
+    table map does not fit the data, EngineUnavailable when the engine cannot be reached or is not installed."""
+    if config.dialect == "duckdb":
+        from retention.engines import lake
+
+        return lake.open_engine(config)
+    from retention.engines import spark
+
+    return spark.open_engine(config)
+
+
+def redact(text: str) -> str:
+    """A message or URL with the values of token=/password= parameters (sc://host/;token=…) blanked."""
+    import re
+
+    return re.sub(r"(?i)\b(token|password|pwd)=[^;&\s'\"]*", r"\1=…", text)

@@ -19,7 +19,8 @@ import pandas as pd
 
 from retention import sql
 from retention.engines import transpile
-from retention.engines.config import ROLES, EngineConfig, TableMap
+from retention.engines.base import Run
+from retention.engines.config import ROLES, EngineConfig, EngineConfigError, TableMap
 
 LOCAL_CONF = {
     "spark.sql.session.timeZone": "UTC",
@@ -46,21 +47,14 @@ def local_session(master: str = "local[2]", conf: dict[str, str] | None = None):
 
 
 def connect_session(url: str):
-    """A Spark Connect session for an sc://host:port URL (OSS Spark, Databricks, EMR, Dataproc)."""
-    from pyspark.sql import SparkSession
+    """A Spark Connect session for an sc://host:port URL (OSS Spark, Databricks, EMR, Dataproc). Built with the
+    Connect builder itself: pyspark's generic builder also switches the whole process into Connect mode
+    (SPARK_CONNECT_MODE_ENABLED), after which no classic session works in it."""
+    from pyspark.sql.connect.session import SparkSession
 
     session = SparkSession.builder.remote(url).getOrCreate()
     session.conf.set("spark.sql.session.timeZone", "UTC")
     return session
-
-
-@dataclass
-class Run:
-    """How the last query went: which query, on what, how long (seconds)."""
-
-    query: str
-    engine: str
-    seconds: float
 
 
 @dataclass
@@ -77,7 +71,7 @@ class SparkEngine:
         """Run queries/NAME.sql (transpiled) with bound parameters; the result as a DataFrame."""
         _check(name, params)
         started = time.perf_counter()
-        result = self.session.sql(self._spark_sql(name), args=_args(params) or None)
+        result = self.session.sql(self._spark_sql(name), args=_args(self.session, params) or None)
         out = _to_pandas(result)
         self.last_run = Run(name, self.label, time.perf_counter() - started)
         return out
@@ -85,7 +79,7 @@ class SparkEngine:
     def execute(self, name: str, **params: Any) -> None:
         """Run a statement for its effect (only CREATE TABLE … AS, which becomes a temporary view)."""
         _check(name, params)
-        self.session.sql(self._spark_sql(name), args=_args(params) or None).collect()
+        self.session.sql(self._spark_sql(name), args=_args(self.session, params) or None).collect()
 
     def _spark_sql(self, name: str) -> str:
         return transpile.to_spark(sql.load(name), self.schema())
@@ -121,13 +115,48 @@ class SparkEngine:
             self.bound.append(table)
 
 
-def open_engine(config: EngineConfig, session=None, cache: bool = True) -> SparkEngine:
-    """A bound SparkEngine for an sc:// or spark+local:// configuration."""
+KIND_LABELS = {"spark-connect": "Spark Connect", "spark-local": "local"}
+CONNECT_TIMEOUT_S = 5.0
+
+
+def open_engine(config: EngineConfig, session=None, cache: bool = True, today: dt.date | None = None) -> SparkEngine:
+    """A bound SparkEngine for an sc:// or spark+local:// configuration. Raises EngineUnavailable when pyspark
+    is missing or the server cannot be reached (within CONNECT_TIMEOUT_S, not the client's minutes of retries),
+    EngineConfigError when a mapped table or column does not exist."""
+    from retention.engines import EngineUnavailable
+
+    try:
+        import pyspark  # noqa: F401
+    except ImportError as error:
+        raise EngineUnavailable(f"{config.url}: pyspark is not installed (pip install -r requirements-scale.txt)") \
+            from error
+    if session is None and config.kind == "spark-connect":
+        _reachable(config.url)
     if session is None:
         session = connect_session(config.url) if config.kind == "spark-connect" else local_session(config.target)
-    engine = SparkEngine(session, label=f"Spark {session.version} ({config.kind})")
-    engine.bind(config.tables, cache=cache)
+    engine = SparkEngine(session, label=f"Spark {session.version} ({KIND_LABELS.get(config.kind, config.kind)})")
+    try:
+        engine.bind(config.tables, cache=cache, today=today)
+    except EngineConfigError:
+        raise
+    except Exception as error:  # AnalysisException (classic or Connect): a table that is not there, a bad type
+        raise EngineConfigError(f"{config.url}: the table map does not fit the tables: "
+                                f"{str(error).strip().splitlines()[0]}") from error
     return engine
+
+
+def _reachable(url: str) -> None:
+    import socket
+    from urllib.parse import urlsplit
+
+    from retention.engines import EngineUnavailable
+
+    parts = urlsplit(url)
+    try:
+        socket.create_connection((parts.hostname, parts.port or 15002), timeout=CONNECT_TIMEOUT_S).close()
+    except OSError as error:
+        raise EngineUnavailable(f"cannot reach the Spark Connect server at {parts.hostname}:{parts.port or 15002} "
+                                f"({error.strerror or error})") from error
 
 
 def _check(name: str, params: dict[str, Any]) -> None:
@@ -137,9 +166,19 @@ def _check(name: str, params: dict[str, Any]) -> None:
         raise sql.QueryError(f"query {name!r}: missing {missing}, unexpected {extra}")
 
 
-def _args(params: dict[str, Any]) -> dict[str, Any]:
+def _functions(session):
+    """pyspark.sql.functions for this kind of session (Spark Connect columns are other objects than classic ones;
+    the classic module picks Connect only when the whole process is in Connect mode)."""
+    if type(session).__module__.startswith("pyspark.sql.connect"):
+        from pyspark.sql.connect import functions
+    else:
+        from pyspark.sql import functions
+    return functions
+
+
+def _args(session, params: dict[str, Any]) -> dict[str, Any]:
     """Python values as Spark literals (lists → arrays; an empty list needs the query's cast to type it)."""
-    from pyspark.sql import functions as F
+    F = _functions(session)
 
     out = {}
     for key, value in params.items():
@@ -175,15 +214,24 @@ def _canonical(session, logical: str, mapping: TableMap | None, today: dt.date |
     """The canonical table `logical` over the user's table: mapped roles renamed and cast, unmapped ones
     NULL, the flags the ingest would compute (is_refund, is_future, status_recognised), segment columns as text.
     Rows without a customer id (or purchase time) are left out, as the upload rejects them."""
-    from pyspark.sql import functions as F
-
+    F = _functions(session)
     types = _CANONICAL_TYPES[logical]
     now = F.lit(today) if today else F.current_date()
     if mapping is None:
         source = session.range(0)
         columns = {}
     else:
-        source, columns = session.table(mapping.table), mapping.columns
+        from retention.engines.lake import is_path
+
+        # A path, glob or (hive-partitioned) folder of Parquet files; else a table of the catalog
+        source = session.read.parquet(mapping.table) if is_path(mapping.table) else session.table(mapping.table)
+        columns = mapping.columns
+        present = {c.lower() for c in source.columns}  # Spark resolves names case-insensitively
+        missing = [c for c in [*columns.values(), *mapping.segments] if c.lower() not in present]
+        if missing:
+            raise EngineConfigError(
+                f"[engine.tables.{logical}] {mapping.table!r} has no column {', '.join(map(repr, missing))} "
+                f"(its columns: {', '.join(source.columns)})")
     picked = {
         role: (F.col(columns[role]) if role in columns else F.lit(None)).cast(kind).alias(role)
         for role, kind in types.items()
@@ -211,7 +259,7 @@ def _canonical(session, logical: str, mapping: TableMap | None, today: dt.date |
 def _attributes(session, tables: dict[str, TableMap]):
     """customer_attributes(customer_id, attribute, value, source) as derive_attributes_from_*.sql build it:
     the customers file's values; for attributes only in purchases, the value at the first purchase."""
-    from pyspark.sql import functions as F
+    F = _functions(session)
 
     parts = []
     stated = set()
