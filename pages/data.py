@@ -18,6 +18,7 @@ FILE_TYPES = ["csv", "tsv", "txt", "xlsx", "xls", "ods", "parquet", "gz", "zip"]
 NONE = "— none —"
 
 ui.ensure_frame()  # a deep link to this page on a fresh server must still run through app.py
+ui.release_uploads_when_session_ends()
 st.title("Upload your data")
 st.caption("Drop an export from your shop, billing or CRM tool. Nothing is saved until you press **Save dataset**; "
            "saved datasets are private to whoever has their link.")
@@ -37,7 +38,9 @@ files = {
 }
 
 
-@st.cache_data(max_entries=8, show_spinner="Reading the file…", scope="session")
+# The parsed file, per session (so a control change does not parse it again), dropped when the session
+# disconnects and after a save: a session holds at most these few parsed files, never one it has saved.
+@st.cache_data(max_entries=4, show_spinner="Reading the file…", scope="session")
 def _read(data: bytes, name: str, sheet: str | None):
     return read_table(data, name, sheet)
 
@@ -59,7 +62,7 @@ def _configure(kind: str, uploaded, box):
         roles, segments, dates, export = detect_roles(raw.frame, kind), [], {}, None
     info = raw.info
     how = [info.get("format"), info.get("encoding"), f"delimiter {info['delimiter']!r}" if info.get("delimiter") else None,
-           f"sheet {info['sheet']!r}" if info.get("sheet") else None, f"header on row {info.get('header_row')}"]
+           f"sheet “{ui.md(info['sheet'])}”" if info.get("sheet") else None, f"header on row {info.get('header_row')}"]
     box.caption("Read as " + ", ".join(h for h in how if h) + (f" · recognised: **{export}**" if export else ""))
     if len(info.get("sheets", [])) > 1:
         box.selectbox("Sheet", info["sheets"], index=info["sheets"].index(info["sheet"]), key=f"{key}_sheet")
@@ -149,7 +152,7 @@ if len(rejected):
                             key="data_rejected")
 
 name = st.text_input("Dataset name", value=next(p.filename for p in prepared.values() if p).rsplit(".", 1)[0],
-                     key="data_name", max_chars=80)
+                     key=f"data_name{suffix}", max_chars=80)  # a new box per round: each file its own name
 if st.button("Save dataset", type="primary", key="data_save"):
     with st.status("Saving your dataset…", expanded=True) as status:
         steps = {"purchases": "Storing purchases", "customers": "Storing customers", "summaries": "Precomputing summaries"}
@@ -164,4 +167,5 @@ if st.button("Save dataset", type="primary", key="data_save"):
     for key in ("data_preview", "data_preview_key"):
         st.session_state.pop(key, None)
     _read.clear()
+    ui.drop_uploads(list(files.values()))  # the saved dataset is on disk; free the uploaded bytes now
     st.rerun()

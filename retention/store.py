@@ -32,6 +32,7 @@ DEMO_ID = "demo"
 FORMAT_VERSION = 3  # bump when the tables a dataset holds change; the demo is rebuilt then
 _ID = re.compile(r"[A-Za-z0-9_-]{32}|demo")
 STALE_TMP_SECONDS = 3600
+WRITER = secrets.token_hex(4)  # this process's mark on the temporary files it writes (see clean_abandoned_tmp)
 
 
 class DatasetNotFound(Exception):
@@ -93,7 +94,7 @@ def _upgrade(dataset_id: str) -> None:
     changed since, in a copy under tmp/ that then replaces the file (readers never see a half upgrade;
     a reader holding the old file keeps reading it)."""
     final = dataset_path(dataset_id)
-    tmp = _dirs()[1] / f"{dataset_id}.{secrets.token_hex(4)}.duckdb.tmp"
+    tmp = _dirs()[1] / f"{dataset_id}.{WRITER}.{secrets.token_hex(4)}.duckdb.tmp"
     try:
         shutil.copy2(final, tmp)
         con = _connect(tmp, read_only=False)
@@ -135,7 +136,7 @@ def create_dataset(
     say = progress or (lambda _msg: None)
     dataset_id = dataset_id or new_id()
     final = dataset_path(dataset_id)
-    tmp = _dirs()[1] / f"{dataset_id}.{secrets.token_hex(4)}.duckdb.tmp"
+    tmp = _dirs()[1] / f"{dataset_id}.{WRITER}.{secrets.token_hex(4)}.duckdb.tmp"
     try:
         con = _connect(tmp, read_only=False)
         try:
@@ -257,6 +258,49 @@ def clean_tmp(max_age_seconds: int = STALE_TMP_SECONDS) -> int:
             path.unlink(missing_ok=True)
             removed += 1
     return removed
+
+
+def clean_abandoned_tmp() -> int:
+    """Delete the temporary files of writes no live process is doing any more (a killed or crashed server);
+    return how many files were removed. Run at server start, before this process writes anything.
+
+    DuckDB holds an fcntl lock on a database file while it writes it, so a file nobody holds locked is
+    abandoned; files marked with this process's WRITER are left alone (a lock test from the writing process
+    itself would succeed, and closing its descriptor would drop DuckDB's lock)."""
+    import fcntl
+
+    removed = 0
+    tmp_dir = _dirs()[1]
+    for path in tmp_dir.glob("*.duckdb.tmp"):
+        if f".{WRITER}." in path.name:
+            continue
+        try:
+            fd = os.open(path, os.O_RDWR)
+        except FileNotFoundError:
+            continue
+        try:
+            fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            continue  # a live writer holds it
+        else:
+            for leftover in (path, Path(str(path) + ".wal")):
+                if leftover.exists():
+                    leftover.unlink(missing_ok=True)
+                    removed += 1
+        finally:
+            os.close(fd)
+    for wal in tmp_dir.glob("*.duckdb.tmp.wal"):
+        if f".{WRITER}." not in wal.name and not wal.with_suffix("").exists():
+            wal.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
+def recover() -> None:
+    """At server start: drop what interrupted writes left behind, and datasets past their expiry."""
+    clean_tmp()
+    clean_abandoned_tmp()
+    purge()
 
 
 def _format_version(dataset_id: str) -> int | None:

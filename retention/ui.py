@@ -21,7 +21,11 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
+from streamlit.logger import get_logger
+
 from retention import access, store
+
+_LOG = get_logger(__name__)
 
 SESSION_DATASETS = "datasets_of_this_session"  # list of {"id", "name"} uploaded in this session
 CURRENT = "dataset_id"
@@ -93,8 +97,7 @@ def _engine_meta(config) -> dict:
 def _demo_id() -> str:
     # Once per server process: drop leftovers of interrupted writes and datasets past their expiry
     # (those are also removed when someone opens them).
-    store.clean_tmp()
-    store.purge()
+    store.recover()
     return store.ensure_demo()
 
 
@@ -126,15 +129,66 @@ def _meta(dataset_id: str) -> dict:
         cur.close()
 
 
+def _release_cursor(held: tuple[duckdb.DuckDBPyConnection, duckdb.DuckDBPyConnection]) -> None:
+    held[1].close()
+    _LOG.debug("closed a session's cursor")
+
+
+# Session-scoped: Streamlit releases these when the session's browser tab disconnects (reload, close, idle
+# network), and when a session holds more than max_entries datasets; on_release closes the cursor then.
+@st.cache_resource(scope="session", max_entries=8, show_spinner=False, on_release=_release_cursor)
+def _session_cursor(dataset_id: str) -> tuple[duckdb.DuckDBPyConnection, duckdb.DuckDBPyConnection]:
+    con = _connection(dataset_id)
+    return con, con.cursor()
+
+
 def _cursor(dataset_id: str) -> duckdb.DuckDBPyConnection:
     """This session's own cursor on the dataset (registered views and temp tables stay private)."""
     con = _connection(dataset_id)
-    key = f"_cursor::{dataset_id}"
-    held = st.session_state.get(key)
-    if held is None or held[0] is not con:
-        held = (con, con.cursor())
-        st.session_state[key] = held
+    held = _session_cursor(dataset_id)
+    if held[0] is not con:  # the process-wide connection was reopened (evicted or deleted): a new cursor
+        _session_cursor.clear(dataset_id)
+        held = _session_cursor(dataset_id)
     return held[1]
+
+
+def _drop_session_uploads(session_id: str) -> None:
+    from streamlit import runtime
+
+    if runtime.exists():
+        runtime.get_instance().uploaded_file_mgr.remove_session_files(session_id)
+    _LOG.debug("dropped an ended session's uploaded files")
+
+
+@st.cache_resource(scope="session", show_spinner=False, on_release=_drop_session_uploads)
+def _uploads_of_this_session(session_id: str) -> str:
+    return session_id
+
+
+def release_uploads_when_session_ends() -> None:
+    """Drop this session's uploaded files from server memory when its tab disconnects.
+
+    Streamlit keeps uploaded bytes per session until the session is shut down, and a disconnected session
+    that expires from its reconnect store (server.disconnectedSessionTTL) is never shut down, so without
+    this its uploads would stay in memory until the server restarts. A tab that reconnects after a network
+    blip has to upload its file again."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    if ctx is not None and ctx.uploaded_file_mgr is not None:
+        _uploads_of_this_session(ctx.session_id)
+
+
+def drop_uploads(files: list) -> None:
+    """Free the bytes of these st.file_uploader files on the server now (e.g. once they are saved)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    if ctx is None or ctx.uploaded_file_mgr is None:
+        return
+    for uploaded in files:
+        if uploaded is not None and getattr(uploaded, "file_id", None):
+            ctx.uploaded_file_mgr.remove_file(ctx.session_id, uploaded.file_id)
 
 
 def select_dataset(dataset_id: str) -> None:

@@ -183,3 +183,28 @@ def test_a_dataset_saved_before_format_3_is_upgraded_when_opened(data_dir):
     pd.testing.assert_frame_equal(churn.retention_by_period(con.cursor(), basis="purchases", inactive_days=30), expected)
     con.close()
     assert not list((data_dir / "tmp").glob(f"{dataset_id}*"))
+
+
+def test_abandoned_temp_files_are_cleaned_and_live_writes_kept(data_dir):
+    """A killed server's half-written dataset goes at the next start; another process's write in progress
+    (DuckDB holds a lock on it) and this process's own stay."""
+    import subprocess
+    import sys
+
+    tmp = data_dir / "tmp"
+    tmp.mkdir(parents=True, exist_ok=True)
+    abandoned, wal = tmp / "a.dead1234.x.duckdb.tmp", tmp / "a.dead1234.x.duckdb.tmp.wal"
+    orphan_wal = tmp / "b.dead1234.y.duckdb.tmp.wal"
+    mine = tmp / f"c.{store.WRITER}.z.duckdb.tmp"
+    live = tmp / "d.live5678.w.duckdb.tmp"
+    for path in (abandoned, wal, orphan_wal, mine):
+        path.write_bytes(b"x")
+    writer = subprocess.Popen([sys.executable, "-c", "import duckdb, sys; con = duckdb.connect(sys.argv[1]); "
+                               "print('open', flush=True); sys.stdin.read()", str(live)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert writer.stdout.readline().strip() == "open"
+        assert store.clean_abandoned_tmp() == 3
+        assert sorted(p.name for p in tmp.iterdir() if not p.name.endswith(".wal")) == sorted([mine.name, live.name])
+    finally:
+        writer.communicate("", timeout=30)

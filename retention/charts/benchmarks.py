@@ -90,7 +90,7 @@ def curve_with_points(curve: pd.DataFrame, points: pd.DataFrame, labels: dict, t
                         line={"color": color(i + 1), "dash": "dot", "width": 1},
                         marker={"symbol": "diamond-open" if low else "diamond", "size": 12, "color": color(i + 1),
                                 "line": {"width": 2, "color": color(i + 1)}},
-                        hovertemplate="%{x:.1f}: %{y:.1f}%<extra>" + name + "</extra>")
+                        hovertemplate="%{x:.1f}: %{y:.1f}%<extra>%{fullData.name}</extra>")
     fig.update_yaxes(rangemode="tozero")
     fig.update_xaxes(rangemode="tozero")
     style(fig, title, labels["x"], labels["y"], height=520)

@@ -97,7 +97,7 @@ def reasons_area(frame: pd.DataFrame, value: str, labels: dict, title: str) -> g
     for i, (reason, part) in enumerate(frame.groupby("reason", sort=False)):
         fig.add_scatter(x=part["period_start"], y=part[value], name=reason, mode="lines", stackgroup="one",
                         line={"width": 0.5, "color": color(i)},
-                        hovertemplate="%{x|%Y-%m-%d}: %{y:,.1f}<extra>" + str(reason) + "</extra>")
+                        hovertemplate="%{x|%Y-%m-%d}: %{y:,.1f}<extra>%{fullData.name}</extra>")
     incomplete = frame.loc[~frame["complete"], "period_start"]
     if len(incomplete):
         fig.add_vrect(x0=incomplete.min(), x1=incomplete.max(), fillcolor=MUTED, opacity=0.2, line_width=0)

@@ -105,7 +105,7 @@ def average_curve(curve: pd.DataFrame, picked: pd.DataFrame, labels: dict, title
                         line={"color": hue, "width": 1.3},
                         marker={"size": 6, "color": [hue if c else MUTED for c in rows["complete"]],
                                 "symbol": ["circle-open" if s else "circle" for s in rows["small"]]},
-                        hovertemplate="%{x}: %{y:.1f}%<extra>" + name + "</extra>")
+                        hovertemplate="%{x}: %{y:.1f}%<extra>%{fullData.name}</extra>")
     hover = [labels["hover"].format(k=r.period, value=r.retention_pct, cohorts=r.cohorts, customers=r.customers)
              for r in curve.itertuples()]
     fig.add_scatter(x=curve["period"], y=curve["retention_pct"], mode="lines+markers", name=labels["average"],
@@ -154,6 +154,6 @@ def segment_curves(curve: pd.DataFrame, labels: dict, title: str, steps: bool = 
                         legendgroup=str(name),
                         line={"color": hue, "width": 2.2, "shape": shape},
                         marker={"size": 5, "color": hue, "symbol": ["circle-open" if s else "circle" for s in rows["small"]]},
-                        hovertemplate="%{x}: %{y:.1f}%<extra>" + str(name) + "</extra>")
+                        hovertemplate="%{x}: %{y:.1f}%<extra>%{fullData.name}</extra>")
     fig.update_yaxes(rangemode="tozero")
     return style(fig, title, labels["x"], labels["y"])

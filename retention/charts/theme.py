@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import plotly.graph_objects as go
 
 # Okabe & Ito (2008), safe for the common colour-vision deficiencies.
@@ -25,9 +26,71 @@ def rgba(hex_color: str, alpha: float) -> str:
     return f"rgba({r},{g},{b},{alpha})"
 
 
+def inert(text: object) -> str:
+    """An untrusted string (segment value, reason, column or file name) made inert for plotly: plotly renders
+    a few HTML tags (<a href>, <b>, <br>, <span style>, …) in titles, labels, legends and hover text, and
+    decodes &lt; &gt; &amp; back to the characters, so escaping those three shows the text exactly as written."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _inert_values(values):
+    """A trace's string data (categories, names, cell text, hover strings) escaped; numbers and dates untouched."""
+    if isinstance(values, str):
+        return inert(values) if ("<" in values or ">" in values or "&" in values) else values
+    if isinstance(values, np.ndarray):
+        if values.dtype.kind not in "OUS":  # numbers, dates: nothing to escape (and the common case)
+            return values
+    elif not isinstance(values, (list, tuple)) or not values:
+        return values
+    elif not any(isinstance(v, (str, list, tuple, np.ndarray)) for v in values):
+        return values
+    try:
+        array = np.asarray(values, dtype=object)
+    except ValueError:  # ragged nesting: leave the elements as they are, escape the strings among them
+        return [_inert_values(v) for v in values]
+    if not any(isinstance(v, str) and ("<" in v or ">" in v or "&" in v) for v in array.flat):
+        return values  # nothing to escape: keep the very object, so make_inert does not reassign it
+    flat = [inert(v) if isinstance(v, str) else v for v in array.flat]
+    return np.array(flat, dtype=object).reshape(array.shape)
+
+
+TRACE_TEXT = ("name", "legendgroup", "x", "y", "text", "customdata", "labels", "hovertext")
+
+
+def make_inert(fig: go.Figure) -> go.Figure:
+    """Escape every text plotly would render from data or labels (see inert). Hover templates are left alone:
+    they are the page's own markup; builders put data in them only through %{…} fields, never by concatenation.
+    Run once per figure (escaping twice would show '&amp;')."""
+    for trace in fig.data:
+        for attr in TRACE_TEXT:
+            if attr in trace and (values := trace[attr]) is not None:
+                escaped = _inert_values(values)
+                if escaped is not values:  # assigning re-validates the whole array: only when changed
+                    trace[attr] = escaped
+    layout = fig.layout
+    if layout.title.text:
+        layout.title.text = inert(layout.title.text)
+    fig.for_each_xaxis(_inert_axis)
+    fig.for_each_yaxis(_inert_axis)
+    for note in layout.annotations:
+        if note.text:
+            note.text = inert(note.text)
+    return fig
+
+
+def _inert_axis(axis) -> None:
+    if axis.title.text:
+        axis.title.text = inert(axis.title.text)
+    if axis.ticktext is not None:
+        axis.ticktext = [inert(t) for t in axis.ticktext]
+    if axis.categoryarray is not None:  # must name the categories exactly as the (escaped) data does
+        axis.categoryarray = _inert_values(axis.categoryarray)
+
+
 def style(fig: go.Figure, title: str, x_title: str | None = None, y_title: str | None = None,
           height: int = 420) -> go.Figure:
-    """Apply the theme: title (state the finding), axis titles with units, legend on top."""
+    """Apply the theme: title (state the finding), axis titles with units, legend on top; and make every
+    text in the figure inert (make_inert), so every builder must call this once, after adding its traces."""
     fig.update_layout(
         title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},
         template="plotly_white",
@@ -42,4 +105,4 @@ def style(fig: go.Figure, title: str, x_title: str | None = None, y_title: str |
         fig.update_xaxes(title_text=x_title)
     if y_title is not None:
         fig.update_yaxes(title_text=y_title)
-    return fig
+    return make_inert(fig)

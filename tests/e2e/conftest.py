@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from e2e_helpers import ARTIFACTS, SCREENSHOT_VIEWPORT, StreamlitServer, open_page, screenshot
+from e2e_helpers import ARTIFACTS, SCREENSHOT_VIEWPORT, StreamlitServer, data_dir_with_demo, open_page, screenshot
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -107,11 +107,6 @@ def demo_file(demo_data_dir) -> Path:
     return demo_data_dir / "datasets" / "demo.duckdb"
 
 
-def _data_dir_with_demo(path: Path, demo_file: Path) -> Path:
-    (path / "datasets").mkdir(parents=True)
-    (path / "tmp").mkdir()
-    shutil.copy2(demo_file, path / "datasets" / "demo.duckdb")
-    return path
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -129,7 +124,7 @@ def log_dir(_fresh_artifacts) -> Path:
 @pytest.fixture(scope="session")
 def server(tmp_path_factory, demo_file, log_dir):
     """One server for the whole run (the demo is already built, so the first page is quick)."""
-    data_dir = _data_dir_with_demo(tmp_path_factory.mktemp("e2e-shared"), demo_file)
+    data_dir = data_dir_with_demo(tmp_path_factory.mktemp("e2e-shared"), demo_file)
     running = StreamlitServer(data_dir, log_dir).start()
     yield running
     running.stop()
@@ -166,6 +161,6 @@ def own_server(tmp_path, demo_file, log_dir):
 
     Use .kill() and .start() (same data directory, new port); it is stopped at the end.
     """
-    running = StreamlitServer(_data_dir_with_demo(tmp_path / "data", demo_file), log_dir).start()
+    running = StreamlitServer(data_dir_with_demo(tmp_path / "data", demo_file), log_dir).start()
     yield running
     running.stop()

@@ -6,6 +6,8 @@ Nothing here sleeps for a fixed time: waits poll a condition until a deadline.
 from __future__ import annotations
 
 import os
+import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -282,3 +284,38 @@ def fill_text(page, label: str, text: str) -> None:
 
 def tmp_files(data_dir: Path) -> list[Path]:
     return sorted((Path(data_dir) / "tmp").glob("*.tmp*"))
+
+
+def data_dir_with_demo(path: Path, demo_file: Path) -> Path:
+    """A fresh RETENTION_DATA_DIR at `path` holding a copy of the demo dataset (so servers start quickly)."""
+    (path / "datasets").mkdir(parents=True)
+    (path / "tmp").mkdir()
+    shutil.copy2(demo_file, path / "datasets" / "demo.duckdb")
+    return path
+
+
+def dataset_id_in_url(page) -> str:
+    """The dataset id in the page's address (?dataset=…), which a save puts there."""
+    found = re.search(r"[?&]dataset=([A-Za-z0-9_-]{32})(?![A-Za-z0-9_-])", page.url)
+    assert found, f"no dataset id in {page.url}"
+    return found.group(1)
+
+
+def dataset_files_of(data_dir: Path, dataset_id: str) -> list[Path]:
+    """The files of one dataset that exist on disk (its .duckdb, .duckdb.wal and .json)."""
+    base = Path(data_dir) / "datasets" / dataset_id
+    return [p for p in (Path(f"{base}.duckdb"), Path(f"{base}.duckdb.wal"), Path(f"{base}.json")) if p.exists()]
+
+
+def open_files_under(pid: int, directory: Path) -> list[str]:
+    """Paths under `directory` that process `pid` holds open (Linux /proc), deleted ones included."""
+    found = []
+    root = str(Path(directory).resolve())
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:  # closed meanwhile
+            continue
+        if target.startswith(root):
+            found.append(target)
+    return found

@@ -1,14 +1,19 @@
-"""SIGKILL the server while it saves an uploaded dataset, restart it on the same data directory:
-every earlier dataset is intact and readable, and no partial dataset is visible.
+"""SIGKILL the server while it saves uploaded datasets, restart it on the same data directory:
+every acknowledged dataset is intact and readable, and no partial dataset is visible.
 
-The kill lands at three moments of three saves: as soon as the temporary file appears (100k rows),
-once the temporary files hold 4 MB (300k rows, mid-write), and just after the page says "Saved".
+The first test kills at three chosen moments of three browser saves: as soon as the temporary file appears
+(100k rows), once the temporary files hold 4 MB (300k rows, mid-write), and just after the page says "Saved".
+The second kills at seeded-random moments of a stream of uploads, over and over.
 Expected contents come from how the files were generated, never from the app.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import itertools
+import os
+import random
 import re
 from pathlib import Path
 
@@ -156,3 +161,108 @@ def test_sigkill_during_save_keeps_earlier_datasets_and_shows_no_partial_one(ope
     print(f"kills: {outcome}")  # shown with -s or -rP
     assert outcome["after-saved"] == "completed"
 
+
+
+# ---------------------------------------------------------------- random kills in a stream of uploads
+
+STREAM_WRITERS = 2  # sessions uploading and saving at the same time
+MIN_CYCLES, MAX_CYCLES = 5, 9  # more only until a kill has landed inside a write and a save has finished
+KILL_AFTER_S = (1.5, 6.0)  # a save takes ~1-3 s on a busy 2-core machine
+
+
+async def upload_stream(url: str, rng: random.Random, numbers, attempted: dict, acknowledged: dict,
+                        ready: asyncio.Queue) -> None:
+    """One session: open the upload page, then upload and save file after file until the server dies.
+
+    It speaks Streamlit's browser protocol (streamlit_client), so the save runs the real page's code on
+    the real server, as a browser's would, but three sessions cost no browser. A dataset counts as
+    acknowledged only once the page showed its "Saved" message."""
+    from streamlit_client import Session
+
+    async with Session(url, timeout=60) as session:
+        await session.open("/data")
+        ready.put_nowait(True)
+        while True:
+            n = next(numbers)
+            rows = rng.choice((300, 2_000, 10_000, 30_000))
+            shop = purchases_csv(rows=rows, customers=max(10, rows // rng.randint(3, 12)), prefix=f"R{n}-")
+            name = f"stream{n}"  # the default name (the file name without extension), no Markdown to escape
+            attempted[name] = expected(shop, name)
+            await session.upload("Purchases file", shop.data, f"{name}.csv")
+            page = await session.click("Save dataset")
+            assert page.has(f"Saved “{name}”"), [t for t in page.texts if "Saved" in t or "rror" in t] or page.texts
+            acknowledged[re.search(r"dataset=([A-Za-z0-9_-]{32})", session.query_string).group(1)] = name
+
+
+async def kill_during_stream(server, rng: random.Random, numbers, attempted: dict, acknowledged: dict) -> float:
+    """Run the writers, SIGKILL the server after a random delay; the delay used."""
+    ready: asyncio.Queue = asyncio.Queue()
+    writers = [asyncio.create_task(upload_stream(server.url, rng, numbers, attempted, acknowledged, ready))
+               for _ in range(STREAM_WRITERS)]
+    for _ in writers:  # the clock starts when every session is on the upload page
+        await asyncio.wait_for(ready.get(), 60)
+    delay = rng.uniform(*KILL_AFTER_S)
+    await asyncio.sleep(delay)  # not a wait for a condition: the kill is meant to land at a random moment
+    server.kill()
+    outcomes = await asyncio.gather(*writers, return_exceptions=True)
+    for outcome in outcomes:  # a writer ends only when its connection dies; anything else is a real failure
+        assert isinstance(outcome, (ConnectionError, OSError, asyncio.TimeoutError)), repr(outcome)
+    return delay
+
+
+async def app_shows(url: str, dataset_id: str, want: dict) -> None:
+    from streamlit_client import Session
+
+    async with Session(url, timeout=60) as session:
+        page = await session.open(f"/?dataset={dataset_id}")
+        assert page.has(want["name"]) and page.has(f"{want['customers']:,}"), (dataset_id, page.texts[:12])
+
+
+def test_random_sigkills_during_a_stream_of_uploads_lose_nothing_acknowledged(own_server, monkeypatch):
+    from streamlit_client import run as run_async
+
+    seed = int(os.environ.get("DURABILITY_SEED", random.SystemRandom().randrange(2**32)))
+    print(f"DURABILITY_SEED={seed}")  # rerun the same kill moments with this
+    rng = random.Random(seed)
+    data_dir = own_server.data_dir
+    monkeypatch.setenv("RETENTION_DATA_DIR", str(data_dir))
+    numbers = itertools.count()
+    attempted: dict[str, dict] = {}  # dataset name → expected contents, for every upload begun
+    acknowledged: dict[str, str] = {}  # dataset id → name, for every "Saved" shown
+    digests = dataset_files(data_dir)
+    interrupted = 0
+    log = []
+    cycle = 0
+    while cycle < MIN_CYCLES or ((not interrupted or not acknowledged) and cycle < MAX_CYCLES):
+        cycle += 1
+        acked_before = len(acknowledged)
+        delay = run_async(kill_during_stream(own_server, rng, numbers, attempted, acknowledged))
+        left = tmp_files(data_dir)
+        interrupted += bool(left)
+
+        on_disk = dataset_files(data_dir)
+        for dataset_id, digest in digests.items():  # earlier datasets: byte for byte the same
+            assert on_disk.get(dataset_id) == digest, f"cycle {cycle}: {dataset_id} changed or vanished"
+        for dataset_id, name in acknowledged.items():
+            assert dataset_id in on_disk, f"cycle {cycle}: acknowledged {name} ({dataset_id}) is lost"
+        for dataset_id in set(on_disk) - {"demo"}:  # whatever is listed is complete: one of the uploads, exactly
+            got = contents(dataset_id)
+            assert got == attempted.get(got["name"]), f"cycle {cycle}: {dataset_id} holds {got}"
+            if dataset_id in acknowledged:
+                assert got["name"] == acknowledged[dataset_id]
+        unacked = len(set(on_disk) - set(digests) - set(acknowledged))
+        digests = on_disk
+
+        own_server.start()
+        run_async(app_shows(own_server.url, "demo", {"name": "Demo shop (generated)", "customers": 20_000}))
+        assert tmp_files(data_dir) == [], f"cycle {cycle}: the restart left {tmp_files(data_dir)}"
+        if acknowledged:
+            sample = rng.choice(sorted(acknowledged))
+            run_async(app_shows(own_server.url, sample, attempted[acknowledged[sample]]))
+        log.append(f"cycle {cycle}: kill after {delay:.2f} s, {len(acknowledged) - acked_before} saved, "
+                   f"{len(left)} tmp files left{f', {unacked} complete but unacknowledged' if unacked else ''}")
+
+    print("\n".join(log))  # shown with -s or -rP
+    print(f"{len(acknowledged)} acknowledged datasets intact, {interrupted} kills inside a write")
+    assert interrupted, f"no kill landed inside a write in {cycle} cycles (seed {seed})"
+    assert acknowledged, f"no save finished before a kill in {cycle} cycles (seed {seed})"
