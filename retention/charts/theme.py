@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
+import plotly.io as pio
 
 # Okabe & Ito (2008), safe for the common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -13,6 +14,9 @@ MUTED = "#9CA3AF"  # greyed-out: small samples, incomplete periods
 SEQUENTIAL = [[0.0, "#F7FBFF"], [0.25, "#C6DBEF"], [0.5, "#6BAED6"], [0.75, "#2171B5"], [1.0, "#08306B"]]
 # Diverging scale for over/under-representation (orange ← white → blue).
 DIVERGING = [[0.0, "#D55E00"], [0.5, "#FFFFFF"], [1.0, "#0072B2"]]
+# Every figure starts from this template. Set as plotly's default rather than per figure: a figure built on
+# the default template reuses it (0.3 ms), while assigning a template to a figure re-validates it (16 ms).
+pio.templates.default = "plotly_white"
 
 
 def color(i: int) -> str:
@@ -93,7 +97,6 @@ def style(fig: go.Figure, title: str, x_title: str | None = None, y_title: str |
     text in the figure inert (make_inert), so every builder must call this once, after adding its traces."""
     fig.update_layout(
         title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},
-        template="plotly_white",
         colorway=PALETTE,
         font={"family": "sans-serif", "size": 13},
         height=height,
