@@ -143,20 +143,56 @@ _ARM_RERUN_WATCH = """() => {
 }"""
 
 
+_FINISHED_RUNS: dict[int, list[int]] = {}  # id(page) → [script runs finished], counted from the websocket
+
+
+def _count_runs(page) -> None:
+    """Count the script runs the server reports finished to this page (its ForwardMsg script_finished),
+    from the next websocket the page opens on. A run too quick to show in the DOM is still counted."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    if id(page) in _FINISHED_RUNS:
+        return
+    count = _FINISHED_RUNS[id(page)] = [0]
+    early = ForwardMsg.ScriptFinishedStatus.Value("FINISHED_EARLY_FOR_RERUN")
+
+    def frame(payload) -> None:
+        if isinstance(payload, (bytes, bytearray)):
+            try:
+                msg = ForwardMsg.FromString(bytes(payload))
+            except Exception:  # noqa: BLE001 - not a ForwardMsg: not ours to count
+                return
+            if msg.WhichOneof("type") == "script_finished" and msg.script_finished != early:
+                count[0] += 1
+
+    page.on("websocket", lambda ws: ws.on("framereceived", frame))
+
+
 @contextmanager
 def rerun(page, timeout_ms: int = WAIT_TIMEOUT_MS):
     """Around an action that makes Streamlit rerun the script: on exit, a rerun has started and finished.
 
-    Waiting only for 'notRunning' after an action races with the rerun not having started yet;
-    a MutationObserver armed before the action sees the script state change, however fast the run is.
+    Waiting only for 'notRunning' after an action races with the rerun not having started yet. The
+    server's script_finished messages on the page's websocket are counted (open_page starts counting);
+    a MutationObserver on the script state covers pages opened some other way.
     """
     page.evaluate(_ARM_RERUN_WATCH)
+    counted = _FINISHED_RUNS.get(id(page))
+    before = counted[0] if counted else None
     yield
-    page.wait_for_function("() => window.__e2eRuns > 0", timeout=timeout_ms)
+    if counted is None:
+        page.wait_for_function("() => window.__e2eRuns > 0", timeout=timeout_ms)
+    else:
+        deadline = time.monotonic() + timeout_ms / 1000
+        while counted[0] == before:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"no script run finished within {timeout_ms / 1000:.0f}s of the action")
+            page.wait_for_timeout(20)  # lets Playwright deliver the websocket events
     wait_for_app(page, timeout_ms)
 
 
 def open_page(page, url: str, timeout_ms: int = WAIT_TIMEOUT_MS) -> None:
+    _count_runs(page)
     page.goto(url)
     page.get_by_test_id("stAppViewContainer").wait_for(timeout=timeout_ms)
     wait_for_app(page, timeout_ms)
