@@ -368,3 +368,15 @@ def test_period_over_time_and_summary():
     assert numbers["first_cohort"] == pd.Timestamp("2024-03-01") and numbers["first_pct"] == 25
     assert numbers["average_pct"] == pytest.approx(128 / 5)
     assert cohorts.summary(cells, k=7) == {}
+
+
+def test_summary_leaves_out_cohorts_below_the_minimum_sample():
+    # CDNOW-like: three big cohorts, then a cohort of 2 customers (first positive purchase months later)
+    cells = _cells([(None, c, k, n, a, None, None, True) for c, n, ones in
+                    (("1997-01-01", 7814, 1155), ("1997-02-01", 8455, 1353), ("1997-03-01", 7231, 1012),
+                     ("1997-11-01", 2, 0)) for k, a in ((0, n), (1, ones))])
+    numbers = cohorts.summary(cells, k=1, window=6)
+    assert numbers["latest_cohort"] == pd.Timestamp("1997-03-01") and numbers["latest_size"] == 7231
+    assert numbers["first_cohort"] == pd.Timestamp("1997-01-01") and numbers["cohorts"] == 3
+    only_small = _cells([(None, "2024-01-01", 0, 5, 5, None, None, True), (None, "2024-01-01", 1, 5, 2, None, None, True)])
+    assert cohorts.summary(only_small, k=1)["latest_pct"] == 40  # nothing larger: the small one is still said

@@ -215,8 +215,12 @@ def summary(cells: pd.DataFrame, *, k: int = 1, window: int = 6, mode: str = "cl
     latest_pct (retention at k of the latest cohort that completed k), first_cohort and first_pct (the
     oldest cohort of the last `window` such cohorts), cohorts (how many are in that window),
     average_pct (the weighted average curve at k, as average_curve), average_cohorts.
+    Cohorts below the minimum sample (`small`) are left out while any cohort is large enough, so that
+    two late customers cannot make the headline.
     """
     rows = cells[(cells["period"] == k) & cells["complete"] & cells["retention_pct"].notna()]
+    if "small" in rows and not rows["small"].all():
+        rows = rows[~rows["small"].astype(bool)]
     rows = rows.sort_values("cohort")
     if rows.empty:
         return {}
