@@ -5,7 +5,7 @@ import streamlit as st
 
 from retention import state, ui
 from retention.charts import churn as charts
-from retention.metrics import churn, lifecycle, reasons
+from retention.metrics import churn, cohorts, lifecycle, reasons
 
 PERIODS = {"week": "week", "month": "month", "quarter": "quarter", "year": "year"}
 BASES = {"customers": "Customers file", "purchases": "Purchases"}
@@ -173,20 +173,24 @@ with winback_tab:
     c = st.columns(3)
     recent = c[0].number_input("Churned within (days)", 1, 3650, key="churn_recent")
     risk = c[1].number_input("At risk: no purchase for (days)", 1, 3650, key="churn_risk")
-    listed = ui.cached(churn.at_risk, ds, basis=basis if info is not None else "auto", inactive_days=int(days),
-                       as_of=as_of, recent_days=int(recent), risk_days=int(risk), **rp)
     status = c[2].multiselect("Show", list(STATUS), format_func=STATUS.get, key="churn_status")
-    picked = listed[listed["status"].isin(status)]
-    chosen = st.multiselect("Reasons", sorted(picked["reason"].dropna().unique()), key="churn_list_reasons")
-    picked = picked[picked["reason"].isin(chosen)] if chosen else picked
-    attributes = [a for a in segments if a in picked.columns]
-    if attributes:
+    labels = sorted(ui.cached(reasons.reason_map, ds, **rp)["reason"].unique())
+    chosen = st.multiselect("Reasons", labels, key="churn_list_reasons")
+    column, values = None, []
+    if segments:
         f = st.columns(2)
-        column = f[0].selectbox("Segment filter", attributes, key="churn_list_segment")
-        values = f[1].multiselect("Values", sorted(picked[column].dropna().unique()), key="churn_list_values")
-        picked = picked[picked[column].isin(values)] if values else picked
-    st.caption(f"{len(picked):,} customers. Churned: the churn (or lapse) day is within the chosen days before the "
-               f"analysis date. At risk: still active, last purchase that many days ago or more.")
+        column = f[0].selectbox("Segment filter", segments, key="churn_list_segment")
+        known = ui.cached(cohorts.attribute_values, ds)
+        values = f[1].multiselect("Values", sorted(known.loc[known["attribute"] == column, "value"].dropna()),
+                                  key="churn_list_values")
+    wp = dict(basis=basis if info is not None else "auto", inactive_days=int(days), as_of=as_of,
+              recent_days=int(recent), risk_days=int(risk), statuses=tuple(status), reason_filter=tuple(chosen),
+              segment=column if values else None, segment_values=tuple(values), **rp)
+    picked, total = ui.cached(churn.win_back, ds, shown=churn.WIN_BACK_SHOWN, **wp)
+    shown = (f"Showing the first {len(picked):,} of {total:,} customers (the download has them all)"
+             if total > len(picked) else f"{total:,} customers")
+    st.caption(f"{shown}. Churned: the churn (or lapse) day is within the chosen days before the analysis date. "
+               f"At risk: still active, last purchase that many days ago or more.")
     st.dataframe(report.table(picked, "Win-back list"), hide_index=True, key="churn_list")
-    ui.download_buttons(picked, "win_back_list", key="churn_list_download")
+    ui.download_buttons(lambda: churn.at_risk(ds.cursor, **wp), "win_back_list", key="churn_list_download")
 ui.report_button("Churn", report, key="churn_report")

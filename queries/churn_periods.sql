@@ -19,7 +19,13 @@
 --   resurrected (active at end, not at start, active at some time before the period), churned (active
 --   at start, not at end), joined_and_left (started during the period, not active at start or end);
 --   all counts BIGINT, one row per period from the period of the first start to the period of $as_of.
-with subscription_spells as (
+-- Every count comes from the spells' start and end events, without pairing them into spells: a
+-- customer's spells never overlap and each ends after it starts (a subscription may end on its signup
+-- day, after its start), so a customer's events alternate start, end, start, … CS and CE are running
+-- totals of the events per day; the other counts need only the customers with an event in the period:
+-- active at its start when their first event in it is an end, active at its end when their last event
+-- in it is a start, first-time when their first ever start is in it.
+with subscribers as (
     select
         k.customer_no,
         c.signup_date as start_day,
@@ -32,13 +38,14 @@ with subscription_spells as (
         and (c.churn_date is not null or c.churned is distinct from true)
 ),
 
--- Purchases: a spell opens on an active day more than W days after the previous one (or the first) and
--- closes on one with no active day in the W days after it (up to $as_of); the k-th opening of a
--- customer pairs with its k-th closing. cohort_days holds the gaps, precomputed at load.
+-- Purchases: a spell starts on an active day more than W days after the previous one (or the first) and
+-- ends W days after one with no active day in the W days after it (up to $as_of). cohort_days holds the
+-- gaps, precomputed at load.
 active_days as (
     select
         customer_no,
         day,
+        days_since_active is null as is_first,
         coalesce(days_since_active > $inactive_days, true) as opens,
         coalesce(days_to_next_active > $inactive_days or day + days_to_next_active > $as_of, true) as closes
     from cohort_days
@@ -47,49 +54,34 @@ active_days as (
         and day <= $as_of
 ),
 
-edges as (
-    select customer_no, day, opens, closes
-    from active_days
-    where opens or closes
-),
-
-openings as (
-    select customer_no, day, row_number() over (partition by customer_no order by day) as spell_no
-    from edges
-    where opens
-),
-
-closings as (
-    select customer_no, day, row_number() over (partition by customer_no order by day) as spell_no
-    from edges
-    where closes
-),
-
-purchase_spells as (
-    select o.customer_no, o.day as start_day, c.day + $inactive_days::integer as end_day
-    from openings as o
-    inner join closings as c on c.customer_no = o.customer_no and c.spell_no = o.spell_no
-),
-
-spells as (
-    select customer_no, start_day, end_day from subscription_spells
+events as (
+    select customer_no, start_day as event_day, true as is_start, true as is_first from subscribers
     union all
-    select customer_no, start_day, end_day from purchase_spells
+    select customer_no, end_day as event_day, false as is_start, false as is_first from subscribers
+    where end_day is not null
+    union all
+    select customer_no, day as event_day, true as is_start, is_first from active_days where opens
+    union all
+    select customer_no, day + $inactive_days::integer as event_day, false as is_start, false as is_first
+    from active_days where closes
 ),
 
-firsts as (
-    select customer_no, min(start_day) as first_day
-    from spells
-    group by customer_no
+keyed as (
+    select
+        customer_no,
+        event_day,
+        2 * date_diff('day', date '2000-01-01', event_day) + case when is_start then 0 else 1 end as event_key,
+        is_first
+    from events
 ),
 
 period_starts as (
     select unnest(generate_series(
-        cast(date_trunc($period, min(start_day)) as timestamp),
+        cast(date_trunc($period, min(event_day)) as timestamp),
         cast(date_trunc($period, $as_of::date) as timestamp),
         $step::interval
     )) as period_start
-    from spells
+    from events
 ),
 
 periods as (
@@ -107,48 +99,39 @@ bounded as (
     from periods
 ),
 
--- A customer's spells never overlap, so per period a customer either has one spell running from before
--- its start to after its end (counted from day totals, below) or has every spell that touches the period
--- start or end inside it (an event). Only the events need a row per (period, customer): a few million at
--- 10M purchases, where one row per period a spell touches was tens of millions for weekly periods.
-events as (
-    select customer_no, start_day, end_day, start_day as event_day from spells
-    union all
-    select customer_no, start_day, end_day, end_day as event_day from spells where end_day is not null
-),
-
+-- each event as one number ordered by day, a start before an end on the same day (a subscription
+-- cancelled on its signup day): even for a start, odd for an end
 touching as (
     select
         b.period_start,
         e.customer_no,
-        bool_or(e.start_day < b.period_start and (e.end_day is null or e.end_day >= b.period_start)) as at_start,
-        bool_or(e.start_day <= b.period_end and (e.end_day is null or e.end_day > b.period_end)) as at_end,
-        bool_or(e.start_day >= b.period_start) as started
-    from events as e
+        min(e.event_key) as first_event,
+        max(e.event_key) as last_event,
+        bool_or(e.is_first) as first_time
+    from keyed as e
     inner join bounded as b
         on b.period_start = cast(date_trunc($period, e.event_day) as date)
         and e.event_day <= b.period_end
     group by b.period_start, e.customer_no
 ),
 
+-- events alternate, so two ends in a period have a start between them
 per_customer as (
     select
-        t.period_start,
-        t.at_start,
-        t.at_end,
-        t.started,
-        f.first_day >= t.period_start as first_time
-    from touching as t
-    inner join firsts as f on f.customer_no = t.customer_no
+        period_start,
+        first_event % 2 = 1 as at_start,
+        last_event % 2 = 0 as at_end,
+        first_event % 2 = 0 or last_event % 2 = 0 or first_event <> last_event as started,
+        first_time
+    from touching
 ),
 
 counts as (
     select
         period_start,
-        count(*) filter (where at_start) as customers_start,
+        count(*) filter (where at_start) as touched_start,
         count(*) filter (where started) as new_customers,
-        count(*) filter (where at_end) as customers_end,
-        count(*) filter (where at_start and at_end) as retained,
+        count(*) filter (where at_start and at_end) as touched_retained,
         count(*) filter (where at_end and not at_start and first_time) as new_first,
         count(*) filter (where at_end and not at_start and not first_time) as resurrected,
         count(*) filter (where at_start and not at_end) as churned,
@@ -158,36 +141,19 @@ counts as (
 ),
 
 day_totals as (
-    select day, sum(starts) as starts, sum(ends) as ends
-    from (
-        select start_day as day, 1 as starts, 0 as ends from spells
-        union all
-        select end_day as day, 0 as starts, 1 as ends from spells where end_day is not null
-    ) as boundaries
-    group by day
+    select event_day as day, sum(case when is_start then 1 else -1 end) as net
+    from events
+    group by event_day
 ),
 
-inside as (
-    select b.period_start, count(*) as spells
-    from spells as s
-    inner join bounded as b
-        on b.period_start = cast(date_trunc($period, s.start_day) as date)
-        and s.start_day <= b.period_end
-    where s.end_day <= b.period_end
-    group by b.period_start
-),
-
--- spells started before the period and ending after it: (started before its start) minus (ended by its
--- end) plus (started and ended inside it), since those last are in the second count but not the first
-spanning as (
+-- active at the start = started before it minus ended before it; at the end likewise up to its last day
+running as (
     select
         b.period_start,
-        sum(case when d.day < b.period_start then d.starts else 0 end)
-            - sum(case when d.day <= b.period_end then d.ends else 0 end)
-            + coalesce(any_value(i.spells), 0) as total
+        sum(case when d.day < b.period_start then d.net else 0 end) as customers_start,
+        sum(case when d.day <= b.period_end then d.net else 0 end) as customers_end
     from bounded as b
     cross join day_totals as d
-    left join inside as i on i.period_start = b.period_start
     group by b.period_start
 )
 
@@ -195,15 +161,18 @@ select
     b.period_start,
     b.period_end,
     b.complete,
-    coalesce(c.customers_start, 0) + cast(coalesce(w.total, 0) as bigint) as customers_start,
+    cast(coalesce(r.customers_start, 0) as bigint) as customers_start,
     coalesce(c.new_customers, 0) as new_customers,
-    coalesce(c.customers_end, 0) + cast(coalesce(w.total, 0) as bigint) as customers_end,
-    coalesce(c.retained, 0) + cast(coalesce(w.total, 0) as bigint) as retained,
+    cast(coalesce(r.customers_end, 0) as bigint) as customers_end,
+    -- retained: a spell running through the whole period (active at the start, no event in it) or a
+    -- customer with events in it who was active at both ends
+    cast(coalesce(r.customers_start, 0) as bigint) - coalesce(c.touched_start, 0)
+        + coalesce(c.touched_retained, 0) as retained,
     coalesce(c.new_first, 0) as new_first,
     coalesce(c.resurrected, 0) as resurrected,
     coalesce(c.churned, 0) as churned,
     coalesce(c.joined_and_left, 0) as joined_and_left
 from bounded as b
 left join counts as c on c.period_start = b.period_start
-left join spanning as w on w.period_start = b.period_start
+left join running as r on r.period_start = b.period_start
 order by b.period_start

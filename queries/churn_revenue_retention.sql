@@ -9,15 +9,17 @@
 -- Returns: period_start DATE, period_end DATE (last day counted), complete BOOLEAN, base_customers BIGINT,
 --   base_revenue DOUBLE, kept_gross DOUBLE, kept_net DOUBLE, grr_pct DOUBLE, nrr_pct DOUBLE (NULL when
 --   the base is empty); one row per period from the second period with purchases to the period of $as_of.
+-- from the per-day totals precomputed at load (derive_cohort_days.sql: a day's revenue is the sum of its
+-- amounts, NULL when none has an amount) instead of the purchases themselves
 with customer_period as (
     select
-        customer_id,
-        cast(date_trunc($period, purchased_at) as date) as period_start,
-        greatest(sum(amount), 0) as revenue
-    from purchases
-    where amount is not null
-        and cast(purchased_at as date) <= $as_of
-    group by customer_id, cast(date_trunc($period, purchased_at) as date)
+        customer_no,
+        cast(date_trunc($period, day) as date) as period_start,
+        greatest(sum(revenue), 0) as revenue
+    from cohort_days
+    where revenue is not null
+        and day <= $as_of
+    group by customer_no, cast(date_trunc($period, day) as date)
 ),
 
 period_starts as (
@@ -47,7 +49,7 @@ pairs as (
         on prev.period_start = p.previous_start
         and prev.revenue > 0
     left join customer_period as cur
-        on cur.customer_id = prev.customer_id
+        on cur.customer_no = prev.customer_no
         and cur.period_start = p.period_start
 ),
 

@@ -1,15 +1,17 @@
--- Purpose: keep the accepted parsed purchases as the dataset's canonical purchases table, in the file's
---   order (no sort: sorting ten million rows with their attribute columns was the largest cost of a load
+-- Purpose: write every parsed purchase, kept or not, as the dataset's purchases table, in the file's
+--   order; the few rows not kept are then copied aside (ingest_unkept_purchases.sql) and removed
+--   (store_purchases_kept.sql) with the judgement columns, so that the file is parsed once, not once
+--   for the kept rows and again for the others (no sort: sorting ten million rows with their attribute columns was the largest cost of a load
 --   and no page reads purchases in customer order; the derived tables the pages read are sorted).
 -- Params: none
 -- Reads: TEMP VIEW judged_purchases (ingest_purchases.sql: every staged row, parsed and judged)
--- Creates: purchases(row_no, customer_id, purchased_at, amount, order_id, is_refund, is_future, <attribute columns>)
+-- Creates: purchases(row_no, customer_id, purchased_at, amount, order_id, is_refund, is_future, <attribute columns>,
+--   reject_reason, reject_role, skip_reason; the last three dropped once the rows not kept are removed)
 create table purchases as
-with accepted as (
-    select * exclude (reject_reason, reject_role, skip_reason)
+with judged as (
+    select *
     from judged_purchases
-    where reject_reason is null and skip_reason is null
 )
 
 select *
-from accepted
+from judged

@@ -573,15 +573,17 @@ def to_xlsx(frame: pd.DataFrame, sheet: str = "data") -> bytes:
     return buffer.getvalue()
 
 
-def download_buttons(frame: pd.DataFrame, basename: str, key: str | None = None) -> None:
+def download_buttons(frame: pd.DataFrame | Callable[[], pd.DataFrame], basename: str, key: str | None = None) -> None:
     """CSV and XLSX download buttons for a table (formula-injection safe). The files are written when a
     button is clicked, not on every run: a 60,000-row win-back list took seconds to write as XLSX, and
-    the bytes stayed in memory for each session."""
+    the bytes stayed in memory for each session. `frame` may be a function that returns the table, then
+    called only on a click too (a list too long to compute and send with every run)."""
     key = key or basename
+    table = frame if callable(frame) else (lambda: frame)
     left, right = st.columns(2)
-    left.download_button("Download CSV", lambda: safe_for_spreadsheets(frame).to_csv(index=False).encode("utf-8-sig"),
+    left.download_button("Download CSV", lambda: safe_for_spreadsheets(table()).to_csv(index=False).encode("utf-8-sig"),
                          file_name=f"{basename}.csv", mime="text/csv", key=f"{key}_csv", width="stretch")
-    right.download_button("Download Excel", lambda: to_xlsx(frame), file_name=f"{basename}.xlsx", key=f"{key}_xlsx",
+    right.download_button("Download Excel", lambda: to_xlsx(table()), file_name=f"{basename}.xlsx", key=f"{key}_xlsx",
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", width="stretch")
 
 

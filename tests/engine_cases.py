@@ -56,7 +56,15 @@ CASES: dict[str, list[dict]] = {
     "reasons_tenure": [{"raw_values": RAW, "reasons": LABELS, "band_edges": [0.0, 3.0, 12.0]}],
     "cohort_matrix": [MATRIX],
     "churn_at_risk": [{"basis": "customers", "inactive_days": 60, "as_of": AS_OF, "recent_days": 90,
-                       "risk_days": 30, "raw_values": RAW, "reasons": LABELS}],
+                       "risk_days": 30, "raw_values": RAW, "reasons": LABELS, "statuses": ["churned", "at_risk"],
+                       "reason_filter": [], "segment": None, "segment_values": [], "limit": None},
+                      {"basis": "purchases", "inactive_days": 60, "as_of": AS_OF, "recent_days": 90,
+                       "risk_days": 30, "raw_values": RAW, "reasons": LABELS, "statuses": ["churned", "at_risk"],
+                       "reason_filter": [], "segment": None, "segment_values": [], "limit": 20},
+                      {"basis": "customers", "inactive_days": 60, "as_of": AS_OF, "recent_days": 365,
+                       "risk_days": 30, "raw_values": RAW, "reasons": LABELS, "statuses": ["churned"],
+                       "reason_filter": LABELS[:2], "segment": "plan", "segment_values": ["Pro", "Ünïcode"],
+                       "limit": 50}],
 }
 
 

@@ -312,6 +312,35 @@ def test_at_risk_customers_basis_lists_recent_and_undated_churn(subscription_cas
     assert "plan" in got.columns
 
 
+def test_win_back_shows_the_first_rows_of_the_list_and_counts_them_all(purchase_case):
+    frame, con = purchase_case
+    params = dict(basis="purchases", inactive_days=60, as_of="2024-11-17", recent_days=45, risk_days=20)
+    full = churn.at_risk(con, **params)
+    assert len(full) > 6
+    top, total = churn.win_back(con, shown=5, **params)
+    assert total == len(full)
+    pd.testing.assert_frame_equal(top, full.head(5))
+    at_risk = full[full["status"] == "at_risk"].reset_index(drop=True)
+    top, total = churn.win_back(con, statuses=["at_risk"], **params)
+    assert total == len(at_risk) > 0
+    pd.testing.assert_frame_equal(top, at_risk)
+    assert churn.win_back(con, statuses=[], **params)[1] == 0
+
+
+def test_win_back_filters_reasons_and_segment_values_as_pandas_does(subscription_case):
+    frame, con = subscription_case
+    params = dict(basis="customers", as_of="2024-12-20", recent_days=60)
+    full = churn.at_risk(con, **params)
+    reason, plan = full["reason"].dropna().iloc[0], full["plan"].dropna().iloc[0]
+    kept = full[(full["reason"] == reason) & (full["plan"] == plan)].reset_index(drop=True)
+    filters = dict(reason_filter=[reason], segment="plan", segment_values=[plan])
+    top, total = churn.win_back(con, **params, **filters)
+    assert total == len(kept) > 0
+    pd.testing.assert_frame_equal(top, kept)
+    pd.testing.assert_frame_equal(churn.at_risk(con, **params, **filters), kept)
+    assert churn.win_back(con, segment="plan", segment_values=[], **params)[1] == len(full)  # no value: no filter
+
+
 def test_warm_up_periods_are_flagged_and_left_out_of_the_headline():
     con = ref.load(purchases=purchases_frame([("A", "2024-01-05", 10), ("B", "2024-02-10", 10),
                                               ("C", "2024-04-20", 10), ("A", "2024-05-02", 10)]))

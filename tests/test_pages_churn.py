@@ -55,3 +55,17 @@ def test_churn_page_without_dates(demo_env):
     assert len(at.get("plotly_chart")) >= 2  # Pareto, segments (tenure bands too)
     at.slider(key="churn_fold").set_value(10.0).run()
     assert not at.exception
+
+
+def test_win_back_tab_shows_the_first_rows_and_the_total(demo_env, monkeypatch):
+    from retention.metrics import churn
+
+    monkeypatch.setattr(churn, "WIN_BACK_SHOWN", 3)
+    at = churn_page(tab="winback")
+    con = store.open_dataset(store.DEMO_ID)
+    basis = churn.basis_info(con).iloc[0].basis
+    full = churn.at_risk(con, basis=basis, recent_days=90, risk_days=45)
+    assert len(full) > 3
+    shown = next(d.value for d in at.dataframe if "customer_id" in d.value.columns)
+    assert shown["customer_id"].tolist() == full["customer_id"].head(3).tolist()
+    assert any(f"Showing the first 3 of {len(full):,} customers" in c.value for c in at.caption)

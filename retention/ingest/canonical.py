@@ -177,6 +177,9 @@ RESERVED = {
 }
 
 
+JUDGEMENT_COLUMNS = ("reject_reason", "reject_role", "skip_reason")  # in judged_purchases, not in the dataset
+
+
 def stored_name(column: str) -> str:
     """The name a kept (attribute) column is stored under."""
     lowered = column.lower()
@@ -207,6 +210,9 @@ def load_into(con: duckdb.DuckDBPyConnection, prepared: Prepared, today: dt.date
                      unpaid_values=UNPAID_VALUES).create_view("judged_purchases", replace=True)
         sql.execute(con, "store_purchases")
         sql.execute(con, "ingest_unkept_purchases")
+        sql.execute(con, "store_purchases_kept")
+        for column in JUDGEMENT_COLUMNS:
+            con.execute(f"alter table purchases drop column {sql.quote_ident(column)}")
         sql.execute(con, "ingest_parsed_purchases")
     else:
         sql.execute(con, "ingest_customers",

@@ -236,18 +236,42 @@ def revenue_retention(con, *, period: str = "month", as_of: str | None = None) -
                      as_of=resolve_as_of(con, as_of))
 
 
+STATUSES = ("churned", "at_risk")
+WIN_BACK_SHOWN = 1000  # rows of the win-back list a page shows; the full list is a download
+
+
 def at_risk(con, *, basis: str = "auto", inactive_days: int = DEFAULT_INACTIVE_DAYS, as_of: str | None = None,
             recent_days: int = 90, risk_days: int | None = None, synonyms: list[list[str]] | None = None,
-            min_share_pct: float = 0.0) -> pd.DataFrame:
+            min_share_pct: float = 0.0, statuses=STATUSES, reason_filter=(), segment: str | None = None,
+            segment_values=(), limit: int | None = None) -> pd.DataFrame:
     """The win-back list (queries/churn_at_risk.sql): recently churned customers and active customers
     whose last purchase is risk_days (default: half of inactive_days) or more before as_of. Works on a
     customers file with a churn status and no dates at all (every churned customer is listed; as_of
-    defaults to today then).
+    defaults to today then). Filters: the statuses to keep, the reasons (all when empty), and, with a
+    segment attribute, its values (all when empty); limit keeps the first rows only (all when None).
 
     Out: customer_id, status ('churned' | 'at_risk'), churn_day, reason (normalised label), last_purchase,
     days_since_purchase, purchases, revenue_to_date, then one column per segment attribute (a name
-    already used above gets a ' (segment)' suffix). Churned first, then by revenue to date.
+    already used above gets a ' (segment)' suffix). Churned first, then by revenue to date, then customer_id.
     """
+    frame = _listed(con, basis=basis, inactive_days=inactive_days, as_of=as_of, recent_days=recent_days,
+                    risk_days=risk_days, synonyms=synonyms, min_share_pct=min_share_pct, statuses=statuses,
+                    reason_filter=reason_filter, segment=segment, segment_values=segment_values, limit=limit)
+    return _with_attributes(frame.drop(columns="listed_total"))
+
+
+def win_back(con, *, shown: int = WIN_BACK_SHOWN, **filters) -> tuple[pd.DataFrame, int]:
+    """The first `shown` rows of `at_risk(con, **filters)` (same columns and order) and how many rows the
+    whole list has: what a page shows, with the full list left to a download."""
+    frame = _listed(con, limit=max(1, int(shown)), **filters)
+    total = int(frame["listed_total"].iloc[0]) if len(frame) else 0
+    return _with_attributes(frame.drop(columns="listed_total")), total
+
+
+def _listed(con, *, basis, inactive_days=DEFAULT_INACTIVE_DAYS, as_of=None, recent_days=90, risk_days=None,
+            synonyms=None, min_share_pct=0.0, statuses=STATUSES, reason_filter=(), segment=None,
+            segment_values=(), limit=None) -> pd.DataFrame:
+    """queries/churn_at_risk.sql's rows for at_risk's arguments (attributes still a map per row)."""
     from retention.metrics import reasons
 
     info = bounds(con)
@@ -264,9 +288,16 @@ def at_risk(con, *, basis: str = "auto", inactive_days: int = DEFAULT_INACTIVE_D
     inactive_days = _check_days("inactive_days", inactive_days)
     risk_days = _check_days("risk_days", risk_days if risk_days is not None else max(1, inactive_days // 2))
     mapping = reasons.reason_map(con, synonyms=synonyms, min_share_pct=min_share_pct)
-    frame = sql.frame(con, "churn_at_risk", basis=chosen, inactive_days=inactive_days,
-                      as_of=as_of, recent_days=_check_days("recent_days", recent_days),
-                      risk_days=risk_days, raw_values=mapping["raw"].tolist(), reasons=mapping["reason"].tolist())
+    return sql.frame(con, "churn_at_risk", basis=chosen, inactive_days=inactive_days,
+                     as_of=as_of, recent_days=_check_days("recent_days", recent_days),
+                     risk_days=risk_days, raw_values=mapping["raw"].tolist(), reasons=mapping["reason"].tolist(),
+                     statuses=[str(s) for s in statuses], reason_filter=[str(r) for r in reason_filter],
+                     segment=segment, segment_values=[str(v) for v in segment_values],
+                     limit=None if limit is None else int(limit))
+
+
+def _with_attributes(frame: pd.DataFrame) -> pd.DataFrame:
+    """The attributes map of each row as one column per attribute (see at_risk)."""
     attributes = pd.DataFrame([m if isinstance(m, dict) else {} for m in frame["attributes"]],
                               index=frame.index)
     attributes.columns = [f"{c} (segment)" if c in frame.columns else c for c in attributes.columns]
