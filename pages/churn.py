@@ -44,7 +44,7 @@ synonyms, period, basis, days, as_of = None, "month", "customers", churn.DEFAULT
 report = ui.Shown()
 if info is not None:
     c = st.columns(4)
-    period = c[0].selectbox("Period", list(PERIODS), key="churn_period")
+    period = c[0].selectbox("Period", list(PERIODS), format_func=lambda p: PERIODS[p].title(), key="churn_period")
     basis = c[1].selectbox("Who counts as active", bases, format_func=BASES.get, key="churn_basis",
                            help="Customers file: signed up and not yet cancelled. Purchases: from the first purchase "
                                 "until W days after the last.")

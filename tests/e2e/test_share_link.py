@@ -142,7 +142,7 @@ def test_a_shared_link_opens_the_same_view(open_session, app_url, server):
 
     # Churn: quarterly, churn shown, purchases basis with a 60-day window
     open_page(author, f"{app_url}/churn?dataset={shared}")
-    choose(author, author, "Period", "quarter")
+    choose(author, author, "Period", "Quarter")
     choose(author, author, "Who counts as active", "Purchases")
     set_number(author, "Inactivity window W (days)", "60")
     with rerun(author):
@@ -152,7 +152,7 @@ def test_a_shared_link_opens_the_same_view(open_session, app_url, server):
                                       "window": ["60"], "measure": ["churn"]})
     charts = charts_of(author)
     open_page(viewer, link)
-    expect(combobox(viewer, "Period")).to_have_value("quarter")
+    expect(combobox(viewer, "Period")).to_have_value("Quarter")
     expect(combobox(viewer, "Who counts as active")).to_have_value("Purchases")
     expect(viewer.get_by_label("Inactivity window W (days)", exact=True)).to_have_value("60")
     expect(viewer.get_by_role("radio", name="Churn %")).to_be_checked()
