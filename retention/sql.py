@@ -80,6 +80,12 @@ def quote_ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def quote_literal(text: str) -> str:
+    """A string literal for the few statements DuckDB cannot prepare (ATTACH): a path the program made or
+    a server-side setting, never a user's value (those are bound as $params)."""
+    return "'" + str(text).replace("'", "''") + "'"
+
+
 def create_projection(
     con: duckdb.DuckDBPyConnection, view: str, source: str, aliases: dict[str, str | None], keep: list[str]
 ) -> None:

@@ -43,3 +43,15 @@ def test_every_query_file_has_a_header_and_one_statement():
         assert "Params:" in text.split("\n\n")[0] or "-- Params:" in text, path.name
         body = sql._COMMENTS_AND_STRINGS.sub("", text).strip().rstrip(";")
         assert ";" not in body, f"{path.name} holds more than one statement"
+
+
+def test_quote_literal_for_statements_duckdb_cannot_prepare(tmp_path):
+    import duckdb
+
+    from retention.sql import quote_literal
+
+    path = tmp_path / "o'brien; drop table x.duckdb"
+    duckdb.connect(str(path)).close()
+    con = duckdb.connect()
+    con.execute(f"attach {quote_literal(path)} as other (read_only)")
+    assert con.execute("select database_name from duckdb_databases() where path = $p", {"p": str(path)}).fetchone() == ("other",)

@@ -36,11 +36,6 @@ def is_path(table: str) -> bool:
     return "/" in table or "\\" in table or "*" in table or table.lower().endswith(".parquet")
 
 
-def _literal(text: str) -> str:
-    """A string literal for statements DuckDB cannot prepare (ATTACH); values from server-side settings only."""
-    return "'" + text.replace("'", "''") + "'"
-
-
 class LakeEngine:
     """A private in-memory DuckDB with the logical tables bound. Pass it wherever a DuckDB connection goes to
     sql.frame. Thread-safe: each query runs on its own cursor (DuckDB connections are not shared across threads)."""
@@ -96,7 +91,7 @@ def open_engine(config: EngineConfig, today: dt.date | None = None) -> LakeEngin
             con.execute(statement)
         label = f"DuckDB {duckdb.__version__}"
         if config.kind == "motherduck":
-            con.execute(f"attach {_literal(config.target)} (read_only)")
+            con.execute(f"attach {sql.quote_literal(config.target)} (read_only)")
             label += " (MotherDuck, not tested)"
         else:
             label += " (Parquet)"

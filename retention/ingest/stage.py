@@ -61,7 +61,7 @@ class Staged:
 
     def attach(self, con: duckdb.DuckDBPyConnection, view: str, alias: str = ALIAS) -> None:
         """Attach the staging file read-only to `con` and create TEMP VIEW `view` over its rows."""
-        con.execute(f"attach {_literal(self.path)} as {sql.quote_ident(alias)} (read_only)")
+        con.execute(f"attach {sql.quote_literal(self.path)} as {sql.quote_ident(alias)} (read_only)")
         con.execute(f"create or replace temp view {sql.quote_ident(view)} as "
                     f"select * exclude (blank) from ({self.select(alias)})")
 
@@ -74,10 +74,6 @@ class Staged:
 def blank_test(width: int) -> str:
     """SQL: every cell c0 … c{width-1} of a staged row is empty."""
     return "(" + " and ".join(f"c{i} = ''" for i in range(width)) + ")"
-
-
-def _literal(path: Path) -> str:
-    return "'" + str(path).replace("'", "''") + "'"
 
 
 def connect(path: Path | str = ":memory:", **settings) -> duckdb.DuckDBPyConnection:
@@ -130,7 +126,7 @@ def _try_stage(path: Path, filename: str) -> RawTable | None:
         return None
     con = connect()
     try:
-        con.execute(f"attach {_literal(staged.path)} as {ALIAS} (read_only)")
+        con.execute(f"attach {sql.quote_literal(staged.path)} as {ALIAS} (read_only)")
         blank_row = blank_test(len(staged.names))
         counts = con.execute(f"select count(*) filter (where not {blank_row}), count(*) filter (where {blank_row}) "
                              f"from {ALIAS}.cells").fetchone()
