@@ -515,7 +515,7 @@ def cached(func: Callable[..., Any], ds: Dataset, **params: Any) -> Any:
     ref = f"{func.__module__}:{func.__qualname__}"
     _COMPUTED.seconds = None
     result, seconds = _run(ds.id, ref, json.dumps(params, sort_keys=True, default=str))
-    timing = st.session_state.setdefault(TIMING, {"computed": 0, "cached": 0, "seconds": 0.0, "cached_seconds": 0.0})
+    timing = st.session_state.get(TIMING) or start_timing()
     if _COMPUTED.seconds is None:
         timing["cached"] += 1
         timing["cached_seconds"] += seconds
@@ -528,9 +528,10 @@ def cached(func: Callable[..., Any], ds: Dataset, **params: Any) -> Any:
 TIMING = "_query_timing"  # this run's cached() calls: how many computed / from the cache, and their seconds
 
 
-def start_timing() -> None:
-    """Count the queries from here on (app.py, before the page runs)."""
-    st.session_state[TIMING] = {"computed": 0, "cached": 0, "seconds": 0.0, "cached_seconds": 0.0}
+def start_timing() -> dict:
+    """Count the queries from here on (app.py, before the page runs); returns the fresh counter."""
+    timing = st.session_state[TIMING] = {"computed": 0, "cached": 0, "seconds": 0.0, "cached_seconds": 0.0}
+    return timing
 
 
 def engine_caption(ds: Dataset) -> None:
