@@ -138,7 +138,7 @@ elif share:
         groups = ui.cached(internal.repurchase_by_segment, ds, segment=attribute,
                            months=12 if share == "repeat_12" else None, as_of=as_of)
     if len(groups):
-        report.chart(charts.segments_against_rest(groups, {"segment": T["segment_metrics"][share],
+        report.chart(ui.pure(charts.segments_against_rest, groups, {"segment": T["segment_metrics"][share],
                                                            "overall": T["overall"], "none": T["no_value"],
                                                            "x": T["x_pct"], "y": attribute},
                                                   text.segments_title(groups)), "benchmarks_segments_chart", T["internal"])

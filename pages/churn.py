@@ -1,5 +1,8 @@
 """Churn: how many customers leave per period (CRR), who comes and goes (lifecycle), and why they leave."""
 
+import zlib
+from types import SimpleNamespace
+
 import pandas as pd
 import streamlit as st
 
@@ -28,115 +31,105 @@ ALT = ("**Alternative convention** (used by several billing tools): customers wh
        "end / CS. The band is its 95% interval.")
 STATUS = {"churned": "Churned recently", "at_risk": "At risk (no recent purchase)"}
 
-ds = ui.dataset()
-st.title("Churn")
-st.caption("How many customers leave each period, who comes and goes, and why they leave.")
-try:
-    info = ui.cached(churn.basis_info, ds).iloc[0]
-except churn.NoChurnData as exc:
-    info = None
-    st.info(f"Retention over time cannot be measured here: {exc}. Churn reasons are below.")
+SYNONYMS = "churn_synonyms_edited"  # the viewer's reason spellings table, kept while other tabs are open
 
-segments = ui.segment_attributes(ds)
-bases, last_day = (churn.available_bases(info), pd.Timestamp(info.as_of).date()) if info is not None else ([], None)
-ui.page_state(state.Churn, state.churn_limits(bases, info.basis if info is not None else None, last_day, segments))
-synonyms, period, basis, days, as_of = None, "month", "customers", churn.DEFAULT_INACTIVE_DAYS, None
-report = ui.Shown()
-if info is not None:
-    c = st.columns(4)
-    period = c[0].selectbox("Period", list(PERIODS), format_func=lambda p: PERIODS[p].title(), key="churn_period")
-    basis = c[1].selectbox("Who counts as active", bases, format_func=BASES.get, key="churn_basis",
-                           help="Customers file: signed up and not yet cancelled. Purchases: from the first purchase "
-                                "until W days after the last.")
-    if basis == "purchases":
-        hint = ui.cached(churn.inactivity_hint, ds).iloc[0]
-        days = c[2].number_input("Inactivity window W (days)", 1, 3650, key="churn_days", help=f"Lapsed W days after "
-                                 f"the last purchase. In this data, 90% of the gaps between a customer's purchases are "
-                                 f"{hint.p90_days:.0f} days or less.")
-    as_of = c[3].date_input("Analysis date", max_value=last_day, key="churn_as_of").isoformat()
-    params = dict(period=period, basis=basis, inactive_days=int(days), as_of=as_of)
-    frame = ui.cached(churn.retention_by_period, ds, **params)
-    s = churn.crr_summary(frame, period)
-    tabs = ui.tabs({"rate": "Retention rate", "lifecycle": "Lifecycle", "revenue": "Revenue retention",
-                    "reasons": "Why they leave", "winback": "Win-back list"}, key="churn_tab")
-    with tabs[0]:
-        left = f"{info.without_signup} without a signup date, {info.churned_without_date} churned without a date"
-        st.markdown(DEFINITION.format(p=period, small=churn.SMALL_SAMPLE, n=churn.PERIODS_PER_YEAR[period],
-                                      active=ACTIVE[basis].format(w=days, left=left)))
-        if s["periods"]:
-            m = st.columns(4)
-            m[0].metric(f"Retention per {period}", f"{s['crr_pct']:.1f}%",
-                        help=f"Pooled over the last {s['periods']} complete {period}s: Σ(CE − CN) / ΣCS.")
-            m[1].metric(f"Churn per {period}", f"{s['churn_pct']:.1f}%")
-            m[2].metric("Annualised retention", f"{s['annualised_crr_pct']:.0f}%")
-            m[3].metric("Alternative convention", f"{s['alt_crr_pct']:.1f}%", f"{s['difference_pp']:+.2f} pp",
-                        delta_color="off", help="Difference from the standard formula, in percentage points.")
-        measure = st.radio("Show", list(MEASURES), format_func=MEASURES.get, horizontal=True, key="churn_measure")
-        title = (f"Over the last {s['periods']} complete {period}s, {s['crr_pct']:.1f}% stayed each {period} "
-                 f"({s['annualised_crr_pct']:.0f}% a year)") if s["periods"] else f"Retention per {period}"
-        report.chart(charts.rate_lines(frame, measure, {"standard": "Standard (CE − CN)/CS", "alternative":
-                     "Alternative", "band": "95% interval (alternative)", "x": PERIODS[period].title(),
-                     "y": f"{'Retention' if measure == 'crr' else 'Churn'} per {period} (%)"}, title), "churn_rate_chart")
-        st.markdown(ALT.format(p=period))
-        table = frame[["period_start", "complete", "warm_up", "customers_start", "new_customers", "lost",
-                       "customers_end", "crr_pct", "churn_pct", "alt_crr_pct", "difference_pp"]]
-        st.dataframe(report.table(table, f"Retention per {period}"), hide_index=True, key="churn_table", column_config={
-            "period_start": st.column_config.DateColumn("Period"), "complete": "Complete", "warm_up": "Warm-up",
-            "customers_start": "CS", "new_customers": "CN", "lost": "Lost", "customers_end": "CE",
-            **{k: st.column_config.NumberColumn(v, format="%.1f") for k, v in (
-                ("crr_pct", "CRR %"), ("churn_pct", "Churn %"), ("alt_crr_pct", "Alt. CRR %"),
-                ("difference_pp", "Alt. − std (pp)"))}})
-        ui.download_buttons(table, f"churn_by_{period}", key="churn_table_download")
-    with tabs[1]:
-        life = ui.cached(lifecycle.lifecycle, ds, **params)
-        done = life[life["complete"] & ~life["warm_up"]]
-        ratio = done["quick_ratio"].tail(1).iloc[0] if len(done) else float("nan")
-        report.chart(charts.lifecycle_bars(life, {"new": "New", "resurrected": "Came back", "retained": "Retained",
-                     "churned": "Churned", "quick_ratio": "Quick ratio", "x": PERIODS[period].title(),
-                     "y": "Customers (churned below 0)", "y2": "Quick ratio"},
-                     f"Quick ratio {ratio:.2f} in the last complete {period}: "
-                     f"{'the base grows' if ratio > 1 else 'the base shrinks'}" if ratio == ratio else
-                     f"Customers gained and lost per {period}"), "churn_life")
-        st.caption("Retained = active at start and end; new = first time a customer; came back = active again after "
-                   "a lapse; churned = active at the start, not at the end. Quick ratio = (new + came back) / churned. "
-                   "Customers who joined and left within the same period are in no bar (column joined_and_left).")
-        st.dataframe(report.table(life, "Lifecycle"), hide_index=True, key="churn_life_table", column_config={
-            "period_start": st.column_config.DateColumn("Period"), "period_end": st.column_config.DateColumn("Last day"),
-            "quick_ratio": st.column_config.NumberColumn("Quick ratio", format="%.2f")})
-    with tabs[2]:
-        revenue = ui.cached(churn.revenue_retention, ds, period=period, as_of=as_of)
-        if info.has_amounts and len(revenue):
-            report.chart(charts.revenue_lines(revenue, {"grr": "Gross (GRR)", "nrr": "Net (NRR)", "x":
-                         PERIODS[period].title(), "y": f"Revenue kept from the previous {period} (%)"},
-                         f"Revenue kept from one {period} to the next"), "churn_revenue")
-            st.caption(f"Base: customers who bought in the previous {period}. GRR = their revenue now, each capped at "
-                       f"what they spent before, / their revenue before; NRR = their revenue now / before (growth "
-                       f"counts). Refunds subtract. New customers are not in the base.")
-            st.dataframe(report.table(revenue, "Revenue retention"), hide_index=True, key="churn_revenue_table", column_config={
-                "period_start": st.column_config.DateColumn("Period"),
-                "period_end": st.column_config.DateColumn("Last day")})
-        else:
-            st.info("Revenue retention needs purchases with amounts.")
-    reasons_tab, winback_tab = tabs[3], tabs[4]
-else:
-    reasons_tab, winback_tab = st.container(), st.container()
 
-with reasons_tab:
-    fold = st.slider("Fold reasons given by fewer than this share of churned customers into 'Other' (%)", 0.0, 10.0,
-                     step=0.5, key="churn_fold")
+def rate_tab(v) -> None:
+    """Retention rate: the definition, the pooled figures, the CRR line and its table."""
+    info, period, basis, days, frame, s = v.info, v.period, v.basis, v.days, v.frame, v.summary
+    left = f"{info.without_signup} without a signup date, {info.churned_without_date} churned without a date"
+    st.markdown(DEFINITION.format(p=period, small=churn.SMALL_SAMPLE, n=churn.PERIODS_PER_YEAR[period],
+                                  active=ACTIVE[basis].format(w=days, left=left)))
+    if s["periods"]:
+        m = st.columns(4)
+        m[0].metric(f"Retention per {period}", f"{s['crr_pct']:.1f}%",
+                    help=f"Pooled over the last {s['periods']} complete {period}s: Σ(CE − CN) / ΣCS.")
+        m[1].metric(f"Churn per {period}", f"{s['churn_pct']:.1f}%")
+        m[2].metric("Annualised retention", f"{s['annualised_crr_pct']:.0f}%")
+        m[3].metric("Alternative convention", f"{s['alt_crr_pct']:.1f}%", f"{s['difference_pp']:+.2f} pp",
+                    delta_color="off", help="Difference from the standard formula, in percentage points.")
+    measure = st.radio("Show", list(MEASURES), format_func=MEASURES.get, horizontal=True, key="churn_measure")
+    title = (f"Over the last {s['periods']} complete {period}s, {s['crr_pct']:.1f}% stayed each {period} "
+             f"({s['annualised_crr_pct']:.0f}% a year)") if s["periods"] else f"Retention per {period}"
+    report.chart(ui.pure(charts.rate_lines, frame, measure, {"standard": "Standard (CE − CN)/CS", "alternative":
+                 "Alternative", "band": "95% interval (alternative)", "x": PERIODS[period].title(),
+                 "y": f"{'Retention' if measure == 'crr' else 'Churn'} per {period} (%)"}, title), "churn_rate_chart")
+    st.markdown(ALT.format(p=period))
+    table = frame[["period_start", "complete", "warm_up", "customers_start", "new_customers", "lost",
+                   "customers_end", "crr_pct", "churn_pct", "alt_crr_pct", "difference_pp"]]
+    st.dataframe(report.table(table, f"Retention per {period}"), hide_index=True, key="churn_table", column_config={
+        "period_start": st.column_config.DateColumn("Period"), "complete": "Complete", "warm_up": "Warm-up",
+        "customers_start": "CS", "new_customers": "CN", "lost": "Lost", "customers_end": "CE",
+        **{k: st.column_config.NumberColumn(v, format="%.1f") for k, v in (
+            ("crr_pct", "CRR %"), ("churn_pct", "Churn %"), ("alt_crr_pct", "Alt. CRR %"),
+            ("difference_pp", "Alt. − std (pp)"))}})
+    ui.download_buttons(table, f"churn_by_{period}", key="churn_table_download")
+
+
+def lifecycle_tab(v) -> None:
+    """New, came back, retained and churned customers per period, and the quick ratio."""
+    period, params = v.period, v.params
+    life = ui.cached(lifecycle.lifecycle, ds, **params)
+    done = life[life["complete"] & ~life["warm_up"]]
+    ratio = done["quick_ratio"].tail(1).iloc[0] if len(done) else float("nan")
+    report.chart(ui.pure(charts.lifecycle_bars, life, {"new": "New", "resurrected": "Came back", "retained": "Retained",
+                 "churned": "Churned", "quick_ratio": "Quick ratio", "x": PERIODS[period].title(),
+                 "y": "Customers (churned below 0)", "y2": "Quick ratio"},
+                 f"Quick ratio {ratio:.2f} in the last complete {period}: "
+                 f"{'the base grows' if ratio > 1 else 'the base shrinks'}" if ratio == ratio else
+                 f"Customers gained and lost per {period}"), "churn_life")
+    st.caption("Retained = active at start and end; new = first time a customer; came back = active again after "
+               "a lapse; churned = active at the start, not at the end. Quick ratio = (new + came back) / churned. "
+               "Customers who joined and left within the same period are in no bar (column joined_and_left).")
+    st.dataframe(report.table(life, "Lifecycle"), hide_index=True, key="churn_life_table", column_config={
+        "period_start": st.column_config.DateColumn("Period"), "period_end": st.column_config.DateColumn("Last day"),
+        "quick_ratio": st.column_config.NumberColumn("Quick ratio", format="%.2f")})
+
+
+def revenue_tab(v) -> None:
+    """Gross and net revenue retention from one period to the next."""
+    info, period, as_of = v.info, v.period, v.as_of
+    revenue = ui.cached(churn.revenue_retention, ds, period=period, as_of=as_of)
+    if info.has_amounts and len(revenue):
+        report.chart(ui.pure(charts.revenue_lines, revenue, {"grr": "Gross (GRR)", "nrr": "Net (NRR)", "x":
+                     PERIODS[period].title(), "y": f"Revenue kept from the previous {period} (%)"},
+                     f"Revenue kept from one {period} to the next"), "churn_revenue")
+        st.caption(f"Base: customers who bought in the previous {period}. GRR = their revenue now, each capped at "
+                   f"what they spent before, / their revenue before; NRR = their revenue now / before (growth "
+                   f"counts). Refunds subtract. New customers are not in the base.")
+        st.dataframe(report.table(revenue, "Revenue retention"), hide_index=True, key="churn_revenue_table", column_config={
+            "period_start": st.column_config.DateColumn("Period"),
+            "period_end": st.column_config.DateColumn("Last day")})
+    else:
+        st.info("Revenue retention needs purchases with amounts.")
+
+
+def reason_params() -> dict:
+    """The reason mapping every reason query takes: the viewer's spellings table (if edited) and the fold share."""
+    return dict(synonyms=st.session_state.get(SYNONYMS), min_share_pct=st.session_state.get("churn_fold", 0.0))
+
+
+def reasons_tab(v) -> None:
+    """Why customers leave: Pareto, over time, by segment, lost revenue and tenure at churn."""
+    info, period, as_of = v.info, v.period, v.as_of
+    st.slider("Fold reasons given by fewer than this share of churned customers into 'Other' (%)", 0.0, 10.0,
+              step=0.5, key="churn_fold")
     with st.expander("Reason spellings → reason (edit to merge reasons)"):
-        default = pd.DataFrame(reasons.read_synonyms(), columns=["variant", "reason"])
-        edited = st.data_editor(default, num_rows="dynamic", hide_index=True, key="churn_synonyms")
-        if not edited.equals(default):
-            synonyms = edited.dropna().astype(str).values.tolist()
-    rp = dict(synonyms=synonyms, min_share_pct=fold)
+        saved = st.session_state.get(SYNONYMS)
+        shown = pd.DataFrame(reasons.read_synonyms() if saved is None else saved, columns=["variant", "reason"])
+        # keyed by the table it starts from: after an edit is kept, the editor starts afresh from the kept table
+        edited = st.data_editor(shown, num_rows="dynamic", hide_index=True,
+                                key=f"churn_synonyms_{zlib.crc32(repr(saved).encode())}")
+        if not edited.equals(shown):
+            st.session_state[SYNONYMS] = edited.dropna().astype(str).values.tolist()
+    rp = reason_params()
     counts = ui.cached(reasons.reason_counts, ds, **rp)
     if counts.empty:
         st.info("No churned customers with a known churn in this data (a customers file with a cancel date, a "
                 "churn status or a churn reason is needed).")
     else:
         top = counts.iloc[0]
-        report.chart(charts.pareto(counts, {"churned": "Churned customers", "cumulative": "Cumulative share",
+        report.chart(ui.pure(charts.pareto, counts, {"churned": "Churned customers", "cumulative": "Cumulative share",
                      "x": "Reason", "y": "Churned customers", "y2": "Cumulative share (%)"},
                      f"“{top.reason}” is the most common reason: {top.share_pct:.0f}% of {counts.churned.sum():,} "
                      f"churned customers"), "churn_pareto")
@@ -144,13 +137,13 @@ with reasons_tab:
         over = ui.cached(reasons.reasons_over_time, ds, period=period, as_of=as_of, **rp) if info is not None else None
         if over is not None and len(over):
             share = st.toggle("Show shares instead of counts", key="churn_reason_share")
-            report.chart(charts.reasons_area(over, "share_pct" if share else "churned", {"x": "Period of churn",
+            report.chart(ui.pure(charts.reasons_area, over, "share_pct" if share else "churned", {"x": "Period of churn",
                          "y": "Share of churned (%)" if share else "Churned customers"},
                          f"Churn reasons per {period}"), "churn_reason_time")
         if segments:
             seg = st.selectbox("Reasons by segment", segments, key="churn_segment")
             by = ui.cached(reasons.reasons_by_segment, ds, segment=seg, **rp)
-            report.chart(charts.segment_heatmap(by, {"x": "Reason", "y": seg, "colorbar": "vs overall",
+            report.chart(ui.pure(charts.segment_heatmap, by, {"x": "Reason", "y": seg, "colorbar": "vs overall",
                          "none": "(no value)", "small": " (few)"}, f"Which {seg} leaves for which reason"), "churn_segment_map")
             st.caption("Blue: the reason is more common in this segment than overall; orange: less. Cells show the "
                        "share of the segment's churned customers. '(few)': fewer than "
@@ -159,17 +152,20 @@ with reasons_tab:
             st.dataframe(report.table(by, f"Reasons by {seg}"), hide_index=True, key="churn_segment_table")
         if ds.has_purchases:
             lost = ui.cached(reasons.lost_revenue_by_reason, ds, period=period, **rp)
-            report.chart(charts.lost_revenue_bars(lost, {"x": f"Revenue per {period} that left", "y": "Reason"},
+            report.chart(ui.pure(charts.lost_revenue_bars, lost, {"x": f"Revenue per {period} that left", "y": "Reason"},
                          f"Revenue per {period} lost, by reason"), "churn_lost")
             st.caption(f"Each churned customer's revenue to date / the number of {period}s from their first purchase "
                        f"to their churn (both included), summed per reason.")
         tenure = ui.cached(reasons.reasons_by_tenure, ds, **rp)
         if tenure["band_no"].notna().any():
-            report.chart(charts.tenure_heatmap(tenure, {"x": "Tenure at churn", "y": "Reason", "colorbar": "% of reason",
+            report.chart(ui.pure(charts.tenure_heatmap, tenure, {"x": "Tenure at churn", "y": "Reason", "colorbar": "% of reason",
                          "unit": " mo", "open": "+"}, "When customers leave, per reason"), "churn_tenure")
             st.caption("Tenure from signup (else first purchase) to churn, else the file's tenure column, in months.")
 
-with winback_tab:
+
+def winback_tab(v) -> None:
+    """The customers to win back: churned recently or at risk, filtered; the first rows shown, all downloadable."""
+    info, basis, days, as_of, rp = v.info, v.basis, v.days, v.as_of, reason_params()
     c = st.columns(3)
     recent = c[0].number_input("Churned within (days)", 1, 3650, key="churn_recent")
     risk = c[1].number_input("At risk: no purchase for (days)", 1, 3650, key="churn_risk")
@@ -193,4 +189,46 @@ with winback_tab:
                f"At risk: still active, last purchase that many days ago or more.")
     st.dataframe(report.table(picked, "Win-back list"), hide_index=True, key="churn_list")
     ui.download_buttons(lambda: churn.at_risk(ds.cursor, **wp), "win_back_list", key="churn_list_download")
+
+
+ds = ui.dataset()
+st.title("Churn")
+st.caption("How many customers leave each period, who comes and goes, and why they leave.")
+try:
+    info = ui.cached(churn.basis_info, ds).iloc[0]
+except churn.NoChurnData as exc:
+    info = None
+    st.info(f"Retention over time cannot be measured here: {exc}. Churn reasons are below.")
+
+segments = ui.segment_attributes(ds)
+bases, last_day = (churn.available_bases(info), pd.Timestamp(info.as_of).date()) if info is not None else ([], None)
+ui.page_state(state.Churn, state.churn_limits(bases, info.basis if info is not None else None, last_day, segments))
+period, basis, days, as_of, frame, s = "month", "customers", churn.DEFAULT_INACTIVE_DAYS, None, None, None
+report = ui.Shown()
+if info is not None:
+    c = st.columns(4)
+    period = c[0].selectbox("Period", list(PERIODS), format_func=lambda p: PERIODS[p].title(), key="churn_period")
+    basis = c[1].selectbox("Who counts as active", bases, format_func=BASES.get, key="churn_basis",
+                           help="Customers file: signed up and not yet cancelled. Purchases: from the first purchase "
+                                "until W days after the last.")
+    if basis == "purchases":
+        hint = ui.cached(churn.inactivity_hint, ds).iloc[0]
+        days = c[2].number_input("Inactivity window W (days)", 1, 3650, key="churn_days", help=f"Lapsed W days after "
+                                 f"the last purchase. In this data, 90% of the gaps between a customer's purchases are "
+                                 f"{hint.p90_days:.0f} days or less.")
+    as_of = c[3].date_input("Analysis date", max_value=last_day, key="churn_as_of").isoformat()
+    frame = ui.cached(churn.retention_by_period, ds, period=period, basis=basis, inactive_days=int(days),
+                      as_of=as_of)
+    s = churn.crr_summary(frame, period)
+view = SimpleNamespace(info=info, period=period, basis=basis, days=days, as_of=as_of, frame=frame, summary=s,
+                       params=dict(period=period, basis=basis, inactive_days=int(days), as_of=as_of))
+if info is not None:
+    tab, panel = ui.tabs({"rate": "Retention rate", "lifecycle": "Lifecycle", "revenue": "Revenue retention",
+                          "reasons": "Why they leave", "winback": "Win-back list"}, key="churn_tab")
+    with panel:
+        {"rate": rate_tab, "lifecycle": lifecycle_tab, "revenue": revenue_tab, "reasons": reasons_tab,
+         "winback": winback_tab}[tab](view)
+else:  # no dates: no tabs, the reasons and the win-back list one under the other
+    reasons_tab(view)
+    winback_tab(view)
 ui.report_button("Churn", report, key="churn_report")

@@ -1,5 +1,6 @@
 """Cohorts: of the customers who started in a period, how many came back in each later period."""
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -84,9 +85,11 @@ if cells.empty:
     st.stop()
 label = {"week": lambda d: f"{d:%d %b %Y}", "month": lambda d: f"{d:%b %Y}",
          "quarter": lambda d: f"{d.year} Q{d.quarter}"}[grain]
-cells = cohorts.with_intervals(cells, mode=mode).assign(cohort_label=lambda x: x["cohort"].map(label))
+cells = ui.pure(cohorts.with_intervals, cells, mode=mode)
+starts, names = pd.factorize(cells["cohort"])  # label each cohort once, not each cell
+cells = cells.assign(cohort_label=np.array([label(d) for d in names], dtype=object)[starts])
 
-s = cohorts.summary(cells, k=1, mode=mode)
+s = ui.pure(cohorts.summary, cells, k=1, mode=mode)
 if s:
     trend = "risen" if s["latest_pct"] > s["first_pct"] + 0.5 else "fallen" if s["latest_pct"] < s["first_pct"] - 0.5 \
         else "stayed about level"
@@ -108,57 +111,62 @@ measures = ["pct", "count"] + ["revenue"] * (mode == "revenue")
 show = g[1].radio("Cells show", measures, format_func=SHOW.get, horizontal=True, key="cohorts_show")
 average = g[2].radio("Average", list(AVERAGES), format_func=AVERAGES.get, horizontal=True, key="cohorts_average")
 cells = cells[cells["period"] <= shown]
-curve = cohorts.average_curve(cells, mode=mode, average=average, min_customers=int(minimum))
 unit = "Revenue kept (% of period 0)" if mode == "revenue" else "Retained (%)"
-tabs = ui.tabs({"heatmap": "Heatmap", "curve": "Average curve", "over_time": f"{GRAINS[grain]} k over time",
-                "segments": "Segments"}, key="cohorts_tab")
-with tabs[0]:
-    ones = cells.loc[(cells["period"] == 1) & cells["complete"], "retention_pct"].dropna()
-    hover = ("{cohort}, {k}: {value} ({active:,} buyers of {size:,}){note}" if mode == "revenue" else
-             "{cohort}, {k}: {active:,} of {size:,} = {value} (95% interval {low:.0f}–{high:.0f}%){note}")
-    heat = charts.heatmap(cells, show, {"x": f"{GRAINS[grain]}s after the cohort's {GRAINS[grain].lower()} (k)",
-                          "y": "Cohort", "sizes": "Cohort size", "colorbar": SHOW[show], "hover": hover,
-                          "incomplete": " · incomplete period", "small": f" · fewer than {minimum} customers"},
-                          f"{GRAINS[grain]} 1: from {ones.min():.0f}% to {ones.max():.0f}% across complete cohorts"
-                          if len(ones) else f"{MODES[mode]} retention by cohort")
-    st.plotly_chart(heat, width="stretch", key="cohorts_heatmap")
-    st.caption(f"Faded, hatched cells: the {grain} had not ended on {as_of:%d %b %Y}. Grey: fewer than {minimum} "
-               f"customers in the cohort. Blank: not reached yet.")
-    ui.download_buttons(cells.drop(columns=["cohort_label"]), f"cohort_matrix_{mode}_{grain}", key="cohorts_matrix_dl")
-with tabs[1]:
-    picked = st.multiselect("Show cohorts", list(dict.fromkeys(cells["cohort"].dt.date)), key="cohorts_picked",
-                            format_func=lambda d: label(pd.Timestamp(d)))
-    point = curve[curve["period"] == 1]
-    line = charts.average_curve(curve, cells[cells["cohort"].dt.date.isin(picked)], {
-        "average": AVERAGES[average].split(" (")[0] + " average", "band": "95% interval", "x": f"{GRAINS[grain]} (k)",
-        "y": unit, "hover": "k = {k}: {value:.1f}% ({cohorts} cohorts, {customers:,} customers)"},
-        f"On average {point['retention_pct'].iloc[0]:.0f}% {KEPT[mode]} in {grain} 1" if len(point) else "Average curve")
-    st.plotly_chart(line, width="stretch", key="cohorts_curve")
-    ui.download_buttons(curve, f"cohort_average_{mode}_{grain}", key="cohorts_curve_dl")
-with tabs[2]:
-    ui.fit("cohorts_k", 1, max(most, 1))
-    k = st.number_input("Period k", 1, max(most, 1), key="cohorts_k")
-    series = cohorts.period_over_time(cells, k=int(k), mode=mode)
-    trend_fig = charts.over_time(series, {"name": f"{GRAINS[grain]} {k}", "incomplete": "Not ended yet", "x": "Cohort",
-                                          "y": unit}, f"Is {grain}-{k} retention improving? Each cohort with its 95% interval")
-    st.plotly_chart(trend_fig, width="stretch", key="cohorts_over_time")
-report = [("Retention by cohort", heat), ("Cohort matrix", cells.drop(columns=["cohort_label"])), ("Average curve", line),
-          ("Average curve (table)", curve), (f"{GRAINS[grain]} {k} over time", trend_fig)]
-with tabs[3]:
-    seg = st.selectbox("Compare by", segments, key="cohorts_segment")
-    if seg:
-        split = ui.cached(cohorts.matrix, ds, **params, segment=seg)
-        by = cohorts.average_curve(split[split["period"] <= shown], mode=mode, average=average, min_customers=int(minimum))
-        top = by[by["period"] == 0].nlargest(6, "customers")["segment"]
-        drawn = by[by["segment"].isin(top) | (by["segment"].isna() & top.isna().any())]
-        one = drawn[drawn["period"] == 1].sort_values("retention_pct").fillna({"segment": "(no value)"})
-        split_fig = charts.segment_curves(drawn, {"x": f"{GRAINS[grain]} (k)", "y": unit, "none": "(no value)"},
-                                          f"In {grain} 1, {one['segment'].iloc[-1]} keeps the most "
-                                          f"({one['retention_pct'].iloc[-1]:.0f}%), {one['segment'].iloc[0]} the fewest "
-                                          f"({one['retention_pct'].iloc[0]:.0f}%)" if len(one) > 1
-                                          else f"{MODES[mode]} retention by {seg}")
-        st.plotly_chart(split_fig, width="stretch", key="cohorts_segments")
-        report += [(f"By {seg}", split_fig), (f"Average curve by {seg}", by)]
-        st.caption("The six largest groups; each with its 95% band. All groups are in the download.")
-        ui.download_buttons(by, f"cohort_average_by_{seg}", key="cohorts_segments_dl")
+tab, panel = ui.tabs({"heatmap": "Heatmap", "curve": "Average curve", "over_time": f"{GRAINS[grain]} k over time",
+                      "segments": "Segments"}, key="cohorts_tab")
+report = ui.Shown()
+with panel:
+    if tab == "heatmap":
+        ones = cells.loc[(cells["period"] == 1) & cells["complete"], "retention_pct"].dropna()
+        hover = ("{cohort}, {k}: {value} ({active:,} buyers of {size:,}){note}" if mode == "revenue" else
+                 "{cohort}, {k}: {active:,} of {size:,} = {value} (95% interval {low:.0f}–{high:.0f}%){note}")
+        report.chart(ui.pure(charts.heatmap, cells, show, {
+            "x": f"{GRAINS[grain]}s after the cohort's {GRAINS[grain].lower()} (k)", "y": "Cohort", "sizes": "Cohort size",
+            "colorbar": SHOW[show], "hover": hover, "incomplete": " · incomplete period",
+            "small": f" · fewer than {minimum} customers"},
+            f"{GRAINS[grain]} 1: from {ones.min():.0f}% to {ones.max():.0f}% across complete cohorts" if len(ones)
+            else f"{MODES[mode]} retention by cohort"), "cohorts_heatmap", "Retention by cohort")
+        st.caption(f"Faded, hatched cells: the {grain} had not ended on {as_of:%d %b %Y}. Grey: fewer than {minimum} "
+                   f"customers in the cohort. Blank: not reached yet.")
+        matrix = report.table(cells.drop(columns=["cohort_label"]), "Cohort matrix")
+        ui.download_buttons(matrix, f"cohort_matrix_{mode}_{grain}", key="cohorts_matrix_dl")
+    elif tab == "curve":
+        curve = ui.pure(cohorts.average_curve, cells, mode=mode, average=average, min_customers=int(minimum))
+        picked = st.multiselect("Show cohorts", list(dict.fromkeys(cells["cohort"].dt.date)), key="cohorts_picked",
+                                format_func=lambda d: label(pd.Timestamp(d)))
+        point = curve[curve["period"] == 1]
+        report.chart(ui.pure(charts.average_curve, curve, cells[cells["cohort"].dt.date.isin(picked)], {
+            "average": AVERAGES[average].split(" (")[0] + " average", "band": "95% interval",
+            "x": f"{GRAINS[grain]} (k)", "y": unit, "hover": "k = {k}: {value:.1f}% ({cohorts} cohorts, {customers:,} "
+            "customers)"}, f"On average {point['retention_pct'].iloc[0]:.0f}% {KEPT[mode]} in {grain} 1" if len(point)
+            else "Average curve"), "cohorts_curve", "Average curve")
+        ui.download_buttons(report.table(curve, "Average curve (table)"), f"cohort_average_{mode}_{grain}",
+                            key="cohorts_curve_dl")
+    elif tab == "over_time":
+        ui.fit("cohorts_k", 1, max(most, 1))
+        k = st.number_input("Period k", 1, max(most, 1), key="cohorts_k")
+        series = cohorts.period_over_time(cells, k=int(k), mode=mode)
+        report.chart(ui.pure(charts.over_time, series, {"name": f"{GRAINS[grain]} {k}", "incomplete": "Not ended yet",
+                                               "x": "Cohort", "y": unit},
+                                      f"Is {grain}-{k} retention improving? Each cohort with its 95% interval"),
+                     "cohorts_over_time", f"{GRAINS[grain]} {k} over time")
+    else:
+        seg = st.selectbox("Compare by", segments, key="cohorts_segment")
+        if seg:
+            split = ui.cached(cohorts.matrix, ds, **params, segment=seg)
+            by = cohorts.average_curve(split[split["period"] <= shown], mode=mode, average=average,
+                                       min_customers=int(minimum))
+            top = by[by["period"] == 0].nlargest(6, "customers")["segment"]
+            drawn = by[by["segment"].isin(top) | (by["segment"].isna() & top.isna().any())]
+            one = drawn[drawn["period"] == 1].sort_values("retention_pct").fillna({"segment": "(no value)"})
+            report.chart(ui.pure(charts.segment_curves, drawn, {"x": f"{GRAINS[grain]} (k)", "y": unit, "none": "(no value)"},
+                                               f"In {grain} 1, {one['segment'].iloc[-1]} keeps the most "
+                                               f"({one['retention_pct'].iloc[-1]:.0f}%), {one['segment'].iloc[0]} the "
+                                               f"fewest ({one['retention_pct'].iloc[0]:.0f}%)" if len(one) > 1
+                                               else f"{MODES[mode]} retention by {seg}"), "cohorts_segments", f"By {seg}")
+            st.caption("The six largest groups; each with its 95% band. All groups are in the download.")
+            ui.download_buttons(report.table(by, f"Average curve by {seg}"), f"cohort_average_by_{seg}",
+                                key="cohorts_segments_dl")
+        else:
+            st.info("This data has no segment columns (such as channel, plan or country) to compare by.")
 ui.report_button("Cohorts", report, key="cohorts_report")

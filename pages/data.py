@@ -16,6 +16,7 @@ from retention.ui_text import DATA_MODEL_HELP, FLAGS, KIND_LABELS, SKIPPED_REASO
 
 FILE_TYPES = ["csv", "tsv", "txt", "xlsx", "xls", "ods", "parquet", "gz", "zip"]
 NONE = "— none —"
+QUEUED = "Other uploads are being loaded; yours starts as soon as one finishes…"
 
 ui.ensure_frame()  # a deep link to this page on a fresh server must still run through app.py
 ui.release_uploads_when_session_ends()
@@ -114,9 +115,12 @@ if not any(prepared.values()):
 fingerprint = json.dumps({k: [p.filename, p.roles, p.segments, [d.formats[:1] for d in p.dates.values()],
                               len(p.raw.frame)] for k, p in prepared.items() if p}, sort_keys=True)
 if st.session_state.get("data_preview_key") != fingerprint:
+    waiting = st.empty()
     with st.spinner("Checking every row…"):
         try:
-            st.session_state["data_preview"] = store.preview(prepared.get("purchases"), prepared.get("customers"))
+            st.session_state["data_preview"] = store.preview(
+                prepared.get("purchases"), prepared.get("customers"),
+                progress=lambda step: waiting.caption(QUEUED) if step == "queued" else waiting.empty())
         except IngestError as err:
             st.error(str(err))
             st.stop()
@@ -155,7 +159,8 @@ name = st.text_input("Dataset name", value=next(p.filename for p in prepared.val
                      key=f"data_name{suffix}", max_chars=80)  # a new box per round: each file its own name
 if st.button("Save dataset", type="primary", key="data_save"):
     with st.status("Saving your dataset…", expanded=True) as status:
-        steps = {"purchases": "Storing purchases", "customers": "Storing customers", "summaries": "Precomputing summaries"}
+        steps = {"queued": QUEUED, "purchases": "Storing purchases", "customers": "Storing customers",
+                 "summaries": "Precomputing summaries"}
         token = access.new_token()
         dataset_id, _ = store.create_dataset(prepared.get("purchases"), prepared.get("customers"), name or "Untitled",
                                              progress=lambda step: status.write(steps.get(step, step)),

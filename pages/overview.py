@@ -3,13 +3,12 @@
 import math
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from retention import ui
 from retention.benchmarks import compare
 from retention.benchmarks import text as bench_text
-from retention.charts.theme import PALETTE, PRIMARY, style
+from retention.charts import overview as charts
 from retention.metrics import churn, cohorts, overview, reasons
 
 SMALL = 30  # fewer customers than this behind a percentage: say so
@@ -56,10 +55,7 @@ with left.container(border=True):
                  f"at the end of the month, so **{last.churn_pct:.1f}%** churned.")
         if last.customers_start < SMALL:
             st.caption(f"Only {int(last.customers_start)} customers at the start of the month: treat this with care.")
-        spark = go.Figure(go.Scatter(x=done["period_start"].tail(13), y=done["crr_pct"].tail(13), mode="lines+markers",
-                                     line={"color": PRIMARY}, hovertemplate="%{x|%b %Y}: %{y:.1f}%<extra></extra>"))
-        spark.update_layout(height=170, margin={"l": 40, "r": 10, "t": 10, "b": 30}, showlegend=False)
-        spark.update_yaxes(title_text="Kept (%)", ticksuffix="%")
+        spark = ui.pure(charts.kept_sparkline, done, "Kept (%)")
         st.plotly_chart(spark, width="stretch", key="overview_crr_spark")
     else:
         st.write("This dataset has no dates to measure churn over time.")
@@ -119,13 +115,6 @@ fig = None
 if len(monthly):
     # The last month is incomplete unless the data runs to its last day: drawn faded, not used in the title.
     complete = monthly["month"] + pd.offsets.MonthEnd(0) <= pd.Timestamp(t.last_date)
-    opacity = [1.0 if c else 0.35 for c in complete]
-    fig = go.Figure()
-    fig.add_bar(x=monthly["month"], y=monthly["buyers"] - monthly["new_buyers"], name="Returning buyers",
-                marker_color=PRIMARY, marker_opacity=opacity)
-    fig.add_bar(x=monthly["month"], y=monthly["new_buyers"], name="New buyers", marker_color=PALETTE[1],
-                marker_opacity=opacity)
-    fig.update_layout(barmode="stack")
     done_months = monthly[complete]
     if len(done_months):
         last = done_months.iloc[-1]
@@ -135,7 +124,8 @@ if len(monthly):
         title = "Buyers per month (no complete month yet)"
     if not complete.all():
         title += " (faded: month not over)"
-    fig = style(fig, title, "Month", "Customers who bought (count)")
+    fig = ui.pure(charts.buyers_per_month, monthly, complete, ("Returning buyers", "New buyers"), title, "Month",
+                    "Customers who bought (count)")
     st.plotly_chart(fig, width="stretch", key="overview_monthly")
 
 ui.report_button("Overview", [("Headline numbers", t.to_frame().T), ("Buyers per month", fig),

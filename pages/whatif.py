@@ -122,52 +122,56 @@ ui.download_buttons(shown, "whatif", key="whatif_table")
 with st.expander("How every number is computed", icon=":material/function:"):
     st.markdown(wording.formulas_markdown(period))
 
-tabs = ui.tabs({"profit": "Profit over time", "sensitivity": "Sensitivity", "tornado": "What matters most",
-                "sbg": "Young cohorts (sBG)"}, key="whatif_tab")
-report.chart(charts.profit(
-    analysis.profit_paths(model, applied.retention, head["assumption"]),
-    f"The scenario adds {head['profit_change']:,.0f} of profit in present value over {span}",
-    f"{period.capitalize()}s from now", f"Profit per {period}", ("Today's retention", "Scenario")),
-    key="whatif_profit_chart", where=tabs[0])
-tabs[0].caption("Constant inflow: the same number of new customers every period, so better retention grows the "
-                "base. Constant base: every leaver is replaced, so better retention saves acquisition costs.")
-report.chart(charts.sensitivity(
-    analysis.sensitivity(model), same["pp"], head["profit_change_pct"],
-    f"Each extra point of {wording.ADJECTIVE[period]} retention adds profit",
-    f"Retention uplift, percentage points per {period}", "Profit change, %", "Your scenario"),
-    key="whatif_sensitivity_chart", where=tabs[1])
-spread = analysis.tornado(model, scenario)
-report.chart(charts.tornado(
-    spread, wording.INPUT_LABELS, f"{wording.INPUT_LABELS[spread['input'].iloc[0]]} moves the profit gain most",
-    "Profit gain (present value)", ("Input −20 %", "Input +20 %")), key="whatif_tornado_chart", where=tabs[2])
-tabs[2].caption("Each input moved 20 % down and up with the others fixed (retention: its churn ±20 %).")
-
-with tabs[3]:
-    fitted = ui.cached(inputs.sbg_fit, ds, period=period)
-    if fitted.empty:
-        st.info("Not enough cohort data to fit the model at this period (it needs week, month or quarter "
-                "cohorts observed for at least two periods).")
+tab, panel = ui.tabs({"profit": "Profit over time", "sensitivity": "Sensitivity", "tornado": "What matters most",
+                      "sbg": "Young cohorts (sBG)"}, key="whatif_tab")
+with panel:
+    if tab == "profit":
+        report.chart(ui.pure(charts.profit,
+            analysis.profit_paths(model, applied.retention, head["assumption"]),
+            f"The scenario adds {head['profit_change']:,.0f} of profit in present value over {span}",
+            f"{period.capitalize()}s from now", f"Profit per {period}", ("Today's retention", "Scenario")),
+            key="whatif_profit_chart")
+        st.caption("Constant inflow: the same number of new customers every period, so better retention grows the "
+                   "base. Constant base: every leaver is replaced, so better retention saves acquisition costs.")
+    elif tab == "sensitivity":
+        report.chart(ui.pure(charts.sensitivity,
+            analysis.sensitivity(model), same["pp"], head["profit_change_pct"],
+            f"Each extra point of {wording.ADJECTIVE[period]} retention adds profit",
+            f"Retention uplift, percentage points per {period}", "Profit change, %", "Your scenario"),
+            key="whatif_sensitivity_chart")
+    elif tab == "tornado":
+        spread = analysis.tornado(model, scenario)
+        report.chart(ui.pure(charts.tornado,
+            spread, wording.INPUT_LABELS, f"{wording.INPUT_LABELS[spread['input'].iloc[0]]} moves the profit gain most",
+            "Profit gain (present value)", ("Input −20 %", "Input +20 %")), key="whatif_tornado_chart")
+        st.caption("Each input moved 20 % down and up with the others fixed (retention: its churn ±20 %).")
     else:
-        f = sbg.Fit(**fitted.iloc[0].drop("mode").to_dict())
-        cells = ui.cached(inputs.survival_cells, ds, period=period)
-        first, twelfth = sbg.retention_rate(f.alpha, f.beta, [1, 12])
-        report.chart(charts.sbg_projection(
-            analysis.cohort_projections(cells, f, f.periods), analysis.pooled_survival(cells), sbg.projection(f, f.periods),
-            f"Retention rises with tenure: {first:.0%} stay after the first {period}, {twelfth:.0%} after the twelfth",
-            f"{period.capitalize()}s since joining", "Share still customers", ("sBG model", "All cohorts")),
-            key="whatif_sbg_chart")
-        lifetime = sbg.expected_residual_lifetime(f.alpha, f.beta)
-        sbg_clv = sbg.residual_clv_end(model.margin, f.alpha, f.beta, 1, model.discount, model.horizon)
-        c = st.columns(3)
-        c[0].metric("α, β", f"{f.alpha:.2f}, {f.beta:.2f}", help=f"± {f.alpha_se:.2f}, ± {f.beta_se:.2f} (standard "
-                    f"errors); {f.customers:,} customers in {f.cohorts} cohorts.")
-        c[1].metric(f"Expected lifetime of a new customer ({period}s)", f"{lifetime:.1f}" if lifetime < math.inf else "∞",
-                    f"{lifetime - clv.expected_lifetime(model.retention):+.1f} vs constant retention"
-                    if lifetime < math.inf else None, help="1 + β/(α − 1); infinite when α ≤ 1.")
-        c[2].metric("New customer's value, sBG (period ends)", f"{sbg_clv:,.2f}",
-                    f"{sbg_clv - table.loc['clv_end', 'base']:+,.2f} vs constant retention",
-                    help="Σ m·S(t)/(1+d)^t over the horizon (Fader & Hardie 2010).")
-        st.caption(wording.SBG_NOTE + " Solid: observed; dotted: projected beyond each cohort's data."
-                   + (" Purchase data: survival read as 'bought in this period or later'; the model is meant for "
-                      "subscriptions." if fitted.iloc[0]["mode"] == "rolling" else ""))
+        fitted = ui.cached(inputs.sbg_fit, ds, period=period)
+        if fitted.empty:
+            st.info("Not enough cohort data to fit the model at this period (it needs week, month or quarter "
+                    "cohorts observed for at least two periods).")
+        else:
+            f = sbg.Fit(**fitted.iloc[0].drop("mode").to_dict())
+            cells = ui.cached(inputs.survival_cells, ds, period=period)
+            first, twelfth = sbg.retention_rate(f.alpha, f.beta, [1, 12])
+            report.chart(ui.pure(charts.sbg_projection,
+                analysis.cohort_projections(cells, f, f.periods), analysis.pooled_survival(cells),
+                sbg.projection(f, f.periods),
+                f"Retention rises with tenure: {first:.0%} stay after the first {period}, {twelfth:.0%} after the twelfth",
+                f"{period.capitalize()}s since joining", "Share still customers", ("sBG model", "All cohorts")),
+                key="whatif_sbg_chart")
+            lifetime = sbg.expected_residual_lifetime(f.alpha, f.beta)
+            sbg_clv = sbg.residual_clv_end(model.margin, f.alpha, f.beta, 1, model.discount, model.horizon)
+            c = st.columns(3)
+            c[0].metric("α, β", f"{f.alpha:.2f}, {f.beta:.2f}", help=f"± {f.alpha_se:.2f}, ± {f.beta_se:.2f} (standard "
+                        f"errors); {f.customers:,} customers in {f.cohorts} cohorts.")
+            c[1].metric(f"Expected lifetime of a new customer ({period}s)", f"{lifetime:.1f}" if lifetime < math.inf else "∞",
+                        f"{lifetime - clv.expected_lifetime(model.retention):+.1f} vs constant retention"
+                        if lifetime < math.inf else None, help="1 + β/(α − 1); infinite when α ≤ 1.")
+            c[2].metric("New customer's value, sBG (period ends)", f"{sbg_clv:,.2f}",
+                        f"{sbg_clv - table.loc['clv_end', 'base']:+,.2f} vs constant retention",
+                        help="Σ m·S(t)/(1+d)^t over the horizon (Fader & Hardie 2010).")
+            st.caption(wording.SBG_NOTE + " Solid: observed; dotted: projected beyond each cohort's data."
+                       + (" Purchase data: survival read as 'bought in this period or later'; the model is meant for "
+                          "subscriptions." if fitted.iloc[0]["mode"] == "rolling" else ""))
 ui.report_button("What if", [("Base and scenario", shown), *report], key="whatif_report")

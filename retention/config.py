@@ -27,6 +27,12 @@ def duckdb_threads() -> int:
     return int(os.environ.get("RETENTION_DUCKDB_THREADS", str(min(4, os.cpu_count() or 2))))
 
 
+def parallel_loads() -> int:
+    """Files loaded at once by one server process ($RETENTION_PARALLEL_LOADS, default: half the cores, at
+    least 1); further uploads wait their turn (see store.build)."""
+    return max(1, int(os.environ.get("RETENTION_PARALLEL_LOADS", str(max(1, (os.cpu_count() or 2) // 2)))))
+
+
 def duckdb_memory_limit() -> str:
     """Memory one open dataset's queries may use ($RETENTION_DUCKDB_MEMORY, default 2GB)."""
     return os.environ.get("RETENTION_DUCKDB_MEMORY", "2GB")

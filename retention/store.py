@@ -18,7 +18,9 @@ import os
 import re
 import secrets
 import shutil
+import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable
 
@@ -33,6 +35,22 @@ FORMAT_VERSION = 3  # bump when the tables a dataset holds change; the demo is r
 _ID = re.compile(r"[A-Za-z0-9_-]{32}|demo")
 STALE_TMP_SECONDS = 3600
 WRITER = secrets.token_hex(4)  # this process's mark on the temporary files it writes (see clean_abandoned_tmp)
+# Loads running at once in this process ($RETENTION_PARALLEL_LOADS). A load is seconds of all-core DuckDB
+# work and up to the ingest memory limit: twenty people uploading together would otherwise share the cores
+# with everyone else's page views (and could ask for 20 × that memory). The rest wait their turn, told so.
+_LOAD_SLOTS = threading.BoundedSemaphore(config.parallel_loads())
+
+
+@contextmanager
+def _load_slot(say: Callable[[str], None]):
+    """Hold one of the load slots for the block; says "queued" first when every slot is taken."""
+    if not _LOAD_SLOTS.acquire(blocking=False):
+        say("queued")
+        _LOAD_SLOTS.acquire()
+    try:
+        yield
+    finally:
+        _LOAD_SLOTS.release()
 
 
 class DatasetNotFound(Exception):
@@ -164,7 +182,13 @@ def build(
     today: dt.date | None = None,
     say: Callable[[str], None] = lambda _msg: None,
 ) -> dict[str, dict]:
-    """Fill an empty connection (a dataset file, or in-memory for the CLI) with a dataset's tables."""
+    """Fill an empty connection (a dataset file, or in-memory for the CLI) with a dataset's tables.
+    Progress steps told to `say`: queued (waiting for a load slot), purchases, customers, summaries."""
+    with _load_slot(say):
+        return _build(con, purchases, customers, name, today, say)
+
+
+def _build(con, purchases, customers, name, today, say) -> dict[str, dict]:
     reports: dict[str, dict] = {}
     sql.execute(con, "create_meta")
     sql.execute(con, "create_rejected")
@@ -324,13 +348,15 @@ def ensure_demo(progress: Callable[[str], None] | None = None) -> str:
     return DEMO_ID
 
 
-def preview(purchases: Prepared | None, customers: Prepared | None) -> tuple[dict, pd.DataFrame]:
-    """Validate files without storing them: (reports by kind, rejected rows with their original cells)."""
+def preview(purchases: Prepared | None, customers: Prepared | None,
+            progress: Callable[[str], None] | None = None) -> tuple[dict, pd.DataFrame]:
+    """Validate files without storing them: (reports by kind, rejected rows with their original cells).
+    progress: as build's `say`."""
     from retention.metrics.overview import rejected_rows
 
     con = duckdb.connect(config=config.duckdb_settings(ingest=True))
     try:
-        reports = build(con, purchases, customers, name="preview")
+        reports = build(con, purchases, customers, name="preview", say=progress or (lambda _step: None))
         return reports, rejected_rows(con)
     finally:
         con.close()

@@ -236,7 +236,8 @@ def page_state(page: type, limits: dict | None = None) -> Any:
         view = state.from_query(page, query, limits)
     else:
         keys = [state.widget_key(page, f) for f in page.__dataclass_fields__]
-        values = {k: st.session_state[k] for k in keys if k in st.session_state}
+        # A control not drawn in the last run (it sits in a tab that was not open) keeps its value.
+        values = state.to_widgets(previous[1]) | {k: st.session_state[k] for k in keys if k in st.session_state}
         for key, (asked, shown) in st.session_state.get(_FITTED, {}).items():
             if values.get(key) == shown:  # untouched since fit() narrowed it: keep what the state asked for
                 values[key] = asked
@@ -260,18 +261,25 @@ def fit(key: str, lo: int, hi: int) -> None:
         st.session_state.setdefault(_FITTED, {})[key] = (asked, st.session_state[key])
 
 
-def tabs(labels: dict[str, str], key: str) -> list:
+def tabs(labels: dict[str, str], key: str) -> tuple[str, Any]:
     """st.tabs whose open tab is a state field (`key` holds its code, as page_state seeds it), so links,
-    reload and back/forward open the same tab. labels: code → label, in order."""
+    reload and back/forward open the same tab. labels: code → label, in order.
+
+    Returns (the open tab's code, its panel). Only the open tab is computed: Streamlit reruns the page when
+    the viewer picks another tab, and the other panels stay empty until then (without this, every run would
+    compute every tab's queries and charts, the bulk of a page's cost)."""
     code = st.session_state.get(key)
-    if code in labels:
-        st.session_state[f"{key}_label"] = labels[code]
+    if code not in labels:
+        code = next(iter(labels))
+    st.session_state[f"{key}_label"] = labels[code]
     codes = {label: c for c, label in labels.items()}
 
     def remember() -> None:
         st.session_state[key] = codes.get(st.session_state[f"{key}_label"], code)
 
-    return st.tabs(list(labels.values()), key=f"{key}_label", on_change=remember)
+    panels = st.tabs(list(labels.values()), key=f"{key}_label", on_change=remember)
+    opened = next((c for c, panel in zip(labels, panels) if panel.open), code)
+    return opened, panels[list(labels).index(opened)]
 
 
 def share_link_slot(slot) -> None:
@@ -595,6 +603,27 @@ def sidebar_summary(ds: Dataset) -> None:
     t = cached(overview.totals, ds).iloc[0]
     span = f"{t.first_date:%d %b %Y} – {t.last_date:%d %b %Y}" if pd.notna(t.first_date) else "no dates"
     st.caption(f"{int(t.customers):,} customers · {int(t.purchases):,} purchases  \n{span}")
+
+
+@st.cache_resource(max_entries=512, show_spinner=False)  # a figure: ~0.3 MB on a demo-sized dataset
+def _pure(dataset_id: str | None, func_ref: str, args: tuple, kwargs: dict) -> Any:
+    module, name = func_ref.split(":")
+    return getattr(importlib.import_module(module), name)(*args, **kwargs)
+
+
+def pure(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """func(*args, **kwargs) for a pure function of frames (a chart builder, a summary of a query's result),
+    kept per process: the same inputs on the same dataset give the very same object back, which callers
+    must not modify (st.plotly_chart and the report copy figures; pandas operations return new frames).
+    Building figures and summaries is most of what a page costs once its queries are cached, and moving
+    between pages and tabs asks for the same ones again. The key is the dataset id and the inputs themselves
+    (frames hashed by value), so a result can only come back for the data it was computed from."""
+    from streamlit.runtime.caching.cache_errors import UnhashableParamError
+
+    try:
+        return _pure(st.session_state.get(CURRENT), f"{func.__module__}:{func.__qualname__}", args, kwargs)
+    except UnhashableParamError:
+        return func(*args, **kwargs)
 
 
 class Shown(list):

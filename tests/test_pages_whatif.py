@@ -35,8 +35,11 @@ def test_renders_on_demo_with_measured_defaults(demo_env):
     assert at.number_input(key="whatif_active").value == 9874  # CE at 31 Dec 2025 (see test_whatif_inputs)
     metrics = _metrics(at)
     assert any(label.startswith("More profit over 5 years") for label in metrics)
-    assert len(at.get("plotly_chart")) == 4
+    assert [c.key for c in at.get("plotly_chart")] == ["whatif_profit_chart"]  # only the open tab is computed
     assert any("Published" in i.value for i in at.info)
+    for tab in ("sensitivity", "tornado", "sbg"):
+        at.session_state["whatif_tab"] = tab  # what picking the tab does (ui.tabs' callback), then the rerun
+        assert [c.key for c in at.run().get("plotly_chart")] == [f"whatif_{tab}_chart"], tab
 
 
 def test_edited_input_is_labelled_and_changes_the_result(demo_env):
@@ -69,7 +72,8 @@ def test_reason_scenario_and_quarter_period(demo_env):
 
 def test_year_period_has_no_sbg_but_renders(demo_env):
     at = _page().run()
-    at.segmented_control(key="whatif_period").set_value("year").run()
+    at.session_state["whatif_tab"] = "sbg"
+    at.run().segmented_control(key="whatif_period").set_value("year").run()
     assert not at.exception, at.exception
     assert any("Not enough cohort data" in i.value for i in at.info)
 

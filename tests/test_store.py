@@ -208,3 +208,44 @@ def test_abandoned_temp_files_are_cleaned_and_live_writes_kept(data_dir):
         assert sorted(p.name for p in tmp.iterdir() if not p.name.endswith(".wal")) == sorted([mine.name, live.name])
     finally:
         writer.communicate("", timeout=30)
+
+
+def test_loads_wait_for_a_free_slot_and_say_so(data_dir, monkeypatch):
+    """With every load slot taken, a new load tells its progress "queued", writes nothing until a slot frees,
+    then completes; the preview (validation) waits the same way."""
+    monkeypatch.setattr(store, "_LOAD_SLOTS", threading.BoundedSemaphore(1))
+    store._LOAD_SLOTS.acquire()  # another upload is being loaded
+    steps, done = [], {}
+    queued = threading.Event()
+
+    def say(step):
+        steps.append(step)
+        if step == "queued":
+            queued.set()
+
+    def save():
+        done["id"] = store.create_dataset(prepare(PURCHASES, "p.csv", "purchases"), None, "waiting", progress=say)[0]
+
+    worker = threading.Thread(target=save)
+    worker.start()
+    assert queued.wait(30)
+    worker.join(0.5)
+    assert worker.is_alive() and steps == ["queued"] and not list((data_dir / "datasets").glob("*.duckdb"))
+    store._LOAD_SLOTS.release()
+    worker.join(60)
+    assert steps == ["queued", "purchases", "summaries"]
+    assert store.read_meta(store.open_dataset(done["id"]))["name"] == "waiting"
+    seen = []
+    reports, _ = store.preview(prepare(PURCHASES, "p.csv", "purchases"), None, progress=seen.append)
+    assert seen == ["purchases", "summaries"] and reports["purchases"]["summary"]["rows_read"] == 6
+
+
+def test_parallel_loads_setting(monkeypatch):
+    from retention import config
+
+    monkeypatch.setenv("RETENTION_PARALLEL_LOADS", "3")
+    assert config.parallel_loads() == 3
+    monkeypatch.setenv("RETENTION_PARALLEL_LOADS", "0")
+    assert config.parallel_loads() == 1
+    monkeypatch.delenv("RETENTION_PARALLEL_LOADS")
+    assert config.parallel_loads() == max(1, (os.cpu_count() or 2) // 2)

@@ -35,48 +35,62 @@ def heatmap(cells: pd.DataFrame, measure: str, labels: dict, title: str) -> go.F
     retention_pct, ci_low_pct, ci_high_pct, complete, small, in cohort order. measure: pct | count | revenue.
     labels: x, y, sizes (side column title), colorbar, hover (a str.format template with fields cohort, k,
     active, size, value, low, high, note), incomplete and small (notes added to the hover).
+
+    Built as one figure spec (numpy grids, traces and layout as dicts) and validated once: adding traces and
+    updating axes one by one took most of a Cohorts page run.
     """
     value = VALUES[measure]
-    cells = cells.assign(text=_cell_text(cells[value], measure))
-    cells["note"] = np.where(~cells["complete"], labels["incomplete"], "") + np.where(cells["small"], labels["small"], "")
-    cells["hover"] = [labels["hover"].format(cohort=r.cohort_label, k=r.period, active=r.active, size=r.cohort_size,
-                                             value=r.text, low=r.ci_low_pct, high=r.ci_high_pct, note=r.note)
-                      for r in cells.itertuples()]
-    order = list(dict.fromkeys(cells["cohort_label"]))
-    periods = list(range(int(cells["period"].max()) + 1)) if len(cells) else []
-    later = cells.loc[cells["period"] > 0, value].dropna()  # period 0 is often 100% by definition: not the scale
-    z_range = (later.min(), later.max()) if len(later) else (cells[value].min(), cells[value].max())
+    values = cells[value].to_numpy(dtype=float)
+    text = np.asarray(_cell_text(cells[value], measure), dtype=object)
+    complete, small = cells["complete"].to_numpy(dtype=bool), cells["small"].to_numpy(dtype=bool)
+    notes = np.where(~complete, labels["incomplete"], "").astype(object) + np.where(small, labels["small"], "")
+    hover = np.array([labels["hover"].format(cohort=c, k=k, active=a, size=n, value=v, low=lo, high=hi, note=note)
+                      for c, k, a, n, v, lo, hi, note in zip(
+                          cells["cohort_label"], cells["period"], cells["active"], cells["cohort_size"], text,
+                          cells["ci_low_pct"], cells["ci_high_pct"], notes)], dtype=object)
+    rows, order = pd.factorize(cells["cohort_label"], sort=False)
+    order = list(order)
+    period = cells["period"].to_numpy(dtype=int)
+    periods = list(range(int(period.max()) + 1)) if len(cells) else []
+    later = values[(period > 0) & ~np.isnan(values)]  # period 0 is often 100% by definition: not the scale
+    shown = values[~np.isnan(values)]
+    z_range = (later.min(), later.max()) if len(later) else (shown.min(), shown.max()) if len(shown) else (0, 1)
 
-    def grid(column: str, mask: pd.Series) -> pd.DataFrame:
-        kept = cells[mask]
-        return kept.pivot(index="cohort_label", columns="period", values=column).reindex(index=order, columns=periods)
+    def grid(column: np.ndarray, mask: np.ndarray, blank) -> np.ndarray:
+        out = np.full((len(order), len(periods)), blank, dtype=column.dtype)
+        out[rows[mask], period[mask]] = column[mask]
+        return out
 
-    fig = make_subplots(rows=1, cols=2, shared_yaxes=True, column_widths=[0.87, 0.13], horizontal_spacing=0.015)
-    layers = (
-        (cells["complete"] & ~cells["small"], SEQUENTIAL, 1.0, True),
-        (cells["small"], GREYS, 1.0, False),
-        (~cells["complete"] & ~cells["small"], SEQUENTIAL, 0.45, False),
-    )
-    for mask, scale, opacity, scale_shown in layers:
-        fig.add_heatmap(z=grid(value, mask).to_numpy(dtype=float), x=periods, y=order,
-                        text=grid("text", mask).astype(object).fillna("").to_numpy(), texttemplate="%{text}",
-                        customdata=grid("hover", mask).astype(object).fillna("").to_numpy(), hoverongaps=False,
-                        hovertemplate="%{customdata}<extra></extra>", colorscale=scale, zmin=z_range[0],
-                        zmax=z_range[1], opacity=opacity, showscale=scale_shown, xgap=1, ygap=1,
-                        colorbar={"title": {"text": labels["colorbar"]}, "x": 1.0}, row=1, col=1)
-    pending = cells[~cells["complete"]]
-    fig.add_scatter(x=pending["period"], y=pending["cohort_label"], mode="markers", showlegend=False, hoverinfo="skip",
-                    marker={"symbol": "line-ne", "size": 14, "line": {"width": 1.2, "color": MUTED}}, row=1, col=1)
+    layers = ((complete & ~small, SEQUENTIAL, 1.0, True), (small, GREYS, 1.0, False),
+              (~complete & ~small, SEQUENTIAL, 0.45, False))
+    traces = [{"type": "heatmap", "z": grid(values, mask, np.nan), "x": periods, "y": order,
+               "text": grid(text, mask, ""), "texttemplate": "%{text}", "customdata": grid(hover, mask, ""),
+               "hoverongaps": False, "hovertemplate": "%{customdata}<extra></extra>", "colorscale": scale,
+               "zmin": z_range[0], "zmax": z_range[1], "opacity": opacity, "showscale": scale_shown, "xgap": 1,
+               "ygap": 1, "colorbar": {"title": {"text": labels["colorbar"]}, "x": 1.0}, "xaxis": "x", "yaxis": "y"}
+              for mask, scale, opacity, scale_shown in layers]
+    pending = cells[~complete]
+    traces.append({"type": "scatter", "x": pending["period"].to_numpy(), "y": pending["cohort_label"].to_numpy(),
+                   "mode": "markers", "showlegend": False, "hoverinfo": "skip", "xaxis": "x", "yaxis": "y",
+                   "marker": {"symbol": "line-ne", "size": 14, "line": {"width": 1.2, "color": MUTED}}})
     sizes = cells.drop_duplicates("cohort_label")
-    fig.add_bar(x=sizes["cohort_size"], y=sizes["cohort_label"], orientation="h", showlegend=False,
-                marker={"color": [MUTED if s else PRIMARY for s in sizes["small"]]}, text=sizes["cohort_size"],
-                texttemplate="%{text:,}", textposition="auto", hovertemplate="%{x:,}<extra></extra>", row=1, col=2)
-    style(fig, title, labels["x"], labels["y"], height=max(360, 120 + 22 * len(order)))
-    fig.update_yaxes(autorange="reversed", type="category", row=1, col=1)
-    fig.update_xaxes(dtick=1 if len(periods) <= 40 else None, side="top", range=[-0.5, len(periods) - 0.5], row=1, col=1)
-    fig.update_xaxes(title_text=labels["sizes"], showticklabels=False, side="top", row=1, col=2)
-    fig.update_yaxes(title_text=None, row=1, col=2)
-    fig.update_layout(plot_bgcolor="white", margin={"t": 110})
+    traces.append({"type": "bar", "x": sizes["cohort_size"].to_numpy(), "y": sizes["cohort_label"].to_numpy(),
+                   "orientation": "h", "showlegend": False, "xaxis": "x2", "yaxis": "y2",
+                   "marker": {"color": [MUTED if s else PRIMARY for s in sizes["small"]]},
+                   "text": sizes["cohort_size"].to_numpy(), "texttemplate": "%{text:,}", "textposition": "auto",
+                   "hovertemplate": "%{x:,}<extra></extra>"})
+    layout = {
+        "xaxis": {"domain": [0.0, 0.85695], "anchor": "y", "title": {"text": labels["x"]}, "side": "top",
+                  "dtick": 1 if len(periods) <= 40 else None, "range": [-0.5, len(periods) - 0.5]},
+        "xaxis2": {"domain": [0.87195, 1.0], "anchor": "y2", "title": {"text": labels["sizes"]}, "side": "top",
+                   "showticklabels": False},
+        "yaxis": {"domain": [0.0, 1.0], "anchor": "x", "title": {"text": labels["y"]}, "autorange": "reversed",
+                  "type": "category"},
+        "yaxis2": {"domain": [0.0, 1.0], "anchor": "x2", "matches": "y", "showticklabels": False},
+        "plot_bgcolor": "white",
+    }
+    fig = style(go.Figure({"data": traces, "layout": layout}), title, height=max(360, 120 + 22 * len(order)))
+    fig.layout.margin.t = 110
     return fig
 
 

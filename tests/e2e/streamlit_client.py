@@ -167,14 +167,16 @@ class Session:
         self._widgets.clear()
         page = await self._rerun(query_string=query, page_hash=self.pages.get(route, ""))
         if route and self.pages.get(route) and self._page_hash != self.pages[route]:
-            page = await self.switch(route)  # the first run only announced the pages
+            self._page_hash = self.pages[route]  # the first run only announced the pages
+            page = await self._rerun(query_string=query, page_hash=self._page_hash)
         return page
 
     async def switch(self, route: str) -> Page:
-        """Click a page in the sidebar navigation ("" = the default page, "cohorts", "data" …)."""
+        """Click a page in the sidebar navigation ("" = the default page, "cohorts", "data" …). As in the
+        browser, the link carries no query string: the new page's view starts from its defaults."""
         self._page_hash = self.pages[route]
         self._widgets.clear()
-        return await self._rerun(page_hash=self._page_hash)
+        return await self._rerun(query_string="", page_hash=self._page_hash)
 
     def widget_id(self, label: str, kind: str | None = None) -> str:
         found, wid = self.page.widgets.get(label, (None, None))
