@@ -37,10 +37,12 @@ with st.sidebar:
         ids.insert(0, current)
         names[current] = ds.name
     labels = ui.distinct_labels([(i, names[i]) for i in ids])  # Streamlit maps a label back to its option
-    # The picker always shows the dataset in view (a keyed selectbox keeps its own state otherwise).
-    st.session_state["sidebar_dataset"] = current
-    st.selectbox("Dataset", ids, format_func=labels.get, key="sidebar_dataset",
-                 on_change=lambda: ui.select_dataset(st.session_state["sidebar_dataset"]),
+    # The picker always shows the dataset in view: a new widget whenever that dataset changes (a save, a link),
+    # so a click the browser sends before it has drawn the new choice still carries the old widget's
+    # unchanged value, and cannot switch back to the old dataset (tests/e2e/test_sessions.py).
+    picker = f"sidebar_dataset_{current}"
+    st.selectbox("Dataset", ids, index=ids.index(current), format_func=labels.get, key=picker,
+                 on_change=lambda: ui.select_dataset(st.session_state[picker]),
                  help="The demo, the files you uploaded in this session, or a dataset someone shared with you.")
     ui.sidebar_summary(ds)
     engine_problem = ui.engine_setting()[1]
@@ -67,6 +69,11 @@ with st.sidebar:
             if st.button("Delete dataset", type="primary", disabled=not sure, key="manage_delete"):
                 ui.forget_dataset(current)
                 st.rerun()
+
+    if config.require_login():
+        st.divider()
+        st.caption(f"Signed in as {ui.md(st.user.get('email') or st.user.get('name') or st.user.get('sub'))}")
+        st.button("Sign out", on_click=st.logout, key="logout")
 
 ui.start_timing()
 page.run()

@@ -19,7 +19,9 @@ Two clients (--client):
     .venv/bin/python benchmarks/load_sessions.py --sessions 20 --rows 150000
     .venv/bin/python benchmarks/load_sessions.py --sessions 20 --rows 150000 --client chromium
 
-Traffic goes only to 127.0.0.1; the run is bounded by --timeout seconds and stops by itself.
+Traffic goes only to 127.0.0.1; the run is bounded by --timeout seconds and stops by itself. When a step
+fails, the error says what the page showed instead, and the server's log is printed; with
+LOAD_DEBUG_DIR=<dir>, Chromium sessions also leave a screenshot of the failed step there, with the log.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import shutil
 import socket
 import statistics
 import subprocess
@@ -58,7 +61,7 @@ def purchases_csv(rows: int, seed: int) -> bytes:
     return frame.to_csv(index=False).encode()
 
 
-def start_server(data_dir: Path) -> tuple[subprocess.Popen, str]:
+def start_server(data_dir: Path, log: Path) -> tuple[subprocess.Popen, str]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -66,7 +69,7 @@ def start_server(data_dir: Path) -> tuple[subprocess.Popen, str]:
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
                              "--server.port", str(port), "--server.address", "127.0.0.1",
                              "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 120
     while time.time() < deadline:
@@ -99,7 +102,14 @@ async def session(browser, url: str, index: int, data: bytes, rows: int, timings
             await settle(page, text)
             timings.setdefault(label, []).append(time.perf_counter() - start)
         except Exception as err:  # noqa: BLE001 - a load test counts failures, it does not stop on them
-            errors.append(f"session {index}, {label}: {str(err).splitlines()[0]}")
+            try:
+                shown = (await page.locator("h1").first.inner_text(timeout=5000)).strip()
+                shown += f"; url {page.url}"
+                if os.environ.get("LOAD_DEBUG_DIR"):
+                    await page.screenshot(path=f"{os.environ['LOAD_DEBUG_DIR']}/session{index}-{label}.png")
+            except Exception:  # noqa: BLE001
+                shown = "?"
+            errors.append(f"session {index}, {label}: {str(err).splitlines()[0]} (the page shows “{shown}”)")
             raise
 
     try:
@@ -110,7 +120,9 @@ async def session(browser, url: str, index: int, data: bytes, rows: int, timings
         await page.get_by_label("Dataset name").fill(name)
         await page.get_by_label("Dataset name").press("Enter")
         await settle(page)
-        await step("save dataset", lambda: page.get_by_role("button", name="Save dataset").click(), "Saved")
+        # the whole message: "saved" alone is also in the page's caption ("Nothing is saved until…"), so the
+        # step ended at once and the next click overtook the save
+        await step("save dataset", lambda: page.get_by_role("button", name="Save dataset").click(), f"Saved “{name}”")
         await step("overview", lambda: page.get_by_role("link", name="Overview").first.click(), name)
         await step("cohorts page", lambda: page.get_by_role("link", name="Cohorts").first.click())
         await step("churn page", lambda: page.get_by_role("link", name="Churn").first.click())
@@ -201,7 +213,8 @@ async def run(args) -> int:
         print("building the demo dataset in a fresh data directory…", flush=True)
         subprocess.run([sys.executable, "-c", "from retention import store; store.ensure_demo()"], cwd=ROOT,
                        env={**os.environ, "RETENTION_DATA_DIR": tmp}, check=True)
-        proc, url = start_server(data_dir)
+        log = data_dir / "server.log"
+        proc, url = start_server(data_dir, log)
         load_before = os.getloadavg()[0]
         files = [purchases_csv(args.rows, seed) for seed in range(args.sessions)]
         timings: dict[str, list[float]] = {}
@@ -229,6 +242,11 @@ async def run(args) -> int:
         report(timings, errors, f"\n{args.sessions} concurrent sessions ({args.client} client{think}), {args.rows:,} "
                                 f"purchases each, {os.cpu_count()} cores, load average before "
                                 f"{load_before:.1f}, wall time {wall:.1f} s\n")
+        if errors:
+            lines = log.read_text(errors="replace").splitlines()
+            if os.environ.get("LOAD_DEBUG_DIR"):
+                shutil.copy(log, Path(os.environ["LOAD_DEBUG_DIR"]) / "server.log")
+            print("\nthe server's log (last 40 lines):\n" + "\n".join(lines[-40:]))
         return 1 if errors else 0
 
 

@@ -43,7 +43,7 @@ def _engine_captions(at: AppTest) -> list[str]:
 
 def test_the_picker_offers_the_engine_next_to_the_demo(lake_env):
     at = _app()
-    picker = at.sidebar.selectbox(key="sidebar_dataset")
+    picker = at.sidebar.selectbox[0]  # the dataset picker
     names = list(picker.options)  # AppTest lists the shown names
     assert names == ["Parquet: purchases.parquet, customers.parquet (read-only)", "Demo shop (generated)"]
     assert _engine_captions(at)[0].startswith("Computed on DuckDB ") and "(Parquet)" not in _engine_captions(at)[0]
@@ -71,7 +71,7 @@ def test_a_bad_setting_leaves_the_demo_working(demo_env, tmp_path, monkeypatch):
     monkeypatch.setenv("RETENTION_ENGINE_CONFIG", str(bad))
     at = _app()
     assert any("The engine setting is not valid" in c.value and "trino" in c.value for c in at.sidebar.caption)
-    picker = at.sidebar.selectbox(key="sidebar_dataset")
+    picker = at.sidebar.selectbox[0]  # the dataset picker
     assert list(picker.options) == ["Demo shop (generated)"]
 
 

@@ -197,7 +197,7 @@ def test_app_renders_the_cohorts_page_from_spark_connect(connect_url, engine_tom
     at.query_params["dataset"] = source
     at.run()
     assert not at.exception, at.exception
-    picker = at.sidebar.selectbox(key="sidebar_dataset")
+    picker = at.sidebar.selectbox[0]  # the dataset picker
     assert picker.value == source and "Spark: purchases.parquet, customers.parquet" in picker.format_func(source)
     at.switch_page("pages/cohorts.py").run()
     assert not at.exception, at.exception

@@ -91,6 +91,9 @@ def _inert_axis(axis) -> None:
         axis.categoryarray = _inert_values(axis.categoryarray)
 
 
+LEGEND_ON_TOP = 5  # legend entries that still fit in one row above the plot
+
+
 def style(fig: go.Figure, title: str, x_title: str | None = None, y_title: str | None = None,
           height: int = 420) -> go.Figure:
     """Apply the theme: title (state the finding), axis titles with units, legend on top; and make every
@@ -104,6 +107,9 @@ def style(fig: go.Figure, title: str, x_title: str | None = None, y_title: str |
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0},
         hoverlabel={"bgcolor": "white"},
     )
+    entries = {trace.legendgroup or trace.name for trace in fig.data if trace.showlegend is not False and trace.name}
+    if len(entries) > LEGEND_ON_TOP:  # a legend of several rows would cover the title: beside the plot instead
+        fig.update_layout(legend={"orientation": "v", "yanchor": "top", "y": 1.0, "xanchor": "left", "x": 1.02})
     if x_title is not None:
         fig.update_xaxes(title_text=x_title)
     if y_title is not None:

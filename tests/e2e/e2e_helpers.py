@@ -52,7 +52,8 @@ class StreamlitServer:
     in the error when the server dies or does not answer its health check.
     """
 
-    def __init__(self, data_dir: Path, log_dir: Path, env: dict[str, str] | None = None):
+    def __init__(self, data_dir: Path, log_dir: Path, env: dict[str, str] | None = None, port: int | None = None):
+        self.wanted_port = port  # None: a free port at each start
         self.data_dir = Path(data_dir)
         self.log_dir = Path(log_dir)
         self.extra_env = env or {}
@@ -71,7 +72,7 @@ class StreamlitServer:
 
     def start(self) -> "StreamlitServer":
         self.warm = False
-        self.port = free_port()
+        self.port = self.wanted_port or free_port()
         self.starts += 1
         self.log_path = self.log_dir / f"streamlit-{self.port}-{self.starts}.log"
         env = {**os.environ, "RETENTION_DATA_DIR": str(self.data_dir), "PYTHONUNBUFFERED": "1", **self.extra_env}

@@ -61,3 +61,27 @@ def test_two_sessions_uploading_at_once_see_only_their_own_data(open_session, ap
     open_page(newcomer, app_url)
     expect(newcomer.get_by_test_id("stMain").get_by_role("heading", name=DEMO_NAME)).to_be_visible()
     assert options(newcomer, newcomer.get_by_test_id("stSidebar"), "Dataset") == [DEMO_NAME]
+
+
+def test_a_click_carrying_the_pickers_old_value_does_not_switch_back(app_url):
+    """A busy browser can send its next click (here: a page switch) with the dataset picker's value as it
+    last drew it, before drawing the run that put the newly saved dataset in view. That stale value must not
+    count as the person choosing the old dataset again (with one picker widget whose value the app set on
+    every run, it did: this test put the session back on the demo). Sent through Streamlit's protocol
+    (streamlit_client), the way the browser sends it."""
+    from streamlit_client import Session, WidgetState, run
+
+    shop = purchases_csv(rows=300, customers=40, prefix="P")
+
+    async def scenario() -> None:
+        async with Session(app_url, timeout=60) as session:
+            await session.open("/data")
+            _, picker = session.page.widgets["Dataset"]  # as drawn before the save: the demo in view
+            await session.upload("Purchases file", shop.data, "pickerrace.csv")
+            page = await session.click("Save dataset")
+            assert page.has("Saved “pickerrace”"), page.texts
+            stale = WidgetState(id=picker, string_value=DEMO_NAME)
+            page = await session._rerun([stale], query_string="", page_hash=session.pages[""])
+            assert page.has("pickerrace") and not page.has(DEMO_NAME), page.texts[:8]
+
+    run(scenario())
