@@ -203,7 +203,7 @@ except churn.NoChurnData as exc:
 segments = ui.segment_attributes(ds)
 bases, last_day = (churn.available_bases(info), pd.Timestamp(info.as_of).date()) if info is not None else ([], None)
 ui.page_state(state.Churn, state.churn_limits(bases, info.basis if info is not None else None, last_day, segments))
-period, basis, days, as_of, frame, s = "month", "customers", churn.DEFAULT_INACTIVE_DAYS, None, None, None
+period, basis, days, as_of, params, frame, s = "month", "customers", churn.DEFAULT_INACTIVE_DAYS, None, None, None, None
 report = ui.Shown()
 if info is not None:
     c = st.columns(4)
@@ -217,11 +217,11 @@ if info is not None:
                                  f"the last purchase. In this data, 90% of the gaps between a customer's purchases are "
                                  f"{hint.p90_days:.0f} days or less.")
     as_of = c[3].date_input("Analysis date", max_value=last_day, key="churn_as_of").isoformat()
-    frame = ui.cached(churn.retention_by_period, ds, period=period, basis=basis, inactive_days=int(days),
-                      as_of=as_of)
+    params = dict(period=period, basis=basis, inactive_days=int(days), as_of=as_of)
+    frame = ui.cached(churn.retention_by_period, ds, **params)
     s = churn.crr_summary(frame, period)
 view = SimpleNamespace(info=info, period=period, basis=basis, days=days, as_of=as_of, frame=frame, summary=s,
-                       params=dict(period=period, basis=basis, inactive_days=int(days), as_of=as_of))
+                       params=params)
 if info is not None:
     tab, panel = ui.tabs({"rate": "Retention rate", "lifecycle": "Lifecycle", "revenue": "Revenue retention",
                           "reasons": "Why they leave", "winback": "Win-back list"}, key="churn_tab")

@@ -188,7 +188,8 @@ def build(
         return _build(con, purchases, customers, name, today, say)
 
 
-def _build(con, purchases, customers, name, today, say) -> dict[str, dict]:
+def _build(con: duckdb.DuckDBPyConnection, purchases: Prepared | None, customers: Prepared | None, name: str,
+           today: dt.date | None, say: Callable[[str], None]) -> dict[str, dict]:
     reports: dict[str, dict] = {}
     sql.execute(con, "create_meta")
     sql.execute(con, "create_rejected")

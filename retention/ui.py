@@ -493,6 +493,16 @@ def dataset() -> Dataset:
     return Dataset(dataset_id, _cursor(dataset_id), _meta(dataset_id))
 
 
+def _ref(func: Callable[..., Any]) -> str:
+    """A module-level function as "module:name", the form the caches key on (and _resolve turns back)."""
+    return f"{func.__module__}:{func.__qualname__}"
+
+
+def _resolve(func_ref: str) -> Callable[..., Any]:
+    module, name = func_ref.split(":")
+    return getattr(importlib.import_module(module), name)
+
+
 _COMPUTED = threading.local()  # set by _run's body, which runs only on a cache miss (in the calling thread)
 
 
@@ -501,8 +511,7 @@ def _run(dataset_id: str, func_ref: str, params_json: str) -> tuple[Any, float]:
     """(func(connection, **params), seconds it took). The engine source's id is derived from its URL and table
     map, which are server-side settings: every session that asks for this id reads the same data, so sharing
     these results across sessions leaks nothing (as for the immutable dataset files)."""
-    module, name = func_ref.split(":")
-    func = getattr(importlib.import_module(module), name)
+    func = _resolve(func_ref)
     started = time.perf_counter()
     if is_engine(dataset_id):
         result = func(_engine(dataset_id), **json.loads(params_json))
@@ -520,9 +529,8 @@ def _run(dataset_id: str, func_ref: str, params_json: str) -> tuple[Any, float]:
 def cached(func: Callable[..., Any], ds: Dataset, **params: Any) -> Any:
     """func(cursor or engine, **params), cached per (dataset id, function, params). Params must be JSON-able.
     Counts the call in this run's query timing (engine_caption)."""
-    ref = f"{func.__module__}:{func.__qualname__}"
     _COMPUTED.seconds = None
-    result, seconds = _run(ds.id, ref, json.dumps(params, sort_keys=True, default=str))
+    result, seconds = _run(ds.id, _ref(func), json.dumps(params, sort_keys=True, default=str))
     timing = st.session_state.get(TIMING) or start_timing()
     if _COMPUTED.seconds is None:
         timing["cached"] += 1
@@ -607,8 +615,7 @@ def sidebar_summary(ds: Dataset) -> None:
 
 @st.cache_resource(max_entries=512, show_spinner=False)  # a figure: ~0.3 MB on a demo-sized dataset
 def _pure(dataset_id: str | None, func_ref: str, args: tuple, kwargs: dict) -> Any:
-    module, name = func_ref.split(":")
-    return getattr(importlib.import_module(module), name)(*args, **kwargs)
+    return _resolve(func_ref)(*args, **kwargs)
 
 
 def pure(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
@@ -621,7 +628,7 @@ def pure(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     from streamlit.runtime.caching.cache_errors import UnhashableParamError
 
     try:
-        return _pure(st.session_state.get(CURRENT), f"{func.__module__}:{func.__qualname__}", args, kwargs)
+        return _pure(st.session_state.get(CURRENT), _ref(func), args, kwargs)
     except UnhashableParamError:
         return func(*args, **kwargs)
 
