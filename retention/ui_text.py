@@ -94,3 +94,58 @@ def engine_timing(engine: str, computed: int, cached: int, seconds: float, cache
 
 # The sidebar's link to the view in sight (ui.show_share_link).
 SHARE = {"copy": "Copy link", "copied": "Link copied", "failed": "Copy it from the box below"}
+
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
+
+
+def spelled_date(value: str, order: str) -> str:
+    """'05/01/2024' read as `order` → '5 January' (dmy) or 'May 1' (mdy); the value itself when unreadable."""
+    parts = value.replace(".", "/").replace("-", "/").split("/")
+    try:
+        first, second = int(parts[0]), int(parts[1])
+    except (ValueError, IndexError):
+        return value
+    day, month = (first, second) if order == "dmy" else (second, first)
+    if not 1 <= month <= 12:
+        return value
+    return f"{day} {MONTHS[month - 1]}" if order == "dmy" else f"{MONTHS[month - 1]} {day}"
+
+
+DATE_FORMS = {
+    "year_first": "like 2024-01-05", "slashed": "like 05/01/2024", "dotted": "like 05.01.2024",
+    "yyyymmdd": "like 20240105", "excel_serial": "Excel day numbers like 45296",
+    "month_name": "with a month name like Jan 5 2024", "other": "not recognisable as dates",
+}
+DATE_ORDER_WHY = {
+    "column": "some dates in this column have a {part} above 12",
+    "dotted": "dates written with dots (05.01.2024) are day-first",
+    "other_column": "{file}, column “{column}”, has dates that can only be {order_words}",
+    "chosen": "you chose it",
+    "guess": "nothing in the upload tells; this is a guess",
+}
+ORDER_WORDS = {"dmy": "day first", "mdy": "month first"}
+
+
+def date_forms_text(forms: dict, sampled: bool = False) -> str:
+    """{'year_first': 120, 'slashed': 30} → '120 like 2024-01-05, 30 like 05/01/2024'."""
+    text = ", ".join(f"{n:,} {DATE_FORMS.get(form, form)}" for form, n in forms.items())
+    return text + (" (in a sample of the column)" if sampled else "")
+
+
+def date_order_why(d: dict) -> str:
+    """Why a date column's day/month order is what it is (a report's dates[role] entry)."""
+    source = d.get("source") or {}
+    return DATE_ORDER_WHY.get(d.get("decided_by") or "", "").format(
+        part="day" if d.get("order") == "dmy" else "month", file=source.get("file", ""),
+        column=source.get("column", ""), order_words=ORDER_WORDS.get(d.get("order") or "", ""))
+
+
+def date_mixture_note(role_label_: str, d: dict) -> str:
+    """The validation note for a date column written in more than one form (report dates[role])."""
+    note = f"The {role_label_} column mixes date forms: {date_forms_text(d.get('forms') or {}, d.get('forms_sampled'))}."
+    if d.get("order") and (d.get("forms") or {}).keys() & {"slashed", "dotted"}:
+        note += (f" Dates like 05/01/2024 were read {ORDER_WORDS[d['order']]} "
+                 f"({spelled_date('05/01/2024', d['order'])}): {date_order_why(d)}.")
+    return note
