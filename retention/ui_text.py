@@ -142,10 +142,29 @@ def date_order_why(d: dict) -> str:
         column=source.get("column", ""), order_words=ORDER_WORDS.get(d.get("order") or "", ""))
 
 
-def date_mixture_note(role_label_: str, d: dict) -> str:
-    """The validation note for a date column written in more than one form (report dates[role])."""
-    note = f"The {role_label_} column mixes date forms: {date_forms_text(d.get('forms') or {}, d.get('forms_sampled'))}."
-    if d.get("order") and (d.get("forms") or {}).keys() & {"slashed", "dotted"}:
-        note += (f" Dates like 05/01/2024 were read {ORDER_WORDS[d['order']]} "
-                 f"({spelled_date('05/01/2024', d['order'])}): {date_order_why(d)}.")
-    return note
+def date_order_note(role_label_: str, d: dict) -> str | None:
+    """The validation note for a date column (report dates[role]) written in more than one form, or whose
+    day/month order another file proved; None when there is nothing to say."""
+    forms = d.get("forms") or {}
+    reads = (f"Dates like 05/01/2024 were read {ORDER_WORDS[d['order']]} ({spelled_date('05/01/2024', d['order'])}): "
+             f"{date_order_why(d)}.") if d.get("order") in ORDER_WORDS else ""
+    if d.get("mixed") and len(forms) > 1:
+        return (f"The {role_label_} column mixes date forms: {date_forms_text(forms, d.get('forms_sampled'))}."
+                + (f" {reads}" if forms.keys() & {"slashed", "dotted"} and reads else ""))
+    if d.get("decided_by") == "other_column" and reads:
+        return f"The {role_label_} column: {reads}"
+    return None
+
+
+DATE_ORDER_QUESTION = "Does {example} mean"
+DATE_ORDER_HELP = {
+    "column": "Decided from the dates in the file. Switch it if it is wrong.",
+    "dotted": "Dates written with dots (05.01.2024) are day-first. Switch it if it is wrong.",
+    "other_column": "Decided from the other file of this upload, whose dates can only be read one way.",
+    "chosen": "As you chose.",
+    "guess": "Every date in this column fits both orders; we picked one. Switch it if it is wrong.",
+}
+DATE_ORDER_ASK = ("The {role} column (“{column}”) mixes date forms ({forms}), and dates like {example} fit both "
+                  "day-first and month-first: nothing in the upload tells which. Choose above how to read them; "
+                  "the other forms are read as they are written.")
+DATE_ORDER_WAITING = "Answer the question about dates above to see the validation and save the dataset."
