@@ -105,7 +105,9 @@ def _configure(kind: str, uploaded, box, opened, hint):
         options = {o: f"{spelled_date(example, o)} ({ORDER_WORDS[o]})" for o in ("dmy", "mdy")}
         picked = box.radio(DATE_ORDER_QUESTION.format(example=example), list(options),
                            index=None if choice.needs_order else list(options).index(choice.order),
-                           format_func=options.get, horizontal=True, key=f"{key}_date_order",
+                           format_func=options.get, horizontal=True,
+                           # a question of its own: when the other file settles it later, that answer shows
+                           key=f"{key}_date_order" + ("_asked" if choice.needs_order else ""),
                            help=DATE_ORDER_HELP.get(choice.decided_by or "", DATE_ORDER_HELP["column"]))
         if picked is None:
             box.warning(DATE_ORDER_ASK.format(role=role_label(kind, asked[0]).lower(), column=roles.get(asked[0]),
