@@ -8,14 +8,15 @@ import pandas as pd
 import streamlit as st
 
 from retention import access, config, store, ui
-from retention.ingest import date_order
+from retention.ingest import date_order, headers
 from retention.ingest.canonical import prepare
 from retention.ingest.errors import IngestError
 from retention.ingest.read import ROW, read_table
 from retention.ingest.roles import detect_roles, roles_for
 from retention.ui_text import (DATA_MODEL_HELP, DATE_ORDER_ASK, DATE_ORDER_HELP, DATE_ORDER_QUESTION, DATE_ORDER_WAITING,
                                FLAGS, KIND_LABELS, ORDER_WORDS, SKIPPED_REASONS, date_forms_text, date_order_note,
-                               reject_reason, role_label, spelled_date)
+                               reject_reason, repeated_header_option, repeated_header_warning, role_label,
+                               spelled_date)
 
 FILE_TYPES = ["csv", "tsv", "txt", "xlsx", "xls", "ods", "parquet", "gz", "zip"]
 NONE = "— none —"
@@ -87,12 +88,16 @@ def _configure(kind: str, uploaded, box, opened, hint):
         box.selectbox("Sheet", info["sheets"], index=info["sheets"].index(info["sheet"]), key=f"{key}_sheet")
     box.dataframe(raw.frame.drop(columns=[ROW]).head(8), hide_index=True, height=240)
     columns = [NONE] + raw.columns
+    repeats = headers.repeated(info, roles)
     mapping = {}
     grid = box.columns(3)
     for i, role in enumerate(roles_for(kind)):
         current = roles.get(role, NONE)
-        picked = grid[i % 3].selectbox(role_label(kind, role), columns, index=columns.index(current), key=f"{key}_{role}")
+        picked = grid[i % 3].selectbox(role_label(kind, role), columns, index=columns.index(current), key=f"{key}_{role}",
+                                       format_func=lambda c: repeated_header_option(c, repeats))
         mapping[role] = None if picked == NONE else picked
+    for entry in headers.repeated(info, {r: c for r, c in mapping.items() if c}):
+        box.warning(repeated_header_warning(entry, kind))
     used = {c for c in mapping.values() if c}
     segments = box.multiselect("Segment columns", [c for c in raw.columns if c not in used],
                                default=[c for c in segments if c not in used], key=f"{key}_segments",

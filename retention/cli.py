@@ -316,6 +316,15 @@ def describe_report(report: dict) -> str:
             lines.append(f"  {role} mixes date forms: {ui_text.date_forms_text(d['forms'], d.get('forms_sampled'))}"
                          + (f"; day/month order {order}: {ui_text.date_order_why(d)}" if order else ""))
     lines.append("  numbers: " + ("decimal comma" if report["decimal_comma"] else "decimal point"))
+    option = "--map" if report["kind"] == "purchases" else "--customers-map"
+    for entry in report.get("repeated_headers", []):
+        places = entry.get("letters") or [str(p) for p in entry["positions"]]
+        uses = [f"{place} ({column!r}) as {roles or 'an attribute'}" for place, (column, roles)
+                in zip(places, entry["roles"].items())]
+        role = next((r for r in entry["roles"].values() if r), "ROLE")
+        other = next((c for c, r in entry["roles"].items() if not r), entry["columns"][-1])
+        lines.append(f"  warning: columns {' and '.join(places)} are {'both' if len(places) == 2 else 'all'} called "
+                     f"{entry['name']!r}; used: {', '.join(uses)}; to use another, pass {option} {role}={other!r}")
     lines.append("  rows: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in summary.items() if v is not None))
     for problem in report["problems"]:
         column = f" in column {problem['column']!r}" if problem["column"] else ""

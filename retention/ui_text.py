@@ -168,3 +168,29 @@ DATE_ORDER_ASK = ("The {role} column (“{column}”) mixes date forms ({forms})
                   "day-first and month-first: nothing in the upload tells which. Choose above how to read them; "
                   "the other forms are read as they are written.")
 DATE_ORDER_WAITING = "Answer the question about dates above to see the validation and save the dataset."
+
+
+def _places(entry: dict) -> list[str]:
+    return entry.get("letters") or [str(p) for p in entry["positions"]]
+
+
+def repeated_header_warning(entry: dict, kind: str) -> str:
+    """The warning for a header name given to several columns (a report's repeated_headers entry)."""
+    places = _places(entry)
+    uses = []
+    for place, column in zip(places, entry["columns"]):
+        role = (entry.get("roles") or {}).get(column)
+        use = f"used as the {role_label(kind, role).lower()}" if role else "kept as an attribute"
+        uses.append(f"{place} (shown as “{column}”) is {use}")
+    together = " and ".join(places) if len(places) == 2 else ", ".join(places)
+    return (f"Columns {together} are {'both' if len(places) == 2 else 'all'} called “{entry['name']}”: "
+            + "; ".join(uses) + ". Check the roles above and pick the other column if these are the wrong way round.")
+
+
+def repeated_header_option(column: str, repeats: list[dict]) -> str:
+    """A role dropdown's label for a column: 'date (2) — column F' when its header name repeats."""
+    for entry in repeats:
+        if column in entry["columns"]:
+            place = _places(entry)[entry["columns"].index(column)]
+            return f"{column} — column {place}"
+    return column

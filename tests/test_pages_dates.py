@@ -51,3 +51,18 @@ def test_the_customers_file_decides_and_the_page_says_so(demo_env):
     assert {m.label for m in at.metric} >= {"Rows read"}
     notes = " ".join(c.value for c in at.caption)
     assert "read day first (5 January): people.csv, column “signup”, has dates that can only be day first" in notes
+
+
+def test_repeated_header_names_are_warned_about_and_either_can_be_chosen(demo_env):
+    at = _data_page()
+    csv = b"customer,note,date,amount,channel,date\na,x,2024-01-05,10,web,2024-03-01\nb,y,2024-01-06,5,shop,2024-03-02\n"
+    at.file_uploader(key="data_purchases_file").set_value(("two.csv", csv, "text/csv")).run()
+    assert not at.exception, at.exception
+    warnings = [w.value for w in at.warning]
+    assert ("Columns C and F are both called “date”: C (shown as “date”) is used as the purchase date; F (shown as "
+            "“date (2)”) is kept as an attribute.") in " ".join(warnings)
+    picker = next(s for s in at.selectbox if s.label == "Purchase date")
+    assert "date (2) — column F" in picker.options and "date — column C" in picker.options
+    picker.set_value("date (2)").run()
+    assert not at.exception, at.exception
+    assert "F (shown as “date (2)”) is used as the purchase date" in " ".join(w.value for w in at.warning)

@@ -11,7 +11,8 @@ decimal_comma, dates ({role: formats, order, ambiguous, mixed, serial, evidence,
 conflict, decided_by, source, examples}: see values.DateChoice), summary (counts),
 problems (rejected rows by reason: reason, column, rows, examples), skipped (rows set aside that are
 not data: total_row, order_continuation, not_paid, merged_customer — reason, rows, examples), flags
-(kept rows worth a look: future_date, refund — flag, rows, examples). Row numbers are the user's.
+(kept rows worth a look: future_date, refund — flag, rows, examples), repeated_headers (header names given
+to more than one column, with the role each took: headers.repeated). Row numbers are the user's.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import duckdb
 import pandas as pd
 
 from retention import sql
+from retention.ingest import headers
 from retention.ingest.errors import IngestError
 from retention.ingest.read import ROW, RawTable, read_table
 from retention.ingest.roles import REQUIRED, detect_roles, export_of, roles_for
@@ -296,6 +298,7 @@ def _report(prepared: Prepared, summary: dict, problems: pd.DataFrame, skipped: 
         ],
         "skipped": skipped_rows,
         "flags": _counted(flags, "flag"),
+        "repeated_headers": headers.repeated(prepared.raw.info, prepared.roles),
     }
 
 
