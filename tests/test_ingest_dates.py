@@ -7,11 +7,7 @@ order chosen and why. Right answers are written out by hand here."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 import random
-import subprocess
-import sys
-from pathlib import Path
 
 import duckdb
 import pytest
@@ -21,8 +17,8 @@ from retention.ingest import date_order
 from retention.ingest.canonical import load_into, prepare
 from retention.ingest.errors import IngestError
 from retention.ingest.stage import read_path
+from tests.test_ingest_cli import inspect
 
-ROOT = Path(__file__).resolve().parents[1]
 TODAY = dt.date(2025, 6, 1)
 MIXED = "customer,date,amount\na,2024-01-05,10\na,05/01/2024,20\na,Jan 5 2024,5\n"
 
@@ -170,19 +166,14 @@ def test_require_decided_names_file_column_examples_and_the_option():
     assert "5 January" in message and "May 1" in message
 
 
-def _cli(*args: str, tmp_path: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "retention", "inspect", *args], cwd=ROOT, capture_output=True,
-                          text=True, env={**os.environ, "RETENTION_DATA_DIR": str(tmp_path)}, timeout=120)
-
-
 def test_cli_exits_2_asking_for_date_order_then_reads_as_told(tmp_path):
     path = tmp_path / "mixed.csv"
     path.write_text(MIXED)
-    done = _cli(str(path), tmp_path=tmp_path)
+    done = inspect(str(path), tmp_path=tmp_path)
     assert done.returncode == 2 and done.stdout == ""
     assert "error: file 'mixed.csv', column 'date': the day/month order of the dates is ambiguous" in done.stderr
     assert "like 05/01/2024" in done.stderr and "pass --date-order dmy" in done.stderr
-    done = _cli(str(path), "--date-order", "dmy", "--format", "json", tmp_path=tmp_path)
+    done = inspect(str(path), "--date-order", "dmy", "--format", "json", tmp_path=tmp_path)
     assert done.returncode == 0, done.stderr
     assert '"first_date": "2024-01-05"' in done.stdout and '"last_date": "2024-01-05"' in done.stdout
     assert '"decided_by": "chosen"' in done.stdout
@@ -192,7 +183,7 @@ def test_cli_takes_the_order_from_the_customers_file(tmp_path):
     orders, people = tmp_path / "orders.csv", tmp_path / "people.csv"
     orders.write_text(MIXED)
     people.write_text(CUSTOMERS_DMY)
-    done = _cli(str(orders), "--customers", str(people), tmp_path=tmp_path)
+    done = inspect(str(orders), "--customers", str(people), tmp_path=tmp_path)
     assert done.returncode == 0, done.stderr
     assert ("date mixes date forms: 1 like 2024-01-05, 1 like 05/01/2024, 1 with a month name like Jan 5 2024; "
             "day/month order day first (dd/mm): people.csv, column “signup”, has dates that can only be day first"

@@ -5,10 +5,6 @@ which one took which role, and the role options can pick either."""
 from __future__ import annotations
 
 import datetime as dt
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import duckdb
 
@@ -16,8 +12,8 @@ from retention import sql
 from retention.ingest.canonical import load_into, prepare
 from retention.ingest.stage import read_path
 from retention.ingest.table import column_letter, repeated_headers
+from tests.test_ingest_cli import inspect
 
-ROOT = Path(__file__).resolve().parents[1]
 TWO_DATES = "customer,note,date,amount,channel,date\na,x,2024-01-05,10,web,2024-03-01\nb,y,2024-01-06,5,shop,2024-03-02\n"
 
 
@@ -67,20 +63,15 @@ def test_workbook_repeats_are_named_by_position_not_letter():
     assert repeated(info, {"date": "d (2)"})[0]["letters"] is None
 
 
-def _inspect(*args: str, tmp_path: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "retention", "inspect", *args], cwd=ROOT, capture_output=True,
-                          text=True, env={**os.environ, "RETENTION_DATA_DIR": str(tmp_path)}, timeout=120)
-
-
 def test_cli_warns_and_map_picks_either_column(tmp_path):
     path = tmp_path / "two.csv"
     path.write_text(TWO_DATES)
-    done = _inspect(str(path), tmp_path=tmp_path)
+    done = inspect(str(path), tmp_path=tmp_path)
     assert done.returncode == 0, done.stderr
     assert ("warning: columns C and F are both called 'date'; used: C ('date') as date, F ('date (2)') as an "
             "attribute; to use another, pass --map date='date (2)'") in done.stdout
     assert "first date 2024-01-05" in done.stdout
-    done = _inspect(str(path), "--map", "date=date (2)", tmp_path=tmp_path)
+    done = inspect(str(path), "--map", "date=date (2)", tmp_path=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "used: C ('date') as an attribute, F ('date (2)') as date" in done.stdout
     assert "first date 2024-03-01" in done.stdout
