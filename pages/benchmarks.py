@@ -32,7 +32,9 @@ with st.expander(T["upload"]):
 options = catalog.industries(bench)
 labels = dict(zip(options["industry"], options["sector"] + " · " + options["industry"]))
 attributes = ui.segment_attributes(ds)
-ui.page_state(state.Benchmarks, state.benchmarks_limits(list(labels), compare.DEFAULT_INDUSTRIES, attributes))
+first_day, last_day = ui.data_days(ds)
+ui.page_state(state.Benchmarks, state.benchmarks_limits(list(labels), compare.DEFAULT_INDUSTRIES, attributes,
+                                                        first_day, last_day))
 picked = st.multiselect(T["industries"], list(labels), format_func=labels.get, help=T["industries_help"],
                         key="benchmarks_industries")
 selected = bench[bench["industry"].isin(picked)]
@@ -44,8 +46,9 @@ except churn.NoChurnData:
 with st.expander(T["settings"]):
     c = st.columns([1, 2, 2, 1])
     period = c[0].selectbox(T["period"], list(compare.RATE_PERIODS), help=T["period_help"], key="benchmarks_period")
-    rng = c[1].date_input(T["range"], value=(), key="benchmarks_range")
-    first = c[2].date_input(T["first_range"], value=(), key="benchmarks_first")
+    rng = c[1].date_input(T["range"], value=(), min_value=first_day, max_value=last_day, key="benchmarks_range")
+    first = c[2].date_input(T["first_range"], value=(), min_value=first_day, max_value=last_day,
+                            key="benchmarks_first")
     days = c[3].number_input(T["inactive"], 1, 3650, help=T["inactive_help"], key="benchmarks_days")
     st.markdown("\n".join(f"- **{text.cap(text.FIGURE_NAMES[k])}**: {v}" for k, v in text.FIGURE_HELP.items()))
 

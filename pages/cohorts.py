@@ -70,7 +70,8 @@ as_of = c[3].date_input("Analysis date", min_value=days[0], max_value=days[1], k
                         "the last date in the data.")
 with st.expander("Filters and sample size"):
     f = st.columns(4)
-    span = f[0].date_input("Cohorts starting between", value=(), key="cohorts_span")
+    span = f[0].date_input("Cohorts starting between", value=(), min_value=days[0], max_value=days[1],
+                           key="cohorts_span")
     attribute = f[1].selectbox("Only customers with", [None, *values["attribute"].unique()], key="cohorts_filter_by",
                                format_func=lambda a: "(anyone)" if a is None else a)
     kept = f[2].multiselect("Values", values.loc[values["attribute"] == attribute, "value"], key="cohorts_filter_values")

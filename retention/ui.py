@@ -569,6 +569,15 @@ def segment_attributes(ds: Dataset) -> list[str]:
     return cached(overview.attributes, ds)["attribute"].tolist()
 
 
+def data_days(ds: Dataset) -> tuple:
+    """The first and last dates of the data (rows dated in the future left out; (None, None) without dates):
+    the bounds of every date picker, so that data from any decade can be picked."""
+    from retention.metrics import cohorts
+
+    row = cached(cohorts.availability, ds).iloc[0]
+    return tuple(None if pd.isna(d) else pd.Timestamp(d).date() for d in (row.first_date, row.last_date))
+
+
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
