@@ -89,6 +89,8 @@ def _inert_axis(axis) -> None:
         axis.ticktext = [inert(t) for t in axis.ticktext]
     if axis.categoryarray is not None:  # must name the categories exactly as the (escaped) data does
         axis.categoryarray = _inert_values(axis.categoryarray)
+    if axis.tickvals is not None:  # the same, for ticks placed at categories
+        axis.tickvals = _inert_values(axis.tickvals)
 
 
 LEGEND_ON_TOP = 5  # legend entries that still fit in one row above the plot
