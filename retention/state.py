@@ -158,7 +158,7 @@ class WhatIf:
     years: float = number(5.0, 0.0, 50.0, "years")
     growth: float = number(0.0, 0.0, 100.0, "growth")
     programme: float = number(0.0, 0.0, 1e12, "programme")
-    kind: str = choice("pp", ("pp", "relative", "churn_cut", "reason"), "scenario")
+    kind: str = choice("annual_pp", ("annual_pp", "pp", "relative", "churn_cut", "reason"), "scenario")
     x: float = number(5.0, -100.0, 100.0, "x")
     reason: str | None = text(None, "reason")
     tab: str = choice("profit", ("profit", "sensitivity", "tornado", "sbg"), "tab")

@@ -274,6 +274,9 @@ PHONE_CSS = """<style>
   [data-testid="stVerticalBlock"] > [class*="_controls"] { order: 1; }
   [data-testid="stMainBlockContainer"] { padding-left: 0.75rem; padding-right: 0.75rem; }
 }
+/* labels are never cut: metric and widget labels wrap onto a second line instead of ending in "…" */
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] *, [data-testid="stWidgetLabel"] * {
+    white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
 /* select boxes show their whole option (e.g. a column name), wrapping rather than cutting it */
 [data-baseweb="select"] [title], [data-baseweb="select"] div[class*="singleValue"] { white-space: normal; }
 </style>"""

@@ -24,6 +24,7 @@ def profit(paths: pd.DataFrame, title: str, x_title: str, y_title: str, names: t
                     hovertemplate="%{y:,.0f} (cumulative present value %{customdata[0]:,.0f}; "
                                   "%{customdata[1]:,.0f} customers)<extra>" + names[1] + "</extra>")
     fig.update_layout(hovermode="x unified")
+    fig.update_yaxes(rangemode="tozero")  # a value axis starts at zero: the gap is not exaggerated
     return style(fig, title, x_title, y_title)
 
 
@@ -42,6 +43,7 @@ def sensitivity(frame: pd.DataFrame, current_pp: float, current_pct: float, titl
     fig.add_scatter(x=[current_pp], y=[current_pct], mode="markers", name=current_name,
                     marker={"color": SCENARIO, "size": 12, "line": {"color": "white", "width": 2}},
                     hovertemplate="+%{x:.2f} pp → %{y:+.1f} %<extra>" + current_name + "</extra>")
+    fig.update_yaxes(rangemode="tozero")
     return style(fig, title, x_title, y_title)
 
 
@@ -60,6 +62,7 @@ def tornado(frame: pd.DataFrame, labels: dict[str, str], title: str, x_title: st
                     hovertemplate="%{y} = %{customdata[0]:,.4g} → %{customdata[1]:,.0f}<extra>" + name + "</extra>")
     fig.add_vline(x=base, line={"color": "black", "width": 1})
     fig.update_layout(barmode="overlay")
+    fig.update_xaxes(rangemode="tozero")
     return style(fig, title, x_title, None, height=max(320, 60 + 34 * len(frame)))
 
 
