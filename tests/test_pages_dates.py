@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 
 import pytest
 import streamlit as st
@@ -90,3 +91,25 @@ def test_old_dates_in_a_link_are_kept(dated_env):
     # a date outside the data is not kept (the default instead), rather than failing the page
     at = _open("pages/churn.py", dataset=ids["cdnow_1997"], as_of="1990-01-01")
     assert at.date_input(key="churn_as_of").value == _last_day("cdnow_1997")
+
+
+def test_year_over_year_names_only_months_with_data(dated_env):
+    """#15.14: on data from Dec 2010 to Dec 2011, "repeat purchase within 12 months, first bought in Jan 2010 – Dec
+    2010" named a year with (almost) no data, compared with 2009, which has none."""
+    at = _open("pages/benchmarks.py", dataset=dated_env["retail_2010"])
+    lines = [m.value for m in at.markdown if m.value.startswith("**This period against")]
+    assert lines, [m.value for m in at.markdown]
+    first = _first_day("retail_2010").replace(day=1)
+    for line in lines:
+        named = [dt.datetime.strptime(m, "%b %Y").date() for m in re.findall(r"\b[A-Z][a-z]{2} \d{4}\b", line)]
+        assert named and min(named) >= first, line
+    assert any("no same period a year earlier" in line for line in lines)
+
+
+def test_window_with_data():
+    from retention.benchmarks import internal
+
+    assert internal.window_with_data("2010-01-01", "2010-12-09", "2010-12-01") == ("2010-12-01", "2010-12-09", False)
+    assert internal.window_with_data("2011-01-01", "2011-12-09", "2010-12-01") == ("2011-01-01", "2011-12-09", True)
+    assert internal.window_with_data("2009-01-01", "2009-12-31", "2010-12-01") is None
+    assert internal.window_with_data("2011-01-01", "2011-12-09", None) == ("2011-01-01", "2011-12-09", True)
