@@ -128,3 +128,22 @@ def test_minimum_width_gives_each_period_a_readable_cell():
     assert charts.CELL_WIDTH >= 40
     for periods in (1, 5, 17, 25):
         assert charts.heatmap_min_width(periods) >= (periods + 1) * charts.CELL_WIDTH + charts.SIDE_COLUMN
+
+
+def test_period_axes_have_whole_number_ticks():
+    """#15.14: a quarter curve (k = 0…2) had ticks at 0.5 and 1.5; period indices get whole-number ticks."""
+    from retention.charts import whatif
+    from retention.scenarios import analysis, clv
+
+    curve = pd.DataFrame({"period": [0, 1, 2], "retention_pct": [100.0, 40.0, 30.0], "ci_low_pct": 1.0,
+                          "ci_high_pct": 99.0, "cohorts": 3, "customers": 90, "small": False})
+    labels = {"average": "a", "band": "b", "x": "x", "y": "y", "hover": "{k}{value}{cohorts}{customers}",
+              "none": "-"}
+    for fig in (charts.average_curve(curve, curve.iloc[0:0].assign(cohort_label=[]), labels, "T"),
+                charts.segment_curves(curve.assign(segment="s"), labels, "T")):
+        assert (fig.layout.xaxis.tick0, fig.layout.xaxis.dtick) == (0, 1)
+    inputs = clv.Inputs(100, 0.8, 10, 30, period="year", horizon=5)
+    fig = whatif.profit(analysis.profit_paths(inputs, 0.85, "constant_base"), "t", "x", "y", ("a", "b"))
+    assert fig.layout.xaxis.dtick == 1
+    long = curve.assign(period=[0, 10, 30])
+    assert charts.average_curve(long, long.iloc[0:0].assign(cohort_label=[]), labels, "T").layout.xaxis.tickformat == "d"

@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from retention.charts.theme import MUTED, PRIMARY, SEQUENTIAL, color, rgba, style
+from retention.charts.theme import MUTED, PRIMARY, SEQUENTIAL, color, integer_ticks, rgba, style
 
 SMALL_OUTLINE = "#374151"  # dotted outline of cells resting on fewer customers than the minimum sample
 CELL_WIDTH, SIDE_COLUMN, LABELS_WIDTH = 46, 90, 150  # px: one period column; the sizes column; cohort labels, margins
@@ -151,6 +151,7 @@ def average_curve(curve: pd.DataFrame, picked: pd.DataFrame, labels: dict, title
                     marker={"size": 8, "color": PRIMARY, "symbol": ["circle-open" if s else "circle" for s in curve["small"]]},
                     hovertemplate="%{customdata}<extra></extra>")
     fig.update_yaxes(rangemode="tozero")
+    integer_ticks(fig, curve["period"])
     return style(fig, title, labels["x"], labels["y"])
 
 
@@ -194,4 +195,5 @@ def segment_curves(curve: pd.DataFrame, labels: dict, title: str, steps: bool = 
                         marker={"size": 5, "color": hue, "symbol": ["circle-open" if s else "circle" for s in rows["small"]]},
                         hovertemplate="%{x}: %{y:.1f}%<extra>%{fullData.name}</extra>")
     fig.update_yaxes(rangemode="tozero")
+    integer_ticks(fig, curve["period"])
     return style(fig, title, labels["x"], labels["y"])

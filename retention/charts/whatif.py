@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from retention.charts.theme import MUTED, PALETTE, rgba, style
+from retention.charts.theme import MUTED, PALETTE, integer_ticks, rgba, style
 
 BASE, SCENARIO = PALETTE[0], PALETTE[1]
 
@@ -25,6 +25,7 @@ def profit(paths: pd.DataFrame, title: str, x_title: str, y_title: str, names: t
                                   "%{customdata[1]:,.0f} customers)<extra>" + names[1] + "</extra>")
     fig.update_layout(hovermode="x unified")
     fig.update_yaxes(rangemode="tozero")  # a value axis starts at zero: the gap is not exaggerated
+    integer_ticks(fig, paths["period"])
     return style(fig, title, x_title, y_title)
 
 
@@ -86,4 +87,5 @@ def sbg_projection(projections: pd.DataFrame, pooled: pd.DataFrame, fitted: pd.D
                             showlegend=kind == "observed", line={"color": colour, "dash": dash},
                             hovertemplate="%{x}: %{y:.1%}<extra>" + label + "</extra>")
     fig.update_yaxes(tickformat=".0%", rangemode="tozero")
+    integer_ticks(fig, pd.concat([fitted["period"], pooled["t"]]))
     return style(fig, title, x_title, y_title)
