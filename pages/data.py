@@ -70,10 +70,10 @@ def _configure(kind: str, uploaded, box):
     box.dataframe(raw.frame.drop(columns=[ROW]).head(8), hide_index=True, height=240)
     columns = [NONE] + raw.columns
     mapping = {}
-    grid = box.columns(3)
+    grid = box.columns(2)  # two a row: wide enough for column names such as "Financial Status"
     for i, role in enumerate(roles_for(kind)):
         current = roles.get(role, NONE)
-        picked = grid[i % 3].selectbox(role_label(kind, role), columns, index=columns.index(current), key=f"{key}_{role}")
+        picked = grid[i % 2].selectbox(role_label(kind, role), columns, index=columns.index(current), key=f"{key}_{role}")
         mapping[role] = None if picked == NONE else picked
     used = {c for c in mapping.values() if c}
     segments = box.multiselect("Segment columns", [c for c in raw.columns if c not in used],

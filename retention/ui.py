@@ -263,11 +263,11 @@ def fit(key: str, lo: int, hi: int) -> None:
 
 PHONE_CSS = """<style>
 @media (max-width: 640px) {
-  /* a row of controls or figures: two per line, not one under the other */
-  [data-testid="stHorizontalBlock"]:has([data-testid="stSelectbox"], [data-testid="stDateInput"],
-      [data-testid="stNumberInput"], [data-testid="stMetric"]) { flex-wrap: wrap; gap: 0.5rem 1rem; }
-  [data-testid="stHorizontalBlock"]:has([data-testid="stSelectbox"], [data-testid="stDateInput"],
-      [data-testid="stNumberInput"], [data-testid="stMetric"]) > [data-testid="stColumn"] {
+  /* a page's row of controls (it has a date) or of figures: two per line, not one under the other */
+  [data-testid="stHorizontalBlock"]:has([data-testid="stDateInput"], [data-testid="stMetric"]) {
+      flex-wrap: wrap; gap: 0.5rem 1rem; }
+  [data-testid="stHorizontalBlock"]:has([data-testid="stDateInput"], [data-testid="stMetric"])
+      > [data-testid="stColumn"] {
       min-width: calc(50% - 0.5rem) !important; flex: 1 1 calc(50% - 0.5rem) !important; }
   /* a page's controls after its finding and chart (the page puts them in a container keyed *_controls) */
   [data-testid="stVerticalBlock"] > :has(> [class*="_controls"]),
@@ -277,8 +277,6 @@ PHONE_CSS = """<style>
 /* labels are never cut: metric and widget labels wrap onto a second line instead of ending in "…" */
 [data-testid="stMetricLabel"], [data-testid="stMetricLabel"] *, [data-testid="stWidgetLabel"] * {
     white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
-/* select boxes show their whole option (e.g. a column name), wrapping rather than cutting it */
-[data-baseweb="select"] [title], [data-baseweb="select"] div[class*="singleValue"] { white-space: normal; }
 </style>"""
 
 
