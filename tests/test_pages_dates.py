@@ -4,15 +4,13 @@ bounds and default come from the data, not from today's date (AppTest)."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from tests import dated_datasets
-from tests.conftest import APP
+from tests.conftest import app_data_dir, open_page
 
 PAGES = ["pages/overview.py", "pages/cohorts.py", "pages/churn.py", "pages/benchmarks.py", "pages/whatif.py"]
 
@@ -30,21 +28,13 @@ def dated(tmp_path_factory):
 @pytest.fixture
 def dated_env(dated, monkeypatch):
     path, ids = dated
-    monkeypatch.setenv("RETENTION_DATA_DIR", str(path))
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield ids
-    st.cache_data.clear()
-    st.cache_resource.clear()
+    with app_data_dir(path, monkeypatch):
+        yield ids
 
 
 def _open(page: str, **query) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page(page).run()
-    assert not at.exception, [e.value for e in at.exception]
+    """The page with the query, without an exception (open_page) and without an error box."""
+    at = open_page(page, **query)
     assert not at.error, [e.value for e in at.error]
     return at
 
