@@ -202,7 +202,9 @@ except churn.NoChurnData as exc:
 
 segments = ui.segment_attributes(ds)
 bases, last_day = (churn.available_bases(info), pd.Timestamp(info.as_of).date()) if info is not None else ([], None)
-ui.page_state(state.Churn, state.churn_limits(bases, info.basis if info is not None else None, last_day, segments))
+first_day = (ui.data_days(ds)[0] or last_day) if info is not None else None
+ui.page_state(state.Churn, state.churn_limits(bases, info.basis if info is not None else None, last_day, segments,
+                                              first_day))
 period, basis, days, as_of, params, frame, s = "month", "customers", churn.DEFAULT_INACTIVE_DAYS, None, None, None, None
 report = ui.Shown()
 if info is not None:
@@ -216,7 +218,7 @@ if info is not None:
         days = c[2].number_input("Inactivity window W (days)", 1, 3650, key="churn_days", help=f"Lapsed W days after "
                                  f"the last purchase. In this data, 90% of the gaps between a customer's purchases are "
                                  f"{hint.p90_days:.0f} days or less.")
-    as_of = c[3].date_input("Analysis date", max_value=last_day, key="churn_as_of").isoformat()
+    as_of = c[3].date_input("Analysis date", min_value=first_day, max_value=last_day, key="churn_as_of").isoformat()
     params = dict(period=period, basis=basis, inactive_days=int(days), as_of=as_of)
     frame = ui.cached(churn.retention_by_period, ds, **params)
     s = churn.crr_summary(frame, period)

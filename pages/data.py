@@ -90,10 +90,10 @@ def _configure(kind: str, uploaded, box, opened, hint):
     columns = [NONE] + raw.columns
     repeats = headers.repeated(info, roles)
     mapping = {}
-    grid = box.columns(3)
+    grid = box.columns(2)  # two a row: wide enough for column names such as "Financial Status"
     for i, role in enumerate(roles_for(kind)):
         current = roles.get(role, NONE)
-        picked = grid[i % 3].selectbox(role_label(kind, role), columns, index=columns.index(current), key=f"{key}_{role}",
+        picked = grid[i % 2].selectbox(role_label(kind, role), columns, index=columns.index(current), key=f"{key}_{role}",
                                        format_func=lambda c: repeated_header_option(c, repeats))
         mapping[role] = None if picked == NONE else picked
     for entry in headers.repeated(info, {r: c for r, c in mapping.items() if c}):

@@ -45,6 +45,12 @@ def tagged(label: str, key: str) -> str:
     return f"{label} ({'measured' if st.session_state[key] == measured_here else 'your value'})"
 
 
+def assumed(key: str) -> bool:
+    """An input the data cannot give (margin, acquisition cost) still at the page's assumed default."""
+    return key in wording.ASSUMED and st.session_state[key] == state.WhatIf.__dataclass_fields__[
+        key.removeprefix("whatif_")].default
+
+
 FIELDS = [  # key, label, maximum, step, format, help (defaults: retention.state.WhatIf)
     ("whatif_active", "Active customers", None, 100.0, "%.0f", "Customers active at the analysis date."),
     ("whatif_retention", f"Retention per {period}, %", R_CAP * 100, 0.5, None,
@@ -67,8 +73,8 @@ with st.expander("Inputs", expanded=True, icon=":material/tune:"):
     cols = st.columns(4)
     for i, (key, label, top, step, fmt, tip) in enumerate(FIELDS):
         measured_input = key.removeprefix("whatif_") in state.MEASURED
-        v[key] = cols[i % 4].number_input(tagged(label, key) if measured_input else label, 0.0, top, step=step,
-                                          format=fmt, key=key, help=tip)
+        shown = tagged(label, key) if measured_input else f"{label} ({wording.ASSUMED_TAG})" if assumed(key) else label
+        v[key] = cols[i % 4].number_input(shown, 0.0, top, step=step, format=fmt, key=key, help=tip)
 years = v["whatif_years"]
 horizon = round(years * clv.PERIODS_PER_YEAR[period]) if years > 0 else math.inf
 model = clv.Inputs(v["whatif_active"], v["whatif_retention"] / 100, v["whatif_arpu"], v["whatif_margin"],
@@ -78,7 +84,7 @@ model = clv.Inputs(v["whatif_active"], v["whatif_retention"] / 100, v["whatif_ar
 kind = st.segmented_control("Scenario", KINDS, required=True, key="whatif_kind", format_func=wording.KIND_LABELS.get)
 c = st.columns([1, 2, 2])
 x = c[0].number_input("X", -100.0, 100.0, step=0.5, key="whatif_x")
-scenario = Scenario(kind, x)
+scenario = Scenario(kind, x, periods_per_year=model.periods_per_year)
 if kind == "reason":
     shares = reason_shares()
     if shares.empty:
@@ -87,11 +93,14 @@ if kind == "reason":
     reason = c[1].selectbox("Churn reason", shares["reason"].tolist(), key="whatif_reason")
     scenario = Scenario(kind, x, reason, float(shares.set_index("reason").loc[reason, "share_pct"]) / 100)
 applied = apply(model.retention, scenario)
-same = equivalents(model.retention, applied.retention)
+same = equivalents(model.retention, applied.retention, model.periods_per_year)
 per_year = tuple(clv.annual_retention(r, model.periods_per_year) for r in (model.retention, applied.retention))
 st.markdown(wording.scenario_summary(kind, x, period, scenario.reason and ui.md(scenario.reason), model.retention,
                                      applied.retention, same,
                                      per_year))
+note = wording.assumed_note({k: v[k] for k in wording.ASSUMED if assumed(k)})
+if note:
+    st.markdown(note)
 if applied.capped:
     st.warning(f"That scenario reaches {applied.uncapped:.1%} retention per {period}; nobody keeps every customer, "
                f"so it is capped at {R_CAP:.1%}.")
@@ -107,8 +116,8 @@ row = table.loc["value_of_base"]
 c[1].metric("Value of today's customers", f"{row.scenario:,.0f}", f"{row.change:+,.0f}",
             help=wording.FORMULAS["value_of_base"])
 row = table.loc["new_customer_value"]
-c[2].metric("Value of a new customer, net of acquisition", f"{row.scenario:,.2f}", f"{row.change_pct:+.1f} %",
-            help=wording.FORMULAS["new_customer_value"])
+c[2].metric("New customer's value", f"{row.scenario:,.2f}", f"{row.change_pct:+.1f} %",
+            help="Net of acquisition cost: " + wording.FORMULAS["new_customer_value"])
 c[3].metric(f"Break-even programme cost per customer per {period}", f"{clv.break_even(model, applied.retention):,.2f}",
             help=wording.BREAK_EVEN_FORMULA)
 st.info(f"**Published: “+5 % retention → +25–95 % profit”.** {wording.published_explanation(facts)}",
