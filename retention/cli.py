@@ -23,6 +23,7 @@ from typing import Any, Callable
 import duckdb
 import pandas as pd
 
+from retention import ui_text
 from retention.engines.config import ENV_VAR as ENGINE_ENV
 from retention.ingest.canonical import prepare
 from retention.ingest.errors import IngestError
@@ -305,6 +306,8 @@ def describe_report(report: dict) -> str:
             note = " — mixed: some dates are day-first, others month-first; the minority is rejected"
         lines.append(f"  {role} format: {fmt}" + (f", date order {order}" if order else "") + note)
     lines.append("  numbers: " + ("decimal comma" if report["decimal_comma"] else "decimal point"))
+    if report.get("money"):
+        lines.extend("  " + line for line in ui_text.money_notes(report["money"]) + ui_text.money_warnings(report["money"]))
     lines.append("  rows: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in summary.items() if v is not None))
     for problem in report["problems"]:
         column = f" in column {problem['column']!r}" if problem["column"] else ""

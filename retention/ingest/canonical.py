@@ -22,6 +22,7 @@ import duckdb
 import pandas as pd
 
 from retention import sql
+from retention.ingest import money as money_
 from retention.ingest.errors import IngestError
 from retention.ingest.read import ROW, RawTable, read_table
 from retention.ingest.roles import REQUIRED, detect_roles, export_of, roles_for
@@ -67,6 +68,7 @@ class Prepared:
     decimal_comma: bool = False
     export: str | None = None
     order_level_amount: bool = False
+    money: money_.Money = field(default_factory=money_.Money)  # currency and how amounts are written (purchases)
 
     @property
     def kept_columns(self) -> list[str]:
@@ -125,6 +127,9 @@ def prepare(
         prefer_dmy = prepared.decimal_comma or raw.info.get("delimiter") == ";" or _european_headers(raw.columns)
         prepared.dates = {role: detector.dates(roles[role], date_order, prefer_dmy)
                           for role in DATE_ROLES[kind] if role in roles}
+        if kind == "purchases":
+            prepared.money = money_.detect(detector, prepared.roles, prepared.decimal_comma, raw.info.get("encoding"),
+                                           mapped="currency" in (mapping or {}))
     finally:
         detector.close()
     return prepared
@@ -172,7 +177,7 @@ RESERVED = {
     "status_recognised", "status_norm", "tenure_value", "copy_no", "is_copy", "row_hash", "line_no", "problem",
     "amount_blank", "amount_text", "first_row", "first_text", "is_continuation", "date",
     "customer_raw", "date_raw", "amount_raw", "quantity_raw", "unit_price_raw", "order_raw", "status_raw",
-    "signup_raw", "churn_date_raw", "churn_reason_raw", "tenure_raw",
+    "signup_raw", "churn_date_raw", "churn_reason_raw", "tenure_raw", "currency_raw", "in_other_currency",
     "m_signup_date", "m_churn_date", "m_churn_reason", "m_churned", "m_status_recognised", "m_tenure",
 }
 
@@ -207,7 +212,10 @@ def load_into(con: duckdb.DuckDBPyConnection, prepared: Prepared, today: dt.date
         # into a small table, and the summaries read those two (see ingest_purchases.sql)
         sql.relation(con, "ingest_purchases", date_formats=_formats(dates["date"]), date_serial=dates["date"].serial,
                      decimal_comma=prepared.decimal_comma, amount_mode=amount_mode, today=today,
-                     unpaid_values=UNPAID_VALUES).create_view("judged_purchases", replace=True)
+                     unpaid_values=UNPAID_VALUES, money_prefix=prepared.money.prefix,
+                     money_suffix=prepared.money.suffix,
+                     currency_values=prepared.money.currency_values,
+                     other_signs=prepared.money.other_signs).create_view("judged_purchases", replace=True)
         sql.execute(con, "store_purchases")
         sql.execute(con, "ingest_unkept_purchases")
         sql.execute(con, "store_purchases_kept")
@@ -290,7 +298,17 @@ def _report(prepared: Prepared, summary: dict, problems: pd.DataFrame, skipped: 
         ],
         "skipped": skipped_rows,
         "flags": _counted(flags, "flag"),
+        **({"money": _money_report(prepared, problems)} if prepared.kind == "purchases" else {}),
     }
+
+
+def _money_report(prepared: Prepared, problems: pd.DataFrame) -> dict:
+    """The "money" entry (money.Money.report), with the exact count of rows whose amount is not a number."""
+    report = prepared.money.report()
+    if report["unexplained"]:
+        bad = problems[problems["reason"].isin(["bad_amount", "bad_unit_price"])]["rows"].sum()
+        report["unexplained"] = {**report["unexplained"], "rows": int(bad)}
+    return report
 
 
 def _json_value(value):

@@ -15,7 +15,7 @@ import pandas as pd
 from retention.ingest.exports import Export, find_export
 from retention.ingest.table import ROW
 
-PURCHASE_ROLES = ("customer", "date", "amount", "quantity", "unit_price", "order", "status")
+PURCHASE_ROLES = ("customer", "date", "amount", "quantity", "unit_price", "order", "status", "currency")
 CUSTOMER_ROLES = ("customer", "signup", "churn_date", "churn_reason", "status", "tenure")
 REQUIRED = {"purchases": ("customer", "date"), "customers": ("customer",)}
 
@@ -56,7 +56,7 @@ SYNONYMS: dict[str, list[str]] = {
         "betrag", "umsatz", "gesamtbetrag", "summe", "gesamtpreis", "bruttobetrag",
         "importe", "monto", "importe total", "valor", "ventas",
         "montant", "total ttc", "montant total", "chiffre d affaires", "prix total",
-        "сумма", "стоимость", "выручка", "итого", "сумма заказа",
+        "сумма", "стоимость", "выручка", "итого", "сумма заказа", "сума",
         "金額", "合計金額", "売上", "売上金額", "合計", "支払金額",
         "金额", "总额", "销售额", "总金额", "订单金额", "实付金额", "總額", "總金額",
     ],
@@ -103,6 +103,10 @@ SYNONYMS: dict[str, list[str]] = {
         "churn label", "churn", "churned", "churn value", "customer status", "status", "is active",
         "active", "subscription status", "status klienta", "kundenstatus", "estado", "statut",
         "статус", "状態", "状态", "ステータス",
+    ],
+    "currency": [
+        "currency", "order currency", "currency code", "waluta", "währung", "devise", "moneda", "divisa",
+        "валюта", "通貨", "货币", "币种", "幣別",
     ],
     "tenure": [
         "tenure months", "tenure in months", "tenure", "months", "months as customer", "staż", "laufzeit",
