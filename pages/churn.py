@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from retention import state, ui
+from retention.fmt import money_label
 from retention.charts import churn as charts
 from retention.metrics import churn, cohorts, lifecycle, reasons
 
@@ -152,7 +153,7 @@ def reasons_tab(v) -> None:
             st.dataframe(report.table(by, f"Reasons by {seg}"), hide_index=True, key="churn_segment_table")
         if ds.has_purchases:
             lost = ui.cached(reasons.lost_revenue_by_reason, ds, period=period, **rp)
-            report.chart(ui.pure(charts.lost_revenue_bars, lost, {"x": f"Revenue per {period} that left", "y": "Reason"},
+            report.chart(ui.pure(charts.lost_revenue_bars, lost, {"x": money_label(f"Revenue per {period} that left", ds.currency), "y": "Reason"},
                          f"Revenue per {period} lost, by reason"), "churn_lost")
             st.caption(f"Each churned customer's revenue to date / the number of {period}s from their first purchase "
                        f"to their churn (both included), summed per reason.")

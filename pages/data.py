@@ -12,7 +12,8 @@ from retention.ingest.canonical import prepare
 from retention.ingest.errors import IngestError
 from retention.ingest.read import ROW, read_table
 from retention.ingest.roles import detect_roles, roles_for
-from retention.ui_text import DATA_MODEL_HELP, FLAGS, KIND_LABELS, SKIPPED_REASONS, reject_reason, role_label
+from retention.ui_text import (DATA_MODEL_HELP, FLAGS, KIND_LABELS, SKIPPED_REASONS, money_notes, money_warnings,
+                               reject_reason, role_label)
 
 FILE_TYPES = ["csv", "tsv", "txt", "xlsx", "xls", "ods", "parquet", "gz", "zip"]
 NONE = "— none —"
@@ -146,6 +147,11 @@ for kind, report in reports.items():
         notes.append(f"{s['unrecognised_status']:,} status values were not understood as active or churned.")
     for note in notes:
         st.caption(note)
+    money = report.get("money")
+    for line in money_notes(money) if money else []:
+        st.caption(ui.md(line))
+    for line in money_warnings(money) if money else []:
+        st.warning(ui.md(line))
     if report["problems"]:
         st.dataframe(pd.DataFrame([{
             "Problem": reject_reason(p["reason"]), "Column": p["column"] or "(whole row)", "Rows": p["rows"],

@@ -98,6 +98,11 @@ def engine_timing(engine: str, computed: int, cached: int, seconds: float, cache
 SHARE = {"copy": "Copy link", "copied": "Link copied", "failed": "Copy it from the box below"}
 
 
+def amounts_in(currency: str | None) -> str:
+    """' · amounts in EUR' after a report's subtitle; '' when the dataset has no currency."""
+    return f" · amounts in {currency}" if currency else ""
+
+
 def _quoted(values) -> str:
     return ", ".join(f"“{v}”" for v in values)
 

@@ -1,0 +1,19 @@
+"""retention/fmt.py: money figures and labels carry the dataset's currency (hand-written answers)."""
+
+import math
+
+from retention.fmt import money, money_label
+
+
+def test_money_with_and_without_currency():
+    assert money(1234.5, "EUR") == "1,234.50 EUR"
+    assert money(1234.5, None) == "1,234.50"
+    assert money(1234567.891, "JPY", decimals=0) == "1,234,568 JPY"
+    assert money(-12.5, "USD") == "-12.50 USD"
+    assert money(12.5, "USD", sign=True) == "+12.50 USD"
+    assert money(None, "EUR") == "–" and money(math.nan, "EUR") == "–"
+
+
+def test_money_label():
+    assert money_label("Revenue", "EUR") == "Revenue (EUR)"
+    assert money_label("Revenue", None) == "Revenue"
