@@ -100,7 +100,9 @@ def revenue_tab(v) -> None:
                    f"counts). Refunds subtract. New customers are not in the base.")
         st.dataframe(report.table(revenue, "Revenue retention"), hide_index=True, key="churn_revenue_table", column_config={
             "period_start": st.column_config.DateColumn("Period"),
-            "period_end": st.column_config.DateColumn("Last day")})
+            "period_end": st.column_config.DateColumn("Last day"),
+            **{k: money_label(k.replace("_", " ").capitalize(), ds.currency)
+               for k in ("base_revenue", "kept_gross", "kept_net")}})
     else:
         st.info("Revenue retention needs purchases with amounts.")
 
@@ -189,7 +191,9 @@ def winback_tab(v) -> None:
     st.caption(f"{shown}. Churned: the churn (or lapse) day is within the chosen days before the analysis date. "
                f"At risk: still active, last purchase that many days ago or more.")
     st.dataframe(report.table(picked, "Win-back list"), hide_index=True, key="churn_list")
-    ui.download_buttons(lambda: churn.at_risk(ds.cursor, **wp), "win_back_list", key="churn_list_download")
+    ui.download_buttons(lambda: churn.at_risk(ds.cursor, **wp).rename(
+        columns={"revenue_to_date": money_label("revenue_to_date", ds.currency)}), "win_back_list",
+        key="churn_list_download")
 
 
 ds = ui.dataset()

@@ -117,7 +117,7 @@ c[3].metric(f"Break-even programme cost per customer per {period}",
 st.info(f"**Published: “+5 % retention → +25–95 % profit”.** {wording.published_explanation(facts)}",
         icon=":material/menu_book:")
 
-shown, report = wording.output_table(table.reset_index(), period), ui.Shown()
+shown, report = wording.output_table(table.reset_index(), period, ds.currency), ui.Shown()
 st.dataframe(shown, hide_index=True, width="stretch", column_config={
     **{col: st.column_config.NumberColumn(col, format="%,.2f") for col in ("base", "scenario", "change")},
     "change_pct": st.column_config.NumberColumn("change %", format="%+.1f")})

@@ -17,3 +17,15 @@ def test_money_with_and_without_currency():
 def test_money_label():
     assert money_label("Revenue", "EUR") == "Revenue (EUR)"
     assert money_label("Revenue", None) == "Revenue"
+
+
+def test_whatif_table_names_the_currency_on_money_rows_only():
+    import pandas as pd
+
+    from retention.scenarios import wording
+
+    frame = pd.DataFrame({"output": ["retention", "margin_per_period", "value_of_base"], "base": [0.9, 10.0, 5.0]})
+    measures = wording.output_table(frame, "month", "EUR")["measure"].tolist()
+    assert measures == ["Retention per month", "Margin per customer per month (EUR)",
+                        "Value of today's customers (margins at period ends) (EUR)"]
+    assert wording.output_table(frame, "month")["measure"].tolist()[1] == "Margin per customer per month"
