@@ -4,13 +4,11 @@ amounts; the Overview shows revenue with that currency. Expected values come fro
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from playwright.sync_api import expect
 
-from e2e_helpers import (WAIT_TIMEOUT_MS, assert_clean, fill_text, metric_value, open_page, rerun, screenshot,
-                         upload)
+from e2e_helpers import WAIT_TIMEOUT_MS, assert_clean, metric_value, open_page, rerun, save_dataset, screenshot, upload
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "money" / "euro_comma.csv"
 REVENUE = "3,834 EUR"  # 1234.50 + 99.00 + 12.50 − 12.50 + 2500.00 = 3833.50, shown without decimals
@@ -26,11 +24,7 @@ def test_upload_shows_currency_and_overview_revenue_carries_it(page, app_url):
     assert_clean(page)
     screenshot(page, "money-1-upload-currency")
 
-    fill_text(page, "Dataset name", "Euro shop")
-    with rerun(page):
-        page.get_by_role("button", name="Save dataset").click()
-    expect(page.get_by_text("Saved “Euro shop”")).to_be_visible(timeout=WAIT_TIMEOUT_MS)
-    expect(page).to_have_url(re.compile(r"[?&]dataset=[A-Za-z0-9_-]{32}\b"))
+    save_dataset(page, "Euro shop")
     with rerun(page):
         page.get_by_role("link", name="Go to the overview").click()
     expect(main.get_by_role("heading", name="Euro shop")).to_be_visible()
