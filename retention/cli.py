@@ -100,7 +100,7 @@ def add_common_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--customers", metavar="FILE", help="customers file (signup/cancel dates, churn reasons, attributes)")
     parser.add_argument("--map", action="append", metavar="ROLE=COLUMN", default=[],
                         help="column of the purchases file for a role: customer, date, amount, quantity, unit_price, "
-                             "order, or segment (repeatable)")
+                             "order, status, currency, or segment (repeatable)")
     parser.add_argument("--customers-map", action="append", metavar="ROLE=COLUMN", default=[],
                         help="column of the customers file for a role: customer, signup, churn_date, churn_reason, "
                              "status, tenure, or segment (repeatable)")

@@ -203,3 +203,17 @@ def test_parse_money_macro(text, prefix, suffix, expected):
     finally:
         con.close()
     assert value == expected
+
+
+def test_a_column_of_amounts_with_an_unknown_currency_prefix_is_found_by_content():
+    text = 'who,when,paid\na,2024-01-01,HK$12.50\nb,2024-01-02,"HK$1,234.00"\na,2024-02-01,HK$7.25\n'
+    prepared = prepare(text.encode(), "plain.csv", "purchases")
+    assert prepared.roles["amount"] == "paid"
+    con = duckdb.connect()
+    store.build(con, prepared, None, name="t")
+    assert amounts(con) == [12.5, 1234.0, 7.25]
+
+
+def test_an_id_column_with_a_letter_prefix_is_not_taken_for_money():
+    text = "who,when,ref\na,2024-01-01,A-1001\nb,2024-01-02,A-1002\na,2024-02-01,A-1003\n"
+    assert "amount" not in prepare(text.encode(), "ids.csv", "purchases").roles

@@ -183,6 +183,16 @@ def find_affix(con, values: list[str], decimal_comma: bool) -> tuple[str, str] |
     return None
 
 
+def currency_affix(series, con) -> bool:
+    """True when the first cells of a column are amounts written with a currency prefix or suffix that
+    parse_number does not know (HK$, лв.): role detection then takes it for a money column."""
+    from retention.ingest.values import _head, detect_decimal_comma
+
+    values = _head(series)
+    affix = find_affix(con, values, detect_decimal_comma(values)) if values else None
+    return bool(affix) and any(sign_currency(part) for part in affix if part)
+
+
 def _signs(values: list[str]) -> Counter:
     """Signs and codes written around the digits of the sample, as written, counted."""
     counts = Counter()

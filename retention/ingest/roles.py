@@ -204,6 +204,7 @@ def _header_score(norm: str, words: list[str]) -> float:
 def _from_content(frame: pd.DataFrame, kind: str, roles: dict[str, str], free: list[str]) -> None:
     """Fill missing roles from what the columns hold (the first rows): a column of dates, an id-like
     column whose values repeat (purchases) or are unique (customers), a numeric column (decimals first)."""
+    from retention.ingest.money import currency_affix
     from retention.ingest.values import connection, date_parse_rate, number_parse_rate
 
     needed = [role for role in ("date", "signup", "customer", "amount") if role in roles_for(kind) and role not in roles]
@@ -248,7 +249,7 @@ def _from_content(frame: pd.DataFrame, kind: str, roles: dict[str, str], free: l
                 roles["customer"] = column
                 free.remove(column)
         if "amount" in needed:
-            numeric = [c for c in free if number_parse_rate(sample[c], con=con) >= 0.95]
+            numeric = [c for c in free if number_parse_rate(sample[c], con=con) >= 0.95 or currency_affix(sample[c], con)]
             decimals = [c for c in numeric if decimal[c]]
             if decimals or len(numeric) == 1:
                 roles["amount"] = (decimals or numeric)[0]
