@@ -94,7 +94,7 @@ def prepare(
     if date_order not in (None, "dmy", "mdy"):
         raise IngestError(filename, f"the date order must be 'dmy' or 'mdy', not {date_order!r}")
     raw = raw or read_table(data, filename, sheet)
-    roles = detect_roles(raw.frame, kind)
+    roles = money_.currency_checked(detect_roles(raw.frame, kind), raw.frame, raw.info.get("encoding"))
     for role, column in (mapping or {}).items():
         if role not in roles_for(kind):
             raise IngestError(filename, f"unknown role {role!r}; roles are {', '.join(roles_for(kind))}")
@@ -128,8 +128,7 @@ def prepare(
         prepared.dates = {role: detector.dates(roles[role], date_order, prefer_dmy)
                           for role in DATE_ROLES[kind] if role in roles}
         if kind == "purchases":
-            prepared.money = money_.detect(detector, prepared.roles, prepared.decimal_comma, raw.info.get("encoding"),
-                                           mapped="currency" in (mapping or {}))
+            prepared.money = money_.detect(detector, prepared.roles, prepared.decimal_comma, raw.info.get("encoding"))
     finally:
         detector.close()
     return prepared

@@ -209,11 +209,19 @@ def looks_like_codes(values: list[str], encoding: str | None = None) -> bool:
     return bool(cells) and sum(sign_currency(v, encoding) is not None for v in cells) >= 0.9 * len(cells)
 
 
-def detect(detector, roles: dict[str, str], decimal_comma: bool, encoding: str | None = None,
-           mapped: bool = False) -> Money:
+def currency_checked(roles: dict[str, str], frame, encoding: str | None = None) -> dict[str, str]:
+    """`roles` without a detected currency column whose first cells do not name currencies (a column
+    called Currency holding yes/no); a column the person maps is used as they say."""
+    column = roles.get("currency")
+    if column and not looks_like_codes(frame[column].head(2000).astype(str).tolist(), encoding):
+        return {role: c for role, c in roles.items() if role != "currency"}
+    return roles
+
+
+def detect(detector, roles: dict[str, str], decimal_comma: bool, encoding: str | None = None) -> Money:
     """How the money of a purchases file is written and which currency it is in. `detector` is a
-    values.Detector over the file; `roles` its column roles (amount, unit_price, currency); `mapped`
-    when the person chose the currency column (it is then used even if its cells do not look like codes)."""
+    values.Detector over the file; `roles` its column roles (amount, unit_price, currency: a column
+    checked by currency_checked or chosen by the person)."""
     column = roles.get("amount") or roles.get("unit_price")
     money = Money(column=column)
     con = detector.con
@@ -242,11 +250,8 @@ def detect(detector, roles: dict[str, str], decimal_comma: bool, encoding: str |
                 note = _other_code_page(sign, encoding)[1] if sign.strip().casefold() not in SIGNS else None
                 if note and sign_currency(sign, encoding) == money.currency:
                     money.byte_note = note
-    currency_column = roles.get("currency")
-    if currency_column:
-        sample = detector.sample(currency_column)
-        if mapped or looks_like_codes(sample, encoding):
-            _from_column(money, detector, currency_column, column, decimal_comma, encoding)
+    if roles.get("currency"):
+        _from_column(money, detector, roles["currency"], column, decimal_comma, encoding)
     return money
 
 
