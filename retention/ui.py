@@ -656,11 +656,11 @@ def report_button(title: str, sections: list[tuple[str, object]], key: str) -> N
     from retention import report
 
     ds = dataset()
-    name, currency = ds.name, ds.currency
+    subtitle = f"Dataset: {ds.name}" + ui_text.amounts_in(ds.currency)
     st.download_button(
         "Download this view as a report (HTML)", key=key, file_name=f"{title.lower().replace(' ', '_')}.html",
         mime="text/html", icon=":material/description:",
-        data=lambda: report.build(title, f"Dataset: {name}" + ui_text.amounts_in(currency), sections, footer="Made with the retention dashboard; "
+        data=lambda: report.build(title, subtitle, sections, footer="Made with the retention dashboard; "
                                   "definitions are in the app and its README.").encode("utf-8"))
 
 

@@ -29,3 +29,9 @@ def test_whatif_table_names_the_currency_on_money_rows_only():
     assert measures == ["Retention per month", "Margin per customer per month (EUR)",
                         "Value of today's customers (margins at period ends) (EUR)"]
     assert wording.output_table(frame, "month")["measure"].tolist()[1] == "Margin per customer per month"
+
+
+def test_report_subtitle_names_the_currency():
+    from retention.ui_text import amounts_in
+
+    assert amounts_in("EUR") == " · amounts in EUR" and amounts_in(None) == ""

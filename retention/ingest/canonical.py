@@ -10,7 +10,8 @@ Report keys: kind, file, export, read (how the file was read: read.py), roles, s
 decimal_comma, dates ({role: formats, order, ambiguous, mixed, serial, evidence}), summary (counts),
 problems (rejected rows by reason: reason, column, rows, examples), skipped (rows set aside that are
 not data: total_row, order_continuation, not_paid, merged_customer — reason, rows, examples), flags
-(kept rows worth a look: future_date, refund — flag, rows, examples). Row numbers are the user's.
+(kept rows worth a look: future_date, refund — flag, rows, examples), money (purchases only: the currency
+and what was removed from the amounts, ingest/money.py Money.report). Row numbers are the user's.
 """
 
 from __future__ import annotations
