@@ -6,7 +6,7 @@
 --   Money: amounts and unit prices are read with the column's own currency prefix/suffix removed
 --   (parse_money); a row in another currency than the dataset's is rejected as 'other_currency', never
 --   added in: its currency cell (upper case, trimmed) is not one of currency_values, or, without a currency
---   column, its amount is written with one of $other_signs (retention/ingest/money.py).
+--   column, its amount is written with one of other_signs (retention/ingest/money.py).
 -- Params: $date_formats VARCHAR[] (non-empty), $date_serial BOOLEAN, $decimal_comma BOOLEAN,
 --   $amount_mode VARCHAR ('amount' | 'lines' = quantity × unit price | 'none'), $today DATE,
 --   $unpaid_values VARCHAR[] (lower case), $money_prefix VARCHAR, $money_suffix VARCHAR ('' for none),
@@ -49,9 +49,13 @@ parsed as (
         case
             when len($currency_values::varchar[]) > 0
                 then not list_contains($currency_values::varchar[], nullif(upper(trim(currency_raw)), ''))
+            -- the text before the first digit and after the last, signs and parentheses trimmed (money.affixes)
             when len($other_signs::varchar[]) > 0
-                then len(list_filter($other_signs::varchar[],
-                                     lambda sign: contains(coalesce(amount_raw, unit_price_raw), sign))) > 0
+                then list_has_any($other_signs::varchar[], [
+                    trim(regexp_extract(coalesce(amount_raw, unit_price_raw), '^[^0-9]*'),
+                         ' -−–+()' || chr(160) || chr(8239) || chr(9)),
+                    trim(regexp_extract(coalesce(amount_raw, unit_price_raw), '[^0-9]*$'),
+                         ' -−–+()' || chr(160) || chr(8239) || chr(9))])
             else false
         end as in_other_currency,
         nullif(trim(order_raw), '') as order_id,

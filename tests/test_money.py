@@ -229,3 +229,13 @@ def test_a_currency_column_the_person_maps_is_used():
                           name="t")
     assert reports["purchases"]["money"]["currency"] == "EUR"
     assert amounts(con) == [10.0, 30.0]
+
+
+def test_a_sign_inside_another_currency_sign_is_told_apart():
+    # HK$ is the file's currency; "$" alone (USD) is another one, but is part of "HK$"
+    text = "Customer,Date,Amount\na,2024-01-01,HK$10.00\nb,2024-01-02,HK$20.00\nc,2024-01-03,$5.00\n"
+    con = duckdb.connect()
+    reports = store.build(con, prepare(text.encode(), "hk.csv", "purchases"), None, name="t")
+    assert reports["purchases"]["money"]["currency"] == "HKD"
+    assert amounts(con) == [10.0, 20.0]
+    assert con.execute("select row_no, reason from rejected").fetchall() == [(4, "other_currency")]
