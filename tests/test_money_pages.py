@@ -30,6 +30,9 @@ def test_upload_page_shows_currency_removed_signs_and_rows_set_aside(demo_env):
     captions = [c.value for c in at.caption]
     assert any("Currency: HKD" in c for c in captions), captions
     assert any("HK\\$" in c and "removed before reading the number" in c for c in captions), captions
+    at.file_uploader(key="data_purchases_file").set_value(
+        ("bad.csv", (FIXTURES / "not_numbers.csv").read_bytes(), "text/csv")).run()
+    assert any("Column “Amount”: 4 rows are not numbers" in w.value for w in at.warning), [w.value for w in at.warning]
 
 
 def test_overview_revenue_carries_the_currency(demo_env):

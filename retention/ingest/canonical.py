@@ -7,10 +7,12 @@ load_into(con, prepared, today) → report dict (JSON-ready): creates `purchases
     in `con` and appends the file's rejected rows to `rejected` (which must exist).
 
 Report keys: kind, file, export, read (how the file was read: read.py), roles, segments, attributes,
-decimal_comma, dates ({role: formats, order, ambiguous, mixed, serial, evidence}), summary (counts),
+decimal_comma, dates ({role: formats, order, ambiguous, mixed, serial, evidence, forms, forms_sampled,
+conflict, decided_by, source, examples}: see values.DateChoice), summary (counts),
 problems (rejected rows by reason: reason, column, rows, examples), skipped (rows set aside that are
 not data: total_row, order_continuation, not_paid, merged_customer — reason, rows, examples), flags
-(kept rows worth a look: future_date, refund — flag, rows, examples), money (purchases only: the currency
+(kept rows worth a look: future_date, refund — flag, rows, examples), repeated_headers (header names given
+to more than one column, with the role each took: headers.repeated), money (purchases only: the currency
 and what was removed from the amounts, ingest/money.py Money.report). Row numbers are the user's.
 """
 
@@ -23,6 +25,7 @@ import duckdb
 import pandas as pd
 
 from retention import sql
+from retention.ingest import headers
 from retention.ingest import money as money_
 from retention.ingest.errors import IngestError
 from retention.ingest.read import ROW, RawTable, read_table
@@ -87,9 +90,12 @@ def prepare(
     sheet: str | None = None,
     date_order: str | None = None,
     raw: RawTable | None = None,
+    date_hint: dict | None = None,
 ) -> Prepared:
     """Read and understand one file. `mapping` overrides detected roles (None unsets a role);
-    `segments` overrides the detected segment columns; `date_order` forces 'dmy' or 'mdy'."""
+    `segments` overrides the detected segment columns; `date_order` forces 'dmy' or 'mdy';
+    `date_hint` ({order, file, column}, from ingest.date_order.hints) decides the day/month order of
+    a date column that has no evidence of its own."""
     if kind not in KINDS:
         raise ValueError(kind)
     if date_order not in (None, "dmy", "mdy"):
@@ -126,7 +132,7 @@ def prepare(
         number_columns = [roles[r] for r in NUMBER_ROLES[kind] if r in roles]
         prepared.decimal_comma = any(detector.decimal_comma(c) for c in number_columns)
         prefer_dmy = prepared.decimal_comma or raw.info.get("delimiter") == ";" or _european_headers(raw.columns)
-        prepared.dates = {role: detector.dates(roles[role], date_order, prefer_dmy)
+        prepared.dates = {role: detector.dates(roles[role], date_order, prefer_dmy, date_hint)
                           for role in DATE_ROLES[kind] if role in roles}
         if kind == "purchases":
             prepared.money = money_.detect(detector, prepared.roles, prepared.decimal_comma, raw.info.get("encoding"))
@@ -288,7 +294,9 @@ def _report(prepared: Prepared, summary: dict, problems: pd.DataFrame, skipped: 
         "attributes": prepared.kept_columns,
         "decimal_comma": prepared.decimal_comma,
         "dates": {role: {"formats": c.formats[:1], "order": c.order, "ambiguous": c.ambiguous, "mixed": c.mixed,
-                         "serial": c.serial, "evidence": c.evidence}
+                         "serial": c.serial, "evidence": c.evidence, "forms": c.forms, "forms_sampled": c.forms_sampled,
+                         "conflict": c.conflict, "decided_by": c.decided_by, "source": c.source,
+                         "examples": c.examples}
                   for role, c in dates.items() if role in prepared.roles},
         "summary": summary,
         "problems": [
@@ -298,6 +306,7 @@ def _report(prepared: Prepared, summary: dict, problems: pd.DataFrame, skipped: 
         ],
         "skipped": skipped_rows,
         "flags": _counted(flags, "flag"),
+        "repeated_headers": headers.repeated(prepared.raw.info, prepared.roles),
         **({"money": _money_report(prepared, problems)} if prepared.kind == "purchases" else {}),
     }
 
