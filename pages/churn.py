@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from retention import state, ui
+from retention.fmt import money_label
 from retention.charts import churn as charts
 from retention.metrics import churn, cohorts, lifecycle, reasons
 
@@ -99,7 +100,9 @@ def revenue_tab(v) -> None:
                    f"counts). Refunds subtract. New customers are not in the base.")
         st.dataframe(report.table(revenue, "Revenue retention"), hide_index=True, key="churn_revenue_table", column_config={
             "period_start": st.column_config.DateColumn("Period"),
-            "period_end": st.column_config.DateColumn("Last day")})
+            "period_end": st.column_config.DateColumn("Last day"),
+            **{k: money_label(k.replace("_", " ").capitalize(), ds.currency)
+               for k in ("base_revenue", "kept_gross", "kept_net")}})
     else:
         st.info("Revenue retention needs purchases with amounts.")
 
@@ -152,7 +155,7 @@ def reasons_tab(v) -> None:
             st.dataframe(report.table(by, f"Reasons by {seg}"), hide_index=True, key="churn_segment_table")
         if ds.has_purchases:
             lost = ui.cached(reasons.lost_revenue_by_reason, ds, period=period, **rp)
-            report.chart(ui.pure(charts.lost_revenue_bars, lost, {"x": f"Revenue per {period} that left", "y": "Reason"},
+            report.chart(ui.pure(charts.lost_revenue_bars, lost, {"x": money_label(f"Revenue per {period} that left", ds.currency), "y": "Reason"},
                          f"Revenue per {period} lost, by reason"), "churn_lost")
             st.caption(f"Each churned customer's revenue to date / the number of {period}s from their first purchase "
                        f"to their churn (both included), summed per reason.")
@@ -188,7 +191,9 @@ def winback_tab(v) -> None:
     st.caption(f"{shown}. Churned: the churn (or lapse) day is within the chosen days before the analysis date. "
                f"At risk: still active, last purchase that many days ago or more.")
     st.dataframe(report.table(picked, "Win-back list"), hide_index=True, key="churn_list")
-    ui.download_buttons(lambda: churn.at_risk(ds.cursor, **wp), "win_back_list", key="churn_list_download")
+    ui.download_buttons(lambda: churn.at_risk(ds.cursor, **wp).rename(
+        columns={"revenue_to_date": money_label("revenue_to_date", ds.currency)}), "win_back_list",
+        key="churn_list_download")
 
 
 ds = ui.dataset()

@@ -15,8 +15,8 @@ from retention.ingest.read import ROW, read_table
 from retention.ingest.roles import detect_roles, roles_for
 from retention.ui_text import (DATA_MODEL_HELP, DATE_ORDER_ASK, DATE_ORDER_HELP, DATE_ORDER_QUESTION, DATE_ORDER_WAITING,
                                FLAGS, KIND_LABELS, ORDER_WORDS, SKIPPED_REASONS, date_forms_text, date_order_note,
-                               reject_reason, repeated_header_option, repeated_header_warning, role_label,
-                               spelled_date)
+                               money_notes, money_warnings, reject_reason, repeated_header_option,
+                               repeated_header_warning, role_label, spelled_date)
 
 FILE_TYPES = ["csv", "tsv", "txt", "xlsx", "xls", "ods", "parquet", "gz", "zip"]
 NONE = "— none —"
@@ -193,6 +193,11 @@ for kind, report in reports.items():
         notes.append(f"{s['unrecognised_status']:,} status values were not understood as active or churned.")
     for note in notes:
         st.caption(note)
+    money = report.get("money")
+    for line in money_notes(money) if money else []:
+        st.caption(ui.md(line))
+    for line in money_warnings(money) if money else []:
+        st.warning(ui.md(line))
     if report["problems"]:
         st.dataframe(pd.DataFrame([{
             "Problem": reject_reason(p["reason"]), "Column": p["column"] or "(whole row)", "Rows": p["rows"],

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from retention import ui
+from retention.fmt import money
 from retention.benchmarks import compare
 from retention.benchmarks import text as bench_text
 from retention.charts import overview as charts
@@ -35,7 +36,8 @@ if monthly_crr is not None and len(monthly_crr):
                         "purchases only) bought within the inactivity window, 90 days by default.")
 cols[2].metric("Purchases", f"{int(t.purchases):,}", help="Purchases with a positive amount (refunds not counted).")
 if t.revenue == t.revenue and t.revenue is not None:
-    cols[3].metric("Revenue", f"{t.revenue:,.0f}", help="Sum of all amounts, net of refunds, in the file's currency.")
+    cols[3].metric("Revenue", money(t.revenue, ds.currency, decimals=0),
+                   help="Sum of all amounts, net of refunds, in the file's currency.")
 
 spark = None
 left, right = st.columns(2)

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from retention import state, ui
+from retention.fmt import money, money_label
 from retention.charts import whatif as charts
 from retention.metrics import churn, reasons
 from retention.scenarios import analysis, clv, inputs, sbg, wording
@@ -55,17 +56,17 @@ FIELDS = [  # key, label, maximum, step, format, help (defaults: retention.state
     ("whatif_active", "Active customers", None, 100.0, "%.0f", "Customers active at the analysis date."),
     ("whatif_retention", f"Retention per {period}, %", R_CAP * 100, 0.5, None,
      "CRR = (CE − CN)/CS, pooled over the periods above (Churn page)."),
-    ("whatif_arpu", f"Revenue per customer per {period}", None, None, None,
+    ("whatif_arpu", money_label(f"Revenue per customer per {period}", ds.currency), None, None, None,
      "Net revenue ÷ average active customers ((CS + CE)/2) over the same periods."),
     ("whatif_new", f"New customers per {period}", None, 1.0, "%.0f",
      "Average CN: customers starting (or restarting) during a period."),
     ("whatif_margin", "Gross margin, % of revenue", 100.0, None, None, "An assumption: the data has no costs."),
-    ("whatif_cac", "Acquisition cost per new customer", None, None, None, None),
+    ("whatif_cac", money_label("Acquisition cost per new customer", ds.currency), None, None, None, None),
     ("whatif_discount", "Discount rate per year, %", 100.0, None, None, "Converted to the period."),
     ("whatif_years", "Horizon, years (0 = none)", 50.0, 1.0, None,
      "Finite by default; 0 values customers over their whole life."),
     ("whatif_growth", "Margin growth per year of tenure, %", 100.0, None, None, None),
-    ("whatif_programme", f"Programme cost per customer per {period}", None, None, None,
+    ("whatif_programme", money_label(f"Programme cost per customer per {period}", ds.currency), None, None, None,
      "What the retention effort costs; charged in the scenario only."),
 ]
 v = {}
@@ -110,20 +111,22 @@ head = clv.headline(model, applied.retention)
 facts = clv.published_comparison(model, applied.retention)
 span = f"{years:g} years" if years > 0 else "customers' whole lives"
 c = st.columns(4)
-c[0].metric(f"More profit over {span}", f"{head['profit_change']:,.0f}", f"{head['profit_change_pct']:+.1f} %",
+c[0].metric(f"More profit over {span}", money(head['profit_change'], ds.currency, decimals=0), f"{head['profit_change_pct']:+.1f} %",
             help=f"Present value, {head['assumption'].replace('_', ' ')}. {wording.PROFIT_CHANGE_FORMULA}")
 row = table.loc["value_of_base"]
-c[1].metric("Value of today's customers", f"{row.scenario:,.0f}", f"{row.change:+,.0f}",
+c[1].metric("Value of today's customers", money(row.scenario, ds.currency, decimals=0),
+            money(row.change, ds.currency, decimals=0, sign=True),
             help=wording.FORMULAS["value_of_base"])
 row = table.loc["new_customer_value"]
-c[2].metric("New customer's value", f"{row.scenario:,.2f}", f"{row.change_pct:+.1f} %",
+c[2].metric("New customer's value", money(row.scenario, ds.currency), f"{row.change_pct:+.1f} %",
             help="Net of acquisition cost: " + wording.FORMULAS["new_customer_value"])
-c[3].metric(f"Break-even programme cost per customer per {period}", f"{clv.break_even(model, applied.retention):,.2f}",
+c[3].metric(f"Break-even programme cost per customer per {period}",
+            money(clv.break_even(model, applied.retention), ds.currency),
             help=wording.BREAK_EVEN_FORMULA)
 st.info(f"**Published: “+5 % retention → +25–95 % profit”.** {wording.published_explanation(facts)}",
         icon=":material/menu_book:")
 
-shown, report = wording.output_table(table.reset_index(), period), ui.Shown()
+shown, report = wording.output_table(table.reset_index(), period, ds.currency), ui.Shown()
 st.dataframe(shown, hide_index=True, width="stretch", column_config={
     **{col: st.column_config.NumberColumn(col, format="%,.2f") for col in ("base", "scenario", "change")},
     "change_pct": st.column_config.NumberColumn("change %", format="%+.1f")})
@@ -138,7 +141,8 @@ with panel:
         report.chart(ui.pure(charts.profit,
             analysis.profit_paths(model, applied.retention, head["assumption"]),
             f"The scenario adds {head['profit_change']:,.0f} of profit in present value over {span}",
-            f"{period.capitalize()}s from now", f"Profit per {period}", ("Today's retention", "Scenario")),
+            f"{period.capitalize()}s from now", money_label(f"Profit per {period}", ds.currency),
+            ("Today's retention", "Scenario")),
             key="whatif_profit_chart")
         st.caption("Constant inflow: the same number of new customers every period, so better retention grows the "
                    "base. Constant base: every leaver is replaced, so better retention saves acquisition costs.")
@@ -177,7 +181,7 @@ with panel:
             c[1].metric(f"Expected lifetime of a new customer ({period}s)", f"{lifetime:.1f}" if lifetime < math.inf else "∞",
                         f"{lifetime - clv.expected_lifetime(model.retention):+.1f} vs constant retention"
                         if lifetime < math.inf else None, help="1 + β/(α − 1); infinite when α ≤ 1.")
-            c[2].metric("New customer's value, sBG (period ends)", f"{sbg_clv:,.2f}",
+            c[2].metric("New customer's value, sBG (period ends)", money(sbg_clv, ds.currency),
                         f"{sbg_clv - table.loc['clv_end', 'base']:+,.2f} vs constant retention",
                         help="Σ m·S(t)/(1+d)^t over the horizon (Fader & Hardie 2010).")
             st.caption(wording.SBG_NOTE + " Solid: observed; dotted: projected beyond each cohort's data."

@@ -23,6 +23,7 @@ from typing import Any, Callable
 import duckdb
 import pandas as pd
 
+from retention import ui_text
 from retention.engines.config import ENV_VAR as ENGINE_ENV
 from retention.ingest import date_order
 from retention.ingest.canonical import prepare
@@ -101,7 +102,7 @@ def add_common_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--customers", metavar="FILE", help="customers file (signup/cancel dates, churn reasons, attributes)")
     parser.add_argument("--map", action="append", metavar="ROLE=COLUMN", default=[],
                         help="column of the purchases file for a role: customer, date, amount, quantity, unit_price, "
-                             "order, or segment (repeatable)")
+                             "order, status, currency, or segment (repeatable)")
     parser.add_argument("--customers-map", action="append", metavar="ROLE=COLUMN", default=[],
                         help="column of the customers file for a role: customer, signup, churn_date, churn_reason, "
                              "status, tenure, or segment (repeatable)")
@@ -152,6 +153,7 @@ def load(args: argparse.Namespace) -> tuple[duckdb.DuckDBPyConnection, dict]:
         prepared[kind] = prepare(**options[kind], date_hint=hint)
     date_order.require_decided(prepared.values())
     con = duckdb.connect()
+    con.execute("set enable_progress_bar = false")  # a slow load must not print into stdout's JSON
     reports = store.build(con, prepared.get("purchases"), prepared.get("customers"), name="cli")
     return con, reports
 
@@ -316,6 +318,8 @@ def describe_report(report: dict) -> str:
             lines.append(f"  {role} mixes date forms: {ui_text.date_forms_text(d['forms'], d.get('forms_sampled'))}"
                          + (f"; day/month order {order}: {ui_text.date_order_why(d)}" if order else ""))
     lines.append("  numbers: " + ("decimal comma" if report["decimal_comma"] else "decimal point"))
+    if report.get("money"):
+        lines.extend("  " + line for line in ui_text.money_notes(report["money"]) + ui_text.money_warnings(report["money"]))
     option = "--map" if report["kind"] == "purchases" else "--customers-map"
     for entry in report.get("repeated_headers", []):
         places = entry.get("letters") or [str(p) for p in entry["positions"]]

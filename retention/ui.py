@@ -23,7 +23,7 @@ import streamlit as st
 
 from streamlit.logger import get_logger
 
-from retention import access, store
+from retention import access, store, ui_text
 
 _LOG = get_logger(__name__)
 
@@ -118,6 +118,11 @@ class Dataset:
     @property
     def has_customers(self) -> bool:
         return bool(self.meta.get("has_customers"))
+
+    @property
+    def currency(self) -> str | None:
+        """The ISO 4217 code the dataset's money is in (meta "currency"); None when its files do not say."""
+        return self.meta.get("currency")
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -688,11 +693,12 @@ def report_button(title: str, sections: list[tuple[str, object]], key: str) -> N
     Built only when clicked (it embeds plotly.js, ~5 MB), not on every rerun."""
     from retention import report
 
-    name = dataset().name
+    ds = dataset()
+    subtitle = f"Dataset: {ds.name}" + ui_text.amounts_in(ds.currency)
     st.download_button(
         "Download this view as a report (HTML)", key=key, file_name=f"{title.lower().replace(' ', '_')}.html",
         mime="text/html", icon=":material/description:",
-        data=lambda: report.build(title, f"Dataset: {name}", sections, footer="Made with the retention dashboard; "
+        data=lambda: report.build(title, subtitle, sections, footer="Made with the retention dashboard; "
                                   "definitions are in the app and its README.").encode("utf-8"))
 
 

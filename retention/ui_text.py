@@ -11,6 +11,7 @@ ROLE_LABELS = {
     "churn_date": "Cancel / churn date",
     "churn_reason": "Churn reason",
     "status": "Status (active / churned)",
+    "currency": "Currency",
     "tenure": "Tenure (periods)",
 }
 # Roles whose label differs by file.
@@ -36,6 +37,7 @@ REJECT_REASONS = {
     "bad_quantity": "quantity is not a number",
     "bad_unit_price": "unit price is not a number",
     "duplicate_row": "exact duplicate of an earlier row",
+    "other_currency": "in another currency than the dataset's — upload them as a separate dataset",
     "bad_signup": "signup date not understood",
     "bad_churn_date": "churn date not understood",
     "bad_tenure": "tenure is not a whole number ≥ 0",
@@ -194,3 +196,53 @@ def repeated_header_option(column: str, repeats: list[dict]) -> str:
             place = _places(entry)[entry["columns"].index(column)]
             return f"{column} — column {place}"
     return column
+
+
+def amounts_in(currency: str | None) -> str:
+    """' · amounts in EUR' after a report's subtitle; '' when the dataset has no currency."""
+    return f" · amounts in {currency}" if currency else ""
+
+
+def _quoted(values) -> str:
+    return ", ".join(f"“{v}”" for v in values)
+
+
+def money_notes(money: dict) -> list[str]:
+    """What the validation report's "money" entry says (ingest/money.py Money.report): the dataset's
+    currency and where it comes from, and what was removed from the amounts to read them."""
+    notes = []
+    source = {"column": f"from the column “{money.get('currency_column')}”",
+              "values": "from the signs written in the amounts"}.get(money.get("source") or "")
+    notes.append(f"Currency: {money['currency']} ({source})." if money.get("currency")
+                 else "Currency: not stated in the file (figures are shown without one).")
+    affix = [a for a in (money.get("prefix"), money.get("suffix")) if a]
+    if affix:
+        notes.append(f"The {money.get('column')} column writes every amount with {_quoted(affix)}: removed before "
+                     "reading the number.")
+    elif money.get("stripped"):
+        notes.append(f"Removed from the amounts: {_quoted(money['stripped'])}.")
+    if money.get("byte_note"):
+        notes.append(f"Read as a currency sign: {money['byte_note']}.")
+    styles = {"parentheses": "in parentheses (12.50)", "trailing minus": "with a trailing minus 12.50-",
+              "minus": "with a minus sign -12.50"}
+    if money.get("negatives"):
+        notes.append("Negative amounts (refunds) written " + " and ".join(styles[s] for s in money["negatives"]) + ".")
+    return notes
+
+
+def money_warnings(money: dict) -> list[str]:
+    """The "money" entry's problems: rows set aside for being in another currency, and a money column
+    whose values are mostly not numbers."""
+    out = []
+    for code, rows in (money.get("set_aside") or {}).items():
+        out.append(f"{rows:,} {'row is' if rows == 1 else 'rows are'} in {code}; this dataset is in {money['currency']} "
+                   "— they are set aside as rejected rows (never added to the other currency). Upload them as a "
+                   "separate dataset.")
+    if money.get("other_signs"):
+        out.append(f"Amounts written with {_quoted(money['other_signs'])} are in another currency than "
+                   f"{money['currency']}: set aside as rejected rows. Upload them as a separate dataset.")
+    bad = money.get("unexplained")
+    if bad:
+        out.append(f"Column “{bad['column']}”: {bad.get('rows', 0):,} rows are not numbers and nothing they have in "
+                   f"common explains it, e.g. {_quoted(bad['examples'])}.")
+    return out

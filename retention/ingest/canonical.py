@@ -12,7 +12,8 @@ conflict, decided_by, source, examples}: see values.DateChoice), summary (counts
 problems (rejected rows by reason: reason, column, rows, examples), skipped (rows set aside that are
 not data: total_row, order_continuation, not_paid, merged_customer — reason, rows, examples), flags
 (kept rows worth a look: future_date, refund — flag, rows, examples), repeated_headers (header names given
-to more than one column, with the role each took: headers.repeated). Row numbers are the user's.
+to more than one column, with the role each took: headers.repeated), money (purchases only: the currency
+and what was removed from the amounts, ingest/money.py Money.report). Row numbers are the user's.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import pandas as pd
 
 from retention import sql
 from retention.ingest import headers
+from retention.ingest import money as money_
 from retention.ingest.errors import IngestError
 from retention.ingest.read import ROW, RawTable, read_table
 from retention.ingest.roles import REQUIRED, detect_roles, export_of, roles_for
@@ -70,6 +72,7 @@ class Prepared:
     decimal_comma: bool = False
     export: str | None = None
     order_level_amount: bool = False
+    money: money_.Money = field(default_factory=money_.Money)  # currency and how amounts are written (purchases)
 
     @property
     def kept_columns(self) -> list[str]:
@@ -98,7 +101,7 @@ def prepare(
     if date_order not in (None, "dmy", "mdy"):
         raise IngestError(filename, f"the date order must be 'dmy' or 'mdy', not {date_order!r}")
     raw = raw or read_table(data, filename, sheet)
-    roles = detect_roles(raw.frame, kind)
+    roles = money_.currency_checked(detect_roles(raw.frame, kind), raw.frame, raw.info.get("encoding"))
     for role, column in (mapping or {}).items():
         if role not in roles_for(kind):
             raise IngestError(filename, f"unknown role {role!r}; roles are {', '.join(roles_for(kind))}")
@@ -131,6 +134,8 @@ def prepare(
         prefer_dmy = prepared.decimal_comma or raw.info.get("delimiter") == ";" or _european_headers(raw.columns)
         prepared.dates = {role: detector.dates(roles[role], date_order, prefer_dmy, date_hint)
                           for role in DATE_ROLES[kind] if role in roles}
+        if kind == "purchases":
+            prepared.money = money_.detect(detector, prepared.roles, prepared.decimal_comma, raw.info.get("encoding"))
     finally:
         detector.close()
     return prepared
@@ -178,7 +183,7 @@ RESERVED = {
     "status_recognised", "status_norm", "tenure_value", "copy_no", "is_copy", "row_hash", "line_no", "problem",
     "amount_blank", "amount_text", "first_row", "first_text", "is_continuation", "date",
     "customer_raw", "date_raw", "amount_raw", "quantity_raw", "unit_price_raw", "order_raw", "status_raw",
-    "signup_raw", "churn_date_raw", "churn_reason_raw", "tenure_raw",
+    "signup_raw", "churn_date_raw", "churn_reason_raw", "tenure_raw", "currency_raw", "in_other_currency",
     "m_signup_date", "m_churn_date", "m_churn_reason", "m_churned", "m_status_recognised", "m_tenure",
 }
 
@@ -213,7 +218,10 @@ def load_into(con: duckdb.DuckDBPyConnection, prepared: Prepared, today: dt.date
         # into a small table, and the summaries read those two (see ingest_purchases.sql)
         sql.relation(con, "ingest_purchases", date_formats=_formats(dates["date"]), date_serial=dates["date"].serial,
                      decimal_comma=prepared.decimal_comma, amount_mode=amount_mode, today=today,
-                     unpaid_values=UNPAID_VALUES).create_view("judged_purchases", replace=True)
+                     unpaid_values=UNPAID_VALUES, money_prefix=prepared.money.prefix,
+                     money_suffix=prepared.money.suffix,
+                     currency_values=prepared.money.currency_values,
+                     other_signs=prepared.money.other_signs).create_view("judged_purchases", replace=True)
         sql.execute(con, "store_purchases")
         sql.execute(con, "ingest_unkept_purchases")
         sql.execute(con, "store_purchases_kept")
@@ -299,7 +307,17 @@ def _report(prepared: Prepared, summary: dict, problems: pd.DataFrame, skipped: 
         "skipped": skipped_rows,
         "flags": _counted(flags, "flag"),
         "repeated_headers": headers.repeated(prepared.raw.info, prepared.roles),
+        **({"money": _money_report(prepared, problems)} if prepared.kind == "purchases" else {}),
     }
+
+
+def _money_report(prepared: Prepared, problems: pd.DataFrame) -> dict:
+    """The "money" entry (money.Money.report), with the exact count of rows whose amount is not a number."""
+    report = prepared.money.report()
+    if report["unexplained"]:
+        bad = problems[problems["reason"].isin(["bad_amount", "bad_unit_price"])]["rows"].sum()
+        report["unexplained"] = {**report["unexplained"], "rows": int(bad)}
+    return report
 
 
 def _json_value(value):

@@ -170,10 +170,16 @@ def formulas_markdown(period: str) -> str:
                       PROFIT_NOTE])
 
 
-def output_table(frame, period: str):
-    """clv.compare output → the table shown and downloaded: measure (label), base, scenario, change,
-    change_pct, formula."""
+NOT_MONEY = {"retention", "annual_retention", "expected_lifetime_periods", "expected_lifetime_years"}
+
+
+def output_table(frame, period: str, currency: str | None = None):
+    """clv.compare output → the table shown and downloaded: measure (label; money ones name `currency`,
+    fmt.money_label), base, scenario, change, change_pct, formula."""
+    from retention.fmt import money_label
+
     out = frame.copy()
-    out.insert(0, "measure", [label(k, period) for k in out["output"]])
+    out.insert(0, "measure", [label(k, period) if k in NOT_MONEY else money_label(label(k, period), currency)
+                              for k in out["output"]])
     out["formula"] = out["output"].map(FORMULAS)
     return out.drop(columns="output")
