@@ -164,6 +164,8 @@ def detect_roles(frame: pd.DataFrame, kind: str) -> dict[str, str]:
     roles: dict[str, str] = {}
     export = export_of(columns, kind)
     blocked = {role for role, options in export.roles.items() if not options} if export else set()
+    if export and "status" in export.roles and not set(export.roles["status"]) & {normalise(c) for c in columns}:
+        blocked.add("status")  # a known export's status is its own column or none (HubSpot: not Lead Status)
     known = known_export(columns, kind)
     if known:
         roles.update(known[1])
