@@ -12,7 +12,7 @@ from retention.ingest.canonical import prepare
 from retention.ingest.errors import IngestError
 from retention.ingest.read import ROW, read_table
 from retention.ingest.roles import detect_roles, roles_for
-from retention.ui_text import DATA_MODEL_HELP, FLAGS, KIND_LABELS, SKIPPED_REASONS, reject_reason, role_label
+from retention.ui_text import DATA_MODEL_HELP, FLAGS, KIND_LABELS, reject_reason, role_label, skipped_note
 
 FILE_TYPES = ["csv", "tsv", "txt", "xlsx", "xls", "ods", "parquet", "gz", "zip"]
 NONE = "— none —"
@@ -138,8 +138,7 @@ for kind, report in reports.items():
     m[3].metric("Customers", f"{s['customers']:,}")
     notes = [f"{f['rows']:,} {FLAGS.get(f['flag'], f['flag'])}; e.g. rows {', '.join(map(str, f['examples']))}."
              for f in report.get("flags", [])]
-    notes += [f"{k['rows']:,} rows set aside: {SKIPPED_REASONS.get(k['reason'], k['reason'])}; "
-              f"e.g. rows {', '.join(map(str, k['examples']))}." for k in report.get("skipped", [])]
+    notes += [skipped_note(k) for k in report.get("skipped", [])]
     notes += [f"The {role.replace('_', ' ')} column mixes day-first and month-first dates; the minority was "
               "rejected. Check the rejected rows." for role, d in report.get("dates", {}).items() if d.get("mixed")]
     if s.get("unrecognised_status"):
