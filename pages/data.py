@@ -12,7 +12,9 @@ from retention.ingest.canonical import prepare
 from retention.ingest.errors import IngestError
 from retention.ingest.read import ROW, read_table
 from retention.ingest.roles import detect_roles, roles_for
-from retention.ui_text import DATA_MODEL_HELP, FLAGS, KIND_LABELS, reject_reason, role_label, skipped_note
+from retention.ingest.segments import choose_segments
+from retention.ui_text import (DATA_MODEL_HELP, FLAGS, KIND_LABELS, reject_reason, role_label, segments_left_out_note,
+                               skipped_note)
 
 FILE_TYPES = ["csv", "tsv", "txt", "xlsx", "xls", "ods", "parquet", "gz", "zip"]
 NONE = "— none —"
@@ -59,8 +61,11 @@ def _configure(kind: str, uploaded, box):
     try:
         detected = prepare(data, uploaded.name, kind, raw=raw)
         roles, segments, dates, export = detected.roles, detected.segments, detected.dates, detected.export
+        offered, left_out = detected.segment_options, detected.segments_left_out
     except IngestError:  # a role we could not find: the dropdowns below let the person choose it
         roles, segments, dates, export = detect_roles(raw.frame, kind), [], {}, None
+        choice = choose_segments(raw.frame, [c for c in raw.columns if c not in roles.values()])
+        offered, left_out = choice.options, choice.left_out
     info = raw.info
     how = [info.get("format"), info.get("encoding"), f"delimiter {info['delimiter']!r}" if info.get("delimiter") else None,
            f"sheet “{ui.md(info['sheet'])}”" if info.get("sheet") else None, f"header on row {info.get('header_row')}"]
@@ -76,9 +81,11 @@ def _configure(kind: str, uploaded, box):
         picked = grid[i % 3].selectbox(role_label(kind, role), columns, index=columns.index(current), key=f"{key}_{role}")
         mapping[role] = None if picked == NONE else picked
     used = {c for c in mapping.values() if c}
-    segments = box.multiselect("Segment columns", [c for c in raw.columns if c not in used],
-                               default=[c for c in segments if c not in used], key=f"{key}_segments",
+    segments = box.multiselect("Segment columns", [c for c in offered if c not in used],
+                               default=[c for c in segments if c not in used and c in offered], key=f"{key}_segments",
                                help="Attributes to compare customers by (channel, plan, country …).")
+    if left_out:
+        box.caption(segments_left_out_note(left_out))
     ambiguous = [r for r, d in dates.items() if d.order]
     order = None
     if ambiguous:

@@ -71,6 +71,22 @@ def skipped_note(entry: dict, limit: int = 8) -> str:
     return f"{entry['rows']:,} rows not counted — {reason}: {', '.join(parts)}; e.g. rows {examples}."
 
 
+LEFT_OUT_REASONS = {
+    "outcome": "they restate the outcome — whether, when or why a customer left, or a status",
+    "money": "money per order or period, not a group",
+}
+
+
+def segments_left_out_note(left_out: dict[str, str]) -> str:
+    """One line: which columns are never offered as segments, and why (column → 'outcome' | 'money')."""
+    parts = []
+    for reason, why in LEFT_OUT_REASONS.items():
+        columns = [c for c, r in left_out.items() if r == reason]
+        if columns:
+            parts.append(f"{', '.join(columns)} ({why})")
+    return "Not offered as segments: " + "; ".join(parts) + "." if parts else ""
+
+
 def reject_reason(code: str) -> str:
     return REJECT_REASONS.get(code, code.replace("_", " "))
 

@@ -6,7 +6,8 @@ prepare(data, filename, kind, …) → Prepared: the raw table, the role of each
 load_into(con, prepared, today) → report dict (JSON-ready): creates `purchases` or `customers`
     in `con` and appends the file's rejected rows to `rejected` (which must exist).
 
-Report keys: kind, file, export, read (how the file was read: read.py), roles, segments, attributes,
+Report keys: kind, file, export, read (how the file was read: read.py), roles, segments, segments_left_out
+(column → outcome | money: never offered as segments), attributes,
 decimal_comma, dates ({role: formats, order, ambiguous, mixed, serial, evidence}), summary (counts),
 problems (rejected rows by reason: reason, column, rows, examples), skipped (rows set aside that are
 not data: total_row, order_continuation, not_paid, refunded, merged_customer, not_customer — reason, rows,
@@ -25,14 +26,14 @@ import pandas as pd
 from retention import sql
 from retention.ingest.errors import IngestError
 from retention.ingest.read import ROW, RawTable, read_table
-from retention.ingest.roles import REQUIRED, detect_roles, export_of, roles_for
+from retention.ingest.roles import REQUIRED, detect_roles, export_of, is_outcome_column, roles_for
+from retention.ingest.segments import choose_segments
 from retention.ingest.statuses import customer_lists, purchase_lists
 from retention.ingest.values import MACROS, YMD, DateChoice, Detector, _with_times
 
 KINDS = ("purchases", "customers")
 DATE_ROLES = {"purchases": ("date",), "customers": ("signup", "churn_date")}
 NUMBER_ROLES = {"purchases": ("amount", "quantity", "unit_price"), "customers": ("tenure",)}
-MAX_SEGMENT_VALUES = 60
 DEFAULT_FORMATS = _with_times(YMD)
 
 # Status values meaning churned / still a customer, compared lower-case and trimmed.
@@ -69,6 +70,8 @@ class Prepared:
     decimal_comma: bool = False
     export: str | None = None
     order_level_amount: bool = False
+    segment_options: list[str] = field(default_factory=list)  # offered as segments (segments.py)
+    segments_left_out: dict[str, str] = field(default_factory=dict)  # column → 'outcome' | 'money': never segments
     status_table: dict[str, str] | None = None  # the known export's status classes (statuses.py), when its status column is used
     status_only_listed: bool = False
 
@@ -116,6 +119,9 @@ def prepare(
     for column in segments or []:
         if column not in raw.columns:
             raise IngestError(filename, f"there is no column {column!r} to use as a segment")
+        if is_outcome_column(column):
+            raise IngestError(filename, f"the column {column!r} restates the outcome (whether, when or why a "
+                                        "customer left, or a status); it cannot be a segment")
     export = export_of(raw.columns, kind)
     prepared = Prepared(kind, filename, raw, {role: roles[role] for role in roles_for(kind) if role in roles}, [],
                         export=export.name if export else None,
@@ -123,7 +129,9 @@ def prepare(
                                                 and roles.get("amount") == _export_column(export, raw.columns, "amount")))
     if export and export.statuses and "status" in roles and roles["status"] == _export_column(export, raw.columns, "status"):
         prepared.status_table, prepared.status_only_listed = export.statuses, export.only_listed
-    prepared.segments = segments if segments is not None else _segment_candidates(raw.frame, prepared.kept_columns)
+    choice = choose_segments(raw.frame, prepared.kept_columns)
+    prepared.segment_options, prepared.segments_left_out = choice.options, choice.left_out
+    prepared.segments = segments if segments is not None else choice.defaults
     detector = Detector(raw.frame, raw.staged)
     try:
         number_columns = [roles[r] for r in NUMBER_ROLES[kind] if r in roles]
@@ -148,18 +156,6 @@ def _european_headers(columns: list[str]) -> bool:
     return any(not c.isascii() and not any("\u3040" <= ch <= "\u9fff" for ch in c) for c in columns) or any(
         c.strip().lower() in {"data", "datum", "fecha", "kwota", "betrag", "importe", "montant", "kunde", "klient", "cliente"}
         for c in columns)
-
-
-def _segment_candidates(frame: pd.DataFrame, columns: list[str]) -> list[str]:
-    """Columns worth offering as segments: few distinct values, repeated across rows."""
-    sample = frame.head(20_000)
-    out = []
-    for column in columns:
-        values = sample[column][sample[column] != ""]
-        distinct = values.nunique()
-        if 2 <= distinct <= MAX_SEGMENT_VALUES and len(values) > distinct:
-            out.append(column)
-    return out
 
 
 def _aliases(prepared: Prepared) -> dict[str, str | None]:
@@ -290,6 +286,7 @@ def _report(prepared: Prepared, summary: dict, problems: pd.DataFrame, skipped: 
         "read": prepared.raw.info,
         "roles": prepared.roles,
         "segments": prepared.segments,
+        "segments_left_out": prepared.segments_left_out,
         "attributes": prepared.kept_columns,
         "decimal_comma": prepared.decimal_comma,
         "dates": {role: {"formats": c.formats[:1], "order": c.order, "ambiguous": c.ambiguous, "mixed": c.mixed,
