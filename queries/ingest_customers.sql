@@ -98,7 +98,8 @@ customers as (
     join merged as m on m.customer_id = k.customer_id
 ),
 
-rejected as (
+unmerged as (
+    -- rejected rows, and rows of someone not a customer yet: each stands alone
     select
         *,
         signup_date as signup_date_merged,
@@ -107,33 +108,16 @@ rejected as (
         churned as churned_merged,
         cast(round(tenure_value) as integer) as tenure_merged,
         status_recognised as status_recognised_merged,
-        null::varchar as skip_reason,
-        null::varchar as skip_status
+        case when reject_reason is null then 'not_customer' end as skip_reason,
+        case when reject_reason is null then trim(status_raw) end as skip_status
     from judged
-    where reject_reason is not null
-),
-
-prospects as (
-    select
-        *,
-        signup_date as signup_date_merged,
-        churn_date as churn_date_merged,
-        churn_reason as churn_reason_merged,
-        churned as churned_merged,
-        cast(round(tenure_value) as integer) as tenure_merged,
-        true as status_recognised_merged,
-        'not_customer' as skip_reason,
-        trim(status_raw) as skip_status
-    from judged
-    where reject_reason is null and not_customer
+    where reject_reason is not null or not_customer
 ),
 
 judged_rows as (
     select * from customers
     union all by name
-    select * from rejected
-    union all by name
-    select * from prospects
+    select * from unmerged
 )
 
 select

@@ -22,7 +22,7 @@ MAX_VALUES = 60
 MAX_DEFAULTS = 4
 MAX_DEFAULT_VALUES = 12
 MIN_COVERAGE = 0.8
-NEAR_UNIQUE = 0.5  # more distinct values than this share of the filled cells: an identifier, not a group
+NEAR_UNIQUE = 0.5  # more than 12 distinct values and more than this share of the filled cells: an identifier
 SAMPLE_ROWS = 20_000
 
 MONEY_WORDS = ("amount", "charge", "charges", "price", "revenue", "mrr", "arr", "spent", "spend", "total", "fee",
@@ -63,7 +63,7 @@ def choose_segments(frame: pd.DataFrame, columns: list[str]) -> SegmentChoice:
         distinct = values.nunique()
         identifier = any(re.search(rf"(^| ){re.escape(w)}$", norm) for w in IDENTIFIER_WORDS)  # 'Billing Zip', not 'Phone Service'
         if (identifier and not _has_word(norm, USEFUL_WORDS)) or not 2 <= distinct <= MAX_VALUES \
-                or distinct > NEAR_UNIQUE * len(values):
+                or distinct >= len(values) or (distinct > MAX_DEFAULT_VALUES and distinct > NEAR_UNIQUE * len(values)):
             continue
         choice.options.append(column)
         coverage = len(values) / len(cells) if len(cells) else 0.0
