@@ -26,7 +26,7 @@ NEAR_UNIQUE = 0.5  # more than 12 distinct values and more than this share of th
 SAMPLE_ROWS = 20_000
 
 MONEY_WORDS = ("amount", "charge", "charges", "price", "revenue", "mrr", "arr", "spent", "spend", "total", "fee",
-               "fees", "cost", "balance", "subtotal", "sales", "discount", "tax", "taxes")
+               "fees", "cost", "balance", "subtotal", "sales")
 IDENTIFIER_WORDS = ("id", "email", "e mail", "phone", "zip", "zip code", "postal code", "postcode", "address",
                     "address1", "address2", "latitude", "longitude", "lat long", "name", "first name", "last name",
                     "uuid", "number", "sku")
@@ -54,16 +54,17 @@ def choose_segments(frame: pd.DataFrame, columns: list[str]) -> SegmentChoice:
         cells = sample[column].astype(str).str.strip()
         values = cells[cells != ""]
         norm = normalise(column)
-        if is_outcome_column(column, values.unique()[:MAX_VALUES + 1]):
-            choice.left_out[column] = "outcome"
-            continue
-        if _has_word(norm, MONEY_WORDS):
-            choice.left_out[column] = "money"
-            continue
         distinct = values.nunique()
+        if is_outcome_column(column, values.unique()[:MAX_VALUES + 1]):
+            if distinct:  # a blank column is not worth naming
+                choice.left_out[column] = "outcome"
+            continue
         identifier = any(re.search(rf"(^| ){re.escape(w)}$", norm) for w in IDENTIFIER_WORDS)  # 'Billing Zip', not 'Phone Service'
         if (identifier and not _has_word(norm, USEFUL_WORDS)) or not 2 <= distinct <= MAX_VALUES \
                 or distinct >= len(values) or (distinct > MAX_DEFAULT_VALUES and distinct > NEAR_UNIQUE * len(values)):
+            continue
+        if _has_word(norm, MONEY_WORDS):  # named only when it would otherwise have been offered
+            choice.left_out[column] = "money"
             continue
         choice.options.append(column)
         coverage = len(values) / len(cells) if len(cells) else 0.0
