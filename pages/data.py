@@ -13,10 +13,12 @@ from retention.ingest.canonical import prepare
 from retention.ingest.errors import IngestError
 from retention.ingest.read import ROW, read_table
 from retention.ingest.roles import detect_roles, roles_for
+from retention.ingest.segments import choose_segments
 from retention.ui_text import (DATA_MODEL_HELP, DATE_ORDER_ASK, DATE_ORDER_HELP, DATE_ORDER_QUESTION, DATE_ORDER_WAITING,
-                               FLAGS, KIND_LABELS, ORDER_WORDS, SKIPPED_REASONS, date_forms_text, date_order_note,
+                               FLAGS, KIND_LABELS, ORDER_WORDS, date_forms_text, date_order_note,
                                money_notes, money_warnings, reject_reason, repeated_header_option,
-                               repeated_header_warning, role_label, spelled_date)
+                               repeated_header_warning, role_label, segments_left_out_note, skipped_note,
+                               spelled_date)
 
 FILE_TYPES = ["csv", "tsv", "txt", "xlsx", "xls", "ods", "parquet", "gz", "zip"]
 NONE = "— none —"
@@ -78,8 +80,11 @@ def _configure(kind: str, uploaded, box, opened, hint):
         return None
     if detected is not None:
         roles, segments, dates, export = detected.roles, detected.segments, detected.dates, detected.export
+        offered, left_out = detected.segment_options, detected.segments_left_out
     else:  # a role we could not find: the dropdowns below let the person choose it
         roles, segments, dates, export = detect_roles(raw.frame, kind), [], {}, None
+        choice = choose_segments(raw.frame, [c for c in raw.columns if c not in roles.values()])
+        offered, left_out = choice.options, choice.left_out
     info = raw.info
     how = [info.get("format"), info.get("encoding"), f"delimiter {info['delimiter']!r}" if info.get("delimiter") else None,
            f"sheet “{ui.md(info['sheet'])}”" if info.get("sheet") else None, f"header on row {info.get('header_row')}"]
@@ -99,9 +104,11 @@ def _configure(kind: str, uploaded, box, opened, hint):
     for entry in headers.repeated(info, {r: c for r, c in mapping.items() if c}):
         box.warning(repeated_header_warning(entry, kind))
     used = {c for c in mapping.values() if c}
-    segments = box.multiselect("Segment columns", [c for c in raw.columns if c not in used],
-                               default=[c for c in segments if c not in used], key=f"{key}_segments",
+    segments = box.multiselect("Segment columns", [c for c in offered if c not in used],
+                               default=[c for c in segments if c not in used and c in offered], key=f"{key}_segments",
                                help="Attributes to compare customers by (channel, plan, country …).")
+    if left_out:
+        box.caption(segments_left_out_note(left_out))
     asked = sorted((r for r, d in dates.items() if d.order), key=lambda r: not dates[r].needs_order)
     order = None
     if asked:
@@ -183,8 +190,7 @@ for kind, report in reports.items():
     m[3].metric("Customers", f"{s['customers']:,}")
     notes = [f"{f['rows']:,} {FLAGS.get(f['flag'], f['flag'])}; e.g. rows {', '.join(map(str, f['examples']))}."
              for f in report.get("flags", [])]
-    notes += [f"{k['rows']:,} rows set aside: {SKIPPED_REASONS.get(k['reason'], k['reason'])}; "
-              f"e.g. rows {', '.join(map(str, k['examples']))}." for k in report.get("skipped", [])]
+    notes += [skipped_note(k) for k in report.get("skipped", [])]
     notes += [f"The {role.replace('_', ' ')} column mixes day-first and month-first dates; the minority was "
               "rejected. Check the rejected rows." for role, d in report.get("dates", {}).items() if d.get("conflict")]
     notes += [n for role, d in report.get("dates", {}).items()

@@ -4,13 +4,17 @@
 --   (a Stripe subscriptions export has one row per subscription) are merged into one customer: signup =
 --   earliest, churned only when every row is churned (then the latest churn date and its reason), tenure =
 --   longest, attributes from the customer's first row; the other rows are skipped as 'merged_customer'.
+--   A row whose status is in $not_customer_values (a trial, a lead: never paid) is skipped as
+--   'not_customer' before the merge (skip_status = the status as written); a status in $unknown_values
+--   is understood but says nothing about churn (churned stays NULL).
 -- Params: $signup_formats VARCHAR[], $signup_serial BOOLEAN, $churn_formats VARCHAR[], $churn_serial BOOLEAN
 --   (format lists non-empty), $decimal_comma BOOLEAN, $churned_values VARCHAR[], $active_values VARCHAR[],
+--   $not_customer_values VARCHAR[], $unknown_values VARCHAR[] (lower case),
 --   $today DATE, $churn_date_mapped BOOLEAN (a cancel-date column exists: a blank one then means not churned)
 -- Reads: TEMP VIEW staged_customers(row_no, customer_raw, signup_raw, churn_date_raw, churn_reason_raw,
 --   status_raw, tenure_raw, <attribute columns>); TEMP TABLE duplicate_rows(row_no) (ingest_duplicate_rows.sql)
 -- Creates: TEMP TABLE parsed_customers(row_no, customer_id, signup_date, churn_date, churn_reason, churned,
---   tenure, status_recognised, is_future, reject_reason, reject_role, skip_reason, <attribute columns>);
+--   tenure, status_recognised, is_future, reject_reason, reject_role, skip_reason, skip_status, <attribute columns>);
 --   reject_reason is NULL for kept and skipped rows, else missing_customer | bad_signup | bad_churn_date |
 --   bad_tenure | duplicate_row.
 create or replace temp table parsed_customers as
@@ -54,12 +58,14 @@ judged as (
         end as churned,
         nullif(status_norm, '') is null
             or list_contains($churned_values::varchar[], status_norm)
-            or list_contains($active_values::varchar[], status_norm) as status_recognised
+            or list_contains($active_values::varchar[], status_norm)
+            or list_contains($unknown_values::varchar[], status_norm) as status_recognised,
+        coalesce(list_contains($not_customer_values::varchar[], status_norm), false) as not_customer
     from parsed
 ),
 
 kept as (
-    select * from judged where reject_reason is null
+    select * from judged where reject_reason is null and not not_customer
 ),
 
 merged as (
@@ -86,12 +92,14 @@ customers as (
         m.m_churned as churned_merged,
         m.m_tenure as tenure_merged,
         m.m_status_recognised as status_recognised_merged,
-        case when k.row_no > m.first_row then 'merged_customer' end as skip_reason
+        case when k.row_no > m.first_row then 'merged_customer' end as skip_reason,
+        null::varchar as skip_status
     from kept as k
     join merged as m on m.customer_id = k.customer_id
 ),
 
-rejected as (
+unmerged as (
+    -- rejected rows, and rows of someone not a customer yet: each stands alone
     select
         *,
         signup_date as signup_date_merged,
@@ -100,15 +108,16 @@ rejected as (
         churned as churned_merged,
         cast(round(tenure_value) as integer) as tenure_merged,
         status_recognised as status_recognised_merged,
-        null::varchar as skip_reason
+        case when reject_reason is null then 'not_customer' end as skip_reason,
+        case when reject_reason is null then trim(status_raw) end as skip_status
     from judged
-    where reject_reason is not null
+    where reject_reason is not null or not_customer
 ),
 
 judged_rows as (
     select * from customers
     union all by name
-    select * from rejected
+    select * from unmerged
 )
 
 select
@@ -129,8 +138,10 @@ select
         when 'bad_tenure' then 'tenure'
     end as reject_role,
     skip_reason,
+    skip_status,
     columns(* exclude (row_no, customer_raw, signup_raw, churn_date_raw, churn_reason_raw, status_raw, tenure_raw,
                        customer_id, signup_date, churn_date, churn_reason, status_norm, tenure_value, is_copy,
                        churned, status_recognised, reject_reason, signup_date_merged, churn_date_merged,
-                       churn_reason_merged, churned_merged, tenure_merged, status_recognised_merged, skip_reason))
+                       churn_reason_merged, churned_merged, tenure_merged, status_recognised_merged, skip_reason,
+                       skip_status, not_customer))
 from judged_rows

@@ -2,21 +2,25 @@
 --   skipped (not a purchase, nothing wrong with it) or rejected (with a reason). Refunds (negative
 --   amounts) are kept and marked; dates after $today are kept and flagged.
 --   Skipped: 'order_continuation' = a further line item of an order whose amount is on another row
---   (continuation_rows), so an order counts once; 'not_paid' = a status in $unpaid_values (failed, voided, …).
+--   (continuation_rows), so an order counts once; 'not_paid' = a status in $unpaid_values (failed, voided,
+--   awaiting payment, …) or, when $paid_only, any status not in $paid_values (a deal not won);
+--   'refunded' = a status in $refund_values (refunded in full: the money went back). skip_status is the
+--   status as written for these two (statuses.py classifies each known export's values).
 --   Money: amounts and unit prices are read with the column's own currency prefix/suffix removed
 --   (parse_money); a row in another currency than the dataset's is rejected as 'other_currency', never
 --   added in: its currency cell (upper case, trimmed) is not one of currency_values, or, without a currency
 --   column, its amount is written with one of other_signs (retention/ingest/money.py).
 -- Params: $date_formats VARCHAR[] (non-empty), $date_serial BOOLEAN, $decimal_comma BOOLEAN,
 --   $amount_mode VARCHAR ('amount' | 'lines' = quantity × unit price | 'none'), $today DATE,
---   $unpaid_values VARCHAR[] (lower case), $money_prefix VARCHAR, $money_suffix VARCHAR ('' for none),
+--   $unpaid_values VARCHAR[], $refund_values VARCHAR[], $paid_values VARCHAR[] (lower case), $paid_only BOOLEAN,
+--   $money_prefix VARCHAR, $money_suffix VARCHAR ('' for none),
 --   $currency_values VARCHAR[] (currency cells, upper case, meaning the dataset's currency; empty without a
 --   currency column), $other_signs VARCHAR[] (signs of other currencies written in the amounts)
 -- Reads: TEMP VIEW staged_purchases(row_no, customer_raw, date_raw, amount_raw, quantity_raw,
 --   unit_price_raw, order_raw, status_raw, currency_raw, <attribute columns>); TEMP TABLE duplicate_rows(row_no)
 --   (ingest_duplicate_rows.sql); TEMP TABLE continuation_rows(row_no) (ingest_order_continuations.sql)
 -- Returns: every staged row: row_no, customer_id, purchased_at, amount, order_id, is_refund, is_future,
---   reject_reason, reject_role, skip_reason, <attribute columns>; reject_reason is NULL for kept and
+--   reject_reason, reject_role, skip_reason, skip_status, <attribute columns>; reject_reason is NULL for kept and
 --   skipped rows, else missing_customer | missing_date | bad_date | missing_amount | bad_amount |
 --   bad_quantity | bad_unit_price | other_currency | duplicate_row. Not materialised: canonical.load_into binds it as the
 --   view judged_purchases, which store_purchases.sql (kept rows, straight into the dataset) and
@@ -86,7 +90,9 @@ decided as (
         *,
         case
             when is_continuation then 'order_continuation'
+            when list_contains($refund_values::varchar[], status_norm) then 'refunded'
             when list_contains($unpaid_values::varchar[], status_norm) then 'not_paid'
+            when $paid_only and not list_contains($paid_values::varchar[], coalesce(status_norm, '')) then 'not_paid'
         end as skip_reason
     from judged
 )
@@ -113,6 +119,8 @@ select
         end
     end as reject_role,
     skip_reason,
+    case when skip_reason in ('not_paid', 'refunded') then coalesce(nullif(trim(status_raw), ''), '(blank)') end
+        as skip_status,
     columns(* exclude (row_no, customer_raw, date_raw, amount_raw, quantity_raw, unit_price_raw, order_raw,
                        status_raw, currency_raw, in_other_currency, is_copy, is_continuation, customer_id, purchased_at, amount, order_id,
                        amount_blank, status_norm, problem, skip_reason))

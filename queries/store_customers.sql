@@ -5,7 +5,7 @@
 --   status_recognised, is_future, <attribute columns>)
 create table customers as
 with accepted as (
-    select * exclude (reject_reason, reject_role, skip_reason)
+    select * exclude (reject_reason, reject_role, skip_reason, skip_status)
     from parsed_customers
     where reject_reason is null and skip_reason is null
 )

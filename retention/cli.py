@@ -277,7 +277,9 @@ def _inspect(args: argparse.Namespace, con) -> Any:
 
 
 _SKIPPED = {"total_row": "totals rows under the table", "order_continuation": "further line items of an order",
-            "not_paid": "failed, voided or cancelled payments", "merged_customer": "further rows of a customer (merged)"}
+            "not_paid": "not purchases (unpaid, failed, cancelled, awaiting payment, deals not won)",
+            "refunded": "refunded in full", "merged_customer": "further rows of a customer (merged)",
+            "not_customer": "not customers yet (trials, leads, first payment never made)"}
 _FLAGS = {"future_date": "dated after today (kept)", "refund": "refunds, negative amounts (kept)"}
 
 
@@ -335,8 +337,9 @@ def describe_report(report: dict) -> str:
         lines.append(f"  rejected {problem['rows']} × {problem['reason'].replace('_', ' ')}{column}; "
                      f"e.g. rows {', '.join(map(str, problem['examples']))}")
     for item in report.get("skipped", []):
-        lines.append(f"  skipped {item['rows']} × {_SKIPPED.get(item['reason'], item['reason'])}; "
-                     f"e.g. rows {', '.join(map(str, item['examples']))}")
+        statuses = ", ".join(f"{s['rows']} {s['status']}" for s in item.get("statuses", []))
+        lines.append(f"  skipped {item['rows']} × {_SKIPPED.get(item['reason'], item['reason'])}"
+                     f"{f' ({statuses})' if statuses else ''}; e.g. rows {', '.join(map(str, item['examples']))}")
     for item in report.get("flags", []):
         lines.append(f"  flagged {item['rows']} × {_FLAGS.get(item['flag'], item['flag'])}; "
                      f"e.g. rows {', '.join(map(str, item['examples']))}")

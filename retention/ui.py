@@ -593,9 +593,12 @@ def engine_caption(ds: Dataset) -> None:
 
 
 def segment_attributes(ds: Dataset) -> list[str]:
+    """The dataset's segment attributes, without outcome columns (a dataset saved before they were left out
+    may hold one, e.g. 'Churn Label': comparing churn by it says nothing)."""
+    from retention.ingest.roles import is_outcome_column
     from retention.metrics import overview
 
-    return cached(overview.attributes, ds)["attribute"].tolist()
+    return [a for a in cached(overview.attributes, ds)["attribute"].tolist() if not is_outcome_column(a)]
 
 
 def data_days(ds: Dataset) -> tuple:

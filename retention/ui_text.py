@@ -20,8 +20,10 @@ ROLE_LABELS_BY_KIND = {("purchases", "status"): "Payment status"}
 SKIPPED_REASONS = {
     "total_row": "totals row at the end of the table (not a customer)",
     "order_continuation": "extra line of an order already counted (one amount per order)",
-    "not_paid": "payment failed, voided or cancelled",
+    "not_paid": "not a purchase (unpaid, failed, cancelled, awaiting payment, or a deal not won)",
+    "refunded": "refunded in full (the money went back)",
     "merged_customer": "another row of a customer listed earlier (merged into one customer)",
+    "not_customer": "not a customer yet (a trial, a lead, or a first payment never made)",
 }
 FLAGS = {
     "future_date": "dated after today (kept — check them)",
@@ -55,6 +57,36 @@ Negative amounts are refunds: kept, but not counted as activity.
 **Customers file** (optional) — one row per customer: id, and any of signup date, cancel date,
 churn reason, status (active/churned), tenure, and attributes such as plan or channel.
 """
+
+
+def skipped_note(entry: dict, limit: int = 8) -> str:
+    """One line per reason rows were set aside (report['skipped'] entry), with the count of each status
+    value when the status decided: '87 rows not counted — not a purchase (…): 52 cancelled, 35 pending; e.g. rows 4, 9.'"""
+    reason = SKIPPED_REASONS.get(entry["reason"], entry["reason"])
+    examples = ", ".join(map(str, entry["examples"]))
+    statuses = entry.get("statuses") or []
+    if not statuses:
+        return f"{entry['rows']:,} rows set aside: {reason}; e.g. rows {examples}."
+    parts = [f"{s['rows']:,} {s['status']}" for s in statuses[:limit]]
+    if len(statuses) > limit:
+        parts.append(f"{sum(s['rows'] for s in statuses[limit:]):,} with {len(statuses) - limit} other statuses")
+    return f"{entry['rows']:,} rows not counted — {reason}: {', '.join(parts)}; e.g. rows {examples}."
+
+
+LEFT_OUT_REASONS = {
+    "outcome": "they restate the outcome — whether, when or why a customer left, or a status",
+    "money": "money per order or period, not a group",
+}
+
+
+def segments_left_out_note(left_out: dict[str, str]) -> str:
+    """One line: which columns are never offered as segments, and why (column → 'outcome' | 'money')."""
+    parts = []
+    for reason, why in LEFT_OUT_REASONS.items():
+        columns = [c for c, r in left_out.items() if r == reason]
+        if columns:
+            parts.append(f"{', '.join(columns)} ({why})")
+    return "Not offered as segments: " + "; ".join(parts) + "." if parts else ""
 
 
 def reject_reason(code: str) -> str:

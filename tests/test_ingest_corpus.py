@@ -100,7 +100,9 @@ def test_stripe_subscriptions_merge_several_subscriptions_of_one_customer():
                       "where customer_id = 'cus_A1'").fetchone()
     # first subscription cancelled, second still active: the customer is not churned
     assert row == (2, dt.date(2024, 1, 5), False, "Growth")
-    assert report["skipped"] == [{"reason": "merged_customer", "rows": 1, "examples": [3]}]
+    assert report["skipped"] == [{"reason": "merged_customer", "rows": 1, "examples": [3]},
+                                 {"reason": "not_customer", "rows": 1, "examples": [5],
+                                  "statuses": [{"status": "trialing", "rows": 1}]}]
 
 
 def test_workbook_sheet_choice_and_explicit_sheet():

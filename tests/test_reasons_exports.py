@@ -28,7 +28,9 @@ STRIPE_KEY = {"too_expensive": "Too expensive", "switched_service": "Found a bet
               "customer_service": "Poor customer service", "low_quality": "Product quality",
               "too_complex": "Too complex", "other": "Other", "Pausing for the summer": "Pausing for the summer",
               "": NO}
-STRIPE_CHURNED_STATUS = {"canceled", "unpaid", "incomplete_expired"}
+STRIPE_CHURNED_STATUS = {"canceled", "unpaid"}
+# Never paid (a trial, a first payment not made): not a customer yet, so neither a customer nor a churn.
+STRIPE_NOT_CUSTOMER = {"trialing", "incomplete", "incomplete_expired", "paused"}
 
 # Every reason as written in crm_export.csv → its meaning (the answer key).
 CRM_KEY = {
@@ -49,7 +51,7 @@ CRM_KEY = {
 
 def rows(name: str) -> list[dict]:
     with open(FIXTURES / name, encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+        return [r for r in csv.DictReader(handle) if r.get("Status", "").strip().lower() not in STRIPE_NOT_CUSTOMER]
 
 
 def load(name: str) -> duckdb.DuckDBPyConnection:

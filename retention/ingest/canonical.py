@@ -6,11 +6,13 @@ prepare(data, filename, kind, …) → Prepared: the raw table, the role of each
 load_into(con, prepared, today) → report dict (JSON-ready): creates `purchases` or `customers`
     in `con` and appends the file's rejected rows to `rejected` (which must exist).
 
-Report keys: kind, file, export, read (how the file was read: read.py), roles, segments, attributes,
+Report keys: kind, file, export, read (how the file was read: read.py), roles, segments, segments_left_out
+(column → outcome | money: never offered as segments), attributes,
 decimal_comma, dates ({role: formats, order, ambiguous, mixed, serial, evidence, forms, forms_sampled,
 conflict, decided_by, source, examples}: see values.DateChoice), summary (counts),
 problems (rejected rows by reason: reason, column, rows, examples), skipped (rows set aside that are
-not data: total_row, order_continuation, not_paid, merged_customer — reason, rows, examples), flags
+not data: total_row, order_continuation, not_paid, refunded, merged_customer, not_customer — reason, rows,
+examples, and for the status reasons `statuses`: [{status (as written), rows}], most first), flags
 (kept rows worth a look: future_date, refund — flag, rows, examples), repeated_headers (header names given
 to more than one column, with the role each took: headers.repeated), money (purchases only: the currency
 and what was removed from the amounts, ingest/money.py Money.report). Row numbers are the user's.
@@ -29,13 +31,14 @@ from retention.ingest import headers
 from retention.ingest import money as money_
 from retention.ingest.errors import IngestError
 from retention.ingest.read import ROW, RawTable, read_table
-from retention.ingest.roles import REQUIRED, detect_roles, export_of, roles_for
+from retention.ingest.roles import REQUIRED, detect_roles, export_of, is_outcome_column, roles_for
+from retention.ingest.segments import choose_segments
+from retention.ingest.statuses import customer_lists, purchase_lists
 from retention.ingest.values import MACROS, YMD, DateChoice, Detector, _with_times
 
 KINDS = ("purchases", "customers")
 DATE_ROLES = {"purchases": ("date",), "customers": ("signup", "churn_date")}
 NUMBER_ROLES = {"purchases": ("amount", "quantity", "unit_price"), "customers": ("tenure",)}
-MAX_SEGMENT_VALUES = 60
 DEFAULT_FORMATS = _with_times(YMD)
 
 # Status values meaning churned / still a customer, compared lower-case and trimmed.
@@ -73,6 +76,10 @@ class Prepared:
     export: str | None = None
     order_level_amount: bool = False
     money: money_.Money = field(default_factory=money_.Money)  # currency and how amounts are written (purchases)
+    segment_options: list[str] = field(default_factory=list)  # offered as segments (segments.py)
+    segments_left_out: dict[str, str] = field(default_factory=dict)  # column → 'outcome' | 'money': never segments
+    status_table: dict[str, str] | None = None  # the known export's status classes (statuses.py), when its status column is used
+    status_only_listed: bool = False
 
     @property
     def kept_columns(self) -> list[str]:
@@ -121,12 +128,19 @@ def prepare(
     for column in segments or []:
         if column not in raw.columns:
             raise IngestError(filename, f"there is no column {column!r} to use as a segment")
+        if is_outcome_column(column):
+            raise IngestError(filename, f"the column {column!r} restates the outcome (whether, when or why a "
+                                        "customer left, or a status); it cannot be a segment")
     export = export_of(raw.columns, kind)
     prepared = Prepared(kind, filename, raw, {role: roles[role] for role in roles_for(kind) if role in roles}, [],
                         export=export.name if export else None,
                         order_level_amount=bool(export and export.order_level_amount
                                                 and roles.get("amount") == _export_column(export, raw.columns, "amount")))
-    prepared.segments = segments if segments is not None else _segment_candidates(raw.frame, prepared.kept_columns)
+    if export and export.statuses and "status" in roles and roles["status"] == _export_column(export, raw.columns, "status"):
+        prepared.status_table, prepared.status_only_listed = export.statuses, export.only_listed
+    choice = choose_segments(raw.frame, prepared.kept_columns)
+    prepared.segment_options, prepared.segments_left_out = choice.options, choice.left_out
+    prepared.segments = segments if segments is not None else choice.defaults
     detector = Detector(raw.frame, raw.staged)
     try:
         number_columns = [roles[r] for r in NUMBER_ROLES[kind] if r in roles]
@@ -155,18 +169,6 @@ def _european_headers(columns: list[str]) -> bool:
         for c in columns)
 
 
-def _segment_candidates(frame: pd.DataFrame, columns: list[str]) -> list[str]:
-    """Columns worth offering as segments: few distinct values, repeated across rows."""
-    sample = frame.head(20_000)
-    out = []
-    for column in columns:
-        values = sample[column][sample[column] != ""]
-        distinct = values.nunique()
-        if 2 <= distinct <= MAX_SEGMENT_VALUES and len(values) > distinct:
-            out.append(column)
-    return out
-
-
 def _aliases(prepared: Prepared) -> dict[str, str | None]:
     return {f"{role}_raw": prepared.roles.get(role) for role in roles_for(prepared.kind)}
 
@@ -179,7 +181,7 @@ def _formats(choice: DateChoice) -> list[str]:
 # of the user's with one of these names would shadow ours, so it is stored as "<name> (original)".
 RESERVED = {
     "row_no", "customer_id", "purchased_at", "amount", "order_id", "is_refund", "is_future", "reject_reason",
-    "reject_role", "skip_reason", "signup_date", "churn_date", "churn_reason", "churned", "tenure",
+    "reject_role", "skip_reason", "skip_status", "signup_date", "churn_date", "churn_reason", "churned", "tenure",
     "status_recognised", "status_norm", "tenure_value", "copy_no", "is_copy", "row_hash", "line_no", "problem",
     "amount_blank", "amount_text", "first_row", "first_text", "is_continuation", "date",
     "customer_raw", "date_raw", "amount_raw", "quantity_raw", "unit_price_raw", "order_raw", "status_raw",
@@ -188,7 +190,7 @@ RESERVED = {
 }
 
 
-JUDGEMENT_COLUMNS = ("reject_reason", "reject_role", "skip_reason")  # in judged_purchases, not in the dataset
+JUDGEMENT_COLUMNS = ("reject_reason", "reject_role", "skip_reason", "skip_status")  # in judged_purchases, not in the dataset
 
 
 def stored_name(column: str) -> str:
@@ -218,10 +220,10 @@ def load_into(con: duckdb.DuckDBPyConnection, prepared: Prepared, today: dt.date
         # into a small table, and the summaries read those two (see ingest_purchases.sql)
         sql.relation(con, "ingest_purchases", date_formats=_formats(dates["date"]), date_serial=dates["date"].serial,
                      decimal_comma=prepared.decimal_comma, amount_mode=amount_mode, today=today,
-                     unpaid_values=UNPAID_VALUES, money_prefix=prepared.money.prefix,
-                     money_suffix=prepared.money.suffix,
-                     currency_values=prepared.money.currency_values,
-                     other_signs=prepared.money.other_signs).create_view("judged_purchases", replace=True)
+                     money_prefix=prepared.money.prefix, money_suffix=prepared.money.suffix,
+                     currency_values=prepared.money.currency_values, other_signs=prepared.money.other_signs,
+                     **purchase_lists(prepared.status_table, prepared.status_only_listed, UNPAID_VALUES)
+                     ).create_view("judged_purchases", replace=True)
         sql.execute(con, "store_purchases")
         sql.execute(con, "ingest_unkept_purchases")
         sql.execute(con, "store_purchases_kept")
@@ -232,15 +234,16 @@ def load_into(con: duckdb.DuckDBPyConnection, prepared: Prepared, today: dt.date
         sql.execute(con, "ingest_customers",
                     signup_formats=_formats(dates["signup"]), signup_serial=dates["signup"].serial,
                     churn_formats=_formats(dates["churn_date"]), churn_serial=dates["churn_date"].serial,
-                    decimal_comma=prepared.decimal_comma, churned_values=CHURNED_VALUES,
-                    active_values=ACTIVE_VALUES, today=today, churn_date_mapped="churn_date" in prepared.roles)
+                    decimal_comma=prepared.decimal_comma, today=today, churn_date_mapped="churn_date" in prepared.roles,
+                    **customer_lists(prepared.status_table, CHURNED_VALUES, ACTIVE_VALUES))
     sql.create_projection(con, "parsed_current", f"parsed_{kind}",
                           {"row_no": "row_no", "reject_reason": "reject_reason", "reject_role": "reject_role",
-                           "skip_reason": "skip_reason", "is_future": "is_future",
+                           "skip_reason": "skip_reason", "skip_status": "skip_status", "is_future": "is_future",
                            "is_refund": "is_refund" if kind == "purchases" else None}, [])
     summary = sql.frame(con, f"parse_summary_{kind}").iloc[0].to_dict()
     problems = sql.frame(con, "reject_summary")
     skipped = sql.frame(con, "ingest_skip_summary")
+    skipped_statuses = sql.frame(con, "ingest_skip_statuses")
     flags = sql.frame(con, "ingest_flag_summary")
     if kind == "customers":
         sql.execute(con, "store_customers")
@@ -254,7 +257,7 @@ def load_into(con: duckdb.DuckDBPyConnection, prepared: Prepared, today: dt.date
         con.unregister("raw_frame")
     for table in ("parsed_customers", "unkept_purchases", "duplicate_rows", "continuation_rows"):
         con.execute("drop table if exists " + sql.quote_ident(table))
-    return _report(prepared, summary, problems, skipped, flags, dates)
+    return _report(prepared, summary, problems, skipped, flags, dates, skipped_statuses)
 
 
 def _raw_view(con: duckdb.DuckDBPyConnection, prepared: Prepared) -> None:
@@ -276,10 +279,15 @@ def _counted(frame: pd.DataFrame, key: str) -> list[dict]:
 
 
 def _report(prepared: Prepared, summary: dict, problems: pd.DataFrame, skipped: pd.DataFrame,
-            flags: pd.DataFrame, dates: dict[str, DateChoice]) -> dict:
+            flags: pd.DataFrame, dates: dict[str, DateChoice], statuses: pd.DataFrame | None = None) -> dict:
     totals = prepared.raw.info.get("total_rows") or []
     skipped_rows = ([{"reason": "total_row", "rows": len(totals), "examples": totals[:5]}] if totals else []) \
         + _counted(skipped, "reason")
+    for entry in skipped_rows:  # rows set aside for their status: how many of each status value
+        if statuses is not None and len(statuses):
+            mine = statuses[statuses["reason"] == entry["reason"]]
+            if len(mine):
+                entry["statuses"] = [{"status": r["status"], "rows": int(r["rows"])} for r in mine.to_dict("records")]
     summary = {k: _json_value(v) for k, v in summary.items()}
     # every data row of the file is used, rejected or skipped (totals rows were set aside while reading)
     summary["rows_read"] = (summary.get("rows_read") or 0) + len(totals)
@@ -291,6 +299,7 @@ def _report(prepared: Prepared, summary: dict, problems: pd.DataFrame, skipped: 
         "read": prepared.raw.info,
         "roles": prepared.roles,
         "segments": prepared.segments,
+        "segments_left_out": prepared.segments_left_out,
         "attributes": prepared.kept_columns,
         "decimal_comma": prepared.decimal_comma,
         "dates": {role: {"formats": c.formats[:1], "order": c.order, "ambiguous": c.ambiguous, "mixed": c.mixed,

@@ -3,14 +3,18 @@
 Column names are the real ones (shared/research/export_headers.md: real export files, vendor source):
 Shopify orders and customers, WooCommerce (Analytics › Orders and Customers, the "Advanced Order
 Export" plugin, the Customer/Order/Coupon Export plugin), Stripe payments (current `Created date
-(UTC)` and legacy `Created (UTC)`) and subscriptions, HubSpot contacts. Headers are compared
+(UTC)` and legacy `Created (UTC)`), invoices and subscriptions, HubSpot contacts, Salesforce opportunities
+(a report export with field labels, or a Data Loader export with API names). Headers are compared
 normalised (roles.normalise: lower case, punctuation as spaces), so `Email (Billing)` is
-`email billing`. Each role lists the columns to use, best first; the first present wins.
+`email billing`. Each role lists the columns to use, best first; the first present wins. `statuses`
+classifies every status value the vendor documents (statuses.py).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from retention.ingest import statuses as st
 
 
 @dataclass(frozen=True)
@@ -20,6 +24,8 @@ class Export:
     signatures: tuple[frozenset[str], ...]  # any one of these header sets identifies the export
     roles: dict[str, tuple[str, ...]]  # an empty tuple: no column plays this role (do not guess one)
     order_level_amount: bool = False  # the amount is the order's total, on its first line item only/again
+    statuses: dict[str, str] | None = None  # status value (lower case) → statuses.PURCHASE, REFUND, … class
+    only_listed: bool = False  # only the statuses listed as purchases count (any other value is not a sale)
 
 
 def _sig(*headers: str) -> frozenset[str]:
@@ -31,26 +37,46 @@ EXPORTS: list[Export] = [
            (_sig("name", "email", "financial status", "created at", "total", "lineitem quantity"),),
            {"customer": ("email",), "date": ("created at",), "amount": ("total",), "order": ("name", "id"),
             "status": ("financial status",), "currency": ("currency",)},
-           order_level_amount=True),
+           order_level_amount=True, statuses=st.SHOPIFY_ORDERS),
     Export("WooCommerce orders (Analytics)", "purchases",
            (_sig("date", "order #", "status", "customer", "customer type"),),
            {"customer": ("customer",), "date": ("date",), "amount": ("net sales", "n revenue", "n revenue formatted"),
-            "order": ("order #",), "status": ("status",)}),
+            "order": ("order #",), "status": ("status",)}, statuses=st.WOOCOMMERCE_ORDERS),
     Export("WooCommerce orders (Advanced Order Export)", "purchases",
            (_sig("order number", "order status", "order date", "email billing"),
             _sig("order number", "order date", "email billing", "order total amount")),
            {"customer": ("email billing", "customer user id"), "date": ("order date", "paid date"),
             "amount": ("order total amount", "order total amount refund"), "order": ("order number", "order id"),
             "status": ("order status",), "currency": ("order currency", "currency")},
-           order_level_amount=True),
+           order_level_amount=True, statuses=st.WOOCOMMERCE_ORDERS),
     Export("WooCommerce orders (Customer/Order/Coupon Export)", "purchases",
            (_sig("order id", "order number", "date", "status", "order total", "billing email"),),
            {"customer": ("billing email", "customer user"), "date": ("date",), "amount": ("order total",),
-            "order": ("order id",), "status": ("status",)}),
+            "order": ("order id",), "status": ("status",)}, statuses=st.WOOCOMMERCE_ORDERS),
     Export("Stripe payments export", "purchases",
            (_sig("id", "amount", "amount refunded", "currency", "status", "customer id"),),
            {"customer": ("customer id", "customer email"), "date": ("created date utc", "created utc"),
-            "amount": ("amount",), "order": ("id",), "status": ("status",), "currency": ("currency",)}),
+            "amount": ("amount",), "order": ("id",), "status": ("status",),
+            "currency": ("currency",)}, statuses=st.STRIPE_PAYMENTS),
+    # Billing › Invoices › Export: one row per invoice; `Customer` holds the cus_ id. What was paid is
+    # `Amount Paid` (`Amount Due` is what was asked); `Date (UTC)` is set on every invoice, `Paid At` only on paid ones.
+    Export("Stripe invoices export", "purchases",
+           (_sig("id", "amount due", "amount paid", "status", "date utc"),
+            _sig("id", "amount due", "amount paid", "status", "customer")),
+           {"customer": ("customer", "customer id", "customer email"),
+            "date": ("date utc", "paid at utc", "finalized at utc", "created utc"),
+            "amount": ("amount paid", "total"), "order": ("id", "number"), "status": ("status",),
+             "currency": ("currency",)},
+           statuses=st.STRIPE_INVOICES),
+    # Salesforce opportunities: a report export (Reports › Export › Details Only, field labels) or a Data
+    # Loader / Data Export (API names). A won deal is a purchase by its account; only Closed Won counts.
+    Export("Salesforce opportunities export", "purchases",
+           (_sig("opportunity name", "account name", "stage", "amount", "close date"),
+            _sig("accountid", "stagename", "amount", "closedate")),
+           {"customer": ("account id", "accountid", "account name"), "date": ("close date", "closedate"),
+            "amount": ("amount",), "order": ("opportunity id", "id", "opportunity name", "name"),
+            "status": ("stage", "stagename")},
+           statuses=st.SALESFORCE_STAGES, only_listed=True),
     Export("Stripe subscriptions export", "customers",
            (_sig("id", "customer id", "status", "plan", "interval"),
             _sig("id", "customer id", "status", "current period start utc", "current period end utc")),
@@ -60,7 +86,8 @@ EXPORTS: list[Export] = [
             "churn_date": ("canceled at utc", "ended at utc"),
             "churn_reason": ("cancellation feedback", "cancellation details feedback", "cancellation reason",
                              "cancellation details reason"),
-            "status": ("status",)}),
+            "status": ("status",)},
+           statuses=st.STRIPE_SUBSCRIPTIONS),
     Export("Shopify customers export", "customers",
            (_sig("first name", "last name", "email", "total spent", "total orders"),),
            {"customer": ("email", "customer id")}),
@@ -70,8 +97,9 @@ EXPORTS: list[Export] = [
     Export("HubSpot contacts export", "customers",
            (_sig("record id", "first name", "last name", "email", "create date"),
             _sig("record id", "email", "create date", "lifecycle stage")),
-           # Lead Status (NEW, OPEN, …) says nothing about churn.
-           {"customer": ("email", "record id"), "signup": ("create date",), "status": ()}),
+           # Lead Status (NEW, OPEN, …) says nothing about churn; Lifecycle Stage says who is a customer yet.
+           {"customer": ("email", "record id"), "signup": ("create date",), "status": ("lifecycle stage",)},
+           statuses=st.HUBSPOT_LIFECYCLE),
 ]
 
 

@@ -168,6 +168,8 @@ def detect_roles(frame: pd.DataFrame, kind: str) -> dict[str, str]:
     roles: dict[str, str] = {}
     export = export_of(columns, kind)
     blocked = {role for role, options in export.roles.items() if not options} if export else set()
+    if export and "status" in export.roles and not set(export.roles["status"]) & {normalise(c) for c in columns}:
+        blocked.add("status")  # a known export's status is its own column or none (HubSpot: not Lead Status)
     known = known_export(columns, kind)
     if known:
         roles.update(known[1])
@@ -255,3 +257,35 @@ def _from_content(frame: pd.DataFrame, kind: str, roles: dict[str, str], free: l
                 roles["amount"] = (decimals or numeric)[0]
     finally:
         con.close()
+
+
+# Header words of a column that restates the outcome: whether, when or why a customer left (or a score or
+# value derived from it). Matched as whole words of the normalised header; the churn date, reason and
+# status synonyms above count too, as exact headers.
+OUTCOME_WORDS = (
+    "churn", "churned", "churning", "attrition", "cancel", "cancelled", "canceled", "cancellation", "cancelation",
+    "exited", "status", "cltv", "clv", "ltv", "lifetime value", "ended at", "ended on", "end date", "left at",
+    "left on", "lifecycle stage", "retained", "termination", "terminated",
+)
+# Values that, all together, can only be an outcome ('Stayed / Churned / Joined'); at least one of the
+# second set must be present (Yes / No alone says nothing).
+OUTCOME_VALUES = {"churned", "stayed", "joined", "cancelled", "canceled", "active", "inactive", "lost", "retained",
+                  "left", "expired", "trialing", "past_due", "unpaid", "incomplete", "incomplete_expired", "paused",
+                  "former", "terminated", "ended", "current", "churn", "cancel"}
+LEAVING_VALUES = {"churned", "cancelled", "canceled", "inactive", "lost", "left", "expired", "former", "terminated",
+                  "ended", "unpaid", "churn", "cancel"}
+
+
+def is_outcome_column(name: str, values=None) -> bool:
+    """True when the column restates the outcome a churn analysis explains (churn label, value, score, reason,
+    category, customer status, cancel dates, lifetime value, any status column), from its header or, when
+    given, its values (an iterable of the column's cells). Such a column is never a segment or a driver."""
+    norm = normalise(name)
+    if any(re.search(rf"(^| ){re.escape(word)}( |$)", norm) for word in OUTCOME_WORDS):
+        return True
+    if norm in {w for role in ("churn_date", "churn_reason", "status") for w in SYNONYMS[role]}:
+        return True
+    if values is not None:
+        seen = {str(v).strip().lower() for v in values if v is not None and str(v).strip()}
+        return bool(seen) and seen <= OUTCOME_VALUES and bool(seen & LEAVING_VALUES)
+    return False
