@@ -2,7 +2,9 @@
 --   skipped (not a purchase, nothing wrong with it) or rejected (with a reason). Refunds (negative
 --   amounts) are kept and marked; dates after $today are kept and flagged.
 --   Skipped: 'order_continuation' = a further line item of an order whose amount is on another row
---   (continuation_rows), so an order counts once; 'not_paid' = a status in $unpaid_values (failed, voided, …).
+--   (continuation_rows), so an order counts once; 'not_paid' = a status in $unpaid_values (failed, voided, …);
+--   'duplicate_line' = a row identical to an earlier one (duplicate_rows) with an order id: a repeated line
+--   of one order, merged. An identical row without an order id is kept (flagged by ingest_flag_summary.sql).
 -- Params: $date_formats VARCHAR[] (non-empty), $date_serial BOOLEAN, $decimal_comma BOOLEAN,
 --   $amount_mode VARCHAR ('amount' | 'lines' = quantity × unit price | 'none'), $today DATE,
 --   $unpaid_values VARCHAR[] (lower case)
@@ -12,7 +14,7 @@
 -- Returns: every staged row: row_no, customer_id, purchased_at, amount, order_id, is_refund, is_future,
 --   reject_reason, reject_role, skip_reason, <attribute columns>; reject_reason is NULL for kept and
 --   skipped rows, else missing_customer | missing_date | bad_date | missing_amount | bad_amount |
---   bad_quantity | bad_unit_price | duplicate_row. Not materialised: canonical.load_into binds it as the
+--   bad_quantity | bad_unit_price. Not materialised: canonical.load_into binds it as the
 --   view judged_purchases, which store_purchases.sql (kept rows, straight into the dataset) and
 --   ingest_unkept_purchases.sql (the few others) each read once; a table of ten million parsed rows
 --   would cost more to write than the parse costs to repeat.
@@ -56,7 +58,6 @@ judged as (
             when $amount_mode = 'amount' and amount is null then 'bad_amount'
             when $amount_mode = 'lines' and parse_number(quantity_raw, $decimal_comma) is null then 'bad_quantity'
             when $amount_mode = 'lines' and amount is null then 'bad_unit_price'
-            when is_copy then 'duplicate_row'
         end as problem
     from parsed
 ),
@@ -67,6 +68,7 @@ decided as (
         case
             when is_continuation then 'order_continuation'
             when list_contains($unpaid_values::varchar[], status_norm) then 'not_paid'
+            when is_copy and order_id is not null and problem is null then 'duplicate_line'
         end as skip_reason
     from judged
 )

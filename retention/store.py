@@ -193,6 +193,7 @@ def _build(con: duckdb.DuckDBPyConnection, purchases: Prepared | None, customers
     reports: dict[str, dict] = {}
     sql.execute(con, "create_meta")
     sql.execute(con, "create_rejected")
+    sql.execute(con, "create_possible_duplicates")
     for kind, prepared in (("purchases", purchases), ("customers", customers)):
         if prepared is None:
             sql.execute(con, f"create_empty_{kind}")
@@ -350,14 +351,15 @@ def ensure_demo(progress: Callable[[str], None] | None = None) -> str:
 
 
 def preview(purchases: Prepared | None, customers: Prepared | None,
-            progress: Callable[[str], None] | None = None) -> tuple[dict, pd.DataFrame]:
-    """Validate files without storing them: (reports by kind, rejected rows with their original cells).
+            progress: Callable[[str], None] | None = None) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
+    """Validate files without storing them: (reports by kind, rejected rows with their original cells,
+    possible duplicates with their original cells: metrics.overview.possible_duplicate_rows).
     progress: as build's `say`."""
-    from retention.metrics.overview import rejected_rows
+    from retention.metrics.overview import possible_duplicate_rows, rejected_rows
 
     con = duckdb.connect(config=config.duckdb_settings(ingest=True))
     try:
         reports = build(con, purchases, customers, name="preview", say=progress or (lambda _step: None))
-        return reports, rejected_rows(con)
+        return reports, rejected_rows(con), possible_duplicate_rows(con)
     finally:
         con.close()

@@ -236,7 +236,7 @@ def test_loads_wait_for_a_free_slot_and_say_so(data_dir, monkeypatch):
     assert steps == ["queued", "purchases", "summaries"]
     assert store.read_meta(store.open_dataset(done["id"]))["name"] == "waiting"
     seen = []
-    reports, _ = store.preview(prepare(PURCHASES, "p.csv", "purchases"), None, progress=seen.append)
+    reports, *_ = store.preview(prepare(PURCHASES, "p.csv", "purchases"), None, progress=seen.append)
     assert seen == ["purchases", "summaries"] and reports["purchases"]["summary"]["rows_read"] == 6
 
 
