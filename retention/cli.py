@@ -146,7 +146,9 @@ def load(args: argparse.Namespace) -> tuple[duckdb.DuckDBPyConnection, dict]:
             prepared[kind] = prepare(b"", Path(path).name, kind, raw=raw, mapping=roles, segments=segments or None,
                                      sheet=args.sheet, date_order=args.date_order)
     con = duckdb.connect()
-    reports = store.build(con, prepared.get("purchases"), prepared.get("customers"), name="cli")
+    # inspect shows why a file is unusable; every other command refuses it (store.build)
+    reports = store.build(con, prepared.get("purchases"), prepared.get("customers"), name="cli",
+                          refuse_unusable=getattr(args, "command", None) != "inspect")
     return con, reports
 
 
@@ -269,8 +271,14 @@ def _inspect(args: argparse.Namespace, con) -> Any:
 
 
 _SKIPPED = {"total_row": "totals rows under the table", "order_continuation": "further line items of an order",
-            "not_paid": "failed, voided or cancelled payments", "merged_customer": "further rows of a customer (merged)"}
-_FLAGS = {"future_date": "dated after today (kept)", "refund": "refunds, negative amounts (kept)"}
+            "not_paid": "failed, voided or cancelled payments", "merged_customer": "further rows of a customer (merged)",
+            "duplicate_line": "lines identical to an earlier line of the same order (merged)"}
+_FLAGS = {"future_date": "dated after today (kept)", "refund": "refunds, negative amounts (kept)",
+          "possible_duplicate": "possible duplicates, identical to an earlier row (kept: no order id)"}
+
+
+def _revenue(item: dict) -> str:
+    return f", revenue {item['revenue']:,.2f}" if item.get("revenue") is not None else ""
 
 
 def describe_report(report: dict) -> str:
@@ -305,15 +313,17 @@ def describe_report(report: dict) -> str:
             note = " — mixed: some dates are day-first, others month-first; the minority is rejected"
         lines.append(f"  {role} format: {fmt}" + (f", date order {order}" if order else "") + note)
     lines.append("  numbers: " + ("decimal comma" if report["decimal_comma"] else "decimal point"))
+    if report.get("unusable"):
+        lines.append(f"  NOT USABLE: {report['unusable']}")
     lines.append("  rows: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in summary.items() if v is not None))
     for problem in report["problems"]:
         column = f" in column {problem['column']!r}" if problem["column"] else ""
         lines.append(f"  rejected {problem['rows']} × {problem['reason'].replace('_', ' ')}{column}; "
                      f"e.g. rows {', '.join(map(str, problem['examples']))}")
     for item in report.get("skipped", []):
-        lines.append(f"  skipped {item['rows']} × {_SKIPPED.get(item['reason'], item['reason'])}; "
+        lines.append(f"  skipped {item['rows']} × {_SKIPPED.get(item['reason'], item['reason'])}{_revenue(item)}; "
                      f"e.g. rows {', '.join(map(str, item['examples']))}")
     for item in report.get("flags", []):
-        lines.append(f"  flagged {item['rows']} × {_FLAGS.get(item['flag'], item['flag'])}; "
+        lines.append(f"  flagged {item['rows']} × {_FLAGS.get(item['flag'], item['flag'])}{_revenue(item)}; "
                      f"e.g. rows {', '.join(map(str, item['examples']))}")
     return "\n".join(lines)
