@@ -80,6 +80,37 @@ class BadInput(Exception):
     """An input problem found by the CLI itself (a missing file, a malformed option)."""
 
 
+class DataProblem(BadInput):
+    """What the data files hold cannot answer the command (no dates, no such segment …): main puts the
+    files' names in front of the message."""
+
+
+def data_files(args: argparse.Namespace) -> str | None:
+    """The data files a command read, as messages name them ("file 'orders.csv'", "files 'a.csv' (purchases)
+    and 'b.csv' (customers)"); None when it read none (an engine)."""
+    named = [(Path(path).name, kind) for kind, path in (("purchases", getattr(args, "purchases", None)),
+                                                         ("customers", getattr(args, "customers", None))) if path]
+    if not named:
+        return None
+    if len(named) == 1:
+        return f"file {named[0][0]!r}"
+    return "files " + " and ".join(f"{name!r} ({kind})" for name, kind in named)
+
+
+def no_dates_problem(con: duckdb.DuckDBPyConnection, fallback: str) -> str:
+    """Why the data has no date to analyse: every date after today (with their range), else `fallback`."""
+    from retention import sql
+
+    if not isinstance(con, duckdb.DuckDBPyConnection):  # an engine: its tables carry no load date
+        return fallback
+    row = sql.frame(con, "future_dates").iloc[0]
+    if not row["future"] or row["future"] < row["dated"]:
+        return fallback
+    return (f"every date is after today, so there is no analysis date ({row['future']:,} dated rows, from "
+            f"{row['first_date']:%Y-%m-%d} to {row['last_date']:%Y-%m-%d}); rows dated in the future are kept but "
+            f"left out of every analysis: check the date column and its day/month order (--date-order)")
+
+
 def _mapping(pairs: list[str], option: str) -> tuple[dict[str, str], list[str]]:
     roles, segments = {}, []
     for pair in pairs or []:
@@ -235,12 +266,15 @@ def main(argv: list[str] | None = None) -> int:
         con = source(args) if cmd.needs_data else None
         emit(cmd.run(args, con), args.format)
     except (IngestError, BadInput, EngineConfigError, EngineUnavailable) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        files = data_files(args) if isinstance(exc, DataProblem) else None
+        print(f"error: {files}: {exc}" if files else f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except duckdb.Error as exc:
         if getattr(args, "debug", False):
             raise
-        print(f"error: the data could not be processed ({str(exc).splitlines()[0]})", file=sys.stderr)
+        files = data_files(args)
+        print(f"error: {files + ': ' if files else ''}the data could not be processed ({str(exc).splitlines()[0]})",
+              file=sys.stderr)
         return EXIT_BAD_INPUT
     except BrokenPipeError:
         return 0
