@@ -177,6 +177,7 @@ def load(args: argparse.Namespace) -> tuple[duckdb.DuckDBPyConnection, dict]:
             prepared[kind] = prepare(b"", Path(path).name, kind, raw=raw, mapping=roles, segments=segments or None,
                                      sheet=args.sheet, date_order=args.date_order)
     con = duckdb.connect()
+    con.execute("set enable_progress_bar = false")  # its bar goes to stdout, into the CSV/JSON
     # inspect shows why a file is unusable; every other command refuses it (store.build)
     reports = store.build(con, prepared.get("purchases"), prepared.get("customers"), name="cli",
                           refuse_unusable=getattr(args, "command", None) != "inspect")
