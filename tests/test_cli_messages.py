@@ -89,3 +89,22 @@ def test_data_problems_name_the_files(tmp_path, capsys, argv, expected):
 def test_cli_own_file_problems_name_the_file(tmp_path, capsys):
     code, err = run(capsys, "inspect", tmp_path / "missing.csv")
     assert code == 2 and err == f"error: file {str(tmp_path / 'missing.csv')!r}: no such file\n"
+
+
+def test_malformed_map_names_the_option(tmp_path, capsys):
+    path = write(tmp_path, "p.csv", "customer,date,amount\na,2024-01-05,3\n")
+    code, err = run(capsys, "inspect", path, "--map", "amount")
+    assert code == 2 and err.startswith("error: --map 'amount': expected ROLE=COLUMN"), err
+
+
+def test_a_database_error_names_the_files(tmp_path, capsys, monkeypatch):
+    import duckdb
+
+    def fails(_args, _con):
+        raise duckdb.ConversionException("Could not convert string 'x' to INT32")
+
+    monkeypatch.setattr(cli.COMMANDS["inspect"], "run", fails)
+    path = write(tmp_path, "p.csv", "customer,date,amount\na,2024-01-05,3\n")
+    code, err = run(capsys, "inspect", path)
+    assert code == 2 and err == ("error: file 'p.csv': the data could not be processed (Could not "
+                                 "convert string 'x' to INT32)\n"), err
