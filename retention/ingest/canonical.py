@@ -8,11 +8,13 @@ load_into(con, prepared, today) → report dict (JSON-ready): creates `purchases
     file's possible duplicates to `possible_duplicates` (created if missing).
 
 Report keys: kind, file, export, read (how the file was read: read.py), roles, segments, attributes,
-decimal_comma, dates ({role: formats, order, ambiguous, mixed, serial, evidence}), summary (counts),
+decimal_comma, dates ({role: formats, order, ambiguous, mixed, serial, evidence, forms, forms_sampled,
+conflict, decided_by, source, examples}: see values.DateChoice), summary (counts),
 problems (rejected rows by reason: reason, column, rows, examples), skipped (rows set aside that are
 not data: total_row, order_continuation, not_paid, duplicate_line, merged_customer — reason, rows, examples;
 duplicate_line also revenue), flags (kept rows worth a look: future_date, refund, possible_duplicate — flag,
-rows, examples; possible_duplicate also revenue). Row numbers are the user's.
+rows, examples; possible_duplicate also revenue), repeated_headers (header names given to more than one
+column, with the role each took: headers.repeated). Row numbers are the user's.
 
 Identical rows (every cell equal): in a purchases file, a copy with an order id is a repeated line of one
 order and is merged (skipped as duplicate_line); a copy without one is kept (two identical purchases are
@@ -29,6 +31,7 @@ import duckdb
 import pandas as pd
 
 from retention import sql
+from retention.ingest import headers
 from retention.ingest.errors import IngestError
 from retention.ingest.read import ROW, RawTable, read_table
 from retention.ingest.roles import REQUIRED, detect_roles, export_of, roles_for
@@ -91,9 +94,12 @@ def prepare(
     sheet: str | None = None,
     date_order: str | None = None,
     raw: RawTable | None = None,
+    date_hint: dict | None = None,
 ) -> Prepared:
     """Read and understand one file. `mapping` overrides detected roles (None unsets a role);
-    `segments` overrides the detected segment columns; `date_order` forces 'dmy' or 'mdy'."""
+    `segments` overrides the detected segment columns; `date_order` forces 'dmy' or 'mdy';
+    `date_hint` ({order, file, column}, from ingest.date_order.hints) decides the day/month order of
+    a date column that has no evidence of its own."""
     if kind not in KINDS:
         raise ValueError(kind)
     if date_order not in (None, "dmy", "mdy"):
@@ -130,7 +136,7 @@ def prepare(
         number_columns = [roles[r] for r in NUMBER_ROLES[kind] if r in roles]
         prepared.decimal_comma = any(detector.decimal_comma(c) for c in number_columns)
         prefer_dmy = prepared.decimal_comma or raw.info.get("delimiter") == ";" or _european_headers(raw.columns)
-        prepared.dates = {role: detector.dates(roles[role], date_order, prefer_dmy)
+        prepared.dates = {role: detector.dates(roles[role], date_order, prefer_dmy, date_hint)
                           for role in DATE_ROLES[kind] if role in roles}
     finally:
         detector.close()
@@ -298,7 +304,9 @@ def _report(prepared: Prepared, summary: dict, problems: pd.DataFrame, skipped: 
         "attributes": prepared.kept_columns,
         "decimal_comma": prepared.decimal_comma,
         "dates": {role: {"formats": c.formats[:1], "order": c.order, "ambiguous": c.ambiguous, "mixed": c.mixed,
-                         "serial": c.serial, "evidence": c.evidence}
+                         "serial": c.serial, "evidence": c.evidence, "forms": c.forms, "forms_sampled": c.forms_sampled,
+                         "conflict": c.conflict, "decided_by": c.decided_by, "source": c.source,
+                         "examples": c.examples}
                   for role, c in dates.items() if role in prepared.roles},
         "summary": summary,
         "problems": [
@@ -308,6 +316,7 @@ def _report(prepared: Prepared, summary: dict, problems: pd.DataFrame, skipped: 
         ],
         "skipped": skipped_rows,
         "flags": _counted(flags, "flag"),
+        "repeated_headers": headers.repeated(prepared.raw.info, prepared.roles),
     }
 
 
