@@ -15,10 +15,10 @@ from retention.ingest.read import ROW, read_table
 from retention.ingest.roles import detect_roles, roles_for
 from retention.ingest.segments import choose_segments
 from retention.ui_text import (DATA_MODEL_HELP, DATE_ORDER_ASK, DATE_ORDER_HELP, DATE_ORDER_QUESTION, DATE_ORDER_WAITING,
-                               FLAGS, KIND_LABELS, ORDER_WORDS, date_forms_text, date_order_note,
-                               money_notes, money_warnings, reject_reason, repeated_header_option,
-                               repeated_header_warning, role_label, segments_left_out_note, skipped_note,
-                               spelled_date)
+                               DUPLICATES_RULE, FLAGS, KIND_LABELS, NOTHING_USABLE_HINT, ORDER_WORDS,
+                               date_forms_text, date_order_note, money_notes, money_warnings, reject_reason,
+                               repeated_header_option, repeated_header_warning, role_label, segments_left_out_note,
+                               skipped_note, spelled_date)
 
 FILE_TYPES = ["csv", "tsv", "txt", "xlsx", "xls", "ods", "parquet", "gz", "zip"]
 NONE = "— none —"
@@ -31,6 +31,7 @@ st.caption("Drop an export from your shop, billing or CRM tool. Nothing is saved
            "saved datasets are private to whoever has their link.")
 with st.expander("What files can I upload?"):
     st.markdown(DATA_MODEL_HELP)
+    st.markdown(DUPLICATES_RULE)
 
 uploads = dict(zip(("purchases", "customers"), st.columns(2)))
 # A new round after each save empties the uploaders, so the server lets go of the files' bytes.
@@ -136,6 +137,10 @@ def _configure(kind: str, uploaded, box, opened, hint):
         return None
 
 
+def _revenue(item: dict) -> str:
+    return f" ({item['revenue']:,.2f} of revenue)" if item.get("revenue") is not None else ""
+
+
 opened = {kind: _open(kind, uploaded) for kind, uploaded in files.items() if uploaded is not None}
 hints = date_order.hints({kind: o[3] for kind, o in opened.items()})
 for kind, hint in hints.items():  # another file of this upload proves the day/month order
@@ -177,7 +182,7 @@ if st.session_state.get("data_preview_key") != fingerprint:
             st.error(str(err))
             st.stop()
     st.session_state["data_preview_key"] = fingerprint
-reports, rejected = st.session_state["data_preview"]
+reports, rejected, duplicates = st.session_state["data_preview"]
 
 st.subheader("Validation")
 for kind, report in reports.items():
@@ -188,9 +193,9 @@ for kind, report in reports.items():
     m[1].metric("Rows used", f"{s['rows_used']:,}")
     m[2].metric("Rows rejected", f"{s['rows_rejected']:,}")
     m[3].metric("Customers", f"{s['customers']:,}")
-    notes = [f"{f['rows']:,} {FLAGS.get(f['flag'], f['flag'])}; e.g. rows {', '.join(map(str, f['examples']))}."
-             for f in report.get("flags", [])]
-    notes += [skipped_note(k) for k in report.get("skipped", [])]
+    notes = [f"{f['rows']:,} {FLAGS.get(f['flag'], f['flag'])}{_revenue(f)}; e.g. rows "
+             f"{', '.join(map(str, f['examples']))}." for f in report.get("flags", [])]
+    notes += [skipped_note(k, revenue=_revenue(k)) for k in report.get("skipped", [])]
     notes += [f"The {role.replace('_', ' ')} column mixes day-first and month-first dates; the minority was "
               "rejected. Check the rejected rows." for role, d in report.get("dates", {}).items() if d.get("conflict")]
     notes += [n for role, d in report.get("dates", {}).items()
@@ -208,14 +213,21 @@ for kind, report in reports.items():
         st.dataframe(pd.DataFrame([{
             "Problem": reject_reason(p["reason"]), "Column": p["column"] or "(whole row)", "Rows": p["rows"],
             "Example rows": ", ".join(map(str, p["examples"]))} for p in report["problems"]]), hide_index=True)
+    if report.get("unusable"):
+        st.error(f"{ui.md(report['file'])}: {ui.md(report['unusable'])}. {NOTHING_USABLE_HINT}")
 if len(rejected):
     with st.expander(f"Download the {len(rejected):,} rejected rows"):
         ui.download_buttons(rejected.assign(reason=rejected["reason"].map(reject_reason)), "rejected_rows",
                             key="data_rejected")
+if len(duplicates):
+    with st.expander(f"Download the {len(duplicates):,} possible duplicates (kept)"):
+        ui.download_buttons(duplicates, "possible_duplicates", key="data_duplicates")
+unusable = any(report.get("unusable") for report in reports.values())
 
 name = st.text_input("Dataset name", value=next(p.filename for p in prepared.values() if p).rsplit(".", 1)[0],
                      key=f"data_name{suffix}", max_chars=80)  # a new box per round: each file its own name
-if st.button("Save dataset", type="primary", key="data_save"):
+if st.button("Save dataset", type="primary", key="data_save", disabled=unusable,
+             help="Nothing in a file above can be counted; see the message above." if unusable else None):
     with st.status("Saving your dataset…", expanded=True) as status:
         steps = {"queued": QUEUED, "purchases": "Storing purchases", "customers": "Storing customers",
                  "summaries": "Precomputing summaries"}

@@ -6,6 +6,8 @@
 --   awaiting payment, …) or, when $paid_only, any status not in $paid_values (a deal not won);
 --   'refunded' = a status in $refund_values (refunded in full: the money went back). skip_status is the
 --   status as written for these two (statuses.py classifies each known export's values).
+--   'duplicate_line' = a row identical to an earlier one (duplicate_rows) with an order id: a repeated line
+--   of one order, merged. An identical row without an order id is kept (flagged by ingest_flag_summary.sql).
 --   Money: amounts and unit prices are read with the column's own currency prefix/suffix removed
 --   (parse_money); a row in another currency than the dataset's is rejected as 'other_currency', never
 --   added in: its currency cell (upper case, trimmed) is not one of currency_values, or, without a currency
@@ -22,7 +24,7 @@
 -- Returns: every staged row: row_no, customer_id, purchased_at, amount, order_id, is_refund, is_future,
 --   reject_reason, reject_role, skip_reason, skip_status, <attribute columns>; reject_reason is NULL for kept and
 --   skipped rows, else missing_customer | missing_date | bad_date | missing_amount | bad_amount |
---   bad_quantity | bad_unit_price | other_currency | duplicate_row. Not materialised: canonical.load_into binds it as the
+--   bad_quantity | bad_unit_price | other_currency. Not materialised: canonical.load_into binds it as the
 --   view judged_purchases, which store_purchases.sql (kept rows, straight into the dataset) and
 --   ingest_unkept_purchases.sql (the few others) each read once; a table of ten million parsed rows
 --   would cost more to write than the parse costs to repeat.
@@ -80,7 +82,6 @@ judged as (
             when $amount_mode = 'amount' and amount is null then 'bad_amount'
             when $amount_mode = 'lines' and parse_number(quantity_raw, $decimal_comma) is null then 'bad_quantity'
             when $amount_mode = 'lines' and amount is null then 'bad_unit_price'
-            when is_copy then 'duplicate_row'
         end as problem
     from parsed
 ),
@@ -93,6 +94,7 @@ decided as (
             when list_contains($refund_values::varchar[], status_norm) then 'refunded'
             when list_contains($unpaid_values::varchar[], status_norm) then 'not_paid'
             when $paid_only and not list_contains($paid_values::varchar[], coalesce(status_norm, '')) then 'not_paid'
+            when is_copy and order_id is not null and problem is null then 'duplicate_line'
         end as skip_reason
     from judged
 )

@@ -83,6 +83,37 @@ class BadInput(Exception):
     """An input problem found by the CLI itself (a missing file, a malformed option)."""
 
 
+class DataProblem(BadInput):
+    """What the data files hold cannot answer the command (no dates, no such segment …): main puts the
+    files' names in front of the message."""
+
+
+def data_files(args: argparse.Namespace) -> str | None:
+    """The data files a command read, as messages name them ("file 'orders.csv'", "files 'a.csv' (purchases)
+    and 'b.csv' (customers)"); None when it read none (an engine)."""
+    named = [(Path(path).name, kind) for kind, path in (("purchases", getattr(args, "purchases", None)),
+                                                         ("customers", getattr(args, "customers", None))) if path]
+    if not named:
+        return None
+    if len(named) == 1:
+        return f"file {named[0][0]!r}"
+    return "files " + " and ".join(f"{name!r} ({kind})" for name, kind in named)
+
+
+def no_dates_problem(con: duckdb.DuckDBPyConnection, fallback: str) -> str:
+    """Why the data has no date to analyse: every date after today (with their range), else `fallback`."""
+    from retention import sql
+
+    if not isinstance(con, duckdb.DuckDBPyConnection):  # an engine: its tables carry no load date
+        return fallback
+    row = sql.frame(con, "future_dates").iloc[0]
+    if not row["future"] or row["future"] < row["dated"]:
+        return fallback
+    return (f"every date is after today, so there is no analysis date ({row['future']:,} dated rows, from "
+            f"{row['first_date']:%Y-%m-%d} to {row['last_date']:%Y-%m-%d}); rows dated in the future are kept but "
+            f"left out of every analysis: check the date column and its day/month order (--date-order)")
+
+
 def _mapping(pairs: list[str], option: str) -> tuple[dict[str, str], list[str]]:
     roles, segments = {}, []
     for pair in pairs or []:
@@ -153,8 +184,10 @@ def load(args: argparse.Namespace) -> tuple[duckdb.DuckDBPyConnection, dict]:
         prepared[kind] = prepare(**options[kind], date_hint=hint)
     date_order.require_decided(prepared.values())
     con = duckdb.connect()
-    con.execute("set enable_progress_bar = false")  # a slow load must not print into stdout's JSON
-    reports = store.build(con, prepared.get("purchases"), prepared.get("customers"), name="cli")
+    con.execute("set enable_progress_bar = false")  # its bar goes to stdout, into the CSV/JSON
+    # inspect shows why a file is unusable; every other command refuses it (store.build)
+    reports = store.build(con, prepared.get("purchases"), prepared.get("customers"), name="cli",
+                          refuse_unusable=getattr(args, "command", None) != "inspect")
     return con, reports
 
 
@@ -241,12 +274,15 @@ def main(argv: list[str] | None = None) -> int:
         con = source(args) if cmd.needs_data else None
         emit(cmd.run(args, con), args.format)
     except (IngestError, BadInput, EngineConfigError, EngineUnavailable) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        files = data_files(args) if isinstance(exc, DataProblem) else None
+        print(f"error: {files}: {exc}" if files else f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except duckdb.Error as exc:
         if getattr(args, "debug", False):
             raise
-        print(f"error: the data could not be processed ({str(exc).splitlines()[0]})", file=sys.stderr)
+        files = data_files(args)
+        print(f"error: {files + ': ' if files else ''}the data could not be processed ({str(exc).splitlines()[0]})",
+              file=sys.stderr)
         return EXIT_BAD_INPUT
     except BrokenPipeError:
         return 0
@@ -279,8 +315,14 @@ def _inspect(args: argparse.Namespace, con) -> Any:
 _SKIPPED = {"total_row": "totals rows under the table", "order_continuation": "further line items of an order",
             "not_paid": "not purchases (unpaid, failed, cancelled, awaiting payment, deals not won)",
             "refunded": "refunded in full", "merged_customer": "further rows of a customer (merged)",
-            "not_customer": "not customers yet (trials, leads, first payment never made)"}
-_FLAGS = {"future_date": "dated after today (kept)", "refund": "refunds, negative amounts (kept)"}
+            "not_customer": "not customers yet (trials, leads, first payment never made)",
+            "duplicate_line": "lines identical to an earlier line of the same order (merged)"}
+_FLAGS = {"future_date": "dated after today (kept)", "refund": "refunds, negative amounts (kept)",
+          "possible_duplicate": "possible duplicates, identical to an earlier row (kept: no order id)"}
+
+
+def _revenue(item: dict) -> str:
+    return f", revenue {item['revenue']:,.2f}" if item.get("revenue") is not None else ""
 
 
 def describe_report(report: dict) -> str:
@@ -322,6 +364,8 @@ def describe_report(report: dict) -> str:
     lines.append("  numbers: " + ("decimal comma" if report["decimal_comma"] else "decimal point"))
     if report.get("money"):
         lines.extend("  " + line for line in ui_text.money_notes(report["money"]) + ui_text.money_warnings(report["money"]))
+    if report.get("unusable"):
+        lines.append(f"  NOT USABLE: {report['unusable']}")
     option = "--map" if report["kind"] == "purchases" else "--customers-map"
     for entry in report.get("repeated_headers", []):
         places = entry.get("letters") or [str(p) for p in entry["positions"]]
@@ -337,10 +381,17 @@ def describe_report(report: dict) -> str:
         lines.append(f"  rejected {problem['rows']} × {problem['reason'].replace('_', ' ')}{column}; "
                      f"e.g. rows {', '.join(map(str, problem['examples']))}")
     for item in report.get("skipped", []):
-        statuses = ", ".join(f"{s['rows']} {s['status']}" for s in item.get("statuses", []))
-        lines.append(f"  skipped {item['rows']} × {_SKIPPED.get(item['reason'], item['reason'])}"
-                     f"{f' ({statuses})' if statuses else ''}; e.g. rows {', '.join(map(str, item['examples']))}")
+            "not_paid": "not purchases (unpaid, failed, cancelled, awaiting payment, deals not won)",
+            "refunded": "refunded in full", "merged_customer": "further rows of a customer (merged)",
+            "not_customer": "not customers yet (trials, leads, first payment never made)",
+            "duplicate_line": "lines identical to an earlier line of the same order (merged)"}
+_FLAGS = {"future_date": "dated after today (kept)", "refund": "refunds, negative amounts (kept)",
+          "possible_duplicate": "possible duplicates, identical to an earlier row (kept: no order id)"}
+
+
+def _revenue(item: dict) -> str:
+    return f", revenue {item['revenue']:,.2f}" if item.get("revenue") is not None else ""
     for item in report.get("flags", []):
-        lines.append(f"  flagged {item['rows']} × {_FLAGS.get(item['flag'], item['flag'])}; "
+        lines.append(f"  flagged {item['rows']} × {_FLAGS.get(item['flag'], item['flag'])}{_revenue(item)}; "
                      f"e.g. rows {', '.join(map(str, item['examples']))}")
     return "\n".join(lines)

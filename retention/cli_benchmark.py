@@ -124,7 +124,7 @@ def _benchmark(args: argparse.Namespace, con) -> pd.DataFrame:
     default = [f for f in definitions.FIGURES if f != "customer_churn"]  # churn is retention seen from the other side
     wanted = [f for f in (args.metric or default) if bool(can[f])]
     if args.metric and not wanted:
-        raise cli.BadInput(f"your data cannot produce {', '.join(args.metric)} "
+        raise cli.DataProblem(f"your data cannot produce {', '.join(args.metric)} "
                            "(see the definitions with --help)")
     months, days = compare.curve_horizons(benchmarks)
     iso = {k: (getattr(args, k).isoformat() if getattr(args, k) else None)
@@ -134,7 +134,7 @@ def _benchmark(args: argparse.Namespace, con) -> pd.DataFrame:
                                     inactive_days=args.inactive_days, months=months, days=days,
                                     **iso)
     except churn.NoChurnData as exc:
-        raise cli.BadInput(str(exc)) from exc
+        raise cli.DataProblem(cli.no_dates_problem(con, str(exc))) from exc
     paired = compare.table(user, benchmarks)
     basis = churn.basis_info(con, basis=args.basis, as_of=iso["as_of"]).iloc[0] if "customer_retention" in wanted \
         or "customer_churn" in wanted else None

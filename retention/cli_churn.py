@@ -61,7 +61,7 @@ def _churn(args: argparse.Namespace, con) -> pd.DataFrame:
                                           inactive_days=args.inactive_days, as_of=args.as_of)
         hint = churn.inactivity_hint(con, as_of=args.as_of).iloc[0] if info["basis"] == "purchases" else None
     except churn.NoChurnData as exc:
-        raise cli.BadInput(str(exc)) from None
+        raise cli.DataProblem(cli.no_dates_problem(con, str(exc))) from None
     note = f"basis: {info['basis']}; as of {info['as_of']:%Y-%m-%d}"
     if hint is not None:
         note += f"; inactivity window {args.inactive_days} days"
@@ -108,7 +108,7 @@ def _reasons(args: argparse.Namespace, con) -> pd.DataFrame:
     available = overview.attributes(con)["attribute"].tolist()
     if args.segment not in available:
         listed = ", ".join(repr(a) for a in available) or "none"
-        raise cli.BadInput(f"there is no segment column {args.segment!r} (segment columns: {listed}); "
+        raise cli.DataProblem(f"there is no segment column {args.segment!r} (segment columns: {listed}); "
                            f"to use another column add --customers-map segment=COLUMN")
     table = reasons.reasons_by_segment(con, segment=args.segment, synonyms=synonyms, min_share_pct=args.min_share)
     table = table[table["churned"] > 0].sort_values(["segment", "churned"], ascending=[True, False], kind="stable")

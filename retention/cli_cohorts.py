@@ -74,7 +74,7 @@ def _segments(args: argparse.Namespace, con) -> dict[str, list[str]]:
     for column in ([args.segment] if args.segment else []) + list(filters):
         if column not in attributes:
             listed = ", ".join(repr(a) for a in sorted(attributes)) or "none"
-            raise cli.BadInput(f"there is no segment column {column!r} (segment columns: {listed}); to use another "
+            raise cli.DataProblem(f"there is no segment column {column!r} (segment columns: {listed}); to use another "
                                f"column add --map segment=COLUMN or --customers-map segment=COLUMN")
     return filters
 
@@ -84,14 +84,14 @@ def _params(args: argparse.Namespace, con) -> dict:
     available = cohorts.availability(con).iloc[0]
     filters = _segments(args, con)
     if args.cohort_by == "signup" and not available["customers_signup"]:
-        raise cli.BadInput("--cohort-by signup needs a customers file with signup dates (--customers FILE)")
+        raise cli.DataProblem("--cohort-by signup needs a customers file with signup dates (--customers FILE)")
     if args.mode == "revenue" and not available["has_amounts"]:
-        raise cli.BadInput("--mode revenue needs amounts in the purchases file")
+        raise cli.DataProblem("--mode revenue needs amounts in the purchases file")
     if args.mode != "survival" and not available["customers_first_purchase"]:
-        raise cli.BadInput(f"--mode {args.mode} needs a purchases file with positive amounts; with a customers file "
+        raise cli.DataProblem(f"--mode {args.mode} needs a purchases file with positive amounts; with a customers file "
                            f"alone use --mode survival")
     if pd.isna(available["last_date"]):
-        raise cli.BadInput("the data has no dates")
+        raise cli.DataProblem(cli.no_dates_problem(con, "the data has no dates"))
     return dict(period=args.period, mode=args.mode, cohort_by=args.cohort_by, as_of=args.as_of,
                 segment=args.segment, filters=filters or None, cohort_from=args.cohorts_from,
                 cohort_to=args.cohorts_to, min_customers=args.min_customers)
@@ -104,7 +104,7 @@ def _tenure_only(args: argparse.Namespace, con) -> bool:
         return False
     if available["customers_tenure"]:
         return True
-    raise cli.BadInput("--mode survival needs a customers file with cancel dates (or with tenure and an "
+    raise cli.DataProblem("--mode survival needs a customers file with cancel dates (or with tenure and an "
                        "active/churned status)")
 
 
@@ -127,7 +127,7 @@ def _finish(frame: pd.DataFrame, columns: list[str], args: argparse.Namespace) -
              _arguments)
 def _matrix(args: argparse.Namespace, con) -> pd.DataFrame:
     if _tenure_only(args, con):
-        raise cli.BadInput("this customers file has tenure and status but no dates, so there are no calendar "
+        raise cli.DataProblem("this customers file has tenure and status but no dates, so there are no calendar "
                            "cohorts; 'python -m retention curve --mode survival' prints the Kaplan–Meier curve "
                            "by tenure")
     frame = cohorts.matrix(con, **_params(args, con))

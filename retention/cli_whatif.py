@@ -137,7 +137,7 @@ def _measure(args: argparse.Namespace, scenario: Scenario) -> tuple[dict, dict, 
     try:
         row = inputs.measure(con, **params).iloc[0].to_dict()
     except churn.NoChurnData as exc:
-        raise cli.BadInput(f"cannot measure retention from these files: {exc}") from None
+        raise cli.DataProblem(f"cannot measure retention: {cli.no_dates_problem(con, str(exc))}") from None
     details = {k: row[k] for k in ("basis", "as_of", "periods_used", "first_period", "last_period", "customers_start")}
     details["inactive_days"] = args.inactive_days if row["basis"] == "purchases" else None
     fitted = inputs.sbg_fit(con, **params)
@@ -148,7 +148,7 @@ def _measure(args: argparse.Namespace, scenario: Scenario) -> tuple[dict, dict, 
         share = inputs.reason_share(table, scenario.reason)
         if share is None:
             known = ", ".join(repr(r) for r in table["reason"]) or "none"
-            raise cli.BadInput(f"no churn reason {scenario.reason!r} in the data; reasons: {known}")
+            raise cli.DataProblem(f"no churn reason {scenario.reason!r} in the data; reasons: {known}")
     return row, details, fit_row, share
 
 
@@ -186,7 +186,7 @@ def run(args: argparse.Namespace, _con) -> dict:
         given = getattr(args, name)
         values[name], sources[name] = (given, "given") if given is not None else (measured[name], "measured")
         if values[name] is None or (isinstance(values[name], float) and math.isnan(values[name])):
-            raise cli.BadInput(f"--{name.replace('_', '-')} could not be measured from these files "
+            raise cli.DataProblem(f"--{name.replace('_', '-')} could not be measured from the data "
                                f"(no amounts or no complete period); give it on the command line")
     horizon = args.horizon
     if horizon is None:

@@ -29,6 +29,9 @@ import pandas as pd
 
 from retention import access, config, sql
 from retention.ingest.canonical import Prepared, load_into, stored_name
+from retention.ingest.errors import IngestError
+from retention.ingest.usable import nothing_usable
+from retention.ui_text import NOTHING_USABLE_CLI_HINT
 
 DEMO_ID = "demo"
 FORMAT_VERSION = 3  # bump when the tables a dataset holds change; the demo is rebuilt then
@@ -181,24 +184,33 @@ def build(
     name: str,
     today: dt.date | None = None,
     say: Callable[[str], None] = lambda _msg: None,
+    refuse_unusable: bool = True,
 ) -> dict[str, dict]:
     """Fill an empty connection (a dataset file, or in-memory for the CLI) with a dataset's tables.
-    Progress steps told to `say`: queued (waiting for a load slot), purchases, customers, summaries."""
+    Progress steps told to `say`: queued (waiting for a load slot), purchases, customers, summaries.
+    A file that counts no customer (ingest/usable.py) raises IngestError naming the file and why; with
+    refuse_unusable=False (a preview) its report gets the reason under "unusable" instead."""
     with _load_slot(say):
-        return _build(con, purchases, customers, name, today, say)
+        return _build(con, purchases, customers, name, today, say, refuse_unusable)
 
 
 def _build(con: duckdb.DuckDBPyConnection, purchases: Prepared | None, customers: Prepared | None, name: str,
-           today: dt.date | None, say: Callable[[str], None]) -> dict[str, dict]:
+           today: dt.date | None, say: Callable[[str], None], refuse_unusable: bool = True) -> dict[str, dict]:
+    today = today or dt.date.today()
     reports: dict[str, dict] = {}
     sql.execute(con, "create_meta")
     sql.execute(con, "create_rejected")
+    sql.execute(con, "create_possible_duplicates")
     for kind, prepared in (("purchases", purchases), ("customers", customers)):
         if prepared is None:
             sql.execute(con, f"create_empty_{kind}")
         else:
             say(kind)
             reports[kind] = load_into(con, prepared, today)
+            if problem := nothing_usable(con, reports[kind], today):
+                if refuse_unusable:
+                    raise IngestError(prepared.filename, f"{problem}; {NOTHING_USABLE_CLI_HINT}")
+                reports[kind]["unusable"] = problem
     say("summaries")
     derive(con, [stored_name(c) for c in purchases.segments] if purchases else [],
            [stored_name(c) for c in customers.segments] if customers else [])
@@ -351,14 +363,16 @@ def ensure_demo(progress: Callable[[str], None] | None = None) -> str:
 
 
 def preview(purchases: Prepared | None, customers: Prepared | None,
-            progress: Callable[[str], None] | None = None) -> tuple[dict, pd.DataFrame]:
-    """Validate files without storing them: (reports by kind, rejected rows with their original cells).
+            progress: Callable[[str], None] | None = None) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
+    """Validate files without storing them: (reports by kind, rejected rows with their original cells,
+    possible duplicates with their original cells: metrics.overview.possible_duplicate_rows).
     progress: as build's `say`."""
-    from retention.metrics.overview import rejected_rows
+    from retention.metrics.overview import possible_duplicate_rows, rejected_rows
 
     con = duckdb.connect(config=config.duckdb_settings(ingest=True))
     try:
-        reports = build(con, purchases, customers, name="preview", say=progress or (lambda _step: None))
-        return reports, rejected_rows(con)
+        reports = build(con, purchases, customers, name="preview", say=progress or (lambda _step: None),
+                        refuse_unusable=False)
+        return reports, rejected_rows(con), possible_duplicate_rows(con)
     finally:
         con.close()

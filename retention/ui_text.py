@@ -24,11 +24,45 @@ SKIPPED_REASONS = {
     "refunded": "refunded in full (the money went back)",
     "merged_customer": "another row of a customer listed earlier (merged into one customer)",
     "not_customer": "not a customer yet (a trial, a lead, or a first payment never made)",
+    "duplicate_line": "line identical to an earlier line of the same order (merged: counted once)",
 }
 FLAGS = {
     "future_date": "dated after today (kept — check them)",
     "refund": "refunds: negative amounts (kept; not counted as activity)",
+    "possible_duplicate": "possible duplicates: identical to an earlier row in every cell (kept as separate "
+                          "purchases, since there is no order id to tell them apart — check them)",
 }
+# The rule for identical rows, shown on the upload page and written in the README (Definitions).
+DUPLICATES_RULE = ("**Identical rows.** Two rows of a purchases file that are equal in every cell are both kept when "
+                   "the file has no order id column (two identical purchases — same customer, day and amount — are "
+                   "usually two purchases); they are reported as possible duplicates, with their revenue and a list "
+                   "to download. When an order id column is mapped, a line identical to an earlier line of the same "
+                   "order is taken as an export artefact and merged (counted once); the validation says how many "
+                   "lines and how much revenue were merged. In a customers file an identical row is rejected.")
+
+# Why a file cannot be saved: nothing in it would count a customer (ingest/usable.py). Fragments: the file
+# name goes in front (IngestError), the advice after (the page's hint below, the CLI's own).
+NOTHING_USABLE = {
+    "empty_customer": "the customer column {column!r} is empty: none of the {rows:,} rows has a customer id, "
+                      "so no customer can be counted",
+    "every_rejected": "every {role} in column {column!r} was rejected ({part}), so no customer can be counted",
+    "no_row": "none of the {rows:,} rows can be used, so no customer can be counted: {parts}",
+    "rejected_part": "{reasons}, {rows:,} in all, e.g. {examples}",
+    "in_column": "column {column!r}",
+    "whole_row": "whole row",
+    "rows_word": "rows ",
+    "all_skipped": "none of the {rows:,} rows is a purchase ({skipped}), so no customer can be counted",
+    "all_future": "every date in column {column!r} is after today ({today}): the {rows:,} purchases run from "
+                  "{first} to {last}, so no customer can be counted yet (check the date column and its day/month "
+                  "order)",
+    "no_positive": "no purchase has a positive amount in column {column!r} on or before today ({today}), so no "
+                   "customer can be counted (of {rows:,} rows: below 0 (refunds) {refunds:,}, equal to 0 {zero:,}, "
+                   "dated after today {future:,})",
+}
+NOTHING_USABLE_HINT = ("Nothing can be saved from this file. Choose another column for the role above, or download "
+                       "the rejected rows below to see what is wrong with them.")
+NOTHING_USABLE_CLI_HINT = ("nothing was saved; choose another column with --map ROLE=COLUMN (--customers-map for "
+                           "the customers file), or see what was rejected with 'python -m retention inspect FILE'")
 
 REJECT_REASONS = {
     "missing_customer": "no customer id",
@@ -59,18 +93,18 @@ churn reason, status (active/churned), tenure, and attributes such as plan or ch
 """
 
 
-def skipped_note(entry: dict, limit: int = 8) -> str:
+def skipped_note(entry: dict, limit: int = 8, revenue: str = "") -> str:
     """One line per reason rows were set aside (report['skipped'] entry), with the count of each status
     value when the status decided: '87 rows not counted — not a purchase (…): 52 cancelled, 35 pending; e.g. rows 4, 9.'"""
     reason = SKIPPED_REASONS.get(entry["reason"], entry["reason"])
     examples = ", ".join(map(str, entry["examples"]))
     statuses = entry.get("statuses") or []
     if not statuses:
-        return f"{entry['rows']:,} rows set aside: {reason}; e.g. rows {examples}."
+        return f"{entry['rows']:,} rows set aside: {reason}{revenue}; e.g. rows {examples}."
     parts = [f"{s['rows']:,} {s['status']}" for s in statuses[:limit]]
     if len(statuses) > limit:
         parts.append(f"{sum(s['rows'] for s in statuses[limit:]):,} with {len(statuses) - limit} other statuses")
-    return f"{entry['rows']:,} rows not counted — {reason}: {', '.join(parts)}; e.g. rows {examples}."
+    return f"{entry['rows']:,} rows not counted — {reason}: {', '.join(parts)}{revenue}; e.g. rows {examples}."
 
 
 LEFT_OUT_REASONS = {

@@ -72,9 +72,8 @@ def test_whole_monthly_matrix_against_plain_pandas(con, raw):
     ours = m.assign(c=m["cohort"].dt.year * 12 + m["cohort"].dt.month - 1).set_index(["c", "period"])["active"]
     assert (ours[ours > 0].sort_index().to_dict()) == expected.sort_index().to_dict()
 
-    # revenue: the ingest drops exact duplicate rows (same customer, day, CDs and value), so compare with that
-    kept = frame.drop_duplicates(["customer_id", "date", "number_of_cds", "dollar_value"])
-    january = kept[kept["date"].str.startswith("199701")]["amount"].sum()
+    # revenue: every row counts, exact duplicates too (a log without order ids: two identical rows are two purchases)
+    january = frame[frame["date"].str.startswith("199701")]["amount"].sum()
     revenue = cohorts.matrix(con, mode="revenue")
     base = revenue.loc[(revenue["cohort"] == pd.Timestamp("1997-01-01")) & (revenue["period"] == 0), "revenue"]
     assert base.item() == pytest.approx(january)
@@ -86,3 +85,20 @@ def test_average_curve_weights_by_cohort_size(con):
     assert month1["customers"] == sum(SIZES.values())
     assert month1["retained"] == 1155 + 1311 + 1032 + _cell(cohorts.matrix(con), "1997-11-01", 1)
     assert month1["ci_low_pct"] < month1["retention_pct"] < month1["ci_high_pct"]
+
+
+def test_identical_rows_are_kept_and_reported_as_possible_duplicates(raw):
+    """The log has no order ids: the 255 rows identical to an earlier one ($4,332.88) are purchases, kept,
+    and reported (counted with pandas' duplicated(), independently of the SQL hash)."""
+    copies = raw[raw.duplicated(keep="first")]
+    assert len(copies) == 255 and round(copies["dollar_value"].astype(float).sum(), 2) == 4332.88
+    prepared = prepare(raw.to_csv(index=False).encode(), "cdnow.csv", "purchases")
+    reports, rejected, duplicates = store.preview(prepared, None)
+    report = reports["purchases"]
+    assert report["summary"]["rows_used"] == len(raw) and report["problems"] == [] and len(rejected) == 0
+    assert report["flags"] == [{"flag": "possible_duplicate", "rows": 255, "examples": [r + 2 for r in copies.index[:5]],
+                                "revenue": 4332.88}]
+    assert duplicates["row"].tolist() == [r + 2 for r in copies.index]  # the user's row numbers (header is row 1)
+    first = raw.reset_index().merge(copies.reset_index(), on=list(raw.columns)).groupby("index_y")["index_x"].min()
+    assert duplicates["same_as_row"].tolist() == [first[r] + 2 for r in copies.index]
+    assert duplicates[list(raw.columns)].values.tolist() == copies.values.tolist()

@@ -212,22 +212,22 @@ def test_row_numbers_are_those_the_spreadsheet_shows():
             ',2024-01-16,20,\n'                         # row 7: no customer
             'b,2024-13-45,5,"x, y"\n'                   # row 8: bad date
             'c,2024-01-17,ten,\n'                       # row 9: bad amount
-            'a,2024-01-15,10,"two\nlines"\n'            # row 10: exact copy of row 5
+            'a,2024-01-15,10,"two\nlines"\n'            # row 10: exact copy of row 5 (no order id: kept, flagged)
             'd,2026-01-01,7,\n'                         # row 11: after today
             'e,2024-01-18,-3,\n')                       # row 12: refund
     con, report = load(text)
     assert report["read"]["header_row"] == 4 and report["read"]["title_rows"] == 3
     assert {p["reason"]: p["examples"] for p in report["problems"]} == {
-        "missing_customer": [7], "bad_date": [8], "bad_amount": [9], "duplicate_row": [10]}
+        "missing_customer": [7], "bad_date": [8], "bad_amount": [9]}
     assert {p["reason"]: p["column"] for p in report["problems"]} == {
-        "missing_customer": "customer", "bad_date": "date", "bad_amount": "amount", "duplicate_row": None}
-    assert con.execute("select row_no from purchases order by row_no").fetchall() == [(5,), (11,), (12,)]
-    assert {f["flag"]: f["examples"] for f in report["flags"]} == {"future_date": [11], "refund": [12]}
+        "missing_customer": "customer", "bad_date": "date", "bad_amount": "amount"}
+    assert con.execute("select row_no from purchases order by row_no").fetchall() == [(5,), (10,), (11,), (12,)]
+    assert {f["flag"]: f["examples"] for f in report["flags"]} == {"future_date": [11], "refund": [12],
+                                                                   "possible_duplicate": [10]}
     assert con.execute("select is_future, is_refund from purchases order by row_no").fetchall() == [
-        (False, False), (True, False), (False, True)]
+        (False, False), (False, False), (True, False), (False, True)]
     rejected = con.execute("select row_no, reason, raw_json from rejected order by row_no").fetchall()
-    assert [(r, reason) for r, reason, _ in rejected] == [(7, "missing_customer"), (8, "bad_date"), (9, "bad_amount"),
-                                                          (10, "duplicate_row")]
+    assert [(r, reason) for r, reason, _ in rejected] == [(7, "missing_customer"), (8, "bad_date"), (9, "bad_amount")]
     assert json.loads(rejected[1][2]) == {"__row": 8, "customer": "b", "date": "2024-13-45", "amount": "5", "note": "x, y"}
 
 
@@ -251,3 +251,42 @@ def test_refunds_are_kept_and_marked_not_rejected():
     con, report = load("customer,date,amount\na,2024-01-15,10\na,2024-01-20,(10)\n")
     assert con.execute("select amount, is_refund from purchases order by row_no").fetchall() == [(10.0, False), (-10.0, True)]
     assert report["summary"]["refunds"] == 1 and report["problems"] == []
+
+
+# --- identical rows (issue #16.2) ---------------------------------------------------------------------------
+def test_identical_rows_without_an_order_id_are_kept_and_flagged():
+    text = ("customer,date,amount\n"
+            "a,2024-01-15,10.50\n"     # row 2
+            "a,2024-01-15,10.50\n"     # row 3: same customer, day and amount → a second purchase, flagged
+            "b,2024-01-16,4\n"         # row 4
+            "a,2024-01-15,10.50\n"     # row 5: a third one
+            "b,2024-01-16,5\n")        # row 6: differs in the amount: not a copy
+    con, report = load(text)
+    assert con.execute("select count(*), sum(amount) from purchases").fetchone() == (5, 40.5)
+    assert report["problems"] == [] and report["skipped"] == []
+    assert report["flags"] == [{"flag": "possible_duplicate", "rows": 2, "examples": [3, 5], "revenue": 21.0}]
+    listed = con.execute("select row_no, same_as_row, raw_json from possible_duplicates order by row_no").fetchall()
+    assert [(r, s) for r, s, _ in listed] == [(3, 2), (5, 2)]
+    assert json.loads(listed[0][2]) == {"__row": 3, "customer": "a", "date": "2024-01-15", "amount": "10.50"}
+
+
+def test_identical_lines_of_one_order_are_merged_and_reported():
+    text = ("order,customer,date,amount\n"
+            "1001,a,2024-01-15,10.50\n"    # row 2
+            "1001,a,2024-01-15,10.50\n"    # row 3: the same line again in one order → merged (skipped)
+            "1001,a,2024-01-15,3.00\n"     # row 4: another line of the order
+            "1002,b,2024-01-16,7\n"        # row 5
+            ",c,2024-01-17,2\n"            # row 6: no order id …
+            ",c,2024-01-17,2\n")           # row 7: … so its copy is kept and flagged
+    con, report = load(text)
+    assert report["roles"]["order"] == "order"
+    assert con.execute("select row_no from purchases order by row_no").fetchall() == [(2,), (4,), (5,), (6,), (7,)]
+    assert report["skipped"] == [{"reason": "duplicate_line", "rows": 1, "examples": [3], "revenue": 10.5}]
+    assert report["flags"] == [{"flag": "possible_duplicate", "rows": 1, "examples": [7], "revenue": 2.0}]
+    assert report["summary"]["revenue"] == 10.5 + 3 + 7 + 2 + 2 and report["summary"]["rows_skipped"] == 1
+    assert report["problems"] == []
+
+
+def test_identical_customer_rows_are_still_rejected():
+    _, report = load("customer,plan\na,gold\na,gold\n", kind="customers")
+    assert [(p["reason"], p["examples"]) for p in report["problems"]] == [("duplicate_row", [3])]

@@ -80,7 +80,7 @@ def test_rejected_rows_totals_and_blank_cells_survive_staging(tmp_path):
             "2,,2024-01-06,11.00,Email,b\n"        # missing customer → rejected
             ",,,,,\n"                               # every cell empty → a blank row
             "3,c2,not a date,12.00,Paid,c\n"        # bad date → rejected
-            "1,c1,2024-01-05,10.00,Email,a\n"       # exact copy → duplicate_row
+            "1,c1,2024-01-05,10.00,Email,a\n"       # exact copy of a line of order 1 → merged (duplicate_line)
             "4,c3,2024-02-01,-5.00,Paid,d\n"        # refund, kept and flagged
             "Total,,,28.00,,\n")                    # totals row set aside
     path = tmp_path / "shop.csv"
@@ -90,7 +90,8 @@ def test_rejected_rows_totals_and_blank_cells_survive_staging(tmp_path):
     assert whole(staged) == whole(memory)
     table, rejected, report = loaded(staged, path.name)
     assert (table, rejected, report) == loaded(memory, path.name)
-    assert [r[1] for r in rejected] == [5, 7, 8]
+    assert [r[1] for r in rejected] == [5, 7]
+    assert {k["reason"]: k["examples"] for k in report["skipped"]} == {"duplicate_line": [8], "total_row": [10]}
     assert json.loads(rejected[0][4])["customer"] == ""
 
 

@@ -15,6 +15,15 @@ def _app() -> AppTest:
     return AppTest.from_file(APP, default_timeout=120)
 
 
+def _uploaded(name: str, csv: bytes) -> AppTest:
+    """The upload page after uploading `csv` as the purchases file (checked to run without an exception)."""
+    at = _app().run()
+    at.switch_page("pages/data.py").run()
+    at.file_uploader(key="data_purchases_file").set_value((name, csv, "text/csv")).run()
+    assert not at.exception, at.exception
+    return at
+
+
 @pytest.mark.parametrize("page", PAGES)
 def test_page_renders_on_demo(demo_env, page):
     at = _app().run()
@@ -30,11 +39,7 @@ def test_overview_shows_demo_totals(demo_env):
 
 
 def test_upload_validate_and_save(demo_env):
-    csv = b"client;date;total\nA;2024-01-05;10,5\nB;2024-01-06;7\nA;2024-02-01;oops\n"
-    at = _app().run()
-    at.switch_page("pages/data.py").run()
-    at.file_uploader(key="data_purchases_file").set_value(("orders.csv", csv, "text/csv")).run()
-    assert not at.exception, at.exception
+    at = _uploaded("orders.csv", b"client;date;total\nA;2024-01-05;10,5\nB;2024-01-06;7\nA;2024-02-01;oops\n")
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Rows read"] == "3" and metrics["Rows used"] == "2" and metrics["Rows rejected"] == "1"
     before = set((demo_env / "datasets").glob("*.duckdb"))
@@ -124,3 +129,21 @@ def test_an_odd_link_opens_the_page_on_defaults(demo_env, page):
         assert at.segmented_control(key="whatif_kind").value == "reason"
         assert at.selectbox(key="whatif_reason").value == "Too expensive"
         assert at.number_input(key="whatif_margin").value == 30.0
+
+
+def test_upload_reports_possible_duplicates_with_a_download(demo_env):
+    at = _uploaded("log.csv", b"customer,date,amount\na,2024-01-05,10.5\na,2024-01-05,10.5\nb,2024-01-06,7\n")
+    assert {m.label: m.value for m in at.metric}["Rows used"] == "3"  # the identical row is kept
+    assert any(c.value.startswith("1 possible duplicates") and "(10.50 of revenue)" in c.value and "rows 3." in c.value
+               for c in at.caption)
+    assert any("1 possible duplicates" in e.label for e in at.expander)
+    assert not at.button(key="data_save").disabled
+
+
+def test_upload_with_nothing_usable_cannot_be_saved(demo_env):
+    at = _uploaded("shop.csv", b"customer,date,Total\na,2024-01-05,abc\nb,2024-01-06,n/a\nc,2024-01-07,\n")
+    message = next(e.value for e in at.error if "shop.csv" in e.value)
+    assert "every amount in column 'Total' was rejected" in message and "'abc', 'n/a', ''" in message
+    assert "Nothing can be saved" in message
+    assert at.button(key="data_save").disabled
+    assert any("3 rejected rows" in e.label for e in at.expander)  # the rows stay downloadable

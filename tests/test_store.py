@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import threading
 
@@ -11,6 +12,7 @@ import pytest
 
 from retention import store
 from retention.ingest.canonical import prepare
+from retention.ingest.errors import IngestError
 
 PURCHASES = b"""customer,date,amount,channel
 a,2024-01-05,10,web
@@ -236,7 +238,7 @@ def test_loads_wait_for_a_free_slot_and_say_so(data_dir, monkeypatch):
     assert steps == ["queued", "purchases", "summaries"]
     assert store.read_meta(store.open_dataset(done["id"]))["name"] == "waiting"
     seen = []
-    reports, _ = store.preview(prepare(PURCHASES, "p.csv", "purchases"), None, progress=seen.append)
+    reports, *_ = store.preview(prepare(PURCHASES, "p.csv", "purchases"), None, progress=seen.append)
     assert seen == ["purchases", "summaries"] and reports["purchases"]["summary"]["rows_read"] == 6
 
 
@@ -249,3 +251,36 @@ def test_parallel_loads_setting(monkeypatch):
     assert config.parallel_loads() == 1
     monkeypatch.delenv("RETENTION_PARALLEL_LOADS")
     assert config.parallel_loads() == max(1, (os.cpu_count() or 2) // 2)
+
+
+@pytest.mark.parametrize("text, expected", [
+    (b"customer,date,Total\na,2024-01-05,abc\nb,2024-01-06,n/a\nc,2024-01-07,\n",
+     "file 'p.csv': every amount in column 'Total' was rejected (amount is not a number or no amount, 3 in all, "
+     "e.g. 'abc', 'n/a', ''), so no customer can be counted; nothing was saved"),
+    (b"customer,date,amount\n,2024-01-05,3\n ,2024-01-06,4\n",
+     "file 'p.csv': the customer column 'customer' is empty: none of the 2 rows has a customer id"),
+    (b"customer,date,amount\na,2025-07-01,3\nb,2026-02-03,4\n",
+     "file 'p.csv': every date in column 'date' is after today (2025-06-01): the 2 purchases run from 2025-07-01 "
+     "to 2026-02-03"),
+    (b"customer,date,amount\na,2024-01-05,-3\nb,2024-01-06,0\nc,2025-07-01,5\n",
+     "file 'p.csv': no purchase has a positive amount in column 'amount' on or before today (2025-06-01), so no "
+     "customer can be counted (of 3 rows: below 0 (refunds) 1, equal to 0 1, dated after today 1)"),
+])
+def test_a_file_that_counts_no_customer_is_refused_and_nothing_is_stored(data_dir, text, expected):
+    with pytest.raises(IngestError) as err:
+        store.create_dataset(prepare(text, "p.csv", "purchases"), None, "empty", today=dt.date(2025, 6, 1))
+    assert str(err.value).startswith(expected), str(err.value)
+    assert not list((data_dir / "datasets").iterdir()) and not list((data_dir / "tmp").iterdir())
+
+
+def test_an_empty_customers_file_is_refused_with_a_valid_purchases_file(data_dir):
+    customers = prepare(b"customer,plan\n,gold\n,silver\n", "c.csv", "customers")
+    with pytest.raises(IngestError, match=r"^file 'c.csv': the customer column 'customer' is empty"):
+        store.create_dataset(prepare(PURCHASES, "p.csv", "purchases"), customers, "x")
+    assert not list((data_dir / "datasets").iterdir())
+
+
+def test_a_preview_reports_the_unusable_file_instead_of_refusing(data_dir):
+    reports, rejected, _ = store.preview(prepare(b"customer,date,amount\na,2024-01-05,x\n", "p.csv", "purchases"), None)
+    assert reports["purchases"]["unusable"].startswith("every amount in column 'amount' was rejected")
+    assert len(rejected) == 1

@@ -4,18 +4,25 @@ prepare(data, filename, kind, …) → Prepared: the raw table, the role of each
     and numbers are written, and which columns are segments. Cheap enough to rerun on every change
     of the mapping in the UI (pass `raw=` to skip reading the file again).
 load_into(con, prepared, today) → report dict (JSON-ready): creates `purchases` or `customers`
-    in `con` and appends the file's rejected rows to `rejected` (which must exist).
+    in `con` and appends the file's rejected rows to `rejected` (which must exist), and a purchases
+    file's possible duplicates to `possible_duplicates` (created if missing).
 
 Report keys: kind, file, export, read (how the file was read: read.py), roles, segments, segments_left_out
 (column → outcome | money: never offered as segments), attributes,
 decimal_comma, dates ({role: formats, order, ambiguous, mixed, serial, evidence, forms, forms_sampled,
 conflict, decided_by, source, examples}: see values.DateChoice), summary (counts),
 problems (rejected rows by reason: reason, column, rows, examples), skipped (rows set aside that are
-not data: total_row, order_continuation, not_paid, refunded, merged_customer, not_customer — reason, rows,
-examples, and for the status reasons `statuses`: [{status (as written), rows}], most first), flags
-(kept rows worth a look: future_date, refund — flag, rows, examples), repeated_headers (header names given
-to more than one column, with the role each took: headers.repeated), money (purchases only: the currency
-and what was removed from the amounts, ingest/money.py Money.report). Row numbers are the user's.
+not data: total_row, order_continuation, not_paid, refunded, duplicate_line, merged_customer, not_customer —
+reason, rows, examples; for the status reasons `statuses`: [{status (as written), rows}], most first;
+duplicate_line also revenue), flags (kept rows worth a look: future_date, refund, possible_duplicate — flag,
+rows, examples; possible_duplicate also revenue), repeated_headers (header names given to more than one
+column, with the role each took: headers.repeated), money (purchases only: the currency and what was removed
+from the amounts, ingest/money.py Money.report). Row numbers are the user's.
+
+Identical rows (every cell equal): in a purchases file, a copy with an order id is a repeated line of one
+order and is merged (skipped as duplicate_line); a copy without one is kept (two identical purchases are
+usually two purchases), flagged possible_duplicate and listed in `possible_duplicates`. In a customers
+file a copy is rejected (duplicate_row).
 """
 
 from __future__ import annotations
@@ -191,6 +198,8 @@ RESERVED = {
 
 
 JUDGEMENT_COLUMNS = ("reject_reason", "reject_role", "skip_reason", "skip_status")  # in judged_purchases, not in the dataset
+# Report entries (skipped reasons, flags) that also carry the revenue of their rows.
+WITH_REVENUE = ("duplicate_line", "possible_duplicate")
 
 
 def stored_name(column: str) -> str:
@@ -239,7 +248,8 @@ def load_into(con: duckdb.DuckDBPyConnection, prepared: Prepared, today: dt.date
     sql.create_projection(con, "parsed_current", f"parsed_{kind}",
                           {"row_no": "row_no", "reject_reason": "reject_reason", "reject_role": "reject_role",
                            "skip_reason": "skip_reason", "skip_status": "skip_status", "is_future": "is_future",
-                           "is_refund": "is_refund" if kind == "purchases" else None}, [])
+                           "is_refund": "is_refund" if kind == "purchases" else None,
+                           "amount": "amount" if kind == "purchases" else None}, [])
     summary = sql.frame(con, f"parse_summary_{kind}").iloc[0].to_dict()
     problems = sql.frame(con, "reject_summary")
     skipped = sql.frame(con, "ingest_skip_summary")
@@ -247,6 +257,9 @@ def load_into(con: duckdb.DuckDBPyConnection, prepared: Prepared, today: dt.date
     flags = sql.frame(con, "ingest_flag_summary")
     if kind == "customers":
         sql.execute(con, "store_customers")
+    else:
+        sql.execute(con, "create_possible_duplicates")
+        sql.execute(con, "store_possible_duplicates")
     sql.execute(con, "store_rejected", source=kind)
     for view in ("parsed_current", "parsed_purchases", "judged_purchases", "staged_current", f"staged_{kind}",
                  "raw_current"):
@@ -274,8 +287,13 @@ def _raw_view(con: duckdb.DuckDBPyConnection, prepared: Prepared) -> None:
 
 
 def _counted(frame: pd.DataFrame, key: str) -> list[dict]:
-    return [{key: r[key], "rows": int(r["rows"]), "examples": [int(x) for x in r["examples"]]}
-            for r in frame.to_dict("records")]
+    out = []
+    for r in frame.to_dict("records"):
+        item = {key: r[key], "rows": int(r["rows"]), "examples": [int(x) for x in r["examples"]]}
+        if r[key] in WITH_REVENUE:
+            item["revenue"] = _json_value(r["revenue"])
+        out.append(item)
+    return out
 
 
 def _report(prepared: Prepared, summary: dict, problems: pd.DataFrame, skipped: pd.DataFrame,

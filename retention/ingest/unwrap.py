@@ -22,6 +22,7 @@ WORKBOOK_EXTENSIONS = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 UNPACK_FACTOR = 4  # a compressed upload may inflate to this many times the upload limit
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
+EMPTY_ZIP_MAGIC = b"PK\x05\x06"  # an archive with no member is its end-of-directory record alone
 GZIP_MAGIC = b"\x1f\x8b"
 
 # First bytes of files people upload by mistake → what to call them.
@@ -163,7 +164,7 @@ def unwrap(data: bytes, filename: str) -> tuple[str, bytes, str | None]:
             data = _gunzip(data, filename, limit)
             name = name[:-3] if name.lower().endswith(".gz") else name[:-4] if name.lower().endswith(".tgz") else name
             wrapper = wrapper or "gzip"
-        elif data.startswith(ZIP_MAGIC):
+        elif data.startswith((ZIP_MAGIC, EMPTY_ZIP_MAGIC)):
             with _open_zip(data, filename) as archive:
                 names = archive.namelist()
                 if _is_workbook_archive(names) or Path(name).suffix.lower() in WORKBOOK_EXTENSIONS:

@@ -27,7 +27,17 @@ def attributes(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def rejected_rows(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Rejected input rows, one column per original cell: source, row, reason, <original columns>."""
-    rows = sql.frame(con, "rejected_rows")
+    return _with_cells(sql.frame(con, "rejected_rows"), ["source", "row_no", "reason"])
+
+
+def possible_duplicate_rows(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Kept purchase rows identical to an earlier row (no order id to tell them apart), one column per
+    original cell: row, same_as_row, <original columns>."""
+    return _with_cells(sql.frame(con, "possible_duplicate_rows"), ["row_no", "same_as_row"])
+
+
+def _with_cells(rows: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """`columns` of rows (row_no renamed row), then one column per cell of each row's raw_json."""
     cells = pd.DataFrame([json.loads(raw) for raw in rows["raw_json"]]) if len(rows) else pd.DataFrame()
     cells = cells.drop(columns=["__row"], errors="ignore")
-    return pd.concat([rows[["source", "row_no", "reason"]].rename(columns={"row_no": "row"}), cells], axis=1)
+    return pd.concat([rows[columns].rename(columns={"row_no": "row"}), cells], axis=1)

@@ -167,3 +167,21 @@ def test_remap_amount_when_file_has_a_column_named_amount(page, app_url):
     screenshot(page, "bug-amount-name-clash")
     assert_clean(page)
     expect(metric_value(page, "Rows used")).to_have_text("24")
+
+
+def test_identical_rows_are_reported_and_an_unusable_file_cannot_be_saved(page, app_url):
+    # a log without order ids: the repeated row is kept and reported as a possible duplicate
+    upload_table(page, app_url, "log.csv", "customer,date,amount",
+                 [f"K{i % 5},2024-03-{1 + i:02d},{10 + i}.00" for i in range(10)] + ["K0,2024-03-01,10.00"])
+    expect(metric_value(page, "Rows used")).to_have_text("11", timeout=WAIT_TIMEOUT_MS)
+    expect(page.get_by_text(re.compile(r"^1 possible duplicates.*\(10\.00 of revenue\); e\.g\. rows 12\."))).to_be_visible()
+    expect(page.get_by_role("button", name="Save dataset")).to_be_enabled()
+    screenshot(page, "possible-duplicates")
+    # every amount rejected: the page says why and offers no Save
+    upload_table(page, app_url, "shop_totals.csv", "customer,date,Total",
+                 [f"K{i},2024-03-{1 + i:02d},{v}" for i, v in enumerate(["abc", "n/a", ""] * 4)])
+    expect(page.get_by_text("shop_totals.csv: every amount in column 'Total' was rejected")).to_be_visible(
+        timeout=WAIT_TIMEOUT_MS)
+    expect(page.get_by_role("button", name="Save dataset")).to_be_disabled()
+    screenshot(page, "refused-to-save")
+    assert_clean(page)
