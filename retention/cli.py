@@ -146,6 +146,8 @@ def load(args: argparse.Namespace) -> tuple[duckdb.DuckDBPyConnection, dict]:
             prepared[kind] = prepare(b"", Path(path).name, kind, raw=raw, mapping=roles, segments=segments or None,
                                      sheet=args.sheet, date_order=args.date_order)
     con = duckdb.connect()
+    # DuckDB draws a progress bar on stdout for queries over 2 s; it would corrupt the JSON/CSV output.
+    con.execute("set enable_progress_bar = false")
     reports = store.build(con, prepared.get("purchases"), prepared.get("customers"), name="cli")
     return con, reports
 
