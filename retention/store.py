@@ -143,8 +143,10 @@ def create_dataset(
     dataset_id: str | None = None,
     progress: Callable[[str], None] | None = None,
     owner_token: str | None = None,
+    meta: dict | None = None,
 ) -> tuple[str, dict]:
     """Write a new dataset from prepared files; return (id, {kind: validation report}).
+    meta: extra metadata keys to store with it (JSON values).
 
     Atomic: the file appears under datasets/ only when complete (write to tmp/, fsync, rename).
     Its access settings (owner = holder of `owner_token`, default expiry) are written just before.
@@ -158,7 +160,7 @@ def create_dataset(
     try:
         con = _connect(tmp, read_only=False)
         try:
-            reports = build(con, purchases, customers, name, today, say)
+            reports = build(con, purchases, customers, name, today, say, meta)
             con.execute("checkpoint")
         finally:
             con.close()
@@ -181,15 +183,16 @@ def build(
     name: str,
     today: dt.date | None = None,
     say: Callable[[str], None] = lambda _msg: None,
+    meta: dict | None = None,
 ) -> dict[str, dict]:
     """Fill an empty connection (a dataset file, or in-memory for the CLI) with a dataset's tables.
     Progress steps told to `say`: queued (waiting for a load slot), purchases, customers, summaries."""
     with _load_slot(say):
-        return _build(con, purchases, customers, name, today, say)
+        return _build(con, purchases, customers, name, today, say, meta or {})
 
 
 def _build(con: duckdb.DuckDBPyConnection, purchases: Prepared | None, customers: Prepared | None, name: str,
-           today: dt.date | None, say: Callable[[str], None]) -> dict[str, dict]:
+           today: dt.date | None, say: Callable[[str], None], extra: dict) -> dict[str, dict]:
     reports: dict[str, dict] = {}
     sql.execute(con, "create_meta")
     sql.execute(con, "create_rejected")
@@ -209,6 +212,7 @@ def _build(con: duckdb.DuckDBPyConnection, purchases: Prepared | None, customers
         "reports": reports,
         "has_purchases": purchases is not None,
         "has_customers": customers is not None,
+        **extra,
     }
     for key, value in meta.items():
         sql.execute(con, "put_meta", key=key, value=json.dumps(value))
@@ -328,10 +332,11 @@ def recover() -> None:
     purge()
 
 
-def _format_version(dataset_id: str) -> int | None:
+def _format_version(dataset_id: str, key: str = "format_version"):
+    """The dataset's metadata value under `key` (default its format version); None when unreadable."""
     con = _connect(dataset_path(dataset_id), read_only=True)
     try:
-        return read_meta(con).get("format_version")
+        return read_meta(con).get(key)
     except duckdb.Error:
         return None
     finally:
@@ -339,13 +344,16 @@ def _format_version(dataset_id: str) -> int | None:
 
 
 def ensure_demo(progress: Callable[[str], None] | None = None) -> str:
-    """The demo dataset's id, building it on first use from the seeded generator in data/."""
-    if exists(DEMO_ID) and _format_version(DEMO_ID) == FORMAT_VERSION:
-        return DEMO_ID
+    """The demo dataset's id, building it on first use from the seeded generator in data/, and again
+    when the format or the generator changed (so a data directory never keeps an outdated demo)."""
     from retention import demo
 
+    if (exists(DEMO_ID) and _format_version(DEMO_ID) == FORMAT_VERSION
+            and _format_version(DEMO_ID, "demo_generator") == demo.fingerprint()):
+        return DEMO_ID
     purchases, customers = demo.prepared_files()
-    create_dataset(purchases, customers, name="Demo shop (generated)", dataset_id=DEMO_ID, progress=progress)
+    create_dataset(purchases, customers, name="Demo shop (generated)", dataset_id=DEMO_ID, progress=progress,
+                   meta={"demo_generator": demo.fingerprint()})
     return DEMO_ID
 
 
