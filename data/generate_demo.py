@@ -12,6 +12,9 @@ The story the data tells: signups grow over time with Nov/Dec peaks and a summer
 dip; each customer churns with a monthly hazard that depends on channel and plan
 (Referral best, Paid social worst, Pro better than Free) and falls slightly for
 later cohorts; churn reasons differ by channel and ~2% of them are spelled messily.
+Each customer's whole life is simulated, past the end date too, and then censored at the
+analysis date: the last months look like a real export (a customer who cancels later is
+simply still active), not like a shop where nobody may leave near the end.
 
 Same seed -> byte-identical CSVs.  Run: python data/generate_demo.py --out data/demo
 """
@@ -123,7 +126,7 @@ def _customers(rng, n: int, start: np.datetime64, end: np.datetime64) -> pd.Data
 
 
 def _lifetime_days(rng, cust: pd.DataFrame, start, end) -> np.ndarray:
-    """Days from signup until the customer stops buying (may reach past `end`)."""
+    """Days from signup until the customer stops buying (often past `end`: see generate)."""
     hazard = cust["channel"].map({k: v[1] for k, v in CHANNELS.items()}).to_numpy()
     hazard = hazard * cust["plan"].map({k: v[1] for k, v in PLANS.items()}).to_numpy()
     cohort = (cust["signup"] - start).dt.days.to_numpy() / max(1, (end - start).astype(int))
@@ -158,14 +161,11 @@ def _amounts(rng, cust_idx, dates, level, categories) -> np.ndarray:
     return np.maximum(2.0, np.round(np.exp(log_amount), 2))
 
 
-def _add_refunds(rng, buys: pd.DataFrame, end) -> pd.DataFrame:
+def _add_refunds(rng, buys: pd.DataFrame) -> pd.DataFrame:
     """Append negative copies of ~REFUND_SHARE of rows, dated 1-14 days later."""
     pick = rng.random(len(buys)) < REFUND_SHARE / (1 - REFUND_SHARE)
     refunds = buys[pick].copy()
-    refunds["date"] = np.minimum(
-        refunds["date"].to_numpy() + rng.integers(1, 15, len(refunds)).astype("timedelta64[D]"),
-        end,
-    )
+    refunds["date"] = refunds["date"].to_numpy() + rng.integers(1, 15, len(refunds)).astype("timedelta64[D]")
     refunds["amount"] = -refunds["amount"]
     refunds["is_refund"] = True
     return pd.concat([buys.assign(is_refund=False), refunds], ignore_index=True)
@@ -188,18 +188,27 @@ def _churn_reasons(rng, channels: np.ndarray) -> np.ndarray:
 
 
 def generate(
-    seed: int = 20240101, n_customers: int = 20_000, end: str = "2025-12-31", months: int = 30
+    seed: int = 20240101, n_customers: int = 20_000, end: str = "2025-12-31", months: int = 30,
+    as_of: str | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Return (purchases, customers); see the module docstring for the columns."""
+    """Return (purchases, customers); see the module docstring for the columns.
+
+    Customers sign up during the `months` months up to `end`. Their whole life is simulated (purchases
+    and cancellation may fall long after `end`), then the data is censored at the analysis date `as_of`
+    (default `end`), as a real export is: nothing after it is in the files, and a customer whose
+    cancellation falls after it is simply still active. The random draws do not depend on `as_of`, so a
+    later analysis date only adds what happened after the earlier one.
+    """
     rng = np.random.default_rng(seed)
     end_day = np.datetime64(end, "D")
+    as_of_day = np.datetime64(as_of or end, "D")
     start = (np.datetime64(end, "M") - (months - 1)).astype("datetime64[D]")
 
     cust = _customers(rng, n_customers, start, end_day)
     signup = cust["signup"].to_numpy().astype("datetime64[D]")
-    first = np.minimum(signup + rng.integers(0, 11, n_customers).astype("timedelta64[D]"), end_day)
+    first = signup + rng.integers(0, 11, n_customers).astype("timedelta64[D]")
     stop = signup + np.round(_lifetime_days(rng, cust, start, end_day)).astype("timedelta64[D]")
-    active_end = np.maximum(first, np.minimum(stop, end_day))
+    active_end = np.maximum(first, stop)
 
     cust_idx, dates = _purchase_times(rng, cust, first, active_end)
     level = np.log(48.0) + rng.normal(0.0, 0.3, n_customers)
@@ -214,16 +223,18 @@ def generate(
             "product_category": np.asarray(cat_names)[categories],
         }
     )
-    buys = _add_refunds(rng, buys, end_day)
-    buys = buys.sort_values(["date", "cust", "is_refund"], kind="stable", ignore_index=True)
+    buys = _add_refunds(rng, buys)
 
-    # Cancellation follows the last order by 0-45 days; if that lands after `end`
-    # the customer simply has not cancelled yet.
+    # Cancellation follows the customer's last order (over the whole simulated life) by 0-45 days.
     last = np.full(n_customers, np.datetime64("1970-01-01"), dtype="datetime64[D]")
     np.maximum.at(last, buys["cust"].to_numpy(), buys["date"].to_numpy().astype("datetime64[D]"))
     cancel = last + rng.integers(0, 46, n_customers).astype("timedelta64[D]")
-    cancelled = (stop <= end_day) & (cancel <= end_day)
     reasons = _churn_reasons(rng, cust["channel"].to_numpy())
+
+    # Censor at the analysis date.
+    buys = buys[buys["date"].to_numpy().astype("datetime64[D]") <= as_of_day]
+    buys = buys.sort_values(["date", "cust", "is_refund"], kind="stable", ignore_index=True)
+    cancelled = cancel <= as_of_day
 
     customers = pd.DataFrame(
         {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 
 from retention.config import PROJECT_ROOT
@@ -15,6 +16,11 @@ def _generator():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def fingerprint() -> str:
+    """A short hash of the generator's source: the stored demo is rebuilt when it changes."""
+    return hashlib.sha256(GENERATOR.read_bytes()).hexdigest()[:16]
 
 
 def csv_bytes() -> tuple[bytes, bytes]:

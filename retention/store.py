@@ -146,8 +146,10 @@ def create_dataset(
     dataset_id: str | None = None,
     progress: Callable[[str], None] | None = None,
     owner_token: str | None = None,
+    meta: dict | None = None,
 ) -> tuple[str, dict]:
     """Write a new dataset from prepared files; return (id, {kind: validation report}).
+    meta: extra metadata keys to store with it (JSON values).
 
     Atomic: the file appears under datasets/ only when complete (write to tmp/, fsync, rename).
     Its access settings (owner = holder of `owner_token`, default expiry) are written just before.
@@ -161,7 +163,7 @@ def create_dataset(
     try:
         con = _connect(tmp, read_only=False)
         try:
-            reports = build(con, purchases, customers, name, today, say)
+            reports = build(con, purchases, customers, name, today, say, meta)
             con.execute("checkpoint")
         finally:
             con.close()
@@ -185,17 +187,19 @@ def build(
     today: dt.date | None = None,
     say: Callable[[str], None] = lambda _msg: None,
     refuse_unusable: bool = True,
+    meta: dict | None = None,
 ) -> dict[str, dict]:
     """Fill an empty connection (a dataset file, or in-memory for the CLI) with a dataset's tables.
     Progress steps told to `say`: queued (waiting for a load slot), purchases, customers, summaries.
     A file that counts no customer (ingest/usable.py) raises IngestError naming the file and why; with
     refuse_unusable=False (a preview) its report gets the reason under "unusable" instead."""
     with _load_slot(say):
-        return _build(con, purchases, customers, name, today, say, refuse_unusable)
+        return _build(con, purchases, customers, name, today, say, refuse_unusable, meta or {})
 
 
 def _build(con: duckdb.DuckDBPyConnection, purchases: Prepared | None, customers: Prepared | None, name: str,
-           today: dt.date | None, say: Callable[[str], None], refuse_unusable: bool = True) -> dict[str, dict]:
+           today: dt.date | None, say: Callable[[str], None], refuse_unusable: bool = True,
+           extra: dict | None = None) -> dict[str, dict]:
     today = today or dt.date.today()
     reports: dict[str, dict] = {}
     sql.execute(con, "create_meta")
@@ -222,6 +226,7 @@ def _build(con: duckdb.DuckDBPyConnection, purchases: Prepared | None, customers
         "has_purchases": purchases is not None,
         "has_customers": customers is not None,
         "currency": reports.get("purchases", {}).get("money", {}).get("currency"),  # ISO 4217 code or None
+        **(extra or {}),
     }
     for key, value in meta.items():
         sql.execute(con, "put_meta", key=key, value=json.dumps(value))
@@ -341,10 +346,11 @@ def recover() -> None:
     purge()
 
 
-def _format_version(dataset_id: str) -> int | None:
+def _format_version(dataset_id: str, key: str = "format_version"):
+    """The dataset's metadata value under `key` (default its format version); None when unreadable."""
     con = _connect(dataset_path(dataset_id), read_only=True)
     try:
-        return read_meta(con).get("format_version")
+        return read_meta(con).get(key)
     except duckdb.Error:
         return None
     finally:
@@ -352,13 +358,16 @@ def _format_version(dataset_id: str) -> int | None:
 
 
 def ensure_demo(progress: Callable[[str], None] | None = None) -> str:
-    """The demo dataset's id, building it on first use from the seeded generator in data/."""
-    if exists(DEMO_ID) and _format_version(DEMO_ID) == FORMAT_VERSION:
-        return DEMO_ID
+    """The demo dataset's id, building it on first use from the seeded generator in data/, and again
+    when the format or the generator changed (so a data directory never keeps an outdated demo)."""
     from retention import demo
 
+    if (exists(DEMO_ID) and _format_version(DEMO_ID) == FORMAT_VERSION
+            and _format_version(DEMO_ID, "demo_generator") == demo.fingerprint()):
+        return DEMO_ID
     purchases, customers = demo.prepared_files()
-    create_dataset(purchases, customers, name="Demo shop (generated)", dataset_id=DEMO_ID, progress=progress)
+    create_dataset(purchases, customers, name="Demo shop (generated)", dataset_id=DEMO_ID, progress=progress,
+                   meta={"demo_generator": demo.fingerprint()})
     return DEMO_ID
 
 

@@ -80,3 +80,18 @@ def test_bad_inputs_exit_2_with_a_message(tmp_path):
     _assert_bad_input(run("inspect", str(no_date), "--map", "customer"), "ROLE=COLUMN")
     _assert_bad_input(run("inspect", str(no_date), "--map", "date=nope"), "nope")
     _assert_bad_input(run("inspect"), "purchases file")
+
+
+def test_loaded_connection_draws_no_progress_bar(tmp_path):
+    # A slow query (over 2 s on a busy machine) made DuckDB print its progress bar into the JSON on stdout.
+    # In a subprocess: DuckDB's default depends on the process (pytest's capture turns it off).
+    import subprocess
+    import sys
+
+    path = tmp_path / "p.csv"
+    path.write_text("customer_id,order_date,amount\nC1,2024-01-05,10\nC1,2024-02-05,12\nC2,2024-01-09,8\n")
+    code = ("import sys; from retention import cli; con, _ = cli.load(cli.build_parser().parse_args(sys.argv[1:])); "
+            "print(con.execute(\"select current_setting('enable_progress_bar')\").fetchall()[0][0])")
+    done = subprocess.run([sys.executable, "-c", code, "inspect", str(path)], capture_output=True, text=True,
+                          cwd=ROOT, timeout=120)
+    assert done.stdout.strip() == "False", done.stderr

@@ -140,3 +140,74 @@ def test_retention_differs_by_channel_and_plan(customers):
     assert by_channel.idxmax() == "Paid social"
     by_plan = churned.groupby(customers["plan"]).mean()
     assert by_plan["Pro"] < by_plan["Basic"] < by_plan["Free"]
+
+
+# ---------------------------------------------------------------- the first screen's trends are designed (#15.13)
+
+
+def monthly_crr(customers: pd.DataFrame, months: pd.PeriodIndex) -> pd.Series:
+    """Reference CRR per month from signup/cancel dates: (CE − CN) / CS × 100, a customer being active on a
+    day when signed up by then and not cancelled by then (cancelled on the cancel date itself)."""
+    signup = pd.to_datetime(customers["signup_date"])
+    cancel = pd.to_datetime(customers["cancel_date"].replace("", None))
+    out = {}
+    for month in months:
+        first, last = month.start_time, month.end_time.normalize()
+        start = ((signup < first) & (cancel.isna() | (cancel >= first))).sum()
+        end = ((signup <= last) & (cancel.isna() | (cancel > last))).sum()
+        new = ((signup >= first) & (signup <= last)).sum()
+        out[month] = 100 * (end - new) / start
+    return pd.Series(out)
+
+
+def month1_retention(purchases: pd.DataFrame) -> pd.Series:
+    """Reference month-1 retention per first-purchase month: % of the cohort buying again the next month."""
+    buys = purchases[purchases["amount"] > 0]
+    month = pd.to_datetime(buys["order_date"]).dt.to_period("M")
+    cohort = month.groupby(buys["customer_id"]).transform("min")
+    back = set(buys.loc[month == cohort + 1, "customer_id"])
+    first = cohort.groupby(buys["customer_id"]).first()
+    came_back = pd.Series(first.index.isin(list(back)), index=first.index)
+    return 100 * came_back.groupby(first).mean()
+
+
+LAST_MONTHS = pd.period_range("2025-07", "2025-12", freq="M")
+
+
+def test_last_months_crr_is_steady_not_climbing(customers):
+    # Designed: a monthly churn hazard of ~5-10% that falls slowly for later cohorts, so the monthly CRR of
+    # 2025 sits around 90-93%. Before censoring was simulated, cancellations after the end were dropped
+    # and December climbed to 95.4% (+1.3 pts on November on the Overview).
+    crr = monthly_crr(customers, LAST_MONTHS)
+    assert crr.between(89.0, 94.0).all(), crr.round(1).to_dict()
+    assert abs(crr.iloc[-1] - crr.iloc[:-1].mean()) < 1.0, crr.round(1).to_dict()
+    assert abs(crr.iloc[-1] - crr.iloc[-2]) < 1.5, crr.round(1).to_dict()
+
+
+def test_data_is_censored_at_the_analysis_date(purchases, customers):
+    """Analysed six months later, the same shop's history up to the end is unchanged: the end of the demo is
+    an ordinary censoring date, not the end of the world (no cancellation is lost, none invented)."""
+    later_purchases, later_customers = gen.generate(as_of="2026-06-30")
+    assert later_purchases["order_date"].max() > END
+    seen = later_purchases[later_purchases["order_date"] <= END].reset_index(drop=True)
+    pd.testing.assert_frame_equal(seen.drop(columns="order_id"), purchases.drop(columns="order_id"))
+    pd.testing.assert_frame_equal(later_customers[["customer_id", "signup_date"]],
+                                  customers[["customer_id", "signup_date"]])
+    was_known = later_customers["cancel_date"].between("0", END)
+    assert (later_customers["cancel_date"].where(was_known, "") == customers["cancel_date"]).all()
+    # Customers still active at the end include many who cancel later: censoring, not immortality.
+    assert (later_customers["cancel_date"] > END).sum() > 0.1 * (customers["cancel_date"] == "").sum()
+    before, after = monthly_crr(customers, LAST_MONTHS), monthly_crr(later_customers, LAST_MONTHS)
+    pd.testing.assert_series_equal(before, after)
+
+
+def test_month1_retention_rises_as_designed(purchases):
+    # Designed: the churn hazard (first month included) falls by COHORT_IMPROVEMENT over the span, so later
+    # cohorts come back a little more often. The Overview states the change over the last 6 complete cohorts.
+    m1 = month1_retention(purchases)
+    window = m1.loc[pd.Period("2025-06", "M"):pd.Period("2025-11", "M")]
+    assert len(window) == 6
+    assert 0 < window.iloc[-1] - window.iloc[0] < 6, window.round(1).to_dict()
+    # The longer trend too: the last year's cohorts above the first year's.
+    assert m1.loc[pd.Period("2025-01", "M"):pd.Period("2025-11", "M")].mean() > \
+        m1.loc[:pd.Period("2024-06", "M")].mean() + 1.0

@@ -34,7 +34,7 @@ def test_renders_on_demo_with_measured_defaults(demo_env):
     labels = [n.label for n in at.number_input]
     assert "Active customers (measured)" in labels
     assert "Retention per month, % (measured)" in labels
-    assert at.number_input(key="whatif_active").value == 9874  # CE at 31 Dec 2025 (see test_whatif_inputs)
+    assert at.number_input(key="whatif_active").value == 9179  # CE at 31 Dec 2025 (see test_whatif_inputs)
     metrics = _metrics(at)
     assert any(label.startswith("More profit over 5 years") for label in metrics)
     assert [c.key for c in at.get("plotly_chart")] == ["whatif_profit_chart"]  # only the open tab is computed

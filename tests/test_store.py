@@ -284,3 +284,20 @@ def test_a_preview_reports_the_unusable_file_instead_of_refusing(data_dir):
     reports, rejected, _ = store.preview(prepare(b"customer,date,amount\na,2024-01-05,x\n", "p.csv", "purchases"), None)
     assert reports["purchases"]["unusable"].startswith("every amount in column 'amount' was rejected")
     assert len(rejected) == 1
+
+
+def test_demo_is_rebuilt_when_its_generator_changes(demo_data_dir, tmp_path, monkeypatch):
+    # A data directory holding a demo built by an older generator (e.g. before #15.13) must not keep it.
+    import shutil
+
+    from retention import demo
+
+    (tmp_path / "datasets").mkdir()
+    shutil.copy2(demo_data_dir / "datasets" / "demo.duckdb", tmp_path / "datasets" / "demo.duckdb")
+    monkeypatch.setenv("RETENTION_DATA_DIR", str(tmp_path))
+    built = []
+    monkeypatch.setattr(store, "create_dataset", lambda *args, **kwargs: built.append(kwargs))
+    assert store.ensure_demo() == store.DEMO_ID and built == []  # same generator: kept
+    monkeypatch.setattr(demo, "fingerprint", lambda: "another-version")
+    store.ensure_demo()
+    assert len(built) == 1 and built[0]["meta"] == {"demo_generator": "another-version"}

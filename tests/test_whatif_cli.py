@@ -82,7 +82,7 @@ def test_measured_from_files(tmp_path):
     sources = {k: v["source"] for k, v in out["inputs"].items() if k in MEASURABLE}
     assert sources == {"active_customers": "measured", "retention": "measured", "arpu": "given",
                        "new_customers": "measured"}
-    assert out["inputs"]["active_customers"]["value"] == 9874
+    assert out["inputs"]["active_customers"]["value"] == 9179
     assert out["measurement"]["basis"] == "customers" and out["measurement"]["periods_used"] == 12
     assert out["scenario"]["reason"] == "Too expensive" and 0 < out["scenario"]["reason_share"] < 1
     assert out["sbg"]["converged"] and out["sbg"]["alpha"] > 0
