@@ -381,16 +381,10 @@ def describe_report(report: dict) -> str:
         lines.append(f"  rejected {problem['rows']} × {problem['reason'].replace('_', ' ')}{column}; "
                      f"e.g. rows {', '.join(map(str, problem['examples']))}")
     for item in report.get("skipped", []):
-            "not_paid": "not purchases (unpaid, failed, cancelled, awaiting payment, deals not won)",
-            "refunded": "refunded in full", "merged_customer": "further rows of a customer (merged)",
-            "not_customer": "not customers yet (trials, leads, first payment never made)",
-            "duplicate_line": "lines identical to an earlier line of the same order (merged)"}
-_FLAGS = {"future_date": "dated after today (kept)", "refund": "refunds, negative amounts (kept)",
-          "possible_duplicate": "possible duplicates, identical to an earlier row (kept: no order id)"}
-
-
-def _revenue(item: dict) -> str:
-    return f", revenue {item['revenue']:,.2f}" if item.get("revenue") is not None else ""
+        statuses = ", ".join(f"{s['rows']} {s['status']}" for s in item.get("statuses", []))
+        lines.append(f"  skipped {item['rows']} × {_SKIPPED.get(item['reason'], item['reason'])}"
+                     f"{f' ({statuses})' if statuses else ''}{_revenue(item)}; "
+                     f"e.g. rows {', '.join(map(str, item['examples']))}")
     for item in report.get("flags", []):
         lines.append(f"  flagged {item['rows']} × {_FLAGS.get(item['flag'], item['flag'])}{_revenue(item)}; "
                      f"e.g. rows {', '.join(map(str, item['examples']))}")
