@@ -32,7 +32,12 @@ with st.expander(T["upload"]):
 options = catalog.industries(bench)
 labels = dict(zip(options["industry"], options["sector"] + " · " + options["industry"]))
 attributes = ui.segment_attributes(ds)
-ui.page_state(state.Benchmarks, state.benchmarks_limits(list(labels), compare.DEFAULT_INDUSTRIES, attributes))
+try:
+    default_period, why = ui.cached(compare.default_period, ds)
+except churn.NoChurnData:
+    default_period, why = "year", None
+ui.page_state(state.Benchmarks, state.benchmarks_limits(list(labels), compare.DEFAULT_INDUSTRIES, attributes,
+                                                        default_period))
 picked = st.multiselect(T["industries"], list(labels), format_func=labels.get, help=T["industries_help"],
                         key="benchmarks_industries")
 selected = bench[bench["industry"].isin(picked)]
@@ -48,6 +53,11 @@ with st.expander(T["settings"]):
     first = c[2].date_input(T["first_range"], value=(), key="benchmarks_first")
     days = c[3].number_input(T["inactive"], 1, 3650, help=T["inactive_help"], key="benchmarks_days")
     st.markdown("\n".join(f"- **{text.cap(text.FIGURE_NAMES[k])}**: {v}" for k, v in text.FIGURE_HELP.items()))
+
+
+if why:
+    st.caption(T["default_period"][why].format(period=default_period)
+               + ("" if period == default_period else " " + T["period_changed"].format(period=period)))
 
 
 def ends(value) -> tuple:

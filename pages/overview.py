@@ -5,11 +5,11 @@ import math
 import pandas as pd
 import streamlit as st
 
-from retention import ui
+from retention import ui, ui_text
 from retention.benchmarks import compare
 from retention.benchmarks import text as bench_text
 from retention.charts import overview as charts
-from retention.metrics import churn, cohorts, overview, reasons
+from retention.metrics import churn, cohorts, headline, overview, reasons
 
 SMALL = 30  # fewer customers than this behind a percentage: say so
 ds = ui.dataset()
@@ -20,6 +20,7 @@ t = ui.cached(overview.totals, ds).iloc[0]
 if t.first_date == t.first_date:
     st.caption(f"Data from {t.first_date:%d %B %Y} to {t.last_date:%d %B %Y}. Hover over a number for what it means.")
 
+head = headline.as_dict(ui.cached(headline.summary, ds))
 try:
     monthly_crr = ui.cached(churn.retention_by_period, ds, period="month")
 except churn.NoChurnData:
@@ -27,13 +28,29 @@ except churn.NoChurnData:
 done = monthly_crr[monthly_crr["complete"] & ~monthly_crr["warm_up"] & (monthly_crr["customers_start"] > 0)] \
     if monthly_crr is not None else None
 
+
+def card(column, figure: str, label: str | None = None) -> None:
+    """A headline figure as a metric: the shared label, its window, and the definition on hover."""
+    row = head[figure]
+    window = ui_text.headline_window(row)
+    note = " (estimated: monthly^12)" if row["method"] == "monthly^12" else f" ({window})" if window else ""
+    column.metric((label or ui_text.HEADLINE[figure][0]) + note, f"{row['value']:.1f}%",
+                  help=ui_text.headline_definition(figure, row["method"]) + f" Customers behind it: {row['customers']:,}.")
+
+
 cols = st.columns(4)
 cols[0].metric("Customers", f"{int(t.customers):,}", help="Distinct customer ids in the purchases and customers files.")
 if monthly_crr is not None and len(monthly_crr):
     cols[1].metric("Active customers", f"{int(monthly_crr['customers_end'].iloc[-1]):,}",
                    help="Customers active on the last day of the data: subscribed and not cancelled, or (with "
                         "purchases only) bought within the inactivity window, 90 days by default.")
-cols[2].metric("Purchases", f"{int(t.purchases):,}", help="Purchases with a positive amount (refunds not counted).")
+elif "share_churned" in head:
+    row = head["share_churned"]
+    cols[1].metric("Still customers", f"{row['customers'] - row['successes']:,}",
+                   help="Customers the customers file does not mark as churned.")
+if t.orders:
+    label, help_text = ui_text.purchases_tile(bool(t.with_order_ids))
+    cols[2].metric(label, f"{int(t.orders):,}", help=help_text)
 if t.revenue == t.revenue and t.revenue is not None:
     cols[3].metric("Revenue", f"{t.revenue:,.0f}", help="Sum of all amounts, net of refunds, in the file's currency.")
 
@@ -41,49 +58,78 @@ spark = None
 left, right = st.columns(2)
 with left.container(border=True):
     st.subheader("Are we keeping customers?")
-    if done is not None and len(done):
-        last = done.iloc[-1]
-        before = done.iloc[-2] if len(done) > 1 else None
-        change = last.crr_pct - before.crr_pct if before is not None else None
-        delta = f"{change:+.1f} pts vs {before.period_start:%B}" if change is not None else None
-        st.metric(f"Kept in {last.period_start:%B %Y}", f"{last.crr_pct:.1f}%", delta,
-                  delta_color="normal" if change is not None and abs(change) >= 0.05 else "off",
-                  delta_arrow="auto" if change is not None and abs(change) >= 0.05 else "off",
-                  help="Customer retention rate (CRR) = (customers at the end − new customers) ÷ customers at the "
-                       "start of the month. Churn = 100% − CRR.")
-        st.write(f"Of the customers we had on 1 {last.period_start:%B}, **{last.crr_pct:.1f}%** were still customers "
-                 f"at the end of the month, so **{last.churn_pct:.1f}%** churned.")
-        if last.customers_start < SMALL:
-            st.caption(f"Only {int(last.customers_start)} customers at the start of the month: treat this with care.")
-        spark = ui.pure(charts.kept_sparkline, done, "Kept (%)")
+    if "customer_retention_month" in head:
+        year, month = head["customer_retention_year"], head["customer_retention_month"]
+        m = st.columns(2)
+        card(m[0], "customer_retention_year")
+        card(m[1], "customer_retention_month")
+        measured = "measured over" if year["method"] == "measured" else "estimated from the months of"
+        st.write(f"Of the customers we had at the start of the year ({measured} "
+                 f"{ui_text.headline_window(month)}), **{year['value']:.1f}%** were still customers at its end; "
+                 f"month by month, **{month['value']:.1f}%** stayed and **{100 - month['value']:.1f}%** left.")
+        if month["basis"] == "purchases":
+            st.caption("Purchases only: a customer counts as lost 90 days after their last purchase (the inactivity "
+                       "window, set on the Churn page). A longer window keeps more customers.")
+        if year["customers"] < SMALL:
+            st.caption(f"Only {year['customers']} customers at the start: treat this with care.")
+        spark = ui.pure(charts.kept_sparkline, done.assign(crr_pct=done["alt_crr_pct"]), "Kept (%)")
         st.plotly_chart(spark, width="stretch", key="overview_crr_spark")
+    elif "share_churned" in head:
+        m = st.columns(2)
+        card(m[0], "share_churned")
+        row = head["share_churned"]
+        if "tenure_churn_month" in head:
+            tenure = head["tenure_churn_month"]
+            card(m[1], "tenure_churn_month")
+            st.write(f"**{row['successes']:,}** of the {row['customers']:,} customers in the file have churned. "
+                     f"Counting the months each customer stayed, about **{tenure['value']:.2f}%** of customers "
+                     f"leave per month (95% interval {tenure['ci_low']:.2f}–{tenure['ci_high']:.2f}%).")
+            st.caption("The file has no dates, so churn per month is churned customers ÷ total months of tenure.")
+        else:
+            st.write(f"**{row['successes']:,}** of the {row['customers']:,} customers in the file have churned. "
+                     "The file has no dates, so churn per month cannot be measured.")
     else:
-        st.write("This dataset has no dates to measure churn over time.")
+        st.write("This dataset has no dates or churn status to measure churn with.")
     st.page_link("pages/churn.py", label="Churn details", icon=":material/trending_down:", query_params=link)
 
 with right.container(border=True):
-    st.subheader("Do new customers come back?")
     cells = ui.cached(cohorts.matrix, ds, period="month") if ds.has_purchases else None
     s = cohorts.summary(cells, k=1, window=6) if cells is not None and len(cells) else {}
-    if s:
-        change = s["latest_pct"] - s["first_pct"]
-        st.metric(f"Came back the month after their first purchase ({s['latest_cohort']:%B %Y})",
-                  f"{s['latest_pct']:.1f}%", f"{change:+.1f} pts over {s['cohorts']} months",
-                  delta_color="normal" if abs(change) >= 0.05 else "off",
-                  delta_arrow="auto" if abs(change) >= 0.05 else "off",
-                  help="Month-1 retention: of the customers whose first purchase was in a month, the share who "
-                       "bought again in the next calendar month. A group of customers who started in the same "
-                       "month is called a cohort.")
-        trend = "up" if s["latest_pct"] > s["first_pct"] else "down" if s["latest_pct"] < s["first_pct"] else "flat"
-        st.write(f"Of the {s['latest_size']:,} customers who first bought in {s['latest_cohort']:%B %Y}, "
-                 f"**{s['latest_pct']:.1f}%** bought again the next month. Since {s['first_cohort']:%B %Y} this "
-                 f"has gone **{trend}** (from {s['first_pct']:.1f}%); the average over all months is "
-                 f"{s['average_pct']:.1f}%.")
-        if s["latest_size"] < SMALL:
-            st.caption(f"Only {s['latest_size']} customers in that cohort: treat this with care.")
+    if "month1_cohort_retention" in head:
+        st.subheader("Do new customers come back?")
+        m = st.columns(2)
+        card(m[0], "month1_cohort_retention", "Came back the next month")
+        if "repeat_purchase_rate" in head:
+            card(m[1], "repeat_purchase_rate")
+        row = head["month1_cohort_retention"]
+        text = (f"Of the {row['customers']:,} customers who first bought in {ui_text.headline_window(row)}, "
+                f"**{row['value']:.1f}%** bought again in the next calendar month.")
+        if s:
+            text += (f" The latest cohort ({s['latest_cohort']:%B %Y}, {s['latest_size']:,} customers): "
+                     f"{s['latest_pct']:.1f}%.")
+        st.write(text)
+        if row["customers"] < SMALL:
+            st.caption(f"Only {row['customers']} customers in those cohorts: treat this with care.")
+        st.page_link("pages/cohorts.py", label="Cohort details", icon=":material/grid_on:", query_params=link)
+    elif ds.has_customers and not ds.has_purchases:
+        st.subheader("How long do customers stay?")
+        km = ui.cached(cohorts.tenure_survival, ds)
+        points = [km[km["period"] <= n].tail(1) for n in (12, 24)] if len(km) else []
+        if points and all(len(p) for p in points):
+            m = st.columns(2)
+            for col, n, p in zip(m, (12, 24), points):
+                col.metric(f"Still customers after {n} months of tenure", f"{p['retention_pct'].iloc[0]:.1f}%",
+                           help="Kaplan–Meier by tenure: churned customers end at their tenure, active customers "
+                                "are counted up to theirs.")
+            st.write("Survival by tenure from the file's tenure and churn status (Kaplan–Meier); the Cohorts page "
+                     "shows the whole curve.")
+        else:
+            st.write("The customers file has no tenure, so how long customers stay cannot be measured.")
+        st.page_link("pages/cohorts.py", label="Cohort details", icon=":material/grid_on:", query_params=link)
     else:
+        st.subheader("Do new customers come back?")
         st.write("No cohort has completed its first month yet, or the dataset has no purchases.")
-    st.page_link("pages/cohorts.py", label="Cohort details", icon=":material/grid_on:", query_params=link)
+        st.page_link("pages/cohorts.py", label="Cohort details", icon=":material/grid_on:", query_params=link)
 
 left, right = st.columns(2)
 with left.container(border=True):
@@ -128,7 +174,8 @@ if len(monthly):
                     "Customers who bought (count)")
     st.plotly_chart(fig, width="stretch", key="overview_monthly")
 
-ui.report_button("Overview", [("Headline numbers", t.to_frame().T), ("Buyers per month", fig),
+ui.report_button("Overview", [("Headline numbers", t.to_frame().T),
+                              ("Headline figures", ui.cached(headline.summary, ds)), ("Buyers per month", fig),
                               ("Customers kept per month", spark), ("Customer retention per month", done),
                               ("Monthly figures", monthly)],
                  key="overview_report")

@@ -30,7 +30,7 @@ from retention.ingest.read import RawTable
 from retention.ingest.stage import read_path
 from retention.ingest.unwrap import check_size
 
-COMMAND_MODULES = ["retention.cli_cohorts", "retention.cli_churn", "retention.cli_whatif", "retention.cli_benchmark"]
+COMMAND_MODULES = ["retention.cli_summary", "retention.cli_cohorts", "retention.cli_churn", "retention.cli_whatif", "retention.cli_benchmark"]
 EXIT_BAD_INPUT = 2
 
 

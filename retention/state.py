@@ -190,9 +190,14 @@ def churn_limits(bases: list[str], basis: str | None, last: dt.date | None, segm
             "list_segment": Limit(segments), "risk": Limit(default=lambda s: max(1, s["days"] // 2))}
 
 
-def benchmarks_limits(industries: list[str], default: list[str], segments: list[str]) -> dict[str, Limit]:
-    return {"industries": Limit(industries, default=tuple(i for i in default if i in industries)),
-            "segment": Limit(segments)}
+def benchmarks_limits(industries: list[str], default: list[str], segments: list[str],
+                      period: str | None = None) -> dict[str, Limit]:
+    """period: the default comparison period for this dataset (compare.default_period); None keeps 'year'."""
+    limits = {"industries": Limit(industries, default=tuple(i for i in default if i in industries)),
+              "segment": Limit(segments)}
+    if period is not None:
+        limits["period"] = Limit(default=period)
+    return limits
 
 
 # field: (measured input, value when it cannot be measured, scale of the box)

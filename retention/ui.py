@@ -610,7 +610,8 @@ def sidebar_summary(ds: Dataset) -> None:
 
     t = cached(overview.totals, ds).iloc[0]
     span = f"{t.first_date:%d %b %Y} – {t.last_date:%d %b %Y}" if pd.notna(t.first_date) else "no dates"
-    st.caption(f"{int(t.customers):,} customers · {int(t.purchases):,} purchases  \n{span}")
+    counted = f" · {int(t.orders):,} {'orders' if t.with_order_ids else 'purchases'}" if t.orders else ""
+    st.caption(f"{int(t.customers):,} customers{counted}  \n{span}")
 
 
 @st.cache_resource(max_entries=512, show_spinner=False)  # a figure: ~0.3 MB on a demo-sized dataset
