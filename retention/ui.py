@@ -669,3 +669,16 @@ def md(text: object) -> str:
     it shows exactly as written."""
     escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
     return "\\" + escaped if escaped[:1] in ("-", "+") else escaped
+
+
+def readable(frame: pd.DataFrame, labels: dict[str, str], formats: dict[str, str] | None = None,
+             date_columns: tuple[str, ...] = ()) -> tuple[Any, dict[str, Any]]:
+    """A frame as a page shows it: (a Styler with blanks shown as '—', numbers in `formats` and the given date
+    columns as dates; the st.dataframe column_config giving each column in `labels` its human label). Columns
+    not in `labels` are hidden."""
+    formats = dict(formats or {})
+    for column in date_columns:
+        formats[column] = lambda d: "—" if pd.isna(d) else f"{pd.Timestamp(d):%Y-%m-%d}"
+    styler = frame.style.format({k: v for k, v in formats.items() if k in frame.columns}, na_rep="—")
+    config = {c: (labels[c] if c in labels else None) for c in frame.columns}
+    return styler, config
