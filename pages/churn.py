@@ -48,6 +48,9 @@ SEGMENT_LABELS = {"segment": "Segment value", "reason": "Reason", "churned": "Ch
                   "segment_churned": "Churned in the segment", "share_pct": "Share of the segment's churned, %",
                   "overall_share_pct": "Share of all churned, %", "index": "Index (100 = as overall)",
                   "residual": "Residual (beyond ±2: unlikely chance)", "small": "Few customers"}
+TENURE_LABELS = {"band_from": "Tenure from (months)", "band_to": "to (months; — = open)",
+                 "reached": "Customers who reached it", "churned": "Churned within it",
+                 "churned_pct": "Churned, % of those who reached it"}
 WINBACK_LABELS = {"customer_id": "Customer", "status": "Status", "churn_day": "Churned on", "reason": "Reason",
                   "last_purchase": "Last purchase", "days_since_purchase": "Days since purchase",
                   "purchases": "Purchases", "revenue_to_date": "Revenue to date"}
@@ -232,11 +235,11 @@ def lead_with_dates(v) -> None:
         return
     year, month = head["customer_retention_year"], head["customer_retention_month"]
     estimated = year["method"] == "monthly^12"
+    kept = head["customer_retention_span"] if estimated else year
     window = ui_text.headline_window(month)
     m = st.columns(4 if "repeat_purchase_rate" in head and v.basis == "purchases" else 3)
-    m[0].metric(ui_text.HEADLINE["customer_retention_year"][0] + (" (estimated: monthly^12)" if estimated else
-                f" ({ui_text.headline_window(year)})"), f"{year['value']:.1f}%",
-                help=ui_text.headline_definition("customer_retention_year", year["method"]))
+    m[0].metric(f"{ui_text.headline_label(kept)} ({ui_text.headline_window(kept)})", f"{kept['value']:.1f}%",
+                help=ui_text.headline_definition(kept["figure"]))
     m[1].metric(ui_text.HEADLINE["customer_retention_month"][0] + f" ({window})", f"{month['value']:.1f}%",
                 help=ui_text.headline_definition("customer_retention_month"))
     m[2].metric(ui_text.HEADLINE["customer_churn_month"][0] + f" ({window})", f"{100 - month['value']:.1f}%",
@@ -245,14 +248,13 @@ def lead_with_dates(v) -> None:
         rep = head["repeat_purchase_rate"]
         m[3].metric(ui_text.HEADLINE["repeat_purchase_rate"][0], f"{rep['value']:.1f}%",
                     help=ui_text.headline_definition("repeat_purchase_rate"))
+    text = (f"Of the {kept['customers']:,} customers at the start of {window}, **{kept['value']:.1f}%** were still "
+            f"customers at its end. Month by month, **{month['value']:.1f}%** stayed and "
+            f"**{100 - month['value']:.1f}%** left.")
     if estimated:
-        text = (f"Each month, **{month['value']:.1f}%** of the customers at its start were still customers at its "
-                f"end ({window}). The data has no 12 complete months, so a year cannot be measured directly; "
-                f"compounding the months gives **{year['value']:.1f}%**, an estimate that assumes every month is alike.")
-    else:
-        text = (f"Of the {year['customers']:,} customers at the start of {window}, **{year['value']:.1f}%** were still "
-                f"customers at its end. Month by month, **{month['value']:.1f}%** stayed and "
-                f"**{100 - month['value']:.1f}%** left.")
+        text += (f" The data has no 12 complete months, so a year cannot be measured; compounding the months would "
+                 f"give {year['value']:.1f}% a year, an estimate that treats every customer who lapses and comes back "
+                 f"as lost for good, so it is far below what the {kept['period']} measured directly show.")
     st.markdown(text)
     if v.basis == "purchases":
         rep = head.get("repeat_purchase_rate")
@@ -278,7 +280,7 @@ def lead_without_dates() -> None:
     text = f"**{row['successes']:,}** of the {row['customers']:,} customers in the file have churned."
     if "tenure_churn_month" in head:
         t = head["tenure_churn_month"]
-        m[1].metric(ui_text.HEADLINE["tenure_churn_month"][0], f"{t['value']:.2f}%",
+        m[1].metric(ui_text.HEADLINE["tenure_churn_month"][0], ui_text.headline_value("tenure_churn_month", t["value"]),
                     help=ui_text.headline_definition("tenure_churn_month"))
         km = ui.cached(cohorts.tenure_survival, ds)
         at_12 = km[km["period"] <= 12].tail(1)
@@ -298,25 +300,11 @@ def lead_without_dates() -> None:
                     "**Survival by tenure** is Kaplan–Meier: of the customers who reached a tenure, the share who "
                     "did not churn at it, multiplied over tenures (the Cohorts page shows the curve).")
     if "tenure_churn_month" in head:
-        bands = ui.pure(churn_by_tenure, ui.cached(cohorts.tenure_survival, ds))
-        st.dataframe(bands, hide_index=True, key="churn_tenure_bands")
-        report.table(bands, "Churn by tenure")
-
-
-def churn_by_tenure(km: pd.DataFrame) -> pd.DataFrame:
-    """Churn per tenure year from a Kaplan–Meier life table (cohorts.tenure_survival, one segment):
-    customers reaching the band, churned in it, and the share of them."""
-    edges = [0, 12, 24, 36, 48, 60, 72, float("inf")]
-    rows = []
-    for lo, hi in zip(edges, edges[1:]):
-        band = km[(km["period"] >= lo) & (km["period"] < hi)]
-        if band.empty:
-            continue
-        reached, events = int(band["customers"].iloc[0]), int(band["events"].sum())
-        rows.append({"Tenure (months)": f"{lo:.0f}–{hi - 1:.0f}" if hi != float("inf") else f"{lo:.0f}+",
-                     "Customers who reached it": reached, "Churned within it": events,
-                     "Churned, % of those who reached it": round(100 * events / reached, 1) if reached else None})
-    return pd.DataFrame(rows)
+        bands = ui.pure(cohorts.tenure_bands, ui.cached(cohorts.tenure_survival, ds))
+        styled, config = ui.readable(bands, TENURE_LABELS, {"band_to": "{:.0f}", "churned_pct": "{:.1f}"})
+        st.markdown("**Churn by tenure**")
+        st.dataframe(styled, hide_index=True, key="churn_tenure_bands", column_config=config)
+        report.table(bands.rename(columns=TENURE_LABELS), "Churn by tenure")
 
 
 ds = ui.dataset()

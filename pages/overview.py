@@ -34,7 +34,7 @@ def card(column, figure: str, label: str | None = None) -> None:
     row = head[figure]
     window = ui_text.headline_window(row)
     note = " (estimated: monthly^12)" if row["method"] == "monthly^12" else f" ({window})" if window else ""
-    column.metric((label or ui_text.HEADLINE[figure][0]) + note, f"{row['value']:.1f}%",
+    column.metric((label or ui_text.headline_label(row)) + note, ui_text.headline_value(figure, row["value"]),
                   help=ui_text.headline_definition(figure, row["method"]) + f" Customers behind it: {row['customers']:,}.")
 
 
@@ -61,17 +61,25 @@ with left.container(border=True):
     if "customer_retention_month" in head:
         year, month = head["customer_retention_year"], head["customer_retention_month"]
         m = st.columns(2)
-        card(m[0], "customer_retention_year")
+        if year["method"] == "measured":
+            card(m[0], "customer_retention_year")
+            kept = year
+        else:  # no whole year: the months the data has, measured directly, rather than monthly^12
+            card(m[0], "customer_retention_span")
+            kept = head["customer_retention_span"]
         card(m[1], "customer_retention_month")
-        measured = "measured over" if year["method"] == "measured" else "estimated from the months of"
-        st.write(f"Of the customers we had at the start of the year ({measured} "
-                 f"{ui_text.headline_window(month)}), **{year['value']:.1f}%** were still customers at its end; "
-                 f"month by month, **{month['value']:.1f}%** stayed and **{100 - month['value']:.1f}%** left.")
+        st.write(f"Of the customers we had at the start of {ui_text.headline_window(kept)}, **{kept['value']:.1f}%** "
+                 f"were still customers at its end; month by month, **{month['value']:.1f}%** stayed and "
+                 f"**{100 - month['value']:.1f}%** left.")
+        if year["method"] != "measured":
+            st.caption(f"No 12 complete months yet, so a year cannot be measured. Compounding the monthly figure "
+                       f"would give {year['value']:.1f}% a year, but customers who lapse and come back make that far "
+                       f"too low: the {kept['period']} measured directly say more.")
         if month["basis"] == "purchases":
             st.caption("Purchases only: a customer counts as lost 90 days after their last purchase (the inactivity "
                        "window, set on the Churn page). A longer window keeps more customers.")
-        if year["customers"] < SMALL:
-            st.caption(f"Only {year['customers']} customers at the start: treat this with care.")
+        if kept["customers"] < SMALL:
+            st.caption(f"Only {kept['customers']} customers at the start: treat this with care.")
         spark = ui.pure(charts.kept_sparkline, done.assign(crr_pct=done["alt_crr_pct"]), "Kept (%)")
         st.plotly_chart(spark, width="stretch", key="overview_crr_spark")
     elif "share_churned" in head:
@@ -139,7 +147,13 @@ with left.container(border=True):
     except churn.NoChurnData:
         ctx = None
     sentence = bench_text.context(ctx) if ctx else None
-    st.write(sentence or "Not enough complete periods to compare with published figures yet.")
+    if sentence:
+        st.write(sentence)
+    elif "customer_retention_month" not in head and "share_churned" in head:
+        st.write("The data has no dates, and published retention figures are per month or year: the Benchmarks page "
+                 "compares survival by tenure where a source publishes it.")
+    else:
+        st.write("Not enough complete periods to compare with published figures yet.")
     if ctx and ctx.get("nearest_publisher"):
         st.caption(f"Closest source: {ctx['nearest_publisher']} ({ctx['nearest_year']}), {ctx['nearest_industry']}. "
                    "Benchmarks differ in definition and population; the Benchmarks page shows each one.")

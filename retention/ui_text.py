@@ -107,6 +107,9 @@ HEADLINE = {
                                 "Of the customers active at the start of the 12 months, the share still active at "
                                 "their end, measured directly."),
     "customer_churn_year": ("Customers lost over a year", "100% − customers kept over a year, over the same year."),
+    "customer_retention_span": ("Customers kept over the months measured",
+                                "Of the customers active at the start of the months measured, the share still active "
+                                "at their end, measured directly (the data has no 12 complete months)."),
     "month1_cohort_retention": ("Came back the month after their first purchase",
                                 "Of the customers whose first purchase was in one of the 12 months before the last "
                                 "complete month, the share who bought again in the next calendar month (pooled)."),
@@ -131,6 +134,18 @@ def headline_definition(figure: str, method: str | None = None) -> str:
         text = HEADLINE_ESTIMATED_YEAR if figure == "customer_retention_year" else (
             "100% − customers kept over a year; " + HEADLINE_ESTIMATED_YEAR[0].lower() + HEADLINE_ESTIMATED_YEAR[1:])
     return text
+
+
+def headline_label(row: dict) -> str:
+    """The short label of a headline row; the span says how many months it covers."""
+    if row["figure"] == "customer_retention_span":
+        return f"Customers kept over {row['period']}"
+    return HEADLINE[row["figure"]][0]
+
+
+def headline_value(figure: str, value: float) -> str:
+    """A headline figure as every page prints it: one decimal, two for the small tenure-implied rate."""
+    return f"{value:.2f}%" if figure == "tenure_churn_month" else f"{value:.1f}%"
 
 
 def headline_window(row: dict) -> str:

@@ -124,16 +124,20 @@ def _last_start(row: dict, period: str) -> pd.Timestamp:
 
 
 def default_period(con: duckdb.DuckDBPyConnection, benchmarks: pd.DataFrame | None = None, *, basis: str = "auto",
-                   inactive_days: int = churn.DEFAULT_INACTIVE_DAYS, as_of: str | None = None) -> tuple[str, str]:
+                   inactive_days: int = churn.DEFAULT_INACTIVE_DAYS, as_of: str | None = None) -> tuple[str, str | None]:
     """(period, reason code) for the comparison: the longest of year, quarter, month for which the data has
     complete periods (a year measured directly, two complete quarters, two complete months) and `benchmarks`
     (default: the shipped catalog) has published customer-retention figures. Reason codes: 'year' (a year is measured), 'no_year' (yearly
     figures exist, the data has no year to measure), 'no_figures' (no published yearly figures), 'nothing'
-    (not even two complete months: month is returned)."""
+    (not even two complete months: month is returned); None when the data has no dates to measure churn over."""
     from retention.benchmarks import catalog, definitions
     from retention.metrics import headline
 
     benchmarks = catalog.shipped() if benchmarks is None else benchmarks
+    try:
+        churn.choose_basis(churn.bounds(con), basis)
+    except churn.NoChurnData:
+        return "year", None
     have = {p: not definitions.pair(benchmarks, "customer_retention", m).empty for p, m in RATE_PERIODS.items()}
     try:
         head = headline.as_dict(headline.summary(con, basis=basis, inactive_days=inactive_days, as_of=as_of))

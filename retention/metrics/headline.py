@@ -9,7 +9,8 @@ Definitions (the words shown to users are in retention/ui_text.py, HEADLINE):
   complete months with customers (Σ retained / Σ CS); churn = 100 − retention.
 - customer_retention_year: the same over one year measured directly: customers active at the start of the
   twelve months of the monthly window and still active at its end. When the data has no such year (fewer than
-  twelve usable months) it is monthly retention to the power 12, and `method` says so.
+  twelve usable months) it is monthly retention to the power 12, and `method` says so; then
+  customer_retention_span is the same share measured directly over the months the data has (period 'N months').
 - month1_cohort_retention: of the customers whose first purchase was in one of the twelve calendar months
   before the last complete month, the share who bought again in the next calendar month (pooled).
 - repeat_purchase_rate: of all buyers up to the analysis date, the share with two or more orders.
@@ -32,7 +33,7 @@ from retention.metrics import churn, cohorts, stats
 COLUMNS = ["figure", "value", "ci_low", "ci_high", "successes", "customers", "period", "window_start", "window_end",
            "method", "basis"]
 FIGURES = ("customer_retention_month", "customer_churn_month", "customer_retention_year", "customer_churn_year",
-           "month1_cohort_retention", "repeat_purchase_rate", "share_churned", "tenure_churn_month")
+           "customer_retention_span", "month1_cohort_retention", "repeat_purchase_rate", "share_churned", "tenure_churn_month")
 MONTHS = churn.SUMMARY_PERIODS  # complete months in the monthly window (and so one year)
 
 
@@ -76,19 +77,22 @@ def _retention_rows(con, basis: str, inactive_days: int, as_of: dt.date) -> tupl
     retained = cs - int(used["alt_lost"].sum())
     start, end = _day(used["period_start"].iloc[0]), _day(used["period_end"].iloc[-1])
     month = _row("customer_retention_month", retained, cs, "month", start, end, "pooled", basis)
-    year_start = (pd.Timestamp(end) + pd.Timedelta(days=1) - pd.DateOffset(months=MONTHS)).date()
-    if len(used) == MONTHS and start == year_start:
-        got = sql.frame(con, "headline_window_retention", basis=basis, inactive_days=int(inactive_days),
-                        start_day=start - dt.timedelta(days=1), end_day=end, as_of=as_of).iloc[0]
+    got = sql.frame(con, "headline_window_retention", basis=basis, inactive_days=int(inactive_days),
+                    start_day=start - dt.timedelta(days=1), end_day=end, as_of=as_of).iloc[0]
+    months = (end.year - start.year) * 12 + end.month - start.month + 1
+    if months == MONTHS:
         year = _row("customer_retention_year", int(got["retained"]), int(got["customers_start"]), "year", start,
                     end, "measured", basis)
-    else:
-        value = float(churn.annualise(month["value"], "month"))
-        year = {**month, "figure": "customer_retention_year", "value": value, "ci_low": float(
-            churn.annualise(month["ci_low"], "month")), "ci_high": float(churn.annualise(month["ci_high"], "month")),
-            "period": "year", "method": "monthly^12"}
-    rows = [month, _churn_side(month, "customer_churn_month"), year, _churn_side(year, "customer_churn_year")]
-    return rows, last_month_end
+        return [month, _churn_side(month, "customer_churn_month"), year,
+                _churn_side(year, "customer_churn_year")], last_month_end
+    value = float(churn.annualise(month["value"], "month"))
+    year = {**month, "figure": "customer_retention_year", "value": value, "ci_low": float(
+        churn.annualise(month["ci_low"], "month")), "ci_high": float(churn.annualise(month["ci_high"], "month")),
+        "period": "year", "method": "monthly^12"}
+    span = _row("customer_retention_span", int(got["retained"]), int(got["customers_start"]), f"{months} months",
+                start, end, "measured", basis)
+    return [month, _churn_side(month, "customer_churn_month"), year, _churn_side(year, "customer_churn_year"),
+            span], last_month_end
 
 
 def _purchase_rows(con, as_of: dt.date, last_month_end: dt.date | None) -> list[dict]:
@@ -101,8 +105,10 @@ def _purchase_rows(con, as_of: dt.date, last_month_end: dt.date | None) -> list[
                               cohort_to=final.date().isoformat(), as_of=as_of.isoformat())
         at_1 = curve[curve["period"] == 1]
         if len(at_1) and int(at_1["customers"].sum()):
+            data_start = pd.Timestamp(churn.bounds(con)["first_purchase_day"]).replace(day=1)
             rows.append(_row("month1_cohort_retention", int(at_1["retained"].sum()), int(at_1["customers"].sum()),
-                             "month", first.date(), (last_month - pd.Timedelta(days=1)).date(), "pooled", None))
+                             "month", max(first, data_start).date(), (last_month - pd.Timedelta(days=1)).date(),
+                             "pooled", None))
     repeat = figures.repurchase(con, as_of=as_of.isoformat(), months=[], days=[])
     life = repeat[repeat["unit"] == "lifetime"]
     if len(life) and int(life["eligible"].sum()):
@@ -137,7 +143,7 @@ def summary(con, *, basis: str = "auto", inactive_days: int = churn.DEFAULT_INAC
     Out: COLUMNS = figure (a FIGURES code), value (%), ci_low, ci_high (95%: Wilson for shares, monthly^12 of
     the monthly interval for an estimated year, exact Poisson for tenure_churn_month), successes (customers
     retained / churned / who bought again), customers (the customers behind the figure: ΣCS, cohort
-    customers, buyers, customers with a status or tenure), period ('month' | 'year' | 'lifetime' | 'status'),
+    customers, buyers, customers with a status or tenure), period ('month' | 'year' | 'N months' | 'lifetime' | 'status'),
     window_start, window_end (dates; None where the figure has no window), method ('pooled' | 'measured' |
     'monthly^12' | 'to date' | 'flag' | 'tenure'), basis ('customers' | 'purchases' for retention), plus
     exposure (customer-months) on tenure_churn_month.
