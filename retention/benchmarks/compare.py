@@ -110,7 +110,8 @@ def _headline_retention(con, period: str, basis: str, inactive_days: int, as_of:
     key = {"month": "customer_retention_month", "year": "customer_retention_year"}.get(period)
     if key is None:
         return None
-    row = headline.as_dict(headline.summary(con, basis=basis, inactive_days=inactive_days, as_of=as_of)).get(key)
+    row = headline.as_dict(headline.retention_figures(con, basis=basis, inactive_days=inactive_days,
+                                                      as_of=as_of)).get(key)
     if row is None or row["method"] == "monthly^12":
         return None
     return {"value": row["value"], "ci_low": row["ci_low"], "ci_high": row["ci_high"], "trials": row["customers"],
@@ -139,10 +140,7 @@ def default_period(con: duckdb.DuckDBPyConnection, benchmarks: pd.DataFrame | No
     except churn.NoChurnData:
         return "year", None
     have = {p: not definitions.pair(benchmarks, "customer_retention", m).empty for p, m in RATE_PERIODS.items()}
-    try:
-        head = headline.as_dict(headline.summary(con, basis=basis, inactive_days=inactive_days, as_of=as_of))
-    except churn.NoChurnData:
-        head = {}
+    head = headline.as_dict(headline.retention_figures(con, basis=basis, inactive_days=inactive_days, as_of=as_of))
     year = head.get("customer_retention_year")
     enough = {"year": year is not None and year["method"] == "measured"}
     for period in ("quarter", "month"):

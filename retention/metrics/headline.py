@@ -135,6 +135,18 @@ def _customer_file_rows(con) -> list[dict]:
     return rows
 
 
+def retention_figures(con, *, basis: str = "auto", inactive_days: int = churn.DEFAULT_INACTIVE_DAYS,
+                      as_of: str | dt.date | None = None) -> pd.DataFrame:
+    """Only the customer retention and churn rows of summary() (month, year, span): what the Benchmarks and
+    What-if pages need, without the cohort and repeat-purchase queries. Empty when churn cannot be measured."""
+    try:
+        chosen = churn.choose_basis(churn.bounds(con), basis)
+        day = churn.resolve_as_of(con, as_of)
+    except churn.NoChurnData:
+        return pd.DataFrame(columns=COLUMNS)
+    return pd.DataFrame(_retention_rows(con, chosen, inactive_days, day)[0], columns=COLUMNS)
+
+
 def summary(con, *, basis: str = "auto", inactive_days: int = churn.DEFAULT_INACTIVE_DAYS,
             as_of: str | dt.date | None = None) -> pd.DataFrame:
     """Every headline figure the data can give, one row each, in FIGURES order (figures it cannot give are

@@ -42,8 +42,8 @@ def measure(con, *, period: str = "month", basis: str = "auto", inactive_days: i
     summary = churn.crr_summary(frame, period)
     retention, behind = summary["alt_crr_pct"] / 100, summary["customers_start"]
     if period == "year":
-        head = headline.as_dict(headline.summary(con, basis=info["basis"], inactive_days=inactive_days,
-                                                 as_of=as_of_day)).get("customer_retention_year")
+        head = headline.as_dict(headline.retention_figures(con, basis=info["basis"], inactive_days=inactive_days,
+                                                           as_of=as_of_day)).get("customer_retention_year")
         if head is not None:
             retention, behind = head["value"] / 100, head["customers"]
     used = frame[frame["complete"] & (frame["customers_start"] > 0)].tail(summary["periods"])
