@@ -16,6 +16,7 @@ from retention.ingest.canonical import prepare
 from retention.metrics import headline, overview
 from tests import reference_churn as gen
 from tests import reference_headline as ref
+from tests.test_whatif_inputs import CUSTOMERS
 
 
 def day(text: str) -> dt.date:
@@ -127,13 +128,7 @@ def test_window_query_agrees_with_the_months_kept_count(purchase_case):
 # Jan: nobody at its start (left out). Feb: start A, B; end A, C, D → kept A: 1 of 2.
 # Mar: start A, C, D; end A, C, E → kept A, C: 2 of 3. Monthly: 3 of 5 = 60%.
 # Feb–Mar measured directly: start of Feb A, B; end of Mar A, C, E → 1 of 2 = 50%; the year is 0.6^12.
-SUBSCRIPTIONS = b"""customer_id,signup_date,cancel_date
-A,2024-01-10,
-B,2024-01-15,2024-02-20
-C,2024-02-05,
-D,2024-02-10,2024-03-05
-E,2024-03-01,
-"""
+SUBSCRIPTIONS = CUSTOMERS
 
 
 def test_subscriptions_by_hand():
@@ -223,3 +218,9 @@ def test_default_period_is_the_longest_the_data_has_complete_periods_for(purchas
         f"c{i},2024-0{m}-0{1 + i % 9},5\n".encode() for i in range(40) for m in range(1, 6) if (i + m) % 3)
     assert compare.default_period(built(purchases=five_months), inactive_days=30)[0] in ("month", "quarter")
     assert compare.default_period(built(customers=TENURE)) == ("year", None)
+
+
+def test_two_complete_months_are_enough_for_a_comparison():
+    row = compare.context(built(customers=SUBSCRIPTIONS), as_of="2024-03-31").iloc[0]
+    assert row["months"] == 1 and row["sources"] > 0
+    assert row["value"] == pytest.approx(60)  # the headline monthly figure: 3 of 5
