@@ -84,9 +84,9 @@ def rate_tab(v) -> None:
         st.markdown(ALT.format(p=period))
     table = frame[["period_start", "complete", "warm_up", "customers_start", "new_customers", "lost",
                    "customers_end", "alt_crr_pct", "crr_pct", "churn_pct", "difference_pp"]]
-    styled, config = ui.readable(table, RATE_LABELS, {c: "{:.1f}" for c in ("alt_crr_pct", "crr_pct", "churn_pct")}
+    readable_table, config = ui.readable(table, RATE_LABELS, {c: "{:.1f}" for c in ("alt_crr_pct", "crr_pct", "churn_pct")}
                                  | {"difference_pp": "{:+.2f}"}, date_columns=("period_start",))
-    st.dataframe(styled, hide_index=True, key="churn_table", column_config=config)
+    st.dataframe(readable_table, hide_index=True, key="churn_table", column_config=config)
     report.table(table.rename(columns=RATE_LABELS), f"Retention per {period}")
     ui.download_buttons(table.rename(columns=RATE_LABELS), f"churn_by_{period}", key="churn_table_download")
 
@@ -107,9 +107,9 @@ def lifecycle_tab(v) -> None:
                "a lapse; churned = active at the start, not at the end. Quick ratio = (new + came back) / churned. "
                "Customers who joined and left within the same period are in no bar (column “Joined and left in "
                "the period”).")
-    styled, config = ui.readable(life, LIFE_LABELS, {"quick_ratio": "{:.2f}"},
+    readable_table, config = ui.readable(life, LIFE_LABELS, {"quick_ratio": "{:.2f}"},
                                  date_columns=("period_start", "period_end"))
-    st.dataframe(styled, hide_index=True, key="churn_life_table", column_config=config)
+    st.dataframe(readable_table, hide_index=True, key="churn_life_table", column_config=config)
     report.table(life.rename(columns=LIFE_LABELS), "Lifecycle")
 
 
@@ -124,10 +124,10 @@ def revenue_tab(v) -> None:
         st.caption(f"Base: customers who bought in the previous {period}. GRR = their revenue now, each capped at "
                    f"what they spent before, / their revenue before; NRR = their revenue now / before (growth "
                    f"counts). Refunds subtract. New customers are not in the base.")
-        styled, config = ui.readable(revenue, REVENUE_LABELS, {"base_revenue": "{:,.2f}", "kept_gross": "{:,.2f}",
+        readable_table, config = ui.readable(revenue, REVENUE_LABELS, {"base_revenue": "{:,.2f}", "kept_gross": "{:,.2f}",
                                      "kept_net": "{:,.2f}", "grr_pct": "{:.1f}", "nrr_pct": "{:.1f}"},
                                      date_columns=("period_start", "period_end"))
-        st.dataframe(styled, hide_index=True, key="churn_revenue_table", column_config=config)
+        st.dataframe(readable_table, hide_index=True, key="churn_revenue_table", column_config=config)
         report.table(revenue.rename(columns=REVENUE_LABELS), "Revenue retention")
     else:
         st.info("Revenue retention needs purchases with amounts.")
@@ -178,9 +178,9 @@ def reasons_tab(v) -> None:
                        "share of the segment's churned customers. '(few)': fewer than "
                        f"{reasons.SMALL_SEGMENT} churned customers, read with care. Residual beyond ±2 in the table: "
                        "unlikely to be chance.")
-            styled, config = ui.readable(by, SEGMENT_LABELS | {"segment": seg}, {
+            readable_table, config = ui.readable(by, SEGMENT_LABELS | {"segment": seg}, {
                 "share_pct": "{:.1f}", "overall_share_pct": "{:.1f}", "index": "{:.0f}", "residual": "{:+.1f}"})
-            st.dataframe(styled, hide_index=True, key="churn_segment_table", column_config=config)
+            st.dataframe(readable_table, hide_index=True, key="churn_segment_table", column_config=config)
             report.table(by.rename(columns=SEGMENT_LABELS | {"segment": seg}), f"Reasons by {seg}")
         if ds.has_purchases:
             lost = ui.cached(reasons.lost_revenue_by_reason, ds, period=period, **rp)
@@ -219,10 +219,10 @@ def winback_tab(v) -> None:
              if total > len(picked) else f"{total:,} customers")
     st.caption(f"{shown}. Churned: the churn (or lapse) day is within the chosen days before the analysis date. "
                f"At risk: still active, last purchase that many days ago or more.")
-    styled, config = ui.readable(picked, WINBACK_LABELS | {c: c for c in picked.columns if c not in WINBACK_LABELS},
+    readable_table, config = ui.readable(picked, WINBACK_LABELS | {c: c for c in picked.columns if c not in WINBACK_LABELS},
                                  {"revenue_to_date": "{:,.2f}", "days_since_purchase": "{:.0f}"},
                                  date_columns=("churn_day", "last_purchase"))
-    st.dataframe(styled, hide_index=True, key="churn_list", column_config=config)
+    st.dataframe(readable_table, hide_index=True, key="churn_list", column_config=config)
     report.table(picked.rename(columns=WINBACK_LABELS), "Win-back list")
     ui.download_buttons(lambda: churn.at_risk(ds.cursor, **wp), "win_back_list", key="churn_list_download")
 
@@ -301,9 +301,9 @@ def lead_without_dates() -> None:
                     "did not churn at it, multiplied over tenures (the Cohorts page shows the curve).")
     if "tenure_churn_month" in head:
         bands = ui.pure(cohorts.tenure_bands, ui.cached(cohorts.tenure_survival, ds))
-        styled, config = ui.readable(bands, TENURE_LABELS, {"band_to": "{:.0f}", "churned_pct": "{:.1f}"})
+        readable_table, config = ui.readable(bands, TENURE_LABELS, {"band_to": "{:.0f}", "churned_pct": "{:.1f}"})
         st.markdown("**Churn by tenure**")
-        st.dataframe(styled, hide_index=True, key="churn_tenure_bands", column_config=config)
+        st.dataframe(readable_table, hide_index=True, key="churn_tenure_bands", column_config=config)
         report.table(bands.rename(columns=TENURE_LABELS), "Churn by tenure")
 
 

@@ -672,13 +672,20 @@ def md(text: object) -> str:
 
 
 def readable(frame: pd.DataFrame, labels: dict[str, str], formats: dict[str, str] | None = None,
-             date_columns: tuple[str, ...] = ()) -> tuple[Any, dict[str, Any]]:
-    """A frame as a page shows it: (a Styler with blanks shown as '—', numbers in `formats` and the given date
-    columns as dates; the st.dataframe column_config giving each column in `labels` its human label). Columns
-    not in `labels` are hidden."""
-    formats = dict(formats or {})
+             date_columns: tuple[str, ...] = ()) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """A frame as a page shows it: (the frame with the columns in `formats` and `date_columns` written out as
+    text, blanks as '—' there and in text columns (Streamlit draws a missing number as 'None'); the
+    st.dataframe column_config giving each column in `labels` its human label). Columns not in `labels` are
+    hidden."""
+    out = frame.copy()
+    for column, pattern in (formats or {}).items():
+        if column in out:
+            out[column] = [("—" if pd.isna(v) else pattern.format(v)) for v in out[column]]
     for column in date_columns:
-        formats[column] = lambda d: "—" if pd.isna(d) else f"{pd.Timestamp(d):%Y-%m-%d}"
-    styler = frame.style.format({k: v for k, v in formats.items() if k in frame.columns}, na_rep="—")
-    config = {c: (labels[c] if c in labels else None) for c in frame.columns}
-    return styler, config
+        if column in out:
+            out[column] = ["—" if pd.isna(d) else f"{pd.Timestamp(d):%Y-%m-%d}" for d in out[column]]
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].astype(object).where(out[column].notna(), "—")
+    config = {c: (labels[c] if c in labels else None) for c in out.columns}
+    return out, config

@@ -224,3 +224,17 @@ def test_two_complete_months_are_enough_for_a_comparison():
     row = compare.context(built(customers=SUBSCRIPTIONS), as_of="2024-03-31").iloc[0]
     assert row["months"] == 1 and row["sources"] > 0
     assert row["value"] == pytest.approx(60)  # the headline monthly figure: 3 of 5
+
+
+def test_tables_show_blanks_as_a_dash_and_human_labels():
+    import numpy as np
+
+    from retention import ui
+
+    frame = pd.DataFrame({"period_start": pd.to_datetime(["2024-01-01", None]), "crr_pct": [np.nan, 93.04],
+                          "reason": [None, "Price"], "joined_and_left": [1, 2]})
+    shown, config = ui.readable(frame, {"period_start": "Period", "crr_pct": "Kept, %", "reason": "Reason"},
+                                {"crr_pct": "{:.1f}"}, date_columns=("period_start",))
+    assert shown.to_dict("list") == {"period_start": ["2024-01-01", "—"], "crr_pct": ["—", "93.0"],
+                                     "reason": ["—", "Price"], "joined_and_left": [1, 2]}
+    assert config == {"period_start": "Period", "crr_pct": "Kept, %", "reason": "Reason", "joined_and_left": None}
