@@ -292,6 +292,11 @@ def lead_without_dates() -> None:
                  f"**{t['value']:.2f}%** of customers leave per month (95% interval {t['ci_low']:.2f}–"
                  f"{t['ci_high']:.2f}%).")
     st.markdown(text)
+    if "revenue_at_risk_month" in head:
+        lost = head["revenue_at_risk_month"]
+        st.metric(ui_text.HEADLINE["revenue_at_risk_month"][0], f"{lost['amount']:,.0f} per month",
+                  f"{lost['value']:.1f}% of all monthly charges", delta_color="off", delta_arrow="off",
+                  help=ui_text.headline_definition("revenue_at_risk_month") + f" Column: {lost['column']}.")
     with st.expander("How it is counted"):
         st.markdown("The file has no dates, so churn cannot be placed in time. **Share churned** = customers marked "
                     "churned ÷ customers with a known status. **Churn per month implied by tenure** = churned "

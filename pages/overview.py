@@ -96,6 +96,11 @@ with left.container(border=True):
         else:
             st.write(f"**{row['successes']:,}** of the {row['customers']:,} customers in the file have churned. "
                      "The file has no dates, so churn per month cannot be measured.")
+        if "revenue_at_risk_month" in head:
+            lost = head["revenue_at_risk_month"]
+            st.metric(ui_text.HEADLINE["revenue_at_risk_month"][0], f"{lost['amount']:,.0f} per month",
+                      f"{lost['value']:.1f}% of all monthly charges", delta_color="off", delta_arrow="off",
+                      help=ui_text.headline_definition("revenue_at_risk_month") + f" Column: {lost['column']}.")
     else:
         st.write("This dataset has no dates or churn status to measure churn with.")
     st.page_link("pages/churn.py", label="Churn details", icon=":material/trending_down:", query_params=link)

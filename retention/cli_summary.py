@@ -41,6 +41,8 @@ def figures(frame) -> dict:
             item["basis"] = row["basis"]
         if row["figure"] == "tenure_churn_month":
             item["customer_months"] = _number(row["exposure"], 1)
+        if row["figure"] == "revenue_at_risk_month":
+            item["amount_per_month"], item["charges_column"] = _number(row["amount"]), row["column"]
         out[row["figure"]] = item
     return out
 

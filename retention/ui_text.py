@@ -120,6 +120,9 @@ HEADLINE = {
     "tenure_churn_month": ("Churn per month implied by tenure",
                            "Churned customers ÷ the total months of tenure of all customers (each customer counts "
                            "the months they stayed), with a 95% exact Poisson interval."),
+    "revenue_at_risk_month": ("Monthly charges of churned customers",
+                              "The monthly charges of the customers marked churned, summed (per month, in the file's "
+                              "currency); the percentage is their share of all customers' monthly charges."),
 }
 HEADLINE_ESTIMATED_YEAR = ("The data has no 12 complete months to measure a year over, so this is monthly retention "
                            "to the power 12 (an estimate that assumes every month is alike).")

@@ -238,3 +238,13 @@ def test_tables_show_blanks_as_a_dash_and_human_labels():
     assert shown.to_dict("list") == {"period_start": ["2024-01-01", "—"], "crr_pct": ["—", "93.0"],
                                      "reason": ["—", "Price"], "joined_and_left": [1, 2]}
     assert config == {"period_start": "Period", "crr_pct": "Kept, %", "reason": "Reason", "joined_and_left": None}
+
+
+def test_revenue_at_risk_from_a_monthly_charges_column_by_hand():
+    # churned c1 (20.50) and c2 (70); active c3 (50), c4 (not a number: left out); churned 90.50 of 140.50
+    data = (b"Customer ID,Tenure Months,Churn Label,Monthly Charges\n"
+            b"c1,1,Yes,20.50\nc2,3,Yes,70\nc3,10,No,50\nc4,6,No,n/a\n")
+    row = headline.as_dict(headline.summary(built(customers=data)))["revenue_at_risk_month"]
+    assert row["amount"] == pytest.approx(90.5) and row["value"] == pytest.approx(100 * 90.5 / 140.5)
+    assert (row["successes"], row["customers"], row["column"]) == (2, 3, "Monthly Charges")
+    assert "revenue_at_risk_month" not in headline.as_dict(headline.summary(built(customers=TENURE)))

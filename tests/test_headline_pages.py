@@ -111,12 +111,13 @@ def test_customers_file_without_dates_gets_its_figures_everywhere(demo_env):
         con = store.open_dataset(dataset_id)
         head = headline.as_dict(headline.summary(con))
         con.close()
-        assert set(head) == {"share_churned", "tenure_churn_month"}
+        assert set(head) == {"share_churned", "tenure_churn_month", "revenue_at_risk_month"}
         for page in ("pages/overview.py", "pages/churn.py"):
             at = open_page(page, dataset=dataset_id)
             assert shown(at, "share_churned", head["share_churned"]) == "40.0%"  # 2 of 5
             # 2 churned ÷ (1 + 3 + 10 + 6 + 24) customer-months
             assert shown(at, "tenure_churn_month", head["tenure_churn_month"]) == f"{200 / 44:.2f}%"
             assert "Purchases" not in metrics(at) and "Orders" not in metrics(at)
+            assert metrics(at)["Monthly charges of churned customers"] == "90 per month"  # 20 + 70
     finally:
         store.delete_dataset(dataset_id)

@@ -17,12 +17,16 @@ Definitions (the words shown to users are in retention/ui_text.py, HEADLINE):
 - share_churned: of the customers in the customers file with a known status, the share marked churned.
 - tenure_churn_month: customers files with tenure but no dates: churned customers ÷ the customer-months of
   tenure of all customers (a rate per month of tenure), with a 95% exact Poisson interval.
+- revenue_at_risk_month: customers files with a monthly-charges column: the churned customers' monthly charges
+  summed (`amount`, per month, in the file's currency), as a share of all customers' monthly charges (value).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 
+import duckdb
 import numpy as np
 import pandas as pd
 
@@ -33,7 +37,8 @@ from retention.metrics import churn, cohorts, stats
 COLUMNS = ["figure", "value", "ci_low", "ci_high", "successes", "customers", "period", "window_start", "window_end",
            "method", "basis"]
 FIGURES = ("customer_retention_month", "customer_churn_month", "customer_retention_year", "customer_churn_year",
-           "customer_retention_span", "month1_cohort_retention", "repeat_purchase_rate", "share_churned", "tenure_churn_month")
+           "customer_retention_span", "month1_cohort_retention", "repeat_purchase_rate", "share_churned",
+           "tenure_churn_month", "revenue_at_risk_month")
 MONTHS = churn.SUMMARY_PERIODS  # complete months in the monthly window (and so one year)
 
 
@@ -147,6 +152,35 @@ def retention_figures(con, *, basis: str = "auto", inactive_days: int = churn.DE
     return pd.DataFrame(_retention_rows(con, chosen, inactive_days, day)[0], columns=COLUMNS)
 
 
+CHARGES = re.compile(r"monthly.*(charge|fee|revenue|amount|price|payment|bill)|^mrr$|monthly.?recurring", re.I)
+
+
+def charges_column(con) -> str | None:
+    """The customers file's monthly-charges column (a name like 'Monthly Charges', 'monthly_fee', 'MRR'), or None.
+    Only on a DuckDB dataset, whose customers table keeps the file's other columns."""
+    if not isinstance(con, duckdb.DuckDBPyConnection):
+        return None
+    names = [r[0] for r in con.execute("select column_name from information_schema.columns "
+                                       "where table_name = 'customers' order by ordinal_position").fetchall()]
+    return next((n for n in names if CHARGES.search(n.replace("_", " "))), None)
+
+
+def _charges_row(con) -> dict | None:
+    """revenue_at_risk_month: the churned customers' monthly charges, as a share of all monthly charges."""
+    column = charges_column(con)
+    if column is None:
+        return None
+    sql.create_projection(con, "customer_charges", "customers",
+                          {"customer_id": "customer_id", "churned": "churned", "charge_raw": column}, [])
+    got = sql.frame(con, "headline_charges").iloc[0]
+    if not int(got["churned_with_charge"]) or not got["all_charges"]:
+        return None
+    return {"figure": "revenue_at_risk_month", "value": 100 * float(got["churned_charges"]) / float(got["all_charges"]),
+            "ci_low": np.nan, "ci_high": np.nan, "successes": int(got["churned_with_charge"]),
+            "customers": int(got["with_charge"]), "period": "month", "window_start": None, "window_end": None,
+            "method": "charges", "basis": None, "amount": float(got["churned_charges"]), "column": column}
+
+
 def summary(con, *, basis: str = "auto", inactive_days: int = churn.DEFAULT_INACTIVE_DAYS,
             as_of: str | dt.date | None = None) -> pd.DataFrame:
     """Every headline figure the data can give, one row each, in FIGURES order (figures it cannot give are
@@ -158,7 +192,8 @@ def summary(con, *, basis: str = "auto", inactive_days: int = churn.DEFAULT_INAC
     customers, buyers, customers with a status or tenure), period ('month' | 'year' | 'N months' | 'lifetime' | 'status'),
     window_start, window_end (dates; None where the figure has no window), method ('pooled' | 'measured' |
     'monthly^12' | 'to date' | 'flag' | 'tenure'), basis ('customers' | 'purchases' for retention), plus
-    exposure (customer-months) on tenure_churn_month.
+    exposure (customer-months) on tenure_churn_month; amount (churned customers' monthly charges summed) and
+    column (the charges column's name) on revenue_at_risk_month.
     """
     info = churn.bounds(con)
     rows: list[dict] = []
@@ -174,7 +209,10 @@ def summary(con, *, basis: str = "auto", inactive_days: int = churn.DEFAULT_INAC
     if day is not None and info["purchase_customers"]:
         rows += _purchase_rows(con, day, last_month_end)
     rows += _customer_file_rows(con)
-    out = pd.DataFrame(rows, columns=COLUMNS + (["exposure"] if any("exposure" in r for r in rows) else []))
+    charges = _charges_row(con)
+    rows += [charges] if charges else []
+    extra = [c for c in ("exposure", "amount", "column") if any(c in r for r in rows)]
+    out = pd.DataFrame(rows, columns=COLUMNS + extra)
     out["order"] = out["figure"].map(FIGURES.index)
     return out.sort_values("order", kind="stable").drop(columns="order").reset_index(drop=True)
 
