@@ -21,6 +21,7 @@ PAGES = {
 EXPIRY_CHOICES = {7: "7 days", 30: "30 days", 90: "90 days", 365: "1 year", 0: "Never (until deleted)"}
 
 page = st.navigation(PAGES)
+ui.layout_css()
 if config.require_login() and not st.user.is_logged_in:
     st.title("Sign in")
     st.write("This dashboard is for your team only. Sign in with your organisation's account.")

@@ -32,12 +32,13 @@ with st.expander(T["upload"]):
 options = catalog.industries(bench)
 labels = dict(zip(options["industry"], options["sector"] + " · " + options["industry"]))
 attributes = ui.segment_attributes(ds)
+first_day, last_day = ui.data_days(ds)
 try:
     default_period, why = ui.cached(compare.default_period, ds)
 except churn.NoChurnData:
     default_period, why = "year", None
 ui.page_state(state.Benchmarks, state.benchmarks_limits(list(labels), compare.DEFAULT_INDUSTRIES, attributes,
-                                                        default_period))
+                                                        first_day, last_day, default_period))
 picked = st.multiselect(T["industries"], list(labels), format_func=labels.get, help=T["industries_help"],
                         key="benchmarks_industries")
 selected = bench[bench["industry"].isin(picked)]
@@ -49,8 +50,9 @@ except churn.NoChurnData:
 with st.expander(T["settings"]):
     c = st.columns([1, 2, 2, 1])
     period = c[0].selectbox(T["period"], list(compare.RATE_PERIODS), help=T["period_help"], key="benchmarks_period")
-    rng = c[1].date_input(T["range"], value=(), key="benchmarks_range")
-    first = c[2].date_input(T["first_range"], value=(), key="benchmarks_first")
+    rng = c[1].date_input(T["range"], value=(), min_value=first_day, max_value=last_day, key="benchmarks_range")
+    first = c[2].date_input(T["first_range"], value=(), min_value=first_day, max_value=last_day,
+                            key="benchmarks_first")
     days = c[3].number_input(T["inactive"], 1, 3650, help=T["inactive_help"], key="benchmarks_days")
     st.markdown("\n".join(f"- **{text.cap(text.FIGURE_NAMES[k])}**: {v}" for k, v in text.FIGURE_HELP.items()))
 
@@ -122,22 +124,34 @@ else:
 
 st.header(T["internal"])
 st.caption(T["internal_intro"])
+first_iso = first_day.isoformat() if first_day else None
+
+
+def year_over_year(label: str, start: str, end: str, compute) -> None:
+    """One year-over-year line, naming only months with data (the window clipped to the data's first day)."""
+    clipped = internal.window_with_data(start, end, first_iso)
+    if clipped is None:
+        return
+    start, end, earlier = clipped
+    label = label.format(span=text.span(start, end))
+    st.markdown(f"**{T['yoy']}.** " + (text.comparison(label, T["year_before"], compute(start, end)) if earlier
+                else T["no_year_before"].format(label=label, first=f"{first_day:%b %Y}")))
+
+
 if can["customer_retention"] and as_of:
-    start, end = internal.recent_year(as_of)
-    yoy = ui.cached(internal.retention_year_over_year, ds, period="month", date_from=start, date_to=end,
-                    inactive_days=int(days), as_of=as_of).iloc[0].to_dict()
-    label = f"{text.cap(text.figure_name('customer_retention', 1))}, {text.span(start, end)}"
-    st.markdown(f"**{T['yoy']}.** " + text.comparison(label, T["year_before"], yoy))
+    year_over_year(f"{text.cap(text.figure_name('customer_retention', 1))}, {{span}}", *internal.recent_year(as_of),
+                   lambda start, end: ui.cached(internal.retention_year_over_year, ds, period="month",
+                                                date_from=start, date_to=end, inactive_days=int(days),
+                                                as_of=as_of).iloc[0].to_dict())
 share = st.selectbox(T["segment_metric"], list(T["segment_metrics"]), format_func=T["segment_metrics"].get,
                      key="benchmarks_segment_metric") if can["repeat_purchase_rate"] else None
 if share in ("repeat_12", "month1") and as_of:
-    start, end = internal.recent_year((pd.Timestamp(as_of) - pd.DateOffset(months=12 if share == "repeat_12" else 0))
-                                      .date().isoformat())
-    yoy = (ui.cached(internal.repurchase_year_over_year, ds, months=12, first_from=start, first_to=end, as_of=as_of)
-           if share == "repeat_12" else
-           ui.cached(internal.cohort_retention_year_over_year, ds, k=1, cohort_from=start, cohort_to=end, as_of=as_of))
-    label = f"{T['segment_metrics'][share]}, {T['first_in']} {text.span(start, end)}"
-    st.markdown(f"**{T['yoy']}.** " + text.comparison(label, T["year_before"], yoy.iloc[0].to_dict()))
+    year_over_year(f"{T['segment_metrics'][share]}, {T['first_in']} {{span}}", *internal.recent_year(
+        (pd.Timestamp(as_of) - pd.DateOffset(months=12 if share == "repeat_12" else 0)).date().isoformat()),
+        lambda start, end: (ui.cached(internal.repurchase_year_over_year, ds, months=12, first_from=start,
+                                      first_to=end, as_of=as_of) if share == "repeat_12" else
+                            ui.cached(internal.cohort_retention_year_over_year, ds, k=1, cohort_from=start,
+                                      cohort_to=end, as_of=as_of)).iloc[0].to_dict())
 if not attributes:
     st.caption(T["no_segments"])
 elif share:

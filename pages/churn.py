@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from retention import state, ui, ui_text
+from retention.fmt import money, money_label
 from retention.charts import churn as charts
 from retention.metrics import churn, cohorts, headline, lifecycle, reasons
 
@@ -124,11 +125,13 @@ def revenue_tab(v) -> None:
         st.caption(f"Base: customers who bought in the previous {period}. GRR = their revenue now, each capped at "
                    f"what they spent before, / their revenue before; NRR = their revenue now / before (growth "
                    f"counts). Refunds subtract. New customers are not in the base.")
-        readable_table, config = ui.readable(revenue, REVENUE_LABELS, {"base_revenue": "{:,.2f}", "kept_gross": "{:,.2f}",
-                                     "kept_net": "{:,.2f}", "grr_pct": "{:.1f}", "nrr_pct": "{:.1f}"},
-                                     date_columns=("period_start", "period_end"))
+        labels = REVENUE_LABELS | {k: money_label(REVENUE_LABELS[k], ds.currency)
+                                   for k in ("base_revenue", "kept_gross", "kept_net")}
+        readable_table, config = ui.readable(revenue, labels, {"base_revenue": "{:,.2f}", "kept_gross": "{:,.2f}",
+                                             "kept_net": "{:,.2f}", "grr_pct": "{:.1f}", "nrr_pct": "{:.1f}"},
+                                             date_columns=("period_start", "period_end"))
         st.dataframe(readable_table, hide_index=True, key="churn_revenue_table", column_config=config)
-        report.table(revenue.rename(columns=REVENUE_LABELS), "Revenue retention")
+        report.table(revenue.rename(columns=labels), "Revenue retention")
     else:
         st.info("Revenue retention needs purchases with amounts.")
 
@@ -184,7 +187,7 @@ def reasons_tab(v) -> None:
             report.table(by.rename(columns=SEGMENT_LABELS | {"segment": seg}), f"Reasons by {seg}")
         if ds.has_purchases:
             lost = ui.cached(reasons.lost_revenue_by_reason, ds, period=period, **rp)
-            report.chart(ui.pure(charts.lost_revenue_bars, lost, {"x": f"Revenue per {period} that left", "y": "Reason"},
+            report.chart(ui.pure(charts.lost_revenue_bars, lost, {"x": money_label(f"Revenue per {period} that left", ds.currency), "y": "Reason"},
                          f"Revenue per {period} lost, by reason"), "churn_lost")
             st.caption(f"Each churned customer's revenue to date / the number of {period}s from their first purchase "
                        f"to their churn (both included), summed per reason.")
@@ -219,12 +222,15 @@ def winback_tab(v) -> None:
              if total > len(picked) else f"{total:,} customers")
     st.caption(f"{shown}. Churned: the churn (or lapse) day is within the chosen days before the analysis date. "
                f"At risk: still active, last purchase that many days ago or more.")
-    readable_table, config = ui.readable(picked, WINBACK_LABELS | {c: c for c in picked.columns if c not in WINBACK_LABELS},
-                                 {"revenue_to_date": "{:,.2f}", "days_since_purchase": "{:.0f}"},
-                                 date_columns=("churn_day", "last_purchase"))
+    labels = WINBACK_LABELS | {"revenue_to_date": money_label(WINBACK_LABELS["revenue_to_date"], ds.currency)}
+    readable_table, config = ui.readable(picked, labels | {c: c for c in picked.columns if c not in labels},
+                                         {"revenue_to_date": "{:,.2f}", "days_since_purchase": "{:.0f}"},
+                                         date_columns=("churn_day", "last_purchase"))
     st.dataframe(readable_table, hide_index=True, key="churn_list", column_config=config)
-    report.table(picked.rename(columns=WINBACK_LABELS), "Win-back list")
-    ui.download_buttons(lambda: churn.at_risk(ds.cursor, **wp), "win_back_list", key="churn_list_download")
+    report.table(picked.rename(columns=labels), "Win-back list")
+    ui.download_buttons(lambda: churn.at_risk(ds.cursor, **wp).rename(
+        columns={"revenue_to_date": money_label("revenue_to_date", ds.currency)}), "win_back_list",
+        key="churn_list_download")
 
 
 def lead_with_dates(v) -> None:
@@ -294,7 +300,7 @@ def lead_without_dates() -> None:
     st.markdown(text)
     if "revenue_at_risk_month" in head:
         lost = head["revenue_at_risk_month"]
-        st.metric(ui_text.HEADLINE["revenue_at_risk_month"][0], f"{lost['amount']:,.0f} per month",
+        st.metric(ui_text.HEADLINE["revenue_at_risk_month"][0], money(lost["amount"], ds.currency, decimals=0) + " per month",
                   f"{lost['value']:.1f}% of all monthly charges", delta_color="off", delta_arrow="off",
                   help=ui_text.headline_definition("revenue_at_risk_month") + f" Column: {lost['column']}.")
     with st.expander("How it is counted"):
@@ -324,7 +330,9 @@ except churn.NoChurnData:
 
 segments = ui.segment_attributes(ds)
 bases, last_day = (churn.available_bases(info), pd.Timestamp(info.as_of).date()) if info is not None else ([], None)
-ui.page_state(state.Churn, state.churn_limits(bases, info.basis if info is not None else None, last_day, segments))
+first_day = (ui.data_days(ds)[0] or last_day) if info is not None else None
+ui.page_state(state.Churn, state.churn_limits(bases, info.basis if info is not None else None, last_day, segments,
+                                              first_day))
 period, basis, days, as_of, params, frame, s = "month", "customers", churn.DEFAULT_INACTIVE_DAYS, None, None, None, None
 if info is not None:
     c = st.columns(4)
@@ -337,7 +345,7 @@ if info is not None:
         days = c[2].number_input("Inactivity window W (days)", 1, 3650, key="churn_days", help=f"Lapsed W days after "
                                  f"the last purchase. In this data, 90% of the gaps between a customer's purchases are "
                                  f"{hint.p90_days:.0f} days or less.")
-    as_of = c[3].date_input("Analysis date", max_value=last_day, key="churn_as_of").isoformat()
+    as_of = c[3].date_input("Analysis date", min_value=first_day, max_value=last_day, key="churn_as_of").isoformat()
     params = dict(period=period, basis=basis, inactive_days=int(days), as_of=as_of)
     frame = ui.cached(churn.retention_by_period, ds, **params)
     s = churn.crr_summary(frame, period)

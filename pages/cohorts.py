@@ -32,7 +32,7 @@ DEFINITIONS = """
 - **Revenue retention** (c, k): net revenue (refunds subtracted) of cohort c in period c+k divided by its revenue in period 0; and cumulative revenue per customer (LTV to date).
 - **Incomplete periods**: a cell whose period had not ended at the analysis date is faded and hatched, and left out of averages. Nothing after the analysis date is counted. Cells not reached yet are blank.
 - **Average curve**: over the cohorts that completed period k, sum of retained over sum of cohort sizes, with the number of cohorts and customers behind each point and a 95% Wilson interval (survival: Kaplan–Meier over cohorts with Greenwood's interval). The simple mean gives each cohort the same weight and has no band.
-- **Minimum sample**: cells and points resting on fewer customers than the threshold are grey (heatmap) or hollow (lines).
+- **Minimum sample**: cells and points resting on fewer customers than the threshold have a dotted outline (heatmap) or are hollow (lines).
 """
 
 ds = ui.dataset()
@@ -61,16 +61,19 @@ if not modes:
         st.info("Cohorts need purchases with dates, or a customers file with signup and cancel dates.")
     st.stop()
 
-c = st.columns(4)
+# The finding first, then the view, then its controls; on a phone the controls go after the chart (ui.PHONE_CSS).
+lead, controls = st.container(), st.container(key="cohorts_controls")
+c = controls.columns(4)
 grain = c[0].selectbox("Period", list(GRAINS), format_func=GRAINS.get, key="cohorts_period")
 mode = c[1].selectbox("Retention", modes, format_func=MODES.get, key="cohorts_mode")
 basis = c[2].selectbox("Cohort by", bases, format_func=BASES.get, key="cohorts_basis")
 as_of = c[3].date_input("Analysis date", min_value=days[0], max_value=days[1], key="cohorts_as_of",
                         help="Nothing after this day is counted; periods not ended by then are incomplete. Default: "
                         "the last date in the data.")
-with st.expander("Filters and sample size"):
+with controls.expander("Filters and sample size"):
     f = st.columns(4)
-    span = f[0].date_input("Cohorts starting between", value=(), key="cohorts_span")
+    span = f[0].date_input("Cohorts starting between", value=(), min_value=days[0], max_value=days[1],
+                           key="cohorts_span")
     attribute = f[1].selectbox("Only customers with", [None, *values["attribute"].unique()], key="cohorts_filter_by",
                                format_func=lambda a: "(anyone)" if a is None else a)
     kept = f[2].multiselect("Values", values.loc[values["attribute"] == attribute, "value"], key="cohorts_filter_values")
@@ -90,21 +93,21 @@ starts, names = pd.factorize(cells["cohort"])  # label each cohort once, not eac
 cells = cells.assign(cohort_label=np.array([label(d) for d in names], dtype=object)[starts])
 
 s = ui.pure(cohorts.summary, cells, k=1, mode=mode)
+lead_text = ""
 if s:
     trend = "risen" if s["latest_pct"] > s["first_pct"] + 0.5 else "fallen" if s["latest_pct"] < s["first_pct"] - 0.5 \
         else "stayed about level"
-    st.markdown(LEAD[mode].format(started=STARTED[basis], cohort=label(s["latest_cohort"]), size=s["latest_size"],
+    lead_text = (LEAD[mode].format(started=STARTED[basis], cohort=label(s["latest_cohort"]), size=s["latest_size"],
                                   pct=s["latest_pct"], p=grain)
                 + f"; {grain}-1 retention has {trend} from {s['first_pct']:.0f}% to {s['latest_pct']:.0f}% over the "
                 f"last {s['cohorts']} cohorts (weighted average of all {s['average_cohorts']} complete cohorts: "
                 f"{s['average_pct']:.0f}%).")
-else:
-    st.markdown(f"No cohort has completed its first {grain} after the start yet.")
-with st.expander("How these numbers are defined"):
+lead.markdown(lead_text or f"No cohort has completed its first {grain} after the start yet.")
+with controls.expander("How these numbers are defined"):
     st.markdown(DEFINITIONS)
 
 most = int(cells["period"].max())
-g = st.columns([2, 3, 3])
+g = controls.columns([2, 3, 3])
 ui.fit("cohorts_shown", 1, max(most, 1))
 shown = g[0].slider(f"{GRAINS[grain]}s shown", 1, max(most, 1), key="cohorts_shown") if most > 1 else most
 measures = ["pct", "count"] + ["revenue"] * (mode == "revenue")
@@ -125,9 +128,10 @@ with panel:
             "colorbar": SHOW[show], "hover": hover, "incomplete": " · incomplete period",
             "small": f" · fewer than {minimum} customers"},
             f"{GRAINS[grain]} 1: from {ones.min():.0f}% to {ones.max():.0f}% across complete cohorts" if len(ones)
-            else f"{MODES[mode]} retention by cohort"), "cohorts_heatmap", "Retention by cohort")
-        st.caption(f"Faded, hatched cells: the {grain} had not ended on {as_of:%d %b %Y}. Grey: fewer than {minimum} "
-                   f"customers in the cohort. Blank: not reached yet.")
+            else f"{MODES[mode]} retention by cohort"), "cohorts_heatmap", "Retention by cohort",
+            min_width=charts.heatmap_min_width(int(cells["period"].max())))
+        st.caption(f"Faded, hatched cells: the {grain} had not ended on {as_of:%d %b %Y}. Dotted outline: fewer "
+                   f"than {minimum} customers in the cohort (read with care). Blank: not reached yet.")
         matrix = report.table(cells.drop(columns=["cohort_label"]), "Cohort matrix")
         ui.download_buttons(matrix, f"cohort_matrix_{mode}_{grain}", key="cohorts_matrix_dl")
     elif tab == "curve":

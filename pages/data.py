@@ -8,11 +8,15 @@ import pandas as pd
 import streamlit as st
 
 from retention import access, config, store, ui
+from retention.ingest import date_order, headers
 from retention.ingest.canonical import prepare
 from retention.ingest.errors import IngestError
 from retention.ingest.read import ROW, read_table
 from retention.ingest.roles import detect_roles, roles_for
-from retention.ui_text import DATA_MODEL_HELP, FLAGS, KIND_LABELS, SKIPPED_REASONS, reject_reason, role_label
+from retention.ui_text import (DATA_MODEL_HELP, DATE_ORDER_ASK, DATE_ORDER_HELP, DATE_ORDER_QUESTION, DATE_ORDER_WAITING,
+                               FLAGS, KIND_LABELS, ORDER_WORDS, SKIPPED_REASONS, date_forms_text, date_order_note,
+                               money_notes, money_warnings, reject_reason, repeated_header_option,
+                               repeated_header_warning, role_label, spelled_date)
 
 FILE_TYPES = ["csv", "tsv", "txt", "xlsx", "xls", "ods", "parquet", "gz", "zip"]
 NONE = "— none —"
@@ -46,20 +50,35 @@ def _read(data: bytes, name: str, sheet: str | None):
     return read_table(data, name, sheet)
 
 
-def _configure(kind: str, uploaded, box):
-    """Widgets for one file; returns its Prepared, or None when it cannot be used."""
+def _open(kind: str, uploaded):
+    """(data, widget key prefix, RawTable or the IngestError, Prepared as detected or None). The roles the
+    person already set in the dropdowns are applied, so that what one file proves about its dates
+    (date_order.hints) comes from the columns in use."""
     data = uploaded.getvalue()
     key = f"data_{kind}_{hashlib.sha256(data).hexdigest()[:12]}"
     sheet = st.session_state.get(f"{key}_sheet")
     try:
         raw = _read(data, uploaded.name, sheet)
     except IngestError as err:
-        box.error(str(err))
-        return None
+        return data, key, err, None
+    chosen = {role: st.session_state.get(f"{key}_{role}") for role in roles_for(kind)}
+    mapping = {role: None if c == NONE else c for role, c in chosen.items() if c is not None and (c == NONE or c in raw.columns)}
     try:
-        detected = prepare(data, uploaded.name, kind, raw=raw)
+        detected = prepare(data, uploaded.name, kind, mapping=mapping or None, raw=raw)
+    except IngestError:
+        detected = None
+    return data, key, raw, detected
+
+
+def _configure(kind: str, uploaded, box, opened, hint):
+    """Widgets for one file; returns its Prepared, or None when it cannot be used (or waits for an answer)."""
+    data, key, raw, detected = opened
+    if isinstance(raw, IngestError):
+        box.error(str(raw))
+        return None
+    if detected is not None:
         roles, segments, dates, export = detected.roles, detected.segments, detected.dates, detected.export
-    except IngestError:  # a role we could not find: the dropdowns below let the person choose it
+    else:  # a role we could not find: the dropdowns below let the person choose it
         roles, segments, dates, export = detect_roles(raw.frame, kind), [], {}, None
     info = raw.info
     how = [info.get("format"), info.get("encoding"), f"delimiter {info['delimiter']!r}" if info.get("delimiter") else None,
@@ -69,38 +88,61 @@ def _configure(kind: str, uploaded, box):
         box.selectbox("Sheet", info["sheets"], index=info["sheets"].index(info["sheet"]), key=f"{key}_sheet")
     box.dataframe(raw.frame.drop(columns=[ROW]).head(8), hide_index=True, height=240)
     columns = [NONE] + raw.columns
+    repeats = headers.repeated(info, roles)
     mapping = {}
-    grid = box.columns(3)
+    grid = box.columns(2)  # two a row: wide enough for column names such as "Financial Status"
     for i, role in enumerate(roles_for(kind)):
         current = roles.get(role, NONE)
-        picked = grid[i % 3].selectbox(role_label(kind, role), columns, index=columns.index(current), key=f"{key}_{role}")
+        picked = grid[i % 2].selectbox(role_label(kind, role), columns, index=columns.index(current), key=f"{key}_{role}",
+                                       format_func=lambda c: repeated_header_option(c, repeats))
         mapping[role] = None if picked == NONE else picked
+    for entry in headers.repeated(info, {r: c for r, c in mapping.items() if c}):
+        box.warning(repeated_header_warning(entry, kind))
     used = {c for c in mapping.values() if c}
     segments = box.multiselect("Segment columns", [c for c in raw.columns if c not in used],
                                default=[c for c in segments if c not in used], key=f"{key}_segments",
                                help="Attributes to compare customers by (channel, plan, country …).")
-    ambiguous = [r for r, d in dates.items() if d.order]
+    asked = sorted((r for r, d in dates.items() if d.order), key=lambda r: not dates[r].needs_order)
     order = None
-    if ambiguous:
-        choice = dates[ambiguous[0]]
-        label = "Dates like 03/04 mean"
-        options = {"dmy": "3 April (day first)", "mdy": "March 4 (month first)"}
-        order = box.radio(label, list(options), index=list(options).index(choice.order), format_func=options.get,
-                          horizontal=True, key=f"{key}_date_order",
-                          help="Every date in this column fits both orders; we picked one. Switch it if it is wrong."
-                          if choice.ambiguous else "Decided from the dates in the file.")
+    if asked:
+        choice = dates[asked[0]]
+        example = (choice.examples or ["03/04/2024"])[0]
+        options = {o: f"{spelled_date(example, o)} ({ORDER_WORDS[o]})" for o in ("dmy", "mdy")}
+        picked = box.radio(DATE_ORDER_QUESTION.format(example=example), list(options),
+                           index=None if choice.needs_order else list(options).index(choice.order),
+                           format_func=options.get, horizontal=True,
+                           # a question of its own: when the other file settles it later, that answer shows
+                           key=f"{key}_date_order" + ("_asked" if choice.needs_order else ""),
+                           help=DATE_ORDER_HELP.get(choice.decided_by or "", DATE_ORDER_HELP["column"]))
+        if picked is None:
+            box.warning(DATE_ORDER_ASK.format(role=role_label(kind, asked[0]).lower(), column=roles.get(asked[0]),
+                                              forms=date_forms_text(choice.forms, choice.forms_sampled),
+                                              example=example))
+            return None
+        # the detected order is passed on as detected, so the report keeps why it was chosen
+        order = picked if picked != choice.order or choice.needs_order else None
     try:
-        return prepare(data, uploaded.name, kind, mapping=mapping, segments=segments, date_order=order, raw=raw)
+        return prepare(data, uploaded.name, kind, mapping=mapping, segments=segments, date_order=order, raw=raw,
+                       date_hint=hint)
     except IngestError as err:
         box.error(re.sub(r" \(CLI: [^)]*\)", "", str(err)))  # the command-line hint means nothing here
         return None
 
 
+opened = {kind: _open(kind, uploaded) for kind, uploaded in files.items() if uploaded is not None}
+hints = date_order.hints({kind: o[3] for kind, o in opened.items()})
+for kind, hint in hints.items():  # another file of this upload proves the day/month order
+    data, key, raw, detected = opened[kind]
+    opened[kind] = (data, key, raw, prepare(data, files[kind].name, kind, mapping=detected.roles, raw=raw,
+                                            date_hint=hint))
 prepared = {}
 for kind, uploaded in files.items():
     if uploaded is not None:
         with uploads[kind]:
-            prepared[kind] = _configure(kind, uploaded, uploads[kind].container(border=True))
+            prepared[kind] = _configure(kind, uploaded, uploads[kind].container(border=True), opened[kind],
+                                        hints.get(kind))
+waiting_for_dates = [kind for kind in opened if prepared.get(kind) is None
+                     and opened[kind][3] is not None and date_order.undecided([opened[kind][3]])]
 
 if saved := st.session_state.pop("data_saved", None):
     st.success(f"Saved “{ui.md(saved)}”. It is now the dataset in view. Its link is in the sidebar: anyone with the link "
@@ -108,6 +150,9 @@ if saved := st.session_state.pop("data_saved", None):
     st.page_link("pages/overview.py", label="Go to the overview", icon=":material/home:")
 if not any(files.values()):
     st.info("Upload a purchases file, a customers file, or both. The demo dataset stays available in the sidebar.")
+    st.stop()
+if waiting_for_dates:  # no validation (nor save) until the person has said how to read the dates
+    st.info(DATE_ORDER_WAITING)
     st.stop()
 if not any(prepared.values()):
     st.stop()
@@ -141,11 +186,18 @@ for kind, report in reports.items():
     notes += [f"{k['rows']:,} rows set aside: {SKIPPED_REASONS.get(k['reason'], k['reason'])}; "
               f"e.g. rows {', '.join(map(str, k['examples']))}." for k in report.get("skipped", [])]
     notes += [f"The {role.replace('_', ' ')} column mixes day-first and month-first dates; the minority was "
-              "rejected. Check the rejected rows." for role, d in report.get("dates", {}).items() if d.get("mixed")]
+              "rejected. Check the rejected rows." for role, d in report.get("dates", {}).items() if d.get("conflict")]
+    notes += [n for role, d in report.get("dates", {}).items()
+              if (n := date_order_note(role_label(kind, role).lower(), d))]
     if s.get("unrecognised_status"):
         notes.append(f"{s['unrecognised_status']:,} status values were not understood as active or churned.")
     for note in notes:
         st.caption(note)
+    money = report.get("money")
+    for line in money_notes(money) if money else []:
+        st.caption(ui.md(line))
+    for line in money_warnings(money) if money else []:
+        st.warning(ui.md(line))
     if report["problems"]:
         st.dataframe(pd.DataFrame([{
             "Problem": reject_reason(p["reason"]), "Column": p["column"] or "(whole row)", "Rows": p["rows"],

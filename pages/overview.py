@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from retention import ui, ui_text
+from retention.fmt import money
 from retention.benchmarks import compare
 from retention.benchmarks import text as bench_text
 from retention.charts import overview as charts
@@ -52,7 +53,8 @@ if t.orders:
     label, help_text = ui_text.purchases_tile(bool(t.with_order_ids))
     cols[2].metric(label, f"{int(t.orders):,}", help=help_text)
 if t.revenue == t.revenue and t.revenue is not None:
-    cols[3].metric("Revenue", f"{t.revenue:,.0f}", help="Sum of all amounts, net of refunds, in the file's currency.")
+    cols[3].metric("Revenue", money(t.revenue, ds.currency, decimals=0),
+                   help="Sum of all amounts, net of refunds, in the file's currency.")
 
 spark = None
 left, right = st.columns(2)
@@ -98,7 +100,7 @@ with left.container(border=True):
                      "The file has no dates, so churn per month cannot be measured.")
         if "revenue_at_risk_month" in head:
             lost = head["revenue_at_risk_month"]
-            st.metric(ui_text.HEADLINE["revenue_at_risk_month"][0], f"{lost['amount']:,.0f} per month",
+            st.metric(ui_text.HEADLINE["revenue_at_risk_month"][0], money(lost["amount"], ds.currency, decimals=0) + " per month",
                       f"{lost['value']:.1f}% of all monthly charges", delta_color="off", delta_arrow="off",
                       help=ui_text.headline_definition("revenue_at_risk_month") + f" Column: {lost['column']}.")
     else:

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from retention import state, ui
+from retention.fmt import money, money_label
 from retention.charts import whatif as charts
 from retention.metrics import churn, reasons
 from retention.scenarios import analysis, clv, inputs, sbg, wording
@@ -45,22 +46,28 @@ def tagged(label: str, key: str) -> str:
     return f"{label} ({'measured' if st.session_state[key] == measured_here else 'your value'})"
 
 
+def assumed(key: str) -> bool:
+    """An input the data cannot give (margin, acquisition cost) still at the page's assumed default."""
+    return key in wording.ASSUMED and st.session_state[key] == state.WhatIf.__dataclass_fields__[
+        key.removeprefix("whatif_")].default
+
+
 FIELDS = [  # key, label, maximum, step, format, help (defaults: retention.state.WhatIf)
     ("whatif_active", "Active customers", None, 100.0, "%.0f", "Customers active at the analysis date."),
     ("whatif_retention", f"Retention per {period}, %", R_CAP * 100, 0.5, None,
      "Of the customers at the start of a period, the share still customers at its end, pooled over the periods "
      "above: the headline figure of the Overview and Churn pages (per year: measured over the last 12 months)."),
-    ("whatif_arpu", f"Revenue per customer per {period}", None, None, None,
+    ("whatif_arpu", money_label(f"Revenue per customer per {period}", ds.currency), None, None, None,
      "Net revenue ÷ average active customers ((CS + CE)/2) over the same periods."),
     ("whatif_new", f"New customers per {period}", None, 1.0, "%.0f",
      "Average CN: customers starting (or restarting) during a period."),
     ("whatif_margin", "Gross margin, % of revenue", 100.0, None, None, "An assumption: the data has no costs."),
-    ("whatif_cac", "Acquisition cost per new customer", None, None, None, None),
+    ("whatif_cac", money_label("Acquisition cost per new customer", ds.currency), None, None, None, None),
     ("whatif_discount", "Discount rate per year, %", 100.0, None, None, "Converted to the period."),
     ("whatif_years", "Horizon, years (0 = none)", 50.0, 1.0, None,
      "Finite by default; 0 values customers over their whole life."),
     ("whatif_growth", "Margin growth per year of tenure, %", 100.0, None, None, None),
-    ("whatif_programme", f"Programme cost per customer per {period}", None, None, None,
+    ("whatif_programme", money_label(f"Programme cost per customer per {period}", ds.currency), None, None, None,
      "What the retention effort costs; charged in the scenario only."),
 ]
 v = {}
@@ -68,8 +75,8 @@ with st.expander("Inputs", expanded=True, icon=":material/tune:"):
     cols = st.columns(4)
     for i, (key, label, top, step, fmt, tip) in enumerate(FIELDS):
         measured_input = key.removeprefix("whatif_") in state.MEASURED
-        v[key] = cols[i % 4].number_input(tagged(label, key) if measured_input else label, 0.0, top, step=step,
-                                          format=fmt, key=key, help=tip)
+        shown = tagged(label, key) if measured_input else f"{label} ({wording.ASSUMED_TAG})" if assumed(key) else label
+        v[key] = cols[i % 4].number_input(shown, 0.0, top, step=step, format=fmt, key=key, help=tip)
 years = v["whatif_years"]
 horizon = round(years * clv.PERIODS_PER_YEAR[period]) if years > 0 else math.inf
 model = clv.Inputs(v["whatif_active"], v["whatif_retention"] / 100, v["whatif_arpu"], v["whatif_margin"],
@@ -79,7 +86,7 @@ model = clv.Inputs(v["whatif_active"], v["whatif_retention"] / 100, v["whatif_ar
 kind = st.segmented_control("Scenario", KINDS, required=True, key="whatif_kind", format_func=wording.KIND_LABELS.get)
 c = st.columns([1, 2, 2])
 x = c[0].number_input("X", -100.0, 100.0, step=0.5, key="whatif_x")
-scenario = Scenario(kind, x)
+scenario = Scenario(kind, x, periods_per_year=model.periods_per_year)
 if kind == "reason":
     shares = reason_shares()
     if shares.empty:
@@ -88,11 +95,14 @@ if kind == "reason":
     reason = c[1].selectbox("Churn reason", shares["reason"].tolist(), key="whatif_reason")
     scenario = Scenario(kind, x, reason, float(shares.set_index("reason").loc[reason, "share_pct"]) / 100)
 applied = apply(model.retention, scenario)
-same = equivalents(model.retention, applied.retention)
+same = equivalents(model.retention, applied.retention, model.periods_per_year)
 per_year = tuple(clv.annual_retention(r, model.periods_per_year) for r in (model.retention, applied.retention))
 st.markdown(wording.scenario_summary(kind, x, period, scenario.reason and ui.md(scenario.reason), model.retention,
                                      applied.retention, same,
                                      per_year))
+note = wording.assumed_note({k: v[k] for k in wording.ASSUMED if assumed(k)})
+if note:
+    st.markdown(note)
 if applied.capped:
     st.warning(f"That scenario reaches {applied.uncapped:.1%} retention per {period}; nobody keeps every customer, "
                f"so it is capped at {R_CAP:.1%}.")
@@ -102,20 +112,22 @@ head = clv.headline(model, applied.retention)
 facts = clv.published_comparison(model, applied.retention)
 span = f"{years:g} years" if years > 0 else "customers' whole lives"
 c = st.columns(4)
-c[0].metric(f"More profit over {span}", f"{head['profit_change']:,.0f}", f"{head['profit_change_pct']:+.1f} %",
+c[0].metric(f"More profit over {span}", money(head['profit_change'], ds.currency, decimals=0), f"{head['profit_change_pct']:+.1f} %",
             help=f"Present value, {head['assumption'].replace('_', ' ')}. {wording.PROFIT_CHANGE_FORMULA}")
 row = table.loc["value_of_base"]
-c[1].metric("Value of today's customers", f"{row.scenario:,.0f}", f"{row.change:+,.0f}",
+c[1].metric("Value of today's customers", money(row.scenario, ds.currency, decimals=0),
+            money(row.change, ds.currency, decimals=0, sign=True),
             help=wording.FORMULAS["value_of_base"])
 row = table.loc["new_customer_value"]
-c[2].metric("Value of a new customer, net of acquisition", f"{row.scenario:,.2f}", f"{row.change_pct:+.1f} %",
-            help=wording.FORMULAS["new_customer_value"])
-c[3].metric(f"Break-even programme cost per customer per {period}", f"{clv.break_even(model, applied.retention):,.2f}",
+c[2].metric("New customer's value", money(row.scenario, ds.currency), f"{row.change_pct:+.1f} %",
+            help="Net of acquisition cost: " + wording.FORMULAS["new_customer_value"])
+c[3].metric(f"Break-even programme cost per customer per {period}",
+            money(clv.break_even(model, applied.retention), ds.currency),
             help=wording.BREAK_EVEN_FORMULA)
 st.info(f"**Published: “+5 % retention → +25–95 % profit”.** {wording.published_explanation(facts)}",
         icon=":material/menu_book:")
 
-shown, report = wording.output_table(table.reset_index(), period), ui.Shown()
+shown, report = wording.output_table(table.reset_index(), period, ds.currency), ui.Shown()
 st.dataframe(shown, hide_index=True, width="stretch", column_config={
     **{col: st.column_config.NumberColumn(col, format="%,.2f") for col in ("base", "scenario", "change")},
     "change_pct": st.column_config.NumberColumn("change %", format="%+.1f")})
@@ -130,7 +142,8 @@ with panel:
         report.chart(ui.pure(charts.profit,
             analysis.profit_paths(model, applied.retention, head["assumption"]),
             f"The scenario adds {head['profit_change']:,.0f} of profit in present value over {span}",
-            f"{period.capitalize()}s from now", f"Profit per {period}", ("Today's retention", "Scenario")),
+            f"{period.capitalize()}s from now", money_label(f"Profit per {period}", ds.currency),
+            ("Today's retention", "Scenario")),
             key="whatif_profit_chart")
         st.caption("Constant inflow: the same number of new customers every period, so better retention grows the "
                    "base. Constant base: every leaver is replaced, so better retention saves acquisition costs.")
@@ -169,7 +182,7 @@ with panel:
             c[1].metric(f"Expected lifetime of a new customer ({period}s)", f"{lifetime:.1f}" if lifetime < math.inf else "∞",
                         f"{lifetime - clv.expected_lifetime(model.retention):+.1f} vs constant retention"
                         if lifetime < math.inf else None, help="1 + β/(α − 1); infinite when α ≤ 1.")
-            c[2].metric("New customer's value, sBG (period ends)", f"{sbg_clv:,.2f}",
+            c[2].metric("New customer's value, sBG (period ends)", money(sbg_clv, ds.currency),
                         f"{sbg_clv - table.loc['clv_end', 'base']:+,.2f} vs constant retention",
                         help="Σ m·S(t)/(1+d)^t over the horizon (Fader & Hardie 2010).")
             st.caption(wording.SBG_NOTE + " Solid: observed; dotted: projected beyond each cohort's data."

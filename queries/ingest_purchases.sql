@@ -3,16 +3,22 @@
 --   amounts) are kept and marked; dates after $today are kept and flagged.
 --   Skipped: 'order_continuation' = a further line item of an order whose amount is on another row
 --   (continuation_rows), so an order counts once; 'not_paid' = a status in $unpaid_values (failed, voided, …).
+--   Money: amounts and unit prices are read with the column's own currency prefix/suffix removed
+--   (parse_money); a row in another currency than the dataset's is rejected as 'other_currency', never
+--   added in: its currency cell (upper case, trimmed) is not one of currency_values, or, without a currency
+--   column, its amount is written with one of other_signs (retention/ingest/money.py).
 -- Params: $date_formats VARCHAR[] (non-empty), $date_serial BOOLEAN, $decimal_comma BOOLEAN,
 --   $amount_mode VARCHAR ('amount' | 'lines' = quantity × unit price | 'none'), $today DATE,
---   $unpaid_values VARCHAR[] (lower case)
+--   $unpaid_values VARCHAR[] (lower case), $money_prefix VARCHAR, $money_suffix VARCHAR ('' for none),
+--   $currency_values VARCHAR[] (currency cells, upper case, meaning the dataset's currency; empty without a
+--   currency column), $other_signs VARCHAR[] (signs of other currencies written in the amounts)
 -- Reads: TEMP VIEW staged_purchases(row_no, customer_raw, date_raw, amount_raw, quantity_raw,
---   unit_price_raw, order_raw, status_raw, <attribute columns>); TEMP TABLE duplicate_rows(row_no)
+--   unit_price_raw, order_raw, status_raw, currency_raw, <attribute columns>); TEMP TABLE duplicate_rows(row_no)
 --   (ingest_duplicate_rows.sql); TEMP TABLE continuation_rows(row_no) (ingest_order_continuations.sql)
 -- Returns: every staged row: row_no, customer_id, purchased_at, amount, order_id, is_refund, is_future,
 --   reject_reason, reject_role, skip_reason, <attribute columns>; reject_reason is NULL for kept and
 --   skipped rows, else missing_customer | missing_date | bad_date | missing_amount | bad_amount |
---   bad_quantity | bad_unit_price | duplicate_row. Not materialised: canonical.load_into binds it as the
+--   bad_quantity | bad_unit_price | other_currency | duplicate_row. Not materialised: canonical.load_into binds it as the
 --   view judged_purchases, which store_purchases.sql (kept rows, straight into the dataset) and
 --   ingest_unkept_purchases.sql (the few others) each read once; a table of ten million parsed rows
 --   would cost more to write than the parse costs to repeat.
@@ -36,9 +42,22 @@ parsed as (
             as customer_id,
         parse_date(date_raw, $date_formats::varchar[], $date_serial) as purchased_at,
         case $amount_mode
-            when 'amount' then parse_number(amount_raw, $decimal_comma)
-            when 'lines' then parse_number(quantity_raw, $decimal_comma) * parse_number(unit_price_raw, $decimal_comma)
+            when 'amount' then parse_money(amount_raw, $decimal_comma, $money_prefix, $money_suffix)
+            when 'lines' then parse_number(quantity_raw, $decimal_comma)
+                * parse_money(unit_price_raw, $decimal_comma, $money_prefix, $money_suffix)
         end as amount,
+        case
+            when len($currency_values::varchar[]) > 0
+                then not list_contains($currency_values::varchar[], nullif(upper(trim(currency_raw)), ''))
+            -- the text before the first digit and after the last, signs and parentheses trimmed (money.affixes)
+            when len($other_signs::varchar[]) > 0
+                then list_has_any($other_signs::varchar[], [
+                    trim(regexp_extract(coalesce(amount_raw, unit_price_raw), '^[^0-9]*'),
+                         ' -−–+()' || chr(160) || chr(8239) || chr(9)),
+                    trim(regexp_extract(coalesce(amount_raw, unit_price_raw), '[^0-9]*$'),
+                         ' -−–+()' || chr(160) || chr(8239) || chr(9))])
+            else false
+        end as in_other_currency,
         nullif(trim(order_raw), '') as order_id,
         nullif(trim(amount_raw), '') is null as amount_blank,
         lower(trim(status_raw)) as status_norm
@@ -49,6 +68,7 @@ judged as (
     select
         *,
         case
+            when coalesce(in_other_currency, false) then 'other_currency'
             when customer_id is null then 'missing_customer'
             when nullif(trim(date_raw), '') is null then 'missing_date'
             when purchased_at is null then 'bad_date'
@@ -89,10 +109,11 @@ select
             when 'bad_amount' then 'amount'
             when 'bad_quantity' then 'quantity'
             when 'bad_unit_price' then 'unit_price'
+            when 'other_currency' then 'currency'
         end
     end as reject_role,
     skip_reason,
     columns(* exclude (row_no, customer_raw, date_raw, amount_raw, quantity_raw, unit_price_raw, order_raw,
-                       status_raw, is_copy, is_continuation, customer_id, purchased_at, amount, order_id,
+                       status_raw, currency_raw, in_other_currency, is_copy, is_continuation, customer_id, purchased_at, amount, order_id,
                        amount_blank, status_norm, problem, skip_reason))
 from decided

@@ -23,14 +23,17 @@ from typing import Any, Callable
 import duckdb
 import pandas as pd
 
+from retention import ui_text
 from retention.engines.config import ENV_VAR as ENGINE_ENV
+from retention.ingest import date_order
 from retention.ingest.canonical import prepare
 from retention.ingest.errors import IngestError
 from retention.ingest.read import RawTable
 from retention.ingest.stage import read_path
 from retention.ingest.unwrap import check_size
+from retention import ui_text
 
-COMMAND_MODULES = ["retention.cli_summary", "retention.cli_cohorts", "retention.cli_churn", "retention.cli_whatif", "retention.cli_benchmark"]
+COMMAND_MODULES = ["retention.cli_cohorts", "retention.cli_churn", "retention.cli_whatif", "retention.cli_benchmark"]
 EXIT_BAD_INPUT = 2
 
 
@@ -99,7 +102,7 @@ def add_common_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--customers", metavar="FILE", help="customers file (signup/cancel dates, churn reasons, attributes)")
     parser.add_argument("--map", action="append", metavar="ROLE=COLUMN", default=[],
                         help="column of the purchases file for a role: customer, date, amount, quantity, unit_price, "
-                             "order, or segment (repeatable)")
+                             "order, status, currency, or segment (repeatable)")
     parser.add_argument("--customers-map", action="append", metavar="ROLE=COLUMN", default=[],
                         help="column of the customers file for a role: customer, signup, churn_date, churn_reason, "
                              "status, tenure, or segment (repeatable)")
@@ -137,16 +140,20 @@ def load(args: argparse.Namespace) -> tuple[duckdb.DuckDBPyConnection, dict]:
 
     if args.purchases is None and args.customers is None:
         raise BadInput("give a purchases file, or --customers FILE, or both")
-    prepared = {}
+    prepared, options = {}, {}
     for kind, path, pairs, option in (("purchases", args.purchases, args.map, "--map"),
                                       ("customers", args.customers, args.customers_map, "--customers-map")):
         raw = _read(path, args.sheet)
         if raw is not None:
             roles, segments = _mapping(pairs, option)
-            prepared[kind] = prepare(b"", Path(path).name, kind, raw=raw, mapping=roles, segments=segments or None,
-                                     sheet=args.sheet, date_order=args.date_order)
+            options[kind] = {"data": b"", "filename": Path(path).name, "kind": kind, "raw": raw, "mapping": roles,
+                             "segments": segments or None, "sheet": args.sheet, "date_order": args.date_order}
+            prepared[kind] = prepare(**options[kind])
+    for kind, hint in date_order.hints(prepared).items():  # one file's dates prove the other's order
+        prepared[kind] = prepare(**options[kind], date_hint=hint)
+    date_order.require_decided(prepared.values())
     con = duckdb.connect()
-    con.execute("set enable_progress_bar = false")  # stdout carries the result only
+    con.execute("set enable_progress_bar = false")  # a slow load must not print into stdout's JSON
     reports = store.build(con, prepared.get("purchases"), prepared.get("customers"), name="cli")
     return con, reports
 
@@ -302,10 +309,26 @@ def describe_report(report: dict) -> str:
         note = ""
         if d["ambiguous"]:
             note = " — ambiguous: no day above 12 in the whole column; use --date-order dmy|mdy to switch"
-        elif d.get("mixed"):
+        elif d.get("conflict"):
             note = " — mixed: some dates are day-first, others month-first; the minority is rejected"
+        elif d.get("decided_by") == "other_column":
+            note = f" — decided by another column of the upload: {ui_text.date_order_why(d)}"
         lines.append(f"  {role} format: {fmt}" + (f", date order {order}" if order else "") + note)
+        if d.get("mixed") and len(d.get("forms") or {}) > 1:
+            lines.append(f"  {role} mixes date forms: {ui_text.date_forms_text(d['forms'], d.get('forms_sampled'))}"
+                         + (f"; day/month order {order}: {ui_text.date_order_why(d)}" if order else ""))
     lines.append("  numbers: " + ("decimal comma" if report["decimal_comma"] else "decimal point"))
+    if report.get("money"):
+        lines.extend("  " + line for line in ui_text.money_notes(report["money"]) + ui_text.money_warnings(report["money"]))
+    option = "--map" if report["kind"] == "purchases" else "--customers-map"
+    for entry in report.get("repeated_headers", []):
+        places = entry.get("letters") or [str(p) for p in entry["positions"]]
+        uses = [f"{place} ({column!r}) as {roles or 'an attribute'}" for place, (column, roles)
+                in zip(places, entry["roles"].items())]
+        role = next((r for r in entry["roles"].values() if r), "ROLE")
+        other = next((c for c, r in entry["roles"].items() if not r), entry["columns"][-1])
+        lines.append(f"  warning: columns {' and '.join(places)} are {'both' if len(places) == 2 else 'all'} called "
+                     f"{entry['name']!r}; used: {', '.join(uses)}; to use another, pass {option} {role}={other!r}")
     lines.append("  rows: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in summary.items() if v is not None))
     for problem in report["problems"]:
         column = f" in column {problem['column']!r}" if problem["column"] else ""

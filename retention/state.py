@@ -158,7 +158,7 @@ class WhatIf:
     years: float = number(5.0, 0.0, 50.0, "years")
     growth: float = number(0.0, 0.0, 100.0, "growth")
     programme: float = number(0.0, 0.0, 1e12, "programme")
-    kind: str = choice("pp", ("pp", "relative", "churn_cut", "reason"), "scenario")
+    kind: str = choice("annual_pp", ("annual_pp", "pp", "relative", "churn_cut", "reason"), "scenario")
     x: float = number(5.0, -100.0, 100.0, "x")
     reason: str | None = text(None, "reason")
     tab: str = choice("profit", ("profit", "sensitivity", "tornado", "sbg"), "tab")
@@ -177,6 +177,7 @@ def cohorts_limits(modes: list[str], bases: list[str], first: dt.date | None, la
     attributes = list(dict.fromkeys(values["attribute"]))
     return {
         "mode": Limit(modes), "basis": Limit(bases), "as_of": Limit(lo=first, hi=last, default=last),
+        "span": Limit(lo=first, hi=last),
         "filter_by": Limit([None, *attributes]),
         "filter_values": Limit(lambda s: values.loc[values["attribute"] == s["filter_by"], "value"]),
         "shown": Limit(default=lambda s: SHOWN[s["period"]]), "segment": Limit(segments),
@@ -184,17 +185,21 @@ def cohorts_limits(modes: list[str], bases: list[str], first: dt.date | None, la
         "tenure_segment": Limit([None, *segments])}
 
 
-def churn_limits(bases: list[str], basis: str | None, last: dt.date | None, segments: list[str]) -> dict[str, Limit]:
-    """basis: the dataset's own basis (the default); last: the last date of the data."""
-    return {"basis": Limit(bases, default=basis), "as_of": Limit(hi=last, default=last), "segment": Limit(segments),
+def churn_limits(bases: list[str], basis: str | None, last: dt.date | None, segments: list[str],
+                 first: dt.date | None = None) -> dict[str, Limit]:
+    """basis: the dataset's own basis (the default); first, last: the first and last dates of the data."""
+    return {"basis": Limit(bases, default=basis), "as_of": Limit(lo=first, hi=last, default=last),
+            "segment": Limit(segments),
             "list_segment": Limit(segments), "risk": Limit(default=lambda s: max(1, s["days"] // 2))}
 
 
 def benchmarks_limits(industries: list[str], default: list[str], segments: list[str],
+                      first: dt.date | None = None, last: dt.date | None = None,
                       period: str | None = None) -> dict[str, Limit]:
-    """period: the default comparison period for this dataset (compare.default_period); None keeps 'year'."""
+    """first, last: the first and last dates of the data (the bounds of both date ranges); period: the default
+    comparison period for this dataset (compare.default_period), None keeps 'year'."""
     limits = {"industries": Limit(industries, default=tuple(i for i in default if i in industries)),
-              "segment": Limit(segments)}
+              "range": Limit(lo=first, hi=last), "first": Limit(lo=first, hi=last), "segment": Limit(segments)}
     if period is not None:
         limits["period"] = Limit(default=period)
     return limits

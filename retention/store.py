@@ -209,6 +209,7 @@ def _build(con: duckdb.DuckDBPyConnection, purchases: Prepared | None, customers
         "reports": reports,
         "has_purchases": purchases is not None,
         "has_customers": customers is not None,
+        "currency": reports.get("purchases", {}).get("money", {}).get("currency"),  # ISO 4217 code or None
     }
     for key, value in meta.items():
         sql.execute(con, "put_meta", key=key, value=json.dumps(value))

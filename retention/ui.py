@@ -23,7 +23,7 @@ import streamlit as st
 
 from streamlit.logger import get_logger
 
-from retention import access, store
+from retention import access, store, ui_text
 
 _LOG = get_logger(__name__)
 
@@ -118,6 +118,11 @@ class Dataset:
     @property
     def has_customers(self) -> bool:
         return bool(self.meta.get("has_customers"))
+
+    @property
+    def currency(self) -> str | None:
+        """The ISO 4217 code the dataset's money is in (meta "currency"); None when its files do not say."""
+        return self.meta.get("currency")
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -259,6 +264,30 @@ def fit(key: str, lo: int, hi: int) -> None:
         asked = st.session_state[key]
         st.session_state[key] = min(max(asked, lo), hi)
         st.session_state.setdefault(_FITTED, {})[key] = (asked, st.session_state[key])
+
+
+PHONE_CSS = """<style>
+@media (max-width: 640px) {
+  /* a page's row of controls (it has a date) or of figures: two per line, not one under the other */
+  [data-testid="stHorizontalBlock"]:has([data-testid="stDateInput"], [data-testid="stMetric"]) {
+      flex-wrap: wrap; gap: 0.5rem 1rem; }
+  [data-testid="stHorizontalBlock"]:has([data-testid="stDateInput"], [data-testid="stMetric"])
+      > [data-testid="stColumn"] {
+      min-width: calc(50% - 0.5rem) !important; flex: 1 1 calc(50% - 0.5rem) !important; }
+  /* a page's controls after its finding and chart (the page puts them in a container keyed *_controls) */
+  [data-testid="stVerticalBlock"] > :has(> [class*="_controls"]),
+  [data-testid="stVerticalBlock"] > [class*="_controls"] { order: 1; }
+  [data-testid="stMainBlockContainer"] { padding-left: 0.75rem; padding-right: 0.75rem; }
+}
+/* labels are never cut: metric and widget labels wrap onto a second line instead of ending in "…" */
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] *, [data-testid="stWidgetLabel"] * {
+    white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
+</style>"""
+
+
+def layout_css() -> None:
+    """The page CSS every page shares (phone widths, select boxes); app.py calls it once per run."""
+    st.html(PHONE_CSS)
 
 
 def tabs(labels: dict[str, str], key: str) -> tuple[str, Any]:
@@ -569,6 +598,15 @@ def segment_attributes(ds: Dataset) -> list[str]:
     return cached(overview.attributes, ds)["attribute"].tolist()
 
 
+def data_days(ds: Dataset) -> tuple:
+    """The first and last dates of the data (rows dated in the future left out; (None, None) without dates):
+    the bounds of every date picker, so that data from any decade can be picked."""
+    from retention.metrics import cohorts
+
+    row = cached(cohorts.availability, ds).iloc[0]
+    return tuple(None if pd.isna(d) else pd.Timestamp(d).date() for d in (row.first_date, row.last_date))
+
+
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -637,7 +675,12 @@ def pure(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
 class Shown(list):
     """The charts and tables a page draws, collected in order for report_button: [(heading, item)]."""
 
-    def chart(self, figure, key: str, heading: str = "", where=None) -> None:
+    def chart(self, figure, key: str, heading: str = "", where=None, min_width: int | None = None) -> None:
+        """min_width (px): on a narrower screen the chart keeps that width and scrolls sideways in its box."""
+        if min_width:
+            where = (where or st).container(key=f"{key}_scroll")
+            where.html(f"<style>.st-key-{key}_scroll {{overflow-x: auto}} "
+                       f".st-key-{key}_scroll .st-key-{key} {{min-width: {int(min_width)}px}}</style>")
         (where or st).plotly_chart(figure, width="stretch", key=key)
         self.append((heading, figure))
 
@@ -651,11 +694,12 @@ def report_button(title: str, sections: list[tuple[str, object]], key: str) -> N
     Built only when clicked (it embeds plotly.js, ~5 MB), not on every rerun."""
     from retention import report
 
-    name = dataset().name
+    ds = dataset()
+    subtitle = f"Dataset: {ds.name}" + ui_text.amounts_in(ds.currency)
     st.download_button(
         "Download this view as a report (HTML)", key=key, file_name=f"{title.lower().replace(' ', '_')}.html",
         mime="text/html", icon=":material/description:",
-        data=lambda: report.build(title, f"Dataset: {name}", sections, footer="Made with the retention dashboard; "
+        data=lambda: report.build(title, subtitle, sections, footer="Made with the retention dashboard; "
                                   "definitions are in the app and its README.").encode("utf-8"))
 
 

@@ -11,6 +11,7 @@ ROLE_LABELS = {
     "churn_date": "Cancel / churn date",
     "churn_reason": "Churn reason",
     "status": "Status (active / churned)",
+    "currency": "Currency",
     "tenure": "Tenure (periods)",
 }
 # Roles whose label differs by file.
@@ -36,6 +37,7 @@ REJECT_REASONS = {
     "bad_quantity": "quantity is not a number",
     "bad_unit_price": "unit price is not a number",
     "duplicate_row": "exact duplicate of an earlier row",
+    "other_currency": "in another currency than the dataset's — upload them as a separate dataset",
     "bad_signup": "signup date not understood",
     "bad_churn_date": "churn date not understood",
     "bad_tenure": "tenure is not a whole number ≥ 0",
@@ -166,3 +168,153 @@ def purchases_tile(with_order_ids: bool) -> tuple[str, str]:
                           "count once.")
     return "Purchases", ("Purchases with a positive amount (refunds not counted); the file has no order id, so each "
                          "purchase (one date and time per customer) counts once.")
+
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
+
+
+def spelled_date(value: str, order: str) -> str:
+    """'05/01/2024' read as `order` → '5 January' (dmy) or 'May 1' (mdy); the value itself when unreadable."""
+    parts = value.replace(".", "/").replace("-", "/").split("/")
+    try:
+        first, second = int(parts[0]), int(parts[1])
+    except (ValueError, IndexError):
+        return value
+    day, month = (first, second) if order == "dmy" else (second, first)
+    if not 1 <= month <= 12:
+        return value
+    return f"{day} {MONTHS[month - 1]}" if order == "dmy" else f"{MONTHS[month - 1]} {day}"
+
+
+DATE_FORMS = {
+    "year_first": "like 2024-01-05", "slashed": "like 05/01/2024", "dotted": "like 05.01.2024",
+    "yyyymmdd": "like 20240105", "excel_serial": "Excel day numbers like 45296",
+    "month_name": "with a month name like Jan 5 2024", "other": "not recognisable as dates",
+}
+DATE_ORDER_WHY = {
+    "column": "some dates in this column have a {part} above 12",
+    "dotted": "dates written with dots (05.01.2024) are day-first",
+    "other_column": "{file}, column “{column}”, has dates that can only be {order_words}",
+    "chosen": "you chose it",
+    "guess": "nothing in the upload tells; this is a guess",
+}
+ORDER_WORDS = {"dmy": "day first", "mdy": "month first"}
+
+
+def date_forms_text(forms: dict, sampled: bool = False) -> str:
+    """{'year_first': 120, 'slashed': 30} → '120 like 2024-01-05, 30 like 05/01/2024'."""
+    text = ", ".join(f"{n:,} {DATE_FORMS.get(form, form)}" for form, n in forms.items())
+    return text + (" (in a sample of the column)" if sampled else "")
+
+
+def date_order_why(d: dict) -> str:
+    """Why a date column's day/month order is what it is (a report's dates[role] entry)."""
+    source = d.get("source") or {}
+    return DATE_ORDER_WHY.get(d.get("decided_by") or "", "").format(
+        part="day" if d.get("order") == "dmy" else "month", file=source.get("file", ""),
+        column=source.get("column", ""), order_words=ORDER_WORDS.get(d.get("order") or "", ""))
+
+
+def date_order_note(role_label_: str, d: dict) -> str | None:
+    """The validation note for a date column (report dates[role]) written in more than one form, or whose
+    day/month order another file proved; None when there is nothing to say."""
+    forms = d.get("forms") or {}
+    reads = (f"Dates like 05/01/2024 were read {ORDER_WORDS[d['order']]} ({spelled_date('05/01/2024', d['order'])}): "
+             f"{date_order_why(d)}.") if d.get("order") in ORDER_WORDS else ""
+    if d.get("mixed") and len(forms) > 1:
+        return (f"The {role_label_} column mixes date forms: {date_forms_text(forms, d.get('forms_sampled'))}."
+                + (f" {reads}" if forms.keys() & {"slashed", "dotted"} and reads else ""))
+    if d.get("decided_by") == "other_column" and reads:
+        return f"The {role_label_} column: {reads}"
+    return None
+
+
+DATE_ORDER_QUESTION = "Does {example} mean"
+DATE_ORDER_HELP = {
+    "column": "Decided from the dates in the file. Switch it if it is wrong.",
+    "dotted": "Dates written with dots (05.01.2024) are day-first. Switch it if it is wrong.",
+    "other_column": "Decided from the other file of this upload, whose dates can only be read one way.",
+    "chosen": "As you chose.",
+    "guess": "Every date in this column fits both orders; we picked one. Switch it if it is wrong.",
+}
+DATE_ORDER_ASK = ("The {role} column (“{column}”) mixes date forms ({forms}), and dates like {example} fit both "
+                  "day-first and month-first: nothing in the upload tells which. Choose above how to read them; "
+                  "the other forms are read as they are written.")
+DATE_ORDER_WAITING = "Answer the question about dates above to see the validation and save the dataset."
+
+
+def _places(entry: dict) -> list[str]:
+    return entry.get("letters") or [str(p) for p in entry["positions"]]
+
+
+def repeated_header_warning(entry: dict, kind: str) -> str:
+    """The warning for a header name given to several columns (a report's repeated_headers entry)."""
+    places = _places(entry)
+    uses = []
+    for place, column in zip(places, entry["columns"]):
+        role = (entry.get("roles") or {}).get(column)
+        use = f"used as the {role_label(kind, role).lower()}" if role else "kept as an attribute"
+        uses.append(f"{place} (shown as “{column}”) is {use}")
+    together = " and ".join(places) if len(places) == 2 else ", ".join(places)
+    return (f"Columns {together} are {'both' if len(places) == 2 else 'all'} called “{entry['name']}”: "
+            + "; ".join(uses) + ". Check the roles above and pick the other column if these are the wrong way round.")
+
+
+def repeated_header_option(column: str, repeats: list[dict]) -> str:
+    """A role dropdown's label for a column: 'date (2) — column F' when its header name repeats."""
+    for entry in repeats:
+        if column in entry["columns"]:
+            place = _places(entry)[entry["columns"].index(column)]
+            return f"{column} — column {place}"
+    return column
+
+
+def amounts_in(currency: str | None) -> str:
+    """' · amounts in EUR' after a report's subtitle; '' when the dataset has no currency."""
+    return f" · amounts in {currency}" if currency else ""
+
+
+def _quoted(values) -> str:
+    return ", ".join(f"“{v}”" for v in values)
+
+
+def money_notes(money: dict) -> list[str]:
+    """What the validation report's "money" entry says (ingest/money.py Money.report): the dataset's
+    currency and where it comes from, and what was removed from the amounts to read them."""
+    notes = []
+    source = {"column": f"from the column “{money.get('currency_column')}”",
+              "values": "from the signs written in the amounts"}.get(money.get("source") or "")
+    notes.append(f"Currency: {money['currency']} ({source})." if money.get("currency")
+                 else "Currency: not stated in the file (figures are shown without one).")
+    affix = [a for a in (money.get("prefix"), money.get("suffix")) if a]
+    if affix:
+        notes.append(f"The {money.get('column')} column writes every amount with {_quoted(affix)}: removed before "
+                     "reading the number.")
+    elif money.get("stripped"):
+        notes.append(f"Removed from the amounts: {_quoted(money['stripped'])}.")
+    if money.get("byte_note"):
+        notes.append(f"Read as a currency sign: {money['byte_note']}.")
+    styles = {"parentheses": "in parentheses (12.50)", "trailing minus": "with a trailing minus 12.50-",
+              "minus": "with a minus sign -12.50"}
+    if money.get("negatives"):
+        notes.append("Negative amounts (refunds) written " + " and ".join(styles[s] for s in money["negatives"]) + ".")
+    return notes
+
+
+def money_warnings(money: dict) -> list[str]:
+    """The "money" entry's problems: rows set aside for being in another currency, and a money column
+    whose values are mostly not numbers."""
+    out = []
+    for code, rows in (money.get("set_aside") or {}).items():
+        out.append(f"{rows:,} {'row is' if rows == 1 else 'rows are'} in {code}; this dataset is in {money['currency']} "
+                   "— they are set aside as rejected rows (never added to the other currency). Upload them as a "
+                   "separate dataset.")
+    if money.get("other_signs"):
+        out.append(f"Amounts written with {_quoted(money['other_signs'])} are in another currency than "
+                   f"{money['currency']}: set aside as rejected rows. Upload them as a separate dataset.")
+    bad = money.get("unexplained")
+    if bad:
+        out.append(f"Column “{bad['column']}”: {bad.get('rows', 0):,} rows are not numbers and nothing they have in "
+                   f"common explains it, e.g. {_quoted(bad['examples'])}.")
+    return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -30,17 +31,26 @@ def demo_data_dir(tmp_path_factory) -> Path:
     return path
 
 
+@contextmanager
+def app_data_dir(path: Path, monkeypatch):
+    """Point the app at the data directory `path`, with Streamlit's caches empty (before and after)."""
+    import streamlit as st
+
+    monkeypatch.setenv("RETENTION_DATA_DIR", str(path))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    try:
+        yield path
+    finally:
+        st.cache_data.clear()
+        st.cache_resource.clear()
+
+
 @pytest.fixture
 def demo_env(demo_data_dir, monkeypatch):
     """Point the app at the demo data directory, with Streamlit's caches empty."""
-    import streamlit as st
-
-    monkeypatch.setenv("RETENTION_DATA_DIR", str(demo_data_dir))
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield demo_data_dir
-    st.cache_data.clear()
-    st.cache_resource.clear()
+    with app_data_dir(demo_data_dir, monkeypatch):
+        yield demo_data_dir
 
 
 @pytest.fixture

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 
 import numpy as np
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
@@ -55,6 +57,7 @@ def test_edited_input_is_labelled_and_changes_the_result(demo_env):
 
 def test_capped_scenario_warns(demo_env):
     at = _page().run()
+    at.segmented_control(key="whatif_kind").set_value("pp").run()
     at.number_input(key="whatif_x").set_value(20.0).run()
     assert not at.exception, at.exception
     assert any("capped" in w.value for w in at.warning)
@@ -109,3 +112,32 @@ def test_dataset_without_dates_asks_for_numbers(demo_env):
         assert at.number_input(key="whatif_retention").value == 80.0  # the stand-in until the user types theirs
     finally:
         store.delete_dataset(dataset_id)
+
+
+def test_default_scenario_is_five_points_of_annual_retention(demo_env):
+    """#15.9: the default is the published "+5 % retention" in its own (annual) terms, shown per year and as the
+    monthly equivalent the model uses; not +5 points a month (about +35 points a year)."""
+    at = _page().run()
+    assert at.segmented_control(key="whatif_kind").value == "annual_pp" and at.number_input(key="whatif_x").value == 5
+    line = next(m.value for m in at.markdown if "percentage points of annual retention" in m.value)
+    year = [float(v) for v in re.findall(r"retention per year ([\d.]+)% → ([\d.]+)%", line)[0]]
+    assert year[1] - year[0] == pytest.approx(5.0, abs=0.11)  # rounded to 0.1 in the text
+    month = [float(v) / 100 for v in re.findall(r"([\d.]+)% → ([\d.]+)% per month", line)[0]]
+    assert month[0] ** 12 * 100 == pytest.approx(year[0], abs=0.1)
+    assert month[1] ** 12 * 100 == pytest.approx(year[1], abs=0.1)
+
+
+def test_assumed_inputs_are_named_until_the_viewer_enters_theirs(demo_env):
+    """#15.9: the margin and the acquisition cost are not in the data: their labels and a note say they are assumed."""
+    at = _page().run()
+    labels = [n.label for n in at.number_input]
+    assert "Acquisition cost per new customer (assumed — enter yours)" in labels
+    assert "Gross margin, % of revenue (assumed — enter yours)" in labels
+    note = next(m.value for m in at.markdown if m.value.startswith("**Assumed"))
+    assert "gross margin 30 %" in note and "acquisition cost 0" in note
+    at.number_input(key="whatif_cac").set_value(40.0).run()
+    assert "Acquisition cost per new customer" in [n.label for n in at.number_input]
+    note = next(m.value for m in at.markdown if m.value.startswith("**Assumed"))
+    assert "acquisition cost" not in note and "gross margin 30 %" in note
+    at.number_input(key="whatif_margin").set_value(45.0).run()
+    assert not any(m.value.startswith("**Assumed") for m in at.markdown)

@@ -72,3 +72,15 @@ def test_figures_build():
     assert sens.data[-1].name == "you" and list(sens.data[-1].x) == [2]
     spread = analysis.tornado(MONTHLY, Scenario("pp", 2))
     assert len(charts.tornado(spread, {}, "t", "x", ("low", "high")).data) == 2
+
+
+def test_value_axes_start_at_zero():
+    """#15.9: the profit axis started at 200k, which made the gap between base and scenario look huge."""
+    paths = analysis.profit_paths(MONTHLY, 0.92, "constant_inflow")
+    assert paths[["base", "scenario"]].min().min() > 0  # the case in the issue: all profits well above zero
+    assert charts.profit(paths, "t", "x", "y", ("a", "b")).layout.yaxis.rangemode == "tozero"
+    assert charts.sensitivity(analysis.sensitivity(MONTHLY), 2, 10, "t", "x", "y", "you").layout.yaxis.rangemode \
+        == "tozero"
+    spread = analysis.tornado(MONTHLY, Scenario("annual_pp", 5, periods_per_year=12))
+    assert charts.tornado(spread, {}, "t", "x", ("low", "high")).layout.xaxis.rangemode == "tozero"
+    assert "uplift" in set(spread["input"])  # the uplift's swing keeps the scenario's period (dataclasses.replace)

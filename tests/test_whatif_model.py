@@ -282,3 +282,14 @@ def test_break_even_cost_leaves_scenario_value_equal_to_base(r, d, T):
     with_programme = clv.compare(inputs.with_(programme_cost=k), r_new).set_index("output")
     assert with_programme.loc["clv_start", "scenario"] == pytest.approx(with_programme.loc["clv_start", "base"],
                                                                         rel=1e-9, abs=1e-9)
+
+
+def test_annual_points_scenario():
+    """#15.9: "+X points of annual retention" on a model per month: r' = (r^12 + X/100)^(1/12) (hand-computed:
+    0.95^12 = 0.540360, + 0.05 = 0.590360, its 12th root = 0.957032); per year it is the plain +X points."""
+    applied = apply(0.95, Scenario("annual_pp", 5, periods_per_year=12))
+    assert applied.retention == pytest.approx(0.957032, abs=1e-6) and not applied.capped
+    assert apply(0.80, Scenario("annual_pp", 5)).retention == pytest.approx(0.85)
+    assert equivalents(0.95, applied.retention, 12)["annual_pp"] == pytest.approx(5.0)
+    assert apply(0.999, Scenario("annual_pp", 5, periods_per_year=12)).capped  # above 100 % a year
+    assert apply(0.5, Scenario("annual_pp", -50, periods_per_year=12)).retention == 0.0  # floored

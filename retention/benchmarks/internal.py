@@ -62,6 +62,15 @@ def recent_year(as_of: str) -> tuple[str, str]:
     return (last.replace(day=1) - pd.DateOffset(months=11)).date().isoformat(), last.date().isoformat()
 
 
+def window_with_data(date_from: str, date_to: str, first_day: str | None) -> tuple[str, str, bool] | None:
+    """A year-over-year window clipped to the data, so that its label names only months with data: (start, end,
+    whether the data reaches back to the same window a year earlier); None when the data has none of it."""
+    start = max(date_from, first_day) if first_day else date_from
+    if start > date_to:
+        return None
+    return start, date_to, first_day is None or year_earlier(date_to) >= first_day
+
+
 def retention_year_over_year(con: duckdb.DuckDBPyConnection, *, period: str = "month", date_from: str,
                              date_to: str, basis: str = "auto", inactive_days: int = churn.DEFAULT_INACTIVE_DAYS,
                              as_of: str | None = None) -> pd.DataFrame:

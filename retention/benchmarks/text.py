@@ -256,8 +256,9 @@ def segments_title(groups) -> str:
 
 
 def span(date_from: str, date_to: str) -> str:
-    """'Jan 2025 – Dec 2025'"""
-    return f"{pd.Timestamp(date_from):%b %Y} – {pd.Timestamp(date_to):%b %Y}"
+    """'Jan 2025 – Dec 2025' ('Dec 2025' for one month)"""
+    start, end = f"{pd.Timestamp(date_from):%b %Y}", f"{pd.Timestamp(date_to):%b %Y}"
+    return start if start == end else f"{start} – {end}"
 
 
 def small_sample(trials: int) -> str:
@@ -314,6 +315,7 @@ PAGE = {
     "no_value": "(no value)",
     "no_segments": "This dataset has no segment columns to compare.",
     "year_before": "the same months a year earlier",
+    "no_year_before": "{label}: the data starts in {first}, so there is no same period a year earlier to compare with.",
     "first_in": "customers who first bought in",
 }
 

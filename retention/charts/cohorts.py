@@ -2,8 +2,8 @@
 
 Every word shown (titles, axis titles, legend names, hover text templates) comes from the page. Conventions:
 incomplete cells and points (their period had not ended at the analysis date) are faded and hatched or
-grey; cells and points resting on fewer customers than the minimum sample are grey (heatmap) or hollow
-(lines); cells not reached yet are blank.
+grey; cells and points resting on fewer customers than the minimum sample have a dotted outline (heatmap:
+they keep their colour) or are hollow (lines); cells not reached yet are blank.
 """
 
 from __future__ import annotations
@@ -13,9 +13,10 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from retention.charts.theme import MUTED, PRIMARY, SEQUENTIAL, color, rgba, style
+from retention.charts.theme import MUTED, PRIMARY, SEQUENTIAL, color, integer_ticks, rgba, style
 
-GREYS = [[0.0, "#F3F4F6"], [1.0, "#9CA3AF"]]
+SMALL_OUTLINE = "#374151"  # dotted outline of cells resting on fewer customers than the minimum sample
+CELL_WIDTH, SIDE_COLUMN, LABELS_WIDTH = 46, 90, 150  # px: one period column; the sizes column; cohort labels, margins
 VALUES = {"pct": "retention_pct", "count": "active", "revenue": "revenue"}
 
 
@@ -61,37 +62,60 @@ def heatmap(cells: pd.DataFrame, measure: str, labels: dict, title: str) -> go.F
         out[rows[mask], period[mask]] = column[mask]
         return out
 
-    layers = ((complete & ~small, SEQUENTIAL, 1.0, True), (small, GREYS, 1.0, False),
-              (~complete & ~small, SEQUENTIAL, 0.45, False))
+    # Small-sample cells keep their colour (an all-small dataset still reads, with its scale) and get a dotted
+    # outline; incomplete cells are faded and hatched.
+    layers = ((complete, 1.0), (~complete, 0.45))
+    scale_on = 0 if complete.any() or not len(cells) else 1
     traces = [{"type": "heatmap", "z": grid(values, mask, np.nan), "x": periods, "y": order,
                "text": grid(text, mask, ""), "texttemplate": "%{text}", "customdata": grid(hover, mask, ""),
-               "hoverongaps": False, "hovertemplate": "%{customdata}<extra></extra>", "colorscale": scale,
-               "zmin": z_range[0], "zmax": z_range[1], "opacity": opacity, "showscale": scale_shown, "xgap": 1,
-               "ygap": 1, "colorbar": {"title": {"text": labels["colorbar"]}, "x": 1.0}, "xaxis": "x", "yaxis": "y"}
-              for mask, scale, opacity, scale_shown in layers]
+               "hoverongaps": False, "hovertemplate": "%{customdata}<extra></extra>", "colorscale": SEQUENTIAL,
+               "zmin": z_range[0], "zmax": z_range[1], "opacity": opacity, "showscale": i == scale_on, "xgap": 1,
+               "ygap": 1, "xaxis": "x", "yaxis": "y",
+               "colorbar": {"title": {"text": labels["colorbar"], "side": "right"}, "orientation": "h",
+                            "x": 0.0, "xanchor": "left", "y": 0.0, "yanchor": "top", "ypad": 8,
+                            "len": min(0.5, 260 / _width(len(periods))), "lenmode": "fraction", "thickness": 12}}
+              for i, (mask, opacity) in enumerate(layers)]
     pending = cells[~complete]
     traces.append({"type": "scatter", "x": pending["period"].to_numpy(), "y": pending["cohort_label"].to_numpy(),
                    "mode": "markers", "showlegend": False, "hoverinfo": "skip", "xaxis": "x", "yaxis": "y",
                    "marker": {"symbol": "line-ne", "size": 14, "line": {"width": 1.2, "color": MUTED}}})
     sizes = cells.drop_duplicates("cohort_label")
+    # the sizes are the side column's tick labels, not text in the bars: tick labels get the room they need
     traces.append({"type": "bar", "x": sizes["cohort_size"].to_numpy(), "y": sizes["cohort_label"].to_numpy(),
                    "orientation": "h", "showlegend": False, "xaxis": "x2", "yaxis": "y2",
                    "marker": {"color": [MUTED if s else PRIMARY for s in sizes["small"]]},
-                   "text": sizes["cohort_size"].to_numpy(), "texttemplate": "%{text:,}", "textposition": "auto",
                    "hovertemplate": "%{x:,}<extra></extra>"})
+    rows_of = {label: i for i, label in enumerate(order)}
+    outlines = [{"type": "rect", "xref": "x", "yref": "y", "x0": k - 0.46, "x1": k + 0.46, "y0": rows_of[c] - 0.44,
+                 "y1": rows_of[c] + 0.44, "line": {"color": SMALL_OUTLINE, "width": 1.2, "dash": "dot"}, "layer": "above"}
+                for c, k in zip(cells.loc[small, "cohort_label"], cells.loc[small, "period"])]
+    split = 1 - min(0.14, SIDE_COLUMN / _width(len(periods)))
     layout = {
-        "xaxis": {"domain": [0.0, 0.85695], "anchor": "y", "title": {"text": labels["x"]}, "side": "top",
+        "xaxis": {"domain": [0.0, split - 0.015], "anchor": "y", "title": {"text": labels["x"]}, "side": "top",
                   "dtick": 1 if len(periods) <= 40 else None, "range": [-0.5, len(periods) - 0.5]},
-        "xaxis2": {"domain": [0.87195, 1.0], "anchor": "y2", "title": {"text": labels["sizes"]}, "side": "top",
+        "xaxis2": {"domain": [split, 1.0], "anchor": "y2", "title": {"text": labels["sizes"]}, "side": "top",
                    "showticklabels": False},
         "yaxis": {"domain": [0.0, 1.0], "anchor": "x", "title": {"text": labels["y"]}, "autorange": "reversed",
-                  "type": "category"},
-        "yaxis2": {"domain": [0.0, 1.0], "anchor": "x2", "matches": "y", "showticklabels": False},
-        "plot_bgcolor": "white",
+                  "type": "category", "automargin": True},
+        "yaxis2": {"domain": [0.0, 1.0], "anchor": "x2", "matches": "y", "side": "right", "tickmode": "array",
+                   "tickvals": sizes["cohort_label"].tolist(), "automargin": True,
+                   "ticktext": [f"{n:,}" for n in sizes["cohort_size"]]},
+        "shapes": outlines, "plot_bgcolor": "white",
     }
-    fig = style(go.Figure({"data": traces, "layout": layout}), title, height=max(360, 120 + 22 * len(order)))
+    fig = style(go.Figure({"data": traces, "layout": layout}), title, height=max(360, 150 + 22 * len(order)))
     fig.layout.margin.t = 110
+    fig.layout.margin.b = 60
     return fig
+
+
+def heatmap_min_width(periods: int) -> int:
+    """The narrowest the heatmap can be drawn with readable cells (CELL_WIDTH px per period k, k = 0…periods):
+    on a narrower screen it scrolls sideways rather than shrinking its cells."""
+    return _width(periods + 1)
+
+
+def _width(columns: int) -> int:
+    return int(columns * CELL_WIDTH + SIDE_COLUMN + LABELS_WIDTH)
 
 
 def _band(fig: go.Figure, frame: pd.DataFrame, x: str, hue: str, name: str, shape: str, group: str | None = None) -> None:
@@ -127,6 +151,7 @@ def average_curve(curve: pd.DataFrame, picked: pd.DataFrame, labels: dict, title
                     marker={"size": 8, "color": PRIMARY, "symbol": ["circle-open" if s else "circle" for s in curve["small"]]},
                     hovertemplate="%{customdata}<extra></extra>")
     fig.update_yaxes(rangemode="tozero")
+    integer_ticks(fig, curve["period"])
     return style(fig, title, labels["x"], labels["y"])
 
 
@@ -170,4 +195,5 @@ def segment_curves(curve: pd.DataFrame, labels: dict, title: str, steps: bool = 
                         marker={"size": 5, "color": hue, "symbol": ["circle-open" if s else "circle" for s in rows["small"]]},
                         hovertemplate="%{x}: %{y:.1f}%<extra>%{fullData.name}</extra>")
     fig.update_yaxes(rangemode="tozero")
+    integer_ticks(fig, curve["period"])
     return style(fig, title, labels["x"], labels["y"])

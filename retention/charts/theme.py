@@ -89,6 +89,21 @@ def _inert_axis(axis) -> None:
         axis.ticktext = [inert(t) for t in axis.ticktext]
     if axis.categoryarray is not None:  # must name the categories exactly as the (escaped) data does
         axis.categoryarray = _inert_values(axis.categoryarray)
+    if axis.tickvals is not None:  # the same, for ticks placed at categories
+        axis.tickvals = _inert_values(axis.tickvals)
+
+
+def integer_ticks(fig: go.Figure, values, axis: str = "x") -> go.Figure:
+    """Ticks only at whole numbers on an axis of period indices (k, periods from now): plotly puts ticks at 0.5
+    steps on a short range (e.g. quarters 0–2). A short range gets a tick per period; a longer one keeps plotly's
+    automatic steps, which are whole numbers from a span of about 12 up."""
+    shown = [v for v in np.asarray(values, dtype=float).ravel() if np.isfinite(v)]
+    update = fig.update_xaxes if axis == "x" else fig.update_yaxes
+    if shown and max(shown) - min(shown) <= 12:
+        update(tick0=0, dtick=1)
+    else:
+        update(tickformat="d")
+    return fig
 
 
 LEGEND_ON_TOP = 5  # legend entries that still fit in one row above the plot

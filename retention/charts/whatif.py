@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from retention.charts.theme import MUTED, PALETTE, rgba, style
+from retention.charts.theme import MUTED, PALETTE, integer_ticks, rgba, style
 
 BASE, SCENARIO = PALETTE[0], PALETTE[1]
 
@@ -24,6 +24,8 @@ def profit(paths: pd.DataFrame, title: str, x_title: str, y_title: str, names: t
                     hovertemplate="%{y:,.0f} (cumulative present value %{customdata[0]:,.0f}; "
                                   "%{customdata[1]:,.0f} customers)<extra>" + names[1] + "</extra>")
     fig.update_layout(hovermode="x unified")
+    fig.update_yaxes(rangemode="tozero")  # a value axis starts at zero: the gap is not exaggerated
+    integer_ticks(fig, paths["period"])
     return style(fig, title, x_title, y_title)
 
 
@@ -42,6 +44,7 @@ def sensitivity(frame: pd.DataFrame, current_pp: float, current_pct: float, titl
     fig.add_scatter(x=[current_pp], y=[current_pct], mode="markers", name=current_name,
                     marker={"color": SCENARIO, "size": 12, "line": {"color": "white", "width": 2}},
                     hovertemplate="+%{x:.2f} pp → %{y:+.1f} %<extra>" + current_name + "</extra>")
+    fig.update_yaxes(rangemode="tozero")
     return style(fig, title, x_title, y_title)
 
 
@@ -60,6 +63,7 @@ def tornado(frame: pd.DataFrame, labels: dict[str, str], title: str, x_title: st
                     hovertemplate="%{y} = %{customdata[0]:,.4g} → %{customdata[1]:,.0f}<extra>" + name + "</extra>")
     fig.add_vline(x=base, line={"color": "black", "width": 1})
     fig.update_layout(barmode="overlay")
+    fig.update_xaxes(rangemode="tozero")
     return style(fig, title, x_title, None, height=max(320, 60 + 34 * len(frame)))
 
 
@@ -83,4 +87,5 @@ def sbg_projection(projections: pd.DataFrame, pooled: pd.DataFrame, fitted: pd.D
                             showlegend=kind == "observed", line={"color": colour, "dash": dash},
                             hovertemplate="%{x}: %{y:.1%}<extra>" + label + "</extra>")
     fig.update_yaxes(tickformat=".0%", rangemode="tozero")
+    integer_ticks(fig, pd.concat([fitted["period"], pooled["t"]]))
     return style(fig, title, x_title, y_title)

@@ -7,10 +7,13 @@ load_into(con, prepared, today) → report dict (JSON-ready): creates `purchases
     in `con` and appends the file's rejected rows to `rejected` (which must exist).
 
 Report keys: kind, file, export, read (how the file was read: read.py), roles, segments, attributes,
-decimal_comma, dates ({role: formats, order, ambiguous, mixed, serial, evidence}), summary (counts),
+decimal_comma, dates ({role: formats, order, ambiguous, mixed, serial, evidence, forms, forms_sampled,
+conflict, decided_by, source, examples}: see values.DateChoice), summary (counts),
 problems (rejected rows by reason: reason, column, rows, examples), skipped (rows set aside that are
 not data: total_row, order_continuation, not_paid, merged_customer — reason, rows, examples), flags
-(kept rows worth a look: future_date, refund — flag, rows, examples). Row numbers are the user's.
+(kept rows worth a look: future_date, refund — flag, rows, examples), repeated_headers (header names given
+to more than one column, with the role each took: headers.repeated), money (purchases only: the currency
+and what was removed from the amounts, ingest/money.py Money.report). Row numbers are the user's.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ import duckdb
 import pandas as pd
 
 from retention import sql
+from retention.ingest import headers
+from retention.ingest import money as money_
 from retention.ingest.errors import IngestError
 from retention.ingest.read import ROW, RawTable, read_table
 from retention.ingest.roles import REQUIRED, detect_roles, export_of, roles_for
@@ -67,6 +72,7 @@ class Prepared:
     decimal_comma: bool = False
     export: str | None = None
     order_level_amount: bool = False
+    money: money_.Money = field(default_factory=money_.Money)  # currency and how amounts are written (purchases)
 
     @property
     def kept_columns(self) -> list[str]:
@@ -84,15 +90,18 @@ def prepare(
     sheet: str | None = None,
     date_order: str | None = None,
     raw: RawTable | None = None,
+    date_hint: dict | None = None,
 ) -> Prepared:
     """Read and understand one file. `mapping` overrides detected roles (None unsets a role);
-    `segments` overrides the detected segment columns; `date_order` forces 'dmy' or 'mdy'."""
+    `segments` overrides the detected segment columns; `date_order` forces 'dmy' or 'mdy';
+    `date_hint` ({order, file, column}, from ingest.date_order.hints) decides the day/month order of
+    a date column that has no evidence of its own."""
     if kind not in KINDS:
         raise ValueError(kind)
     if date_order not in (None, "dmy", "mdy"):
         raise IngestError(filename, f"the date order must be 'dmy' or 'mdy', not {date_order!r}")
     raw = raw or read_table(data, filename, sheet)
-    roles = detect_roles(raw.frame, kind)
+    roles = money_.currency_checked(detect_roles(raw.frame, kind), raw.frame, raw.info.get("encoding"))
     for role, column in (mapping or {}).items():
         if role not in roles_for(kind):
             raise IngestError(filename, f"unknown role {role!r}; roles are {', '.join(roles_for(kind))}")
@@ -123,8 +132,10 @@ def prepare(
         number_columns = [roles[r] for r in NUMBER_ROLES[kind] if r in roles]
         prepared.decimal_comma = any(detector.decimal_comma(c) for c in number_columns)
         prefer_dmy = prepared.decimal_comma or raw.info.get("delimiter") == ";" or _european_headers(raw.columns)
-        prepared.dates = {role: detector.dates(roles[role], date_order, prefer_dmy)
+        prepared.dates = {role: detector.dates(roles[role], date_order, prefer_dmy, date_hint)
                           for role in DATE_ROLES[kind] if role in roles}
+        if kind == "purchases":
+            prepared.money = money_.detect(detector, prepared.roles, prepared.decimal_comma, raw.info.get("encoding"))
     finally:
         detector.close()
     return prepared
@@ -172,7 +183,7 @@ RESERVED = {
     "status_recognised", "status_norm", "tenure_value", "copy_no", "is_copy", "row_hash", "line_no", "problem",
     "amount_blank", "amount_text", "first_row", "first_text", "is_continuation", "date",
     "customer_raw", "date_raw", "amount_raw", "quantity_raw", "unit_price_raw", "order_raw", "status_raw",
-    "signup_raw", "churn_date_raw", "churn_reason_raw", "tenure_raw",
+    "signup_raw", "churn_date_raw", "churn_reason_raw", "tenure_raw", "currency_raw", "in_other_currency",
     "m_signup_date", "m_churn_date", "m_churn_reason", "m_churned", "m_status_recognised", "m_tenure",
 }
 
@@ -207,7 +218,10 @@ def load_into(con: duckdb.DuckDBPyConnection, prepared: Prepared, today: dt.date
         # into a small table, and the summaries read those two (see ingest_purchases.sql)
         sql.relation(con, "ingest_purchases", date_formats=_formats(dates["date"]), date_serial=dates["date"].serial,
                      decimal_comma=prepared.decimal_comma, amount_mode=amount_mode, today=today,
-                     unpaid_values=UNPAID_VALUES).create_view("judged_purchases", replace=True)
+                     unpaid_values=UNPAID_VALUES, money_prefix=prepared.money.prefix,
+                     money_suffix=prepared.money.suffix,
+                     currency_values=prepared.money.currency_values,
+                     other_signs=prepared.money.other_signs).create_view("judged_purchases", replace=True)
         sql.execute(con, "store_purchases")
         sql.execute(con, "ingest_unkept_purchases")
         sql.execute(con, "store_purchases_kept")
@@ -280,7 +294,9 @@ def _report(prepared: Prepared, summary: dict, problems: pd.DataFrame, skipped: 
         "attributes": prepared.kept_columns,
         "decimal_comma": prepared.decimal_comma,
         "dates": {role: {"formats": c.formats[:1], "order": c.order, "ambiguous": c.ambiguous, "mixed": c.mixed,
-                         "serial": c.serial, "evidence": c.evidence}
+                         "serial": c.serial, "evidence": c.evidence, "forms": c.forms, "forms_sampled": c.forms_sampled,
+                         "conflict": c.conflict, "decided_by": c.decided_by, "source": c.source,
+                         "examples": c.examples}
                   for role, c in dates.items() if role in prepared.roles},
         "summary": summary,
         "problems": [
@@ -290,7 +306,18 @@ def _report(prepared: Prepared, summary: dict, problems: pd.DataFrame, skipped: 
         ],
         "skipped": skipped_rows,
         "flags": _counted(flags, "flag"),
+        "repeated_headers": headers.repeated(prepared.raw.info, prepared.roles),
+        **({"money": _money_report(prepared, problems)} if prepared.kind == "purchases" else {}),
     }
+
+
+def _money_report(prepared: Prepared, problems: pd.DataFrame) -> dict:
+    """The "money" entry (money.Money.report), with the exact count of rows whose amount is not a number."""
+    report = prepared.money.report()
+    if report["unexplained"]:
+        bad = problems[problems["reason"].isin(["bad_amount", "bad_unit_price"])]["rows"].sum()
+        report["unexplained"] = {**report["unexplained"], "rows": int(bad)}
+    return report
 
 
 def _json_value(value):

@@ -28,7 +28,7 @@ import pandas as pd
 from retention import sql
 from retention.ingest.encoding import decode
 from retention.ingest.errors import IngestError
-from retention.ingest.table import ROW, drop_total_rows, unique_names
+from retention.ingest.table import ROW, drop_total_rows, repeated_headers, unique_names
 from retention.ingest.text import read_text, sniff_delimiter
 from retention.ingest.unwrap import OLE_MAGIC, WORKBOOK_EXTENSIONS, ZIP_MAGIC, check_size, unwrap
 from retention.ingest.workbook import read_workbook
@@ -94,6 +94,8 @@ def _read_parquet(data: bytes, filename: str) -> tuple[pd.DataFrame, dict]:
         finally:
             con.close()
     frame = table.to_pandas()
-    frame.columns = unique_names([str(c) for c in frame.columns])
+    header = [str(c) for c in frame.columns]
+    frame.columns = unique_names(header)
     frame.insert(0, ROW, range(2, len(frame) + 2))
-    return frame, {"format": "parquet", "header_row": 1, "title_rows": 0, "blank_rows": 0}
+    return frame, {"format": "parquet", "header_row": 1, "title_rows": 0, "blank_rows": 0,
+                   "repeated_headers": repeated_headers(header)}

@@ -15,7 +15,7 @@ import pandas as pd
 from retention.ingest.exports import Export, find_export
 from retention.ingest.table import ROW
 
-PURCHASE_ROLES = ("customer", "date", "amount", "quantity", "unit_price", "order", "status")
+PURCHASE_ROLES = ("customer", "date", "amount", "quantity", "unit_price", "order", "status", "currency")
 CUSTOMER_ROLES = ("customer", "signup", "churn_date", "churn_reason", "status", "tenure")
 REQUIRED = {"purchases": ("customer", "date"), "customers": ("customer",)}
 
@@ -56,7 +56,7 @@ SYNONYMS: dict[str, list[str]] = {
         "betrag", "umsatz", "gesamtbetrag", "summe", "gesamtpreis", "bruttobetrag",
         "importe", "monto", "importe total", "valor", "ventas",
         "montant", "total ttc", "montant total", "chiffre d affaires", "prix total",
-        "сумма", "стоимость", "выручка", "итого", "сумма заказа",
+        "сумма", "стоимость", "выручка", "итого", "сумма заказа", "сума",
         "金額", "合計金額", "売上", "売上金額", "合計", "支払金額",
         "金额", "总额", "销售额", "总金额", "订单金额", "实付金额", "總額", "總金額",
     ],
@@ -103,6 +103,10 @@ SYNONYMS: dict[str, list[str]] = {
         "churn label", "churn", "churned", "churn value", "customer status", "status", "is active",
         "active", "subscription status", "status klienta", "kundenstatus", "estado", "statut",
         "статус", "状態", "状态", "ステータス",
+    ],
+    "currency": [
+        "currency", "order currency", "currency code", "waluta", "währung", "devise", "moneda", "divisa",
+        "валюта", "通貨", "货币", "币种", "幣別",
     ],
     "tenure": [
         "tenure months", "tenure in months", "tenure", "months", "months as customer", "staż", "laufzeit",
@@ -200,6 +204,7 @@ def _header_score(norm: str, words: list[str]) -> float:
 def _from_content(frame: pd.DataFrame, kind: str, roles: dict[str, str], free: list[str]) -> None:
     """Fill missing roles from what the columns hold (the first rows): a column of dates, an id-like
     column whose values repeat (purchases) or are unique (customers), a numeric column (decimals first)."""
+    from retention.ingest.money import currency_affix
     from retention.ingest.values import connection, date_parse_rate, number_parse_rate
 
     needed = [role for role in ("date", "signup", "customer", "amount") if role in roles_for(kind) and role not in roles]
@@ -244,7 +249,7 @@ def _from_content(frame: pd.DataFrame, kind: str, roles: dict[str, str], free: l
                 roles["customer"] = column
                 free.remove(column)
         if "amount" in needed:
-            numeric = [c for c in free if number_parse_rate(sample[c], con=con) >= 0.95]
+            numeric = [c for c in free if number_parse_rate(sample[c], con=con) >= 0.95 or currency_affix(sample[c], con)]
             decimals = [c for c in numeric if decimal[c]]
             if decimals or len(numeric) == 1:
                 roles["amount"] = (decimals or numeric)[0]

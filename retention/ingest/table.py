@@ -85,7 +85,8 @@ def frame_from_rows(rows: list[list[str]], filename: str, header_index: int | No
             blank += 1
     frame = pd.DataFrame(body, columns=names, dtype=object) if body else pd.DataFrame(columns=names, dtype=object)
     frame.insert(0, ROW, numbers)
-    return frame, {"header_row": header_index + 1, "title_rows": header_index, "blank_rows": blank}
+    return frame, {"header_row": header_index + 1, "title_rows": header_index, "blank_rows": blank,
+                   "repeated_headers": repeated_headers([header[i] if i < len(header) else "" for i in range(width)])}
 
 
 def _normal(cell: str) -> str:
@@ -119,3 +120,25 @@ def drop_total_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[int]]:
         return frame, []
     rows = sorted(int(r) for r in frame.loc[drop, ROW])
     return frame.drop(index=drop), rows
+
+
+def column_letter(position: int) -> str:
+    """1 → 'A', 27 → 'AA' (a spreadsheet's column letters)."""
+    letters = ""
+    while position > 0:
+        position, rest = divmod(position - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def repeated_headers(header: list[str]) -> list[dict]:
+    """Header names given to more than one column: [{name, columns (the distinct names unique_names
+    gives them, 'date', 'date (2)'), positions (1-based, in the table)}]; [] when none repeats."""
+    names = unique_names(header)
+    groups: dict[str, list[int]] = {}
+    for i, cell in enumerate(header):
+        text = " ".join(str(cell).split())
+        if text:
+            groups.setdefault(text, []).append(i)
+    return [{"name": name, "columns": [names[i] for i in at], "positions": [i + 1 for i in at]}
+            for name, at in groups.items() if len(at) > 1]

@@ -24,7 +24,8 @@ import pyarrow.compute as pc
 from retention import sql
 from retention.ingest.encoding import decode, detect_or_fail, display_name
 from retention.ingest.errors import IngestError
-from retention.ingest.table import ROW, SPACES, find_header_row, frame_from_rows, header_width, unique_names
+from retention.ingest.table import (ROW, SPACES, find_header_row, frame_from_rows, header_width, repeated_headers,
+                                   unique_names)
 
 DELIMITERS = [",", ";", "\t", "|"]
 SAMPLE_BYTES = 512_000
@@ -231,4 +232,5 @@ def _read_duckdb(data: bytes, codec: str, delimiter: str, header: list[str], hea
     blank = int(blank_cells.sum())
     if blank:
         frame = frame[~blank_cells].reset_index(drop=True)
-    return frame, {"header_row": header_index + 1, "title_rows": header_index, "blank_rows": blank}
+    return frame, {"header_row": header_index + 1, "title_rows": header_index, "blank_rows": blank,
+                   "repeated_headers": repeated_headers([header[i] if i < len(header) else "" for i in range(width)])}

@@ -30,15 +30,23 @@ MDY = ["%m/%d/%y", "%m-%d-%y", "%m/%d/%Y", "%m-%d-%Y", "%m.%d.%Y"]
 NAMED = ["%d-%b-%y", "%b %d, %y", "%d %B %Y", "%B %d, %Y", "%d %b %Y", "%b %d, %Y", "%d-%b-%Y", "%B %d %Y",
          "%b %d %Y", "%d %b, %Y", "%d %B, %Y", "%d. %B %Y", "%d. %b %Y", "%d-%B-%Y"]
 FAMILIES = {"ymd": YMD, "named": NAMED, "dmy": DMY, "mdy": MDY}
-MACROS = ("macro_number_text", "macro_number_plain", "macro_parse_number", "macro_clean_date", "macro_parse_timestamp",
-          "macro_parse_date")
+MACROS = ("macro_number_text", "macro_number_plain", "macro_parse_number", "macro_parse_money", "macro_clean_date",
+          "macro_parse_timestamp", "macro_parse_date", "macro_date_form")
+# Forms a date cell can be written in (queries/macro_date_form.sql); 'other' is not a date form.
+FORMS = ("year_first", "slashed", "dotted", "yyyymmdd", "excel_serial", "month_name", "other")
 
 
 @dataclass
 class DateChoice:
     """How a date column is written. `formats` are tried in order; `order` is 'dmy' or 'mdy' when
-    day/month order mattered; `ambiguous` when no value in the whole column tells the order (every
-    day ≤ 12); `mixed` when some values say day-first and others month-first."""
+    day/month order mattered; `ambiguous` when no value in the column tells the order (every day ≤ 12);
+    `conflict` when some values say day-first and others month-first (the minority is rejected);
+    `forms` counts the cells per form (FORMS; over the whole column, or over the sample when
+    `forms_sampled`); `mixed` when the column is written in more than one form, or conflicts.
+    `decided_by` says why `order` is what it is: 'column' (a day or month above 12 in this column),
+    'dotted' (05.01.2024 is day-first by convention), 'other_column' (another date column of the
+    same upload proved it: `source` = {file, column}), 'chosen' (the person chose it), 'guess'.
+    `examples` are cells whose order is ambiguous (for the question put to the person)."""
 
     formats: list[str] = field(default_factory=list)
     order: str | None = None
@@ -47,6 +55,18 @@ class DateChoice:
     rate: float = 0.0
     mixed: bool = False
     evidence: dict = field(default_factory=dict)
+    conflict: bool = False
+    forms: dict = field(default_factory=dict)
+    forms_sampled: bool = False
+    decided_by: str | None = None
+    source: dict | None = None
+    examples: list[str] = field(default_factory=list)
+
+    @property
+    def needs_order(self) -> bool:
+        """The column mixes forms and its day/month dates fit both orders, with no evidence anywhere:
+        parsing it by a guess would put one customer's purchases in different months. Ask instead."""
+        return self.ambiguous and self.mixed and self.decided_by == "guess"
 
 
 def connection() -> duckdb.DuckDBPyConnection:
@@ -87,17 +107,27 @@ class Detector:
 
     def day_month(self, column: str) -> dict:
         """Counts over the whole column of d/m/y-like cells: day_first (first part > 12),
-        month_first (second part > 12), undecided (both ≤ 12), dotted (written with '.')."""
+        month_first (second part > 12), undecided (both ≤ 12), dotted (written with '.'); and
+        form_<form> for each of FORMS (cells written that way)."""
         self._focus(column)
         row = sql.frame(self.con, "sample_day_month").iloc[0]
         return {k: int(v or 0) for k, v in row.items()}
 
-    def dates(self, column: str, order: str | None = None, prefer_dmy: bool = False) -> DateChoice:
+    def dates(self, column: str, order: str | None = None, prefer_dmy: bool = False,
+              hint: dict | None = None) -> DateChoice:
+        """How `column` writes dates (detect_dates). The whole column is scanned (one DuckDB pass) when
+        its sample holds d/m/y-like cells or more than one form; else the forms are the sample's."""
         sample = self.sample(column)
         evidence = _sample_evidence(sample)
-        if any(evidence.values()):  # d/m/y-like cells: the whole column decides their order
-            evidence = self.day_month(column)
-        return detect_dates(sample, order, evidence, prefer_dmy, con=self.con)
+        forms = sample_forms(self.con, sample)
+        sampled = True
+        if any(evidence.values()) or len(forms) > 1:  # the whole column decides order and mixture
+            counts = self.day_month(column)
+            evidence = {k: v for k, v in counts.items() if not k.startswith("form_")}
+            forms = {k[5:]: v for k, v in counts.items() if k.startswith("form_") and v}
+            sampled = False
+        choice = detect_dates(sample, order, evidence, prefer_dmy, con=self.con, hint=hint)
+        return _with_forms(choice, forms, sampled)
 
     def decimal_comma(self, column: str) -> bool:
         return detect_decimal_comma(self.separator_values(column))
@@ -138,12 +168,29 @@ def _ordered(con, values: list[str], formats: list[str]) -> list[str]:
 SERIAL = re.compile(r"\d{5}(\.\d+)?")
 
 
+def sample_forms(con: duckdb.DuckDBPyConnection, values: list[str]) -> dict[str, int]:
+    """{form: cells} over `values` (FORMS; blank cells left out)."""
+    if not values:
+        return {}
+    return {form: int(n) for form, n in sql.execute(con, "sample_date_forms", values=values).fetchall()}
+
+
+def _with_forms(choice: DateChoice, forms: dict[str, int], sampled: bool) -> DateChoice:
+    choice.forms = {form: forms[form] for form in FORMS if forms.get(form)}
+    choice.forms_sampled = sampled
+    choice.mixed = choice.conflict or len([f for f in choice.forms if f != "other"]) > 1
+    return choice
+
+
 def detect_dates(values: list[str], order: str | None = None, evidence: dict | None = None,
                  prefer_dmy: bool = False, con: duckdb.DuckDBPyConnection | None = None,
-                 rank: bool = True) -> DateChoice:
+                 rank: bool = True, hint: dict | None = None) -> DateChoice:
     """Choose how to parse a date column from a sample of its cells. `evidence` is the whole-column
-    day_month() count (when absent, the sample's own); `order` forces 'dmy' or 'mdy'; `prefer_dmy`
-    breaks a genuine tie (a file written with decimal commas or in a European language)."""
+    day_month() count (when absent, the sample's own); `order` forces 'dmy' or 'mdy'; `hint`
+    ({order, file, column}: another date column of the same upload that proves its order) decides
+    when this column has no evidence of its own; `prefer_dmy` breaks a genuine tie (a file written
+    with decimal commas or in a European language). `forms` and `mixed` are set by the caller that
+    counted them (Detector.dates); here `mixed` only reflects a day-first/month-first conflict."""
     values = [v for v in values if v.strip()]
     if not values:
         return DateChoice()
@@ -157,16 +204,16 @@ def detect_dates(values: list[str], order: str | None = None, evidence: dict | N
         rates = {name: _rate(con, texts[:1000], _with_times(layouts), False) for name, layouts in FAMILIES.items()}
         evidence = evidence if evidence is not None else _sample_evidence(texts)
         if max(rates["dmy"], rates["mdy"]) > max(rates["ymd"], rates["named"]):
-            choice = _day_month_choice(evidence, order, prefer_dmy)
+            choice = _day_month_choice(evidence, order, prefer_dmy, hint)
             first = choice.order
         else:
             choice = DateChoice()
             first = max(("ymd", "named"), key=lambda name: rates[name])
             if evidence.get("day_first") or evidence.get("month_first") or evidence.get("undecided"):
-                choice = _day_month_choice(evidence, order, prefer_dmy)
+                choice = _day_month_choice(evidence, order, prefer_dmy, hint)
                 choice.ambiguous = choice.ambiguous and rates[choice.order] > 0
                 if not rates[choice.order]:
-                    choice.order = None
+                    choice.order = choice.decided_by = choice.source = None
         families = [first] + [f for f in ("ymd", "named") if f != first]
         if choice.order and choice.order != first:
             families.append(choice.order)
@@ -175,23 +222,42 @@ def detect_dates(values: list[str], order: str | None = None, evidence: dict | N
         choice.serial = serial > 0
         choice.rate = _rate(con, values, choice.formats, choice.serial)
         choice.evidence = evidence
+        choice.examples = _ambiguous_examples(texts) if choice.order else []
         return choice
     finally:
         if own:
             con.close()
 
 
-def _day_month_choice(evidence: dict, order: str | None, prefer_dmy: bool) -> DateChoice:
+def _day_month_choice(evidence: dict, order: str | None, prefer_dmy: bool, hint: dict | None = None) -> DateChoice:
     day_first, month_first = evidence.get("day_first", 0), evidence.get("month_first", 0)
-    mixed = day_first > 0 and month_first > 0
+    conflict = day_first > 0 and month_first > 0
+    source = None
     if day_first or month_first:
-        found = "dmy" if day_first >= month_first else "mdy"
-        ambiguous = False
+        found, ambiguous, why = ("dmy" if day_first >= month_first else "mdy"), False, "column"
     elif evidence.get("dotted", 0) and evidence.get("dotted", 0) >= evidence.get("undecided", 0):
-        found, ambiguous = "dmy", False  # 05.01.2024 is day-first wherever it is written
+        found, ambiguous, why = "dmy", False, "dotted"  # 05.01.2024 is day-first wherever it is written
+    elif hint:
+        found, ambiguous, why = hint["order"], False, "other_column"
+        source = {"file": hint["file"], "column": hint["column"]}
     else:
-        found, ambiguous = ("dmy" if prefer_dmy else "mdy"), True
-    return DateChoice(order=order or found, ambiguous=ambiguous, mixed=mixed)
+        found, ambiguous, why = ("dmy" if prefer_dmy else "mdy"), True, "guess"
+    if order:
+        why, source = "chosen", None
+    return DateChoice(order=order or found, ambiguous=ambiguous, mixed=conflict, conflict=conflict,
+                      decided_by=why, source=source)
+
+
+def _ambiguous_examples(values: list[str], limit: int = 3) -> list[str]:
+    """Up to `limit` distinct cells like 05/01/2024 whose two first parts are both ≤ 12."""
+    out: list[str] = []
+    for value in values:
+        match = _DAY_MONTH.match(value)
+        if match and int(match.group(1)) <= 12 and int(match.group(3)) <= 12 and value.strip() not in out:
+            out.append(value.strip())
+            if len(out) == limit:
+                break
+    return out
 
 
 _DAY_MONTH = re.compile(r"\s*(\d{1,2})([./-])(\d{1,2})[./-]\d{2,4}\b")

@@ -4,6 +4,7 @@ and small frames."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -94,9 +95,8 @@ def tornado(inputs: clv.Inputs, scenario: Scenario) -> pd.DataFrame:
     if scenario.x != 0:
         x_low, x_high = scenario.x * (1 - TORNADO_SWING), scenario.x * (1 + TORNADO_SWING)
         rows.append({"input": "uplift", "low_value": x_low, "high_value": x_high,
-                     "low_gain": _gain(inputs, Scenario(scenario.kind, x_low, scenario.reason, scenario.reason_share)),
-                     "high_gain": _gain(inputs, Scenario(scenario.kind, x_high, scenario.reason,
-                                                         scenario.reason_share))})
+                     "low_gain": _gain(inputs, dataclasses.replace(scenario, x=x_low)),
+                     "high_gain": _gain(inputs, dataclasses.replace(scenario, x=x_high))})
     out = pd.DataFrame(rows)
     out["base_gain"] = base_gain
     out["spread"] = (out["high_gain"] - out["low_gain"]).abs()

@@ -9,7 +9,8 @@ import math
 ADJECTIVE = {"week": "weekly", "month": "monthly", "quarter": "quarterly", "year": "annual"}
 
 KIND_LABELS = {
-    "pp": "+X percentage points",
+    "annual_pp": "+X points a year",
+    "pp": "+X points per period",
     "relative": "+X % relative retention",
     "churn_cut": "−X % churn",
     "reason": "Remove X % of one churn reason",
@@ -93,6 +94,8 @@ def label(key: str, period: str) -> str:
 def scenario_label(kind: str, x: float, period: str, reason: str | None = None) -> str:
     """'+5 percentage points of monthly retention', '−10 % monthly churn', …"""
     adjective = ADJECTIVE[period]
+    if kind == "annual_pp":
+        return f"{x:+g} percentage points of annual retention"
     if kind == "pp":
         return f"{x:+g} percentage points of {adjective} retention"
     if kind == "relative":
@@ -135,11 +138,30 @@ def published_explanation(facts: dict) -> str:
 
 def scenario_summary(kind: str, x: float, period: str, reason: str | None, r: float, r_new: float,
                      same: dict, per_year: tuple[float, float]) -> str:
-    """The line under the scenario picker: the move in every unit, per period and per year (markdown)."""
+    """The line under the scenario picker: the move in every unit, per period and per year (markdown).
+    same: scenario.equivalents (annual_pp, pp, relative_pct, churn_cut_pct)."""
+    if kind == "annual_pp" and period != "year":
+        return (f"**{scenario_label(kind, x, period, reason)}**: retention per year {per_year[0]:.1%} → "
+                f"{per_year[1]:.1%}; the model works per {period}: {r:.2%} → {r_new:.2%} per {period} "
+                f"({same['pp']:+.2f} points a {period}, {same['churn_cut_pct']:+.1f} % churn cut).")
     return (f"**{scenario_label(kind, x, period, reason)}**: retention {r:.1%} → {r_new:.1%} per {period} "
             f"({same['pp']:+.2f} points, {same['relative_pct']:+.1f} % relative, {same['churn_cut_pct']:+.1f} % "
             f"churn cut); {'per year' if period == 'year' else 'compounded over a year'} {per_year[0]:.1%} → "
             f"{per_year[1]:.1%}.")
+
+
+ASSUMED = {"whatif_margin": "gross margin {value:g} %", "whatif_cac": "acquisition cost {value:,.0f}"}
+ASSUMED_TAG = "assumed — enter yours"
+
+
+def assumed_note(values: dict[str, float]) -> str:
+    """The inputs still at an assumed value (not from the data, not typed), named with their values;
+    '' when there are none. values: widget key → value, for the keys of ASSUMED still at their default."""
+    named = [ASSUMED[key].format(value=value) for key, value in values.items()]
+    if not named:
+        return ""
+    return (f"**Assumed, not from your data:** {', '.join(named)}. Enter yours under *Inputs*: the results "
+            "depend on them.")
 
 
 def formulas_markdown(period: str) -> str:
@@ -149,10 +171,16 @@ def formulas_markdown(period: str) -> str:
                       PROFIT_NOTE])
 
 
-def output_table(frame, period: str):
-    """clv.compare output → the table shown and downloaded: measure (label), base, scenario, change,
-    change_pct, formula."""
+NOT_MONEY = {"retention", "annual_retention", "expected_lifetime_periods", "expected_lifetime_years"}
+
+
+def output_table(frame, period: str, currency: str | None = None):
+    """clv.compare output → the table shown and downloaded: measure (label; money ones name `currency`,
+    fmt.money_label), base, scenario, change, change_pct, formula."""
+    from retention.fmt import money_label
+
     out = frame.copy()
-    out.insert(0, "measure", [label(k, period) for k in out["output"]])
+    out.insert(0, "measure", [label(k, period) if k in NOT_MONEY else money_label(label(k, period), currency)
+                              for k in out["output"]])
     out["formula"] = out["output"].map(FORMULAS)
     return out.drop(columns="output")

@@ -319,6 +319,17 @@ def fill_text(page, label: str, text: str) -> None:
         box.press("Enter")
 
 
+def save_dataset(page, name: str) -> None:
+    """On the upload page: name the dataset, press Save, wait for the saved message and the link's id."""
+    from playwright.sync_api import expect
+
+    fill_text(page, "Dataset name", name)
+    with rerun(page):
+        page.get_by_role("button", name="Save dataset").click()
+    expect(page.get_by_text(f"Saved “{name}”")).to_be_visible(timeout=WAIT_TIMEOUT_MS)
+    expect(page).to_have_url(re.compile(r"[?&]dataset=[A-Za-z0-9_-]{32}\b"))
+
+
 def tmp_files(data_dir: Path) -> list[Path]:
     return sorted((Path(data_dir) / "tmp").glob("*.tmp*"))
 
