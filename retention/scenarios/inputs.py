@@ -1,10 +1,11 @@
 """The what-if model's inputs measured from a dataset, with the definitions the Churn and Cohorts pages use.
 
 - N (active customers): customers active at the end of the analysis date (the last period's CE).
-- r (retention per period): the headline customer retention (retention.metrics.headline), the share of the
-  customers at the start of a period still customers at its end, pooled over the last complete periods:
-  Σ retained / ΣCS (churn.crr_summary's alt_crr_pct); per year, the headline annual retention (measured over
-  the last 12 complete months, or monthly^12 when the data has no such year).
+- r (retention per period): the rate that compounds to the headline annual retention (retention.metrics.headline:
+  of the customers at the start of the last 12 complete months, the share still customers at their end), so
+  that the model's retention per year is the headline figure; when the data has no such year, the share of the
+  customers at the start of a period still customers at its end, pooled over the last complete periods
+  (Σ retained / ΣCS, churn.crr_summary's alt_crr_pct).
 - new customers per period: mean CN over the same periods (first-time and returning customers).
 - ARPU: net revenue over the same periods ÷ Σ average active customers, (CS + CE)/2 per period, so that
   N × ARPU is the revenue the model's customer counts stand for.
@@ -41,11 +42,13 @@ def measure(con, *, period: str = "month", basis: str = "auto", inactive_days: i
                                       as_of=as_of_day.isoformat())
     summary = churn.crr_summary(frame, period)
     retention, behind = summary["alt_crr_pct"] / 100, summary["customers_start"]
-    if period == "year":
-        head = headline.as_dict(headline.retention_figures(con, basis=info["basis"], inactive_days=inactive_days,
-                                                           as_of=as_of_day)).get("customer_retention_year")
-        if head is not None:
-            retention, behind = head["value"] / 100, head["customers"]
+    head = headline.as_dict(headline.retention_figures(con, basis=info["basis"], inactive_days=inactive_days,
+                                                       as_of=as_of_day)).get("customer_retention_year")
+    if head is not None and head["method"] == "measured":
+        # the model's rate per period is the one that compounds to the annual retention measured directly, so the
+        # page's "retention per year" is the headline figure
+        retention = (head["value"] / 100) ** (1 / churn.PERIODS_PER_YEAR[period])
+        behind = head["customers"]
     used = frame[frame["complete"] & (frame["customers_start"] > 0)].tail(summary["periods"])
     revenue = sql.frame(con, "whatif_revenue", period=period, as_of=as_of_day)
     revenue["period_start"] = pd.to_datetime(revenue["period_start"])

@@ -146,8 +146,7 @@ def scenario_summary(kind: str, x: float, period: str, reason: str | None, r: fl
                 f"({same['pp']:+.2f} points a {period}, {same['churn_cut_pct']:+.1f} % churn cut).")
     return (f"**{scenario_label(kind, x, period, reason)}**: retention {r:.1%} → {r_new:.1%} per {period} "
             f"({same['pp']:+.2f} points, {same['relative_pct']:+.1f} % relative, {same['churn_cut_pct']:+.1f} % "
-            f"churn cut); {'per year' if period == 'year' else 'compounded over a year'} {per_year[0]:.1%} → "
-            f"{per_year[1]:.1%}.")
+            f"churn cut); per year {per_year[0]:.1%} → {per_year[1]:.1%}.")
 
 
 ASSUMED = {"whatif_margin": "gross margin {value:g} %", "whatif_cac": "acquisition cost {value:,.0f}"}
