@@ -33,8 +33,12 @@ options = catalog.industries(bench)
 labels = dict(zip(options["industry"], options["sector"] + " · " + options["industry"]))
 attributes = ui.segment_attributes(ds)
 first_day, last_day = ui.data_days(ds)
+try:
+    default_period, why = ui.cached(compare.default_period, ds)
+except churn.NoChurnData:
+    default_period, why = "year", None
 ui.page_state(state.Benchmarks, state.benchmarks_limits(list(labels), compare.DEFAULT_INDUSTRIES, attributes,
-                                                        first_day, last_day))
+                                                        first_day, last_day, default_period))
 picked = st.multiselect(T["industries"], list(labels), format_func=labels.get, help=T["industries_help"],
                         key="benchmarks_industries")
 selected = bench[bench["industry"].isin(picked)]
@@ -51,6 +55,11 @@ with st.expander(T["settings"]):
                             key="benchmarks_first")
     days = c[3].number_input(T["inactive"], 1, 3650, help=T["inactive_help"], key="benchmarks_days")
     st.markdown("\n".join(f"- **{text.cap(text.FIGURE_NAMES[k])}**: {v}" for k, v in text.FIGURE_HELP.items()))
+
+
+if why:
+    st.caption(T["default_period"][why].format(period=default_period)
+               + ("" if period == default_period else " " + T["period_changed"].format(period=period)))
 
 
 def ends(value) -> tuple:

@@ -6,10 +6,10 @@ from types import SimpleNamespace
 import pandas as pd
 import streamlit as st
 
-from retention import state, ui
-from retention.fmt import money_label
+from retention import state, ui, ui_text
+from retention.fmt import money, money_label
 from retention.charts import churn as charts
-from retention.metrics import churn, cohorts, lifecycle, reasons
+from retention.metrics import churn, cohorts, headline, lifecycle, reasons
 
 PERIODS = {"week": "week", "month": "month", "quarter": "quarter", "year": "year"}
 BASES = {"customers": "Customers file", "purchases": "Purchases"}
@@ -31,40 +31,65 @@ ALT = ("**Alternative convention** (used by several billing tools): customers wh
        "{p} are left out, and those who left and came back within it count as retained: active at both start and "
        "end / CS. The band is its 95% interval.")
 STATUS = {"churned": "Churned recently", "at_risk": "At risk (no recent purchase)"}
+RATE_LABELS = {"period_start": "Period (first day)", "complete": "Complete", "warm_up": "Warm-up (too early to lapse)",
+               "customers_start": "Customers at start (CS)", "new_customers": "New or back (CN)",
+               "lost": "Lost (CS + CN − CE)", "customers_end": "Customers at end (CE)",
+               "alt_crr_pct": "Kept, %", "crr_pct": "Standard retention (CE − CN)/CS, %", "churn_pct": "Churn, %",
+               "difference_pp": "Kept − standard, points"}
+LIFE_LABELS = {"period_start": "Period (first day)", "period_end": "Last day", "complete": "Complete",
+               "new": "New customers", "resurrected": "Came back", "retained": "Retained", "churned": "Churned",
+               "joined_and_left": "Joined and left in the period", "customers_start": "Customers at start",
+               "customers_end": "Customers at end", "warm_up": "Warm-up (too early to lapse)",
+               "quick_ratio": "Quick ratio (gained ÷ lost)"}
+REVENUE_LABELS = {"period_start": "Period (first day)", "period_end": "Last day", "complete": "Complete",
+                  "base_customers": "Customers who bought the period before", "base_revenue": "Their revenue before",
+                  "kept_gross": "Kept, capped at before", "kept_net": "Kept, with growth", "grr_pct": "GRR, %",
+                  "nrr_pct": "NRR, %"}
+SEGMENT_LABELS = {"segment": "Segment value", "reason": "Reason", "churned": "Churned customers",
+                  "segment_churned": "Churned in the segment", "share_pct": "Share of the segment's churned, %",
+                  "overall_share_pct": "Share of all churned, %", "index": "Index (100 = as overall)",
+                  "residual": "Residual (beyond ±2: unlikely chance)", "small": "Few customers"}
+TENURE_LABELS = {"band_from": "Tenure from (months)", "band_to": "to (months; — = open)",
+                 "reached": "Customers who reached it", "churned": "Churned within it",
+                 "churned_pct": "Churned, % of those who reached it"}
+WINBACK_LABELS = {"customer_id": "Customer", "status": "Status", "churn_day": "Churned on", "reason": "Reason",
+                  "last_purchase": "Last purchase", "days_since_purchase": "Days since purchase",
+                  "purchases": "Purchases", "revenue_to_date": "Revenue to date"}
 
 SYNONYMS = "churn_synonyms_edited"  # the viewer's reason spellings table, kept while other tabs are open
 
 
 def rate_tab(v) -> None:
-    """Retention rate: the definition, the pooled figures, the CRR line and its table."""
+    """Retention rate: the pooled figures, the kept-share line and its table; the definitions in an expander."""
     info, period, basis, days, frame, s = v.info, v.period, v.basis, v.days, v.frame, v.summary
-    left = f"{info.without_signup} without a signup date, {info.churned_without_date} churned without a date"
-    st.markdown(DEFINITION.format(p=period, small=churn.SMALL_SAMPLE, n=churn.PERIODS_PER_YEAR[period],
-                                  active=ACTIVE[basis].format(w=days, left=left)))
     if s["periods"]:
-        m = st.columns(4)
-        m[0].metric(f"Retention per {period}", f"{s['crr_pct']:.1f}%",
-                    help=f"Pooled over the last {s['periods']} complete {period}s: Σ(CE − CN) / ΣCS.")
-        m[1].metric(f"Churn per {period}", f"{s['churn_pct']:.1f}%")
-        m[2].metric("Annualised retention", f"{s['annualised_crr_pct']:.0f}%")
-        m[3].metric("Alternative convention", f"{s['alt_crr_pct']:.1f}%", f"{s['difference_pp']:+.2f} pp",
-                    delta_color="off", help="Difference from the standard formula, in percentage points.")
+        m = st.columns(3)
+        m[0].metric(f"Kept per {period} (active at start and end)", f"{s['alt_crr_pct']:.1f}%",
+                    help=f"Of the customers at the start of a {period}, the share still customers at its end; pooled "
+                         f"over the last {s['periods']} complete {period}s. The headline's definition.")
+        m[1].metric(f"Standard formula (CE − CN) ÷ CS per {period}", f"{s['crr_pct']:.1f}%",
+                    f"{-s['difference_pp']:+.2f} pts", delta_color="off",
+                    help="Also subtracts customers who joined and left within a period. Difference from the "
+                         "kept share, in percentage points.")
+        m[2].metric(f"Churn per {period} (standard formula)", f"{s['churn_pct']:.1f}%")
     measure = st.radio("Show", list(MEASURES), format_func=MEASURES.get, horizontal=True, key="churn_measure")
-    title = (f"Over the last {s['periods']} complete {period}s, {s['crr_pct']:.1f}% stayed each {period} "
-             f"({s['annualised_crr_pct']:.0f}% a year)") if s["periods"] else f"Retention per {period}"
+    title = (f"Over the last {s['periods']} complete {period}s, {s['alt_crr_pct']:.1f}% of customers stayed each "
+             f"{period}") if s["periods"] else f"Retention per {period}"
     report.chart(ui.pure(charts.rate_lines, frame, measure, {"standard": "Standard (CE − CN)/CS", "alternative":
-                 "Alternative", "band": "95% interval (alternative)", "x": PERIODS[period].title(),
+                 "Kept (active at start and end)", "band": "95% interval (kept)", "x": PERIODS[period].title(),
                  "y": f"{'Retention' if measure == 'crr' else 'Churn'} per {period} (%)"}, title), "churn_rate_chart")
-    st.markdown(ALT.format(p=period))
+    with st.expander("How it is counted"):
+        left = f"{info.without_signup} without a signup date, {info.churned_without_date} churned without a date"
+        st.markdown(DEFINITION.format(p=period, small=churn.SMALL_SAMPLE, n=churn.PERIODS_PER_YEAR[period],
+                                      active=ACTIVE[basis].format(w=days, left=left)))
+        st.markdown(ALT.format(p=period))
     table = frame[["period_start", "complete", "warm_up", "customers_start", "new_customers", "lost",
-                   "customers_end", "crr_pct", "churn_pct", "alt_crr_pct", "difference_pp"]]
-    st.dataframe(report.table(table, f"Retention per {period}"), hide_index=True, key="churn_table", column_config={
-        "period_start": st.column_config.DateColumn("Period"), "complete": "Complete", "warm_up": "Warm-up",
-        "customers_start": "CS", "new_customers": "CN", "lost": "Lost", "customers_end": "CE",
-        **{k: st.column_config.NumberColumn(v, format="%.1f") for k, v in (
-            ("crr_pct", "CRR %"), ("churn_pct", "Churn %"), ("alt_crr_pct", "Alt. CRR %"),
-            ("difference_pp", "Alt. − std (pp)"))}})
-    ui.download_buttons(table, f"churn_by_{period}", key="churn_table_download")
+                   "customers_end", "alt_crr_pct", "crr_pct", "churn_pct", "difference_pp"]]
+    readable_table, config = ui.readable(table, RATE_LABELS, {c: "{:.1f}" for c in ("alt_crr_pct", "crr_pct", "churn_pct")}
+                                 | {"difference_pp": "{:+.2f}"}, date_columns=("period_start",))
+    st.dataframe(readable_table, hide_index=True, key="churn_table", column_config=config)
+    report.table(table.rename(columns=RATE_LABELS), f"Retention per {period}")
+    ui.download_buttons(table.rename(columns=RATE_LABELS), f"churn_by_{period}", key="churn_table_download")
 
 
 def lifecycle_tab(v) -> None:
@@ -81,10 +106,12 @@ def lifecycle_tab(v) -> None:
                  f"Customers gained and lost per {period}"), "churn_life")
     st.caption("Retained = active at start and end; new = first time a customer; came back = active again after "
                "a lapse; churned = active at the start, not at the end. Quick ratio = (new + came back) / churned. "
-               "Customers who joined and left within the same period are in no bar (column joined_and_left).")
-    st.dataframe(report.table(life, "Lifecycle"), hide_index=True, key="churn_life_table", column_config={
-        "period_start": st.column_config.DateColumn("Period"), "period_end": st.column_config.DateColumn("Last day"),
-        "quick_ratio": st.column_config.NumberColumn("Quick ratio", format="%.2f")})
+               "Customers who joined and left within the same period are in no bar (column “Joined and left in "
+               "the period”).")
+    readable_table, config = ui.readable(life, LIFE_LABELS, {"quick_ratio": "{:.2f}"},
+                                 date_columns=("period_start", "period_end"))
+    st.dataframe(readable_table, hide_index=True, key="churn_life_table", column_config=config)
+    report.table(life.rename(columns=LIFE_LABELS), "Lifecycle")
 
 
 def revenue_tab(v) -> None:
@@ -98,11 +125,13 @@ def revenue_tab(v) -> None:
         st.caption(f"Base: customers who bought in the previous {period}. GRR = their revenue now, each capped at "
                    f"what they spent before, / their revenue before; NRR = their revenue now / before (growth "
                    f"counts). Refunds subtract. New customers are not in the base.")
-        st.dataframe(report.table(revenue, "Revenue retention"), hide_index=True, key="churn_revenue_table", column_config={
-            "period_start": st.column_config.DateColumn("Period"),
-            "period_end": st.column_config.DateColumn("Last day"),
-            **{k: money_label(k.replace("_", " ").capitalize(), ds.currency)
-               for k in ("base_revenue", "kept_gross", "kept_net")}})
+        labels = REVENUE_LABELS | {k: money_label(REVENUE_LABELS[k], ds.currency)
+                                   for k in ("base_revenue", "kept_gross", "kept_net")}
+        readable_table, config = ui.readable(revenue, labels, {"base_revenue": "{:,.2f}", "kept_gross": "{:,.2f}",
+                                             "kept_net": "{:,.2f}", "grr_pct": "{:.1f}", "nrr_pct": "{:.1f}"},
+                                             date_columns=("period_start", "period_end"))
+        st.dataframe(readable_table, hide_index=True, key="churn_revenue_table", column_config=config)
+        report.table(revenue.rename(columns=labels), "Revenue retention")
     else:
         st.info("Revenue retention needs purchases with amounts.")
 
@@ -152,7 +181,10 @@ def reasons_tab(v) -> None:
                        "share of the segment's churned customers. '(few)': fewer than "
                        f"{reasons.SMALL_SEGMENT} churned customers, read with care. Residual beyond ±2 in the table: "
                        "unlikely to be chance.")
-            st.dataframe(report.table(by, f"Reasons by {seg}"), hide_index=True, key="churn_segment_table")
+            readable_table, config = ui.readable(by, SEGMENT_LABELS | {"segment": seg}, {
+                "share_pct": "{:.1f}", "overall_share_pct": "{:.1f}", "index": "{:.0f}", "residual": "{:+.1f}"})
+            st.dataframe(readable_table, hide_index=True, key="churn_segment_table", column_config=config)
+            report.table(by.rename(columns=SEGMENT_LABELS | {"segment": seg}), f"Reasons by {seg}")
         if ds.has_purchases:
             lost = ui.cached(reasons.lost_revenue_by_reason, ds, period=period, **rp)
             report.chart(ui.pure(charts.lost_revenue_bars, lost, {"x": money_label(f"Revenue per {period} that left", ds.currency), "y": "Reason"},
@@ -190,20 +222,111 @@ def winback_tab(v) -> None:
              if total > len(picked) else f"{total:,} customers")
     st.caption(f"{shown}. Churned: the churn (or lapse) day is within the chosen days before the analysis date. "
                f"At risk: still active, last purchase that many days ago or more.")
-    st.dataframe(report.table(picked, "Win-back list"), hide_index=True, key="churn_list")
+    labels = WINBACK_LABELS | {"revenue_to_date": money_label(WINBACK_LABELS["revenue_to_date"], ds.currency)}
+    readable_table, config = ui.readable(picked, labels | {c: c for c in picked.columns if c not in labels},
+                                         {"revenue_to_date": "{:,.2f}", "days_since_purchase": "{:.0f}"},
+                                         date_columns=("churn_day", "last_purchase"))
+    st.dataframe(readable_table, hide_index=True, key="churn_list", column_config=config)
+    report.table(picked.rename(columns=labels), "Win-back list")
     ui.download_buttons(lambda: churn.at_risk(ds.cursor, **wp).rename(
         columns={"revenue_to_date": money_label("revenue_to_date", ds.currency)}), "win_back_list",
         key="churn_list_download")
 
 
+def lead_with_dates(v) -> None:
+    """The finding in plain words: the headline figures for the page's basis, window and analysis date."""
+    head = headline.as_dict(ui.cached(headline.summary, ds, basis=v.basis, inactive_days=int(v.days), as_of=v.as_of))
+    if "customer_retention_month" not in head:
+        st.write("No complete month with customers yet: nothing to measure retention over.")
+        return
+    year, month = head["customer_retention_year"], head["customer_retention_month"]
+    estimated = year["method"] == "monthly^12"
+    kept = head["customer_retention_span"] if estimated else year
+    window = ui_text.headline_window(month)
+    m = st.columns(4 if "repeat_purchase_rate" in head and v.basis == "purchases" else 3)
+    m[0].metric(f"{ui_text.headline_label(kept)} ({ui_text.headline_window(kept)})", f"{kept['value']:.1f}%",
+                help=ui_text.headline_definition(kept["figure"]))
+    m[1].metric(ui_text.HEADLINE["customer_retention_month"][0] + f" ({window})", f"{month['value']:.1f}%",
+                help=ui_text.headline_definition("customer_retention_month"))
+    m[2].metric(ui_text.HEADLINE["customer_churn_month"][0] + f" ({window})", f"{100 - month['value']:.1f}%",
+                help=ui_text.headline_definition("customer_churn_month"))
+    if len(m) == 4:
+        rep = head["repeat_purchase_rate"]
+        m[3].metric(ui_text.HEADLINE["repeat_purchase_rate"][0], f"{rep['value']:.1f}%",
+                    help=ui_text.headline_definition("repeat_purchase_rate"))
+    text = (f"Of the {kept['customers']:,} customers at the start of {window}, **{kept['value']:.1f}%** were still "
+            f"customers at its end. Month by month, **{month['value']:.1f}%** stayed and "
+            f"**{100 - month['value']:.1f}%** left.")
+    if estimated:
+        text += (f" The data has no 12 complete months, so a year cannot be measured; compounding the months would "
+                 f"give {year['value']:.1f}% a year, an estimate that treats every customer who lapses and comes back "
+                 f"as lost for good, so it is far below what the {kept['period']} measured directly show.")
+    st.markdown(text)
+    if v.basis == "purchases":
+        rep = head.get("repeat_purchase_rate")
+        st.caption(f"Purchases only: nobody cancels, so a customer counts as lost {int(v.days)} days after their last "
+                   f"purchase (the inactivity window W) and as back when they buy again. A customer who buys every "
+                   f"few months but sometimes waits longer than W is counted lost and back each time, so a short W "
+                   f"lowers these figures; a longer W raises them."
+                   + (f" {rep['value']:.0f}% of buyers bought more than once." if rep else ""))
+
+
+def lead_without_dates() -> None:
+    """Customers files without dates (tenure and a churned flag): share churned, churn implied by tenure,
+    survival by tenure."""
+    head = headline.as_dict(ui.cached(headline.summary, ds))
+    if "share_churned" not in head:
+        st.info("Retention over time cannot be measured here: the data has no dates and no churn status. "
+                "Churn reasons, if any, are below.")
+        return
+    row = head["share_churned"]
+    m = st.columns(3)
+    m[0].metric(ui_text.HEADLINE["share_churned"][0], f"{row['value']:.1f}%",
+                help=ui_text.headline_definition("share_churned"))
+    text = f"**{row['successes']:,}** of the {row['customers']:,} customers in the file have churned."
+    if "tenure_churn_month" in head:
+        t = head["tenure_churn_month"]
+        m[1].metric(ui_text.HEADLINE["tenure_churn_month"][0], ui_text.headline_value("tenure_churn_month", t["value"]),
+                    help=ui_text.headline_definition("tenure_churn_month"))
+        km = ui.cached(cohorts.tenure_survival, ds)
+        at_12 = km[km["period"] <= 12].tail(1)
+        if len(at_12):
+            m[2].metric("Still customers after 12 months of tenure", f"{at_12['retention_pct'].iloc[0]:.1f}%",
+                        help="Kaplan–Meier by tenure: churned customers end at their tenure, active customers are "
+                             "counted up to theirs.")
+        text += (f" Counting the months each customer stayed ({t['exposure']:,.0f} customer-months in all), about "
+                 f"**{t['value']:.2f}%** of customers leave per month (95% interval {t['ci_low']:.2f}–"
+                 f"{t['ci_high']:.2f}%).")
+    st.markdown(text)
+    if "revenue_at_risk_month" in head:
+        lost = head["revenue_at_risk_month"]
+        st.metric(ui_text.HEADLINE["revenue_at_risk_month"][0], money(lost["amount"], ds.currency, decimals=0) + " per month",
+                  f"{lost['value']:.1f}% of all monthly charges", delta_color="off", delta_arrow="off",
+                  help=ui_text.headline_definition("revenue_at_risk_month") + f" Column: {lost['column']}.")
+    with st.expander("How it is counted"):
+        st.markdown("The file has no dates, so churn cannot be placed in time. **Share churned** = customers marked "
+                    "churned ÷ customers with a known status. **Churn per month implied by tenure** = churned "
+                    "customers ÷ the sum of all customers' tenure in months (a churned customer stayed their tenure, "
+                    "an active one has stayed theirs so far); the interval is the exact Poisson interval. "
+                    "**Survival by tenure** is Kaplan–Meier: of the customers who reached a tenure, the share who "
+                    "did not churn at it, multiplied over tenures (the Cohorts page shows the curve).")
+    if "tenure_churn_month" in head:
+        bands = ui.pure(cohorts.tenure_bands, ui.cached(cohorts.tenure_survival, ds))
+        readable_table, config = ui.readable(bands, TENURE_LABELS, {"band_to": "{:.0f}", "churned_pct": "{:.1f}"})
+        st.markdown("**Churn by tenure**")
+        st.dataframe(readable_table, hide_index=True, key="churn_tenure_bands", column_config=config)
+        report.table(bands.rename(columns=TENURE_LABELS), "Churn by tenure")
+
+
 ds = ui.dataset()
 st.title("Churn")
 st.caption("How many customers leave each period, who comes and goes, and why they leave.")
+lead = st.container()
+report = ui.Shown()
 try:
     info = ui.cached(churn.basis_info, ds).iloc[0]
-except churn.NoChurnData as exc:
+except churn.NoChurnData:
     info = None
-    st.info(f"Retention over time cannot be measured here: {exc}. Churn reasons are below.")
 
 segments = ui.segment_attributes(ds)
 bases, last_day = (churn.available_bases(info), pd.Timestamp(info.as_of).date()) if info is not None else ([], None)
@@ -211,7 +334,6 @@ first_day = (ui.data_days(ds)[0] or last_day) if info is not None else None
 ui.page_state(state.Churn, state.churn_limits(bases, info.basis if info is not None else None, last_day, segments,
                                               first_day))
 period, basis, days, as_of, params, frame, s = "month", "customers", churn.DEFAULT_INACTIVE_DAYS, None, None, None, None
-report = ui.Shown()
 if info is not None:
     c = st.columns(4)
     period = c[0].selectbox("Period", list(PERIODS), format_func=lambda p: PERIODS[p].title(), key="churn_period")
@@ -229,6 +351,11 @@ if info is not None:
     s = churn.crr_summary(frame, period)
 view = SimpleNamespace(info=info, period=period, basis=basis, days=days, as_of=as_of, frame=frame, summary=s,
                        params=params)
+with lead:
+    if info is not None:
+        lead_with_dates(view)
+    else:
+        lead_without_dates()
 if info is not None:
     tab, panel = ui.tabs({"rate": "Retention rate", "lifecycle": "Lifecycle", "revenue": "Revenue retention",
                           "reasons": "Why they leave", "winback": "Win-back list"}, key="churn_tab")

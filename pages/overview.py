@@ -5,12 +5,12 @@ import math
 import pandas as pd
 import streamlit as st
 
-from retention import ui
+from retention import ui, ui_text
 from retention.fmt import money
 from retention.benchmarks import compare
 from retention.benchmarks import text as bench_text
 from retention.charts import overview as charts
-from retention.metrics import churn, cohorts, overview, reasons
+from retention.metrics import churn, cohorts, headline, overview, reasons
 
 SMALL = 30  # fewer customers than this behind a percentage: say so
 ds = ui.dataset()
@@ -21,6 +21,7 @@ t = ui.cached(overview.totals, ds).iloc[0]
 if t.first_date == t.first_date:
     st.caption(f"Data from {t.first_date:%d %B %Y} to {t.last_date:%d %B %Y}. Hover over a number for what it means.")
 
+head = headline.as_dict(ui.cached(headline.summary, ds))
 try:
     monthly_crr = ui.cached(churn.retention_by_period, ds, period="month")
 except churn.NoChurnData:
@@ -28,13 +29,29 @@ except churn.NoChurnData:
 done = monthly_crr[monthly_crr["complete"] & ~monthly_crr["warm_up"] & (monthly_crr["customers_start"] > 0)] \
     if monthly_crr is not None else None
 
+
+def card(column, figure: str, label: str | None = None) -> None:
+    """A headline figure as a metric: the shared label, its window, and the definition on hover."""
+    row = head[figure]
+    window = ui_text.headline_window(row)
+    note = " (estimated: monthly^12)" if row["method"] == "monthly^12" else f" ({window})" if window else ""
+    column.metric((label or ui_text.headline_label(row)) + note, ui_text.headline_value(figure, row["value"]),
+                  help=ui_text.headline_definition(figure, row["method"]) + f" Customers behind it: {row['customers']:,}.")
+
+
 cols = st.columns(4)
 cols[0].metric("Customers", f"{int(t.customers):,}", help="Distinct customer ids in the purchases and customers files.")
 if monthly_crr is not None and len(monthly_crr):
     cols[1].metric("Active customers", f"{int(monthly_crr['customers_end'].iloc[-1]):,}",
                    help="Customers active on the last day of the data: subscribed and not cancelled, or (with "
                         "purchases only) bought within the inactivity window, 90 days by default.")
-cols[2].metric("Purchases", f"{int(t.purchases):,}", help="Purchases with a positive amount (refunds not counted).")
+elif "share_churned" in head:
+    row = head["share_churned"]
+    cols[1].metric("Still customers", f"{row['customers'] - row['successes']:,}",
+                   help="Customers the customers file does not mark as churned.")
+if t.orders:
+    label, help_text = ui_text.purchases_tile(bool(t.with_order_ids))
+    cols[2].metric(label, f"{int(t.orders):,}", help=help_text)
 if t.revenue == t.revenue and t.revenue is not None:
     cols[3].metric("Revenue", money(t.revenue, ds.currency, decimals=0),
                    help="Sum of all amounts, net of refunds, in the file's currency.")
@@ -43,49 +60,91 @@ spark = None
 left, right = st.columns(2)
 with left.container(border=True):
     st.subheader("Are we keeping customers?")
-    if done is not None and len(done):
-        last = done.iloc[-1]
-        before = done.iloc[-2] if len(done) > 1 else None
-        change = last.crr_pct - before.crr_pct if before is not None else None
-        delta = f"{change:+.1f} pts vs {before.period_start:%B}" if change is not None else None
-        st.metric(f"Kept in {last.period_start:%B %Y}", f"{last.crr_pct:.1f}%", delta,
-                  delta_color="normal" if change is not None and abs(change) >= 0.05 else "off",
-                  delta_arrow="auto" if change is not None and abs(change) >= 0.05 else "off",
-                  help="Customer retention rate (CRR) = (customers at the end − new customers) ÷ customers at the "
-                       "start of the month. Churn = 100% − CRR.")
-        st.write(f"Of the customers we had on 1 {last.period_start:%B}, **{last.crr_pct:.1f}%** were still customers "
-                 f"at the end of the month, so **{last.churn_pct:.1f}%** churned.")
-        if last.customers_start < SMALL:
-            st.caption(f"Only {int(last.customers_start)} customers at the start of the month: treat this with care.")
-        spark = ui.pure(charts.kept_sparkline, done, "Kept (%)")
+    if "customer_retention_month" in head:
+        year, month = head["customer_retention_year"], head["customer_retention_month"]
+        m = st.columns(2)
+        if year["method"] == "measured":
+            card(m[0], "customer_retention_year")
+            kept = year
+        else:  # no whole year: the months the data has, measured directly, rather than monthly^12
+            card(m[0], "customer_retention_span")
+            kept = head["customer_retention_span"]
+        card(m[1], "customer_retention_month")
+        st.write(f"Of the customers we had at the start of {ui_text.headline_window(kept)}, **{kept['value']:.1f}%** "
+                 f"were still customers at its end; month by month, **{month['value']:.1f}%** stayed and "
+                 f"**{100 - month['value']:.1f}%** left.")
+        if year["method"] != "measured":
+            st.caption(f"No 12 complete months yet, so a year cannot be measured. Compounding the monthly figure "
+                       f"would give {year['value']:.1f}% a year, but customers who lapse and come back make that far "
+                       f"too low: the {kept['period']} measured directly say more.")
+        if month["basis"] == "purchases":
+            st.caption("Purchases only: a customer counts as lost 90 days after their last purchase (the inactivity "
+                       "window, set on the Churn page). A longer window keeps more customers.")
+        if kept["customers"] < SMALL:
+            st.caption(f"Only {kept['customers']} customers at the start: treat this with care.")
+        spark = ui.pure(charts.kept_sparkline, done.assign(crr_pct=done["alt_crr_pct"]), "Kept (%)")
         st.plotly_chart(spark, width="stretch", key="overview_crr_spark")
+    elif "share_churned" in head:
+        m = st.columns(2)
+        card(m[0], "share_churned")
+        row = head["share_churned"]
+        if "tenure_churn_month" in head:
+            tenure = head["tenure_churn_month"]
+            card(m[1], "tenure_churn_month")
+            st.write(f"**{row['successes']:,}** of the {row['customers']:,} customers in the file have churned. "
+                     f"Counting the months each customer stayed, about **{tenure['value']:.2f}%** of customers "
+                     f"leave per month (95% interval {tenure['ci_low']:.2f}–{tenure['ci_high']:.2f}%).")
+            st.caption("The file has no dates, so churn per month is churned customers ÷ total months of tenure.")
+        else:
+            st.write(f"**{row['successes']:,}** of the {row['customers']:,} customers in the file have churned. "
+                     "The file has no dates, so churn per month cannot be measured.")
+        if "revenue_at_risk_month" in head:
+            lost = head["revenue_at_risk_month"]
+            st.metric(ui_text.HEADLINE["revenue_at_risk_month"][0], money(lost["amount"], ds.currency, decimals=0) + " per month",
+                      f"{lost['value']:.1f}% of all monthly charges", delta_color="off", delta_arrow="off",
+                      help=ui_text.headline_definition("revenue_at_risk_month") + f" Column: {lost['column']}.")
     else:
-        st.write("This dataset has no dates to measure churn over time.")
+        st.write("This dataset has no dates or churn status to measure churn with.")
     st.page_link("pages/churn.py", label="Churn details", icon=":material/trending_down:", query_params=link)
 
 with right.container(border=True):
-    st.subheader("Do new customers come back?")
     cells = ui.cached(cohorts.matrix, ds, period="month") if ds.has_purchases else None
     s = cohorts.summary(cells, k=1, window=6) if cells is not None and len(cells) else {}
-    if s:
-        change = s["latest_pct"] - s["first_pct"]
-        st.metric(f"Came back the month after their first purchase ({s['latest_cohort']:%B %Y})",
-                  f"{s['latest_pct']:.1f}%", f"{change:+.1f} pts over {s['cohorts']} months",
-                  delta_color="normal" if abs(change) >= 0.05 else "off",
-                  delta_arrow="auto" if abs(change) >= 0.05 else "off",
-                  help="Month-1 retention: of the customers whose first purchase was in a month, the share who "
-                       "bought again in the next calendar month. A group of customers who started in the same "
-                       "month is called a cohort.")
-        trend = "up" if s["latest_pct"] > s["first_pct"] else "down" if s["latest_pct"] < s["first_pct"] else "flat"
-        st.write(f"Of the {s['latest_size']:,} customers who first bought in {s['latest_cohort']:%B %Y}, "
-                 f"**{s['latest_pct']:.1f}%** bought again the next month. Since {s['first_cohort']:%B %Y} this "
-                 f"has gone **{trend}** (from {s['first_pct']:.1f}%); the average over all months is "
-                 f"{s['average_pct']:.1f}%.")
-        if s["latest_size"] < SMALL:
-            st.caption(f"Only {s['latest_size']} customers in that cohort: treat this with care.")
+    if "month1_cohort_retention" in head:
+        st.subheader("Do new customers come back?")
+        m = st.columns(2)
+        card(m[0], "month1_cohort_retention", "Came back the next month")
+        if "repeat_purchase_rate" in head:
+            card(m[1], "repeat_purchase_rate")
+        row = head["month1_cohort_retention"]
+        text = (f"Of the {row['customers']:,} customers who first bought in {ui_text.headline_window(row)}, "
+                f"**{row['value']:.1f}%** bought again in the next calendar month.")
+        if s:
+            text += (f" The latest cohort ({s['latest_cohort']:%B %Y}, {s['latest_size']:,} customers): "
+                     f"{s['latest_pct']:.1f}%.")
+        st.write(text)
+        if row["customers"] < SMALL:
+            st.caption(f"Only {row['customers']} customers in those cohorts: treat this with care.")
+        st.page_link("pages/cohorts.py", label="Cohort details", icon=":material/grid_on:", query_params=link)
+    elif ds.has_customers and not ds.has_purchases:
+        st.subheader("How long do customers stay?")
+        km = ui.cached(cohorts.tenure_survival, ds)
+        points = [km[km["period"] <= n].tail(1) for n in (12, 24)] if len(km) else []
+        if points and all(len(p) for p in points):
+            m = st.columns(2)
+            for col, n, p in zip(m, (12, 24), points):
+                col.metric(f"Still customers after {n} months of tenure", f"{p['retention_pct'].iloc[0]:.1f}%",
+                           help="Kaplan–Meier by tenure: churned customers end at their tenure, active customers "
+                                "are counted up to theirs.")
+            st.write("Survival by tenure from the file's tenure and churn status (Kaplan–Meier); the Cohorts page "
+                     "shows the whole curve.")
+        else:
+            st.write("The customers file has no tenure, so how long customers stay cannot be measured.")
+        st.page_link("pages/cohorts.py", label="Cohort details", icon=":material/grid_on:", query_params=link)
     else:
+        st.subheader("Do new customers come back?")
         st.write("No cohort has completed its first month yet, or the dataset has no purchases.")
-    st.page_link("pages/cohorts.py", label="Cohort details", icon=":material/grid_on:", query_params=link)
+        st.page_link("pages/cohorts.py", label="Cohort details", icon=":material/grid_on:", query_params=link)
 
 left, right = st.columns(2)
 with left.container(border=True):
@@ -95,7 +154,13 @@ with left.container(border=True):
     except churn.NoChurnData:
         ctx = None
     sentence = bench_text.context(ctx) if ctx else None
-    st.write(sentence or "Not enough complete periods to compare with published figures yet.")
+    if sentence:
+        st.write(sentence)
+    elif "customer_retention_month" not in head and "share_churned" in head:
+        st.write("The data has no dates, and published retention figures are per month or year: the Benchmarks page "
+                 "compares survival by tenure where a source publishes it.")
+    else:
+        st.write("Not enough complete periods to compare with published figures yet.")
     if ctx and ctx.get("nearest_publisher"):
         st.caption(f"Closest source: {ctx['nearest_publisher']} ({ctx['nearest_year']}), {ctx['nearest_industry']}. "
                    "Benchmarks differ in definition and population; the Benchmarks page shows each one.")
@@ -130,7 +195,8 @@ if len(monthly):
                     "Customers who bought (count)")
     st.plotly_chart(fig, width="stretch", key="overview_monthly")
 
-ui.report_button("Overview", [("Headline numbers", t.to_frame().T), ("Buyers per month", fig),
+ui.report_button("Overview", [("Headline numbers", t.to_frame().T),
+                              ("Headline figures", ui.cached(headline.summary, ds)), ("Buyers per month", fig),
                               ("Customers kept per month", spark), ("Customer retention per month", done),
                               ("Monthly figures", monthly)],
                  key="overview_report")

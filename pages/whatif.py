@@ -55,7 +55,8 @@ def assumed(key: str) -> bool:
 FIELDS = [  # key, label, maximum, step, format, help (defaults: retention.state.WhatIf)
     ("whatif_active", "Active customers", None, 100.0, "%.0f", "Customers active at the analysis date."),
     ("whatif_retention", f"Retention per {period}, %", R_CAP * 100, 0.5, None,
-     "CRR = (CE − CN)/CS, pooled over the periods above (Churn page)."),
+     "Of the customers at the start of a period, the share still customers at its end, pooled over the periods "
+     "above: the headline figure of the Overview and Churn pages (per year: measured over the last 12 months)."),
     ("whatif_arpu", money_label(f"Revenue per customer per {period}", ds.currency), None, None, None,
      "Net revenue ÷ average active customers ((CS + CE)/2) over the same periods."),
     ("whatif_new", f"New customers per {period}", None, 1.0, "%.0f",

@@ -194,10 +194,15 @@ def churn_limits(bases: list[str], basis: str | None, last: dt.date | None, segm
 
 
 def benchmarks_limits(industries: list[str], default: list[str], segments: list[str],
-                      first: dt.date | None = None, last: dt.date | None = None) -> dict[str, Limit]:
-    """first, last: the first and last dates of the data (the bounds of both date ranges)."""
-    return {"industries": Limit(industries, default=tuple(i for i in default if i in industries)),
-            "range": Limit(lo=first, hi=last), "first": Limit(lo=first, hi=last), "segment": Limit(segments)}
+                      first: dt.date | None = None, last: dt.date | None = None,
+                      period: str | None = None) -> dict[str, Limit]:
+    """first, last: the first and last dates of the data (the bounds of both date ranges); period: the default
+    comparison period for this dataset (compare.default_period), None keeps 'year'."""
+    limits = {"industries": Limit(industries, default=tuple(i for i in default if i in industries)),
+              "range": Limit(lo=first, hi=last), "first": Limit(lo=first, hi=last), "segment": Limit(segments)}
+    if period is not None:
+        limits["period"] = Limit(default=period)
+    return limits
 
 
 # field: (measured input, value when it cannot be measured, scale of the box)

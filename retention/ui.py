@@ -651,7 +651,8 @@ def sidebar_summary(ds: Dataset) -> None:
 
     t = cached(overview.totals, ds).iloc[0]
     span = f"{t.first_date:%d %b %Y} – {t.last_date:%d %b %Y}" if pd.notna(t.first_date) else "no dates"
-    st.caption(f"{int(t.customers):,} customers · {int(t.purchases):,} purchases  \n{span}")
+    counted = f" · {int(t.orders):,} {'orders' if t.with_order_ids else 'purchases'}" if t.orders else ""
+    st.caption(f"{int(t.customers):,} customers{counted}  \n{span}")
 
 
 @st.cache_resource(max_entries=512, show_spinner=False)  # a figure: ~0.3 MB on a demo-sized dataset
@@ -715,3 +716,23 @@ def md(text: object) -> str:
     it shows exactly as written."""
     escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
     return "\\" + escaped if escaped[:1] in ("-", "+") else escaped
+
+
+def readable(frame: pd.DataFrame, labels: dict[str, str], formats: dict[str, str] | None = None,
+             date_columns: tuple[str, ...] = ()) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """A frame as a page shows it: (the frame with the columns in `formats` and `date_columns` written out as
+    text, blanks as '—' there and in text columns (Streamlit draws a missing number as 'None'); the
+    st.dataframe column_config giving each column in `labels` its human label). Columns not in `labels` are
+    hidden."""
+    out = frame.copy()
+    for column, pattern in (formats or {}).items():
+        if column in out:
+            out[column] = [("—" if pd.isna(v) else pattern.format(v)) for v in out[column]]
+    for column in date_columns:
+        if column in out:
+            out[column] = ["—" if pd.isna(d) else f"{pd.Timestamp(d):%Y-%m-%d}" for d in out[column]]
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].astype(object).where(out[column].notna(), "—")
+    config = {c: (labels[c] if c in labels else None) for c in out.columns}
+    return out, config

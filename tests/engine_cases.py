@@ -38,6 +38,10 @@ CASES: dict[str, list[dict]] = {
     "cohort_tenure_events": [{"segment": None, "filter_attributes": [], "filter_values": []},
                              {"segment": "plan", "filter_attributes": ["channel"], "filter_values": ["日本チャネル"]}],
     "churn_gap_hint": [{"as_of": AS_OF}],
+    "headline_customers": [{}],
+    "headline_window_retention": [{"basis": b, "inactive_days": 60, "start_day": dt.date(2023, 6, 30),
+                                   "end_day": dt.date(2024, 6, 30), "as_of": AS_OF}
+                                  for b in ("purchases", "customers")],
     "whatif_revenue": [{"period": p, "as_of": AS_OF} for p in ("week", "month", "quarter", "year")],
     "churn_periods": [{"basis": b, "period": p, "step": s, "inactive_days": 60, "as_of": AS_OF}
                       for b in ("purchases", "customers")

@@ -31,11 +31,17 @@ def open_tab(at: AppTest, code: str) -> AppTest:
 
 def test_churn_page_on_the_demo(demo_env):
     at = churn_page()
-    assert [m.label for m in at.metric][:3] == ["Retention per month", "Churn per month", "Annualised retention"]
+    labels = [m.label for m in at.metric]
+    # the finding first (the headline figures), then the rate tab's figures for the chosen period
+    assert labels[:3] == ["Customers kept over a year (Jan 2025 – Dec 2025)",
+                          "Customers kept per month (Jan 2025 – Dec 2025)",
+                          "Customers lost per month (Jan 2025 – Dec 2025)"]
+    assert labels[3:6] == ["Kept per month (active at start and end)", "Standard formula (CE − CN) ÷ CS per month",
+                           "Churn per month (standard formula)"]
     assert charts(at) == ["churn_rate_chart"]  # only the open tab is computed
     at.selectbox(key="churn_period").set_value("quarter").run()
     assert not at.exception
-    assert at.metric[0].label == "Retention per quarter"
+    assert at.metric[3].label == "Kept per quarter (active at start and end)"
     at.radio(key="churn_measure").set_value("churn").run()
     assert charts(open_tab(at, "lifecycle")) == ["churn_life"]
     assert charts(open_tab(at, "revenue")) == ["churn_revenue"]
@@ -92,7 +98,13 @@ def _titles(at: AppTest) -> list[str]:
 def test_churn_page_without_dates(demo_env):
     dataset_id, _ = store.create_dataset(None, prepare(CRM.read_bytes(), CRM.name, "customers"), name="CRM export")
     at = churn_page(dataset=dataset_id)
-    assert any("cannot be measured" in i.value for i in at.info)
+    from retention.metrics import headline
+
+    head = headline.as_dict(headline.summary(store.open_dataset(dataset_id)))
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Share churned"] == f"{head['share_churned']['value']:.1f}%"  # leads with what the file can answer
+    assert metrics["Churn per month implied by tenure"] == f"{head['tenure_churn_month']['value']:.2f}%"
+    assert any("Tenure from (months)" not in d.value.columns and "band_from" in d.value.columns for d in at.dataframe)
     assert len(at.get("plotly_chart")) >= 2  # Pareto, segments (tenure bands too)
     at.slider(key="churn_fold").set_value(10.0).run()
     assert not at.exception

@@ -76,7 +76,9 @@ def user_figures(con: duckdb.DuckDBPyConnection, *, wanted: list[str], period: s
         if not bool(can.get(figure, False)):
             continue
         if figure in ("customer_retention", "customer_churn"):
-            got = figures.customer_retention(con, basis=basis, inactive_days=inactive_days, **rate).iloc[0].to_dict()
+            got = _headline_retention(con, period, basis, inactive_days, as_of) if not (date_from or date_to) else None
+            if got is None:
+                got = figures.customer_retention(con, basis=basis, inactive_days=inactive_days, **rate).iloc[0].to_dict()
             rows.append(_row(figure, "rate", np.nan, m, figures.on_scale(got, definitions.FIGURES[figure].scale)))
         elif figure.startswith("revenue_retention_"):
             got = figures.revenue_retention(con, kind=figure.rsplit("_", 1)[1], **rate).iloc[0].to_dict()
@@ -97,6 +99,63 @@ def user_figures(con: duckdb.DuckDBPyConnection, *, wanted: list[str], period: s
                 found = {"value": r.value, "ci_low": r.ci_low, "ci_high": r.ci_high, "trials": r.customers}
                 rows.append(_row(figure, "month", float(r.horizon_months), r.horizon_months, found))
     return pd.DataFrame(rows, columns=USER_COLUMNS)
+
+
+def _headline_retention(con, period: str, basis: str, inactive_days: int, as_of: str | None) -> dict | None:
+    """The headline customer retention (retention.metrics.headline) for `period` as a figures.customer_retention
+    row: the same number the Overview shows. None when the headline has no such figure measured directly (a
+    year estimated as monthly^12, or a quarter): the caller then pools the calendar periods."""
+    from retention.metrics import headline
+
+    key = {"month": "customer_retention_month", "year": "customer_retention_year"}.get(period)
+    if key is None:
+        return None
+    row = headline.as_dict(headline.retention_figures(con, basis=basis, inactive_days=inactive_days,
+                                                      as_of=as_of)).get(key)
+    if row is None or row["method"] == "monthly^12":
+        return None
+    return {"value": row["value"], "ci_low": row["ci_low"], "ci_high": row["ci_high"], "trials": row["customers"],
+            "successes": row["successes"], "periods": 12 if period == "month" else 1,
+            "first_period": pd.Timestamp(row["window_start"]), "last_period": _last_start(row, period)}
+
+
+def _last_start(row: dict, period: str) -> pd.Timestamp:
+    """The start of the last period pooled in a headline window: its last month, or the window's start for a year."""
+    return pd.Timestamp(row["window_end"]).replace(day=1) if period == "month" else pd.Timestamp(row["window_start"])
+
+
+def default_period(con: duckdb.DuckDBPyConnection, benchmarks: pd.DataFrame | None = None, *, basis: str = "auto",
+                   inactive_days: int = churn.DEFAULT_INACTIVE_DAYS, as_of: str | None = None) -> tuple[str, str | None]:
+    """(period, reason code) for the comparison: the longest of year, quarter, month for which the data has
+    complete periods (a year measured directly, two complete quarters, two complete months) and `benchmarks`
+    (default: the shipped catalog) has published customer-retention figures. Reason codes: 'year' (a year is measured), 'no_year' (yearly
+    figures exist, the data has no year to measure), 'no_figures' (no published yearly figures), 'nothing'
+    (not even two complete months: month is returned); None when the data has no dates to measure churn over."""
+    from retention.benchmarks import catalog, definitions
+    from retention.metrics import headline
+
+    benchmarks = catalog.shipped() if benchmarks is None else benchmarks
+    try:
+        churn.choose_basis(churn.bounds(con), basis)
+    except churn.NoChurnData:
+        return "year", None
+    have = {p: not definitions.pair(benchmarks, "customer_retention", m).empty for p, m in RATE_PERIODS.items()}
+    head = headline.as_dict(headline.retention_figures(con, basis=basis, inactive_days=inactive_days, as_of=as_of))
+    year = head.get("customer_retention_year")
+    enough = {"year": year is not None and year["method"] == "measured"}
+    for period in ("quarter", "month"):
+        try:
+            frame = churn.retention_by_period(con, period=period, basis=basis, inactive_days=inactive_days,
+                                              as_of=as_of)
+        except churn.NoChurnData:
+            enough[period] = False
+            continue
+        usable = frame["complete"] & (frame["customers_start"] > 0) & ~frame["warm_up"].astype(bool)
+        enough[period] = int(usable.sum()) >= 2
+    for period in ("year", "quarter", "month"):
+        if enough[period] and have[period]:
+            return period, "year" if period == "year" else "no_year" if have["year"] else "no_figures"
+    return "month", "nothing"
 
 
 def _with_user(compared: pd.DataFrame, fig: pd.Series) -> pd.DataFrame:
@@ -143,11 +202,12 @@ def table(user: pd.DataFrame, benchmarks: pd.DataFrame) -> pd.DataFrame:
 DEFAULT_INDUSTRIES = ["All industries (avg of 15)", "E-commerce - all (avg)", "Subscription - all"]
 
 
-def context(con: duckdb.DuckDBPyConnection, *, industries: list[str] | None = None, period: str = "year",
+def context(con: duckdb.DuckDBPyConnection, *, industries: list[str] | None = None, period: str | None = None,
             as_of: str | None = None, basis: str = "auto",
             inactive_days: int = churn.DEFAULT_INACTIVE_DAYS) -> pd.DataFrame:
-    """Benchmark context for an overview tile: the user's customer retention over the complete periods of the
-    last year before as_of, against the shipped benchmarks of `industries` (default DEFAULT_INDUSTRIES).
+    """Benchmark context for an overview tile: the user's headline customer retention over `period` (default:
+    default_period(), the longest the data has complete periods for), against the shipped benchmarks of
+    `industries` (default DEFAULT_INDUSTRIES).
 
     Out: one row: months, value, ci_low, ci_high, trials, sources (benchmark rows compared), above, below,
     within_noise (counts), low_pct, high_pct, median_pct (the benchmarks on the same scale), nearest_industry,
@@ -159,9 +219,10 @@ def context(con: duckdb.DuckDBPyConnection, *, industries: list[str] | None = No
     chosen = catalog.shipped()
     chosen = chosen[chosen["industry"].isin(industries or DEFAULT_INDUSTRIES)]
     end = churn.resolve_as_of(con, as_of)
-    start = (pd.Timestamp(end) - pd.DateOffset(years=1) + pd.Timedelta(days=1)).date().isoformat()
-    user = user_figures(con, wanted=["customer_retention"], period=period, date_from=start,
-                        date_to=end.isoformat(), as_of=end.isoformat(), basis=basis, inactive_days=inactive_days)
+    if period is None:
+        period = default_period(con, chosen, basis=basis, inactive_days=inactive_days, as_of=end.isoformat())[0]
+    user = user_figures(con, wanted=["customer_retention"], period=period, as_of=end.isoformat(), basis=basis,
+                        inactive_days=inactive_days)
     row = {"months": RATE_PERIODS[period], "value": np.nan, "ci_low": np.nan, "ci_high": np.nan, "trials": 0,
            "sources": 0, "above": 0, "below": 0, "within_noise": 0, "low_pct": np.nan, "high_pct": np.nan,
            "median_pct": np.nan, "nearest_industry": None, "nearest_publisher": None, "nearest_year": None,

@@ -278,6 +278,14 @@ PAGE = {
                    "industry, metric, period, value_pct, year, publisher, source_url, definition). It replaces the "
                    "shipped figures for this session.",
     "settings": "Periods and definitions",
+    "default_period": {
+        "year": "Compared per year: the data has a whole year to measure customer retention over.",
+        "no_year": "Compared per {period}: the data is shorter than the 12 complete months a yearly figure needs, so "
+                   "the longest period it has complete periods for is used (change it in the settings below).",
+        "no_figures": "Compared per {period}: no published yearly figures for the chosen industries.",
+        "nothing": "The data has fewer than two complete months: there is nothing to compare yet.",
+    },
+    "period_changed": "You chose per {period}.",
     "period": "Customer and revenue retention per",
     "period_help": "Your figure is measured over whole periods of this length; published figures for other periods "
                    "are converted by compounding (annual retention = monthly retention^12), never by multiplying "

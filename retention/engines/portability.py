@@ -15,7 +15,7 @@ from sqlglot import exp
 
 # Read queries that return the same result on Spark as on DuckDB (tests/test_spark_queries.py).
 SPARK_READ_QUERIES = (
-    "overview_totals", "overview_monthly", "overview_attributes",
+    "overview_totals", "overview_monthly", "overview_attributes", "headline_window_retention", "headline_customers",
     "cohort_attribute_values", "cohort_availability", "cohort_tenure_events",
     "churn_bounds", "churn_gap_hint", "churn_periods", "churn_revenue_retention",
     "whatif_revenue", "benchmark_repurchase",

@@ -262,3 +262,24 @@ def tenure_survival(con: duckdb.DuckDBPyConnection, *, segment: str | None = Non
             "ci_high_pct": 100 * km["ci_high"], "small": km["at_risk"] < min_customers,
         }))
     return pd.concat(parts, ignore_index=True)[columns]
+
+
+TENURE_BANDS = (0, 12, 24, 36, 48, 60, 72)  # months: one band per year of tenure, the last one open
+
+
+def tenure_bands(km: pd.DataFrame, edges=TENURE_BANDS) -> pd.DataFrame:
+    """Churn per band of tenure from a tenure_survival() frame of one segment.
+
+    Out: band_from, band_to (last month of the band; NaN for the open last band), reached (customers at risk at
+    the band's first tenure seen), churned (events within the band), churned_pct (churned ÷ reached × 100).
+    Bands with no customer are left out."""
+    bounds = list(edges) + [np.inf]
+    rows = []
+    for lo, hi in zip(bounds, bounds[1:]):
+        band = km[(km["period"] >= lo) & (km["period"] < hi)]
+        if band.empty:
+            continue
+        reached, churned = int(band["customers"].iloc[0]), int(band["events"].sum())
+        rows.append({"band_from": lo, "band_to": hi - 1 if np.isfinite(hi) else np.nan, "reached": reached,
+                     "churned": churned, "churned_pct": 100 * churned / reached if reached else np.nan})
+    return pd.DataFrame(rows, columns=["band_from", "band_to", "reached", "churned", "churned_pct"])

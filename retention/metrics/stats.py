@@ -54,3 +54,15 @@ def kaplan_meier(table: pd.DataFrame, confidence: float = CONFIDENCE) -> pd.Data
     out["ci_low"] = np.where(sure, 1.0, np.where(gone, 0.0, low))
     out["ci_high"] = np.where(sure, 1.0, np.where(gone, 0.0, high))
     return out[["time", "at_risk", "events", "censored", "survival", "ci_low", "ci_high"]]
+
+
+def poisson_rate(events, exposure, confidence: float = CONFIDENCE) -> tuple[float, float, float]:
+    """A rate of events per unit of exposure with its exact (Garwood) interval: (rate, low, high);
+    NaN when exposure is 0."""
+    k, t = float(events), float(exposure)
+    if t <= 0:
+        return np.nan, np.nan, np.nan
+    a = 1 - confidence
+    low = stats.chi2.ppf(a / 2, 2 * k) / 2 if k > 0 else 0.0
+    high = stats.chi2.ppf(1 - a / 2, 2 * k + 2) / 2
+    return k / t, low / t, high / t

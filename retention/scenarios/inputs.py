@@ -1,8 +1,11 @@
 """The what-if model's inputs measured from a dataset, with the definitions the Churn and Cohorts pages use.
 
 - N (active customers): customers active at the end of the analysis date (the last period's CE).
-- r (retention per period): the Churn page's headline CRR, pooled over its last complete periods:
-  Σ(CE − CN) / ΣCS (retention.metrics.churn.crr_summary).
+- r (retention per period): the rate that compounds to the headline annual retention (retention.metrics.headline:
+  of the customers at the start of the last 12 complete months, the share still customers at their end), so
+  that the model's retention per year is the headline figure; when the data has no such year, the share of the
+  customers at the start of a period still customers at its end, pooled over the last complete periods
+  (Σ retained / ΣCS, churn.crr_summary's alt_crr_pct).
 - new customers per period: mean CN over the same periods (first-time and returning customers).
 - ARPU: net revenue over the same periods ÷ Σ average active customers, (CS + CE)/2 per period, so that
   N × ARPU is the revenue the model's customer counts stand for.
@@ -20,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from retention import sql
-from retention.metrics import churn, cohorts, reasons
+from retention.metrics import churn, cohorts, headline, reasons
 from retention.scenarios import sbg
 
 MEASURED_COLUMNS = ["basis", "as_of", "period", "periods_used", "first_period", "last_period", "active_customers",
@@ -38,6 +41,14 @@ def measure(con, *, period: str = "month", basis: str = "auto", inactive_days: i
     frame = churn.retention_by_period(con, period=period, basis=info["basis"], inactive_days=inactive_days,
                                       as_of=as_of_day.isoformat())
     summary = churn.crr_summary(frame, period)
+    retention, behind = summary["alt_crr_pct"] / 100, summary["customers_start"]
+    head = headline.as_dict(headline.retention_figures(con, basis=info["basis"], inactive_days=inactive_days,
+                                                       as_of=as_of_day)).get("customer_retention_year")
+    if head is not None and head["method"] == "measured":
+        # the model's rate per period is the one that compounds to the annual retention measured directly, so the
+        # page's "retention per year" is the headline figure
+        retention = (head["value"] / 100) ** (1 / churn.PERIODS_PER_YEAR[period])
+        behind = head["customers"]
     used = frame[frame["complete"] & (frame["customers_start"] > 0)].tail(summary["periods"])
     revenue = sql.frame(con, "whatif_revenue", period=period, as_of=as_of_day)
     revenue["period_start"] = pd.to_datetime(revenue["period_start"])
@@ -54,8 +65,8 @@ def measure(con, *, period: str = "month", basis: str = "auto", inactive_days: i
         "first_period": summary["first_period"],
         "last_period": summary["last_period"],
         "active_customers": int(frame["customers_end"].iloc[-1]) if len(frame) else 0,
-        "retention": summary["crr_pct"] / 100,
-        "customers_start": summary["customers_start"],
+        "retention": retention,
+        "customers_start": behind,
         "new_customers": float(used["new_customers"].mean()) if len(used) else math.nan,
         "revenue": total,
         "arpu": total / exposure if has_amounts and exposure > 0 else math.nan,

@@ -1,0 +1,62 @@
+"""`python -m retention summary`: the headline figures (retention/metrics/headline.py), JSON by default, each
+with its value, period, window, definition and the customers behind it: the numbers the Overview shows."""
+
+from __future__ import annotations
+
+import argparse
+import math
+
+from retention import cli, ui_text
+from retention.metrics import churn, headline
+
+
+def _arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--basis", choices=["auto", *churn.BASES], default="auto",
+                        help="who is active: 'customers' (customers file dates) or 'purchases' (first purchase until "
+                             "W days after the last); auto as on the pages")
+    parser.add_argument("--inactive-days", type=cli.positive_int, default=churn.DEFAULT_INACTIVE_DAYS, metavar="W",
+                        help=f"purchases basis: inactivity window in days (default {churn.DEFAULT_INACTIVE_DAYS})")
+    parser.add_argument("--as-of", type=cli.iso_date, metavar="YYYY-MM-DD",
+                        help="analysis date (default: the last date in the data)")
+    parser.set_defaults(format="json")
+
+
+def _number(value, digits: int = 2):
+    return None if value is None or (isinstance(value, float) and math.isnan(value)) else round(float(value), digits)
+
+
+def _day(value):
+    return None if value is None or value != value else value.isoformat()
+
+
+def figures(frame) -> dict:
+    """summary() rows as the command prints them: {figure: {value, unit, period, window, definition, …}}."""
+    out = {}
+    for row in frame.to_dict("records"):
+        item = {"value": _number(row["value"]), "unit": "%", "ci_95": [_number(row["ci_low"]), _number(row["ci_high"])],
+                "period": row["period"], "window": {"start": _day(row["window_start"]), "end": _day(row["window_end"])},
+                "definition": ui_text.headline_definition(row["figure"], row["method"]), "method": row["method"],
+                "customers": int(row["customers"]), "successes": int(row["successes"])}
+        if row.get("basis") in churn.BASES:
+            item["basis"] = row["basis"]
+        if row["figure"] == "tenure_churn_month":
+            item["customer_months"] = _number(row["exposure"], 1)
+        if row["figure"] == "revenue_at_risk_month":
+            item["amount_per_month"], item["charges_column"] = _number(row["amount"]), row["column"]
+        out[row["figure"]] = item
+    return out
+
+
+@cli.command("summary", "The headline figures (customer retention and churn per month and per year, month-1 cohort "
+                        "retention, repeat-purchase rate, share churned): value, period, window, definition and "
+                        "customers behind each, as the Overview shows them.", _arguments)
+def _summary(args: argparse.Namespace, con):
+    frame = headline.summary(con, basis=args.basis, inactive_days=args.inactive_days, as_of=args.as_of)
+    result = figures(frame)
+    if args.format == "csv":
+        import pandas as pd
+
+        return pd.DataFrame([{"figure": k, **{c: v for c, v in item.items() if c not in ("window", "ci_95")},
+                              "window_start": item["window"]["start"], "window_end": item["window"]["end"],
+                              "ci_low": item["ci_95"][0], "ci_high": item["ci_95"][1]} for k, item in result.items()])
+    return result

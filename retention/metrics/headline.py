@@ -1,0 +1,222 @@
+"""The headline figures of a dataset, each computed here once, with one definition and one window, so that
+every page (Overview, Churn, Cohorts, Benchmarks, What-if) and `python -m retention summary` show the same
+number. Built on retention.metrics.churn (periods), retention.metrics.cohorts (month-1 curve) and
+retention.benchmarks.figures (repeat purchase).
+
+Definitions (the words shown to users are in retention/ui_text.py, HEADLINE):
+- customer_retention_month: of the customers active at the start of a month, the share still active at its
+  end (active at both instants, as the published benchmarks count it), pooled over the last SUMMARY_PERIODS
+  complete months with customers (Σ retained / Σ CS); churn = 100 − retention.
+- customer_retention_year: the same over one year measured directly: customers active at the start of the
+  twelve months of the monthly window and still active at its end. When the data has no such year (fewer than
+  twelve usable months) it is monthly retention to the power 12, and `method` says so; then
+  customer_retention_span is the same share measured directly over the months the data has (period 'N months').
+- month1_cohort_retention: of the customers whose first purchase was in one of the twelve calendar months
+  before the last complete month, the share who bought again in the next calendar month (pooled).
+- repeat_purchase_rate: of all buyers up to the analysis date, the share with two or more orders.
+- share_churned: of the customers in the customers file with a known status, the share marked churned.
+- tenure_churn_month: customers files with tenure but no dates: churned customers ÷ the customer-months of
+  tenure of all customers (a rate per month of tenure), with a 95% exact Poisson interval.
+- revenue_at_risk_month: customers files with a monthly-charges column: the churned customers' monthly charges
+  summed (`amount`, per month, in the file's currency), as a share of all customers' monthly charges (value).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from retention import sql
+from retention.benchmarks import figures
+from retention.metrics import churn, cohorts, stats
+
+COLUMNS = ["figure", "value", "ci_low", "ci_high", "successes", "customers", "period", "window_start", "window_end",
+           "method", "basis"]
+FIGURES = ("customer_retention_month", "customer_churn_month", "customer_retention_year", "customer_churn_year",
+           "customer_retention_span", "month1_cohort_retention", "repeat_purchase_rate", "share_churned",
+           "tenure_churn_month", "revenue_at_risk_month")
+MONTHS = churn.SUMMARY_PERIODS  # complete months in the monthly window (and so one year)
+
+
+def _row(figure: str, successes, trials, period: str, start, end, method: str, basis: str | None) -> dict:
+    low, high = stats.wilson(successes, trials)
+    return {"figure": figure, "value": 100 * successes / trials if trials else np.nan,
+            "ci_low": 100 * float(low), "ci_high": 100 * float(high), "successes": int(successes),
+            "customers": int(trials), "period": period, "window_start": start, "window_end": end,
+            "method": method, "basis": basis}
+
+
+def _churn_side(row: dict, figure: str) -> dict:
+    """A retention row seen from the other side: 100 − value, interval swapped, successes = those lost."""
+    return {**row, "figure": figure, "value": 100 - row["value"], "ci_low": 100 - row["ci_high"],
+            "ci_high": 100 - row["ci_low"], "successes": row["customers"] - row["successes"]}
+
+
+def _day(value) -> dt.date | None:
+    return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
+
+
+def months_window(frame: pd.DataFrame) -> pd.DataFrame:
+    """The months pooled in the monthly headline: the last MONTHS complete months with customers at the start,
+    outside the warm-up (the rows of `churn.retention_by_period(period='month')` that churn.crr_summary uses)."""
+    usable = frame["complete"] & (frame["customers_start"] > 0)
+    if "warm_up" in frame:
+        usable &= ~frame["warm_up"].astype(bool)
+    return frame[usable].tail(MONTHS)
+
+
+def _retention_rows(con, basis: str, inactive_days: int, as_of: dt.date) -> tuple[list[dict], dt.date | None]:
+    """Monthly and annual retention and churn rows; and the last day of the last complete month."""
+    frame = churn.retention_by_period(con, period="month", basis=basis, inactive_days=inactive_days,
+                                      as_of=as_of.isoformat())
+    complete = frame[frame["complete"]]
+    last_month_end = _day(complete["period_end"].iloc[-1]) if len(complete) else None
+    used = months_window(frame)
+    if used.empty:
+        return [], last_month_end
+    cs = int(used["customers_start"].sum())
+    retained = cs - int(used["alt_lost"].sum())
+    start, end = _day(used["period_start"].iloc[0]), _day(used["period_end"].iloc[-1])
+    month = _row("customer_retention_month", retained, cs, "month", start, end, "pooled", basis)
+    got = sql.frame(con, "headline_window_retention", basis=basis, inactive_days=int(inactive_days),
+                    start_day=start - dt.timedelta(days=1), end_day=end, as_of=as_of).iloc[0]
+    months = (end.year - start.year) * 12 + end.month - start.month + 1
+    if months == MONTHS:
+        year = _row("customer_retention_year", int(got["retained"]), int(got["customers_start"]), "year", start,
+                    end, "measured", basis)
+        return [month, _churn_side(month, "customer_churn_month"), year,
+                _churn_side(year, "customer_churn_year")], last_month_end
+    value = float(churn.annualise(month["value"], "month"))
+    year = {**month, "figure": "customer_retention_year", "value": value, "ci_low": float(
+        churn.annualise(month["ci_low"], "month")), "ci_high": float(churn.annualise(month["ci_high"], "month")),
+        "period": "year", "method": "monthly^12"}
+    span = _row("customer_retention_span", int(got["retained"]), int(got["customers_start"]), f"{months} months",
+                start, end, "measured", basis)
+    return [month, _churn_side(month, "customer_churn_month"), year, _churn_side(year, "customer_churn_year"),
+            span], last_month_end
+
+
+def _purchase_rows(con, as_of: dt.date, last_month_end: dt.date | None) -> list[dict]:
+    """Month-1 cohort retention and the repeat purchase rate (datasets with purchases)."""
+    rows = []
+    if last_month_end is not None:
+        last_month = pd.Timestamp(last_month_end).replace(day=1)
+        first, final = last_month - pd.DateOffset(months=MONTHS), last_month - pd.DateOffset(months=1)
+        curve = cohorts.curve(con, period="month", mode="classic", cohort_from=first.date().isoformat(),
+                              cohort_to=final.date().isoformat(), as_of=as_of.isoformat())
+        at_1 = curve[curve["period"] == 1]
+        if len(at_1) and int(at_1["customers"].sum()):
+            data_start = pd.Timestamp(churn.bounds(con)["first_purchase_day"]).replace(day=1)
+            rows.append(_row("month1_cohort_retention", int(at_1["retained"].sum()), int(at_1["customers"].sum()),
+                             "month", max(first, data_start).date(), (last_month - pd.Timedelta(days=1)).date(),
+                             "pooled", None))
+    repeat = figures.repurchase(con, as_of=as_of.isoformat(), months=[], days=[])
+    life = repeat[repeat["unit"] == "lifetime"]
+    if len(life) and int(life["eligible"].sum()):
+        first_day = _day(churn.bounds(con)["first_purchase_day"])
+        rows.append(_row("repeat_purchase_rate", int(life["repurchased"].sum()), int(life["eligible"].sum()),
+                         "lifetime", first_day, as_of, "to date", None))
+    return rows
+
+
+def _customer_file_rows(con) -> list[dict]:
+    """Share churned and the churn rate implied by tenure, from what the customers file states."""
+    got = sql.frame(con, "headline_customers").iloc[0]
+    rows = []
+    if int(got["with_status"]):
+        rows.append(_row("share_churned", int(got["churned"]), int(got["with_status"]), "status", None, None,
+                         "flag", None))
+    exposure = float(got["tenure_total"]) if pd.notna(got["tenure_total"]) else 0.0
+    if int(got["with_tenure"]) and exposure > 0:
+        rate, low, high = stats.poisson_rate(int(got["churned_with_tenure"]), exposure)
+        rows.append({"figure": "tenure_churn_month", "value": 100 * rate, "ci_low": 100 * low, "ci_high": 100 * high,
+                     "successes": int(got["churned_with_tenure"]), "customers": int(got["with_tenure"]),
+                     "period": "month", "window_start": None, "window_end": None, "method": "tenure",
+                     "basis": None, "exposure": exposure})
+    return rows
+
+
+def retention_figures(con, *, basis: str = "auto", inactive_days: int = churn.DEFAULT_INACTIVE_DAYS,
+                      as_of: str | dt.date | None = None) -> pd.DataFrame:
+    """Only the customer retention and churn rows of summary() (month, year, span): what the Benchmarks and
+    What-if pages need, without the cohort and repeat-purchase queries. Empty when churn cannot be measured."""
+    try:
+        chosen = churn.choose_basis(churn.bounds(con), basis)
+        day = churn.resolve_as_of(con, as_of)
+    except churn.NoChurnData:
+        return pd.DataFrame(columns=COLUMNS)
+    return pd.DataFrame(_retention_rows(con, chosen, inactive_days, day)[0], columns=COLUMNS)
+
+
+CHARGES = re.compile(r"monthly.*(charge|fee|revenue|amount|price|payment|bill)|^mrr$|monthly.?recurring", re.I)
+
+
+def charges_column(con) -> str | None:
+    """The customers file's monthly-charges column (a name like 'Monthly Charges', 'monthly_fee', 'MRR'), or None.
+    Only on a DuckDB dataset, whose customers table keeps the file's other columns."""
+    if not isinstance(con, duckdb.DuckDBPyConnection):
+        return None
+    names = [r[0] for r in con.execute("select column_name from information_schema.columns "
+                                       "where table_name = 'customers' order by ordinal_position").fetchall()]
+    return next((n for n in names if CHARGES.search(n.replace("_", " "))), None)
+
+
+def _charges_row(con) -> dict | None:
+    """revenue_at_risk_month: the churned customers' monthly charges, as a share of all monthly charges."""
+    column = charges_column(con)
+    if column is None:
+        return None
+    sql.create_projection(con, "customer_charges", "customers",
+                          {"customer_id": "customer_id", "churned": "churned", "charge_raw": column}, [])
+    got = sql.frame(con, "headline_charges").iloc[0]
+    if not int(got["churned_with_charge"]) or not got["all_charges"]:
+        return None
+    return {"figure": "revenue_at_risk_month", "value": 100 * float(got["churned_charges"]) / float(got["all_charges"]),
+            "ci_low": np.nan, "ci_high": np.nan, "successes": int(got["churned_with_charge"]),
+            "customers": int(got["with_charge"]), "period": "month", "window_start": None, "window_end": None,
+            "method": "charges", "basis": None, "amount": float(got["churned_charges"]), "column": column}
+
+
+def summary(con, *, basis: str = "auto", inactive_days: int = churn.DEFAULT_INACTIVE_DAYS,
+            as_of: str | dt.date | None = None) -> pd.DataFrame:
+    """Every headline figure the data can give, one row each, in FIGURES order (figures it cannot give are
+    left out, so a page never shows an empty card).
+
+    Out: COLUMNS = figure (a FIGURES code), value (%), ci_low, ci_high (95%: Wilson for shares, monthly^12 of
+    the monthly interval for an estimated year, exact Poisson for tenure_churn_month), successes (customers
+    retained / churned / who bought again), customers (the customers behind the figure: ΣCS, cohort
+    customers, buyers, customers with a status or tenure), period ('month' | 'year' | 'N months' | 'lifetime' | 'status'),
+    window_start, window_end (dates; None where the figure has no window), method ('pooled' | 'measured' |
+    'monthly^12' | 'to date' | 'flag' | 'tenure'), basis ('customers' | 'purchases' for retention), plus
+    exposure (customer-months) on tenure_churn_month; amount (churned customers' monthly charges summed) and
+    column (the charges column's name) on revenue_at_risk_month.
+    """
+    info = churn.bounds(con)
+    rows: list[dict] = []
+    try:
+        chosen = churn.choose_basis(info, basis)
+        day = churn.resolve_as_of(con, as_of)
+    except churn.NoChurnData:
+        chosen, day = None, None
+    last_month_end = None
+    if chosen is not None:
+        retention_rows, last_month_end = _retention_rows(con, chosen, inactive_days, day)
+        rows += retention_rows
+    if day is not None and info["purchase_customers"]:
+        rows += _purchase_rows(con, day, last_month_end)
+    rows += _customer_file_rows(con)
+    charges = _charges_row(con)
+    rows += [charges] if charges else []
+    extra = [c for c in ("exposure", "amount", "column") if any(c in r for r in rows)]
+    out = pd.DataFrame(rows, columns=COLUMNS + extra)
+    out["order"] = out["figure"].map(FIGURES.index)
+    return out.sort_values("order", kind="stable").drop(columns="order").reset_index(drop=True)
+
+
+def as_dict(frame: pd.DataFrame) -> dict[str, dict]:
+    """summary() output keyed by figure code."""
+    return {r["figure"]: r for r in frame.to_dict("records")}
