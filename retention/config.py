@@ -22,6 +22,12 @@ def max_upload_mb() -> int:
     return int(os.environ.get("RETENTION_MAX_UPLOAD_MB", "200"))
 
 
+def max_columns() -> int:
+    """Widest table we read ($RETENTION_MAX_COLUMNS, default 2,000): a wider header row is refused as soon as
+    it is read (a file of separators would otherwise cost minutes and gigabytes before failing)."""
+    return int(os.environ.get("RETENTION_MAX_COLUMNS", "2000"))
+
+
 def duckdb_threads() -> int:
     """Threads of each DuckDB connection ($RETENTION_DUCKDB_THREADS, default: the cores, at most 4)."""
     return int(os.environ.get("RETENTION_DUCKDB_THREADS", str(min(4, os.cpu_count() or 2))))

@@ -27,7 +27,8 @@ import numpy as np
 from retention import config, sql
 from retention.ingest.encoding import detect
 from retention.ingest.read import ROW, TEXT_EXTENSIONS, RawTable, read_table
-from retention.ingest.table import FOOTER_SCAN_ROWS, drop_total_rows, find_header_row, header_width, unique_names
+from retention.ingest.table import (FOOTER_SCAN_ROWS, check_width, drop_total_rows, find_header_row, header_width,
+                                    unique_names)
 from retention.ingest.text import _head, _looks_binary, _records, has_bare_cr, sniff_delimiter
 from retention.ingest.unwrap import check_size, sniff_not_data
 
@@ -118,6 +119,7 @@ def _try_stage(path: Path, filename: str) -> RawTable | None:
     if header_index is None:  # no header row found: maybe columns aligned with spaces (read_table decides)
         return None
     header = rows[header_index]
+    check_width(header_width(header), filename)
     names = unique_names([header[i] if i < len(header) else "" for i in range(header_width(header))])
     if _blank_line_after(path, len(sample[:offsets[header_index]].encode("utf-8"))):
         return None

@@ -14,15 +14,20 @@ import html
 import io
 import re
 import zipfile
+import zlib
 
 import pandas as pd
 
+from retention import config
 from retention.ingest.errors import IngestError
 from retention.ingest.table import frame_from_rows
 from retention.ingest.unwrap import OLE_MAGIC, check_workbook_archive
 
 MAX_BLANK_RUN = 100_000
 MAX_CELLS = 50_000_000  # calamine holds a sheet's whole used range in memory (~30 bytes a cell)
+XML_CHUNK_BYTES = 16 * 1024 * 1024
+_ROW_REF = re.compile(rb'<row\b[^>]*?\sr="(\d{1,12})"')
+_CELL_REF = re.compile(rb'<c\b[^>]*?\sr="([A-Z]{1,12})\d')
 ENCRYPTED_MARKERS = ("EncryptedPackage".encode("utf-16-le"), "EncryptionInfo".encode("utf-16-le"))
 
 
@@ -39,9 +44,43 @@ def _column_number(letters: str) -> int:
     return number
 
 
-def oversized_sheets(data: bytes) -> dict[str, int]:
-    """Sheets of an .xlsx whose declared used range (<dimension ref="A1:XFD1048576"/>) is beyond MAX_CELLS:
-    {sheet name: cells}. Read from the first bytes of each sheet part, before calamine loads anything."""
+def _letters_value(letters: bytes) -> int:
+    return _column_number(letters.decode("ascii"))
+
+
+def sheet_extent(stream) -> tuple[int, int]:
+    """(rows, columns) a worksheet's XML (a binary stream) makes calamine allocate, bounded from above and
+    read chunk by chunk: the largest row number or count of rows, times the largest column reference or
+    count of cells in one row (cells and rows without an `r` reference are placed by counting)."""
+    rows = columns = rows_seen = 0
+    carry = b""
+    while True:
+        chunk = stream.read(XML_CHUNK_BYTES)
+        data = carry + chunk
+        if chunk:  # keep an element cut at the end of the chunk for the next one
+            cut = data.rfind(b"<row")
+            if cut <= 0:
+                cut = data.rfind(b"<")
+            data, carry = (data[:cut], data[cut:]) if cut > 0 else (data, b"")
+        pieces = data.split(b"<row")
+        rows_seen += len(pieces) - 1
+        columns = max([columns] + [p.count(b"<c ") + p.count(b"<c>") + p.count(b"<c/>") for p in pieces])
+        numbers = _ROW_REF.findall(data)
+        if numbers:
+            rows = max(rows, max(int(n) for n in numbers))
+        letters = set(_CELL_REF.findall(data))
+        if letters:
+            columns = max(columns, max(_letters_value(c) for c in letters))
+        if not chunk:
+            break
+    return max(rows, rows_seen), columns
+
+
+def oversized_sheets(data: bytes) -> dict[str, tuple[int, int]]:
+    """Sheets of an .xlsx that calamine must not load: {sheet name: (cells, columns)} for those whose declared
+    used range (<dimension ref="A1:XFD1048576"/>) or whose cells' positions (sheet_extent) span more than
+    MAX_CELLS cells or config.max_columns() columns. Read from the sheet parts before calamine loads
+    anything: calamine allocates the whole range at once, and aborts the process when it cannot."""
     if not data.startswith(b"PK"):
         return {}
     out = {}
@@ -64,12 +103,17 @@ def oversized_sheets(data: bytes) -> dict[str, int]:
                     head = stream.read(4096).decode("utf-8", "replace")
                 found = re.search(r'<dimension ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"', head)
                 if found:
-                    cells = (int(found.group(4)) - int(found.group(2)) + 1) * \
-                        (_column_number(found.group(3)) - _column_number(found.group(1)) + 1)
-                    if cells > MAX_CELLS:
-                        out[html.unescape(name)] = cells
-    except (zipfile.BadZipFile, KeyError, OSError):
-        return {}
+                    columns = _column_number(found.group(3)) - _column_number(found.group(1)) + 1
+                    cells = (int(found.group(4)) - int(found.group(2)) + 1) * columns
+                    if cells > MAX_CELLS or columns > config.max_columns():
+                        out[html.unescape(name)] = (cells, columns)
+                        continue
+                with archive.open(part) as stream:
+                    rows, columns = sheet_extent(stream)
+                if rows * columns > MAX_CELLS or columns > config.max_columns():
+                    out[html.unescape(name)] = (rows * columns, columns)
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError, zlib.error, NotImplementedError, RuntimeError):
+        return {}  # calamine reports a damaged workbook
     return out
 
 
@@ -138,7 +182,11 @@ def read_workbook(data: bytes, filename: str, sheet: str | None) -> tuple[pd.Dat
     oversized = oversized_sheets(data)
     if sheet in oversized or (not sheet and names and all(n in oversized for n in names)):
         name = sheet or names[0]
-        raise IngestError(filename, f"the sheet {name!r} claims {oversized[name]:,} cells (formatting down to the "
+        cells, columns = oversized[name]
+        if columns > config.max_columns():
+            raise IngestError(filename, f"the sheet {name!r} has {columns:,} columns, more than the limit of "
+                                        f"{config.max_columns():,}; copy the data range to a new workbook and upload that")
+        raise IngestError(filename, f"the sheet {name!r} claims {cells:,} cells (formatting down to the "
                                     "last row of the sheet); copy the data range to a new workbook and upload that")
     best: tuple[int, str, list[list[str]]] | None = None
     for name in [sheet] if sheet else [n for n in names if n not in oversized]:
