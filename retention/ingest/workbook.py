@@ -27,6 +27,10 @@ MAX_BLANK_RUN = 100_000
 MAX_CELLS = 50_000_000  # calamine holds a sheet's whole used range in memory (~30 bytes a cell)
 XML_CHUNK_BYTES = 16 * 1024 * 1024
 _ROW_REF = re.compile(rb'<row\b[^>]*?\sr="(\d{1,12})"')
+_ODS_ROWS = re.compile(rb'number-rows-repeated="(\d{1,12})"')
+_ODS_COLUMNS = re.compile(rb'number-columns-repeated="(\d{1,12})"')
+_ODS_TABLE = re.compile(rb'<table:table\s[^>]*?table:name="([^"]*)"')
+_ODS_CELL = re.compile(rb'<table:(?:covered-)?table-cell\b([^>]*?)(/?)>')
 _CELL_REF = re.compile(rb'<c\b[^>]*?\sr="([A-Z]{1,12})\d')
 ENCRYPTED_MARKERS = ("EncryptedPackage".encode("utf-16-le"), "EncryptionInfo".encode("utf-16-le"))
 
@@ -87,6 +91,8 @@ def oversized_sheets(data: bytes) -> dict[str, tuple[int, int]]:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
+            if "content.xml" in names and "xl/workbook.xml" not in names:
+                return _oversized_ods(archive)
             if "xl/workbook.xml" not in names:
                 return {}
             book = archive.read("xl/workbook.xml").decode("utf-8", "replace")
@@ -114,6 +120,52 @@ def oversized_sheets(data: bytes) -> dict[str, tuple[int, int]]:
                     out[html.unescape(name)] = (rows * columns, columns)
     except (zipfile.BadZipFile, KeyError, OSError, EOFError, zlib.error, NotImplementedError, RuntimeError):
         return {}  # calamine reports a damaged workbook
+    return out
+
+
+def _oversized_ods(archive: zipfile.ZipFile) -> dict[str, tuple[int, int]]:
+    """oversized_sheets for an .ods (every table is in content.xml)."""
+    with archive.open("content.xml") as stream:
+        extents = ods_extent(stream)
+    return {name: (rows * columns, columns) for name, (rows, columns) in extents.items()
+            if rows * columns > MAX_CELLS or columns > config.max_columns()}
+
+
+def ods_extent(stream) -> dict[str, tuple[int, int]]:
+    """{table name: (rows, columns)} of the filled cells of an .ods content.xml (a binary stream), repeats
+    counted (table:number-rows-repeated, table:number-columns-repeated): what calamine expands into memory.
+    Empty repeated rows and cells (LibreOffice writes a million of them under every sheet) do not count."""
+    out: dict[str, tuple[int, int]] = {}
+    name, rows, columns, row_start = "", 0, 0, 0
+    carry = b""
+    while True:
+        chunk = stream.read(XML_CHUNK_BYTES)
+        data = carry + chunk
+        cut = data.rfind(b"<table:table-row") if chunk else -1
+        data, carry = (data[:cut], data[cut:]) if cut > 0 else (data, b"")
+        for piece in data.split(b"<table:table-row"):
+            table = _ODS_TABLE.search(piece)
+            if table:  # a new sheet starts after this row
+                piece = piece[:table.start()]
+            end = piece.find(b">")
+            repeat = _ODS_ROWS.search(piece, 0, end + 1)
+            width = position = 0
+            for cell in _ODS_CELL.finditer(piece):
+                span = _ODS_COLUMNS.search(cell.group(1))
+                position += int(span.group(1)) if span else 1
+                if b"value-type" in cell.group(1) or not cell.group(2):
+                    width = position
+            count = int(repeat.group(1)) if repeat and end >= 0 else 1
+            if width:
+                rows, columns = row_start + count, max(columns, width)
+            row_start += count
+            if table:
+                if name or rows:
+                    out[name] = (rows, columns)
+                name, rows, columns, row_start = html.unescape(table.group(1).decode("utf-8", "replace")), 0, 0, 0
+        if not chunk:
+            break
+    out[name] = (rows, columns)
     return out
 
 
@@ -159,6 +211,14 @@ def _table_size(rows: list[list[str]]) -> int:
     return sum(1 for row in rows if sum(1 for v in row if v) >= 2)
 
 
+def _refuse_oversized(filename: str, name: str, cells: int, columns: int) -> None:
+    if cells <= MAX_CELLS:
+        raise IngestError(filename, f"the sheet {name!r} has {columns:,} columns, more than the limit of "
+                                    f"{config.max_columns():,}; copy the data range to a new workbook and upload that")
+    raise IngestError(filename, f"the sheet {name!r} claims {cells:,} cells (often formatting down to the last row "
+                                "of the sheet); copy the data range to a new workbook and upload that")
+
+
 def read_workbook(data: bytes, filename: str, sheet: str | None) -> tuple[pd.DataFrame, dict]:
     """(frame of text cells with __row, info: format, sheet, sheets, header_row, …)."""
     from python_calamine import CalamineWorkbook
@@ -167,6 +227,9 @@ def read_workbook(data: bytes, filename: str, sheet: str | None) -> tuple[pd.Dat
         raise IngestError(filename, "the workbook is password-protected; open it, save a copy without a password, "
                                     "and upload that")
     check_workbook_archive(data, filename)
+    oversized = oversized_sheets(data)
+    if oversized and b"opendocument" in data[:200]:  # calamine reads every sheet of an .ods when it opens it
+        _refuse_oversized(filename, next(iter(oversized)), *oversized[next(iter(oversized))])
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as exc:  # calamine raises its own error types for corrupt or unknown files
@@ -179,15 +242,9 @@ def read_workbook(data: bytes, filename: str, sheet: str | None) -> tuple[pd.Dat
     names = [m.name for m in book.sheets_metadata if getattr(m.typ, "name", "WorkSheet") == "WorkSheet"] or list(book.sheet_names)
     if sheet is not None and sheet not in names:
         raise IngestError(filename, f"there is no sheet named {sheet!r}; the sheets are {', '.join(map(repr, names))}")
-    oversized = oversized_sheets(data)
     if sheet in oversized or (not sheet and names and all(n in oversized for n in names)):
         name = sheet or names[0]
-        cells, columns = oversized[name]
-        if columns > config.max_columns():
-            raise IngestError(filename, f"the sheet {name!r} has {columns:,} columns, more than the limit of "
-                                        f"{config.max_columns():,}; copy the data range to a new workbook and upload that")
-        raise IngestError(filename, f"the sheet {name!r} claims {cells:,} cells (formatting down to the "
-                                    "last row of the sheet); copy the data range to a new workbook and upload that")
+        _refuse_oversized(filename, name, *oversized[name])
     best: tuple[int, str, list[list[str]]] | None = None
     for name in [sheet] if sheet else [n for n in names if n not in oversized]:
         try:
