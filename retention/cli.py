@@ -146,7 +146,7 @@ def load(args: argparse.Namespace) -> tuple[duckdb.DuckDBPyConnection, dict]:
             prepared[kind] = prepare(b"", Path(path).name, kind, raw=raw, mapping=roles, segments=segments or None,
                                      sheet=args.sheet, date_order=args.date_order)
     con = duckdb.connect()
-    reports = store.build(con, prepared.get("purchases"), prepared.get("customers"), name="cli")
+    reports = store.build(con, prepared.get("purchases"), prepared.get("customers"), name="cli", limit_seconds=0)
     return con, reports
 
 

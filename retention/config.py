@@ -28,6 +28,12 @@ def max_columns() -> int:
     return int(os.environ.get("RETENTION_MAX_COLUMNS", "2000"))
 
 
+def load_seconds() -> float:
+    """Longest a load (parse, validation, summaries) may run before the file is refused
+    ($RETENTION_LOAD_SECONDS, default 120; 0 = no limit). Bounds what one hostile file costs a shared server."""
+    return float(os.environ.get("RETENTION_LOAD_SECONDS", "120"))
+
+
 def duckdb_threads() -> int:
     """Threads of each DuckDB connection ($RETENTION_DUCKDB_THREADS, default: the cores, at most 4)."""
     return int(os.environ.get("RETENTION_DUCKDB_THREADS", str(min(4, os.cpu_count() or 2))))

@@ -29,6 +29,7 @@ import pandas as pd
 
 from retention import access, config, sql
 from retention.ingest.canonical import Prepared, load_into, stored_name
+from retention.ingest.errors import IngestError
 
 DEMO_ID = "demo"
 FORMAT_VERSION = 3  # bump when the tables a dataset holds change; the demo is rebuilt then
@@ -181,11 +182,36 @@ def build(
     name: str,
     today: dt.date | None = None,
     say: Callable[[str], None] = lambda _msg: None,
+    limit_seconds: float | None = None,
 ) -> dict[str, dict]:
     """Fill an empty connection (a dataset file, or in-memory for the CLI) with a dataset's tables.
-    Progress steps told to `say`: queued (waiting for a load slot), purchases, customers, summaries."""
+    Progress steps told to `say`: queued (waiting for a load slot), purchases, customers, summaries.
+    Work beyond `limit_seconds` (default config.load_seconds(); 0 = none) is stopped: IngestError."""
     with _load_slot(say):
-        return _build(con, purchases, customers, name, today, say)
+        with _time_limit(con, purchases, customers, config.load_seconds() if limit_seconds is None else limit_seconds):
+            return _build(con, purchases, customers, name, today, say)
+
+
+@contextmanager
+def _time_limit(con: duckdb.DuckDBPyConnection, purchases: Prepared | None, customers: Prepared | None,
+                seconds: float):
+    """Interrupt the connection's work after `seconds` (0: never) and refuse the file(s) with IngestError."""
+    if not seconds:
+        yield
+        return
+    timer = threading.Timer(seconds, con.interrupt)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    except duckdb.InterruptException as exc:
+        if timer.is_alive():
+            raise
+        names = " and ".join(p.filename for p in (purchases, customers) if p is not None)
+        raise IngestError(names, f"checking and loading it took longer than the limit of {seconds:,.0f} seconds "
+                                 "and was stopped; split the file into smaller ones") from exc
+    finally:
+        timer.cancel()
 
 
 def _build(con: duckdb.DuckDBPyConnection, purchases: Prepared | None, customers: Prepared | None, name: str,
