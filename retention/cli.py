@@ -221,6 +221,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from retention import scratch
+
+    try:
+        scratch.clean_abandoned()  # what killed loads (server or CLI) left in the data directory's tmp/
+    except OSError:
+        pass  # a read-only or missing data directory: nothing of ours to clean
     parser = build_parser()
     args = parser.parse_args(argv)
     if not args.command:

@@ -59,9 +59,13 @@ def duckdb_ingest_memory_limit() -> str:
 
 def duckdb_temp_dir() -> Path:
     """Where DuckDB spills what does not fit in its memory limit ($RETENTION_DUCKDB_TEMP, default
-    <data dir>/tmp/spill). On the data volume, not /tmp (often small or in RAM)."""
+    <data dir>/tmp/spill.<writer token of this process>). On the data volume, not /tmp (often small or in RAM)."""
     raw = os.environ.get("RETENTION_DUCKDB_TEMP")
-    return Path(raw) if raw else data_dir() / "tmp" / "spill"
+    if raw:
+        return Path(raw)
+    from retention import scratch  # one spill directory per process: a killed one's is cleaned up (scratch.py)
+
+    return scratch.claim() / f"spill.{scratch.WRITER}"
 
 
 def duckdb_settings(ingest: bool = False) -> dict:

@@ -27,7 +27,7 @@ from typing import Callable
 import duckdb
 import pandas as pd
 
-from retention import access, config, sql
+from retention import access, config, scratch, sql
 from retention.ingest.canonical import Prepared, load_into, stored_name
 from retention.ingest.errors import IngestError
 
@@ -35,7 +35,7 @@ DEMO_ID = "demo"
 FORMAT_VERSION = 3  # bump when the tables a dataset holds change; the demo is rebuilt then
 _ID = re.compile(r"[A-Za-z0-9_-]{32}|demo")
 STALE_TMP_SECONDS = 3600
-WRITER = secrets.token_hex(4)  # this process's mark on the temporary files it writes (see clean_abandoned_tmp)
+WRITER = scratch.WRITER  # this process's mark on the temporary files it writes (see scratch.py)
 # Loads running at once in this process ($RETENTION_PARALLEL_LOADS). A load is seconds of all-core DuckDB
 # work and up to the ingest memory limit: twenty people uploading together would otherwise share the cores
 # with everyone else's page views (and could ask for 20 × that memory). The rest wait their turn, told so.
@@ -113,7 +113,7 @@ def _upgrade(dataset_id: str) -> None:
     changed since, in a copy under tmp/ that then replaces the file (readers never see a half upgrade;
     a reader holding the old file keeps reading it)."""
     final = dataset_path(dataset_id)
-    tmp = _dirs()[1] / f"{dataset_id}.{WRITER}.{secrets.token_hex(4)}.duckdb.tmp"
+    tmp = scratch.claim() / f"{dataset_id}.{WRITER}.{secrets.token_hex(4)}.duckdb.tmp"
     try:
         shutil.copy2(final, tmp)
         con = _connect(tmp, read_only=False)
@@ -155,7 +155,8 @@ def create_dataset(
     say = progress or (lambda _msg: None)
     dataset_id = dataset_id or new_id()
     final = dataset_path(dataset_id)
-    tmp = _dirs()[1] / f"{dataset_id}.{WRITER}.{secrets.token_hex(4)}.duckdb.tmp"
+    _dirs()
+    tmp = scratch.claim() / f"{dataset_id}.{WRITER}.{secrets.token_hex(4)}.duckdb.tmp"
     try:
         con = _connect(tmp, read_only=False)
         try:
@@ -171,6 +172,8 @@ def create_dataset(
     except BaseException:
         tmp.unlink(missing_ok=True)
         Path(str(tmp) + ".wal").unlink(missing_ok=True)
+        if dataset_id != DEMO_ID and not final.exists():
+            access.forget(dataset_id)  # the record written just before a rename that did not happen
         raise
     return dataset_id, reports
 
@@ -305,6 +308,8 @@ def clean_tmp(max_age_seconds: int = STALE_TMP_SECONDS) -> int:
     """Delete leftovers of interrupted writes older than max_age; return how many were removed."""
     removed = 0
     for path in _dirs()[1].glob("*.tmp*"):
+        if scratch.is_live(scratch.writer_of(path.name)):
+            continue  # a live process's load, however long it has been open
         if time.time() - path.stat().st_mtime > max_age_seconds:
             path.unlink(missing_ok=True)
             removed += 1
@@ -312,43 +317,15 @@ def clean_tmp(max_age_seconds: int = STALE_TMP_SECONDS) -> int:
 
 
 def clean_abandoned_tmp() -> int:
-    """Delete the temporary files of writes no live process is doing any more (a killed or crashed server);
-    return how many files were removed. Run at server start, before this process writes anything.
-
-    DuckDB holds an fcntl lock on a database file while it writes it, so a file nobody holds locked is
-    abandoned; files marked with this process's WRITER are left alone (a lock test from the writing process
-    itself would succeed, and closing its descriptor would drop DuckDB's lock)."""
-    import fcntl
-
-    removed = 0
-    tmp_dir = _dirs()[1]
-    for path in tmp_dir.glob("*.duckdb.tmp"):
-        if f".{WRITER}." in path.name:
-            continue
-        try:
-            fd = os.open(path, os.O_RDWR)
-        except FileNotFoundError:
-            continue
-        try:
-            fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            continue  # a live writer holds it
-        else:
-            for leftover in (path, Path(str(path) + ".wal")):
-                if leftover.exists():
-                    leftover.unlink(missing_ok=True)
-                    removed += 1
-        finally:
-            os.close(fd)
-    for wal in tmp_dir.glob("*.duckdb.tmp.wal"):
-        if f".{WRITER}." not in wal.name and not wal.with_suffix("").exists():
-            wal.unlink(missing_ok=True)
-            removed += 1
-    return removed
+    """Delete what processes that are gone (killed, crashed) left behind: their temporary files (staging
+    files, half-written datasets, spill directories) and orphan access records; never another live
+    process's load in progress (see scratch.py). Returns how many were removed. Run at every start."""
+    return scratch.clean_abandoned()
 
 
 def recover() -> None:
-    """At server start: drop what interrupted writes left behind, and datasets past their expiry."""
+    """At server start: drop what interrupted writes left behind, and datasets past their expiry (the CLI
+    runs clean_abandoned_tmp at its start too)."""
     clean_tmp()
     clean_abandoned_tmp()
     purge()

@@ -53,7 +53,7 @@ def header_width(header: list[str]) -> int:
 def check_width(width: int, filename: str) -> None:
     """Refuse a table wider than config.max_columns() (before anything reads its rows)."""
     if width > config.max_columns():
-        raise IngestError(filename, f"the table has {width:,} columns, more than the limit of {config.max_columns():,}; "
+        raise IngestError(filename, f"the table has {width:,} columns or more, more than the limit of {config.max_columns():,}; "
                                     "remove the columns that are not needed, or check the separator")
 
 
