@@ -178,19 +178,29 @@ def shape_xlsx_many_cells(path: Path, size: int) -> None:
     _xlsx(rows(), path)
 
 
-def shape_ods_repeats(path: Path, size: int) -> None:
-    """An .ods whose one filled row is repeated a million times, 1,999 cells wide (2 billion cells)."""
-    cell = '<table:table-cell office:value-type="string"><text:p>{}</text:p></table:table-cell>'
-    body = ('<table:table-row>' + cell.format("customer") + cell.format("amount") + '</table:table-row>'
-            '<table:table-row table:number-rows-repeated="1000000"><table:table-cell table:number-columns-repeated="1999" '
-            'office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell></table:table-row>')
+def write_ods(path: Path, rows_xml: str) -> None:
+    """An .ods whose one sheet ('Data') holds `rows_xml` (table:table-row elements)."""
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("META-INF/manifest.xml", '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest='
+                         '"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry '
+                         'manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+                         '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+                         '</manifest:manifest>')
         archive.writestr("content.xml", '<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office='
                          '"urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:'
                          'xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body>'
-                         '<office:spreadsheet><table:table table:name="Data">' + body + '</table:table>'
+                         '<office:spreadsheet><table:table table:name="Data">' + rows_xml + '</table:table>'
                          '</office:spreadsheet></office:body></office:document-content>')
+
+
+def shape_ods_repeats(path: Path, size: int) -> None:
+    """An .ods whose one filled row is repeated a million times, 1,999 cells wide (2 billion cells)."""
+    cell = '<table:table-cell office:value-type="string"><text:p>{}</text:p></table:table-cell>'
+    write_ods(path, '<table:table-row>' + cell.format("customer") + cell.format("amount") + '</table:table-row>'
+              '<table:table-row table:number-rows-repeated="1000000"><table:table-cell '
+              'table:number-columns-repeated="1999" office:value-type="float" office:value="1"><text:p>1</text:p>'
+              '</table:table-cell></table:table-row>')
 
 
 def _gzip_stream(path: Path, head: bytes, line: bytes, unpacked: int) -> None:

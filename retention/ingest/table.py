@@ -50,10 +50,11 @@ def header_width(header: list[str]) -> int:
     return max(i + 1 for i, v in enumerate(header) if v)
 
 
-def check_width(width: int, filename: str) -> None:
+def check_width(width: int, filename: str, at_least: bool = False) -> None:
     """Refuse a table wider than config.max_columns() (before anything reads its rows)."""
     if width > config.max_columns():
-        raise IngestError(filename, f"the table has {width:,} columns or more, more than the limit of {config.max_columns():,}; "
+        count = f"at least {width:,}" if at_least else f"{width:,}"
+        raise IngestError(filename, f"the table has {count} columns, more than the limit of {config.max_columns():,}; "
                                     "remove the columns that are not needed, or check the separator")
 
 

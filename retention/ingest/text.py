@@ -123,7 +123,7 @@ def read_text(data: bytes, filename: str, fast: bool = True) -> tuple[pd.DataFra
     if not sample.strip():
         raise IngestError(filename, "the file is empty (it holds only blank lines)")
     if not whole and "\n" not in sample and "\r" not in sample:
-        check_width(max(sample.count(d) for d in DELIMITERS) + 1, filename)
+        check_width(max(sample.count(d) for d in DELIMITERS) + 1, filename, at_least=True)
         raise IngestError(filename, f"its first line is longer than {SAMPLE_BYTES // 1000:,} KB, so it is not a table's "
                                     "header row (or the file's line breaks are not recognised)")
     delimiter = sniff_delimiter(sample)
