@@ -191,30 +191,34 @@ def build(
     Progress steps told to `say`: queued (waiting for a load slot), purchases, customers, summaries.
     Work beyond `limit_seconds` (default config.load_seconds(); 0 = none) is stopped: IngestError."""
     with _load_slot(say):
-        with _time_limit(con, purchases, customers, config.load_seconds() if limit_seconds is None else limit_seconds):
+        with _bounded(con, purchases, customers, config.load_seconds() if limit_seconds is None else limit_seconds):
             return _build(con, purchases, customers, name, today, say)
 
 
 @contextmanager
-def _time_limit(con: duckdb.DuckDBPyConnection, purchases: Prepared | None, customers: Prepared | None,
-                seconds: float):
-    """Interrupt the connection's work after `seconds` (0: never) and refuse the file(s) with IngestError."""
-    if not seconds:
-        yield
-        return
-    timer = threading.Timer(seconds, con.interrupt)
-    timer.daemon = True
-    timer.start()
+def _bounded(con: duckdb.DuckDBPyConnection, purchases: Prepared | None, customers: Prepared | None,
+             seconds: float):
+    """Refuse the file(s) with IngestError when the load needs more than the ingest memory limit, or runs
+    longer than `seconds` (0: no limit; the connection's work is interrupted then)."""
+    names = " and ".join(p.filename for p in (purchases, customers) if p is not None)
+    timer = threading.Timer(seconds, con.interrupt) if seconds else None
+    if timer:
+        timer.daemon = True
+        timer.start()
     try:
         yield
     except duckdb.InterruptException as exc:
-        if timer.is_alive():
+        if timer is None or timer.is_alive():
             raise
-        names = " and ".join(p.filename for p in (purchases, customers) if p is not None)
         raise IngestError(names, f"checking and loading it took longer than the limit of {seconds:,.0f} seconds "
                                  "and was stopped; split the file into smaller ones") from exc
+    except duckdb.OutOfMemoryException as exc:
+        raise IngestError(names, f"checking and loading it needs more memory than a load may use "
+                                 f"({config.duckdb_ingest_memory_limit()}); split the file into smaller ones, or "
+                                 "remove long text columns") from exc
     finally:
-        timer.cancel()
+        if timer:
+            timer.cancel()
 
 
 def _build(con: duckdb.DuckDBPyConnection, purchases: Prepared | None, customers: Prepared | None, name: str,
