@@ -73,35 +73,28 @@ def is_live(writer: str | None, folder: Path | None = None) -> bool:
         return False
     if writer == WRITER:
         return True
-    folder = folder or lock_dir()
+    return _held(fcntl.flock, (folder or lock_dir()) / f"writer.{writer}.lock")
+
+
+def _duckdb_holds(path: Path) -> bool:
+    """A live DuckDB connection holds its (POSIX) lock on the database file."""
+    return _held(fcntl.lockf, path)
+
+
+def _held(lock, path: Path) -> bool:
+    """Someone holds `lock` (fcntl.flock or fcntl.lockf) on the file; False when it does not exist."""
     try:
-        fd = os.open(folder / f"writer.{writer}.lock", os.O_RDWR)
-    except (FileNotFoundError, OSError):
+        fd = os.open(path, os.O_RDWR)
+    except OSError:
         return False
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        lock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
         return True
     else:
         return False
     finally:
         os.close(fd)  # closing the descriptor releases a lock we took
-
-
-def _duckdb_holds(path: Path) -> bool:
-    """A live DuckDB connection holds its (POSIX) lock on the database file."""
-    try:
-        fd = os.open(path, os.O_RDWR)
-    except OSError:
-        return False
-    try:
-        fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        return True
-    else:
-        return False
-    finally:
-        os.close(fd)
 
 
 def _remove(path: Path) -> int:
