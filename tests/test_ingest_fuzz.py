@@ -173,3 +173,9 @@ def delimited_tables(draw):
 @given(delimited_tables(), st.sampled_from(["purchases", "customers"]))
 def test_random_delimited_tables(table, kind):
     check(*table, kind)
+
+
+def test_found_by_fuzzing_a_nul_character_in_a_header():
+    """A damaged UTF-16 export whose header cell holds U+0000 stopped the load with a QueryError."""
+    check("Customer\x00 Email\tOrder Date\tAmount\r\nala@example.pl\t2024-01-05\t5\r\n".encode("utf-16"), "x.txt",
+          "customers")

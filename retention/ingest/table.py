@@ -63,7 +63,7 @@ def unique_names(names: list[str]) -> list[str]:
     seen: dict[str, int] = {}
     out = []
     for i, name in enumerate(names, start=1):
-        name = " ".join(str(name).split()) or f"column {i}"
+        name = " ".join(str(name).replace("\x00", " ").split()) or f"column {i}"  # NUL: no SQL name holds one
         if name == ROW:
             name = f"{name}_"
         if name in seen:
