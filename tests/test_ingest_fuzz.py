@@ -179,3 +179,10 @@ def test_found_by_fuzzing_a_nul_character_in_a_header():
     """A damaged UTF-16 export whose header cell holds U+0000 stopped the load with a QueryError."""
     check("Customer\x00 Email\tOrder Date\tAmount\r\nala@example.pl\t2024-01-05\t5\r\n".encode("utf-16"), "x.txt",
           "customers")
+
+
+def test_found_by_fuzzing_a_truncated_ole_workbook():
+    """A cut legacy (OLE) workbook made calamine panic: a PanicException, not an Exception, escaped."""
+    data = (Path(__file__).parent / "fixtures" / "ingest" / "bad" / "password_protected.xlsx").read_bytes()
+    for size in (600, 1500, 4096, len(data) // 2):
+        check(data[:size], "password_protected.xlsx")

@@ -211,6 +211,13 @@ def _table_size(rows: list[list[str]]) -> int:
     return sum(1 for row in rows if sum(1 for v in row if v) >= 2)
 
 
+def _reraise_unless_calamine(exc: BaseException) -> None:
+    """Let through what is not calamine failing on a damaged file: calamine also panics (a Rust panic is a
+    pyo3 PanicException, a BaseException) on some truncated files, e.g. a cut OLE container."""
+    if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":
+        raise exc
+
+
 def _refuse_oversized(filename: str, name: str, cells: int, columns: int) -> None:
     if cells <= MAX_CELLS:
         raise IngestError(filename, f"the sheet {name!r} has {columns:,} columns, more than the limit of "
@@ -232,7 +239,8 @@ def read_workbook(data: bytes, filename: str, sheet: str | None) -> tuple[pd.Dat
         _refuse_oversized(filename, next(iter(oversized)), *oversized[next(iter(oversized))])
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except Exception as exc:  # calamine raises its own error types for corrupt or unknown files
+    except BaseException as exc:  # calamine raises its own error types for corrupt or unknown files
+        _reraise_unless_calamine(exc)
         text = str(exc).lower()
         if "password" in text or "encrypt" in text:
             raise IngestError(filename, "the workbook is password-protected; open it, save a copy without a "
@@ -249,7 +257,8 @@ def read_workbook(data: bytes, filename: str, sheet: str | None) -> tuple[pd.Dat
     for name in [sheet] if sheet else [n for n in names if n not in oversized]:
         try:
             rows = _rows(book.get_sheet_by_name(name))
-        except Exception as exc:
+        except BaseException as exc:
+            _reraise_unless_calamine(exc)
             if sheet:
                 raise IngestError(filename, f"the sheet {name!r} could not be read") from exc
             continue
