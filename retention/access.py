@@ -46,13 +46,20 @@ def read(dataset_id: str) -> Settings:
 
 def write(dataset_id: str, settings: Settings) -> None:
     """Replace the settings atomically (write a temporary file, fsync, rename)."""
+    from retention import scratch
+
     path = _path(dataset_id)
-    tmp = path.with_suffix(f".json.{secrets.token_hex(4)}.tmp")
+    scratch.claim()
+    tmp = path.with_suffix(f".json.{scratch.WRITER}.{secrets.token_hex(4)}.tmp")
     with open(tmp, "w", encoding="utf-8") as handle:
         json.dump(asdict(settings), handle)
         handle.flush()
         os.fsync(handle.fileno())
-    os.replace(tmp, path)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def new_token() -> str:

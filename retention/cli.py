@@ -188,7 +188,7 @@ def load(args: argparse.Namespace) -> tuple[duckdb.DuckDBPyConnection, dict]:
     con.execute("set enable_progress_bar = false")  # its bar goes to stdout, into the CSV/JSON
     # inspect shows why a file is unusable; every other command refuses it (store.build)
     reports = store.build(con, prepared.get("purchases"), prepared.get("customers"), name="cli",
-                          refuse_unusable=getattr(args, "command", None) != "inspect")
+                          refuse_unusable=getattr(args, "command", None) != "inspect", limit_seconds=0)
     return con, reports
 
 
@@ -263,6 +263,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from retention import scratch
+
+    try:
+        scratch.clean_abandoned()  # what killed loads (server or CLI) left in the data directory's tmp/
+    except OSError:
+        pass  # a read-only or missing data directory: nothing of ours to clean
     parser = build_parser()
     args = parser.parse_args(argv)
     if not args.command:

@@ -22,6 +22,18 @@ def max_upload_mb() -> int:
     return int(os.environ.get("RETENTION_MAX_UPLOAD_MB", "200"))
 
 
+def max_columns() -> int:
+    """Widest table we read ($RETENTION_MAX_COLUMNS, default 2,000): a wider header row is refused as soon as
+    it is read (a file of separators would otherwise cost minutes and gigabytes before failing)."""
+    return int(os.environ.get("RETENTION_MAX_COLUMNS", "2000"))
+
+
+def load_seconds() -> float:
+    """Longest a load (parse, validation, summaries) may run before the file is refused
+    ($RETENTION_LOAD_SECONDS, default 120; 0 = no limit). Bounds what one hostile file costs a shared server."""
+    return float(os.environ.get("RETENTION_LOAD_SECONDS", "120"))
+
+
 def duckdb_threads() -> int:
     """Threads of each DuckDB connection ($RETENTION_DUCKDB_THREADS, default: the cores, at most 4)."""
     return int(os.environ.get("RETENTION_DUCKDB_THREADS", str(min(4, os.cpu_count() or 2))))
@@ -47,9 +59,13 @@ def duckdb_ingest_memory_limit() -> str:
 
 def duckdb_temp_dir() -> Path:
     """Where DuckDB spills what does not fit in its memory limit ($RETENTION_DUCKDB_TEMP, default
-    <data dir>/tmp/spill). On the data volume, not /tmp (often small or in RAM)."""
+    <data dir>/tmp/spill.<writer token of this process>). On the data volume, not /tmp (often small or in RAM)."""
     raw = os.environ.get("RETENTION_DUCKDB_TEMP")
-    return Path(raw) if raw else data_dir() / "tmp" / "spill"
+    if raw:
+        return Path(raw)
+    from retention import scratch  # one spill directory per process: a killed one's is cleaned up (scratch.py)
+
+    return scratch.claim() / f"spill.{scratch.WRITER}"
 
 
 def duckdb_settings(ingest: bool = False) -> dict:

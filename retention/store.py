@@ -27,7 +27,7 @@ from typing import Callable
 import duckdb
 import pandas as pd
 
-from retention import access, config, sql
+from retention import access, config, scratch, sql
 from retention.ingest.canonical import Prepared, load_into, stored_name
 from retention.ingest.errors import IngestError
 from retention.ingest.usable import nothing_usable
@@ -37,7 +37,7 @@ DEMO_ID = "demo"
 FORMAT_VERSION = 3  # bump when the tables a dataset holds change; the demo is rebuilt then
 _ID = re.compile(r"[A-Za-z0-9_-]{32}|demo")
 STALE_TMP_SECONDS = 3600
-WRITER = secrets.token_hex(4)  # this process's mark on the temporary files it writes (see clean_abandoned_tmp)
+WRITER = scratch.WRITER  # this process's mark on the temporary files it writes (see scratch.py)
 # Loads running at once in this process ($RETENTION_PARALLEL_LOADS). A load is seconds of all-core DuckDB
 # work and up to the ingest memory limit: twenty people uploading together would otherwise share the cores
 # with everyone else's page views (and could ask for 20 × that memory). The rest wait their turn, told so.
@@ -115,7 +115,7 @@ def _upgrade(dataset_id: str) -> None:
     changed since, in a copy under tmp/ that then replaces the file (readers never see a half upgrade;
     a reader holding the old file keeps reading it)."""
     final = dataset_path(dataset_id)
-    tmp = _dirs()[1] / f"{dataset_id}.{WRITER}.{secrets.token_hex(4)}.duckdb.tmp"
+    tmp = scratch.claim() / f"{dataset_id}.{WRITER}.{secrets.token_hex(4)}.duckdb.tmp"
     try:
         shutil.copy2(final, tmp)
         con = _connect(tmp, read_only=False)
@@ -159,7 +159,8 @@ def create_dataset(
     say = progress or (lambda _msg: None)
     dataset_id = dataset_id or new_id()
     final = dataset_path(dataset_id)
-    tmp = _dirs()[1] / f"{dataset_id}.{WRITER}.{secrets.token_hex(4)}.duckdb.tmp"
+    _dirs()
+    tmp = scratch.claim() / f"{dataset_id}.{WRITER}.{secrets.token_hex(4)}.duckdb.tmp"
     try:
         con = _connect(tmp, read_only=False)
         try:
@@ -175,6 +176,8 @@ def create_dataset(
     except BaseException:
         tmp.unlink(missing_ok=True)
         Path(str(tmp) + ".wal").unlink(missing_ok=True)
+        if dataset_id != DEMO_ID and not final.exists():
+            access.forget(dataset_id)  # the record written just before a rename that did not happen
         raise
     return dataset_id, reports
 
@@ -188,13 +191,42 @@ def build(
     say: Callable[[str], None] = lambda _msg: None,
     refuse_unusable: bool = True,
     meta: dict | None = None,
+    limit_seconds: float | None = None,
 ) -> dict[str, dict]:
     """Fill an empty connection (a dataset file, or in-memory for the CLI) with a dataset's tables.
     Progress steps told to `say`: queued (waiting for a load slot), purchases, customers, summaries.
     A file that counts no customer (ingest/usable.py) raises IngestError naming the file and why; with
-    refuse_unusable=False (a preview) its report gets the reason under "unusable" instead."""
+    refuse_unusable=False (a preview) its report gets the reason under "unusable" instead.
+    Work beyond `limit_seconds` (default config.load_seconds(); 0 = none) is stopped: IngestError."""
     with _load_slot(say):
-        return _build(con, purchases, customers, name, today, say, refuse_unusable, meta or {})
+        with _bounded(con, purchases, customers, config.load_seconds() if limit_seconds is None else limit_seconds):
+            return _build(con, purchases, customers, name, today, say, refuse_unusable, meta or {})
+
+
+@contextmanager
+def _bounded(con: duckdb.DuckDBPyConnection, purchases: Prepared | None, customers: Prepared | None,
+             seconds: float):
+    """Refuse the file(s) with IngestError when the load needs more than the ingest memory limit, or runs
+    longer than `seconds` (0: no limit; the connection's work is interrupted then)."""
+    names = " and ".join(p.filename for p in (purchases, customers) if p is not None)
+    timer = threading.Timer(seconds, con.interrupt) if seconds else None
+    if timer:
+        timer.daemon = True
+        timer.start()
+    try:
+        yield
+    except duckdb.InterruptException as exc:
+        if timer is None or timer.is_alive():
+            raise
+        raise IngestError(names, f"checking and loading it took longer than the limit of {seconds:,.0f} seconds "
+                                 "and was stopped; split the file into smaller ones") from exc
+    except duckdb.OutOfMemoryException as exc:
+        raise IngestError(names, f"checking and loading it needs more memory than a load may use "
+                                 f"({config.duckdb_ingest_memory_limit()}); split the file into smaller ones, or "
+                                 "remove long text columns") from exc
+    finally:
+        if timer:
+            timer.cancel()
 
 
 def _build(con: duckdb.DuckDBPyConnection, purchases: Prepared | None, customers: Prepared | None, name: str,
@@ -297,6 +329,8 @@ def clean_tmp(max_age_seconds: int = STALE_TMP_SECONDS) -> int:
     """Delete leftovers of interrupted writes older than max_age; return how many were removed."""
     removed = 0
     for path in _dirs()[1].glob("*.tmp*"):
+        if scratch.is_live(scratch.writer_of(path.name)):
+            continue  # a live process's load, however long it has been open
         if time.time() - path.stat().st_mtime > max_age_seconds:
             path.unlink(missing_ok=True)
             removed += 1
@@ -304,43 +338,15 @@ def clean_tmp(max_age_seconds: int = STALE_TMP_SECONDS) -> int:
 
 
 def clean_abandoned_tmp() -> int:
-    """Delete the temporary files of writes no live process is doing any more (a killed or crashed server);
-    return how many files were removed. Run at server start, before this process writes anything.
-
-    DuckDB holds an fcntl lock on a database file while it writes it, so a file nobody holds locked is
-    abandoned; files marked with this process's WRITER are left alone (a lock test from the writing process
-    itself would succeed, and closing its descriptor would drop DuckDB's lock)."""
-    import fcntl
-
-    removed = 0
-    tmp_dir = _dirs()[1]
-    for path in tmp_dir.glob("*.duckdb.tmp"):
-        if f".{WRITER}." in path.name:
-            continue
-        try:
-            fd = os.open(path, os.O_RDWR)
-        except FileNotFoundError:
-            continue
-        try:
-            fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            continue  # a live writer holds it
-        else:
-            for leftover in (path, Path(str(path) + ".wal")):
-                if leftover.exists():
-                    leftover.unlink(missing_ok=True)
-                    removed += 1
-        finally:
-            os.close(fd)
-    for wal in tmp_dir.glob("*.duckdb.tmp.wal"):
-        if f".{WRITER}." not in wal.name and not wal.with_suffix("").exists():
-            wal.unlink(missing_ok=True)
-            removed += 1
-    return removed
+    """Delete what processes that are gone (killed, crashed) left behind: their temporary files (staging
+    files, half-written datasets, spill directories) and orphan access records; never another live
+    process's load in progress (see scratch.py). Returns how many were removed. Run at every start."""
+    return scratch.clean_abandoned()
 
 
 def recover() -> None:
-    """At server start: drop what interrupted writes left behind, and datasets past their expiry."""
+    """At server start: drop what interrupted writes left behind, and datasets past their expiry (the CLI
+    runs clean_abandoned_tmp at its start too)."""
     clean_tmp()
     clean_abandoned_tmp()
     purge()

@@ -24,11 +24,12 @@ from typing import Any
 
 import duckdb
 import pandas as pd
+import pyarrow.parquet as pq
 
 from retention import sql
 from retention.ingest.encoding import decode
 from retention.ingest.errors import IngestError
-from retention.ingest.table import ROW, drop_total_rows, repeated_headers, unique_names
+from retention.ingest.table import ROW, check_width, drop_total_rows, repeated_headers, unique_names
 from retention.ingest.text import read_text, sniff_delimiter
 from retention.ingest.unwrap import OLE_MAGIC, WORKBOOK_EXTENSIONS, ZIP_MAGIC, check_size, unwrap
 from retention.ingest.workbook import read_workbook
@@ -86,6 +87,11 @@ def _read_parquet(data: bytes, filename: str) -> tuple[pd.DataFrame, dict]:
     with tempfile.TemporaryDirectory(prefix="retention-ingest-") as tmp:
         path = Path(tmp) / "data.parquet"
         path.write_bytes(data)
+        try:
+            width = pq.read_metadata(path).num_columns
+        except (OSError, ValueError) as exc:
+            raise IngestError(filename, "the Parquet file is damaged and cannot be read") from exc
+        check_width(width, filename)
         con = duckdb.connect()
         try:
             table = sql.arrow(con, "ingest_read_parquet", path=str(path))

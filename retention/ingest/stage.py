@@ -24,11 +24,11 @@ from pathlib import Path
 import duckdb
 import numpy as np
 
-from retention import config, sql
+from retention import config, scratch, sql
 from retention.ingest.encoding import detect
 from retention.ingest.read import ROW, TEXT_EXTENSIONS, RawTable, read_table
-from retention.ingest.table import (FOOTER_SCAN_ROWS, drop_total_rows, find_header_row, header_width, repeated_headers,
-                                   unique_names)
+from retention.ingest.table import (FOOTER_SCAN_ROWS, check_width, drop_total_rows, find_header_row, header_width,
+                                    repeated_headers, unique_names)
 from retention.ingest.text import _head, _looks_binary, _records, has_bare_cr, sniff_delimiter
 from retention.ingest.unwrap import check_size, sniff_not_data
 
@@ -120,11 +120,22 @@ def _try_stage(path: Path, filename: str) -> RawTable | None:
         return None
     header = rows[header_index]
     header = [header[i] if i < len(header) else "" for i in range(header_width(header))]
+    check_width(len(header), filename)
     names = unique_names(header)
     if _blank_line_after(path, len(sample[:offsets[header_index]].encode("utf-8"))):
         return None
     staged = Staged(_staging_path(), names, header_index + 2, [])
+    try:
+        return _finish(staged, path, delimiter, header_index)
+    except BaseException:
+        _remove(staged.path)
+        raise
+
+
+def _finish(staged: Staged, path: Path, delimiter: str, header_index: int) -> RawTable | None:
+    """Fill the staging file and read its head, counts and totals rows: the RawTable (None: not stageable)."""
     if not _fill(staged, path, delimiter, header_index + 1):
+        _remove(staged.path)
         return None
     con = connect()
     try:
@@ -199,9 +210,9 @@ def _blank_line_after(path: Path, start: int) -> bool:
 
 
 def _staging_path() -> Path:
-    tmp = config.data_dir() / "tmp"
-    tmp.mkdir(parents=True, exist_ok=True)
-    return tmp / f"stage-{secrets.token_hex(8)}.duckdb.tmp"
+    """A new staging file's path, marked with this process's writer token (scratch.py cleans up after
+    processes that die with one open)."""
+    return scratch.claim() / f"stage.{scratch.WRITER}.{secrets.token_hex(8)}.duckdb.tmp"
 
 
 def _remove(path: Path) -> None:

@@ -12,6 +12,7 @@ import unicodedata
 
 import pandas as pd
 
+from retention import config
 from retention.ingest.errors import IngestError
 
 ROW = "__row"
@@ -49,12 +50,20 @@ def header_width(header: list[str]) -> int:
     return max(i + 1 for i, v in enumerate(header) if v)
 
 
+def check_width(width: int, filename: str, at_least: bool = False) -> None:
+    """Refuse a table wider than config.max_columns() (before anything reads its rows)."""
+    if width > config.max_columns():
+        count = f"at least {width:,}" if at_least else f"{width:,}"
+        raise IngestError(filename, f"the table has {count} columns, more than the limit of {config.max_columns():,}; "
+                                    "remove the columns that are not needed, or check the separator")
+
+
 def unique_names(names: list[str]) -> list[str]:
     """Header cells → distinct column names ('column 3' for a blank header, 'x (2)' for a repeat)."""
     seen: dict[str, int] = {}
     out = []
     for i, name in enumerate(names, start=1):
-        name = " ".join(str(name).split()) or f"column {i}"
+        name = " ".join(str(name).replace("\x00", " ").split()) or f"column {i}"  # NUL: no SQL name holds one
         if name == ROW:
             name = f"{name}_"
         if name in seen:
@@ -74,6 +83,7 @@ def frame_from_rows(rows: list[list[str]], filename: str, header_index: int | No
         raise IngestError(filename, "no table was found: the file needs a header row and at least two columns")
     header = rows[header_index]
     width = header_width(header)
+    check_width(width, filename)
     names = unique_names([header[i] if i < len(header) else "" for i in range(width)])
     body, numbers, blank = [], [], 0
     for number, row in enumerate(rows[header_index + 1:], start=header_index + 2):

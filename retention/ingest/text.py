@@ -24,8 +24,8 @@ import pyarrow.compute as pc
 from retention import sql
 from retention.ingest.encoding import decode, detect_or_fail, display_name
 from retention.ingest.errors import IngestError
-from retention.ingest.table import (ROW, SPACES, find_header_row, frame_from_rows, header_width, repeated_headers,
-                                   unique_names)
+from retention.ingest.table import (ROW, SPACES, check_width, find_header_row, frame_from_rows, header_width,
+                                    repeated_headers, unique_names)
 
 DELIMITERS = [",", ";", "\t", "|"]
 SAMPLE_BYTES = 512_000
@@ -122,6 +122,10 @@ def read_text(data: bytes, filename: str, fast: bool = True) -> tuple[pd.DataFra
         raise IngestError(filename, "this is not a text or spreadsheet file (it looks like an image or other binary file)")
     if not sample.strip():
         raise IngestError(filename, "the file is empty (it holds only blank lines)")
+    if not whole and "\n" not in sample and "\r" not in sample:
+        check_width(max(sample.count(d) for d in DELIMITERS) + 1, filename, at_least=True)
+        raise IngestError(filename, f"its first line is longer than {SAMPLE_BYTES // 1000:,} KB, so it is not a table's "
+                                    "header row (or the file's line breaks are not recognised)")
     delimiter = sniff_delimiter(sample)
     rows, offsets = _records(sample, delimiter)
     header_index = find_header_row(rows)
@@ -135,6 +139,7 @@ def read_text(data: bytes, filename: str, fast: bool = True) -> tuple[pd.DataFra
     if header_index is None:
         raise IngestError(filename, "no table was found: the file needs a header row and at least two columns "
                                     "(or the columns are separated by a character other than , ; tab or |)")
+    check_width(header_width(rows[header_index]), filename)
     info = {"format": "text", "encoding": display_name(codec), "delimiter": delimiter}
     if fast:
         try:

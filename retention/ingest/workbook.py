@@ -14,15 +14,24 @@ import html
 import io
 import re
 import zipfile
+import zlib
 
 import pandas as pd
 
+from retention import config
 from retention.ingest.errors import IngestError
 from retention.ingest.table import frame_from_rows
 from retention.ingest.unwrap import OLE_MAGIC, check_workbook_archive
 
 MAX_BLANK_RUN = 100_000
 MAX_CELLS = 50_000_000  # calamine holds a sheet's whole used range in memory (~30 bytes a cell)
+XML_CHUNK_BYTES = 16 * 1024 * 1024
+_ROW_REF = re.compile(rb'<row\b[^>]*?\sr="(\d{1,12})"')
+_ODS_ROWS = re.compile(rb'number-rows-repeated="(\d{1,12})"')
+_ODS_COLUMNS = re.compile(rb'number-columns-repeated="(\d{1,12})"')
+_ODS_TABLE = re.compile(rb'<table:table\s[^>]*?table:name="([^"]*)"')
+_ODS_CELL = re.compile(rb'<table:(?:covered-)?table-cell\b([^>]*?)(/?)>')
+_CELL_REF = re.compile(rb'<c\b[^>]*?\sr="([A-Z]{1,12})\d')
 ENCRYPTED_MARKERS = ("EncryptedPackage".encode("utf-16-le"), "EncryptionInfo".encode("utf-16-le"))
 
 
@@ -39,15 +48,51 @@ def _column_number(letters: str) -> int:
     return number
 
 
-def oversized_sheets(data: bytes) -> dict[str, int]:
-    """Sheets of an .xlsx whose declared used range (<dimension ref="A1:XFD1048576"/>) is beyond MAX_CELLS:
-    {sheet name: cells}. Read from the first bytes of each sheet part, before calamine loads anything."""
+def _letters_value(letters: bytes) -> int:
+    return _column_number(letters.decode("ascii"))
+
+
+def sheet_extent(stream) -> tuple[int, int]:
+    """(rows, columns) a worksheet's XML (a binary stream) makes calamine allocate, bounded from above and
+    read chunk by chunk: the largest row number or count of rows, times the largest column reference or
+    count of cells in one row (cells and rows without an `r` reference are placed by counting)."""
+    rows = columns = rows_seen = 0
+    carry = b""
+    while True:
+        chunk = stream.read(XML_CHUNK_BYTES)
+        data = carry + chunk
+        if chunk:  # keep an element cut at the end of the chunk for the next one
+            cut = data.rfind(b"<row")
+            if cut <= 0:
+                cut = data.rfind(b"<")
+            data, carry = (data[:cut], data[cut:]) if cut > 0 else (data, b"")
+        pieces = data.split(b"<row")
+        rows_seen += len(pieces) - 1
+        columns = max([columns] + [p.count(b"<c ") + p.count(b"<c>") + p.count(b"<c/>") for p in pieces])
+        numbers = _ROW_REF.findall(data)
+        if numbers:
+            rows = max(rows, max(int(n) for n in numbers))
+        letters = set(_CELL_REF.findall(data))
+        if letters:
+            columns = max(columns, max(_letters_value(c) for c in letters))
+        if not chunk:
+            break
+    return max(rows, rows_seen), columns
+
+
+def oversized_sheets(data: bytes) -> dict[str, tuple[int, int]]:
+    """Sheets of an .xlsx that calamine must not load: {sheet name: (cells, columns)} for those whose declared
+    used range (<dimension ref="A1:XFD1048576"/>) or whose cells' positions (sheet_extent) span more than
+    MAX_CELLS cells or config.max_columns() columns. Read from the sheet parts before calamine loads
+    anything: calamine allocates the whole range at once, and aborts the process when it cannot."""
     if not data.startswith(b"PK"):
         return {}
     out = {}
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
+            if "content.xml" in names and "xl/workbook.xml" not in names:
+                return _oversized_ods(archive)
             if "xl/workbook.xml" not in names:
                 return {}
             book = archive.read("xl/workbook.xml").decode("utf-8", "replace")
@@ -64,12 +109,63 @@ def oversized_sheets(data: bytes) -> dict[str, int]:
                     head = stream.read(4096).decode("utf-8", "replace")
                 found = re.search(r'<dimension ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"', head)
                 if found:
-                    cells = (int(found.group(4)) - int(found.group(2)) + 1) * \
-                        (_column_number(found.group(3)) - _column_number(found.group(1)) + 1)
-                    if cells > MAX_CELLS:
-                        out[html.unescape(name)] = cells
-    except (zipfile.BadZipFile, KeyError, OSError):
-        return {}
+                    columns = _column_number(found.group(3)) - _column_number(found.group(1)) + 1
+                    cells = (int(found.group(4)) - int(found.group(2)) + 1) * columns
+                    if cells > MAX_CELLS or columns > config.max_columns():
+                        out[html.unescape(name)] = (cells, columns)
+                        continue
+                with archive.open(part) as stream:
+                    rows, columns = sheet_extent(stream)
+                if rows * columns > MAX_CELLS or columns > config.max_columns():
+                    out[html.unescape(name)] = (rows * columns, columns)
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError, zlib.error, NotImplementedError, RuntimeError):
+        return {}  # calamine reports a damaged workbook
+    return out
+
+
+def _oversized_ods(archive: zipfile.ZipFile) -> dict[str, tuple[int, int]]:
+    """oversized_sheets for an .ods (every table is in content.xml)."""
+    with archive.open("content.xml") as stream:
+        extents = ods_extent(stream)
+    return {name: (rows * columns, columns) for name, (rows, columns) in extents.items()
+            if rows * columns > MAX_CELLS or columns > config.max_columns()}
+
+
+def ods_extent(stream) -> dict[str, tuple[int, int]]:
+    """{table name: (rows, columns)} of the filled cells of an .ods content.xml (a binary stream), repeats
+    counted (table:number-rows-repeated, table:number-columns-repeated): what calamine expands into memory.
+    Empty repeated rows and cells (LibreOffice writes a million of them under every sheet) do not count."""
+    out: dict[str, tuple[int, int]] = {}
+    name, rows, columns, row_start = "", 0, 0, 0
+    carry = b""
+    while True:
+        chunk = stream.read(XML_CHUNK_BYTES)
+        data = carry + chunk
+        cut = data.rfind(b"<table:table-row") if chunk else -1
+        data, carry = (data[:cut], data[cut:]) if cut > 0 else (data, b"")
+        for piece in data.split(b"<table:table-row"):
+            table = _ODS_TABLE.search(piece)
+            if table:  # a new sheet starts after this row
+                piece = piece[:table.start()]
+            end = piece.find(b">")
+            repeat = _ODS_ROWS.search(piece, 0, end + 1)
+            width = position = 0
+            for cell in _ODS_CELL.finditer(piece):
+                span = _ODS_COLUMNS.search(cell.group(1))
+                position += int(span.group(1)) if span else 1
+                if b"value-type" in cell.group(1) or not cell.group(2):
+                    width = position
+            count = int(repeat.group(1)) if repeat and end >= 0 else 1
+            if width:
+                rows, columns = row_start + count, max(columns, width)
+            row_start += count
+            if table:
+                if name or rows:
+                    out[name] = (rows, columns)
+                name, rows, columns, row_start = html.unescape(table.group(1).decode("utf-8", "replace")), 0, 0, 0
+        if not chunk:
+            break
+    out[name] = (rows, columns)
     return out
 
 
@@ -115,6 +211,21 @@ def _table_size(rows: list[list[str]]) -> int:
     return sum(1 for row in rows if sum(1 for v in row if v) >= 2)
 
 
+def _reraise_unless_calamine(exc: BaseException) -> None:
+    """Let through what is not calamine failing on a damaged file: calamine also panics (a Rust panic is a
+    pyo3 PanicException, a BaseException) on some truncated files, e.g. a cut OLE container."""
+    if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":
+        raise exc
+
+
+def _refuse_oversized(filename: str, name: str, cells: int, columns: int) -> None:
+    if cells <= MAX_CELLS:
+        raise IngestError(filename, f"the sheet {name!r} has {columns:,} columns, more than the limit of "
+                                    f"{config.max_columns():,}; copy the data range to a new workbook and upload that")
+    raise IngestError(filename, f"the sheet {name!r} claims {cells:,} cells (often formatting down to the last row "
+                                "of the sheet); copy the data range to a new workbook and upload that")
+
+
 def read_workbook(data: bytes, filename: str, sheet: str | None) -> tuple[pd.DataFrame, dict]:
     """(frame of text cells with __row, info: format, sheet, sheets, header_row, …)."""
     from python_calamine import CalamineWorkbook
@@ -123,9 +234,13 @@ def read_workbook(data: bytes, filename: str, sheet: str | None) -> tuple[pd.Dat
         raise IngestError(filename, "the workbook is password-protected; open it, save a copy without a password, "
                                     "and upload that")
     check_workbook_archive(data, filename)
+    oversized = oversized_sheets(data)
+    if oversized and b"opendocument" in data[:200]:  # calamine reads every sheet of an .ods when it opens it
+        _refuse_oversized(filename, next(iter(oversized)), *oversized[next(iter(oversized))])
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except Exception as exc:  # calamine raises its own error types for corrupt or unknown files
+    except BaseException as exc:  # calamine raises its own error types for corrupt or unknown files
+        _reraise_unless_calamine(exc)
         text = str(exc).lower()
         if "password" in text or "encrypt" in text:
             raise IngestError(filename, "the workbook is password-protected; open it, save a copy without a "
@@ -135,16 +250,15 @@ def read_workbook(data: bytes, filename: str, sheet: str | None) -> tuple[pd.Dat
     names = [m.name for m in book.sheets_metadata if getattr(m.typ, "name", "WorkSheet") == "WorkSheet"] or list(book.sheet_names)
     if sheet is not None and sheet not in names:
         raise IngestError(filename, f"there is no sheet named {sheet!r}; the sheets are {', '.join(map(repr, names))}")
-    oversized = oversized_sheets(data)
     if sheet in oversized or (not sheet and names and all(n in oversized for n in names)):
         name = sheet or names[0]
-        raise IngestError(filename, f"the sheet {name!r} claims {oversized[name]:,} cells (formatting down to the "
-                                    "last row of the sheet); copy the data range to a new workbook and upload that")
+        _refuse_oversized(filename, name, *oversized[name])
     best: tuple[int, str, list[list[str]]] | None = None
     for name in [sheet] if sheet else [n for n in names if n not in oversized]:
         try:
             rows = _rows(book.get_sheet_by_name(name))
-        except Exception as exc:
+        except BaseException as exc:
+            _reraise_unless_calamine(exc)
             if sheet:
                 raise IngestError(filename, f"the sheet {name!r} could not be read") from exc
             continue
