@@ -69,7 +69,7 @@ def manage_panel(page):
 def shows_dataset(page, name: str, shop) -> None:
     expect(page.get_by_test_id("stMain").get_by_role("heading", name=name)).to_be_visible()
     expect(metric_value(page, "Customers")).to_have_text(f"{shop.customers:,}")
-    expect(metric_value(page, "Orders")  # one row per order id).to_have_text(f"{shop.rows:,}")
+    expect(metric_value(page, "Orders")).to_have_text(f"{shop.rows:,}")  # one row per order id
     assert_clean(page)
 
 

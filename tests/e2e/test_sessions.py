@@ -54,7 +54,7 @@ def test_two_sessions_uploading_at_once_see_only_their_own_data(open_session, ap
             page.get_by_test_id("stSidebarNav").get_by_role("link", name="Overview").click()
         expect(page.get_by_test_id("stMain").get_by_role("heading", name=name)).to_be_visible()
         expect(metric_value(page, "Customers")).to_have_text(f"{shop.customers:,}")
-        expect(metric_value(page, "Orders")  # one row per order id).to_have_text(f"{shop.rows:,}")
+        expect(metric_value(page, "Orders")).to_have_text(f"{shop.rows:,}")  # one row per order id
         assert other_name not in page.content()
 
     newcomer = open_session("newcomer")

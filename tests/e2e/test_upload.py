@@ -58,7 +58,7 @@ def test_upload_map_validate_save(page, app_url):
         page.get_by_role("link", name="Go to the overview").click()
     expect(page.get_by_test_id("stMain").get_by_role("heading", name="E2E shop A")).to_be_visible()
     expect(metric_value(page, "Customers")).to_have_text(f"{shop.customers_with_alt:,}")
-    expect(metric_value(page, "Orders")  # one row per order id).to_have_text(f"{shop.rows_used_with_alt:,}")
+    expect(metric_value(page, "Orders")).to_have_text(f"{shop.rows_used_with_alt:,}")  # one row per order id
     assert_clean(page)
 
 
