@@ -164,7 +164,7 @@ def create_dataset(
     try:
         con = _connect(tmp, read_only=False)
         try:
-            reports = build(con, purchases, customers, name, today, say, meta)
+            reports = build(con, purchases, customers, name, today, say, meta=meta)
             con.execute("checkpoint")
         finally:
             con.close()
@@ -189,6 +189,7 @@ def build(
     name: str,
     today: dt.date | None = None,
     say: Callable[[str], None] = lambda _msg: None,
+    *,
     refuse_unusable: bool = True,
     meta: dict | None = None,
     limit_seconds: float | None = None,
