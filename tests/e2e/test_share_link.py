@@ -170,7 +170,7 @@ def test_a_shared_link_opens_the_same_view(open_session, app_url, server):
     with rerun(author):
         segment(author, "Scenario", "+X % relative retention").click()
     set_number(author, "X", "2")
-    set_number(author, "Gross margin, % of revenue", "40")
+    set_number(author, "Gross margin, % of revenue (assumed — enter yours)", "40")  # until a value is entered
     link = copied_link(author)
     assert query(link) == ("/whatif", {"dataset": [shared], "period": ["quarter"], "scenario": ["relative"],
                                        "x": ["2"], "margin": ["40"]})
