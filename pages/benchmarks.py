@@ -7,7 +7,7 @@ import streamlit as st
 from retention import state, ui
 from retention.benchmarks import catalog, compare, figures, internal, statistics, text
 from retention.charts import benchmarks as charts
-from retention.metrics import churn
+from retention.metrics import churn, headline
 
 T = text.PAGE
 SHOWN = ["industry", "publisher", "year", "value", "as_published", "gap_pts", "confidence", "statistic",
@@ -71,7 +71,15 @@ wanted = compare.comparable(can, selected)
 if not picked:
     st.info(T["pick_industry"])
 elif not wanted:
-    st.info(T["nothing"])
+    head = headline.as_dict(ui.cached(headline.summary, ds))
+    tenure = [head[f] for f in ("share_churned", "tenure_churn_month") if f in head]
+    if tenure and "customer_retention_month" not in head:  # a customers file with tenure but no dates
+        m = st.columns(len(tenure))
+        for col, row in zip(m, tenure):
+            ui.headline_metric(col, row)
+        st.info(T["no_dates"])
+    else:
+        st.info(T["nothing"])
 else:
     months, horizon_days = compare.curve_horizons(selected)
     params = dict(wanted=wanted, period=period, date_from=ends(rng)[0], date_to=ends(rng)[1],

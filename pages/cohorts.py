@@ -49,11 +49,18 @@ if not modes:
     if info.customers_tenure:
         st.caption("This customers file gives a tenure and a status but no dates, so there are no calendar cohorts: "
                    "the chance of still being a customer after each tenure (Kaplan–Meier; active customers censored).")
+        points = cohorts.survival_at(ui.cached(cohorts.tenure_survival, ds))
+        m = st.columns(max(1, len(points)))
+        for col, (n, pct) in zip(m, points.items()):  # the same figures as the Overview's
+            col.metric(f"Still customers after {n} months of tenure", f"{pct:.1f}%",
+                       help="Kaplan–Meier by tenure: churned customers end at their tenure, active customers "
+                            "are counted up to theirs.")
         seg = st.selectbox("Compare by", [None, *segments], key="cohorts_tenure_segment")
         km = ui.cached(cohorts.tenure_survival, ds, segment=seg)
+        title = (f"{points[12]:.0f}% of customers are still with you after 12 months of tenure" if 12 in points
+                 else "Share of customers still with you after each tenure")
         fig = charts.segment_curves(km, {"x": "Tenure (as in the file, usually months)", "y": "Still a customer (%)",
-                                         "none": "All" if seg is None else "(no value)"},
-                                    "Share of customers still with you after each tenure", steps=True)
+                                         "none": "All" if seg is None else "(no value)"}, title, steps=True)
         st.plotly_chart(fig, width="stretch", key="cohorts_km")
         ui.download_buttons(km, "survival_by_tenure", key="cohorts_km_download")
         ui.report_button("Cohorts", [("Still a customer by tenure", fig), ("Survival by tenure", km)], "cohorts_report")

@@ -32,11 +32,7 @@ done = monthly_crr[monthly_crr["complete"] & ~monthly_crr["warm_up"] & (monthly_
 
 def card(column, figure: str, label: str | None = None) -> None:
     """A headline figure as a metric: the shared label, its window, and the definition on hover."""
-    row = head[figure]
-    window = ui_text.headline_window(row)
-    note = " (estimated: monthly^12)" if row["method"] == "monthly^12" else f" ({window})" if window else ""
-    column.metric((label or ui_text.headline_label(row)) + note, ui_text.headline_value(figure, row["value"]),
-                  help=ui_text.headline_definition(figure, row["method"]) + f" Customers behind it: {row['customers']:,}.")
+    ui.headline_metric(column, head[figure], label)
 
 
 cols = st.columns(4)
@@ -129,11 +125,11 @@ with right.container(border=True):
     elif ds.has_customers and not ds.has_purchases:
         st.subheader("How long do customers stay?")
         km = ui.cached(cohorts.tenure_survival, ds)
-        points = [km[km["period"] <= n].tail(1) for n in (12, 24)] if len(km) else []
-        if points and all(len(p) for p in points):
+        points = cohorts.survival_at(km)
+        if points:
             m = st.columns(2)
-            for col, n, p in zip(m, (12, 24), points):
-                col.metric(f"Still customers after {n} months of tenure", f"{p['retention_pct'].iloc[0]:.1f}%",
+            for col, (n, pct) in zip(m, points.items()):
+                col.metric(f"Still customers after {n} months of tenure", f"{pct:.1f}%",
                            help="Kaplan–Meier by tenure: churned customers end at their tenure, active customers "
                                 "are counted up to theirs.")
             st.write("Survival by tenure from the file's tenure and churn status (Kaplan–Meier); the Cohorts page "
@@ -157,8 +153,9 @@ with left.container(border=True):
     if sentence:
         st.write(sentence)
     elif "customer_retention_month" not in head and "share_churned" in head:
-        st.write("The data has no dates, and published retention figures are per month or year: the Benchmarks page "
-                 "compares survival by tenure where a source publishes it.")
+        st.write("The file has no dates, and published retention figures are measured per month or year over "
+                 "calendar time, so there is no like-for-like comparison; the Benchmarks page shows this file's "
+                 "figures next to the published ones for reference.")
     else:
         st.write("Not enough complete periods to compare with published figures yet.")
     if ctx and ctx.get("nearest_publisher"):

@@ -736,3 +736,12 @@ def readable(frame: pd.DataFrame, labels: dict[str, str], formats: dict[str, str
             out[column] = out[column].astype(object).where(out[column].notna(), "—")
     config = {c: (labels[c] if c in labels else None) for c in out.columns}
     return out, config
+
+
+def headline_metric(column, row: dict, label: str | None = None) -> None:
+    """A headline figure (a metrics.headline.as_dict row) as a metric, the same on every page: the shared
+    label and window, the value, and the definition with the customers behind it on hover."""
+    figure, window = row["figure"], ui_text.headline_window(row)
+    note = " (estimated: monthly^12)" if row["method"] == "monthly^12" else f" ({window})" if window else ""
+    column.metric((label or ui_text.headline_label(row)) + note, ui_text.headline_value(figure, row["value"]),
+                  help=ui_text.headline_definition(figure, row["method"]) + f" Customers behind it: {row['customers']:,}.")

@@ -248,3 +248,11 @@ def test_revenue_at_risk_from_a_monthly_charges_column_by_hand():
     assert row["amount"] == pytest.approx(90.5) and row["value"] == pytest.approx(100 * 90.5 / 140.5)
     assert (row["successes"], row["customers"], row["column"]) == (2, 3, "Monthly Charges")
     assert "revenue_at_risk_month" not in headline.as_dict(headline.summary(built(customers=TENURE)))
+
+
+def test_survival_at_reads_the_step_at_or_before_each_tenure_and_never_past_the_data():
+    from retention.metrics.cohorts import survival_at
+
+    km = pd.DataFrame({"period": [1, 5, 12, 20], "retention_pct": [90.0, 80.0, 70.0, 60.0]})
+    assert survival_at(km, (3, 12, 15, 24)) == {3: 90.0, 12: 70.0, 15: 70.0}  # 24: beyond tenure 20
+    assert survival_at(km.iloc[:0], (12,)) == {}

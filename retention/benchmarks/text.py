@@ -295,6 +295,10 @@ PAGE = {
     "inactive": "Inactivity window (days, purchases only)",
     "inactive_help": "Without a customers file, a customer counts as lost this many days after their last purchase.",
     "pick_industry": "Pick one or more industries to see how your figures compare.",
+    "no_dates": "This file has no dates, so none of its figures is measured like the published ones (per month "
+                "or year over calendar time): the share churned counts everyone who ever left, and churn per "
+                "month implied by tenure divides the churned customers by all the months customers stayed. "
+                "They are shown here without a verdict.",
     "nothing": "None of the chosen industries has a published figure for a metric your data can produce. Try "
                "“All industries”, or a sector close to yours.",
     "no_pair": "No published figure in the chosen industries for: {names}.",

@@ -267,6 +267,17 @@ def tenure_survival(con: duckdb.DuckDBPyConnection, *, segment: str | None = Non
 TENURE_BANDS = (0, 12, 24, 36, 48, 60, 72)  # months: one band per year of tenure, the last one open
 
 
+def survival_at(km: pd.DataFrame, months: tuple[int, ...] = (12, 24)) -> dict[int, float]:
+    """Share still a customer (%) after each tenure in `months`, from a tenure_survival() frame of one
+    segment: S(t) at the last tenure ≤ t. Tenures the data does not reach (or none at all) are left out."""
+    out = {}
+    for n in months:
+        upto = km[km["period"] <= n]
+        if len(upto) and km["period"].max() >= n:
+            out[n] = float(upto["retention_pct"].iloc[-1])
+    return out
+
+
 def tenure_bands(km: pd.DataFrame, edges=TENURE_BANDS) -> pd.DataFrame:
     """Churn per band of tenure from a tenure_survival() frame of one segment.
 
