@@ -132,9 +132,9 @@ def test_a_load_beyond_the_time_limit_is_stopped_and_refused(data_dir, monkeypat
 
 def test_a_load_beyond_the_memory_limit_is_refused_with_a_sentence(data_dir, monkeypatch):
     """DuckDB's out-of-memory error (rows of long notes at 200 MB with the 1 GB limit) was a traceback."""
-    monkeypatch.setenv("RETENTION_DUCKDB_INGEST_MEMORY", "1MB")
     data = ("customer,date,amount,note\n" + "".join(f"C{i},2024-01-{i % 28 + 1:02d},{i}," + "n" * 20_000 + "\n"
                                                     for i in range(300))).encode()
-    prepared = prepare(data, "notes.csv", "purchases")
+    prepared = prepare(data, "notes.csv", "purchases")  # detection reads a sample: not what is limited here
+    monkeypatch.setenv("RETENTION_DUCKDB_INGEST_MEMORY", "1MB")
     with pytest.raises(IngestError, match="'notes.csv': checking and loading it needs more memory than a load may use"):
         store.preview(prepared, None)

@@ -38,7 +38,7 @@ CASES = [
     ("x.xlsx", _xlsx(), {"sheet": "Nope"}, "file 'x.xlsx': there is no sheet named 'Nope'; the sheets are 'Orders'."),
     ("x.csv", OK, {"date_order": "ymd"}, "file 'x.csv': the date order must be 'dmy' or 'mdy', not 'ymd'."),
     ("x.csv", OK, {"mapping": {"colour": "amount"}}, "file 'x.csv': unknown role 'colour'; roles are customer, date, "
-                                                      "amount, quantity, unit_price, order, status."),
+                                                      "amount, quantity, unit_price, order, status, currency."),
     ("x.csv", OK, {"mapping": {"amount": "Total"}}, "file 'x.csv': there is no column 'Total' (columns: customer, "
                                                      "date, amount)."),
     ("x.csv", OK, {"segments": ["Nope"]}, "file 'x.csv': there is no column 'Nope' to use as a segment."),

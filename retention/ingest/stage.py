@@ -126,13 +126,13 @@ def _try_stage(path: Path, filename: str) -> RawTable | None:
         return None
     staged = Staged(_staging_path(), names, header_index + 2, [])
     try:
-        return _finish(staged, path, delimiter, header_index)
+        return _finish(staged, path, delimiter, header_index, header)
     except BaseException:
         _remove(staged.path)
         raise
 
 
-def _finish(staged: Staged, path: Path, delimiter: str, header_index: int) -> RawTable | None:
+def _finish(staged: Staged, path: Path, delimiter: str, header_index: int, header: list[str]) -> RawTable | None:
     """Fill the staging file and read its head, counts and totals rows: the RawTable (None: not stageable)."""
     if not _fill(staged, path, delimiter, header_index + 1):
         _remove(staged.path)
