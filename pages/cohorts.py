@@ -55,7 +55,8 @@ if not modes:
             col.metric(f"Still customers after {n} months of tenure", f"{pct:.1f}%",
                        help="Kaplan–Meier by tenure: churned customers end at their tenure, active customers "
                             "are counted up to theirs.")
-        seg = st.selectbox("Compare by", [None, *segments], key="cohorts_tenure_segment")
+        seg = st.selectbox("Compare by", [None, *segments], key="cohorts_tenure_segment",
+                           format_func=lambda s: "Everyone together" if s is None else s)
         km = ui.cached(cohorts.tenure_survival, ds, segment=seg)
         title = (f"{points[12]:.0f}% of customers are still with you after 12 months of tenure" if 12 in points
                  else "Share of customers still with you after each tenure")
