@@ -303,12 +303,21 @@ def purchases_csv(rows: int, customers: int, bad_alt_every: int = 0, prefix: str
     return PurchasesFile(("\n".join(lines) + "\n").encode(), rows, customers, cents / 100, bad, len(good_alt))
 
 
-def upload(page, data: bytes, name: str, which: int = 0, mime: str = "text/csv",
+def upload(page, data: bytes, name: str, which: int | str = 0, mime: str = "text/csv",
            timeout_ms: int = WAIT_TIMEOUT_MS) -> None:
-    """Put a file into the `which`-th st.file_uploader through its real <input type=file>; wait for the rerun."""
+    """Put a file into an st.file_uploader through its real <input type=file>: the `which`-th, or the one
+    labelled `which` (waited for, so a render still in progress cannot send it to another box); wait for
+    the rerun."""
+    if isinstance(which, str):
+        from playwright.sync_api import expect
+
+        box = page.get_by_test_id("stFileUploader").filter(has_text=which)
+        expect(box).to_be_visible(timeout=timeout_ms)
+        target = box.get_by_test_id("stFileUploaderDropzoneInput")
+    else:
+        target = page.get_by_test_id("stFileUploaderDropzoneInput").nth(which)
     with rerun(page, timeout_ms):
-        page.get_by_test_id("stFileUploaderDropzoneInput").nth(which).set_input_files(
-            files=[{"name": name, "mimeType": mime, "buffer": data}])
+        target.set_input_files(files=[{"name": name, "mimeType": mime, "buffer": data}])
 
 
 def fill_text(page, label: str, text: str) -> None:

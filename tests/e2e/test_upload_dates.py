@@ -14,7 +14,7 @@ MIXED = ("customer,date,amount\n" + "".join(f"a,2024-01-05,{10 + i}\n" for i in 
 
 def test_mixed_date_column_is_asked_about_then_read_as_answered(page, app_url):
     open_page(page, f"{app_url}/data")
-    upload(page, MIXED, "mixed_dates.csv")
+    upload(page, MIXED, "mixed_dates.csv", which="Purchases file")
     main = page.get_by_test_id("stMain")
     question = main.get_by_role("radiogroup")
     expect(main.get_by_text("Does 05/01/2024 mean")).to_be_visible(timeout=WAIT_TIMEOUT_MS)
