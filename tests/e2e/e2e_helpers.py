@@ -308,6 +308,8 @@ def upload(page, data: bytes, name: str, which: int | str = 0, mime: str = "text
     """Put a file into an st.file_uploader through its real <input type=file>: the `which`-th, or the one
     labelled `which` (waited for, so a render still in progress cannot send it to another box); wait for
     the rerun."""
+    if isinstance(which, int):  # every upload of the tests is on the data page: its boxes by label, not index
+        which = ("Purchases file", "Customers file")[which]
     if isinstance(which, str):
         from playwright.sync_api import expect
 
