@@ -198,7 +198,8 @@ def fit_bgnbd(x, t_x, T, *, time_unit: str = DEFAULT_TIME_UNIT, calibration_end:
     (ux, ut, uT), weight = _compress(x, t_x, T)
 
     def objective(log_theta):
-        return _negative_ll_and_gradient(log_theta, ux, ut, uT, weight)
+        with np.errstate(all="ignore"):  # the optimiser may try extreme points; their inf/NaN only steer it away
+            return _negative_ll_and_gradient(log_theta, ux, ut, uT, weight)
 
     rate = max(float(x.mean()), 0.05) / max(float(T.mean()), 1e-6)
     start = np.log([1.0, 1.0 / rate, 1.0, 1.0])
@@ -265,6 +266,30 @@ def expected_purchases(params: dict[str, float], t) -> np.ndarray:
     return np.where(t > 0, value, 0.0)
 
 
+def simulate(params: dict[str, float], T, seed: int = 0) -> pd.DataFrame:
+    """Draw customers from the BG/NBD process (for tests and benchmarks): λ ~ Gamma(r, scale 1/α), p ~ Beta(a, b);
+    from a first purchase at 0, purchases at Poisson rate λ until T, dropping out with probability p after each
+    repeat purchase. T: one observation length per customer, in the params' unit.
+    Returns DataFrame[x, t_x, T] (floats, same unit)."""
+    rng = np.random.default_rng(seed)
+    T = np.asarray(T, dtype=float)
+    n = len(T)
+    lam = rng.gamma(params["r"], 1.0 / params["alpha"], n)
+    drop = rng.beta(params["a"], params["b"], n)
+    x, t_x, now = np.zeros(n), np.zeros(n), np.zeros(n)
+    going = np.ones(n, dtype=bool)
+    while going.any():
+        idx = np.flatnonzero(going)
+        now[idx] += rng.exponential(1.0, len(idx)) / np.maximum(lam[idx], 1e-300)
+        bought = now[idx] <= T[idx]
+        hit = idx[bought]
+        x[hit] += 1
+        t_x[hit] = now[hit]
+        going[idx[~bought]] = False
+        going[hit[rng.random(len(hit)) < drop[hit]]] = False
+    return pd.DataFrame({"x": x, "t_x": t_x, "T": T})
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Gamma-Gamma
 
@@ -304,7 +329,8 @@ def fit_gamma_gamma(frequency, monetary) -> GammaGammaFit | None:
     (ux, um), weight = _compress(x, m)
 
     def objective(log_theta):
-        return _gg_negative_ll_and_gradient(log_theta, ux, um, weight)
+        with np.errstate(all="ignore"):
+            return _gg_negative_ll_and_gradient(log_theta, ux, um, weight)
 
     start = np.log([1.0, 2.0, float(np.mean(m))])
     best = optimize.minimize(objective, start, jac=True, method="L-BFGS-B",
@@ -522,10 +548,10 @@ def verdict(model: BgNbdFit, track: pd.DataFrame, groups: pd.DataFrame) -> Verdi
     hold = track[track["holdout"]]
     actual, predicted = float(hold["actual"].sum()), float(hold["predicted"].sum())
     weighted_actual = float((groups["customers"] * groups["actual"]).sum())
-    total_error = abs(predicted - actual) / actual if actual > 0 else math.nan
-    frequency_error = (float((groups["customers"] * (groups["predicted"] - groups["actual"]).abs()).sum())
-                       / weighted_actual if weighted_actual > 0 else math.nan)
-    if actual <= 0 or weighted_actual <= 0:
+    missed = float((groups["customers"] * (groups["predicted"] - groups["actual"]).abs()).sum())
+    total_error = abs(predicted - actual) / actual if actual > 0 else (math.inf if predicted >= 1 else math.nan)
+    frequency_error = missed / weighted_actual if weighted_actual > 0 else (math.inf if missed >= 1 else math.nan)
+    if actual <= 0 and predicted < 1:
         reason = "no_holdout_purchases"
     elif not model.converged:
         reason = "not_converged"
