@@ -135,47 +135,59 @@ def log_likelihood(params: dict[str, float], x, t_x, T) -> np.ndarray:
 
 
 def _negative_ll_and_gradient(log_theta, x, t_x, T, weight):
-    """−Σ w·LL and its gradient with respect to the log-parameters (analytic)."""
+    """−Σ w·LL and its gradient with respect to the log-parameters (analytic). The special functions depend on
+    the customer only through x, which takes few distinct values: they are evaluated once per value."""
     r, alpha, a, b = np.exp(log_theta)
+    values, index = np.unique(x, return_inverse=True)
+    per_value = np.stack([
+        special.gammaln(r + values) + special.betaln(a, b + values),
+        special.digamma(r + values),
+        special.digamma(a + b + values),
+        special.digamma(b + values),
+    ])[:, index]
+    lg_and_beta, psi_rx, psi_abx, psi_bx = per_value
     u1, u2 = _bracket_terms(r, alpha, a, b, x, t_x, T)
     L = np.logaddexp(u1, u2)
-    ll = (special.gammaln(r + x) - special.gammaln(r) + r * math.log(alpha)
-          + special.betaln(a, b + x) - special.betaln(a, b) + L)
+    ll = (lg_and_beta - special.gammaln(r) + r * math.log(alpha) - special.betaln(a, b) + L)
     w1, w2 = np.exp(u1 - L), np.exp(u2 - L)
-    log_at, log_atx = np.log(alpha + T), np.log(alpha + t_x)
-    d_r = special.digamma(r + x) - special.digamma(r) + math.log(alpha) - w1 * log_at - w2 * log_atx
+    d_r = psi_rx - special.digamma(r) + math.log(alpha) - w1 * np.log(alpha + T) - w2 * np.log(alpha + t_x)
     d_alpha = r / alpha - (r + x) * (w1 / (alpha + T) + w2 / (alpha + t_x))
     ab = special.digamma(a + b)
-    abx = special.digamma(a + b + x)
     safe = np.where(x > 0, b + x - 1, 1.0)
-    d_a = ab - abx + w2 / a
-    d_b = special.digamma(b + x) - abx - special.digamma(b) + ab - w2 / safe
+    d_a = ab - psi_abx + w2 / a
+    d_b = psi_bx - psi_abx - special.digamma(b) + ab - w2 / safe
     theta = np.array([r, alpha, a, b])
     grad = np.array([weight @ d_r, weight @ d_alpha, weight @ d_a, weight @ d_b]) * theta
     return -float(weight @ ll), -grad
 
 
-def _standard_errors(negative_ll, theta: np.ndarray) -> np.ndarray:
-    """Standard errors from the inverse of the numerical Hessian (central differences, relative steps) of the
-    negative log-likelihood in the natural parameters; NaN where the Hessian is not positive definite."""
+def _standard_errors(gradient, theta: np.ndarray) -> np.ndarray:
+    """Standard errors from the inverse of the Hessian of the negative log-likelihood in the natural parameters,
+    by central differences (relative steps) of its analytic gradient `gradient(theta)`; NaN where the Hessian is
+    not positive definite."""
     n = len(theta)
-    h = 1e-4 * np.maximum(np.abs(theta), 1e-3)
-    hess = np.empty((n, n))
+    h = 1e-5 * np.maximum(np.abs(theta), 1e-3)
+    rows = []
     for i in range(n):
-        for j in range(i, n):
-            def f(di, dj):
-                step = theta.copy()
-                step[i] += di * h[i]
-                step[j] += dj * h[j]
-                return negative_ll(step)
-            value = (f(1, 1) - f(1, -1) - f(-1, 1) + f(-1, -1)) / (4 * h[i] * h[j])
-            hess[i, j] = hess[j, i] = value
+        up, down = theta.copy(), theta.copy()
+        up[i] += h[i]
+        down[i] -= h[i]
+        rows.append((gradient(up) - gradient(down)) / (2 * h[i]))
+    hess = np.array(rows)
+    hess = (hess + hess.T) / 2
     try:
         cov = np.linalg.inv(hess)
     except np.linalg.LinAlgError:
         return np.full(n, np.nan)
     diag = np.diag(cov)
     return np.where(diag > 0, np.sqrt(np.abs(diag)), np.nan)
+
+
+def _natural_gradient(objective):
+    """Gradient in the natural parameters from an objective returning (value, gradient in log-parameters)."""
+    def gradient(theta):
+        return objective(np.log(np.maximum(theta, 1e-300)))[1] / theta
+    return gradient
 
 
 def _compress(*columns) -> tuple[list[np.ndarray], np.ndarray]:
@@ -214,7 +226,7 @@ def fit_bgnbd(x, t_x, T, *, time_unit: str = DEFAULT_TIME_UNIT, calibration_end:
     theta = np.exp(best.x)
     gradient = objective(best.x)[1]
     converged = bool(np.all(np.isfinite(theta)) and np.max(np.abs(gradient)) < 1e-2 * max(1.0, weight.sum() ** 0.5))
-    se = _standard_errors(lambda th: objective(np.log(np.maximum(th, 1e-300)))[0], theta)
+    se = _standard_errors(_natural_gradient(objective), theta)
     return BgNbdFit(
         params=dict(zip(BGNBD_PARAMS, map(float, theta))),
         se=dict(zip(BGNBD_PARAMS, map(float, se))),
@@ -342,7 +354,7 @@ def fit_gamma_gamma(frequency, monetary) -> GammaGammaFit | None:
     theta = np.exp(best.x)
     if not np.all(np.isfinite(theta)) or theta[1] <= 1:
         return None
-    se = _standard_errors(lambda th: objective(np.log(np.maximum(th, 1e-300)))[0], theta)
+    se = _standard_errors(_natural_gradient(objective), theta)
     correlation = float(np.corrcoef(x, m)[0, 1]) if np.std(x) > 0 and np.std(m) > 0 else 0.0
     return GammaGammaFit(
         params=dict(zip(GAMMA_GAMMA_PARAMS, map(float, theta))),
