@@ -165,7 +165,8 @@ def test_likelihood_and_p_alive_against_plain_python(seed, params):
 
 
 @pytest.mark.parametrize("params", [(0.243, 4.414, 0.793, 2.426), (1.7, 12.0, 2.5, 0.6)])
-@pytest.mark.parametrize("case", [(39, 2, 30.43, 38.86), (5, 0, 0, 10), (200, 12, 70, 78), (300, 1, 2, 60)])
+@pytest.mark.parametrize("case", [(39, 2, 30.43, 38.86), (5, 0, 0, 10), (200, 12, 70, 78), (300, 1, 2, 60),
+                                  (365, 150, 700, 730), (2000, 40, 90, 100)])
 def test_conditional_expectation_against_plain_series(params, case):
     named = dict(zip(btyd.BGNBD_PARAMS, params))
     t, x, t_x, T = case
@@ -305,3 +306,18 @@ def test_customers_scores_every_customer(con):
 def test_too_few_customers_is_a_clear_error():
     with pytest.raises(btyd.NoModelData, match="at least"):
         btyd.fit_bgnbd([0, 1], [0, 1], [3, 3])
+
+
+def test_without_amounts_there_is_no_spend_model():
+    rng = np.random.default_rng(5)
+    start = dt.date(2024, 1, 1)
+    lines = ["customer,date"]
+    for i in range(120):
+        for day in sorted(set(rng.integers(0, 300, int(rng.integers(1, 6))).tolist())):
+            lines.append(f"c{i},{start + dt.timedelta(days=day)}")
+    connection = duckdb.connect()
+    store.build(connection, prepare("\n".join(lines).encode(), "visits.csv", "purchases"), None, name="visits")
+    fit, frame = btyd.customers(connection)
+    assert fit.gamma_gamma is None and fit.to_dict()["gamma_gamma"] is None
+    assert frame["expected_value"].isna().all() and frame["clv"].isna().all()
+    assert frame["p_alive"].between(0, 1).all() and len(frame) == 120
