@@ -321,3 +321,25 @@ def test_without_amounts_there_is_no_spend_model():
     assert fit.gamma_gamma is None and fit.to_dict()["gamma_gamma"] is None
     assert frame["expected_value"].isna().all() and frame["clv"].isna().all()
     assert frame["p_alive"].between(0, 1).all() and len(frame) == 120
+
+
+def test_new_customer_clv_by_hand(paper_fit):
+    gg = btyd.GammaGammaFit({"p": 6.25, "q": 3.74, "gamma": 15.44}, {}, 0.0, 946, 0.0, False)
+    model = btyd.BgNbdFit(paper_fit.params, paper_fit.se, paper_fit.log_likelihood, "week", 2357, None, True, gg)
+    d = 1.1 ** (1 / 12) - 1
+    month = btyd.DAYS_PER_MONTH / 7
+    e = btyd.expected_purchases(model.params, [month * k for k in (1, 2, 3)])
+    by_hand = sum((e[k] - (e[k - 1] if k else 0)) / (1 + d) ** (k + 1) for k in range(3)) * 15.44 * 6.25 / 2.74 * 0.3
+    assert btyd.new_customer_clv(model, horizon_days=3 * btyd.DAYS_PER_MONTH, margin_pct=30) == pytest.approx(by_hand)
+    assert math.isnan(btyd.new_customer_clv(paper_fit))
+
+
+def test_grid_for_the_heatmaps(paper_fit):
+    table = btyd.grid(paper_fit, age_days=272, max_frequency=5, recency_steps=4)
+    assert len(table) == 1 + 5 * 5 and set(table["recency_days"]) == {0, 68, 136, 204, 272}
+    row = table[(table["frequency"] == 2) & (table["recency_days"] == 204)].iloc[0]
+    assert row["p_alive"] == pytest.approx(_ref_p_alive(0.2425929, 4.4135315, 0.7928862, 2.4257538, [2], [204 / 7],
+                                                        [272 / 7])[0], rel=1e-5)
+    # more recent buyers are more likely alive, at every frequency
+    for _, same in table[table["frequency"] > 0].groupby("frequency"):
+        assert same.sort_values("recency_days")["p_alive"].is_monotonic_increasing

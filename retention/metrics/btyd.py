@@ -395,6 +395,36 @@ def clv(fit: BgNbdFit, x, t_x, T, value, *, horizon_days: float = DEFAULT_HORIZO
     return total * value * margin_pct / 100
 
 
+def new_customer_clv(fit: BgNbdFit, *, horizon_days: float = DEFAULT_HORIZON_DAYS, margin_pct: float = 100.0,
+                     discount_pct: float = DEFAULT_DISCOUNT_PCT) -> float:
+    """CLV over the horizon of a customer making their first purchase today: repeat purchases only (the first
+    one is being made), E[X(t)] per month × the population mean value × margin, discounted monthly as `clv`.
+    NaN without a Gamma-Gamma fit."""
+    if fit.gamma_gamma is None:
+        return math.nan
+    value = fit.gamma_gamma.mean_value
+    return float(clv(fit, [0.0], [0.0], [0.0], [value], horizon_days=horizon_days, margin_pct=margin_pct,
+                     discount_pct=discount_pct)[0])
+
+
+def grid(fit: BgNbdFit, age_days: float, max_frequency: int = 30, recency_steps: int = 20) -> pd.DataFrame:
+    """P(alive) and expected purchases over DEFAULT_HORIZON_DAYS for a customer of the given age, on a grid of
+    frequency 0…max_frequency × recency 0…age (recency_steps + 1 values, whole days), for the heatmaps.
+    Returns DataFrame[frequency, recency_days, p_alive, expected_purchases] (frequency 0 only at recency 0)."""
+    recency = np.unique(np.round(np.linspace(0, age_days, recency_steps + 1)))
+    f, r = np.meshgrid(np.arange(max_frequency + 1, dtype=float), recency, indexing="ij")
+    keep = (f > 0) | (r == 0)
+    f, r = f[keep], r[keep]
+    unit = fit.unit_days
+    T = np.full_like(f, age_days / unit)
+    return pd.DataFrame({
+        "frequency": f.astype(int),
+        "recency_days": r,
+        "p_alive": p_alive(fit.params, f, r / unit, T),
+        "expected_purchases": conditional_expected_purchases(fit.params, DEFAULT_HORIZON_DAYS / unit, f, r / unit, T),
+    })
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Frames from the store
 
