@@ -1,7 +1,5 @@
--- Purpose: churn per distinct number of the customers file's numeric columns and of what the data says per
---   customer (tenure, purchases, revenue to date), for binning in Python.
--- Params: $columns VARCHAR[] (numeric columns of customers; may be empty), $summary VARCHAR[] (columns of
---   customer_summary among tenure, purchases, revenue; may be empty)
+-- Purpose: churn per distinct number of the customers file's numeric columns, for binning in Python.
+-- Params: $columns VARCHAR[] (numeric columns of customers; non-empty)
 -- Reads: driver_outcome (queries/drivers_outcome.sql)
 -- Returns: attribute VARCHAR, number DOUBLE (NULL = blank or not a number), customers BIGINT, churned BIGINT,
 --   revenue DOUBLE, churned_revenue DOUBLE; one row per attribute and number
@@ -11,33 +9,18 @@ with own as (
     from customers
 ),
 
-own_long as (
+long as (
     unpivot own on columns(* exclude (customer_id)) into name attribute value raw
-),
-
-summary as (
-    select customer_id, coalesce(columns(lambda c: list_contains($summary::varchar[], c))::double::varchar, '')
-    from customer_summary
-),
-
-summary_long as (
-    unpivot summary on columns(* exclude (customer_id)) into name attribute value raw
-),
-
-numbers as (
-    select customer_id, attribute, try_cast(replace(trim(raw), ',', '') as double) as number from own_long
-    union all
-    select customer_id, '@' || attribute, try_cast(raw as double) from summary_long
 )
 
 select
-    n.attribute,
-    n.number,
+    l.attribute,
+    try_cast(replace(trim(l.raw), ',', '') as double) as number,
     count(*) as customers,
     count(*) filter (where o.churned) as churned,
     sum(o.revenue) as revenue,
     sum(o.revenue) filter (where o.churned) as churned_revenue
-from numbers as n
-join driver_outcome as o on o.customer_id = n.customer_id
+from long as l
+join driver_outcome as o on o.customer_id = l.customer_id
 group by all
 order by attribute, number

@@ -316,13 +316,14 @@ def _counts(con, how: dict, use: dict[str, str]) -> pd.DataFrame:
         parts.append(g.assign(kind="first", order=0))
     numbers = [c for c, kind in use.items() if kind == "number"]
     summary = _summary_columns(con, how)
-    if numbers or summary:
-        counts = sql.frame(con, "drivers_number_counts", columns=numbers, summary=summary)
-        for attribute, g in counts.groupby("attribute", sort=False):
-            if g["number"].notna().sum() < 2:
-                continue
-            name = _summary_name(con, attribute[1:]) if attribute.startswith("@") else attribute
-            parts.append(binned(g).assign(attribute=name, kind="number"))
+    counts = [sql.frame(con, "drivers_number_counts", columns=numbers)] if numbers else []
+    if summary:
+        figures = sql.frame(con, "drivers_summary_counts", summary=summary)
+        counts.append(figures.assign(attribute=[_summary_name(con, a) for a in figures["attribute"]]))
+    for frame in counts:
+        for attribute, g in frame.groupby("attribute", sort=False):
+            if g["number"].notna().sum() >= 2:
+                parts.append(binned(g).assign(attribute=attribute, kind="number"))
     if not parts:
         return pd.DataFrame(columns=["attribute", "kind", "order", "value", "customers", "churned", "revenue",
                                      "churned_revenue"])
@@ -381,16 +382,6 @@ def drivers(con, *, inactive_days: int = churn.DEFAULT_INACTIVE_DAYS) -> dict:
             "customers": int(total[0]), "churned": int(total[1])}
 
 
-def table(con, *, inactive_days: int = churn.DEFAULT_INACTIVE_DAYS, top: int | None = None) -> pd.DataFrame:
-    """The CLI's table: attribute, value, customers, churned, churn_pct, ci_low_pct, ci_high_pct, diff_pp, rank,
-    ranked by attribute, the top `top` attributes only when given."""
-    got = drivers(con, inactive_days=inactive_days)["values"]
-    if top is not None:
-        got = got[got["rank"] <= top]
-    return got[["attribute", "value", "customers", "churned", "churn_pct", "ci_low_pct", "ci_high_pct", "diff_pp",
-                "rank"]].reset_index(drop=True)
-
-
 # ---------------------------------------------------------------- multivariable view
 
 
@@ -404,6 +395,7 @@ def customer_rows(con, result: dict, *, inactive_days: int = churn.DEFAULT_INACT
     kinds = dict(zip(chosen["attribute"], chosen["kind"]))
     own = [a for a, k in kinds.items() if k in ("text", "number") and a in _own_columns(con)]
     rows = sql.frame(con, "drivers_customer_rows", columns=own, limit=int(limit))
+    rows = rows.drop(columns="customer_id").rename(columns={"driver_customer_id": "customer_id"})
     first = [a for a, k in kinds.items() if k == "first"]
     if first:
         long = sql.frame(con, "drivers_first_rows", attributes=first)
@@ -560,3 +552,15 @@ def over_time(rows: pd.DataFrame, attribute: str) -> pd.DataFrame:
     g["diff_pp"] = g["churn_pct"] - g["rest_pct"]
     g["small"] = g["customers"] < SMALL
     return g[columns].reset_index(drop=True)
+
+
+def multivariable(con, *, inactive_days: int = churn.DEFAULT_INACTIVE_DAYS) -> dict:
+    """The views that need one row per customer: {'model': model(), 'rules': rules(), 'over_time': over_time() of
+    the top attribute, 'top': its name or None, 'rows': customers used, 'sampled': fewer than all}."""
+    result = drivers(con, inactive_days=inactive_days)
+    rows = customer_rows(con, result, inactive_days=inactive_days)
+    attributes = [c for c in rows.columns if c not in ("customer_id", "churned", "started")]
+    top = attributes[0] if attributes else None
+    return {"model": model(rows), "rules": rules(rows),
+            "over_time": over_time(rows, top) if top else over_time(rows, ""), "top": top, "rows": len(rows),
+            "sampled": len(rows) < result["customers"]}
