@@ -215,11 +215,11 @@ def drivers_tab(v) -> None:
         st.info("No column of the data can be compared (see the columns left out below).")
     beyond = ranking[ranking["significant"]]
     for row in beyond.head(3).to_dict("records"):
-        st.markdown("- " + t.driver_sentence(row, found["customers"], found["churned"]))
+        st.markdown("- " + t.driver_sentence(row, found["customers"], found["churned"], ui.md))
     if len(ranking) and beyond.empty:
         st.markdown("No attribute's churn differs beyond what chance gives (Holm-corrected p ≥ 0.05).")
     if len(ranking):
-        shown = ranking.assign(top_value=ranking["top_value"].map(t.driver_value))
+        shown = ranking.assign(top_value=ranking["top_value"].map(t.driver_value), kind=ranking["kind"].map(t.DRIVER_KINDS))
         table, config = ui.readable(shown, t.DRIVER_RANK_LABELS, {"top_churn_pct": "{:.1f}", "top_diff_pp": "{:+.1f}",
                                     "top_excess_churned": "{:,.0f}", "cramers_v": "{:.3f}", "p_adjusted": "{:.2g}"})
         st.dataframe(table, hide_index=True, key="churn_drivers_rank", column_config=config)
@@ -227,7 +227,8 @@ def drivers_tab(v) -> None:
                    "test, p-values corrected for the number of attributes tested, Holm), then by Cramér's V corrected "
                    "for the number of values, so a column with many small groups does not win by noise. Numbers are "
                    "cut into bins of about equal size with rounded edges ('6–19': 6 to 19; '39–<63': 39 up to "
-                   "under 63).")
+                   "under 63). Tenure, orders and revenue to date grow while a customer stays, so churned customers "
+                   "have less of them partly because they left: they are ranked, but kept out of the model below.")
         attribute = st.selectbox("Attribute", ranking["attribute"].tolist(), key="churn_driver_attribute")
         rows = values[values["attribute"] == attribute]
         overall = 100 * found["churned"] / max(found["customers"], 1)
@@ -263,15 +264,15 @@ def driver_links(attribute: str, rows: pd.DataFrame) -> None:
     if attribute not in set(known["attribute"]) and attribute not in segments:
         return
     choices = [v for v in rows.sort_values("order")["value"] if v is not None and v == v]
-    value = st.selectbox(f"Look at the customers with this {attribute}", choices, key="churn_driver_value")
+    value = st.selectbox(f"Look at the customers with this {ui.md(attribute)}", choices, key="churn_driver_value")
     if value is None:
         return
     c = st.columns(2)
     if attribute in set(known["attribute"]):
-        c[0].page_link("pages/cohorts.py", label=f"Cohorts of {attribute} “{value}”", icon=":material/grid_on:",
+        c[0].page_link("pages/cohorts.py", label=f"Cohorts of {ui.md(attribute)} “{ui.md(value)}”", icon=":material/grid_on:",
                        query_params={"dataset": ds.id, "filter": attribute, "value": value})
     if attribute in segments:
-        c[1].page_link("pages/churn.py", label=f"Win-back list of {attribute} “{value}”", icon=":material/group:",
+        c[1].page_link("pages/churn.py", label=f"Win-back list of {ui.md(attribute)} “{ui.md(value)}”", icon=":material/group:",
                        query_params={"dataset": ds.id, "tab": "winback", "list_segment": attribute,
                                      "list_value": value})
 
@@ -285,7 +286,7 @@ def multivariable_view(days: int) -> None:
     if len(rules):
         st.markdown("Churn by combination of the two top attributes (highest and lowest):")
         for row in rules.to_dict("records"):
-            st.markdown("- " + t.driver_rule(row))
+            st.markdown("- " + t.driver_rule(row, ui.md))
     if len(fit["odds"]):
         report.chart(ui.pure(driver_charts.odds_forest, fit["odds"], {"x": "Odds ratio (log scale; 1 = as the "
                      "most common value)", "blank": t.DRIVER_BLANK}, "Each attribute with the others held equal"),

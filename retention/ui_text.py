@@ -389,7 +389,8 @@ def money_warnings(money: dict) -> list[str]:
 # ---------------------------------------------------------------- churn drivers (Churn page, Overview card, CLI)
 
 DRIVER_BLANK = "(blank)"
-DRIVER_KINDS = {"text": "column of the file", "number": "number, in bins", "first": "at the first purchase"}
+DRIVER_KINDS = {"text": "column of the file", "number": "number, in bins", "first": "at the first purchase",
+                "accumulated": "grows while a customer stays"}
 DRIVER_EXCLUDED = {"outcome": "restates the outcome (whether, when or why a customer left)",
                    "identifier": "identifier or location detail (one group per customer or place)",
                    "date": "a date (used for cohorts, not as a group)", "one_value": "one value only",
@@ -399,7 +400,7 @@ DRIVER_VALUE_LABELS = {"value": "Value", "customers": "Customers", "churned": "C
                        "rest_pct": "Everyone else, %", "diff_pp": "Difference, points",
                        "excess_churned": "Churned customers the difference accounts for",
                        "excess_revenue": "Their revenue", "small": "Few customers (read with care)"}
-DRIVER_RANK_LABELS = {"rank": "Rank", "attribute": "Attribute", "values": "Values", "top_value": "Value that churns most",
+DRIVER_RANK_LABELS = {"rank": "Rank", "attribute": "Attribute", "kind": "Kind", "values": "Values", "top_value": "Value that churns most",
                       "top_churn_pct": "Its churn, %", "top_diff_pp": "vs everyone else, points",
                       "top_excess_churned": "Extra churned customers", "cramers_v": "Strength (corrected Cramér's V)",
                       "p_adjusted": "p-value (Holm-corrected)", "significant": "Beyond chance"}
@@ -426,8 +427,10 @@ def driver_definition(how: dict) -> str:
             "before that date. Change the window above (Purchases basis) to see how the drivers move.")
 
 
-def driver_sentence(row: dict, customers: int, churned: int) -> str:
-    """One top driver in plain words, from a ranking row (retention.metrics.drivers.attribute_tests)."""
+def driver_sentence(row: dict, customers: int, churned: int, escape=str) -> str:
+    """One top driver in plain words (Markdown), from a ranking row (retention.metrics.drivers.attribute_tests);
+    `escape` makes the file's names and values inert (ui.md)."""
+    row = row | {"attribute": escape(row["attribute"]), "top_value": escape(driver_value(row["top_value"]))}
     overall = 100 * churned / customers if customers else float("nan")
     direction = "above" if row["top_diff_pp"] >= 0 else "below"
     return (f"**{row['attribute']}**: customers with “{driver_value(row['top_value'])}” churn at "
@@ -436,8 +439,10 @@ def driver_sentence(row: dict, customers: int, churned: int) -> str:
             f"{max(row['top_excess_churned'], 0):,.0f} churned customers.")
 
 
-def driver_rule(row: dict) -> str:
-    """A combination of two attributes in plain words (retention.metrics.drivers.rules row)."""
+def driver_rule(row: dict, escape=str) -> str:
+    """A combination of two attributes in plain words (Markdown; retention.metrics.drivers.rules row); `escape`
+    makes the file's names and values inert (ui.md)."""
+    row = row | {k: escape(driver_value(row[k])) for k in ("first", "first_value", "second", "second_value")}
     return (f"{row['first']} “{driver_value(row['first_value'])}” and {row['second']} "
             f"“{driver_value(row['second_value'])}”: **{row['churn_pct']:.1f}%** churn "
             f"({row['churned']:,} of {row['customers']:,} customers; 95% interval {row['ci_low_pct']:.1f}–"

@@ -6,7 +6,8 @@ the analysis date, among customers whose first purchase is at least W days befor
 
 Candidate attributes: the customers file's own columns (text columns with at most MAX_VALUES values; numeric
 columns cut into up to BINS quantile bins with readable edges), the attributes taken at the first purchase, and
-what the data says per customer (tenure, orders, revenue to date). Never candidates (`excluded`): columns that
+what the data says per customer (tenure, orders, revenue to date: kind 'accumulated', as they grow while a
+customer stays, so they are partly a consequence of not churning; ranked, but kept out of the model). Never candidates (`excluded`): columns that
 restate the outcome (roles.is_outcome_column), identifiers and location details, columns with one value or with
 too many values.
 
@@ -45,6 +46,7 @@ SMALL = 30  # customers in a value below which its rate is flagged
 ALPHA = 0.05
 MODEL_TOP = 4  # attributes in the multivariable model
 MODEL_LIMIT = 200_000  # customers in the model (a deterministic sample beyond)
+SEPARATED = 5.0  # standard error (log odds) beyond which a value's odds ratio is not estimable
 MIN_LEVEL = 10  # customers a value needs to get its own coefficient (fewer: pooled with the reference)
 SUMMARY = {"tenure": "Tenure", "purchases": "Orders", "revenue": "Revenue to date"}  # per-customer figures
 
@@ -316,19 +318,20 @@ def _counts(con, how: dict, use: dict[str, str]) -> pd.DataFrame:
         parts.append(g.assign(kind="first", order=0))
     numbers = [c for c, kind in use.items() if kind == "number"]
     summary = _summary_columns(con, how)
-    counts = [sql.frame(con, "drivers_number_counts", columns=numbers)] if numbers else []
+    counts = [sql.frame(con, "drivers_number_counts", columns=numbers).assign(kind="number")] if numbers else []
     if summary:
         figures = sql.frame(con, "drivers_summary_counts", summary=summary)
-        counts.append(figures.assign(attribute=[_summary_name(con, a) for a in figures["attribute"]]))
+        counts.append(figures.assign(attribute=[_summary_name(con, a) for a in figures["attribute"]],
+                                     kind="accumulated"))
     for frame in counts:
         for attribute, g in frame.groupby("attribute", sort=False):
             if g["number"].notna().sum() >= 2:
-                parts.append(binned(g).assign(attribute=attribute, kind="number"))
+                parts.append(binned(g).assign(attribute=attribute, kind=g["kind"].iloc[0]))
     if not parts:
         return pd.DataFrame(columns=["attribute", "kind", "order", "value", "customers", "churned", "revenue",
                                      "churned_revenue"])
     out = pd.concat(parts, ignore_index=True)
-    text_order = out["kind"] != "number"
+    text_order = out["kind"].isin(["text", "first"])
     # text values: most customers first (the chart and the table read top-down), blank last
     out.loc[text_order, "order"] = out[text_order].assign(
         blank=out["value"].isna()).sort_values(["blank", "customers"], ascending=[True, False]) \
@@ -391,7 +394,9 @@ def customer_rows(con, result: dict, *, inactive_days: int = churn.DEFAULT_INACT
     text column per top attribute (numbers as their bin label, as in `result['values']`)."""
     _prepare(con, inactive_days)
     ranking = result["ranking"]
-    chosen = ranking[ranking["significant"]].head(top)
+    # tenure, orders and revenue to date grow while a customer stays: partly a consequence of not churning, so
+    # they are ranked but kept out of the model and the rules
+    chosen = ranking[ranking["significant"] & (ranking["kind"] != "accumulated")].head(top)
     kinds = dict(zip(chosen["attribute"], chosen["kind"]))
     own = [a for a, k in kinds.items() if k in ("text", "number") and a in _own_columns(con)]
     rows = sql.frame(con, "drivers_customer_rows", columns=own, limit=int(limit))
@@ -405,7 +410,7 @@ def customer_rows(con, result: dict, *, inactive_days: int = churn.DEFAULT_INACT
     values = result["values"]
     out = rows[["customer_id", "churned", "started"]].copy()
     for attribute, kind in kinds.items():
-        if kind == "number":
+        if kind in ("number", "accumulated"):
             column = summary_names.get(attribute)
             source = rows[{"tenure": "tenure", "purchases": "purchases", "revenue": "revenue_to_date"}[column]] \
                 if column and attribute not in rows else pd.to_numeric(
@@ -500,10 +505,13 @@ def model(rows: pd.DataFrame, seed: int = 7, holdout: float = 0.3) -> dict:
     odds = []
     for i, (a, v) in enumerate(names[1:], start=1):
         reference = levels[a][0]
+        # a value where everyone (or nobody) churned has no finite odds ratio: its interval is left blank
+        known = se[i] < SEPARATED
         odds.append({"attribute": a, "value": None if v == "\0blank" else v,
                      "reference": None if reference == "\0blank" else reference,
-                     "customers": int(x[:, i].sum()), "odds_ratio": math.exp(beta[i]),
-                     "or_low": math.exp(beta[i] - z * se[i]), "or_high": math.exp(beta[i] + z * se[i]),
+                     "customers": int(x[:, i].sum()), "odds_ratio": float(np.exp(np.clip(beta[i], -30, 30))),
+                     "or_low": float(np.exp(beta[i] - z * se[i])) if known else float("nan"),
+                     "or_high": float(np.exp(beta[i] + z * se[i])) if known else float("nan"),
                      "p_value": float(2 * sps.norm.sf(abs(beta[i] / se[i]))) if se[i] > 0 else float("nan")})
     return {"odds": pd.DataFrame(odds, columns=empty["odds"].columns), "auc": score, "train": int((~test).sum()),
             "test": int(test.sum()), "attributes": attributes}
