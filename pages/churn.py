@@ -219,7 +219,9 @@ def drivers_tab(v) -> None:
     if len(ranking) and beyond.empty:
         st.markdown("No attribute's churn differs beyond what chance gives (Holm-corrected p ≥ 0.05).")
     if len(ranking):
-        shown = ranking.assign(top_value=ranking["top_value"].map(t.driver_value), kind=ranking["kind"].map(t.DRIVER_KINDS))
+        shown = ranking.assign(top_value=ranking["top_value"].map(t.driver_value), kind=ranking["kind"].map(t.DRIVER_KINDS))[
+            ["rank", "attribute", "top_value", "top_churn_pct", "top_diff_pp", "top_excess_churned", "cramers_v",
+             "p_adjusted", "significant", "kind", "values"]]
         table, config = ui.readable(shown, t.DRIVER_RANK_LABELS, {"top_churn_pct": "{:.1f}", "top_diff_pp": "{:+.1f}",
                                     "top_excess_churned": "{:,.0f}", "cramers_v": "{:.3f}", "p_adjusted": "{:.2g}"})
         st.dataframe(table, hide_index=True, key="churn_drivers_rank", column_config=config)
