@@ -211,7 +211,7 @@ def value_table(counts: pd.DataFrame) -> pd.DataFrame:
     """Counts (attribute, kind, order, value, customers, churned, revenue, churned_revenue; every customer once per
     attribute) → VALUE_COLUMNS: churn % with Wilson interval, difference from everyone else (points), churned
     customers and revenue the difference accounts for, small flag."""
-    c = counts.copy()
+    c = counts.astype({"customers": "int64", "churned": "int64"})
     totals = c.groupby("attribute")[["customers", "churned"]].transform("sum")
     n, k = c["customers"].astype(float), c["churned"].astype(float)
     rest_n, rest_k = totals["customers"] - n, totals["churned"] - k
@@ -303,40 +303,33 @@ def holm(p: np.ndarray) -> np.ndarray:
 
 def _counts(con, how: dict, use: dict[str, str]) -> pd.DataFrame:
     """Counts per attribute value for every candidate (see value_table's input)."""
-    parts = []
-    text = [c for c, kind in use.items() if kind == "text"]
-    if text:
-        parts.append(sql.frame(con, "drivers_value_counts", columns=text).assign(kind="text", order=0))
+    cells = sql.frame(con, "drivers_counts", columns=list(use), summary=_summary_columns(con, how))
+    sums = ["customers", "churned", "revenue", "churned_revenue"]
     total = con.execute("select count(*), count(*) filter (where churned), sum(revenue), "
                         "sum(revenue) filter (where churned) from driver_outcome").fetchone()
-    first = sql.frame(con, "drivers_first_counts")
-    for attribute, g in first.groupby("attribute", sort=False):
-        blank = {"attribute": attribute, "value": None, "customers": total[0] - g["customers"].sum(),
-                 "churned": total[1] - g["churned"].sum(),
-                 "revenue": (total[2] or 0) - g["revenue"].sum(), "churned_revenue": (total[3] or 0) - g["churned_revenue"].sum()}
-        g = pd.concat([g, pd.DataFrame([blank])], ignore_index=True) if blank["customers"] > 0 else g
-        parts.append(g.assign(kind="first", order=0))
-    numbers = [c for c, kind in use.items() if kind == "number"]
-    summary = _summary_columns(con, how)
-    counts = [sql.frame(con, "drivers_number_counts", columns=numbers).assign(kind="number")] if numbers else []
-    if summary:
-        figures = sql.frame(con, "drivers_summary_counts", summary=summary)
-        counts.append(figures.assign(attribute=[_summary_name(con, a) for a in figures["attribute"]],
-                                     kind="accumulated"))
-    for frame in counts:
-        for attribute, g in frame.groupby("attribute", sort=False):
+    parts = []
+    for (source, attribute), g in cells.groupby(["source", "attribute"], sort=False):
+        kind = {"own": use.get(attribute), "summary": "accumulated", "first": "first"}[source]
+        if kind in ("number", "accumulated"):
             if g["number"].notna().sum() >= 2:
-                parts.append(binned(g).assign(attribute=attribute, kind=g["kind"].iloc[0]))
+                name = _summary_name(con, attribute) if source == "summary" else attribute
+                parts.append(binned(g).assign(attribute=name, kind=kind))
+            continue
+        g = g.groupby("value", dropna=False, as_index=False)[sums].sum(min_count=1)
+        missing = total[0] - g["customers"].sum()
+        if source == "first" and missing > 0:  # customers without the attribute: blank
+            blank = {"value": None, "customers": missing, "churned": total[1] - g["churned"].sum(),
+                     "revenue": (total[2] or 0) - g["revenue"].sum(),
+                     "churned_revenue": (total[3] or 0) - g["churned_revenue"].sum()}
+            g = pd.concat([g, pd.DataFrame([blank])], ignore_index=True)
+        # most customers first (the chart and the table read top-down), blank last
+        g = g.assign(blank=g["value"].isna()).sort_values(["blank", "customers"], ascending=[True, False])
+        parts.append(g.drop(columns="blank").assign(attribute=attribute, kind=kind, order=range(len(g))))
+    columns = ["attribute", "kind", "order", "value", *sums]
     if not parts:
-        return pd.DataFrame(columns=["attribute", "kind", "order", "value", "customers", "churned", "revenue",
-                                     "churned_revenue"])
-    out = pd.concat(parts, ignore_index=True)
-    text_order = out["kind"].isin(["text", "first"])
-    # text values: most customers first (the chart and the table read top-down), blank last
-    out.loc[text_order, "order"] = out[text_order].assign(
-        blank=out["value"].isna()).sort_values(["blank", "customers"], ascending=[True, False]) \
-        .groupby("attribute").cumcount().reindex(out[text_order].index)
-    return out.sort_values(["attribute", "order"], kind="stable").reset_index(drop=True)
+        return pd.DataFrame(columns=columns)
+    return pd.concat(parts, ignore_index=True)[columns].sort_values(["attribute", "order"], kind="stable") \
+        .reset_index(drop=True)
 
 
 def _summary_columns(con, how: dict) -> list[str]:
