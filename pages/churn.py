@@ -9,7 +9,8 @@ import streamlit as st
 from retention import state, ui, ui_text
 from retention.fmt import money, money_label
 from retention.charts import churn as charts
-from retention.metrics import churn, cohorts, headline, lifecycle, reasons
+from retention.charts import drivers as driver_charts
+from retention.metrics import churn, cohorts, drivers, headline, lifecycle, reasons
 
 PERIODS = {"week": "week", "month": "month", "quarter": "quarter", "year": "year"}
 BASES = {"customers": "Customers file", "purchases": "Purchases"}
@@ -198,6 +199,117 @@ def reasons_tab(v) -> None:
             st.caption("Tenure from signup (else first purchase) to churn, else the file's tenure column, in months.")
 
 
+def drivers_tab(v) -> None:
+    """Churn drivers: the attributes that go with churning, ranked; a chart per attribute, the model, the rules."""
+    days = int(v.days) if v.basis == "purchases" else churn.DEFAULT_INACTIVE_DAYS
+    try:
+        found = ui.cached(drivers.drivers, ds, inactive_days=days)
+    except drivers.NoDrivers:
+        st.info("Churn drivers need to know who churned: a customers file with a churn status or cancel date, or "
+                "dated purchases.")
+        return
+    ranking, values, t = found["ranking"], found["values"], ui_text
+    st.markdown(t.driver_definition(found["definition"]) + f" {found['churned']:,} of {found['customers']:,} "
+                f"customers churned ({100 * found['churned'] / max(found['customers'], 1):.1f}%).")
+    if ranking.empty:
+        st.info("No column of the data can be compared (see the columns left out below).")
+    beyond = ranking[ranking["significant"]]
+    for row in beyond.head(3).to_dict("records"):
+        st.markdown("- " + t.driver_sentence(row, found["customers"], found["churned"], ui.md))
+    if len(ranking) and beyond.empty:
+        st.markdown("No attribute's churn differs beyond what chance gives (Holm-corrected p ≥ 0.05).")
+    if len(ranking):
+        shown = ranking.assign(top_value=ranking["top_value"].map(t.driver_value), kind=ranking["kind"].map(t.DRIVER_KINDS))[
+            ["rank", "attribute", "top_value", "top_churn_pct", "top_diff_pp", "top_excess_churned", "cramers_v",
+             "p_adjusted", "significant", "kind", "values"]]
+        table, config = ui.readable(shown, t.DRIVER_RANK_LABELS, {"top_churn_pct": "{:.1f}", "top_diff_pp": "{:+.1f}",
+                                    "top_excess_churned": "{:,.0f}", "cramers_v": "{:.3f}", "p_adjusted": "{:.2g}"})
+        st.dataframe(table, hide_index=True, key="churn_drivers_rank", column_config=config)
+        st.caption("Ranked by how much of churn each attribute explains: attributes beyond chance first (chi-square "
+                   "test, p-values corrected for the number of attributes tested, Holm), then by Cramér's V corrected "
+                   "for the number of values, so a column with many small groups does not win by noise. Numbers are "
+                   "cut into bins of about equal size with rounded edges ('6–19': 6 to 19; '39–<63': 39 up to "
+                   "under 63). Tenure, orders and revenue to date grow while a customer stays, so churned customers "
+                   "have less of them partly because they left: they are ranked, but kept out of the model below.")
+        attribute = st.selectbox("Attribute", ranking["attribute"].tolist(), key="churn_driver_attribute")
+        rows = values[values["attribute"] == attribute]
+        overall = 100 * found["churned"] / max(found["customers"], 1)
+        top = ranking[ranking["attribute"] == attribute].iloc[0]
+        report.chart(ui.pure(driver_charts.value_bars, rows, overall, {"x": "Churned (%), with 95% interval",
+                     "overall": f"everyone {overall:.1f}%", "blank": t.DRIVER_BLANK},
+                     f"{attribute}: “{t.driver_value(top['top_value'])}” churns at {top['top_churn_pct']:.1f}%"),
+                     "churn_driver_chart")
+        labels = t.DRIVER_VALUE_LABELS | {"excess_revenue": money_label(t.DRIVER_VALUE_LABELS["excess_revenue"],
+                                                                        ds.currency)}
+        shown_rows = rows.assign(value=rows["value"].map(t.driver_value))
+        table, config = ui.readable(shown_rows, labels, {c: "{:.1f}" for c in ("churn_pct", "ci_low_pct", "ci_high_pct",
+                                    "rest_pct")} | {"diff_pp": "{:+.1f}", "excess_churned": "{:+,.0f}",
+                                    "excess_revenue": "{:+,.0f}"})
+        st.dataframe(table, hide_index=True, key="churn_driver_values", column_config=config)
+        st.caption(f"Grey bars: fewer than {drivers.SMALL} customers, read with care. Churned customers the "
+                   "difference accounts for = churned − customers × everyone else's churn rate.")
+        driver_links(attribute, rows)
+        ui.download_buttons(values.assign(value=values["value"].map(t.driver_value)), "churn_drivers",
+                            key="churn_drivers_download")
+        report.table(values, "Churn drivers")
+        multivariable_view(days)
+    left_out = found["excluded"]
+    if len(left_out):
+        with st.expander(f"Columns never used as drivers ({len(left_out)})"):
+            for r in left_out.itertuples():
+                st.markdown(f"- **{ui.md(r.column)}**: {t.DRIVER_EXCLUDED.get(r.reason, r.reason)}")
+
+
+def driver_links(attribute: str, rows: pd.DataFrame) -> None:
+    """Links that open Cohorts and the win-back list filtered to one value of a segment attribute."""
+    known = ui.cached(cohorts.attribute_values, ds)
+    if attribute not in set(known["attribute"]) and attribute not in segments:
+        return
+    choices = [v for v in rows.sort_values("order")["value"] if v is not None and v == v]
+    value = st.selectbox(f"Look at the customers with this {ui.md(attribute)}", choices, key="churn_driver_value")
+    if value is None:
+        return
+    c = st.columns(2)
+    if attribute in set(known["attribute"]):
+        c[0].page_link("pages/cohorts.py", label=f"Cohorts of {ui.md(attribute)} “{ui.md(value)}”", icon=":material/grid_on:",
+                       query_params={"dataset": ds.id, "filter": attribute, "value": value})
+    if attribute in segments:
+        c[1].page_link("pages/churn.py", label=f"Win-back list of {ui.md(attribute)} “{ui.md(value)}”", icon=":material/group:",
+                       query_params={"dataset": ds.id, "tab": "winback", "list_segment": attribute,
+                                     "list_value": value})
+
+
+def multivariable_view(days: int) -> None:
+    """Logistic regression on the top attributes (odds ratios, holdout AUC), the top combinations, the gap over time."""
+    multi = ui.cached(drivers.multivariable, ds, inactive_days=days)
+    fit, t = multi["model"], ui_text
+    st.subheader("The top attributes together")
+    rules = multi["rules"]
+    if len(rules):
+        st.markdown("Churn by combination of the two top attributes (highest and lowest):")
+        for row in rules.to_dict("records"):
+            st.markdown("- " + t.driver_rule(row, ui.md))
+    if len(fit["odds"]):
+        report.chart(ui.pure(driver_charts.odds_forest, fit["odds"], {"x": "Odds ratio (log scale; 1 = as the "
+                     "most common value)", "blank": t.DRIVER_BLANK}, "Each attribute with the others held equal"),
+                     "churn_driver_odds")
+        st.caption(t.driver_model_note(fit["auc"], fit["train"], fit["test"])
+                   + (f" Fitted on a sample of {multi['rows']:,} customers." if multi["sampled"] else ""))
+        odds = fit["odds"].assign(value=fit["odds"]["value"].map(t.driver_value),
+                                  reference=fit["odds"]["reference"].map(t.driver_value))
+        table, config = ui.readable(odds, t.DRIVER_ODDS_LABELS, {"odds_ratio": "{:.2f}", "or_low": "{:.2f}",
+                                    "or_high": "{:.2f}", "p_value": "{:.2g}"})
+        st.dataframe(table, hide_index=True, key="churn_driver_odds_table", column_config=config)
+    gaps = multi["over_time"]
+    if len(gaps):
+        report.chart(ui.pure(driver_charts.gap_lines, gaps, {"x": "Cohort (year customers started)",
+                     "y": "Churn vs everyone else (points)", "blank": t.DRIVER_BLANK},
+                     f"{multi['top']}: churn gap by cohort"), "churn_driver_time")
+        st.caption("Each value's churn minus that of everyone else who started the same year; hollow points: fewer "
+                   f"than {drivers.SMALL} customers. Older cohorts have had longer to churn, so compare the gaps, not "
+                   "the levels.")
+
+
 def winback_tab(v) -> None:
     """The customers to win back: churned recently or at risk, filtered; the first rows shown, all downloadable."""
     info, basis, days, as_of, rp = v.info, v.basis, v.days, v.as_of, reason_params()
@@ -358,11 +470,14 @@ with lead:
         lead_without_dates()
 if info is not None:
     tab, panel = ui.tabs({"rate": "Retention rate", "lifecycle": "Lifecycle", "revenue": "Revenue retention",
-                          "reasons": "Why they leave", "winback": "Win-back list"}, key="churn_tab")
+                          "reasons": "Why they leave", "drivers": "Drivers", "winback": "Win-back list"},
+                         key="churn_tab")
     with panel:
         {"rate": rate_tab, "lifecycle": lifecycle_tab, "revenue": revenue_tab, "reasons": reasons_tab,
-         "winback": winback_tab}[tab](view)
-else:  # no dates: no tabs, the reasons and the win-back list one under the other
+         "drivers": drivers_tab, "winback": winback_tab}[tab](view)
+else:  # no dates: no tabs, the reasons, the drivers and the win-back list one under the other
     reasons_tab(view)
+    st.header("Drivers")
+    drivers_tab(view)
     winback_tab(view)
 ui.report_button("Churn", report, key="churn_report")

@@ -10,7 +10,7 @@ from retention.fmt import money
 from retention.benchmarks import compare
 from retention.benchmarks import text as bench_text
 from retention.charts import overview as charts
-from retention.metrics import churn, cohorts, headline, overview, reasons
+from retention.metrics import churn, cohorts, drivers, headline, overview, reasons
 
 SMALL = 30  # fewer customers than this behind a percentage: say so
 ds = ui.dataset()
@@ -166,13 +166,27 @@ with left.container(border=True):
 with right.container(border=True):
     st.subheader("Why do customers leave?")
     top = ui.cached(reasons.reason_counts, ds)
-    if len(top):
+    given = top[top["reason"] != reasons.NO_REASON] if len(top) else top
+    if len(given):
         total = int(top["churned"].sum())
         for row in top.head(3).itertuples():
             st.write(f"**{ui.md(row.reason)}** — {row.share_pct:.0f}% of the {total:,} who left")
-    else:
-        st.write("No churn reasons in this dataset. Upload a customers file with a reason column to see them.")
-    st.page_link("pages/churn.py", label="All reasons", icon=":material/help:", query_params=link)
+        st.page_link("pages/churn.py", label="All reasons", icon=":material/help:", query_params=link)
+    else:  # nobody said why: what the customers' own attributes say (churn drivers)
+        try:
+            found = ui.cached(drivers.drivers, ds)
+        except drivers.NoDrivers:
+            found = None
+        beyond = found["ranking"][found["ranking"]["significant"]] if found else None
+        if beyond is not None and len(beyond):
+            st.caption("No churn reasons in this dataset; the attributes that go with churning:")
+            for row in beyond.head(3).to_dict("records"):
+                st.write(ui_text.driver_sentence(row, found["customers"], found["churned"], ui.md))
+        else:
+            st.write("No churn reasons in this dataset, and no attribute whose churn differs beyond chance. Upload a "
+                     "customers file with a reason column or with attributes such as plan or contract.")
+        st.page_link("pages/churn.py", label="Churn drivers", icon=":material/help:",
+                     query_params=link | {"tab": "drivers"})
 
 monthly = ui.cached(overview.monthly, ds)
 fig = None

@@ -35,7 +35,9 @@ from retention import ui_text
 
 COMMAND_MODULES = ["retention.cli_summary", "retention.cli_cohorts", "retention.cli_churn", "retention.cli_whatif",
                    "retention.cli_benchmark",
-                   "retention.cli_alive"]
+                   "retention.cli_alive",
+                   "retention.cli_drivers",
+                   ]
 EXIT_BAD_INPUT = 2
 
 

@@ -126,7 +126,7 @@ class Churn:
     list_reasons: tuple = texts(q="reason")
     list_segment: str | None = text(None, "list_segment")
     list_values: tuple = texts(q="list_value")
-    tab: str = choice("rate", ("rate", "lifecycle", "revenue", "reasons", "winback"), "tab")
+    tab: str = choice("rate", ("rate", "lifecycle", "revenue", "reasons", "drivers", "winback"), "tab")
 
 
 @dataclass(frozen=True)

@@ -384,3 +384,77 @@ def money_warnings(money: dict) -> list[str]:
         out.append(f"Column “{bad['column']}”: {bad.get('rows', 0):,} rows are not numbers and nothing they have in "
                    f"common explains it, e.g. {_quoted(bad['examples'])}.")
     return out
+
+
+# ---------------------------------------------------------------- churn drivers (Churn page, Overview card, CLI)
+
+DRIVER_BLANK = "(blank)"
+DRIVER_KINDS = {"text": "column of the file", "number": "number, in bins", "first": "at the first purchase",
+                "accumulated": "grows while a customer stays"}
+DRIVER_EXCLUDED = {"outcome": "restates the outcome (whether, when or why a customer left)",
+                   "identifier": "identifier or location detail (one group per customer or place)",
+                   "date": "a date (used for cohorts, not as a group)", "one_value": "one value only",
+                   "too_many": "too many different values to compare", "blank": "empty"}
+DRIVER_VALUE_LABELS = {"value": "Value", "customers": "Customers", "churned": "Churned", "churn_pct": "Churn, %",
+                       "ci_low_pct": "95% interval from, %", "ci_high_pct": "to, %",
+                       "rest_pct": "Everyone else, %", "diff_pp": "Difference, points",
+                       "excess_churned": "Churned customers the difference accounts for",
+                       "excess_revenue": "Their revenue", "small": "Few customers (read with care)"}
+DRIVER_RANK_LABELS = {"rank": "Rank", "attribute": "Attribute", "kind": "Kind", "values": "Values", "top_value": "Value that churns most",
+                      "top_churn_pct": "Its churn, %", "top_diff_pp": "vs everyone else, points",
+                      "top_excess_churned": "Extra churned customers", "cramers_v": "Strength (corrected Cramér's V)",
+                      "p_adjusted": "p-value (Holm-corrected)", "significant": "Beyond chance"}
+DRIVER_ODDS_LABELS = {"attribute": "Attribute", "value": "Value", "reference": "Compared with",
+                      "customers": "Customers", "odds_ratio": "Odds ratio", "or_low": "95% interval from",
+                      "or_high": "to", "p_value": "p-value"}
+DRIVER_TIME_LABELS = {"cohort": "Cohort (year of start)", "value": "Value", "customers": "Customers",
+                      "churned": "Churned", "churn_pct": "Churn, %", "rest_pct": "Everyone else, %",
+                      "diff_pp": "Difference, points", "small": "Few customers"}
+
+
+def driver_value(value) -> str:
+    """A driver value as shown (a blank cell is '(blank)')."""
+    return DRIVER_BLANK if value is None or value != value else str(value)
+
+
+def driver_definition(how: dict) -> str:
+    """What 'churned' means in the drivers view of this dataset (definition() of retention.metrics.drivers)."""
+    if how["basis"] == "customers":
+        return ("**Churned** = marked churned in the customers file (a cancel date or a churned status); customers "
+                "whose churn the file does not state are left out.")
+    return (f"**Churned** = lapsed: no purchase in the {how['inactive_days']} days up to {how['as_of']:%Y-%m-%d} "
+            f"(the inactivity window), among customers whose first purchase was at least {how['inactive_days']} days "
+            "before that date. Change the window above (Purchases basis) to see how the drivers move.")
+
+
+def driver_sentence(row: dict, customers: int, churned: int, escape=str) -> str:
+    """One top driver in plain words (Markdown), from a ranking row (retention.metrics.drivers.attribute_tests);
+    `escape` makes the file's names and values inert (ui.md)."""
+    row = row | {"attribute": escape(row["attribute"]), "top_value": escape(driver_value(row["top_value"]))}
+    overall = 100 * churned / customers if customers else float("nan")
+    direction = "above" if row["top_diff_pp"] >= 0 else "below"
+    return (f"**{row['attribute']}**: customers with “{driver_value(row['top_value'])}” churn at "
+            f"**{row['top_churn_pct']:.1f}%** ({row['top_customers']:,} customers), {abs(row['top_diff_pp']):.1f} "
+            f"points {direction} everyone else (overall {overall:.1f}%); the difference accounts for about "
+            f"{max(row['top_excess_churned'], 0):,.0f} churned customers.")
+
+
+def driver_rule(row: dict, escape=str) -> str:
+    """A combination of two attributes in plain words (Markdown; retention.metrics.drivers.rules row); `escape`
+    makes the file's names and values inert (ui.md)."""
+    row = row | {k: escape(driver_value(row[k])) for k in ("first", "first_value", "second", "second_value")}
+    return (f"{row['first']} “{driver_value(row['first_value'])}” and {row['second']} "
+            f"“{driver_value(row['second_value'])}”: **{row['churn_pct']:.1f}%** churn "
+            f"({row['churned']:,} of {row['customers']:,} customers; 95% interval {row['ci_low_pct']:.1f}–"
+            f"{row['ci_high_pct']:.1f}%).")
+
+
+def driver_model_note(auc: float, train: int, test: int) -> str:
+    """How far to trust the multivariable model."""
+    if auc != auc:
+        return "Too few customers to check the model on customers it has not seen."
+    grade = "weak" if auc < 0.65 else ("fair" if auc < 0.75 else "good")
+    return (f"Checked on {test:,} customers the model did not see (fitted on {train:,}): AUC {auc:.2f} ({grade}; 0.5 "
+            "is guessing, 1 is perfect). Odds ratios compare a value with the most common value of its attribute, "
+            "the other attributes held equal; an interval that does not include 1 is beyond chance. An association, "
+            "not proof of cause.")

@@ -1,0 +1,225 @@
+"""Churn drivers (retention/metrics/drivers.py) against a plain-Python reference on generated data with a planted
+driver and a planted noise column; the IBM Telco contract figures on a fixture with the workbook's counts; the
+outcome columns left out by their real header spellings; the CLI."""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from retention import store
+from retention.ingest.canonical import prepare
+from retention.ingest.roles import is_outcome_column
+from retention.metrics import drivers
+
+ROOT = Path(__file__).resolve().parents[1]
+COUNTS = Path(__file__).resolve().parent / "fixtures" / "telco_drivers" / "counts.csv"
+
+
+def telco_rows() -> pd.DataFrame:
+    """One row per customer of IBM's Telco workbook as the fixture counts them (Contract, Payment Method,
+    Internet Service, Churn Label), with made-up ids."""
+    counts = pd.read_csv(COUNTS)
+    rows = counts.loc[counts.index.repeat(counts["customers"])].drop(columns="customers").reset_index(drop=True)
+    rows.insert(0, "Customer ID", [f"T{i:05d}" for i in range(len(rows))])
+    return rows
+
+
+def load(frame: pd.DataFrame, name: str = "customers.csv"):
+    dataset_id, _ = store.create_dataset(None, prepare(frame.to_csv(index=False).encode(), name, "customers"),
+                                         name=name)
+    return store.open_dataset(dataset_id)
+
+
+def planted(seed: int = 3, n: int = 2000) -> pd.DataFrame:
+    """Customers with a planted driver (Plan: 'Basic' churns at 40%, 'Pro' at 10%), a noise column (Branch: 40
+    values, churn independent of it) and a tenure column with churn falling with tenure."""
+    rng = random.Random(seed)
+    rows = []
+    for i in range(n):
+        plan = "Basic" if rng.random() < 0.5 else "Pro"
+        tenure = rng.randint(1, 72)
+        risk = (0.40 if plan == "Basic" else 0.10) * (1.3 if tenure < 12 else 0.9)
+        rows.append({"Customer ID": f"C{i:05d}", "Plan": plan, "Branch": f"B{rng.randint(1, 40):02d}",
+                     "Tenure Months": tenure, "Churn Label": "Yes" if rng.random() < risk else "No"})
+    return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------- the plain-Python reference
+
+
+def reference(rows: list[dict], attribute: str) -> dict[str, dict]:
+    """Per value: customers, churned, churn %, everyone else's %, difference (points), excess churned, Wilson
+    interval; computed with loops and the textbook formulas."""
+    out = {}
+    total_n = len(rows)
+    total_k = sum(1 for r in rows if r["churned"])
+    for value in sorted({r[attribute] for r in rows}):
+        n = sum(1 for r in rows if r[attribute] == value)
+        k = sum(1 for r in rows if r[attribute] == value and r["churned"])
+        p = k / n
+        rest = (total_k - k) / (total_n - n)
+        z = 1.959963984540054
+        centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+        half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+        out[value] = {"customers": n, "churned": k, "churn_pct": 100 * p, "rest_pct": 100 * rest,
+                      "diff_pp": 100 * (p - rest), "excess_churned": k - n * rest,
+                      "ci_low_pct": 100 * max(0.0, centre - half), "ci_high_pct": 100 * min(1.0, centre + half)}
+    return out
+
+
+def reference_chi2(rows: list[dict], attribute: str) -> float:
+    total_n = len(rows)
+    total_k = sum(1 for r in rows if r["churned"])
+    chi2 = 0.0
+    for value in {r[attribute] for r in rows}:
+        n = sum(1 for r in rows if r[attribute] == value)
+        k = sum(1 for r in rows if r[attribute] == value and r["churned"])
+        for observed, share in ((k, total_k / total_n), (n - k, 1 - total_k / total_n)):
+            expected = n * share
+            chi2 += (observed - expected) ** 2 / expected
+    return chi2
+
+
+def test_planted_driver_matches_the_reference_and_noise_does_not_win(data_dir):
+    frame = planted()
+    con = load(frame)
+    got = drivers.drivers(con)
+    rows = [{"Plan": r["Plan"], "Branch": r["Branch"], "churned": r["Churn Label"] == "Yes"}
+            for r in frame.to_dict("records")]
+    assert got["customers"] == len(rows) and got["churned"] == sum(r["churned"] for r in rows)
+    for attribute in ("Plan", "Branch"):
+        expected = reference(rows, attribute)
+        mine = got["values"][got["values"]["attribute"] == attribute].set_index("value")
+        assert sorted(mine.index) == sorted(expected)
+        for value, want in expected.items():
+            for column, number in want.items():
+                assert mine.loc[value, column] == pytest.approx(number, rel=1e-9, abs=1e-9), (attribute, value, column)
+        row = got["ranking"].set_index("attribute").loc[attribute]
+        assert row["chi2"] == pytest.approx(reference_chi2(rows, attribute), rel=1e-9)
+    ranking = got["ranking"].set_index("attribute")
+    assert got["ranking"]["attribute"].iloc[0] == "Plan"
+    assert ranking.loc["Plan", "significant"] and not ranking.loc["Branch", "significant"]
+    assert ranking.loc["Branch", "rank"] > ranking.loc["Tenure Months", "rank"]
+    # Uncorrected, the noise column's Cramér's V is far from 0 (40 values of ~50 customers): the correction
+    # brings it near 0, while the planted driver keeps its strength.
+    branch = ranking.loc["Branch"]
+    assert math.sqrt(branch["chi2"] / branch["customers"]) > 0.1
+    assert branch["cramers_v"] < 0.05 < ranking.loc["Plan", "cramers_v"]
+    assert ranking.loc["Branch", "p_adjusted"] >= ranking.loc["Branch", "p_value"]
+    # tenure is binned into readable quantile bins covering every customer once
+    tenure = got["values"][got["values"]["attribute"] == "Tenure Months"]
+    assert tenure["customers"].sum() == len(frame) and 3 <= len(tenure) <= drivers.BINS
+    assert tenure["value"].iloc[0].startswith("< ") and tenure["value"].iloc[-1].startswith("≥ ")
+
+
+def test_small_groups_are_flagged_not_hidden(data_dir):
+    frame = planted(n=400)
+    frame.loc[:4, "Plan"] = "Legacy"  # five customers
+    got = drivers.drivers(load(frame))["values"].set_index(["attribute", "value"])
+    assert got.loc[("Plan", "Legacy"), "customers"] == 5
+    assert got.loc[("Plan", "Legacy"), "small"] and not got.loc[("Plan", "Basic"), "small"]
+
+
+def test_holm_and_hand_computed_cases():
+    assert list(drivers.holm([0.01, 0.04, 0.03])) == pytest.approx([0.03, 0.06, 0.06])
+    assert drivers.corrected_v(0.0, 100, 3, 2) == 0.0
+    # 2×2 table 30/70 vs 10/90 of 100 each: chi2 = 12.5, V (uncorrected) = 0.25
+    values = pd.DataFrame({"attribute": "A", "kind": "text", "order": [0, 1], "value": ["x", "y"],
+                           "customers": [100, 100], "churned": [30, 10], "revenue": None, "churned_revenue": None})
+    tested = drivers.attribute_tests(drivers.value_table(values)).iloc[0]
+    assert tested["chi2"] == pytest.approx(12.5)
+    assert tested["cramers_v"] == pytest.approx(math.sqrt((12.5 / 200 - 1 / 199) / (1 - 1 / 199)))
+    assert drivers.bin_labels([6, 20, 60], integral=True) == ["< 6", "6–19", "20–59", "≥ 60"]
+    assert drivers.bin_labels([39.5, 63], integral=False) == ["< 39.5", "39.5–<63", "≥ 63"]
+
+
+def test_telco_contract_figures(data_dir):
+    got = drivers.drivers(load(telco_rows(), "Telco_customer_churn.csv"))
+    contract = got["values"][got["values"]["attribute"] == "Contract"].set_index("value")
+    for value, churned, customers, pct in (("Month-to-month", 1655, 3875, 42.7), ("One year", 166, 1473, 11.3),
+                                           ("Two year", 48, 1695, 2.8)):
+        assert (contract.loc[value, "churned"], contract.loc[value, "customers"]) == (churned, customers)
+        assert round(contract.loc[value, "churn_pct"], 1) == pct
+    assert got["ranking"]["attribute"].iloc[0] == "Contract"
+    assert got["definition"]["basis"] == "customers"
+    reasons = dict(zip(got["excluded"]["column"], got["excluded"]["reason"]))
+    assert reasons == {"Customer ID": "identifier", "Churn Label": "outcome"}
+
+
+def test_telco_model_and_rules(data_dir):
+    con = load(telco_rows())
+    multi = drivers.multivariable(con)
+    assert 0.75 < multi["model"]["auc"] < 0.9
+    odds = multi["model"]["odds"].set_index(["attribute", "value"])
+    assert odds.loc[("Contract", "Two year"), "odds_ratio"] < odds.loc[("Contract", "One year"), "odds_ratio"] < 1
+    assert (odds["or_low"] <= odds["odds_ratio"]).all() and (odds["odds_ratio"] <= odds["or_high"]).all()
+    first = multi["rules"].iloc[0]
+    assert (first["first_value"], first["second_value"]) == ("Month-to-month", "Fiber optic")
+    counts = pd.read_csv(COUNTS)
+    cell = counts[(counts["Contract"] == "Month-to-month") & (counts["Internet Service"] == "Fiber optic")]
+    assert first["customers"] == cell["customers"].sum()
+    assert first["churned"] == cell.loc[cell["Churn Label"] == "Yes", "customers"].sum()
+
+
+REAL_OUTCOME_HEADERS = ["Churn Value", "Churn Label", "Churn Score", "Customer Status", "Churn Category",
+                        "Churn Reason", "Cancel Date", "CLTV", "Churn", "Exited", "cancelled_at", "Attrition_Flag"]
+
+
+@pytest.mark.parametrize("header", REAL_OUTCOME_HEADERS)
+def test_outcome_headers_are_outcomes(header):
+    assert is_outcome_column(header)
+
+
+def test_outcome_columns_never_rank(data_dir):
+    """The IBM headers (single-table and status releases) in one customers file: none is a candidate."""
+    frame = planted(n=300)
+    frame["Churn Value"] = (frame["Churn Label"] == "Yes").astype(int)
+    frame["Churn Score"] = [90 if c == "Yes" else 20 for c in frame["Churn Label"]]
+    frame["CLTV"] = range(3000, 3300)
+    frame["Customer Status"] = ["Churned" if c == "Yes" else "Stayed" for c in frame["Churn Label"]]
+    frame["Churn Category"] = ["Competitor" if c == "Yes" else "" for c in frame["Churn Label"]]
+    frame["Zip Code"] = [f"9{i:04d}" for i in range(300)]
+    got = drivers.drivers(load(frame))
+    ranked = set(got["ranking"]["attribute"])
+    assert ranked.isdisjoint({"Churn Value", "Churn Score", "CLTV", "Customer Status", "Churn Category",
+                              "Churn Label", "Zip Code", "Customer ID"})
+    reasons = dict(zip(got["excluded"]["column"], got["excluded"]["reason"]))
+    for column in ("Churn Value", "Churn Score", "CLTV", "Churn Category"):
+        assert reasons[column] == "outcome", column
+    assert reasons["Zip Code"] == "identifier"
+
+
+def test_lapsed_definition_on_purchases(data_dir):
+    """Purchases only: churned = no purchase in the window up to the last day; too-new customers left out."""
+    rows = [("a", "2024-01-05", "10", "web"), ("a", "2024-06-01", "10", "web"),  # lapsed (last + 90 ≤ Dec 31)
+            ("b", "2024-02-01", "10", "store"), ("b", "2024-12-01", "10", "store"),  # active
+            ("c", "2024-12-20", "10", "web"),  # first purchase within 90 days of the end: left out
+            ("d", "2024-03-01", "10", "store"), ("d", "2024-12-31", "10", "store")]
+    csv = "customer,date,amount,channel\n" + "\n".join(",".join(r) for r in rows) + "\n"
+    dataset_id, _ = store.create_dataset(prepare(csv.encode(), "orders.csv", "purchases"), None, name="o")
+    con = store.open_dataset(dataset_id)
+    how = drivers._prepare(con, 90)
+    assert how["basis"] == "purchases" and str(how["as_of"]) == "2024-12-31"
+    outcome = dict(con.execute("select customer_id, churned from driver_outcome").fetchall())
+    assert outcome == {"a": True, "b": False, "d": False}
+
+
+def test_cli_drivers(data_dir, tmp_path):
+    path = tmp_path / "telco.csv"
+    telco_rows().to_csv(path, index=False)
+    run = subprocess.run([sys.executable, "-m", "retention", "drivers", "--customers", str(path), "--format", "json",
+                          "--top", "1"], capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 0, run.stderr
+    got = json.loads(run.stdout)
+    assert list(got[0]) == ["attribute", "value", "customers", "churned", "churn_pct", "ci_low_pct", "ci_high_pct",
+                            "diff_pp", "rank"]
+    assert {(r["value"], r["churned"], r["customers"], r["churn_pct"]) for r in got} == {
+        ("Month-to-month", 1655, 3875, 42.71), ("One year", 166, 1473, 11.27), ("Two year", 48, 1695, 2.83)}
