@@ -131,14 +131,16 @@ else:
     worth = impact_value.worth(model, baseline, k, effects)
     shown = worth.assign(estimate=worth["estimate"].map(ui_text.IMPACT_WORTH_ROWS))
     shown, config = ui.readable(shown, {
-        "estimate": "Estimate", "effect_pp": f"Month-{k} retention, points", "x_pct": "Monthly retention, % change",
+        "estimate": "Estimate", "effect_pp": f"Month-{k} retention, points", "x_pct": "Monthly churn removed, %",
         "profit_change": money_label("Profit change over 5 years, after the programme's cost", ds.currency),
         "break_even": money_label("Break-even cost per customer per month", ds.currency)},
         {"effect_pp": "{:+.1f}", "x_pct": "{:+.2f}", "profit_change": "{:+,.0f}", "break_even": "{:,.2f}"})
     st.dataframe(shown, hide_index=True, column_config=config, key="impact_worth")
-    st.caption("The month-k effect becomes a relative change of monthly retention (month-k retention ∝ monthly "
-               "retention^k), valued with the What-if model on this dataset's measured customers, retention and "
-               "revenue (present value over 5 years, 10% discount a year). The interval's ends are valued the same way.")
+    st.caption(f"The comparison side lost {100 - baseline:.1f}% of its customers by month {k}; the programme kept "
+               f"{result['effect_pp']:+.1f} points of them. The What-if scenario keeps the same share of the customers "
+               "its model loses over those months (as a cut of monthly churn), valued on this dataset's measured "
+               "customers, retention and revenue (present value over 5 years, 10% discount a year). The interval's "
+               "ends are valued the same way.")
     x = worth.loc[worth["estimate"] == "effect", "x_pct"].iloc[0]
     if x == x:
         st.page_link("pages/whatif.py", label="Use as scenario in What if", icon=":material/calculate:",

@@ -411,6 +411,9 @@ IMPACT_WARNINGS = {
     "few_members": "Fewer than 30 matched members: the interval is wide and the estimate fragile.",
     "members_differed": "Before matching, members differed from non-members on what drives retention anyway (see the "
                         "balance table): the plain comparison ({naive:+.1f} points) would mislead.",
+    "still_unbalanced": "Even after matching, members and non-members differ by more than 0.1 standard deviations "
+                        "on something in the balance table (matching groups spend in quarters): read the effect "
+                        "with care.",
     "no_amounts": "The purchases have no amounts: revenue per customer is not compared.",
 }
 IMPACT_SIDES = {"launch": ("after the launch", "before the launch"), "members": ("members", "matched non-members")}

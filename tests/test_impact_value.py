@@ -10,21 +10,24 @@ from retention import state
 from retention.scenarios import clv, impact_value
 
 
-def test_relative_x_keeps_month_k_retention_moved_by_the_effect():
-    x = impact_value.relative_x(30.0, 8.0, 3)
-    assert x == pytest.approx(100 * ((38 / 30) ** (1 / 3) - 1))
-    r = 0.9
-    assert (r * (1 + x / 100)) ** 3 / r ** 3 == pytest.approx(38 / 30)
-    assert impact_value.relative_x(30.0, -8.0, 1) == pytest.approx(-100 * 8 / 30)
-    assert math.isnan(impact_value.relative_x(0.0, 5.0, 3)) and math.isnan(impact_value.relative_x(30.0, math.nan, 3))
+def test_churn_cut_keeps_the_same_share_of_the_losses():
+    # month 1: the comparison side kept 60 %, lost 40; +10 points kept a quarter of the losses
+    assert impact_value.churn_cut_x(60.0, 10.0, 1, 0.9) == pytest.approx(25.0)
+    # month 3 with r = 0.9: the model loses 1 − 0.729 over 3 months; the scenario a quarter less of that
+    x = impact_value.churn_cut_x(60.0, 10.0, 3, 0.9)
+    r_new = 1 - (1 - 0.9) * (1 - x / 100)
+    assert 1 - r_new ** 3 == pytest.approx(0.75 * (1 - 0.9 ** 3))
+    assert impact_value.churn_cut_x(60.0, -10.0, 1, 0.9) == pytest.approx(-25.0)
+    assert math.isnan(impact_value.churn_cut_x(100.0, 5.0, 3, 0.9))
+    assert math.isnan(impact_value.churn_cut_x(60.0, math.nan, 3, 0.9))
 
 
 def test_worth_carries_the_interval_through():
     model = clv.Inputs(1000, 0.9, 50.0, 30.0, new_customers=100, horizon=60, programme_cost=0.0)
     table = impact_value.worth(model, 30.0, 3, {"effect": 6.0, "low": -1.0, "high": 12.0}).set_index("estimate")
-    assert table.loc["low", "profit_change"] < 0 < table.loc["effect", "profit_change"] < table.loc["high",
-                                                                                                  "profit_change"]
-    assert table.loc["effect", "retention"] == pytest.approx(0.9 * (36 / 30) ** (1 / 3))
+    low, effect, high = table.loc[["low", "effect", "high"], "profit_change"]
+    assert low < 0 < effect < high
+    assert table.loc["effect", "retention"] == pytest.approx(1 - 0.1 * (1 - table.loc["effect", "x_pct"] / 100))
     # at the break-even cost a customer's value (CLV at the start, over the horizon) is unchanged, as on What if
     paid = model.with_(programme_cost=table.loc["effect", "break_even"])
     clv_start = clv.compare(paid, table.loc["effect", "retention"]).set_index("output").loc["clv_start"]
@@ -34,4 +37,4 @@ def test_worth_carries_the_interval_through():
 def test_whatif_link_is_a_valid_whatif_state():
     query = impact_value.whatif_query(2.345, 1.5, 40.0)
     view = state.from_query(state.WhatIf, {k: [v] for k, v in query.items()})
-    assert (view.kind, view.x, view.programme, view.margin, view.period) == ("relative", 2.35, 1.5, 40.0, "month")
+    assert (view.kind, view.x, view.programme, view.margin, view.period) == ("churn_cut", 2.35, 1.5, 40.0, "month")

@@ -41,7 +41,7 @@ TRUTHY = ("1", "y", "yes", "true", "t", "member", "members", "x", "on", "joined"
 # warning codes (texts: ui_text.IMPACT_WARNINGS)
 WARNINGS = ("not_randomised", "too_few_cohorts", "trend_unchecked", "pre_trend", "seasonality_unchecked",
             "launch_month_left_out", "selection", "join_date_unknown", "unmatched_members", "few_members",
-            "members_differed", "no_amounts")
+            "members_differed", "still_unbalanced", "no_amounts")
 
 RESULT_KEYS = ["design", "k", "effect_pp", "ci_low_pp", "ci_high_pp", "clear", "treated_customers",
                "control_customers", "treated_cohorts", "control_cohorts", "treated_pct", "control_pct",
@@ -377,6 +377,8 @@ def members(frame: pd.DataFrame, k: int = 3, *, segment: bool = False, curve_to:
     table = balance(done, weights)
     if (table["smd"].abs() > 0.1).any():
         warnings.append("members_differed")
+    if (table["smd_matched"].abs() > 0.1).any():
+        warnings.append("still_unbalanced")
     result["warnings"] = warnings
     return {"result": result, "balance": table, "curves": member_curves(frame, curve_to, segment=segment)}
 
