@@ -13,6 +13,7 @@ PAGES = {
         st.Page("pages/churn.py", title="Churn", icon=":material/trending_down:", url_path="churn"),
         st.Page("pages/benchmarks.py", title="Benchmarks", icon=":material/leaderboard:", url_path="benchmarks"),
         st.Page("pages/whatif.py", title="What if", icon=":material/calculate:", url_path="whatif"),
+        st.Page("pages/impact.py", title="Did it work?", icon=":material/fact_check:", url_path="impact"),
     ],
     "Your data": [
         st.Page("pages/data.py", title="Upload data", icon=":material/upload_file:", url_path="data"),

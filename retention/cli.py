@@ -33,11 +33,16 @@ from retention.ingest.stage import read_path
 from retention.ingest.unwrap import check_size
 from retention import ui_text
 
-COMMAND_MODULES = ["retention.cli_summary", "retention.cli_cohorts", "retention.cli_churn", "retention.cli_whatif",
-                   "retention.cli_benchmark",
-                   "retention.cli_alive",
-                   "retention.cli_drivers",
-                   ]
+COMMAND_MODULES = [
+    "retention.cli_summary",
+    "retention.cli_cohorts",
+    "retention.cli_churn",
+    "retention.cli_whatif",
+    "retention.cli_benchmark",
+    "retention.cli_alive",
+    "retention.cli_drivers",
+    "retention.cli_impact",
+]
 EXIT_BAD_INPUT = 2
 
 

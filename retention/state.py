@@ -414,3 +414,36 @@ def to_widgets(state: Any) -> dict[str, Any]:
             continue
         out[widget_key(type(state), f.name)] = list(value) if f.metadata["kind"] == "texts" else value
     return out
+
+
+# ---------------------------------------------------------------- "Did it work?" (pages/impact.py)
+
+
+@dataclass(frozen=True)
+class Impact:
+    PREFIX = "impact"
+    design: str = choice("launch", ("launch", "members"), "design")
+    launch: dt.date | None = day("launch")
+    k: int = integer(3, 1, 12, "k")
+    member_column: str | None = text(None, "member_column")
+    member_values: tuple | None = texts(None, "member_value")  # None: the values that look like 'member'
+    match_segment: str | None = text(None, "match_segment")
+    cost: float = number(0.0, 0.0, 1e12, "cost")
+    margin: float = number(30.0, 0.0, 100.0, "margin")
+
+
+PAGES = PAGES + (Impact,)
+
+
+def impact_limits(first: dt.date | None, last: dt.date | None, segments: list[str],
+                  values: Callable[[str], list[str]], guess: Callable[[str], list[str]]) -> dict[str, Limit]:
+    """first, last: the data's first and last dates (the launch defaults to the first day of the month halfway);
+    segments: the segment columns; values(column) → its values; guess(column) → the values meaning 'member'."""
+    middle = None
+    if first is not None and last is not None:
+        middle = (first + (last - first) / 2).replace(day=1)
+    return {"launch": Limit(lo=first, hi=last, default=middle),
+            "member_column": Limit([*segments] or [None]),
+            "member_values": Limit(lambda s: values(s["member_column"]) if s["member_column"] else [],
+                                   default=lambda s: tuple(guess(s["member_column"])) if s["member_column"] else ()),
+            "match_segment": Limit([None, *segments])}

@@ -458,3 +458,79 @@ def driver_model_note(auc: float, train: int, test: int) -> str:
             "is guessing, 1 is perfect). Odds ratios compare a value with the most common value of its attribute, "
             "the other attributes held equal; an interval that does not include 1 is beyond chance. An association, "
             "not proof of cause.")
+
+# ---------------------------------------------------------------- "Did it work?" (pages/impact.py, cli_impact.py)
+
+IMPACT_DESIGNS = {"launch": "Before/after a launch date", "members": "Members against comparable non-members"}
+IMPACT_WARNINGS = {
+    "not_randomised": "Nobody was assigned at random: anything else that changed around the launch (prices, "
+                      "marketing, the product, competitors, the economy) is credited to the programme as well.",
+    "too_few_cohorts": "Few cohorts on one side of the launch (fewer than 6 before or 3 after that completed month "
+                       "{k}): the trend and the effect rest on little data.",
+    "trend_unchecked": "Fewer than 3 cohorts before the launch: the pre-launch trend cannot be fitted, so this is the "
+                       "plain before/after difference.",
+    "pre_trend": "Cohorts were already changing before the launch ({slope:+.2f} points a month): the effect is "
+                 "measured against that trend, not against the plain average before.",
+    "seasonality_unchecked": "Less than two years of cohorts before the launch: seasonality is not part of the trend. "
+                             "If your customers return more in some months, compare with the same months a year "
+                             "earlier below.",
+    "launch_month_left_out": "The cohort of the launch month started partly before the launch: it is left out.",
+    "selection": "Members chose to join: if they were keener customers in ways the matching does not see, the effect "
+                 "is overstated.",
+    "join_date_unknown": "The data has no join dates: what customers did in their first month stands in for "
+                         "'before joining', and retention is counted from the first purchase.",
+    "unmatched_members": "{unmatched:,} members had no comparable non-member (same cohort, purchases and spend) and "
+                         "are left out.",
+    "few_members": "Fewer than 30 matched members: the interval is wide and the estimate fragile.",
+    "members_differed": "Before matching, members differed from non-members on what drives retention anyway (see the "
+                        "balance table): the plain comparison ({naive:+.1f} points) would mislead.",
+    "still_unbalanced": "Even after matching, members and non-members differ by more than 0.1 standard deviations "
+                        "on something in the balance table (matching groups spend in quarters): read the effect "
+                        "with care.",
+    "no_amounts": "The purchases have no amounts: revenue per customer is not compared.",
+}
+IMPACT_SIDES = {"launch": ("after the launch", "before the launch"), "members": ("members", "matched non-members")}
+
+
+def impact_sentence(result: dict) -> str:
+    """The plain sentence for an impact result (metrics.impact RESULT_KEYS); 'no clear effect' when the interval
+    crosses zero, never a number alone."""
+    k, n = result["k"], result["treated_customers"] + result["control_customers"]
+    effect, low, high = result["effect_pp"], result["ci_low_pp"], result["ci_high_pp"]
+    who = "Cohorts after the launch" if result["design"] == "launch" else "Members"
+    against = ("above the pre-launch trend" if result["design"] == "launch" and "trend_unchecked" not in result["warnings"]
+               else "against the cohorts before" if result["design"] == "launch"
+               else "against comparable non-members")
+    if effect != effect:
+        return "There is not enough data on both sides to measure an effect."
+    interval = f"95% interval {low:+.1f} to {high:+.1f}; {n:,} customers"
+    if not result["clear"]:
+        return (f"**No clear effect** on month-{k} retention: {who.lower()} kept between {low:+.1f} and {high:+.1f} "
+                f"points of customers {against} (95% interval; {n:,} customers), so the data cannot tell a gain "
+                "from a loss or from nothing.")
+    verb = "more" if effect > 0 else "fewer"
+    return (f"{who} kept **{abs(effect):.1f} points {verb}** customers at month {k} ({interval}), {against}.")
+
+
+def impact_warning(code: str, result: dict) -> str:
+    """The words for a warning code, filled in from the result."""
+    return IMPACT_WARNINGS[code].format(k=result["k"], slope=result.get("slope_pp", 0.0),
+                                        unmatched=result.get("unmatched_members", 0),
+                                        naive=result.get("naive_pp", 0.0))
+
+
+def impact_year_earlier(check: dict | None, k: int) -> str:
+    if not check:
+        return "The data does not cover the same months a year before the launch, so seasonality cannot be checked."
+    return (f"Seasonality check: the {check['cohorts']} post-launch cohorts against the same calendar months a year "
+            f"earlier kept {check['pp']:+.1f} points at month {k} (95% interval {check['low_pp']:+.1f} to "
+            f"{check['high_pp']:+.1f}); a year of any trend is included in this figure.")
+
+
+IMPACT_BALANCE_LABELS = {"covariate": "What drives retention anyway", "members": "Members",
+                         "others": "All non-members", "smd": "Difference (SMD)",
+                         "members_matched": "Matched members", "others_matched": "Matched non-members",
+                         "smd_matched": "Difference after matching (SMD)"}
+IMPACT_COVARIATES = {"cohort_index": "Cohort (months since 1970)", "first_purchases": "Purchases in the first month",
+                     "first_spend": "Spend in the first month"}
+IMPACT_WORTH_ROWS = {"effect": "Measured effect", "low": "Low end of the interval", "high": "High end of the interval"}

@@ -1,0 +1,60 @@
+"""What a measured programme effect is worth: the effect on month-k retention (retention.metrics.impact) turned
+into the What-if model's scenario, with its 95% interval carried through.
+
+The comparison side kept R % of its customers at month k, so it lost 100 − R; the programme kept Δ points more,
+i.e. a share f = Δ / (100 − R) of those losses. The What-if model (monthly retention r) loses 1 − r^k of its
+customers over k months; the scenario keeps the same share f of them: 1 − r'^k = (1 − f)(1 − r^k), which is the
+What-if scenario 'churn_cut' with X = 100·(1 − (1 − r')/(1 − r)) (for k = 1, X = 100·f).
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from retention.scenarios import clv
+from retention.scenarios.scenario import Scenario, apply
+
+X_BOUND = 100.0  # the What-if page's X box
+
+
+def churn_cut_x(baseline_pct: float, effect_pp: float, k: int, r: float) -> float:
+    """X (% of monthly churn removed; negative: added) that keeps, of the model's losses over k months, the share
+    of the comparison side's month-k losses the effect kept; NaN when it cannot be said (no loss to cut, missing
+    numbers); within ±X_BOUND."""
+    if not all(v == v for v in (baseline_pct, effect_pp, r)) or baseline_pct >= 100 or r >= 1:
+        return math.nan
+    kept = effect_pp / (100 - baseline_pct)
+    lost = min(max((1 - kept) * (1 - r ** k), 0.0), 1.0)
+    r_new = (1 - lost) ** (1 / k)
+    return max(-X_BOUND, min(X_BOUND, 100 * (1 - (1 - r_new) / (1 - r))))
+
+
+def worth(model: clv.Inputs, baseline_pct: float, k: int, effects: dict[str, float]) -> pd.DataFrame:
+    """The model's outputs for each effect (estimate and interval ends), model.programme_cost charged per active
+    customer per period in the scenario.
+
+    In: effects {"effect": Δ, "low": …, "high": …} in points of month-k retention. Out: one row per effect:
+    estimate, effect_pp, x_pct (the churn-cut scenario's X), retention (per period, after), profit_change (present
+    value over the model's horizon, programme cost paid), break_even (programme cost per customer per period at
+    which a customer's value is unchanged, as on the What-if page). Rows whose effect cannot be turned into a
+    scenario have NaN outputs."""
+    rows = []
+    for name, effect in effects.items():
+        x = churn_cut_x(baseline_pct, effect, k, model.retention)
+        if x != x:
+            rows.append({"estimate": name, "effect_pp": effect, "x_pct": x, "retention": math.nan,
+                         "profit_change": math.nan, "break_even": math.nan})
+            continue
+        r = apply(model.retention, Scenario("churn_cut", x)).retention
+        rows.append({"estimate": name, "effect_pp": effect, "x_pct": x, "retention": r,
+                     "profit_change": clv.headline(model, r)["profit_change"],
+                     "break_even": clv.break_even(model, r)})
+    return pd.DataFrame(rows, columns=["estimate", "effect_pp", "x_pct", "retention", "profit_change", "break_even"])
+
+
+def whatif_query(x_pct: float, programme_cost: float, margin_pct: float) -> dict[str, str]:
+    """The What-if page's link parameters for this scenario (retention.state.WhatIf: month model, 'churn_cut')."""
+    return {"period": "month", "scenario": "churn_cut", "x": f"{round(x_pct, 2):g}",
+            "programme": f"{programme_cost:g}", "margin": f"{margin_pct:g}"}
