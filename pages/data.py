@@ -7,7 +7,7 @@ import re
 import pandas as pd
 import streamlit as st
 
-from retention import access, config, store, ui
+from retention import access, config, store, ui, ui_text
 from retention.ingest import date_order, headers
 from retention.ingest.canonical import prepare
 from retention.ingest.errors import IngestError
@@ -88,8 +88,10 @@ def _configure(kind: str, uploaded, box, opened, hint):
         offered, left_out = choice.options, choice.left_out
     info = raw.info
     how = [info.get("format"), info.get("encoding"), f"delimiter {info['delimiter']!r}" if info.get("delimiter") else None,
-           f"sheet “{ui.md(info['sheet'])}”" if info.get("sheet") else None, f"header on row {info.get('header_row')}"]
+           f"sheet “{ui.md(info['sheet'])}”" if info.get("sheet") else None, f"header on row {info.get('header_row')}" if not info.get("headerless") else None]
     box.caption("Read as " + ", ".join(h for h in how if h) + (f" · recognised: **{export}**" if export else ""))
+    if info.get("headerless"):
+        box.info(ui_text.headerless_note(info["columns_named"]), icon=":material/table_rows:")
     if len(info.get("sheets", [])) > 1:
         box.selectbox("Sheet", info["sheets"], index=info["sheets"].index(info["sheet"]), key=f"{key}_sheet")
     box.dataframe(raw.frame.drop(columns=[ROW]).head(8), hide_index=True, height=240)

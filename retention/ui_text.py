@@ -384,3 +384,14 @@ def money_warnings(money: dict) -> list[str]:
         out.append(f"Column “{bad['column']}”: {bad.get('rows', 0):,} rows are not numbers and nothing they have in "
                    f"common explains it, e.g. {_quoted(bad['examples'])}.")
     return out
+
+
+# ---------------------------------------------------------------- leftovers of #15/#16 (files without a header,
+# what-if from tenure, judgement calls made visible)
+
+
+def headerless_note(names: list[str]) -> str:
+    """A file whose first row is data (no header row): what the reader did."""
+    shown = f"“{names[0]}” … “{names[-1]}”" if len(names) > 2 else " and ".join(f"“{n}”" for n in names)
+    return (f"No header row: the first row holds values like the rows below (numbers and dates where a header would "
+            f"have words), so it is read as data and the columns are named {shown}.")
