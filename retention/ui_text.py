@@ -395,3 +395,20 @@ def headerless_note(names: list[str]) -> str:
     shown = f"“{names[0]}” … “{names[-1]}”" if len(names) > 2 else " and ".join(f"“{n}”" for n in names)
     return (f"No header row: the first row holds values like the rows below (numbers and dates where a header would "
             f"have words), so it is read as data and the columns are named {shown}.")
+
+
+WHATIF_TENURE_TAG = "measured from tenure"
+
+
+def whatif_from_tenure(measured: dict, period: str) -> str:
+    """The What-if page's note when retention comes from tenure (retention.scenarios.tenure.measure's row)."""
+    per = "" if period == "month" else f"; per {period}: {100 * measured['retention']:.2f}%"
+    revenue = ("Revenue per customer is the active customers' mean monthly charge."
+               if measured.get("has_amounts") else "The file has no monthly charges: type your revenue per customer.")
+    return (f"**Retention measured from tenure (an estimate).** The file has no dates, so retention per period cannot "
+            f"be counted; instead {measured['churned']:,} churned customers over {measured['customer_months']:,.0f} "
+            f"customer-months of tenure give a churn of **{100 * measured['churn_month']:.2f}% a month** (95% "
+            f"interval {100 * measured['churn_month_low']:.2f}–{100 * measured['churn_month_high']:.2f}%), so "
+            f"{100 * (1 - measured['churn_month']):.2f}% stay each month{per}. This assumes every month of a "
+            f"customer's tenure carries the same risk of leaving (in most businesses new customers leave more "
+            f"often). {revenue} New customers per {period} are not in the file: type your own.")
