@@ -412,3 +412,31 @@ def whatif_from_tenure(measured: dict, period: str) -> str:
             f"{100 * (1 - measured['churn_month']):.2f}% stay each month{per}. This assumes every month of a "
             f"customer's tenure carries the same risk of leaving (in most businesses new customers leave more "
             f"often). {revenue} New customers per {period} are not in the file: type your own.")
+
+
+COUNTABLE_SKIPS = ("not_paid", "not_customer")  # set-aside reasons a person may overrule (refunds stay out)
+COUNT_STATUSES_LABEL = {"purchases": "Count these statuses as purchases anyway",
+                        "customers": "Count these statuses as customers anyway"}
+COUNT_STATUSES_HELP = {
+    "purchases": "Unpaid orders (e.g. Shopify “pending” or “authorized”: the card is reserved, no money taken yet) "
+                 "are not counted by default. Pick a status to count its orders as purchases, e.g. when you know "
+                 "pending orders are always paid later.",
+    "customers": "Trials and subscriptions whose first payment was never made (e.g. Stripe “trialing”) are not "
+                 "customers yet by default. Pick a status to count them as active customers.",
+}
+CURRENCY_LABEL = "Currency of this dataset"
+CURRENCY_HELP = ("By default the currency with the most revenue. Amounts in different currencies are never added "
+                 "together: rows in the other currencies are set aside (downloadable with the rejected rows).")
+
+
+def counted_statuses_note(statuses: list[str], kind: str) -> str:
+    """What the person chose to count that is set aside by default."""
+    what = "purchases" if kind == "purchases" else "active customers"
+    return f"Counted as {what} at your request: {', '.join(f'“{s}”' for s in statuses)}."
+
+
+def currency_choice_note(chosen: str, most: str | None) -> str | None:
+    """Said when the chosen currency is not the one with the most revenue."""
+    if not most or chosen == most:
+        return None
+    return f"You chose {chosen}; {most} has more revenue in this file and is set aside."
