@@ -7,7 +7,7 @@ import re
 import pandas as pd
 import streamlit as st
 
-from retention import access, config, store, ui
+from retention import access, config, store, ui, ui_text
 from retention.ingest import date_order, headers
 from retention.ingest.canonical import prepare
 from retention.ingest.errors import IngestError
@@ -88,8 +88,10 @@ def _configure(kind: str, uploaded, box, opened, hint):
         offered, left_out = choice.options, choice.left_out
     info = raw.info
     how = [info.get("format"), info.get("encoding"), f"delimiter {info['delimiter']!r}" if info.get("delimiter") else None,
-           f"sheet “{ui.md(info['sheet'])}”" if info.get("sheet") else None, f"header on row {info.get('header_row')}"]
+           f"sheet “{ui.md(info['sheet'])}”" if info.get("sheet") else None, f"header on row {info.get('header_row')}" if not info.get("headerless") else None]
     box.caption("Read as " + ", ".join(h for h in how if h) + (f" · recognised: **{export}**" if export else ""))
+    if info.get("headerless"):
+        box.info(ui_text.headerless_note(info["columns_named"]), icon=":material/table_rows:")
     if len(info.get("sheets", [])) > 1:
         box.selectbox("Sheet", info["sheets"], index=info["sheets"].index(info["sheet"]), key=f"{key}_sheet")
     box.dataframe(raw.frame.drop(columns=[ROW]).head(8), hide_index=True, height=240)
@@ -131,7 +133,8 @@ def _configure(kind: str, uploaded, box, opened, hint):
         order = picked if picked != choice.order or choice.needs_order else None
     try:
         return prepare(data, uploaded.name, kind, mapping=mapping, segments=segments, date_order=order, raw=raw,
-                       date_hint=hint)
+                       date_hint=hint, count_statuses=st.session_state.get(f"{key}_count_statuses"),
+                       currency=st.session_state.get(f"{key}_currency"))
     except IngestError as err:
         box.error(re.sub(r" \(CLI: [^)]*\)", "", str(err)))  # the command-line hint means nothing here
         return None
@@ -139,6 +142,28 @@ def _configure(kind: str, uploaded, box, opened, hint):
 
 def _revenue(item: dict) -> str:
     return f" ({item['revenue']:,.2f} of revenue)" if item.get("revenue") is not None else ""
+
+
+def _judgement_choices(kind: str, report: dict) -> None:
+    """The defaults a person may overrule, next to what they left out: statuses set aside (unpaid orders,
+    trials) and the currency when the file holds several. Read back by _configure on the next run."""
+    key = opened[kind][1]
+    set_aside = [s["status"].strip().lower() for entry in report.get("skipped", [])
+                 if entry["reason"] in ui_text.COUNTABLE_SKIPS for s in entry.get("statuses", [])]
+    counted = report.get("counted_statuses") or []
+    choices = sorted(set(counted + set_aside))  # stable while statuses move between the two lists
+    if choices:
+        st.multiselect(ui_text.COUNT_STATUSES_LABEL[kind], choices, default=counted, key=f"{key}_count_statuses",
+                       help=ui_text.COUNT_STATUSES_HELP[kind])
+    if counted:
+        st.caption(ui_text.counted_statuses_note(counted, kind))
+    money = report.get("money") or {}
+    codes = list(money.get("rows_by_currency") or {})
+    if len(codes) > 1 and money.get("currency") in codes:
+        st.selectbox(ui_text.CURRENCY_LABEL, codes, index=codes.index(money["currency"]), key=f"{key}_currency",
+                     format_func=lambda c: f"{c} ({money['rows_by_currency'][c]:,} rows)", help=ui_text.CURRENCY_HELP)
+        if note := ui_text.currency_choice_note(money["currency"], money.get("most_revenue")):
+            st.caption(note)
 
 
 opened = {kind: _open(kind, uploaded) for kind, uploaded in files.items() if uploaded is not None}
@@ -170,7 +195,8 @@ if not any(prepared.values()):
     st.stop()
 
 fingerprint = json.dumps({k: [p.filename, p.roles, p.segments, [d.formats[:1] for d in p.dates.values()],
-                              len(p.raw.frame)] for k, p in prepared.items() if p}, sort_keys=True)
+                              len(p.raw.frame), p.counted_statuses, p.money.currency]
+                          for k, p in prepared.items() if p}, sort_keys=True)
 if st.session_state.get("data_preview_key") != fingerprint:
     waiting = st.empty()
     with st.spinner("Checking every row…"):
@@ -209,6 +235,7 @@ for kind, report in reports.items():
         st.caption(ui.md(line))
     for line in money_warnings(money) if money else []:
         st.warning(ui.md(line))
+    _judgement_choices(kind, report)
     if report["problems"]:
         st.dataframe(pd.DataFrame([{
             "Problem": reject_reason(p["reason"]), "Column": p["column"] or "(whole row)", "Rows": p["rows"],

@@ -5,11 +5,11 @@ import math
 import pandas as pd
 import streamlit as st
 
-from retention import state, ui
+from retention import state, ui, ui_text
 from retention.fmt import money, money_label
 from retention.charts import whatif as charts
 from retention.metrics import churn, reasons
-from retention.scenarios import analysis, clv, inputs, sbg, wording
+from retention.scenarios import analysis, clv, inputs, sbg, tenure, wording
 from retention.scenarios.scenario import KINDS, R_CAP, Scenario, apply, equivalents
 
 ds = ui.dataset()
@@ -19,8 +19,14 @@ st.caption("Turns your measured retention, revenue and costs into the profit eff
            "The scenario and the inputs are saved in the page's link.")
 
 def measure(period: str) -> dict:
+    """The measured inputs; from tenure when the data has no dates (a customers file with tenure and a churned
+    flag); {} when neither gives retention."""
     try:
         return ui.cached(inputs.measure, ds, period=period).iloc[0].to_dict()
+    except churn.NoChurnData:
+        pass
+    try:
+        return ui.cached(tenure.measure, ds, period=period).iloc[0].to_dict()
     except churn.NoChurnData:
         return {}
 
@@ -31,19 +37,26 @@ def reason_shares() -> pd.DataFrame:
 
 ui.page_state(state.WhatIf, state.whatif_limits(measure, lambda: reason_shares()["reason"].tolist()))
 period = st.segmented_control("Period of the model", list(clv.PERIODS_PER_YEAR), required=True, key="whatif_period")
-try:
-    measured = ui.cached(inputs.measure, ds, period=period).iloc[0].to_dict()
+measured = measure(period)
+if measured.get("basis") == tenure.BASIS:
+    st.info(ui_text.whatif_from_tenure(measured, period), icon=":material/hourglass_bottom:")
+elif measured:
     st.caption(f"Measured over {measured['periods_used']} complete {period}s up to {measured['as_of']:%d %b %Y} "
                f"({measured['basis']} basis, as on the Churn page).")
     if not measured["has_amounts"]:
         st.info("The purchases have no amounts, so revenue per customer is not measured: type your own.")
-except churn.NoChurnData as exc:
-    st.warning(f"Retention cannot be measured from this dataset ({exc}); type your own numbers below.")
+else:
+    try:
+        ui.cached(inputs.measure, ds, period=period)
+    except churn.NoChurnData as exc:
+        st.warning(f"Retention cannot be measured from this dataset ({exc}); type your own numbers below.")
 
 
 def tagged(label: str, key: str) -> str:
-    measured_here = state.measured_input(measure(period), key.removeprefix("whatif_"))
-    return f"{label} ({'measured' if st.session_state[key] == measured_here else 'your value'})"
+    found = measure(period)
+    measured_here = state.measured_input(found, key.removeprefix("whatif_"))
+    tag = ui_text.WHATIF_TENURE_TAG if found.get("basis") == tenure.BASIS else "measured"
+    return f"{label} ({tag if st.session_state[key] == measured_here else 'your value'})"
 
 
 def assumed(key: str) -> bool:

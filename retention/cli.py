@@ -351,8 +351,11 @@ def describe_report(report: dict) -> str:
     if "delimiter" in how:
         how["delimiter"] = {"\t": "tab", " ": "space"}.get(how["delimiter"], how["delimiter"])
     lines.append("  read as: " + ", ".join(f"{k.replace('_', ' ')}={v!r}" for k, v in how.items()))
+    if read.get("headerless"):
+        lines.append("  " + ui_text.headerless_note(read["columns_named"]))
     if read.get("title_rows"):
-        lines.append(f"  skipped above the header: {read['title_rows']} title/blank row(s)")
+        lines.append(f"  skipped above the {'table' if read.get('headerless') else 'header'}: "
+                     f"{read['title_rows']} title/blank row(s)")
     if read.get("blank_rows"):
         lines.append(f"  blank rows inside the table: {read['blank_rows']} (ignored)")
     if len(read.get("sheets") or []) > 1:

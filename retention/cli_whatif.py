@@ -14,7 +14,7 @@ from typing import Any
 
 from retention import cli
 from retention.metrics import churn, reasons
-from retention.scenarios import clv, inputs, sbg, wording
+from retention.scenarios import clv, inputs, sbg, tenure, wording
 from retention.scenarios.scenario import Scenario, apply, equivalents
 
 DEFAULT_YEARS = 5
@@ -137,9 +137,17 @@ def _measure(args: argparse.Namespace, scenario: Scenario) -> tuple[dict, dict, 
     try:
         row = inputs.measure(con, **params).iloc[0].to_dict()
     except churn.NoChurnData as exc:
-        raise cli.DataProblem(f"cannot measure retention: {cli.no_dates_problem(con, str(exc))}") from None
+        try:  # a customers file with tenure and a churned flag but no dates: the tenure-implied estimate
+            row = tenure.measure(con, period=args.period).iloc[0].to_dict()
+        except churn.NoChurnData:
+            raise cli.DataProblem(f"cannot measure retention: {cli.no_dates_problem(con, str(exc))}") from None
     details = {k: row[k] for k in ("basis", "as_of", "periods_used", "first_period", "last_period", "customers_start")}
     details["inactive_days"] = args.inactive_days if row["basis"] == "purchases" else None
+    if row["basis"] == tenure.BASIS:  # an estimate: say from what
+        details.update({k: row[k] for k in ("churn_month", "churn_month_low", "churn_month_high", "customer_months",
+                                            "churned", "retention_low", "retention_high")})
+        details["estimate"] = ("monthly churn = churned customers / customer-months of tenure (constant-hazard "
+                               "lifetime MLE); the file has no dates")
     fitted = inputs.sbg_fit(con, **params)
     fit_row = fitted.iloc[0].to_dict() if len(fitted) else None
     share = None
@@ -184,7 +192,8 @@ def run(args: argparse.Namespace, _con) -> dict:
     values, sources = {}, {}
     for name in MEASURABLE:
         given = getattr(args, name)
-        values[name], sources[name] = (given, "given") if given is not None else (measured[name], "measured")
+        how = "measured from tenure" if measured.get("basis") == tenure.BASIS else "measured"
+        values[name], sources[name] = (given, "given") if given is not None else (measured[name], how)
         if values[name] is None or (isinstance(values[name], float) and math.isnan(values[name])):
             raise cli.DataProblem(f"--{name.replace('_', '-')} could not be measured from the data "
                                f"(no amounts or no complete period); give it on the command line")

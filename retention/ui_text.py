@@ -534,3 +534,58 @@ IMPACT_BALANCE_LABELS = {"covariate": "What drives retention anyway", "members":
 IMPACT_COVARIATES = {"cohort_index": "Cohort (months since 1970)", "first_purchases": "Purchases in the first month",
                      "first_spend": "Spend in the first month"}
 IMPACT_WORTH_ROWS = {"effect": "Measured effect", "low": "Low end of the interval", "high": "High end of the interval"}
+
+# ---------------------------------------------------------------- leftovers of #15/#16 (files without a header,
+# what-if from tenure, judgement calls made visible)
+
+
+def headerless_note(names: list[str]) -> str:
+    """A file whose first row is data (no header row): what the reader did."""
+    shown = f"“{names[0]}” … “{names[-1]}”" if len(names) > 2 else " and ".join(f"“{n}”" for n in names)
+    return (f"No header row: the first row holds values like the rows below (numbers and dates where a header would "
+            f"have words), so it is read as data and the columns are named {shown}.")
+
+
+WHATIF_TENURE_TAG = "measured from tenure"
+
+
+def whatif_from_tenure(measured: dict, period: str) -> str:
+    """The What-if page's note when retention comes from tenure (retention.scenarios.tenure.measure's row)."""
+    per = "" if period == "month" else f"; per {period}: {100 * measured['retention']:.2f}%"
+    revenue = ("Revenue per customer is the active customers' mean monthly charge."
+               if measured.get("has_amounts") else "The file has no monthly charges: type your revenue per customer.")
+    return (f"**Retention measured from tenure (an estimate).** The file has no dates, so retention per period cannot "
+            f"be counted; instead {measured['churned']:,} churned customers over {measured['customer_months']:,.0f} "
+            f"customer-months of tenure give a churn of **{100 * measured['churn_month']:.2f}% a month** (95% "
+            f"interval {100 * measured['churn_month_low']:.2f}–{100 * measured['churn_month_high']:.2f}%), so "
+            f"{100 * (1 - measured['churn_month']):.2f}% stay each month{per}. This assumes every month of a "
+            f"customer's tenure carries the same risk of leaving (in most businesses new customers leave more "
+            f"often). {revenue} New customers per {period} are not in the file: type your own.")
+
+
+COUNTABLE_SKIPS = ("not_paid", "not_customer")  # set-aside reasons a person may overrule (refunds stay out)
+COUNT_STATUSES_LABEL = {"purchases": "Count these statuses as purchases anyway",
+                        "customers": "Count these statuses as customers anyway"}
+COUNT_STATUSES_HELP = {
+    "purchases": "Unpaid orders (e.g. Shopify “pending” or “authorized”: the card is reserved, no money taken yet) "
+                 "are not counted by default. Pick a status to count its orders as purchases, e.g. when you know "
+                 "pending orders are always paid later.",
+    "customers": "Trials and subscriptions whose first payment was never made (e.g. Stripe “trialing”) are not "
+                 "customers yet by default. Pick a status to count them as active customers.",
+}
+CURRENCY_LABEL = "Currency of this dataset"
+CURRENCY_HELP = ("By default the currency with the most revenue. Amounts in different currencies are never added "
+                 "together: rows in the other currencies are set aside (downloadable with the rejected rows).")
+
+
+def counted_statuses_note(statuses: list[str], kind: str) -> str:
+    """What the person chose to count that is set aside by default."""
+    what = "purchases" if kind == "purchases" else "active customers"
+    return f"Counted as {what} at your request: {', '.join(f'“{s}”' for s in statuses)}."
+
+
+def currency_choice_note(chosen: str, most: str | None) -> str | None:
+    """Said when the chosen currency is not the one with the most revenue."""
+    if not most or chosen == most:
+        return None
+    return f"You chose {chosen}; {most} has more revenue in this file and is set aside."

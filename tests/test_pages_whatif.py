@@ -100,8 +100,10 @@ def test_dataset_without_dates_asks_for_numbers(demo_env):
     from retention import store
     from retention.ingest.canonical import prepare
 
-    csv = b"customerID,tenure,Churn\nc1,3,Yes\nc2,10,No\nc3,1,Yes\n"  # telecom-style: no dates at all
-    dataset_id, _ = store.create_dataset(None, prepare(csv, "telco.csv", "customers"), "telco")
+    # no dates and no tenure: nothing to estimate retention from (with tenure: tests/test_whatif_tenure.py, where
+    # this file with a tenure column 3, 10, 1 would give 2 churned ÷ 14 customer-months)
+    csv = b"customerID,Churn\nc1,Yes\nc2,No\nc3,Yes\n"
+    dataset_id, _ = store.create_dataset(None, prepare(csv, "crm.csv", "customers"), "crm")
     try:
         at = _page()
         at.query_params["dataset"] = dataset_id

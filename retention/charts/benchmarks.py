@@ -93,11 +93,8 @@ def curve_with_points(curve: pd.DataFrame, points: pd.DataFrame, labels: dict, t
                         hovertemplate="%{x:.1f}: %{y:.1f}%<extra>%{fullData.name}</extra>")
     fig.update_yaxes(rangemode="tozero")
     fig.update_xaxes(rangemode="tozero")
-    style(fig, title, labels["x"], labels["y"], height=520)
-    # One legend entry per source: below the plot, where it cannot run into the title.
-    fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.18, "xanchor": "left", "x": 0},
-                      margin={"b": 140})
-    return fig
+    # One legend entry per source (long names): below the plot, where it cannot run into the title.
+    return style(fig, title, labels["x"], labels["y"], height=440, legend="below")
 
 
 def segments_against_rest(frame: pd.DataFrame, labels: dict, title: str) -> go.Figure:

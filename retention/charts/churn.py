@@ -101,9 +101,7 @@ def reasons_area(frame: pd.DataFrame, value: str, labels: dict, title: str) -> g
     incomplete = frame.loc[~frame["complete"], "period_start"]
     if len(incomplete):
         fig.add_vrect(x0=incomplete.min(), x1=incomplete.max(), fillcolor=MUTED, opacity=0.2, line_width=0)
-    style(fig, title, labels["x"], labels["y"])
-    fig.update_layout(legend={"orientation": "v", "y": 1, "yanchor": "top", "x": 1.02, "xanchor": "left"})
-    return fig
+    return style(fig, title, labels["x"], labels["y"], legend="below")  # one entry per reason: a long legend
 
 
 def segment_heatmap(frame: pd.DataFrame, labels: dict, title: str) -> go.Figure:

@@ -103,7 +103,7 @@ def heatmap(cells: pd.DataFrame, measure: str, labels: dict, title: str) -> go.F
         "shapes": outlines, "plot_bgcolor": "white",
     }
     fig = style(go.Figure({"data": traces, "layout": layout}), title, height=max(360, 150 + 22 * len(order)))
-    fig.layout.margin.t = 110
+    fig.layout.margin.t += 65  # the period axis and its title sit at the top, under the figure's title
     fig.layout.margin.b = 60
     return fig
 

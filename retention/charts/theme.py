@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -106,27 +108,78 @@ def integer_ticks(fig: go.Figure, values, axis: str = "x") -> go.Figure:
     return fig
 
 
-LEGEND_ON_TOP = 5  # legend entries that still fit in one row above the plot
+# A phone (390 px) leaves a chart about 350 px: at the title's 16 px that is about 42 characters a line, and at the
+# legend's 13 px about 340 px of entries a row. Titles are wrapped and the top margin sized for that width, so a
+# title is never cut and the legend (under the title, above the plot) never runs into it; a wider screen only
+# gets some spare room.
+TITLE_CHARS = 42
+TITLE_LINE_PX = 21
+LEGEND_ROW_PX = 24
+LEGEND_ROW_WIDTH_PX = 330
+LEGEND_CHAR_PX = 7.2  # 13 px sans-serif, average
+LEGEND_SYMBOL_PX = 46  # the line/marker sample and the gap after an entry
+BASE_HEIGHT_MARGIN = 70  # the top margin the builders' heights were chosen with (one title line, one legend row)
+
+
+def title_lines(title: str, width: int = TITLE_CHARS) -> list[str]:
+    """`title` broken at spaces into lines of at most `width` characters (a longer word keeps its own line)."""
+    return textwrap.wrap(" ".join(str(title).split()), width, break_long_words=False, break_on_hyphens=False) or [""]
+
+
+def legend_rows(names: list[str], row_width: float = LEGEND_ROW_WIDTH_PX) -> int:
+    """Rows a horizontal legend of `names` takes at phone width (0 for no entries); entries wrap whole."""
+    rows, used = 0, row_width
+    for name in names:
+        width = LEGEND_SYMBOL_PX + LEGEND_CHAR_PX * len(str(name))
+        if used + width > row_width:
+            rows, used = rows + 1, 0.0
+        used += width
+    return rows
+
+
+def legend_entries(fig: go.Figure) -> list[str]:
+    """The names the legend lists, once per legend group, in trace order."""
+    seen: dict[str, str] = {}
+    for trace in fig.data:
+        if trace.showlegend is not False and trace.name:
+            seen.setdefault(trace.legendgroup or trace.name, trace.name)
+    return list(seen.values())
+
+
+def top_margin(lines: int, rows: int) -> int:
+    """The top margin (px) for a title of `lines` lines over a legend of `rows` rows."""
+    return 24 + TITLE_LINE_PX * max(lines, 1) + LEGEND_ROW_PX * rows + (6 if rows else 0)
 
 
 def style(fig: go.Figure, title: str, x_title: str | None = None, y_title: str | None = None,
-          height: int = 420) -> go.Figure:
-    """Apply the theme: title (state the finding), axis titles with units, legend on top; and make every
-    text in the figure inert (make_inert), so every builder must call this once, after adding its traces."""
+          height: int = 420, legend: str = "top") -> go.Figure:
+    """Apply the theme: title (state the finding) wrapped to phone width, axis titles with units, the legend in
+    rows between the title and the plot with room for both (legend="below": at the foot of the figure, under
+    the x axis title, for long lists of entries); and make every text in the figure inert
+    (make_inert), so every builder must call this once, after adding its traces. The figure grows by the extra
+    top margin, so the plot keeps the height the builder asked for."""
+    lines = title_lines(title)
+    entries = legend_entries(fig)
+    rows = legend_rows(entries) if fig.layout.showlegend is not False else 0
+    below = legend == "below"
+    top = top_margin(len(lines), 0 if below else rows)
+    bottom = 50 + (LEGEND_ROW_PX * rows + 30 if below and rows else 0)
     fig.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},
+        title={"text": None, "x": 0, "xanchor": "left", "xref": "container", "y": 1, "yref": "container",
+               "yanchor": "top", "pad": {"t": 12, "l": 4}, "font": {"size": 16}},
         colorway=PALETTE,
         font={"family": "sans-serif", "size": 13},
-        height=height,
-        margin={"l": 60, "r": 20, "t": 70, "b": 50},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0},
+        height=height + max(0, top - BASE_HEIGHT_MARGIN) + (bottom - 50),
+        margin={"l": 60, "r": 20, "t": top, "b": bottom},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 0, "yref": "container", "xanchor": "left", "x": 0}
+        if below else {"orientation": "h", "yanchor": "bottom", "y": 1.0, "yref": "paper", "xanchor": "left", "x": 0},
         hoverlabel={"bgcolor": "white"},
     )
-    entries = {trace.legendgroup or trace.name for trace in fig.data if trace.showlegend is not False and trace.name}
-    if len(entries) > LEGEND_ON_TOP:  # a legend of several rows would cover the title: beside the plot instead
-        fig.update_layout(legend={"orientation": "v", "yanchor": "top", "y": 1.0, "xanchor": "left", "x": 1.02})
     if x_title is not None:
         fig.update_xaxes(title_text=x_title)
     if y_title is not None:
         fig.update_yaxes(title_text=y_title)
-    return make_inert(fig)
+    make_inert(fig)
+    # set after make_inert: each line escaped, the <br> between them kept as markup
+    fig.layout.title.text = "<br>".join(inert(line) for line in lines)
+    return fig

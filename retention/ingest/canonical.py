@@ -35,6 +35,7 @@ import pandas as pd
 
 from retention import sql
 from retention.ingest import headers
+from retention.ingest import statuses as statuses_
 from retention.ingest import money as money_
 from retention.ingest.errors import IngestError
 from retention.ingest.read import ROW, RawTable, read_table
@@ -87,6 +88,7 @@ class Prepared:
     segments_left_out: dict[str, str] = field(default_factory=dict)  # column → 'outcome' | 'money': never segments
     status_table: dict[str, str] | None = None  # the known export's status classes (statuses.py), when its status column is used
     status_only_listed: bool = False
+    counted_statuses: list[str] = field(default_factory=list)  # set-aside status values the person chose to count
 
     @property
     def kept_columns(self) -> list[str]:
@@ -105,11 +107,17 @@ def prepare(
     date_order: str | None = None,
     raw: RawTable | None = None,
     date_hint: dict | None = None,
+    count_statuses: list[str] | None = None,
+    currency: str | None = None,
 ) -> Prepared:
     """Read and understand one file. `mapping` overrides detected roles (None unsets a role);
     `segments` overrides the detected segment columns; `date_order` forces 'dmy' or 'mdy';
     `date_hint` ({order, file, column}, from ingest.date_order.hints) decides the day/month order of
-    a date column that has no evidence of its own."""
+    a date column that has no evidence of its own. The person's answers to two judgement calls:
+    `count_statuses` (status values, as written, that are set aside by default — unpaid orders such as
+    Shopify `pending`/`authorized`, trials such as Stripe `trialing` — to count anyway: as purchases in a
+    purchases file, as active customers in a customers file); `currency` (the currency the dataset is in,
+    when a currency column holds several; default: the one with the most revenue)."""
     if kind not in KINDS:
         raise ValueError(kind)
     if date_order not in (None, "dmy", "mdy"):
@@ -145,6 +153,10 @@ def prepare(
                                                 and roles.get("amount") == _export_column(export, raw.columns, "amount")))
     if export and export.statuses and "status" in roles and roles["status"] == _export_column(export, raw.columns, "status"):
         prepared.status_table, prepared.status_only_listed = export.statuses, export.only_listed
+    if count_statuses and "status" in roles:
+        counted = statuses_.PURCHASE if kind == "purchases" else statuses_.ACTIVE
+        prepared.counted_statuses = sorted({str(v).strip().lower() for v in count_statuses})
+        prepared.status_table = {**(prepared.status_table or {}), **{v: counted for v in prepared.counted_statuses}}
     choice = choose_segments(raw.frame, prepared.kept_columns)
     prepared.segment_options, prepared.segments_left_out = choice.options, choice.left_out
     prepared.segments = segments if segments is not None else choice.defaults
@@ -156,7 +168,8 @@ def prepare(
         prepared.dates = {role: detector.dates(roles[role], date_order, prefer_dmy, date_hint)
                           for role in DATE_ROLES[kind] if role in roles}
         if kind == "purchases":
-            prepared.money = money_.detect(detector, prepared.roles, prepared.decimal_comma, raw.info.get("encoding"))
+            prepared.money = money_.detect(detector, prepared.roles, prepared.decimal_comma, raw.info.get("encoding"),
+                                           currency=currency)
     finally:
         detector.close()
     return prepared
@@ -334,6 +347,7 @@ def _report(prepared: Prepared, summary: dict, problems: pd.DataFrame, skipped: 
         "skipped": skipped_rows,
         "flags": _counted(flags, "flag"),
         "repeated_headers": headers.repeated(prepared.raw.info, prepared.roles),
+        "counted_statuses": prepared.counted_statuses,
         **({"money": _money_report(prepared, problems)} if prepared.kind == "purchases" else {}),
     }
 

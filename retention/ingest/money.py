@@ -75,6 +75,7 @@ class Money:
     other_signs: list[str] = field(default_factory=list)
     byte_note: str | None = None
     unexplained: dict | None = None
+    most_revenue: str | None = None  # the currency column's code with the most revenue (the default choice)
 
     @property
     def set_aside(self) -> dict[str, int]:
@@ -85,7 +86,7 @@ class Money:
                 "currency_column": self.currency_column, "prefix": self.prefix, "suffix": self.suffix,
                 "stripped": self.stripped, "negatives": self.negatives, "byte_note": self.byte_note,
                 "rows_by_currency": self.rows_by_currency, "set_aside": self.set_aside,
-                "other_signs": self.other_signs, "unexplained": self.unexplained}
+                "other_signs": self.other_signs, "unexplained": self.unexplained, "most_revenue": self.most_revenue}
 
 
 def sign_currency(sign: str, encoding: str | None = None) -> str | None:
@@ -218,10 +219,12 @@ def currency_checked(roles: dict[str, str], frame, encoding: str | None = None) 
     return roles
 
 
-def detect(detector, roles: dict[str, str], decimal_comma: bool, encoding: str | None = None) -> Money:
+def detect(detector, roles: dict[str, str], decimal_comma: bool, encoding: str | None = None,
+           currency: str | None = None) -> Money:
     """How the money of a purchases file is written and which currency it is in. `detector` is a
     values.Detector over the file; `roles` its column roles (amount, unit_price, currency: a column
-    checked by currency_checked or chosen by the person)."""
+    checked by currency_checked or chosen by the person); `currency`: the code the person chose among
+    the currency column's (ignored when the column does not hold it)."""
     column = roles.get("amount") or roles.get("unit_price")
     money = Money(column=column)
     con = detector.con
@@ -251,13 +254,14 @@ def detect(detector, roles: dict[str, str], decimal_comma: bool, encoding: str |
                 if note and sign_currency(sign, encoding) == money.currency:
                     money.byte_note = note
     if roles.get("currency"):
-        _from_column(money, detector, roles["currency"], column, decimal_comma, encoding)
+        _from_column(money, detector, roles["currency"], column, decimal_comma, encoding, currency)
     return money
 
 
 def _from_column(money: Money, detector, currency_column: str, amount_column: str | None, decimal_comma: bool,
-                 encoding: str | None) -> None:
-    """The dataset's currency from a currency column: its code with the most revenue over the whole file."""
+                 encoding: str | None, chosen: str | None = None) -> None:
+    """The dataset's currency from a currency column: its code with the most revenue over the whole file, or
+    `chosen` when the column holds it."""
     sql.create_projection(detector.con, "detect_money", "detect_raw", {"c": currency_column, "a": amount_column}, [])
     totals = sql.frame(detector.con, "sample_currency_totals", decimal_comma=decimal_comma, prefix=money.prefix,
                        suffix=money.suffix)
@@ -269,6 +273,9 @@ def _from_column(money: Money, detector, currency_column: str, amount_column: st
         revenue[codes[str(r.code)]] += float(r.revenue)
     best = max(revenue, key=lambda code: (revenue[code], sum(int(r.rows) for r in totals.itertuples()
                                                              if codes[str(r.code)] == code)))
+    money.most_revenue = best
+    if chosen and chosen in revenue:
+        best = chosen
     money.currency, money.source, money.currency_column = best, "column", currency_column
     money.currency_values = [raw for raw, code in codes.items() if code == best]
     money.rows_by_currency = {}

@@ -25,6 +25,7 @@ import duckdb
 import numpy as np
 
 from retention import config, scratch, sql
+from retention.ingest import headerless
 from retention.ingest.encoding import detect
 from retention.ingest.read import ROW, TEXT_EXTENSIONS, RawTable, read_table
 from retention.ingest.table import (FOOTER_SCAN_ROWS, check_width, drop_total_rows, find_header_row, header_width,
@@ -117,6 +118,8 @@ def _try_stage(path: Path, filename: str) -> RawTable | None:
     rows, offsets = _records(sample, delimiter)
     header_index = find_header_row(rows)
     if header_index is None:  # no header row found: maybe columns aligned with spaces (read_table decides)
+        return None
+    if headerless.first_row_is_data(rows, header_index):  # no header row: read_table names the columns
         return None
     header = rows[header_index]
     header = [header[i] if i < len(header) else "" for i in range(header_width(header))]

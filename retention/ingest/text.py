@@ -24,6 +24,7 @@ import pyarrow.compute as pc
 from retention import sql
 from retention.ingest.encoding import decode, detect_or_fail, display_name
 from retention.ingest.errors import IngestError
+from retention.ingest import headerless
 from retention.ingest.table import (ROW, SPACES, check_width, find_header_row, frame_from_rows, header_width,
                                     repeated_headers, unique_names)
 
@@ -141,10 +142,15 @@ def read_text(data: bytes, filename: str, fast: bool = True) -> tuple[pd.DataFra
                                     "(or the columns are separated by a character other than , ; tab or |)")
     check_width(header_width(rows[header_index]), filename)
     info = {"format": "text", "encoding": display_name(codec), "delimiter": delimiter}
+    no_header = headerless.first_row_is_data(rows, header_index)
     if fast:
         try:
-            frame, extra = _read_duckdb(data, codec, delimiter, rows[header_index],
-                                        header_index, sample[:offsets[header_index]])
+            if no_header:
+                frame, extra = _read_duckdb_headerless(data, filename, codec, delimiter, rows, header_index,
+                                                       sample[:offsets[header_index - 1]] if header_index else "")
+            else:
+                frame, extra = _read_duckdb(data, codec, delimiter, rows[header_index],
+                                            header_index, sample[:offsets[header_index]])
             return frame, {**info, **extra, "reader": "duckdb"}
         except _UsePython:
             pass
@@ -154,8 +160,31 @@ def read_text(data: bytes, filename: str, fast: bool = True) -> tuple[pd.DataFra
                     for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
     except csv.Error as exc:
         raise IngestError(filename, f"the file could not be split into columns ({exc})") from exc
-    frame, extra = frame_from_rows(all_rows, filename, header_index)
+    if no_header:  # the table's first row is data: give the columns names, and keep the row numbers the file's
+        width = max(header_width(row) for row in all_rows[header_index:header_index + headerless.SAMPLE_ROWS] if any(row))
+        frame, extra = frame_from_rows(all_rows[:header_index] + [headerless.column_names(width)]
+                                       + all_rows[header_index:], filename, header_index)
+        frame[ROW] -= 1
+        extra = {**extra, **_headerless_info(header_index, width)}
+    else:
+        frame, extra = frame_from_rows(all_rows, filename, header_index)
     return frame, {**info, "encoding": display_name(codec), **extra, "reader": "python"}
+
+
+def _headerless_info(first: int, width: int) -> dict:
+    """The reading info of a table without a header row whose first data row is row first + 1."""
+    return {"header_row": None, "headerless": True, "title_rows": first, "repeated_headers": [],
+            "columns_named": headerless.column_names(width)}
+
+
+def _read_duckdb_headerless(data: bytes, filename: str, codec: str, delimiter: str, rows: list[list[str]], first: int,
+                            above: str) -> tuple[pd.DataFrame, dict]:
+    """_read_duckdb for a table whose first row (rows[first]) is data: columns 'column 1' … 'column N'
+    (N: the widest of the sampled rows), row numbers from first + 1."""
+    width = max(header_width(row) for row in rows[first:first + headerless.SAMPLE_ROWS] if any(row))
+    check_width(width, filename)
+    frame, extra = _read_duckdb(data, codec, delimiter, headerless.column_names(width), first - 1, above)
+    return frame, {**extra, **_headerless_info(first, width)}
 
 
 def _write_utf8(data: bytes, codec: str, path: Path) -> bytes:

@@ -74,7 +74,12 @@ _SHOWN = """() => {
     title: text(document.querySelector("[data-testid='stMain'] h1")),
     metrics: q("[data-testid='stMetric']").map(m => [text(m.querySelector("[data-testid='stMetricLabel']")),
                                                      text(m.querySelector("[data-testid='stMetricValue']"))]),
-    charts: q("[data-testid='stPlotlyChart']").map(c => text(c.querySelector(".gtitle"))),
+    // a wrapped title (#15.12) is one tspan per line: join the lines with a space
+    charts: q("[data-testid='stPlotlyChart']").map(c => {
+      const t = c.querySelector(".gtitle");
+      const lines = t ? [...t.querySelectorAll("tspan.line")] : [];
+      return lines.length ? lines.map(text).join(" ") : text(t);
+    }),
     errors: q("[data-testid='stAlertContentError']").map(text),
     warnings: q("[data-testid='stAlertContentWarning']").map(text),
     exceptions: q("[data-testid='stException']").map(text),

@@ -66,3 +66,23 @@ def test_telco_file_offers_no_outcome_column_as_a_segment(page, app_url):
     assert not {t for t in texts if "Churn" in t or t in {"CLTV", "Customer Status"}}, texts
     assert_clean(page)
     screenshot(page, "upload-segments-telco")
+
+
+def test_pending_orders_can_be_counted_when_the_person_asks(page, app_url):
+    """The judgement call is overridable: pick 'pending' in 'Count these statuses as purchases anyway'."""
+    from e2e_helpers import rerun
+
+    open_page(page, f"{app_url}/data")
+    upload(page, shopify_orders(), "orders_export_1.csv")
+    expect(metric_value(page, "Rows used")).to_have_text("30", timeout=WAIT_TIMEOUT_MS)
+    main = page.get_by_test_id("stMain")
+    choice = main.get_by_test_id("stMultiSelect").filter(has_text="Count these statuses as purchases anyway")
+    expect(choice).to_be_visible()
+    choice.get_by_role("combobox").click()
+    with rerun(page):
+        page.get_by_role("option", name="pending", exact=True).click()
+    expect(metric_value(page, "Rows used")).to_have_text("34", timeout=WAIT_TIMEOUT_MS)  # 30 + 4 pending
+    expect(main.get_by_text("8 rows not counted — not a purchase")).to_contain_text(": 6 voided, 2 authorized;")
+    expect(main.get_by_text("Counted as purchases at your request: “pending”.")).to_be_visible()
+    assert_clean(page)
+    screenshot(page, "upload-statuses-count-pending")

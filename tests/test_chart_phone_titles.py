@@ -1,0 +1,66 @@
+"""#15.12 at phone width: long chart titles are wrapped into lines (never cut), the top margin has room for the
+lines and for the legend rows under them, and a long legend goes to the foot of the figure."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+from retention.charts import theme
+
+LONG = ("In March 2024, 41% of the customers who bought in February bought again, the lowest share in a year")
+
+
+def _fig(names):
+    fig = go.Figure()
+    for i, name in enumerate(names):
+        fig.add_scatter(x=[0, 1], y=[i, i + 1], name=name)
+    return fig
+
+
+def test_long_title_is_wrapped_at_words_within_the_budget():
+    lines = theme.title_lines(LONG, 42)
+    assert " ".join(lines) == LONG  # nothing cut, nothing added
+    assert len(lines) == 3 and all(len(line) <= 42 for line in lines)
+    assert theme.title_lines("Short title") == ["Short title"]
+    # a word longer than the budget keeps its own line rather than being split
+    assert theme.title_lines("a " + "x" * 50 + " b", 42) == ["a", "x" * 50, "b"]
+
+
+def test_legend_rows_at_phone_width():
+    assert theme.legend_rows([]) == 0
+    assert theme.legend_rows(["Observed", "Fitted"]) == 1  # 2 × (46 + 8 × 7.2) px < 330 px
+    # each entry 46 + 40 × 7.2 = 334 px: wider than a row, so one row each
+    assert theme.legend_rows(["x" * 40] * 3) == 3
+    # entries of 46 + 10 × 7.2 = 118 px: two fit in 330 px, the third starts a new row
+    assert theme.legend_rows(["y" * 10] * 5) == 3
+
+
+def test_title_lines_and_legend_rows_get_their_room_above_the_plot():
+    fig = theme.style(_fig(["Today's retention", "Scenario", "Published", "Your shop"]), LONG, "x", "y")
+    title = fig.layout.title.text
+    assert title.count("<br>") == 2 and title.replace("<br>", " ") == LONG
+    rows = theme.legend_rows(["Today's retention", "Scenario", "Published", "Your shop"])
+    assert rows == 2  # 46+17×7.2 + 46+8×7.2 + 46+9×7.2 = 370 px > 330 px
+    # 24 px padding + 3 title lines of 21 px + 2 legend rows of 24 px + 6 px gap
+    assert fig.layout.margin.t == 24 + 3 * 21 + 2 * 24 + 6
+    # the legend sits on the plot's top edge, under the title's lines; the title hangs from the top
+    assert fig.layout.legend.orientation == "h" and fig.layout.legend.y == 1.0 and fig.layout.legend.yanchor == "bottom"
+    assert fig.layout.title.yanchor == "top" and fig.layout.title.yref == "container"
+    # the plot keeps the height the builder asked for: the figure grows by the extra margin
+    assert fig.layout.height == 420 + (fig.layout.margin.t - 70)
+
+
+def test_a_long_legend_goes_below_the_plot_with_room():
+    names = [f"Reason number {i}" for i in range(8)]
+    fig = theme.style(_fig(names), "Short", "x", "y", legend="below")
+    rows = theme.legend_rows(names)
+    assert fig.layout.legend.yref == "container" and fig.layout.legend.y == 0
+    assert fig.layout.margin.b == 50 + 24 * rows + 30
+    assert fig.layout.margin.t == 24 + 21  # the title only
+
+
+def test_title_markup_from_data_stays_inert_across_lines():
+    fig = theme.style(_fig([]), "Segment <b>VIP</b> & friends " + "word " * 12)
+    title = fig.layout.title.text
+    assert "<b>" not in title and "&lt;b&gt;VIP&lt;/b&gt; &amp; friends" in title
+    assert "<br>" in title  # the line breaks are the only markup
