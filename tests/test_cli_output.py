@@ -120,3 +120,27 @@ def test_check_benchmarks_prints_csv_by_default():
     assert out.stdout.splitlines()[0] == "metric,period,rows"
     as_json = run("check-benchmarks", "--format", "json")
     assert json.loads(as_json.stdout)[0].keys() == {"metric", "period", "rows"}
+
+
+def test_missing_roles_one_sentence_each_same_words_on_the_page():
+    from retention import ui_text
+
+    with_cli = ui_text.missing_roles("orders.csv", "purchases", ["customer", "date"], "cli", ["colour", "size"])
+    assert with_cli == ("File 'orders.csv': no column was recognised as the customer id; name it with --map "
+                        "customer=COLUMN. File 'orders.csv': no column was recognised as the purchase date; name it "
+                        "with --map date=COLUMN. The file's columns: 'colour', 'size'.")
+    on_page = ui_text.missing_roles("orders.csv", "purchases", ["customer", "date"], "page")
+    assert on_page == ("File 'orders.csv': no column was recognised as the customer id; choose its column in the "
+                       "list “Customer id” above. File 'orders.csv': no column was recognised as the purchase date; "
+                       "choose its column in the list “Purchase date” above.")
+    assert "--customers-map customer=COLUMN" in ui_text.missing_roles("c.csv", "customers", ["customer"], "cli")
+
+
+def test_cli_names_each_missing_role(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_text("colour,size\nred,1\nblue,2\n", encoding="utf-8")
+    out = run("churn", str(path))
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert out.stderr == ("error: File 'x.csv': no column was recognised as the customer id; name it with --map "
+                          "customer=COLUMN. File 'x.csv': no column was recognised as the purchase date; name it with "
+                          "--map date=COLUMN. The file's columns: 'colour', 'size'.\n")
