@@ -2,7 +2,6 @@
 
 import hashlib
 import json
-import re
 
 import pandas as pd
 import streamlit as st
@@ -10,13 +9,14 @@ import streamlit as st
 from retention import access, config, store, ui, ui_text
 from retention.ingest import date_order, headers
 from retention.ingest.canonical import prepare
-from retention.ingest.errors import IngestError
+from retention.ingest.errors import IngestError, MissingRoles
 from retention.ingest.read import ROW, read_table
 from retention.ingest.roles import detect_roles, roles_for
 from retention.ingest.segments import choose_segments
 from retention.ui_text import (DATA_MODEL_HELP, DATE_ORDER_ASK, DATE_ORDER_HELP, DATE_ORDER_QUESTION, DATE_ORDER_WAITING,
                                DUPLICATES_RULE, FLAGS, KIND_LABELS, NOTHING_USABLE_HINT, ORDER_WORDS,
-                               date_forms_text, date_order_note, money_notes, money_warnings, reject_reason,
+                               date_forms_text, date_order_note, missing_roles, money_notes, money_warnings,
+                               reject_reason,
                                repeated_header_option, repeated_header_warning, role_label, segments_left_out_note,
                                skipped_note, spelled_date)
 
@@ -135,8 +135,11 @@ def _configure(kind: str, uploaded, box, opened, hint):
         return prepare(data, uploaded.name, kind, mapping=mapping, segments=segments, date_order=order, raw=raw,
                        date_hint=hint, count_statuses=st.session_state.get(f"{key}_count_statuses"),
                        currency=st.session_state.get(f"{key}_currency"))
+    except MissingRoles as err:
+        box.error(missing_roles(err.filename, kind, err.missing, "page"))
+        return None
     except IngestError as err:
-        box.error(re.sub(r" \(CLI: [^)]*\)", "", str(err)))  # the command-line hint means nothing here
+        box.error(str(err))
         return None
 
 

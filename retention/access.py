@@ -19,7 +19,7 @@ import secrets
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from retention import config
+from retention import config, paths
 
 SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 
@@ -32,9 +32,7 @@ class Settings:
 
 
 def _path(dataset_id: str) -> Path:
-    from retention.store import dataset_path
-
-    return dataset_path(dataset_id).with_suffix(".json")
+    return paths.dataset_path(dataset_id).with_suffix(".json")
 
 
 def read(dataset_id: str) -> Settings:

@@ -23,7 +23,7 @@ from typing import Any, Callable
 import duckdb
 import pandas as pd
 
-from retention import ui_text
+from retention import cli_format, ui_text
 from retention.engines.config import ENV_VAR as ENGINE_ENV
 from retention.ingest import date_order
 from retention.ingest.canonical import prepare
@@ -31,7 +31,6 @@ from retention.ingest.errors import IngestError
 from retention.ingest.read import RawTable
 from retention.ingest.stage import read_path
 from retention.ingest.unwrap import check_size
-from retention import ui_text
 
 COMMAND_MODULES = [
     "retention.cli_summary",
@@ -237,17 +236,19 @@ def source(args: argparse.Namespace):
 
 
 def emit(result: Any, fmt: str, out=None) -> None:
-    """Print a DataFrame (CSV or JSON records) or a dict (JSON) to `out` (default: the current stdout)."""
+    """Print a DataFrame (CSV or JSON records) or a dict (JSON) to `out` (default: the current stdout), after
+    cli_format has rounded its numbers to the precision they have and written its dates in one form."""
     out = out or sys.stdout
     if isinstance(result, pd.DataFrame):
+        frame = cli_format.tidy_frame(result)
         if fmt == "json":
-            out.write(result.to_json(orient="records", date_format="iso", force_ascii=False, indent=1) + "\n")
+            out.write(json.dumps(cli_format.records(frame), indent=1, ensure_ascii=False) + "\n")
         else:
-            result.to_csv(out, index=False, lineterminator="\n", date_format="%Y-%m-%d")
+            cli_format.csv_ready(frame).to_csv(out, index=False, lineterminator="\n")
     elif isinstance(result, str):
         out.write(result if result.endswith("\n") else result + "\n")
     else:
-        out.write(json.dumps(result, indent=1, ensure_ascii=False, default=str) + "\n")
+        out.write(json.dumps(cli_format.tidy_value(result), indent=1, ensure_ascii=False, default=str) + "\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -266,7 +267,7 @@ def build_parser() -> argparse.ArgumentParser:
             add_common_options(p)
         cmd.arguments(p)
         if not any("--format" in a.option_strings for a in p._actions):
-            p.add_argument("--format", choices=["csv", "json"], default="json")
+            p.add_argument("--format", choices=["csv", "json"], default="csv", help="output format (default csv)")
     return parser
 
 

@@ -19,16 +19,25 @@ from retention import cli
 from retention.benchmarks import catalog, compare, definitions, text
 from retention.metrics import churn
 
-DECIMALS = 2
 COLUMNS = ["metric", "period", "your_pct", "your_ci_low_pct", "your_ci_high_pct", "your_customers", "industry",
            "publisher", "year", "benchmark_pct", "as_published", "gap_pts", "position", "confidence",
            "statistic", "population", "source_url"]
 
 
 def _arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--industry", action="append", required=True, metavar="NAME",
-                        help="industry or sector to compare with (part of the name, any case; repeatable), "
-                             "e.g. --industry telecom --industry 'e-commerce'")
+    try:
+        shipped = catalog.shipped()
+    except (OSError, catalog.BenchmarkFileError):  # a broken shipped file: check-benchmarks says why
+        shipped = None
+    sectors = "; ".join(sorted(shipped["sector"].unique())) if shipped is not None else "see data/benchmarks.csv"
+    parser.add_argument("--industry", action="append", metavar="NAME",
+                        help="industry or sector to compare with (part of the name, any case; repeatable; "
+                             "default: every industry), e.g. --industry telecom --industry 'e-commerce'. "
+                             f"Sectors: {sectors}. The industries of each sector are listed below.")
+    if shipped is not None:
+        parser.epilog = "industries by sector: " + " | ".join(
+            f"{sector}: {', '.join(sorted(group['industry'].unique()))}"
+            for sector, group in shipped.groupby("sector", sort=True))
     parser.add_argument("--metric", action="append", choices=list(definitions.FIGURES), metavar="METRIC",
                         help="your figure to compare (repeatable; default: every one your data can produce, "
                              "customer_churn only when asked): "
@@ -75,8 +84,10 @@ def load_benchmarks(path: str | None) -> pd.DataFrame:
     return good
 
 
-def pick_industries(benchmarks: pd.DataFrame, names: list[str]) -> pd.DataFrame:
-    """Rows whose industry or sector contains any of the names (case-insensitive)."""
+def pick_industries(benchmarks: pd.DataFrame, names: list[str] | None) -> pd.DataFrame:
+    """Rows whose industry or sector contains any of the names (case-insensitive); every row without names."""
+    if not names:
+        return benchmarks
     keep = pd.Series(False, index=benchmarks.index)
     for name in names:
         needle = name.strip().lower()
@@ -108,7 +119,7 @@ def rows_for_output(user: pd.DataFrame, paired: pd.DataFrame) -> pd.DataFrame:
                            "your_ci_high_pct": alone["ci_high"], "your_customers": alone["trials"]})
     out = pd.concat([out, lonely], ignore_index=True).reindex(columns=COLUMNS)
     numeric = ["your_pct", "your_ci_low_pct", "your_ci_high_pct", "benchmark_pct", "gap_pts"]
-    out[numeric] = out[numeric].astype(float).round(DECIMALS)
+    out[numeric] = out[numeric].astype(float)
     out["your_customers"] = out["your_customers"].astype("Int64")
     return out
 
@@ -143,7 +154,8 @@ def _benchmark(args: argparse.Namespace, con) -> pd.DataFrame:
         note += f"; customer retention basis {basis['basis']}"
         if basis["basis"] == "purchases":
             note += f", inactivity window {args.inactive_days} days"
-    print(f"benchmark: {note}; {len(benchmarks)} benchmark rows for the industries given", file=sys.stderr)
+    print(f"benchmark: {note}; {len(benchmarks)} benchmark rows for "
+          f"{'the industries given' if args.industry else 'every industry'}", file=sys.stderr)
     return rows_for_output(user, paired)
 
 
@@ -156,7 +168,7 @@ def _check_arguments(parser: argparse.ArgumentParser) -> None:
              "Check a benchmark file (the shipped one by default) without any data: every row must have a known "
              "metric, a period that fits it, a value, a year, a publisher, a source URL and a definition. "
              "Prints the rows per metric and period; exit code 2 with the reasons when a row is rejected.",
-             _check_arguments, needs_data=False)
+             _check_arguments, needs_data=False)  # prints CSV by default, like every command
 def _check(args: argparse.Namespace, _con) -> pd.DataFrame:
     path = Path(args.file) if args.file else catalog.SHIPPED
     good, rejected = read_benchmarks(path)

@@ -18,7 +18,6 @@ CHURN_COLUMNS = ["period_start", "customers_start", "new_customers", "lost", "cu
                  "churn_pct", "complete"]
 ALTERNATIVE_COLUMNS = ["alt_new_customers", "alt_lost", "alt_crr_pct", "alt_churn_pct", "difference_pp",
                        "annualised_crr_pct"]
-DECIMALS = 2
 
 
 def _share(text: str) -> float:
@@ -75,7 +74,7 @@ def _churn(args: argparse.Namespace, con) -> pd.DataFrame:
                  f"{info['churned_without_date']} churned without a cancel date")
     print(note, file=sys.stderr)
     columns = CHURN_COLUMNS + (ALTERNATIVE_COLUMNS if args.alternative else [])
-    return frame[columns].round({c: DECIMALS for c in columns if c.endswith(("_pct", "_pp"))})
+    return frame[columns]
 
 
 def _reasons_arguments(parser: argparse.ArgumentParser) -> None:
@@ -104,7 +103,7 @@ def _reasons(args: argparse.Namespace, con) -> pd.DataFrame:
             raise cli.BadInput(f"synonyms file {args.synonyms!r} cannot be read ({exc})") from None
     if args.segment is None:
         table = reasons.reason_counts(con, synonyms=synonyms, min_share_pct=args.min_share)
-        return table[["reason", "churned", "share_pct"]].round(DECIMALS)
+        return table[["reason", "churned", "share_pct"]]
     available = overview.attributes(con)["attribute"].tolist()
     if args.segment not in available:
         listed = ", ".join(repr(a) for a in available) or "none"
@@ -112,4 +111,4 @@ def _reasons(args: argparse.Namespace, con) -> pd.DataFrame:
                            f"to use another column add --customers-map segment=COLUMN")
     table = reasons.reasons_by_segment(con, segment=args.segment, synonyms=synonyms, min_share_pct=args.min_share)
     table = table[table["churned"] > 0].sort_values(["segment", "churned"], ascending=[True, False], kind="stable")
-    return table[["segment", "reason", "churned", "share_pct"]].round(DECIMALS).reset_index(drop=True)
+    return table[["segment", "reason", "churned", "share_pct"]].reset_index(drop=True)

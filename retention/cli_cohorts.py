@@ -12,7 +12,6 @@ import pandas as pd
 from retention import cli
 from retention.metrics import cohorts
 
-DECIMALS = 2
 MATRIX_COLUMNS = ["cohort", "period", "cohort_size", "active", "retention_pct", "complete", "small_sample"]
 CURVE_COLUMNS = ["period", "cohorts", "customers", "retained", "retention_pct", "ci_low_pct", "ci_high_pct",
                  "small_sample"]
@@ -110,11 +109,7 @@ def _tenure_only(args: argparse.Namespace, con) -> bool:
 
 def _finish(frame: pd.DataFrame, columns: list[str], args: argparse.Namespace) -> pd.DataFrame:
     out = frame.rename(columns={"small": "small_sample"})
-    out = out[(["segment"] if args.segment else []) + columns].round(DECIMALS)
-    if args.format == "csv":
-        for column in ("complete", "small_sample"):
-            if column in out.columns:
-                out[column] = out[column].map({True: "true", False: "false"})
+    out = out[(["segment"] if args.segment else []) + columns]
     return out.reset_index(drop=True)
 
 

@@ -19,6 +19,9 @@ from retention.scenarios.scenario import Scenario, apply, equivalents
 
 DEFAULT_YEARS = 5
 MEASURABLE = ("active_customers", "retention", "arpu", "new_customers")
+# model options applied when not given: their source is "default" (argparse keeps None, so given is told apart)
+DEFAULTS = {"cac": 0.0, "discount_pct": 10.0, "margin_growth_pct": 0.0, "programme_cost": 0.0}
+SOURCES = ("measured", "given", "default")
 
 
 def _horizon(text: str) -> float:
@@ -41,15 +44,16 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
     model = parser.add_argument_group("model")
     model.add_argument("--margin-pct", type=float, required=True, metavar="PCT",
                        help="gross margin, %% of revenue (margin per customer = ARPU × this)")
-    model.add_argument("--cac", type=float, default=0.0, help="acquisition cost per new customer (default 0)")
-    model.add_argument("--discount-pct", type=float, default=10.0, metavar="PCT",
+    model.add_argument("--cac", type=float, help="acquisition cost per new customer (default 0)")
+    model.add_argument("--discount-pct", type=float, metavar="PCT",
                        help="annual discount rate, %% (default 10; converted to the period)")
     model.add_argument("--horizon", type=_horizon, default=None, metavar="PERIODS",
                        help=f"horizon in periods, or 'inf' (default {DEFAULT_YEARS} years)")
-    model.add_argument("--margin-growth-pct", type=float, default=0.0, metavar="PCT",
+    model.add_argument("--margin-growth-pct", type=float, metavar="PCT",
                        help="growth of a customer's margin per year of tenure, %% (default 0)")
-    model.add_argument("--programme-cost", type=float, default=0.0, metavar="MONEY",
-                       help="cost of the retention programme per active customer per period (scenario only)")
+    model.add_argument("--programme-cost", type=float, metavar="MONEY",
+                       help="cost of the retention programme per active customer per period (scenario only; "
+                            "default 0)")
     given = parser.add_argument_group("inputs (measured from the files when not given)")
     given.add_argument("--retention", type=float, metavar="R", help="retention per period, a fraction (0.8)")
     given.add_argument("--arpu", type=float, metavar="MONEY", help="revenue per active customer per period")
@@ -88,6 +92,16 @@ def _scenario(args: argparse.Namespace) -> Scenario:
     return Scenario("pp", 5.0)
 
 
+def _apply_defaults(args: argparse.Namespace) -> dict[str, str]:
+    """Fill the model options not given with DEFAULTS; returns {option: "given" | "default"}."""
+    sources = {}
+    for name, default in DEFAULTS.items():
+        sources[name] = "default" if getattr(args, name) is None else "given"
+        if sources[name] == "default":
+            setattr(args, name, default)
+    return sources
+
+
 def _check(args: argparse.Namespace) -> None:
     if args.retention is not None and not 0 <= args.retention < 1:
         raise cli.BadInput(f"--retention {args.retention:g}: give a fraction from 0 to below 1, e.g. 0.8 for 80%")
@@ -104,23 +118,6 @@ def _check(args: argparse.Namespace) -> None:
         raise cli.BadInput("--inactive-days must be at least 1")
     if args.reason_share_pct is not None and not 0 <= args.reason_share_pct <= 100:
         raise cli.BadInput("--reason-share-pct must be from 0 to 100")
-
-
-def _json_number(value: Any) -> Any:
-    """JSON has no Infinity or NaN: both become null."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
-
-
-def _clean(obj: Any) -> Any:
-    if isinstance(obj, dict):
-        return {k: _clean(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_clean(v) for v in obj]
-    if hasattr(obj, "item"):  # numpy scalars
-        obj = obj.item()
-    return _json_number(obj)
 
 
 def _measure(args: argparse.Namespace, scenario: Scenario) -> tuple[dict, dict, dict | None, Any]:
@@ -177,9 +174,11 @@ def _sbg_section(fit_row: dict, model: clv.Inputs) -> dict:
 
 
 @cli.command("whatif", "What-if: the profit effect of better retention (CLV, value of the customer base, profit "
-                       "over a horizon, break-even programme cost), from measured or given inputs. JSON.",
+                       "over a horizon, break-even programme cost), from measured or given inputs. JSON; every "
+                       "input says its source: measured, given or default.",
              _arguments, needs_data=False)
 def run(args: argparse.Namespace, _con) -> dict:
+    option_sources = _apply_defaults(args)
     _check(args)
     scenario = _scenario(args)
     needs_files = any(getattr(args, name) is None for name in MEASURABLE) or (
@@ -220,14 +219,17 @@ def run(args: argparse.Namespace, _con) -> dict:
         "inputs": {
             **{name: {"value": values[name], "source": sources[name]} for name in MEASURABLE},
             "margin_pct": {"value": args.margin_pct, "source": "given"},
-            "margin_per_period": {"value": model.margin, "source": "arpu × margin_pct"},
-            "cac": {"value": args.cac, "source": "given" if args.cac else "default"},
-            "discount_pct_per_year": {"value": args.discount_pct, "source": "given"},
-            "discount_per_period": {"value": model.discount, "source": "(1 + annual)^(1/periods per year) − 1"},
+            "cac": {"value": args.cac, "source": option_sources["cac"]},
+            "discount_pct_per_year": {"value": args.discount_pct, "source": option_sources["discount_pct"]},
             "horizon_periods": {"value": "inf" if math.isinf(horizon) else int(horizon),
                                 "source": "given" if args.horizon is not None else "default"},
-            "margin_growth_pct_per_year": {"value": args.margin_growth_pct, "source": "given"},
-            "programme_cost": {"value": args.programme_cost, "source": "given"},
+            "margin_growth_pct_per_year": {"value": args.margin_growth_pct,
+                                           "source": option_sources["margin_growth_pct"]},
+            "programme_cost": {"value": args.programme_cost, "source": option_sources["programme_cost"]},
+        },
+        "derived": {
+            "margin_per_period": {"value": model.margin, "formula": "arpu × margin_pct"},
+            "discount_per_period": {"value": model.discount, "formula": "(1 + annual)^(1/periods per year) − 1"},
         },
         "measurement": details,
         "scenario": {
@@ -246,4 +248,4 @@ def run(args: argparse.Namespace, _con) -> dict:
         "sbg": _sbg_section(fit_row, model) if fit_row else None,
         "warnings": warnings,
     }
-    return _clean(result)
+    return result  # cli.emit rounds and writes null for NaN/infinity (cli_format)

@@ -5,16 +5,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from retention.paths import data_dir  # noqa: F401 (lives below scratch and store; config.data_dir as before)
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 QUERIES_DIR = PROJECT_ROOT / "queries"
-
-
-def data_dir() -> Path:
-    """Where datasets live: $RETENTION_DATA_DIR, else ~/.local/share/retention-dashboard."""
-    raw = os.environ.get("RETENTION_DATA_DIR")
-    base = Path(raw) if raw else Path.home() / ".local" / "share" / "retention-dashboard"
-    base.mkdir(parents=True, exist_ok=True)
-    return base
 
 
 def max_upload_mb() -> int:

@@ -20,7 +20,7 @@ import shutil
 import threading
 from pathlib import Path
 
-from retention import config
+from retention import paths
 
 WRITER = secrets.token_hex(4)
 _HELD: dict[str, tuple[int, int]] = {}  # lock dir → (descriptor holding this process's lock there, pid)
@@ -29,13 +29,13 @@ _ACCESS_TMP = re.compile(r"(?P<id>[^.]+)\.json\.(?P<writer>[0-9a-f]{8})\.[0-9a-f
 
 
 def tmp_dir() -> Path:
-    path = config.data_dir() / "tmp"
+    path = paths.data_dir() / "tmp"
     path.mkdir(parents=True, exist_ok=True)
     return path
 
 
 def lock_dir() -> Path:
-    path = config.data_dir() / "locks"
+    path = paths.data_dir() / "locks"
     path.mkdir(parents=True, exist_ok=True)
     return path
 
@@ -136,7 +136,7 @@ def clean_orphan_records() -> int:
     """Remove access records (datasets/<id>.json) whose dataset does not exist and is not being written by a
     live process, and half-written records (<id>.json.<WRITER>.<hex>.tmp) of dead processes."""
     folder, locks = tmp_dir(), lock_dir()
-    datasets = config.data_dir() / "datasets"
+    datasets = paths.data_dir() / "datasets"
     if not datasets.is_dir():
         return 0
     removed = 0

@@ -28,6 +28,8 @@ import duckdb
 import pandas as pd
 
 from retention import access, config, scratch, sql
+from retention.paths import DatasetNotFound, dataset_path, is_valid_id, new_id  # noqa: F401 (store's API)
+from retention.paths import dirs as _dirs
 from retention.ingest.canonical import Prepared, load_into, stored_name
 from retention.ingest.errors import IngestError
 from retention.ingest.usable import nothing_usable
@@ -35,7 +37,6 @@ from retention.ui_text import NOTHING_USABLE_CLI_HINT
 
 DEMO_ID = "demo"
 FORMAT_VERSION = 3  # bump when the tables a dataset holds change; the demo is rebuilt then
-_ID = re.compile(r"[A-Za-z0-9_-]{32}|demo")
 STALE_TMP_SECONDS = 3600
 WRITER = scratch.WRITER  # this process's mark on the temporary files it writes (see scratch.py)
 # Loads running at once in this process ($RETENTION_PARALLEL_LOADS). A load is seconds of all-core DuckDB
@@ -54,32 +55,6 @@ def _load_slot(say: Callable[[str], None]):
         yield
     finally:
         _LOAD_SLOTS.release()
-
-
-class DatasetNotFound(Exception):
-    """No dataset with that id (never existed, deleted, or a mistyped link)."""
-
-
-def new_id() -> str:
-    return secrets.token_urlsafe(24)
-
-
-def is_valid_id(dataset_id: str) -> bool:
-    return bool(_ID.fullmatch(dataset_id or ""))
-
-
-def _dirs() -> tuple[Path, Path]:
-    base = config.data_dir()
-    datasets, tmp = base / "datasets", base / "tmp"
-    datasets.mkdir(parents=True, exist_ok=True)
-    tmp.mkdir(parents=True, exist_ok=True)
-    return datasets, tmp
-
-
-def dataset_path(dataset_id: str) -> Path:
-    if not is_valid_id(dataset_id):
-        raise DatasetNotFound(dataset_id)
-    return _dirs()[0] / f"{dataset_id}.duckdb"
 
 
 def exists(dataset_id: str) -> bool:

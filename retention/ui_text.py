@@ -589,3 +589,23 @@ def currency_choice_note(chosen: str, most: str | None) -> str | None:
     if not most or chosen == most:
         return None
     return f"You chose {chosen}; {most} has more revenue in this file and is set aside."
+
+# --- A role no column was recognised as (issue 21): one sentence per missing role, the same words on the upload
+# page and in the CLI; only what to do differs (a list to choose from on the page, an option on the command line).
+MISSING_ROLE = "File {file!r}: no column was recognised as the {role}; {remedy}."
+MISSING_ROLE_REMEDY = {"cli": "name it with {option} {code}=COLUMN", "page": "choose its column in the list “{label}” above"}
+MISSING_ROLE_OPTION = {"purchases": "--map", "customers": "--customers-map"}
+MISSING_ROLE_COLUMNS = "The file's columns: {columns}."
+
+
+def missing_roles(filename: str, kind: str, missing: list[str], surface: str, columns: list[str] = ()) -> str:
+    """One sentence per role of `kind`'s file that no column was recognised as (`surface` "cli" or "page"),
+    then the file's columns when given (the page shows them in its lists)."""
+    sentences = [MISSING_ROLE.format(file=filename, role=role_label(kind, role).lower(),
+                                     remedy=MISSING_ROLE_REMEDY[surface].format(
+                                         option=MISSING_ROLE_OPTION[kind], code=role, label=role_label(kind, role)))
+                 for role in missing]
+    if columns:
+        shown = ", ".join(repr(c) for c in columns[:20]) + (", …" if len(columns) > 20 else "")
+        sentences.append(MISSING_ROLE_COLUMNS.format(columns=shown))
+    return " ".join(sentences)

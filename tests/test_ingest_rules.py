@@ -187,7 +187,8 @@ def test_roles_from_content_when_headers_say_nothing():
 
 
 def test_missing_role_is_one_sentence_naming_the_option():
-    with pytest.raises(IngestError, match=r"no column was recognised as the date; choose it in the mapping"):
+    with pytest.raises(IngestError, match=r"^File 'x.csv': no column was recognised as the purchase date; name it with "
+                                          r"--map date=COLUMN\. The file's columns: 'customer', 'colour'\.$"):
         prepare(b"customer,colour\na,red\nb,blue\n", "x.csv", "purchases")
 
 

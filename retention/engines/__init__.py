@@ -14,14 +14,11 @@ import duckdb
 import pandas as pd
 
 from retention import sql
-from retention.engines.config import EngineConfig, EngineConfigError, TableMap, from_settings, parse_url
+from retention.engines.config import (EngineConfig, EngineConfigError, EngineUnavailable, TableMap,  # noqa: F401
+                                      from_settings, parse_url)
 
 __all__ = ["EngineConfig", "EngineConfigError", "EngineUnavailable", "TableMap", "from_settings", "parse_url",
            "frame", "describe", "open_engine", "redact"]
-
-
-class EngineUnavailable(Exception):
-    """The engine is configured but cannot be used now (server unreachable, pyspark missing); says why."""
 
 
 def frame(con: Any, name: str, **params: Any) -> pd.DataFrame:

@@ -44,6 +44,10 @@ class EngineConfigError(ValueError):
     """The engine URL or table map cannot be used (message says what to fix)."""
 
 
+class EngineUnavailable(Exception):
+    """The engine is configured but cannot be used now (server unreachable, pyspark missing); says why."""
+
+
 @dataclass(frozen=True)
 class TableMap:
     """One logical table (purchases, customers) bound to a physical table and its columns."""

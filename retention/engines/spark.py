@@ -123,7 +123,7 @@ def open_engine(config: EngineConfig, session=None, cache: bool = True, today: d
     """A bound SparkEngine for an sc:// or spark+local:// configuration. Raises EngineUnavailable when pyspark
     is missing or the server cannot be reached (within CONNECT_TIMEOUT_S, not the client's minutes of retries),
     EngineConfigError when a mapped table or column does not exist."""
-    from retention.engines import EngineUnavailable
+    from retention.engines.config import EngineUnavailable
 
     try:
         import pyspark  # noqa: F401
@@ -149,7 +149,7 @@ def _reachable(url: str) -> None:
     import socket
     from urllib.parse import urlsplit
 
-    from retention.engines import EngineUnavailable
+    from retention.engines.config import EngineUnavailable
 
     parts = urlsplit(url)
     try:

@@ -37,7 +37,7 @@ from retention import sql
 from retention.ingest import headers
 from retention.ingest import statuses as statuses_
 from retention.ingest import money as money_
-from retention.ingest.errors import IngestError
+from retention.ingest.errors import IngestError, MissingRoles
 from retention.ingest.read import ROW, RawTable, read_table
 from retention.ingest.roles import REQUIRED, detect_roles, export_of, is_outcome_column, roles_for
 from retention.ingest.segments import choose_segments
@@ -138,8 +138,7 @@ def prepare(
     if kind == "purchases" and "amount" not in roles and ("quantity" in roles) != ("unit_price" in roles):
         missing.append("unit_price" if "quantity" in roles else "quantity")
     if missing:
-        raise IngestError(filename, f"no column was recognised as the {', '.join(missing).replace('_', ' ')}; "
-                                    f"choose it in the mapping (CLI: --map {missing[0]}=COLUMN)")
+        raise MissingRoles(filename, kind, missing, raw.columns)
     for column in segments or []:
         if column not in raw.columns:
             raise IngestError(filename, f"there is no column {column!r} to use as a segment")

@@ -1,6 +1,9 @@
-"""The one error type ingest raises for bad input: it names the file (and row/column when known)."""
+"""The one error type ingest raises for bad input (and its MissingRoles case): it names the file (and
+row/column when known)."""
 
 from __future__ import annotations
+
+from retention import ui_text
 
 
 class IngestError(Exception):
@@ -18,3 +21,16 @@ class IngestError(Exception):
         if self.column is not None:
             where.append(f"column {self.column!r}")
         return f"{', '.join(where)}: {self.problem}."
+
+
+class MissingRoles(IngestError):
+    """Roles of the file that no column was recognised as. `str(err)` is the command line's wording; the
+    upload page words the same outcome with ui_text.missing_roles(..., "page")."""
+
+    def __init__(self, filename: str, kind: str, missing: list[str], columns: list[str]):
+        self.kind, self.missing, self.columns = kind, list(missing), list(columns)
+        super().__init__(filename, "no column for " + ", ".join(self.missing))
+
+    @property
+    def message(self) -> str:
+        return ui_text.missing_roles(self.filename, self.kind, self.missing, "cli", self.columns)

@@ -38,43 +38,20 @@ import numpy as np
 import pandas as pd
 
 from retention import sql
-from retention.metrics import stats
+from retention.metrics import reasons, stats
+from retention.metrics.periods import (PERIODS, PERIODS_PER_YEAR, STEPS, NoChurnData, _day, bounds,  # noqa: F401
+                                      check_period, resolve_as_of)
 
-PERIODS = ("week", "month", "quarter", "year")
 BASES = ("customers", "purchases")
-STEPS = {"week": "7 days", "month": "1 month", "quarter": "3 months", "year": "1 year"}  # $step of the queries
-PERIODS_PER_YEAR = {"week": 365.25 / 7, "month": 12.0, "quarter": 4.0, "year": 1.0}
 DEFAULT_INACTIVE_DAYS = 90
 SMALL_SAMPLE = 30  # CS below which a period's rate is flagged as unreliable
 SUMMARY_PERIODS = 12  # complete periods pooled in the headline figure
-
-
-class NoChurnData(ValueError):
-    """The dataset has nothing to measure churn on for the basis asked (no dates, no purchases, …)."""
-
-
-def check_period(period: str) -> None:
-    if period not in PERIODS:
-        raise ValueError(f"period must be one of {', '.join(PERIODS)}, not {period!r}")
 
 
 def _check_days(name: str, value: int) -> int:
     if isinstance(value, bool) or int(value) != value or value < 1:
         raise ValueError(f"{name} must be a whole number of days ≥ 1, not {value!r}")
     return int(value)
-
-
-def bounds(con) -> dict:
-    """What the data holds for churn (see queries/churn_bounds.sql): last days, customer counts."""
-    row = sql.frame(con, "churn_bounds").iloc[0].to_dict()
-    return {k: (None if v is None or v is pd.NaT or (isinstance(v, float) and math.isnan(v)) else v)
-            for k, v in row.items()}
-
-
-def _day(value) -> dt.date | None:
-    if value is None:
-        return None
-    return pd.Timestamp(value).date()
 
 
 def choose_basis(info: dict, basis: str = "auto") -> str:
@@ -107,18 +84,6 @@ def available_bases(info: dict) -> list[str]:
         except NoChurnData:
             pass
     return out
-
-
-def resolve_as_of(con, as_of: str | dt.date | None = None) -> dt.date:
-    """The analysis date: as given (ISO text or date), else the last day seen in the data (rows dated
-    in the future left out). Raises NoChurnData when the data has no dates at all."""
-    if as_of is not None:
-        return as_of if isinstance(as_of, dt.date) else dt.date.fromisoformat(str(as_of))
-    info = bounds(con)
-    days = [d for d in (_day(info["last_purchase_day"]), _day(info["last_customer_day"])) if d is not None]
-    if not days:
-        raise NoChurnData("the data has no dates, so there is no period to measure churn in")
-    return max(days)
 
 
 def basis_info(con, *, basis: str = "auto", as_of: str | None = None) -> pd.DataFrame:
@@ -272,8 +237,6 @@ def _listed(con, *, basis, inactive_days=DEFAULT_INACTIVE_DAYS, as_of=None, rece
             synonyms=None, min_share_pct=0.0, statuses=STATUSES, reason_filter=(), segment=None,
             segment_values=(), limit=None) -> pd.DataFrame:
     """queries/churn_at_risk.sql's rows for at_risk's arguments (attributes still a map per row)."""
-    from retention.metrics import reasons
-
     info = bounds(con)
     try:
         chosen = choose_basis(info, basis)

@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from retention import sql
+from retention.metrics import periods
 from retention.config import PROJECT_ROOT
 
 NO_REASON = "(no reason given)"
@@ -175,11 +176,9 @@ def reasons_over_time(con, *, period: str = "month", as_of: str | None = None,
     status column have no date and are not here). as_of: ISO date; None = the data's last day.
     Out: period_start, complete (the whole period lies on or before as_of), reason, churned, share_pct
     (of that period's dated churns); every reason appears in every period (0 where none)."""
-    from retention.metrics import churn
-
-    churn.check_period(period)
-    as_of = churn.resolve_as_of(con, as_of)
-    frame = sql.frame(con, "reasons_over_time", period=period, step=churn.STEPS[period], as_of=as_of,
+    periods.check_period(period)
+    as_of = periods.resolve_as_of(con, as_of)
+    frame = sql.frame(con, "reasons_over_time", period=period, step=periods.STEPS[period], as_of=as_of,
                       **_lists(con, synonyms, min_share_pct))
     if frame.empty:
         return frame.assign(share_pct=pd.Series(dtype=float))
@@ -217,9 +216,7 @@ def lost_revenue_by_reason(con, *, period: str = "month", synonyms: list[list[st
     included, summed per reason. Needs purchases with amounts (all zeros otherwise).
     Out: reason, churned, with_purchases, revenue_to_date, lost_per_period, avg_per_customer,
     share_pct (of all lost_per_period); largest loss first."""
-    from retention.metrics import churn
-
-    churn.check_period(period)
+    periods.check_period(period)
     frame = sql.frame(con, "reasons_lost_revenue", period=period, **_lists(con, synonyms, min_share_pct))
     total = frame["lost_per_period"].sum()
     frame["share_pct"] = 100 * frame["lost_per_period"] / total if total else np.nan
