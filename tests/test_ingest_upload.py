@@ -112,3 +112,33 @@ def test_upload_memory_does_not_grow_with_rows(tmp_path, data_dir):
                                      capture_output=True, text=True).stdout.split()[-1])
              for how in ("upload",)}
     assert grown["upload"] < 250, grown
+
+
+def test_data_page_validates_and_saves_a_staged_upload(demo_env, monkeypatch):
+    """The whole page on a staged upload (every upload staged for the test): previews, counts, rejected
+    rows and the saved dataset are those of the file."""
+    from streamlit.testing.v1 import AppTest
+
+    from retention import store
+    from retention.ingest import stage
+
+    monkeypatch.setattr(stage, "STAGE_MIN_BYTES", 0)
+    csv = b"client,date,total\nA,2024-01-05,10.5\nB,2024-01-06,7\nA,2024-02-01,oops\nC,2024-02-03,4\n"
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    at.switch_page("pages/data.py").run()
+    at.file_uploader(key="data_purchases_file").set_value(("orders.csv", csv, "text/csv")).run()
+    assert not at.exception, at.exception
+    assert list((demo_env / "tmp").glob("stage.*.duckdb.tmp"))  # the rows are in a staging file
+    assert not list((demo_env / "tmp").glob("upload.*"))  # and the scratch copy of the bytes is gone
+    metrics = {m.label: m.value for m in at.metric}
+    assert (metrics["Rows read"], metrics["Rows used"], metrics["Rows rejected"], metrics["Customers"]) == ("4", "3", "1", "3")
+    assert at.dataframe[0].value["client"].tolist() == ["A", "B", "A", "C"]
+    before = set((demo_env / "datasets").glob("*.duckdb"))
+    at.button(key="data_save").click().run()
+    assert not at.exception, at.exception
+    (created,) = set((demo_env / "datasets").glob("*.duckdb")) - before
+    con = store.open_dataset(created.stem)
+    assert con.execute("select customer_id, amount from purchases order by row_no").fetchall() == [
+        ("A", 10.5), ("B", 7.0), ("C", 4.0)]
+    con.close()
+    store.delete_dataset(created.stem)
