@@ -107,6 +107,7 @@ def csv_file(rows: int) -> Path:
         import duckdb
 
         con = duckdb.connect()
+        con.execute("set enable_progress_bar = false")
         con.execute(f"copy (select customer_id, order_date, amount from read_csv('{wide}', all_varchar = true)) "
                     f"to '{path}' (format csv, header true)")
         con.close()
