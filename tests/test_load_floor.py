@@ -78,3 +78,45 @@ def test_cli_start_does_not_import_scipy():
     code = "import sys; from retention import cli; cli.build_parser(); print(sorted(m for m in sys.modules if m.startswith('scipy')))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True).stdout
     assert out.strip() == "[]"
+
+
+COPIES = ("customer,date,amount\nA,2024-01-05,10\nA,2024-01-05,10\nB,2024-01-20,5\nA,2024-02-03,7\n"
+          "B,2024-03-01,5\nB,2024-03-01,5\nC,2024-03-02,4\n")
+# the same purchases with order ids: each copy is a repeated line of its order (merged)
+WITH_ORDERS = ("order,customer,date,amount\n1,A,2024-01-05,10\n1,A,2024-01-05,10\n2,B,2024-01-20,5\n3,A,2024-02-03,7\n"
+               "4,B,2024-03-01,5\n4,B,2024-03-01,5\n5,C,2024-03-02,4\n")
+
+
+def ran_queries(monkeypatch, argv: list[str]) -> tuple[list[str], str]:
+    """(query files the CLI ran, its stdout) for one command."""
+    import contextlib
+    import io
+
+    from retention import cli
+
+    names: list[str] = []
+    execute = sql.execute
+    monkeypatch.setattr(sql, "execute", lambda con, name, **p: names.append(name) or execute(con, name, **p))
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert cli.main(argv) == 0
+    return names, out.getvalue()
+
+
+@pytest.mark.parametrize("order", [False, True])
+def test_one_shot_commands_skip_the_copy_flags_only_where_figures_cannot_depend_on_them(tmp_path, monkeypatch, order):
+    monkeypatch.setenv("RETENTION_DATA_DIR", str(tmp_path / "data"))
+    text = WITH_ORDERS if order else COPIES
+    path = tmp_path / "orders.csv"
+    path.write_text(text)
+    names, matrix = ran_queries(monkeypatch, ["matrix", str(path), "--format", "csv"])
+    assert ("ingest_duplicate_rows" in names) == order  # with an order id, copies are merged: the check runs
+    checked, _ = ran_queries(monkeypatch, ["inspect", str(path), "--format", "json"])
+    assert "ingest_duplicate_rows" in checked  # inspect prints the flags: always checked
+    lines = matrix.strip().split("\n")
+    assert lines[0].startswith("cohort,period,cohort_size,active")
+    # hand-computed: January cohort {A, B}: A back in February, B in March; March cohort {C}
+    cells = {tuple(line.split(",")[:4]) for line in lines[1:]}
+    assert {("2024-01-01", "0", "2", "2"), ("2024-01-01", "1", "2", "1"), ("2024-01-01", "2", "2", "1"),
+            ("2024-03-01", "0", "1", "1")} <= cells
+    assert not any(c[0] == "2024-02-01" and c[2] != "0" for c in cells)  # nobody's first purchase in February
