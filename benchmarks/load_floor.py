@@ -116,10 +116,10 @@ def csv_file(rows: int) -> Path:
 
 
 def run(args: list[str], env: dict) -> tuple[float, float, str]:
-    """(CPU seconds user + sys, wall seconds, stdout) of one child process."""
+    """(CPU seconds user + sys, wall seconds, stdout) of one child process (run in the code's directory)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    done = subprocess.run(args, capture_output=True, text=True, env=env, cwd=ROOT)
+    done = subprocess.run(args, capture_output=True, text=True, env=env, cwd=env["PYTHONPATH"])
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
@@ -136,12 +136,12 @@ def cli_cells(output: str) -> set:
     return {(str(c)[:7], int(k), int(a)) for c, k, a in zip(frame["cohort"], frame["period"], frame["active"])}
 
 
-def measure(rows: int, only: set[str]) -> dict:
+def measure(rows: int, only: set[str], code: Path = ROOT) -> dict:
     path = csv_file(rows)
     results: dict[str, tuple[float, float]] = {}
     cells: dict[str, set] = {}
     with tempfile.TemporaryDirectory(prefix="load-floor-") as data_dir:
-        env = {**os.environ, "RETENTION_DATA_DIR": data_dir, "PYTHONPATH": str(ROOT)}
+        env = {**os.environ, "RETENTION_DATA_DIR": data_dir, "PYTHONPATH": str(code)}
         for name in ("hand", "pandas", "polars", "save"):
             if name not in only:
                 continue
@@ -189,15 +189,19 @@ def main() -> None:
     parser.add_argument("--rows", type=int, nargs="+", default=[1_000_000, 2_500_000])
     parser.add_argument("--10m", dest="ten", action="store_true", help="also 10M rows (about a minute of CPU each)")
     parser.add_argument("--only", default="cli,save,hand,pandas,polars", help="comma-separated subset")
+    parser.add_argument("--code", type=Path, default=ROOT,
+                        help="run the CLI and the save from this checkout (e.g. an older commit's worktree: before/after)")
     args = parser.parse_args()
     only = set(args.only.split(","))
     sizes = args.rows + ([10_000_000] if args.ten else [])
     print(f"{dt.datetime.now(dt.timezone.utc):%d %b %Y %H:%M} UTC, {os.cpu_count()} CPUs, load average "
           f"{os.getloadavg()[0]:.1f}; CPU s = user + sys of the child (wall s in brackets), × = CPU / hand-written query",
           flush=True)
+    if args.code.resolve() != ROOT:
+        print(f"code: {args.code.resolve()}")
     measured = []
     for rows in sizes:
-        measured.append(measure(rows, only))
+        measured.append(measure(rows, only, args.code.resolve()))
         print(table(measured[-1:]), flush=True)
     print(f"\nload average at the end {os.getloadavg()[0]:.1f}\n\n" + table(measured))
 
