@@ -4,8 +4,9 @@ Run: .venv/bin/python benchmarks/hostile_files.py [--mb 200] [--shapes wide,tiny
 
 Each shape is generated (seeded, streamed to disk) under benchmarks/out/hostile/ at about --mb megabytes
 (the upload limit, config.max_upload_mb(), by default), then read in a fresh child process through the
-app's own path: `upload` = read_table on the bytes + prepare + store.preview (what the Data page does with
-an upload: read, detect, parse and validate, nothing saved); `disk` = stage.read_path on the file + the same
+app's own path: `upload` = upload.read_upload on the bytes + prepare + store.preview (what the Data page does
+with an upload: read, detect, parse and validate, nothing saved); `bytes` = read_table on the bytes + the same
+(what the Data page did before uploads were staged); `disk` = stage.read_path on the file + the same
 (the CLI's path, which stages large text files in DuckDB). The parent prints, per shape, the outcome (the
 message when refused), the wall time, and the child's peak resident memory from the kernel (ru_maxrss of
 the child, os.wait4). A child still running after --timeout seconds is killed and reported as such.
@@ -272,17 +273,21 @@ def child(path: Path, how: str) -> dict:
     from retention.ingest.errors import IngestError
     from retention.ingest.read import read_table
     from retention.ingest.stage import read_path
+    from retention.ingest.upload import read_upload
 
     start = time.perf_counter()
     try:
         if how == "upload":
+            data = path.read_bytes()
+            raw = read_upload(data, path.name)
+        elif how == "bytes":
             data = path.read_bytes()
             raw = read_table(data, path.name)
         else:
             data = b""
             raw = read_path(path)
         prepared = prepare(data, path.name, "purchases", raw=raw)
-        reports, _ = store.preview(prepared, None)
+        reports, _, _ = store.preview(prepared, None)
         summary = reports["purchases"]["summary"]
         outcome = "accepted: " + ", ".join(f"{k} {v:,}" for k, v in summary.items() if isinstance(v, int))
     except IngestError as err:
@@ -325,7 +330,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mb", type=int, default=None, help="size of each text shape (default: the upload limit)")
     parser.add_argument("--shapes", default="", help="comma-separated file names of SHAPES (default: all)")
-    parser.add_argument("--path", choices=["upload", "disk", "both"], default="upload")
+    parser.add_argument("--path", choices=["upload", "bytes", "disk", "both"], help="both: all three", default="upload")
     parser.add_argument("--timeout", type=float, default=600)
     parser.add_argument("--keep", action="store_true", help="keep the generated files")
     parser.add_argument("--child", help=argparse.SUPPRESS)
@@ -338,7 +343,7 @@ def main() -> None:
     size = (args.mb or config.max_upload_mb()) * MB
     OUT.mkdir(parents=True, exist_ok=True)
     names = [n for n in args.shapes.split(",") if n] or list(SHAPES)
-    paths = ["upload", "disk"] if args.path == "both" else [args.path]
+    paths = ["bytes", "upload", "disk"] if args.path == "both" else [args.path]
     print(f"size {size // MB} MB, upload limit {config.max_upload_mb()} MB, columns limit {config.max_columns():,}, "
           f"ingest memory limit {config.duckdb_ingest_memory_limit()}, load average {os.getloadavg()[0]:.1f}")
     print("| file | bytes | path | outcome | wall s | peak RSS MB |")

@@ -10,9 +10,10 @@ from retention import access, config, store, ui, ui_text
 from retention.ingest import date_order, headers
 from retention.ingest.canonical import prepare
 from retention.ingest.errors import IngestError, MissingRoles
-from retention.ingest.read import ROW, read_table
+from retention.ingest.read import ROW
 from retention.ingest.roles import detect_roles, roles_for
 from retention.ingest.segments import choose_segments
+from retention.ingest.upload import read_upload
 from retention.ui_text import (DATA_MODEL_HELP, DATE_ORDER_ASK, DATE_ORDER_HELP, DATE_ORDER_QUESTION, DATE_ORDER_WAITING,
                                DUPLICATES_RULE, FLAGS, KIND_LABELS, NOTHING_USABLE_HINT, ORDER_WORDS,
                                date_forms_text, date_order_note, missing_roles, money_notes, money_warnings,
@@ -46,11 +47,13 @@ files = {
 }
 
 
-# The parsed file, per session (so a control change does not parse it again), dropped when the session
-# disconnects and after a save: a session holds at most these few parsed files, never one it has saved.
-@st.cache_data(max_entries=4, show_spinner="Reading the file…", scope="session")
-def _read(data: bytes, name: str, sheet: str | None):
-    return read_table(data, name, sheet)
+# The read file, per session (so a control change does not read it again), dropped when the session
+# disconnects and after a save: a session holds at most these few read files, never one it has saved.
+# A resource, not data: a large text file's rows stay in its DuckDB staging file (ingest/upload.py), which
+# lives as long as this very RawTable object (a pickled copy would lose it). Keyed by the bytes' digest.
+@st.cache_resource(max_entries=4, show_spinner="Reading the file…", scope="session")
+def _read(digest: str, name: str, sheet: str | None, _data: bytes):
+    return read_upload(_data, name, sheet)
 
 
 def _open(kind: str, uploaded):
@@ -58,10 +61,11 @@ def _open(kind: str, uploaded):
     person already set in the dropdowns are applied, so that what one file proves about its dates
     (date_order.hints) comes from the columns in use."""
     data = uploaded.getvalue()
-    key = f"data_{kind}_{hashlib.sha256(data).hexdigest()[:12]}"
+    digest = hashlib.sha256(data).hexdigest()
+    key = f"data_{kind}_{digest[:12]}"
     sheet = st.session_state.get(f"{key}_sheet")
     try:
-        raw = _read(data, uploaded.name, sheet)
+        raw = _read(digest, uploaded.name, sheet, data)
     except IngestError as err:
         return data, key, err, None
     chosen = {role: st.session_state.get(f"{key}_{role}") for role in roles_for(kind)}
@@ -198,7 +202,7 @@ if not any(prepared.values()):
     st.stop()
 
 fingerprint = json.dumps({k: [p.filename, p.roles, p.segments, [d.formats[:1] for d in p.dates.values()],
-                              len(p.raw.frame), p.counted_statuses, p.money.currency]
+                              p.raw.row_count, p.counted_statuses, p.money.currency]
                           for k, p in prepared.items() if p}, sort_keys=True)
 if st.session_state.get("data_preview_key") != fingerprint:
     waiting = st.empty()

@@ -194,8 +194,9 @@ def load(args: argparse.Namespace) -> tuple[duckdb.DuckDBPyConnection, dict]:
     con = duckdb.connect()
     con.execute("set enable_progress_bar = false")  # its bar goes to stdout, into the CSV/JSON
     # inspect shows why a file is unusable; every other command refuses it (store.build)
+    inspect = getattr(args, "command", None) == "inspect"
     reports = store.build(con, prepared.get("purchases"), prepared.get("customers"), name="cli",
-                          refuse_unusable=getattr(args, "command", None) != "inspect", limit_seconds=0)
+                          refuse_unusable=not inspect, limit_seconds=0, flag_copies=inspect)
     return con, reports
 
 

@@ -168,15 +168,17 @@ def build(
     refuse_unusable: bool = True,
     meta: dict | None = None,
     limit_seconds: float | None = None,
+    flag_copies: bool = True,
 ) -> dict[str, dict]:
     """Fill an empty connection (a dataset file, or in-memory for the CLI) with a dataset's tables.
     Progress steps told to `say`: queued (waiting for a load slot), purchases, customers, summaries.
     A file that counts no customer (ingest/usable.py) raises IngestError naming the file and why; with
     refuse_unusable=False (a preview) its report gets the reason under "unusable" instead.
-    Work beyond `limit_seconds` (default config.load_seconds(); 0 = none) is stopped: IngestError."""
+    Work beyond `limit_seconds` (default config.load_seconds(); 0 = none) is stopped: IngestError.
+    flag_copies=False: see canonical.load_into (for one-shot CLI commands only; a dataset keeps its flags)."""
     with _load_slot(say):
         with _bounded(con, purchases, customers, config.load_seconds() if limit_seconds is None else limit_seconds):
-            return _build(con, purchases, customers, name, today, say, refuse_unusable, meta or {})
+            return _build(con, purchases, customers, name, today, say, refuse_unusable, meta or {}, flag_copies)
 
 
 @contextmanager
@@ -207,7 +209,7 @@ def _bounded(con: duckdb.DuckDBPyConnection, purchases: Prepared | None, custome
 
 def _build(con: duckdb.DuckDBPyConnection, purchases: Prepared | None, customers: Prepared | None, name: str,
            today: dt.date | None, say: Callable[[str], None], refuse_unusable: bool = True,
-           extra: dict | None = None) -> dict[str, dict]:
+           extra: dict | None = None, flag_copies: bool = True) -> dict[str, dict]:
     today = today or dt.date.today()
     reports: dict[str, dict] = {}
     sql.execute(con, "create_meta")
@@ -218,7 +220,7 @@ def _build(con: duckdb.DuckDBPyConnection, purchases: Prepared | None, customers
             sql.execute(con, f"create_empty_{kind}")
         else:
             say(kind)
-            reports[kind] = load_into(con, prepared, today)
+            reports[kind] = load_into(con, prepared, today, flag_copies)
             if problem := nothing_usable(con, reports[kind], today):
                 if refuse_unusable:
                     raise IngestError(prepared.filename, f"{problem}; {NOTHING_USABLE_CLI_HINT}")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats as sps
 
 from retention.metrics.stats import CONFIDENCE, wilson
 
@@ -79,6 +78,8 @@ def two_proportions(k1, n1, k2, n2, confidence: float = CONFIDENCE) -> dict:
     (two-sided; identical to a chi-square test of the 2×2 table without continuity correction).
     NaN where a group is empty; p_value 1 when both shares are 0 % or both 100 %.
     """
+    from scipy import stats as sps  # here: importing scipy.stats costs every CLI command ~1 CPU s
+
     k1, n1, k2, n2 = (np.asarray(x, dtype=float) for x in (k1, n1, k2, n2))
     with np.errstate(divide="ignore", invalid="ignore"):
         p1, p2 = k1 / n1, k2 / n2

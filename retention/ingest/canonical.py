@@ -220,8 +220,12 @@ def stored_name(column: str) -> str:
     return f"{column} (original)" if lowered in RESERVED or lowered.endswith("_merged") else column
 
 
-def load_into(con: duckdb.DuckDBPyConnection, prepared: Prepared, today: dt.date | None = None) -> dict:
-    """Parse `prepared` into canonical tables in `con`; return the validation report."""
+def load_into(con: duckdb.DuckDBPyConnection, prepared: Prepared, today: dt.date | None = None,
+              flag_copies: bool = True) -> dict:
+    """Parse `prepared` into canonical tables in `con`; return the validation report. flag_copies=False
+    (a one-shot CLI command that prints no validation report) skips looking for identical rows in a
+    purchases file without an order id: they are kept either way, so only the possible_duplicate flag
+    and the possible_duplicates table (left empty) depend on it."""
     today = today or dt.date.today()
     for macro in MACROS:
         sql.execute(con, macro)
@@ -231,7 +235,10 @@ def load_into(con: duckdb.DuckDBPyConnection, prepared: Prepared, today: dt.date
     sql.create_projection(con, f"staged_{kind}", "raw_current", {"row_no": ROW, **_aliases(prepared)}, kept)
     staged_columns = ["row_no", *_aliases(prepared), *kept]
     sql.create_projection(con, "staged_current", f"staged_{kind}", {c: c for c in staged_columns}, [])
-    sql.execute(con, "ingest_duplicate_rows")
+    if flag_copies or kind != "purchases" or "order" in prepared.roles:
+        sql.execute(con, "ingest_duplicate_rows")
+    else:
+        sql.execute(con, "ingest_no_duplicate_rows")
     dates = {role: prepared.dates.get(role, DateChoice()) for role in DATE_ROLES[kind]}
     if kind == "purchases":
         amount_mode = "amount" if "amount" in prepared.roles else "lines" if "quantity" in prepared.roles else "none"

@@ -102,7 +102,7 @@ def read_path(path: Path, filename: str | None = None, sheet: str | None = None,
 def _try_stage(path: Path, filename: str) -> RawTable | None:
     with path.open("rb") as stream:
         start = stream.read(HEAD_BYTES)
-    suffix = path.suffix.lower()
+    suffix = Path(filename).suffix.lower()  # the upload's name: a scratch copy's own name ends in .tmp
     if suffix not in TEXT_EXTENSIONS or sniff_not_data(start) or start[:2] == b"\x1f\x8b" or start[:4] == b"PK\x03\x04":
         return None
     try:

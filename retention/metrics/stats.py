@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 CONFIDENCE = 0.95
 
@@ -15,6 +14,8 @@ def wilson(successes, trials, confidence: float = CONFIDENCE) -> tuple[np.ndarra
 
     NaN where trials is 0. Matches scipy's binomtest(...).proportion_ci(method="wilson").
     """
+    from scipy import stats  # here, not at the top: importing scipy.stats costs a CLI command ~1 CPU s
+
     k = np.asarray(successes, dtype=float)
     n = np.asarray(trials, dtype=float)
     z = stats.norm.ppf(0.5 + confidence / 2)
@@ -36,6 +37,8 @@ def kaplan_meier(table: pd.DataFrame, confidence: float = CONFIDENCE) -> pd.Data
     (pointwise, Greenwood's variance on the log(−log S) scale, so the band stays within [0, 1];
     equal to S where S is 1, and 0 once S is 0).
     """
+    from scipy import stats
+
     out = table[["time", "events", "censored"]].reset_index(drop=True).copy()
     leaving = out["events"] + out["censored"]
     out["at_risk"] = leaving[::-1].cumsum()[::-1].to_numpy()
@@ -59,6 +62,8 @@ def kaplan_meier(table: pd.DataFrame, confidence: float = CONFIDENCE) -> pd.Data
 def poisson_rate(events, exposure, confidence: float = CONFIDENCE) -> tuple[float, float, float]:
     """A rate of events per unit of exposure with its exact (Garwood) interval: (rate, low, high);
     NaN when exposure is 0."""
+    from scipy import stats
+
     k, t = float(events), float(exposure)
     if t <= 0:
         return np.nan, np.nan, np.nan
