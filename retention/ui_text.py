@@ -384,3 +384,32 @@ def money_warnings(money: dict) -> list[str]:
         out.append(f"Column “{bad['column']}”: {bad.get('rows', 0):,} rows are not numbers and nothing they have in "
                    f"common explains it, e.g. {_quoted(bad['examples'])}.")
     return out
+
+
+# --- Customers page, RFM groups and the buy-till-you-die model (issue #17) -----------------------------------
+RFM_GROUPS = {
+    "champions": "Champions",
+    "loyal_customers": "Loyal customers",
+    "potential_loyalists": "Potential loyalists",
+    "new_customers": "New customers",
+    "promising": "Promising",
+    "need_attention": "Need attention",
+    "about_to_sleep": "About to sleep",
+    "at_risk": "At risk",
+    "cant_lose_them": "Can't lose them",
+    "hibernating": "Hibernating",
+    "lost": "Lost",
+}
+RFM_GROUP_HELP = {
+    "champions": "Bought recently, often, and spent the most.",
+    "loyal_customers": "Buy often and spend well; not all of them very recently.",
+    "potential_loyalists": "Recent customers with a few purchases: could become loyal.",
+    "new_customers": "Bought very recently, for the first time or nearly.",
+    "promising": "Fairly recent, but bought little so far.",
+    "need_attention": "Middle of the road on recency, frequency and value.",
+    "about_to_sleep": "Not very recent and bought little: slipping away.",
+    "at_risk": "Bought often or spent well, but not for a long time.",
+    "cant_lose_them": "Among the most frequent and valuable, and not seen for a long time.",
+    "hibernating": "Long since the last purchase, few purchases, low value.",
+    "lost": "The longest since the last purchase, few purchases, low value.",
+}
