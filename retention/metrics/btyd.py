@@ -1,0 +1,566 @@
+"""Who is still a customer: the BG/NBD model (Fader, Hardie & Lee 2005, "Counting your customers the easy way")
+for purchase counts and P(alive), and the Gamma-Gamma model for the value of a purchase.
+
+Inputs per customer (queries/btyd_summary.sql, one transaction per customer and day): x = repeat purchase days,
+t_x = first to last purchase day, T = first purchase day to the calibration end, m_x = mean value of the repeat
+purchase days. Times are measured in days in the data and in the fit's `time_unit` ("week", as in the paper,
+or "day") in the model: α and every t/t_x/T passed to the model functions are in that unit; r, a, b have no unit.
+
+BG/NBD assumptions: while alive a customer buys at a Poisson rate λ (Gamma(r, α) across customers); after each
+purchase they drop out with probability p (Beta(a, b) across customers); λ and p independent.
+Gamma-Gamma: a customer's purchase values vary around their own mean, which is Gamma-distributed across
+customers (p, q, γ) and independent of how often they buy (checked: `GammaGammaFit.correlation`).
+
+Everything here is pure computation (numpy/scipy, no Streamlit); the frame functions read the store through
+named queries. Frame shapes are stated on each function.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy import optimize, special
+
+from retention import sql
+
+TIME_UNITS = {"week": 7.0, "day": 1.0}  # days per unit
+DEFAULT_TIME_UNIT = "week"
+DEFAULT_HORIZON_DAYS = 365
+DEFAULT_DISCOUNT_PCT = 10.0  # per year, as on the what-if page
+DAYS_PER_MONTH = 365.25 / 12
+HOLDOUT_SHARE = 0.25  # default validation: the last quarter of the data's span is held out
+FREQUENCY_GROUPS = 7  # by-frequency check: 0, 1, …, 6 and 7+
+CORRELATION_LIMIT = 0.3  # |corr(x, m_x)| at or above this: Gamma-Gamma's independence assumption is doubtful
+TOTAL_ERROR_LIMIT = 0.15  # relative error of the holdout total above this: the model fits badly
+FREQUENCY_ERROR_LIMIT = 0.25  # weighted relative error of the by-frequency holdout means above this: fits badly
+MIN_CUSTOMERS = 30  # fewer customers than this: no fit
+MIN_REPEAT_BUYERS = 10  # fewer repeat buyers with a value than this: no Gamma-Gamma fit
+BGNBD_PARAMS = ("r", "alpha", "a", "b")
+GAMMA_GAMMA_PARAMS = ("p", "q", "gamma")
+
+
+class NoModelData(ValueError):
+    """Too little data to fit the model (no purchases before the calibration end, too few customers, …)."""
+
+
+@dataclass(frozen=True)
+class GammaGammaFit:
+    """Gamma-Gamma spend model: params {p, q, gamma} (gamma in money), their standard errors, the
+    log-likelihood, the repeat buyers it was fitted on, and the Pearson correlation of frequency and mean
+    value among them (`correlated` when |correlation| ≥ CORRELATION_LIMIT: the model's assumption is doubtful)."""
+
+    params: dict[str, float]
+    se: dict[str, float]
+    log_likelihood: float
+    customers: int
+    correlation: float
+    correlated: bool
+
+    @property
+    def mean_value(self) -> float:
+        """Population mean purchase value γp/(q−1) (NaN when q ≤ 1: no finite mean)."""
+        p, q, g = (self.params[k] for k in GAMMA_GAMMA_PARAMS)
+        return g * p / (q - 1) if q > 1 else math.nan
+
+
+@dataclass(frozen=True)
+class BgNbdFit:
+    """A fitted BG/NBD model: params {r, alpha, a, b} (alpha in `time_unit`), standard errors (from the
+    numerical Hessian of the log-likelihood; NaN when it is not invertible), the log-likelihood, the number of
+    customers, the calibration end (last day of data used), whether the optimiser converged, and the
+    Gamma-Gamma fit (None when it could not be fitted: no amounts, too few repeat buyers)."""
+
+    params: dict[str, float]
+    se: dict[str, float]
+    log_likelihood: float
+    time_unit: str
+    customers: int
+    calibration_end: dt.date | None
+    converged: bool = True
+    gamma_gamma: GammaGammaFit | None = None
+
+    @property
+    def unit_days(self) -> float:
+        return TIME_UNITS[self.time_unit]
+
+    def to_dict(self) -> dict:
+        """The CLI's JSON object: model, time_unit, params, se, log_likelihood, customers, calibration_end,
+        converged, gamma_gamma ({p, q, gamma, se, log_likelihood, customers, correlation, correlated} or None)."""
+        gg = self.gamma_gamma
+        return {
+            "model": "bgnbd",
+            "time_unit": self.time_unit,
+            "params": dict(self.params),
+            "se": dict(self.se),
+            "log_likelihood": self.log_likelihood,
+            "customers": self.customers,
+            "calibration_end": self.calibration_end.isoformat() if self.calibration_end else None,
+            "converged": self.converged,
+            "gamma_gamma": None if gg is None else {
+                **gg.params, "se": dict(gg.se), "log_likelihood": gg.log_likelihood, "customers": gg.customers,
+                "correlation": gg.correlation, "correlated": gg.correlated},
+        }
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# BG/NBD on arrays (x, t_x, T in the model's time unit)
+
+
+def _arrays(*values):
+    return [np.asarray(v, dtype=float) for v in values]
+
+
+def _bracket_terms(r, alpha, a, b, x, t_x, T):
+    """The two log terms of the likelihood's bracket: ln (α+T)^−(r+x) and, for x > 0,
+    ln [a/(b+x−1) · (α+t_x)^−(r+x)] (−inf for x = 0)."""
+    u1 = -(r + x) * np.log(alpha + T)
+    repeat = x > 0
+    safe = np.where(repeat, b + x - 1, 1.0)
+    u2 = np.where(repeat, math.log(a) - np.log(safe) - (r + x) * np.log(alpha + t_x), -np.inf)
+    return u1, u2
+
+
+def log_likelihood(params: dict[str, float], x, t_x, T) -> np.ndarray:
+    """Per-customer BG/NBD log-likelihood (eq. 6 of the paper), vectorised; params {r, alpha, a, b}."""
+    r, alpha, a, b = (params[k] for k in BGNBD_PARAMS)
+    x, t_x, T = _arrays(x, t_x, T)
+    A = special.gammaln(r + x) - special.gammaln(r) + r * math.log(alpha)
+    B = special.betaln(a, b + x) - special.betaln(a, b)
+    u1, u2 = _bracket_terms(r, alpha, a, b, x, t_x, T)
+    return A + B + np.logaddexp(u1, u2)
+
+
+def _negative_ll_and_gradient(log_theta, x, t_x, T, weight):
+    """−Σ w·LL and its gradient with respect to the log-parameters (analytic)."""
+    r, alpha, a, b = np.exp(log_theta)
+    u1, u2 = _bracket_terms(r, alpha, a, b, x, t_x, T)
+    L = np.logaddexp(u1, u2)
+    ll = (special.gammaln(r + x) - special.gammaln(r) + r * math.log(alpha)
+          + special.betaln(a, b + x) - special.betaln(a, b) + L)
+    w1, w2 = np.exp(u1 - L), np.exp(u2 - L)
+    log_at, log_atx = np.log(alpha + T), np.log(alpha + t_x)
+    d_r = special.digamma(r + x) - special.digamma(r) + math.log(alpha) - w1 * log_at - w2 * log_atx
+    d_alpha = r / alpha - (r + x) * (w1 / (alpha + T) + w2 / (alpha + t_x))
+    ab = special.digamma(a + b)
+    abx = special.digamma(a + b + x)
+    safe = np.where(x > 0, b + x - 1, 1.0)
+    d_a = ab - abx + w2 / a
+    d_b = special.digamma(b + x) - abx - special.digamma(b) + ab - w2 / safe
+    theta = np.array([r, alpha, a, b])
+    grad = np.array([weight @ d_r, weight @ d_alpha, weight @ d_a, weight @ d_b]) * theta
+    return -float(weight @ ll), -grad
+
+
+def _standard_errors(negative_ll, theta: np.ndarray) -> np.ndarray:
+    """Standard errors from the inverse of the numerical Hessian (central differences, relative steps) of the
+    negative log-likelihood in the natural parameters; NaN where the Hessian is not positive definite."""
+    n = len(theta)
+    h = 1e-4 * np.maximum(np.abs(theta), 1e-3)
+    hess = np.empty((n, n))
+    for i in range(n):
+        for j in range(i, n):
+            def f(di, dj):
+                step = theta.copy()
+                step[i] += di * h[i]
+                step[j] += dj * h[j]
+                return negative_ll(step)
+            value = (f(1, 1) - f(1, -1) - f(-1, 1) + f(-1, -1)) / (4 * h[i] * h[j])
+            hess[i, j] = hess[j, i] = value
+    try:
+        cov = np.linalg.inv(hess)
+    except np.linalg.LinAlgError:
+        return np.full(n, np.nan)
+    diag = np.diag(cov)
+    return np.where(diag > 0, np.sqrt(np.abs(diag)), np.nan)
+
+
+def _compress(*columns) -> tuple[list[np.ndarray], np.ndarray]:
+    """Identical rows collapsed into one with a weight (customers with the same x, t_x, T share a likelihood)."""
+    frame = pd.DataFrame({i: np.asarray(c, dtype=float) for i, c in enumerate(columns)})
+    counts = frame.groupby(list(frame.columns), sort=False).size()
+    keys = counts.index.to_frame(index=False)
+    return [keys[i].to_numpy(dtype=float) for i in range(len(columns))], counts.to_numpy(dtype=float)
+
+
+def fit_bgnbd(x, t_x, T, *, time_unit: str = DEFAULT_TIME_UNIT, calibration_end: dt.date | None = None,
+              gamma_gamma: GammaGammaFit | None = None) -> BgNbdFit:
+    """Maximum-likelihood BG/NBD fit on per-customer arrays (x, t_x, T in `time_unit`): L-BFGS-B with the
+    analytic gradient on log-parameters, polished by Nelder-Mead when L-BFGS-B stops short."""
+    if time_unit not in TIME_UNITS:
+        raise ValueError(f"time_unit must be one of {', '.join(TIME_UNITS)}, not {time_unit!r}")
+    x, t_x, T = _arrays(x, t_x, T)
+    if len(x) < MIN_CUSTOMERS:
+        raise NoModelData(f"{len(x)} customers; at least {MIN_CUSTOMERS} are needed")
+    (ux, ut, uT), weight = _compress(x, t_x, T)
+
+    def objective(log_theta):
+        return _negative_ll_and_gradient(log_theta, ux, ut, uT, weight)
+
+    rate = max(float(x.mean()), 0.05) / max(float(T.mean()), 1e-6)
+    start = np.log([1.0, 1.0 / rate, 1.0, 1.0])
+    result = optimize.minimize(objective, start, jac=True, method="L-BFGS-B",
+                               options={"maxiter": 1000, "ftol": 1e-13, "gtol": 1e-8})
+    best = result
+    if not result.success:
+        polished = optimize.minimize(lambda v: objective(v)[0], result.x, method="Nelder-Mead",
+                                     options={"maxiter": 4000, "xatol": 1e-8, "fatol": 1e-10})
+        if polished.fun <= result.fun:
+            best = polished
+    theta = np.exp(best.x)
+    gradient = objective(best.x)[1]
+    converged = bool(np.all(np.isfinite(theta)) and np.max(np.abs(gradient)) < 1e-2 * max(1.0, weight.sum() ** 0.5))
+    se = _standard_errors(lambda th: objective(np.log(np.maximum(th, 1e-300)))[0], theta)
+    return BgNbdFit(
+        params=dict(zip(BGNBD_PARAMS, map(float, theta))),
+        se=dict(zip(BGNBD_PARAMS, map(float, se))),
+        log_likelihood=-float(best.fun),
+        time_unit=time_unit,
+        customers=int(len(x)),
+        calibration_end=calibration_end,
+        converged=converged,
+        gamma_gamma=gamma_gamma,
+    )
+
+
+def _log_odds_dead(params, x, t_x, T):
+    """ln[a/(b+x−1) · ((α+T)/(α+t_x))^(r+x)] for x > 0, −inf for x = 0: P(alive) = 1/(1 + e^this)."""
+    r, alpha, a, b = (params[k] for k in BGNBD_PARAMS)
+    repeat = x > 0
+    safe = np.where(repeat, b + x - 1, 1.0)
+    value = math.log(a) - np.log(safe) + (r + x) * (np.log(alpha + T) - np.log(alpha + t_x))
+    return np.where(repeat, value, -np.inf)
+
+
+def p_alive(params: dict[str, float], x, t_x, T) -> np.ndarray:
+    """P(alive | x, t_x, T) = 1 / (1 + 1{x>0} · a/(b+x−1) · ((α+T)/(α+t_x))^(r+x)) (eq. 13 of the paper)."""
+    x, t_x, T = _arrays(x, t_x, T)
+    return special.expit(-_log_odds_dead(params, x, t_x, T))
+
+
+def conditional_expected_purchases(params: dict[str, float], t, x, t_x, T) -> np.ndarray:
+    """E[purchases in (T, T+t] | x, t_x, T] (eq. 10 of the paper). The hypergeometric factor is used in its
+    Euler-transformed form, ((α+T)/(α+T+t))^(r+x) ₂F₁(r+x, b+x; a+b+x−1; z) = ((α+T)/(α+T+t))^(a−1)
+    ₂F₁(a+b−1−r, a−1; a+b+x−1; z), z = t/(α+T+t), whose series stays small and accurate for long horizons and
+    frequent buyers."""
+    r, alpha, a, b = (params[k] for k in BGNBD_PARAMS)
+    t, x, t_x, T = np.broadcast_arrays(*_arrays(t, x, t_x, T))
+    z = t / (alpha + T + t)
+    head = (alpha + T) / (alpha + T + t)
+    bracket = 1.0 - head ** (a - 1) * special.hyp2f1(a + b - 1 - r, a - 1, a + b + x - 1, z)
+    return (a + b + x - 1) / (a - 1) * bracket * special.expit(-_log_odds_dead(params, x, t_x, T))
+
+
+def expected_purchases(params: dict[str, float], t) -> np.ndarray:
+    """Unconditional E[X(t)]: expected repeat purchases of a new customer in the first t units after the first
+    purchase (eq. 9 of the paper), in the same Euler-transformed form as `conditional_expected_purchases`."""
+    r, alpha, a, b = (params[k] for k in BGNBD_PARAMS)
+    t = np.asarray(t, dtype=float)
+    z = t / (alpha + t)
+    value = (a + b - 1) / (a - 1) * (1.0 - (alpha / (alpha + t)) ** (a - 1)
+                                      * special.hyp2f1(a + b - 1 - r, a - 1, a + b - 1, z))
+    return np.where(t > 0, value, 0.0)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Gamma-Gamma
+
+
+def _gg_negative_ll_and_gradient(log_theta, x, m, weight):
+    p, q, g = np.exp(log_theta)
+    px = p * x
+    log_gm = np.log(g + m * x)
+    ll = (special.gammaln(px + q) - special.gammaln(px) - special.gammaln(q) + q * math.log(g)
+          + (px - 1) * np.log(m) + px * np.log(x) - (px + q) * log_gm)
+    psi = special.digamma(px + q)
+    d_p = x * (psi - special.digamma(px) + np.log(m) + np.log(x) - log_gm)
+    d_q = psi - special.digamma(q) + math.log(g) - log_gm
+    d_g = q / g - (px + q) / (g + m * x)
+    grad = np.array([weight @ d_p, weight @ d_q, weight @ d_g]) * np.array([p, q, g])
+    return -float(weight @ ll), -grad
+
+
+def gamma_gamma_log_likelihood(params: dict[str, float], frequency, monetary) -> np.ndarray:
+    """Per-customer Gamma-Gamma log-likelihood of mean value m_x over x ≥ 1 repeat purchases."""
+    x, m = _arrays(frequency, monetary)
+    log_theta = np.log([params[k] for k in GAMMA_GAMMA_PARAMS])
+    p, q, g = np.exp(log_theta)
+    px = p * x
+    return (special.gammaln(px + q) - special.gammaln(px) - special.gammaln(q) + q * math.log(g)
+            + (px - 1) * np.log(m) + px * np.log(x) - (px + q) * np.log(g + m * x))
+
+
+def fit_gamma_gamma(frequency, monetary) -> GammaGammaFit | None:
+    """Fit Gamma-Gamma on the repeat buyers among the given customers (x ≥ 1 and a positive mean value m_x);
+    None when there are fewer than MIN_REPEAT_BUYERS of them or the fit does not give q > 1."""
+    x, m = _arrays(frequency, monetary)
+    keep = (x >= 1) & np.isfinite(m) & (m > 0)
+    x, m = x[keep], m[keep]
+    if len(x) < MIN_REPEAT_BUYERS:
+        return None
+    (ux, um), weight = _compress(x, m)
+
+    def objective(log_theta):
+        return _gg_negative_ll_and_gradient(log_theta, ux, um, weight)
+
+    start = np.log([1.0, 2.0, float(np.mean(m))])
+    best = optimize.minimize(objective, start, jac=True, method="L-BFGS-B",
+                             options={"maxiter": 1000, "ftol": 1e-13, "gtol": 1e-8})
+    if not best.success:
+        polished = optimize.minimize(lambda v: objective(v)[0], best.x, method="Nelder-Mead",
+                                     options={"maxiter": 4000, "xatol": 1e-8, "fatol": 1e-10})
+        best = polished if polished.fun <= best.fun else best
+    theta = np.exp(best.x)
+    if not np.all(np.isfinite(theta)) or theta[1] <= 1:
+        return None
+    se = _standard_errors(lambda th: objective(np.log(np.maximum(th, 1e-300)))[0], theta)
+    correlation = float(np.corrcoef(x, m)[0, 1]) if np.std(x) > 0 and np.std(m) > 0 else 0.0
+    return GammaGammaFit(
+        params=dict(zip(GAMMA_GAMMA_PARAMS, map(float, theta))),
+        se=dict(zip(GAMMA_GAMMA_PARAMS, map(float, se))),
+        log_likelihood=-float(best.fun),
+        customers=int(len(x)),
+        correlation=correlation,
+        correlated=abs(correlation) >= CORRELATION_LIMIT,
+    )
+
+
+def expected_value(gg: GammaGammaFit, frequency, monetary) -> np.ndarray:
+    """E[M | x, m_x] = (γp + p·x·m_x) / (p·x + q − 1): a weighted mean of the population mean γp/(q−1) and the
+    customer's own mean; the population mean for customers without a repeat purchase value."""
+    p, q, g = (gg.params[k] for k in GAMMA_GAMMA_PARAMS)
+    x, m = _arrays(frequency, monetary)
+    own = (x >= 1) & np.isfinite(m) & (m > 0)
+    x = np.where(own, x, 0.0)
+    m = np.where(own, m, 0.0)
+    return (g * p + p * x * m) / (p * x + q - 1)
+
+
+def clv(fit: BgNbdFit, x, t_x, T, value, *, horizon_days: float = DEFAULT_HORIZON_DAYS, margin_pct: float = 100.0,
+        discount_pct: float = DEFAULT_DISCOUNT_PCT) -> np.ndarray:
+    """Customer lifetime value over the horizon: Σ over months m = 1…M of expected purchases in month m × value
+    per purchase × margin, discounted per month at d_m = (1 + annual rate)^(1/12) − 1 (purchases of a month
+    counted at its end; the last month may be partial). x, t_x, T in the fit's unit; value per purchase in money."""
+    x, t_x, T, value = _arrays(x, t_x, T, value)
+    months = max(1, math.ceil(horizon_days / DAYS_PER_MONTH - 1e-9))
+    monthly = (1 + discount_pct / 100) ** (1 / 12) - 1
+    total = np.zeros_like(x)
+    before = np.zeros_like(x)
+    for month in range(1, months + 1):
+        t = min(month * DAYS_PER_MONTH, horizon_days) / fit.unit_days
+        upto = conditional_expected_purchases(fit.params, t, x, t_x, T)
+        total += (upto - before) / (1 + monthly) ** month
+        before = upto
+    return total * value * margin_pct / 100
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Frames from the store
+
+
+def data_span(con) -> tuple[dt.date, dt.date]:
+    """First and last purchase day of the data (rows dated in the future left out)."""
+    row = sql.frame(con, "churn_bounds").iloc[0]
+    if pd.isna(row["first_purchase_day"]) or pd.isna(row["last_purchase_day"]):
+        raise NoModelData("no dated purchases")
+    return pd.Timestamp(row["first_purchase_day"]).date(), pd.Timestamp(row["last_purchase_day"]).date()
+
+
+def default_split(con) -> tuple[dt.date, dt.date]:
+    """(calibration_end, holdout_end): the last quarter (HOLDOUT_SHARE) of the data's span held out."""
+    first, last = data_span(con)
+    days = (last - first).days
+    return first + dt.timedelta(days=days - round(days * HOLDOUT_SHARE)), last
+
+
+def summary(con, calibration_end: dt.date | str | None = None, holdout_end: dt.date | str | None = None) -> pd.DataFrame:
+    """Per-customer summary (queries/btyd_summary.sql), in days. Default calibration end: the last purchase day.
+    Returns DataFrame[customer_no, customer_id, first_day (datetime64), frequency, recency_days, age_days,
+    monetary_value (float, NaN without repeat value), holdout_frequency (float, NaN without a holdout)]."""
+    if calibration_end is None:
+        calibration_end = data_span(con)[1]
+    frame = sql.frame(con, "btyd_summary", calibration_end=_date(calibration_end),
+                      holdout_end=None if holdout_end is None else _date(holdout_end))
+    frame["monetary_value"] = frame["monetary_value"].astype(float)
+    frame["holdout_frequency"] = frame["holdout_frequency"].astype(float)
+    return frame
+
+
+def in_unit(frame: pd.DataFrame, time_unit: str = DEFAULT_TIME_UNIT) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(x, t_x, T) arrays in the unit from a `summary` frame (days)."""
+    days = TIME_UNITS[time_unit]
+    return (frame["frequency"].to_numpy(dtype=float), frame["recency_days"].to_numpy(dtype=float) / days,
+            frame["age_days"].to_numpy(dtype=float) / days)
+
+
+def fit(frame: pd.DataFrame, time_unit: str = DEFAULT_TIME_UNIT, calibration_end: dt.date | str | None = None,
+        gamma_gamma: bool = True) -> BgNbdFit:
+    """BG/NBD (+ Gamma-Gamma when `gamma_gamma` and the frame has values) on a `summary` frame."""
+    x, t_x, T = in_unit(frame, time_unit)
+    gg = fit_gamma_gamma(frame["frequency"], frame["monetary_value"]) if gamma_gamma else None
+    return fit_bgnbd(x, t_x, T, time_unit=time_unit,
+                     calibration_end=None if calibration_end is None else _date(calibration_end), gamma_gamma=gg)
+
+
+def score(model: BgNbdFit, frame: pd.DataFrame, *, horizon_days: float = DEFAULT_HORIZON_DAYS,
+          margin_pct: float = 100.0, discount_pct: float = DEFAULT_DISCOUNT_PCT) -> pd.DataFrame:
+    """Per customer of a `summary` frame: the frame's columns plus p_alive, expected_purchases (over the horizon),
+    expected_value (per purchase; NaN without a Gamma-Gamma fit) and clv (margin × value × expected purchases per
+    month, discounted monthly; NaN without a Gamma-Gamma fit). Rows in the frame's order."""
+    x, t_x, T = in_unit(frame, model.time_unit)
+    out = frame.copy()
+    out["p_alive"] = p_alive(model.params, x, t_x, T)
+    out["expected_purchases"] = conditional_expected_purchases(model.params, horizon_days / model.unit_days, x, t_x, T)
+    if model.gamma_gamma is None:
+        out["expected_value"] = np.nan
+        out["clv"] = np.nan
+    else:
+        value = expected_value(model.gamma_gamma, frame["frequency"], frame["monetary_value"])
+        out["expected_value"] = value
+        out["clv"] = clv(model, x, t_x, T, value, horizon_days=horizon_days, margin_pct=margin_pct,
+                         discount_pct=discount_pct)
+    return out
+
+
+def customers(con, calibration_end: dt.date | str | None = None, *, horizon_days: float = DEFAULT_HORIZON_DAYS,
+              time_unit: str = DEFAULT_TIME_UNIT, margin_pct: float = 100.0,
+              discount_pct: float = DEFAULT_DISCOUNT_PCT) -> tuple[BgNbdFit, pd.DataFrame]:
+    """Fit on the data up to `calibration_end` (default: the last purchase day, i.e. "today") and score every
+    customer: (fit, DataFrame as `score`: customer_no, customer_id, first_day, frequency, recency_days, age_days,
+    monetary_value, holdout_frequency, p_alive, expected_purchases, expected_value, clv)."""
+    end = data_span(con)[1] if calibration_end is None else _date(calibration_end)
+    frame = summary(con, end)
+    if frame.empty:
+        raise NoModelData(f"no purchases on or before {end:%Y-%m-%d}")
+    model = fit(frame, time_unit, end)
+    return model, score(model, frame, horizon_days=horizon_days, margin_pct=margin_pct, discount_pct=discount_pct)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Validation: calibration / holdout
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Whether the fit predicts the holdout: fits, the holdout's actual and predicted repeat purchases (tracking
+    total, unconditional as in the paper's figure 1), total_error = |predicted − actual| / actual, frequency_error =
+    Σ_groups n·|predicted mean − actual mean| / Σ n·actual mean over the by-frequency table (conditional
+    expectations), and reason: "fits", "total" (total_error > TOTAL_ERROR_LIMIT), "by_frequency"
+    (frequency_error > FREQUENCY_ERROR_LIMIT), "not_converged" or "no_holdout_purchases"."""
+
+    fits: bool
+    total_actual: float
+    total_predicted: float
+    total_error: float
+    frequency_error: float
+    reason: str
+
+
+@dataclass(frozen=True)
+class Validation:
+    """A calibration/holdout check. tracking: DataFrame[week (0…), week_start (datetime64), actual, predicted,
+    actual_cumulative, predicted_cumulative, holdout (bool: the week ends after the calibration end)] of repeat
+    purchases per week since the first customer's first day; by_frequency: DataFrame[frequency (0…7, 7 = "7+"),
+    label, customers, actual (mean holdout purchases), predicted (mean conditional expectation)]."""
+
+    fit: BgNbdFit
+    calibration_end: dt.date
+    holdout_end: dt.date
+    tracking: pd.DataFrame
+    by_frequency: pd.DataFrame
+    verdict: Verdict
+    summary: pd.DataFrame = field(repr=False)
+
+
+def tracking(model: BgNbdFit, frame: pd.DataFrame, repeat_days: pd.DataFrame, calibration_end: dt.date,
+             end: dt.date) -> pd.DataFrame:
+    """Weekly actual vs predicted repeat purchases of the calibration customers (`frame`, a summary) from the
+    earliest first day to `end`; repeat_days = DataFrame[day, repeat_purchases] (queries/btyd_repeat_days.sql).
+    Predicted by day d = Σ_i E[X(d − first_i)] (unconditional). Shape: see `Validation`."""
+    firsts = pd.to_datetime(frame["first_day"]).dt.normalize()
+    start = firsts.min()
+    weeks = int(((pd.Timestamp(end) - start).days) // 7) + 1
+    week_end = start + pd.to_timedelta(7 * np.arange(weeks) + 6, unit="D")
+    week_end = week_end.where(week_end <= pd.Timestamp(end), pd.Timestamp(end))
+    cohort = firsts.value_counts()
+    elapsed = (week_end.to_numpy()[None, :] - cohort.index.to_numpy()[:, None]) / np.timedelta64(1, "D")
+    elapsed = np.maximum(elapsed, 0.0) / model.unit_days
+    predicted_cum = cohort.to_numpy(dtype=float) @ expected_purchases(model.params, elapsed)
+    days = pd.to_datetime(repeat_days["day"])
+    week_of = ((days - start).dt.days // 7).to_numpy()
+    actual = np.bincount(week_of, weights=repeat_days["repeat_purchases"].to_numpy(dtype=float), minlength=weeks)
+    return pd.DataFrame({
+        "week": np.arange(weeks),
+        "week_start": start + pd.to_timedelta(7 * np.arange(weeks), unit="D"),
+        "actual": actual[:weeks],
+        "predicted": np.diff(predicted_cum, prepend=0.0),
+        "actual_cumulative": np.cumsum(actual[:weeks]),
+        "predicted_cumulative": predicted_cum,
+        "holdout": week_end > pd.Timestamp(calibration_end),
+    })
+
+
+def by_frequency(model: BgNbdFit, frame: pd.DataFrame, holdout_days: float) -> pd.DataFrame:
+    """Mean actual vs conditionally expected holdout purchases by calibration frequency 0…6, 7+ (the paper's
+    figure 4); `frame` a summary with holdout_frequency. Shape: see `Validation`."""
+    x, t_x, T = in_unit(frame, model.time_unit)
+    predicted = conditional_expected_purchases(model.params, holdout_days / model.unit_days, x, t_x, T)
+    group = np.minimum(x, FREQUENCY_GROUPS).astype(int)
+    table = pd.DataFrame({"frequency": group, "actual": frame["holdout_frequency"].to_numpy(dtype=float),
+                          "predicted": predicted})
+    out = table.groupby("frequency").agg(customers=("actual", "size"), actual=("actual", "mean"),
+                                         predicted=("predicted", "mean")).reset_index()
+    out.insert(1, "label", out["frequency"].map(lambda k: f"{k}+" if k == FREQUENCY_GROUPS else str(k)))
+    return out
+
+
+def verdict(model: BgNbdFit, track: pd.DataFrame, groups: pd.DataFrame) -> Verdict:
+    """Judge a validation (see `Verdict`)."""
+    hold = track[track["holdout"]]
+    actual, predicted = float(hold["actual"].sum()), float(hold["predicted"].sum())
+    weighted_actual = float((groups["customers"] * groups["actual"]).sum())
+    total_error = abs(predicted - actual) / actual if actual > 0 else math.nan
+    frequency_error = (float((groups["customers"] * (groups["predicted"] - groups["actual"]).abs()).sum())
+                       / weighted_actual if weighted_actual > 0 else math.nan)
+    if actual <= 0 or weighted_actual <= 0:
+        reason = "no_holdout_purchases"
+    elif not model.converged:
+        reason = "not_converged"
+    elif total_error > TOTAL_ERROR_LIMIT:
+        reason = "total"
+    elif frequency_error > FREQUENCY_ERROR_LIMIT:
+        reason = "by_frequency"
+    else:
+        reason = "fits"
+    return Verdict(reason == "fits", actual, predicted, total_error, frequency_error, reason)
+
+
+def validate(con, calibration_end: dt.date | str | None = None, holdout_end: dt.date | str | None = None,
+             time_unit: str = DEFAULT_TIME_UNIT) -> Validation:
+    """Fit on the data up to calibration_end and compare with what happened up to holdout_end (defaults:
+    `default_split`, the last quarter held out). Callers fall back to the inactivity window when
+    `verdict.fits` is False."""
+    default_cal, default_hold = default_split(con)
+    cal = default_cal if calibration_end is None else _date(calibration_end)
+    hold = default_hold if holdout_end is None else _date(holdout_end)
+    if hold <= cal:
+        raise NoModelData(f"the holdout end {hold:%Y-%m-%d} is not after the calibration end {cal:%Y-%m-%d}")
+    frame = summary(con, cal, hold)
+    if frame.empty:
+        raise NoModelData(f"no purchases on or before {cal:%Y-%m-%d}")
+    model = fit(frame, time_unit, cal)
+    repeat_days = sql.frame(con, "btyd_repeat_days", calibration_end=cal, end=hold)
+    track = tracking(model, frame, repeat_days, cal, hold)
+    groups = by_frequency(model, frame, (hold - cal).days)
+    return Validation(model, cal, hold, track, groups, verdict(model, track, groups), frame)
+
+
+def _date(value: dt.date | str) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
