@@ -164,7 +164,15 @@ class WhatIf:
     tab: str = choice("profit", ("profit", "sensitivity", "tornado", "sbg"), "tab")
 
 
-PAGES = (Cohorts, Churn, Benchmarks, WhatIf)
+@dataclass(frozen=True)
+class Customers:
+    PREFIX = "customers"
+    horizon: int = integer(12, 1, 60, "horizon")  # months ahead for expected purchases and value
+    top: int = integer(100, 10, 1000, "top")
+    tab: str = choice("alive", ("alive", "top", "rfm", "check"), "tab")
+
+
+PAGES = (Cohorts, Churn, Benchmarks, WhatIf, Customers)
 SHOWN = {"week": 26, "month": 18, "quarter": 8}  # cohort periods shown by default
 
 

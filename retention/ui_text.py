@@ -413,3 +413,40 @@ RFM_GROUP_HELP = {
     "hibernating": "Long since the last purchase, few purchases, low value.",
     "lost": "The longest since the last purchase, few purchases, low value.",
 }
+CUSTOMERS_CAPTION = ("Who is still a customer and what they are worth, from the BG/NBD and Gamma-Gamma models "
+                     "(Fader, Hardie & Lee), and the RFM groups.")
+CUSTOMERS_NO_PURCHASES = ("This page needs a purchases file: a shop never learns that a customer left, so the model "
+                          "reads it from when and how often each customer bought. This dataset has {why}. Upload "
+                          "purchases (customer, date, amount) on the Upload data page to see who is still a "
+                          "customer, what each is worth, and the RFM groups.")
+CUSTOMERS_NO_FIT = "The model could not be fitted on this data: {problem}."
+P_ALIVE_HELP = ("P(alive): the model's probability that the customer has not left for good, given how often they "
+                "bought and how long ago they last bought. A customer who bought once is counted alive until "
+                "they buy again or not (the model only learns of a departure from a purchase that does not come), "
+                "so one-time buyers keep a high P(alive).")
+FIT_REASONS = {
+    "fits": "The model fits this data",
+    "total": "The model fits badly: its total of repeat purchases in the held-out period is off",
+    "by_frequency": "The model fits badly: its predictions per customer group are off",
+    "not_converged": "The model fits badly: the fit did not converge",
+    "no_holdout_purchases": "The fit cannot be checked: nobody bought again in the held-out period",
+}
+
+
+def fit_verdict(v, calibration_end, holdout_end) -> str:
+    """The fit verdict in plain words with its numbers (v: btyd.Verdict)."""
+    head = FIT_REASONS.get(v.reason, v.reason)
+    numbers = (f"fitted on the purchases up to {calibration_end:%d %b %Y}, it predicted "
+               f"{v.total_predicted:,.0f} repeat purchases from then to {holdout_end:%d %b %Y}; there were "
+               f"{v.total_actual:,.0f} ({v.total_error:.0%} off, limit 15%). Per group of customers by purchases "
+               f"before, its predictions are {v.frequency_error:.0%} off on average (limit 25%).")
+    if v.fits:
+        return (f"**{head}**: {numbers} The Overview and the Churn page use the model's expected active customers "
+                "for this data.")
+    return (f"**{head}**: {numbers} Its figures below are shown for reference only: the Overview and the Churn page "
+            "keep counting a customer as lost after a fixed inactivity window, which needs no model.")
+
+
+def value_note(horizon_months: int) -> str:
+    return (f"Expected value = expected purchases in the next {horizon_months} months × expected value of a purchase "
+            "(Gamma-Gamma), revenue before costs (100% margin), discounted at 10% a year.")
