@@ -9,7 +9,7 @@ import streamlit as st
 from retention import state, ui, ui_text
 from retention.fmt import money, money_label
 from retention.charts import churn as charts
-from retention.metrics import churn, cohorts, headline, lifecycle, reasons
+from retention.metrics import btyd, churn, cohorts, customers, headline, lifecycle, reasons
 
 PERIODS = {"week": "week", "month": "month", "quarter": "quarter", "year": "year"}
 BASES = {"customers": "Customers file", "purchases": "Purchases"}
@@ -54,7 +54,10 @@ TENURE_LABELS = {"band_from": "Tenure from (months)", "band_to": "to (months; �
                  "churned_pct": "Churned, % of those who reached it"}
 WINBACK_LABELS = {"customer_id": "Customer", "status": "Status", "churn_day": "Churned on", "reason": "Reason",
                   "last_purchase": "Last purchase", "days_since_purchase": "Days since purchase",
-                  "purchases": "Purchases", "revenue_to_date": "Revenue to date"}
+                  "purchases": "Purchases", "revenue_to_date": "Revenue to date", "p_alive": "P(alive), %",
+                  "expected_value": "Expected value, next 12 months", "value_at_risk": "Value at risk",
+                  "rfm_group": "RFM group"}
+LIST_ORDERS = {"status": "Churned first, then revenue", "value_at_risk": "Value at risk (1 − P(alive)) × revenue"}
 
 SYNONYMS = "churn_synonyms_edited"  # the viewer's reason spellings table, kept while other tabs are open
 
@@ -217,20 +220,53 @@ def winback_tab(v) -> None:
     wp = dict(basis=basis if info is not None else "auto", inactive_days=int(days), as_of=as_of,
               recent_days=int(recent), risk_days=int(risk), statuses=tuple(status), reason_filter=tuple(chosen),
               segment=column if values else None, segment_values=tuple(values), **rp)
-    picked, total = ui.cached(churn.win_back, ds, shown=churn.WIN_BACK_SHOWN, **wp)
+    model = customer_model()
+    order = "status"
+    if model is not None:
+        order = st.radio("Sort by", list(LIST_ORDERS), format_func=LIST_ORDERS.get, horizontal=True,
+                         key="churn_list_order")
+    if order == "value_at_risk":  # the whole list is needed to sort it by a figure the query does not know
+        everyone = churn.with_model(ui.cached(churn.at_risk, ds, **wp), model.customers, order)
+        picked, total = everyone.head(churn.WIN_BACK_SHOWN), len(everyone)
+    else:
+        picked, total = ui.cached(churn.win_back, ds, shown=churn.WIN_BACK_SHOWN, **wp)
+        picked = churn.with_model(picked, None if model is None else model.customers)
     shown = (f"Showing the first {len(picked):,} of {total:,} customers (the download has them all)"
              if total > len(picked) else f"{total:,} customers")
     st.caption(f"{shown}. Churned: the churn (or lapse) day is within the chosen days before the analysis date. "
-               f"At risk: still active, last purchase that many days ago or more.")
-    labels = WINBACK_LABELS | {"revenue_to_date": money_label(WINBACK_LABELS["revenue_to_date"], ds.currency)}
-    readable_table, config = ui.readable(picked, labels | {c: c for c in picked.columns if c not in labels},
-                                         {"revenue_to_date": "{:,.2f}", "days_since_purchase": "{:.0f}"},
+               f"At risk: still active, last purchase that many days ago or more."
+               + (" " + ui_text.WIN_BACK_MODEL_NOTE if model is not None else ""))
+    labels = WINBACK_LABELS | {k: money_label(WINBACK_LABELS[k], ds.currency)
+                               for k in ("revenue_to_date", "expected_value", "value_at_risk")}
+    picked = picked.assign(rfm_group=picked["rfm_group"].map(ui_text.RFM_GROUPS)) if "rfm_group" in picked else picked
+    readable_table, config = ui.readable(picked.assign(**({"p_alive": 100 * picked["p_alive"]} if "p_alive" in picked
+                                                          else {})),
+                                         labels | {c: c for c in picked.columns if c not in labels},
+                                         {"revenue_to_date": "{:,.2f}", "days_since_purchase": "{:.0f}",
+                                          "p_alive": "{:.0f}", "expected_value": "{:,.2f}",
+                                          "value_at_risk": "{:,.2f}"},
                                          date_columns=("churn_day", "last_purchase"))
     st.dataframe(readable_table, hide_index=True, key="churn_list", column_config=config)
     report.table(picked.rename(columns=labels), "Win-back list")
-    ui.download_buttons(lambda: churn.at_risk(ds.cursor, **wp).rename(
-        columns={"revenue_to_date": money_label("revenue_to_date", ds.currency)}), "win_back_list",
-        key="churn_list_download")
+
+    def full_list() -> pd.DataFrame:
+        out = churn.with_model(churn.at_risk(ds.cursor, **wp), None if model is None else model.customers, order)
+        if "rfm_group" in out:
+            out = out.assign(rfm_group=out["rfm_group"].map(ui_text.RFM_GROUPS), p_alive=100 * out["p_alive"])
+        return out.rename(columns={k: money_label(k, ds.currency)
+                                   for k in ("revenue_to_date", "expected_value", "value_at_risk")})
+
+    ui.download_buttons(full_list, "win_back_list", key="churn_list_download")
+
+
+def customer_model():
+    """The BG/NBD fit and scores of this dataset (customers.Scored), or None without purchases or a fit."""
+    if not ds.has_purchases:
+        return None
+    try:
+        return ui.cached(customers.scored, ds, horizon_months=customers.DEFAULT_HORIZON_MONTHS)
+    except btyd.NoModelData:
+        return None
 
 
 def lead_with_dates(v) -> None:

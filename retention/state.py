@@ -126,6 +126,7 @@ class Churn:
     list_reasons: tuple = texts(q="reason")
     list_segment: str | None = text(None, "list_segment")
     list_values: tuple = texts(q="list_value")
+    list_order: str = choice("status", ("status", "value_at_risk"), "list_order")
     tab: str = choice("rate", ("rate", "lifecycle", "revenue", "reasons", "winback"), "tab")
 
 

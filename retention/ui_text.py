@@ -450,3 +450,5 @@ def fit_verdict(v, calibration_end, holdout_end) -> str:
 def value_note(horizon_months: int) -> str:
     return (f"Expected value = expected purchases in the next {horizon_months} months × expected value of a purchase "
             "(Gamma-Gamma), revenue before costs (100% margin), discounted at 10% a year.")
+WIN_BACK_MODEL_NOTE = ("P(alive) and expected value (next 12 months) come from the BG/NBD model (Customers page); "
+                       "value at risk = (1 − P(alive)) × revenue to date: what a customer who is gone took with them.")
