@@ -81,6 +81,8 @@ def rate_tab(v) -> None:
     report.chart(ui.pure(charts.rate_lines, frame, measure, {"standard": "Standard (CE − CN)/CS", "alternative":
                  "Kept (active at start and end)", "band": "95% interval (kept)", "x": PERIODS[period].title(),
                  "y": f"{'Retention' if measure == 'crr' else 'Churn'} per {period} (%)"}, title), "churn_rate_chart")
+    if basis == "purchases":
+        model_figures(period, v.as_of, s)
     with st.expander("How it is counted"):
         left = f"{info.without_signup} without a signup date, {info.churned_without_date} churned without a date"
         st.markdown(DEFINITION.format(p=period, small=churn.SMALL_SAMPLE, n=churn.PERIODS_PER_YEAR[period],
@@ -93,6 +95,36 @@ def rate_tab(v) -> None:
     st.dataframe(readable_table, hide_index=True, key="churn_table", column_config=config)
     report.table(table.rename(columns=RATE_LABELS), f"Retention per {period}")
     ui.download_buttons(table.rename(columns=RATE_LABELS), f"churn_by_{period}", key="churn_table_download")
+
+
+def model_figures(period: str, as_of: str, s: dict) -> None:
+    """The BG/NBD model's expected active customers and churn per period, next to the inactivity window's."""
+    try:
+        frame = ui.cached(customers.model_churn, ds, period=period, as_of=as_of)
+    except btyd.NoModelData:
+        return
+    m = customers.model_churn_summary(frame)
+    if not m["periods"]:
+        return
+    c = st.columns(3)
+    c[0].metric("Expected active customers (Σ P(alive))", f"{m['expected_active']:,.0f}",
+                help=ui_text.P_ALIVE_HELP)
+    c[1].metric(f"Model churn per {period}", f"{m['churn_pct']:.1f}%",
+                f"{m['churn_pct'] - s['churn_pct']:+.1f} pts vs the window" if s["periods"] else None,
+                delta_color="off", help=ui_text.MODEL_CHURN_HELP)
+    c[2].metric(f"Model retention per {period}", f"{m['retention_pct']:.1f}%")
+    st.caption(ui_text.model_churn_difference(period, m["periods"]))
+    table = frame
+    labels = {"period_start": "Period (first day)", "expected_start": "Expected active at start",
+              "expected_kept": "Of those, expected active at end", "model_retention_pct": "Model retention, %",
+              "model_churn_pct": "Model churn, %", "expected_active_end": "Expected active at end (all)"}
+    with st.expander(f"Model churn per {period}"):
+        readable_table, config = ui.readable(table, labels, {k: "{:,.0f}" for k in ("expected_start", "expected_kept",
+                                             "expected_active_end")} | {"model_retention_pct": "{:.1f}",
+                                                                        "model_churn_pct": "{:.1f}"},
+                                             date_columns=("period_start",))
+        st.dataframe(readable_table, hide_index=True, key="churn_model_table", column_config=config)
+    report.table(table.rename(columns=labels), f"Model churn per {period}")
 
 
 def lifecycle_tab(v) -> None:

@@ -452,3 +452,16 @@ def value_note(horizon_months: int) -> str:
             "(Gamma-Gamma), revenue before costs (100% margin), discounted at 10% a year.")
 WIN_BACK_MODEL_NOTE = ("P(alive) and expected value (next 12 months) come from the BG/NBD model (Customers page); "
                        "value at risk = (1 − P(alive)) × revenue to date: what a customer who is gone took with them.")
+MODEL_CHURN_HELP = ("Of the customers expected to be active at the start of a period (Σ P(alive) with what was known "
+                    "then), the share no longer expected active at its end (Σ P(alive) of the same customers with "
+                    "what was known then), from the BG/NBD model fitted on the data up to the analysis date; pooled "
+                    "over the complete periods shown.")
+
+
+def model_churn_difference(period: str, periods: int) -> str:
+    return (f"Why the two differ: the inactivity window counts a customer as lost on a fixed day after their last "
+            f"purchase, and as back when they buy again, so customers who buy now and then are lost and back "
+            f"many times. The model instead weighs each customer by how likely they still are a customer, from how "
+            f"often and how recently they bought: a regular buyer who waited a little longer than usual stays "
+            f"likely active. Model figures pooled over the last {periods} complete {period}s; how well the model "
+            f"fits this data is on the Customers page.")

@@ -115,3 +115,55 @@ def parameters(model: btyd.BgNbdFit) -> pd.DataFrame:
     if gg is not None:
         rows += [("Gamma-Gamma", k, gg.params[k], gg.se.get(k, math.nan)) for k in btyd.GAMMA_GAMMA_PARAMS]
     return pd.DataFrame(rows, columns=["model", "parameter", "value", "se"])
+
+
+MODEL_PERIODS = 12  # complete periods of model-based churn shown (each costs one summary query)
+
+
+def model_churn(con, *, period: str = "month", as_of: str | dt.date | None = None, periods: int = MODEL_PERIODS,
+                time_unit: str = btyd.DEFAULT_TIME_UNIT) -> pd.DataFrame:
+    """Churn per period by the BG/NBD model, next to the inactivity window's: one fit on the data up to as_of
+    (default: the last purchase day), then for each of the last `periods` periods ending on or before as_of,
+    with each customer's history up to the boundary:
+      expected_start = Σ P(alive) at the start (end of the day before) over the customers who had bought by then;
+      expected_kept = Σ P(alive) at the end over those same customers (new customers left out);
+      model_retention_pct = expected_kept / expected_start × 100, model_churn_pct = 100 − it;
+      expected_active_end = Σ P(alive) at the end over every customer who had bought by then.
+    Out: DataFrame[period_start, period_end, complete, expected_start, expected_kept, model_retention_pct,
+    model_churn_pct, expected_active_end], oldest first. Raises btyd.NoModelData when there is nothing to fit."""
+    from retention.metrics import churn
+
+    churn.check_period(period)
+    last = btyd.data_span(con)[1] if as_of is None else btyd._date(as_of)
+    model = btyd.fit(btyd.summary(con, last), time_unit, last, gamma_gamma=False)
+    frame = churn.retention_by_period(con, period=period, basis="purchases", as_of=last.isoformat())
+    frame = frame[["period_start", "period_end", "complete"]].tail(periods).reset_index(drop=True)
+
+    def alive(day: dt.date) -> pd.Series:
+        s = btyd.summary(con, day)
+        x, t_x, T = btyd.in_unit(s, model.time_unit)
+        return pd.Series(btyd.p_alive(model.params, x, t_x, T), index=s["customer_no"].to_numpy())
+
+    rows = []
+    for start, end in zip(frame["period_start"], frame["period_end"]):
+        before = alive(pd.Timestamp(start).date() - dt.timedelta(days=1))
+        after = alive(pd.Timestamp(end).date())
+        kept = float(after.reindex(before.index).sum())
+        started = float(before.sum())
+        rows.append((started, kept, 100 * kept / started if started > 0 else math.nan, float(after.sum())))
+    values = pd.DataFrame(rows, columns=["expected_start", "expected_kept", "model_retention_pct",
+                                         "expected_active_end"])
+    out = pd.concat([frame, values], axis=1)
+    out.insert(6, "model_churn_pct", 100 - out["model_retention_pct"])
+    return out[["period_start", "period_end", "complete", "expected_start", "expected_kept", "model_retention_pct",
+                "model_churn_pct", "expected_active_end"]]
+
+
+def model_churn_summary(frame: pd.DataFrame) -> dict:
+    """Pooled over the complete periods of `model_churn`: periods, retention_pct = Σ expected_kept /
+    Σ expected_start × 100, churn_pct, expected_active (expected_active_end of the last period)."""
+    done = frame[frame["complete"] & (frame["expected_start"] > 0)]
+    start = done["expected_start"].sum()
+    kept = 100 * done["expected_kept"].sum() / start if start > 0 else math.nan
+    return {"periods": len(done), "retention_pct": kept, "churn_pct": 100 - kept,
+            "expected_active": float(frame["expected_active_end"].iloc[-1]) if len(frame) else math.nan}
