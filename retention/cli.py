@@ -34,7 +34,8 @@ from retention.ingest.unwrap import check_size
 from retention import ui_text
 
 COMMAND_MODULES = ["retention.cli_summary", "retention.cli_cohorts", "retention.cli_churn", "retention.cli_whatif",
-                   "retention.cli_benchmark"]
+                   "retention.cli_benchmark",
+                   "retention.cli_alive"]
 EXIT_BAD_INPUT = 2
 
 

@@ -135,47 +135,59 @@ def log_likelihood(params: dict[str, float], x, t_x, T) -> np.ndarray:
 
 
 def _negative_ll_and_gradient(log_theta, x, t_x, T, weight):
-    """−Σ w·LL and its gradient with respect to the log-parameters (analytic)."""
+    """−Σ w·LL and its gradient with respect to the log-parameters (analytic). The special functions depend on
+    the customer only through x, which takes few distinct values: they are evaluated once per value."""
     r, alpha, a, b = np.exp(log_theta)
+    values, index = np.unique(x, return_inverse=True)
+    per_value = np.stack([
+        special.gammaln(r + values) + special.betaln(a, b + values),
+        special.digamma(r + values),
+        special.digamma(a + b + values),
+        special.digamma(b + values),
+    ])[:, index]
+    lg_and_beta, psi_rx, psi_abx, psi_bx = per_value
     u1, u2 = _bracket_terms(r, alpha, a, b, x, t_x, T)
     L = np.logaddexp(u1, u2)
-    ll = (special.gammaln(r + x) - special.gammaln(r) + r * math.log(alpha)
-          + special.betaln(a, b + x) - special.betaln(a, b) + L)
+    ll = (lg_and_beta - special.gammaln(r) + r * math.log(alpha) - special.betaln(a, b) + L)
     w1, w2 = np.exp(u1 - L), np.exp(u2 - L)
-    log_at, log_atx = np.log(alpha + T), np.log(alpha + t_x)
-    d_r = special.digamma(r + x) - special.digamma(r) + math.log(alpha) - w1 * log_at - w2 * log_atx
+    d_r = psi_rx - special.digamma(r) + math.log(alpha) - w1 * np.log(alpha + T) - w2 * np.log(alpha + t_x)
     d_alpha = r / alpha - (r + x) * (w1 / (alpha + T) + w2 / (alpha + t_x))
     ab = special.digamma(a + b)
-    abx = special.digamma(a + b + x)
     safe = np.where(x > 0, b + x - 1, 1.0)
-    d_a = ab - abx + w2 / a
-    d_b = special.digamma(b + x) - abx - special.digamma(b) + ab - w2 / safe
+    d_a = ab - psi_abx + w2 / a
+    d_b = psi_bx - psi_abx - special.digamma(b) + ab - w2 / safe
     theta = np.array([r, alpha, a, b])
     grad = np.array([weight @ d_r, weight @ d_alpha, weight @ d_a, weight @ d_b]) * theta
     return -float(weight @ ll), -grad
 
 
-def _standard_errors(negative_ll, theta: np.ndarray) -> np.ndarray:
-    """Standard errors from the inverse of the numerical Hessian (central differences, relative steps) of the
-    negative log-likelihood in the natural parameters; NaN where the Hessian is not positive definite."""
+def _standard_errors(gradient, theta: np.ndarray) -> np.ndarray:
+    """Standard errors from the inverse of the Hessian of the negative log-likelihood in the natural parameters,
+    by central differences (relative steps) of its analytic gradient `gradient(theta)`; NaN where the Hessian is
+    not positive definite."""
     n = len(theta)
-    h = 1e-4 * np.maximum(np.abs(theta), 1e-3)
-    hess = np.empty((n, n))
+    h = 1e-5 * np.maximum(np.abs(theta), 1e-3)
+    rows = []
     for i in range(n):
-        for j in range(i, n):
-            def f(di, dj):
-                step = theta.copy()
-                step[i] += di * h[i]
-                step[j] += dj * h[j]
-                return negative_ll(step)
-            value = (f(1, 1) - f(1, -1) - f(-1, 1) + f(-1, -1)) / (4 * h[i] * h[j])
-            hess[i, j] = hess[j, i] = value
+        up, down = theta.copy(), theta.copy()
+        up[i] += h[i]
+        down[i] -= h[i]
+        rows.append((gradient(up) - gradient(down)) / (2 * h[i]))
+    hess = np.array(rows)
+    hess = (hess + hess.T) / 2
     try:
         cov = np.linalg.inv(hess)
     except np.linalg.LinAlgError:
         return np.full(n, np.nan)
     diag = np.diag(cov)
     return np.where(diag > 0, np.sqrt(np.abs(diag)), np.nan)
+
+
+def _natural_gradient(objective):
+    """Gradient in the natural parameters from an objective returning (value, gradient in log-parameters)."""
+    def gradient(theta):
+        return objective(np.log(np.maximum(theta, 1e-300)))[1] / theta
+    return gradient
 
 
 def _compress(*columns) -> tuple[list[np.ndarray], np.ndarray]:
@@ -198,7 +210,8 @@ def fit_bgnbd(x, t_x, T, *, time_unit: str = DEFAULT_TIME_UNIT, calibration_end:
     (ux, ut, uT), weight = _compress(x, t_x, T)
 
     def objective(log_theta):
-        return _negative_ll_and_gradient(log_theta, ux, ut, uT, weight)
+        with np.errstate(all="ignore"):  # the optimiser may try extreme points; their inf/NaN only steer it away
+            return _negative_ll_and_gradient(log_theta, ux, ut, uT, weight)
 
     rate = max(float(x.mean()), 0.05) / max(float(T.mean()), 1e-6)
     start = np.log([1.0, 1.0 / rate, 1.0, 1.0])
@@ -213,7 +226,7 @@ def fit_bgnbd(x, t_x, T, *, time_unit: str = DEFAULT_TIME_UNIT, calibration_end:
     theta = np.exp(best.x)
     gradient = objective(best.x)[1]
     converged = bool(np.all(np.isfinite(theta)) and np.max(np.abs(gradient)) < 1e-2 * max(1.0, weight.sum() ** 0.5))
-    se = _standard_errors(lambda th: objective(np.log(np.maximum(th, 1e-300)))[0], theta)
+    se = _standard_errors(_natural_gradient(objective), theta)
     return BgNbdFit(
         params=dict(zip(BGNBD_PARAMS, map(float, theta))),
         se=dict(zip(BGNBD_PARAMS, map(float, se))),
@@ -265,6 +278,30 @@ def expected_purchases(params: dict[str, float], t) -> np.ndarray:
     return np.where(t > 0, value, 0.0)
 
 
+def simulate(params: dict[str, float], T, seed: int = 0) -> pd.DataFrame:
+    """Draw customers from the BG/NBD process (for tests and benchmarks): λ ~ Gamma(r, scale 1/α), p ~ Beta(a, b);
+    from a first purchase at 0, purchases at Poisson rate λ until T, dropping out with probability p after each
+    repeat purchase. T: one observation length per customer, in the params' unit.
+    Returns DataFrame[x, t_x, T] (floats, same unit)."""
+    rng = np.random.default_rng(seed)
+    T = np.asarray(T, dtype=float)
+    n = len(T)
+    lam = rng.gamma(params["r"], 1.0 / params["alpha"], n)
+    drop = rng.beta(params["a"], params["b"], n)
+    x, t_x, now = np.zeros(n), np.zeros(n), np.zeros(n)
+    going = np.ones(n, dtype=bool)
+    while going.any():
+        idx = np.flatnonzero(going)
+        now[idx] += rng.exponential(1.0, len(idx)) / np.maximum(lam[idx], 1e-300)
+        bought = now[idx] <= T[idx]
+        hit = idx[bought]
+        x[hit] += 1
+        t_x[hit] = now[hit]
+        going[idx[~bought]] = False
+        going[hit[rng.random(len(hit)) < drop[hit]]] = False
+    return pd.DataFrame({"x": x, "t_x": t_x, "T": T})
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Gamma-Gamma
 
@@ -304,7 +341,8 @@ def fit_gamma_gamma(frequency, monetary) -> GammaGammaFit | None:
     (ux, um), weight = _compress(x, m)
 
     def objective(log_theta):
-        return _gg_negative_ll_and_gradient(log_theta, ux, um, weight)
+        with np.errstate(all="ignore"):
+            return _gg_negative_ll_and_gradient(log_theta, ux, um, weight)
 
     start = np.log([1.0, 2.0, float(np.mean(m))])
     best = optimize.minimize(objective, start, jac=True, method="L-BFGS-B",
@@ -316,7 +354,7 @@ def fit_gamma_gamma(frequency, monetary) -> GammaGammaFit | None:
     theta = np.exp(best.x)
     if not np.all(np.isfinite(theta)) or theta[1] <= 1:
         return None
-    se = _standard_errors(lambda th: objective(np.log(np.maximum(th, 1e-300)))[0], theta)
+    se = _standard_errors(_natural_gradient(objective), theta)
     correlation = float(np.corrcoef(x, m)[0, 1]) if np.std(x) > 0 and np.std(m) > 0 else 0.0
     return GammaGammaFit(
         params=dict(zip(GAMMA_GAMMA_PARAMS, map(float, theta))),
@@ -355,6 +393,36 @@ def clv(fit: BgNbdFit, x, t_x, T, value, *, horizon_days: float = DEFAULT_HORIZO
         total += (upto - before) / (1 + monthly) ** month
         before = upto
     return total * value * margin_pct / 100
+
+
+def new_customer_clv(fit: BgNbdFit, *, horizon_days: float = DEFAULT_HORIZON_DAYS, margin_pct: float = 100.0,
+                     discount_pct: float = DEFAULT_DISCOUNT_PCT) -> float:
+    """CLV over the horizon of a customer making their first purchase today: repeat purchases only (the first
+    one is being made), E[X(t)] per month × the population mean value × margin, discounted monthly as `clv`.
+    NaN without a Gamma-Gamma fit."""
+    if fit.gamma_gamma is None:
+        return math.nan
+    value = fit.gamma_gamma.mean_value
+    return float(clv(fit, [0.0], [0.0], [0.0], [value], horizon_days=horizon_days, margin_pct=margin_pct,
+                     discount_pct=discount_pct)[0])
+
+
+def grid(fit: BgNbdFit, age_days: float, max_frequency: int = 30, recency_steps: int = 20) -> pd.DataFrame:
+    """P(alive) and expected purchases over DEFAULT_HORIZON_DAYS for a customer of the given age, on a grid of
+    frequency 0…max_frequency × recency 0…age (recency_steps + 1 values, whole days), for the heatmaps.
+    Returns DataFrame[frequency, recency_days, p_alive, expected_purchases] (frequency 0 only at recency 0)."""
+    recency = np.unique(np.round(np.linspace(0, age_days, recency_steps + 1)))
+    f, r = np.meshgrid(np.arange(max_frequency + 1, dtype=float), recency, indexing="ij")
+    keep = (f > 0) | (r == 0)
+    f, r = f[keep], r[keep]
+    unit = fit.unit_days
+    T = np.full_like(f, age_days / unit)
+    return pd.DataFrame({
+        "frequency": f.astype(int),
+        "recency_days": r,
+        "p_alive": p_alive(fit.params, f, r / unit, T),
+        "expected_purchases": conditional_expected_purchases(fit.params, DEFAULT_HORIZON_DAYS / unit, f, r / unit, T),
+    })
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -522,10 +590,10 @@ def verdict(model: BgNbdFit, track: pd.DataFrame, groups: pd.DataFrame) -> Verdi
     hold = track[track["holdout"]]
     actual, predicted = float(hold["actual"].sum()), float(hold["predicted"].sum())
     weighted_actual = float((groups["customers"] * groups["actual"]).sum())
-    total_error = abs(predicted - actual) / actual if actual > 0 else math.nan
-    frequency_error = (float((groups["customers"] * (groups["predicted"] - groups["actual"]).abs()).sum())
-                       / weighted_actual if weighted_actual > 0 else math.nan)
-    if actual <= 0 or weighted_actual <= 0:
+    missed = float((groups["customers"] * (groups["predicted"] - groups["actual"]).abs()).sum())
+    total_error = abs(predicted - actual) / actual if actual > 0 else (math.inf if predicted >= 1 else math.nan)
+    frequency_error = missed / weighted_actual if weighted_actual > 0 else (math.inf if missed >= 1 else math.nan)
+    if actual <= 0 and predicted < 1:
         reason = "no_holdout_purchases"
     elif not model.converged:
         reason = "not_converged"
