@@ -11,6 +11,7 @@ PAGES = {
         st.Page("pages/overview.py", title="Overview", icon=":material/home:", default=True),
         st.Page("pages/cohorts.py", title="Cohorts", icon=":material/grid_on:", url_path="cohorts"),
         st.Page("pages/churn.py", title="Churn", icon=":material/trending_down:", url_path="churn"),
+        st.Page("pages/customers.py", title="Customers", icon=":material/group:", url_path="customers"),
         st.Page("pages/benchmarks.py", title="Benchmarks", icon=":material/leaderboard:", url_path="benchmarks"),
         st.Page("pages/whatif.py", title="What if", icon=":material/calculate:", url_path="whatif"),
         st.Page("pages/impact.py", title="Did it work?", icon=":material/fact_check:", url_path="impact"),

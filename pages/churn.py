@@ -10,7 +10,7 @@ from retention import state, ui, ui_text
 from retention.fmt import money, money_label
 from retention.charts import churn as charts
 from retention.charts import drivers as driver_charts
-from retention.metrics import churn, cohorts, drivers, headline, lifecycle, reasons
+from retention.metrics import btyd, churn, cohorts, customers, drivers, headline, lifecycle, reasons
 
 PERIODS = {"week": "week", "month": "month", "quarter": "quarter", "year": "year"}
 BASES = {"customers": "Customers file", "purchases": "Purchases"}
@@ -55,7 +55,10 @@ TENURE_LABELS = {"band_from": "Tenure from (months)", "band_to": "to (months; �
                  "churned_pct": "Churned, % of those who reached it"}
 WINBACK_LABELS = {"customer_id": "Customer", "status": "Status", "churn_day": "Churned on", "reason": "Reason",
                   "last_purchase": "Last purchase", "days_since_purchase": "Days since purchase",
-                  "purchases": "Purchases", "revenue_to_date": "Revenue to date"}
+                  "purchases": "Purchases", "revenue_to_date": "Revenue to date", "p_alive": "P(alive), %",
+                  "expected_value": "Expected value, next 12 months", "value_at_risk": "Value at risk",
+                  "rfm_group": "RFM group"}
+LIST_ORDERS = {"status": "Churned first, then revenue", "value_at_risk": "Value at risk (1 − P(alive)) × revenue"}
 
 SYNONYMS = "churn_synonyms_edited"  # the viewer's reason spellings table, kept while other tabs are open
 
@@ -79,6 +82,8 @@ def rate_tab(v) -> None:
     report.chart(ui.pure(charts.rate_lines, frame, measure, {"standard": "Standard (CE − CN)/CS", "alternative":
                  "Kept (active at start and end)", "band": "95% interval (kept)", "x": PERIODS[period].title(),
                  "y": f"{'Retention' if measure == 'crr' else 'Churn'} per {period} (%)"}, title), "churn_rate_chart")
+    if basis == "purchases":
+        model_figures(period, v.as_of, s)
     with st.expander("How it is counted"):
         left = f"{info.without_signup} without a signup date, {info.churned_without_date} churned without a date"
         st.markdown(DEFINITION.format(p=period, small=churn.SMALL_SAMPLE, n=churn.PERIODS_PER_YEAR[period],
@@ -91,6 +96,36 @@ def rate_tab(v) -> None:
     st.dataframe(readable_table, hide_index=True, key="churn_table", column_config=config)
     report.table(table.rename(columns=RATE_LABELS), f"Retention per {period}")
     ui.download_buttons(table.rename(columns=RATE_LABELS), f"churn_by_{period}", key="churn_table_download")
+
+
+def model_figures(period: str, as_of: str, s: dict) -> None:
+    """The BG/NBD model's expected active customers and churn per period, next to the inactivity window's."""
+    try:
+        frame = ui.cached(customers.model_churn, ds, period=period, as_of=as_of)
+    except btyd.NoModelData:
+        return
+    m = customers.model_churn_summary(frame)
+    if not m["periods"]:
+        return
+    c = st.columns(3)
+    c[0].metric("Expected active customers (Σ P(alive))", f"{m['expected_active']:,.0f}",
+                help=ui_text.P_ALIVE_HELP)
+    c[1].metric(f"Model churn per {period}", f"{m['churn_pct']:.1f}%",
+                f"{m['churn_pct'] - s['churn_pct']:+.1f} pts vs the window" if s["periods"] else None,
+                delta_color="off", help=ui_text.MODEL_CHURN_HELP)
+    c[2].metric(f"Model retention per {period}", f"{m['retention_pct']:.1f}%")
+    st.caption(ui_text.model_churn_difference(period, m["periods"]))
+    table = frame
+    labels = {"period_start": "Period (first day)", "expected_start": "Expected active at start",
+              "expected_kept": "Of those, expected active at end", "model_retention_pct": "Model retention, %",
+              "model_churn_pct": "Model churn, %", "expected_active_end": "Expected active at end (all)"}
+    with st.expander(f"Model churn per {period}"):
+        readable_table, config = ui.readable(table, labels, {k: "{:,.0f}" for k in ("expected_start", "expected_kept",
+                                             "expected_active_end")} | {"model_retention_pct": "{:.1f}",
+                                                                        "model_churn_pct": "{:.1f}"},
+                                             date_columns=("period_start",))
+        st.dataframe(readable_table, hide_index=True, key="churn_model_table", column_config=config)
+    report.table(table.rename(columns=labels), f"Model churn per {period}")
 
 
 def lifecycle_tab(v) -> None:
@@ -329,20 +364,53 @@ def winback_tab(v) -> None:
     wp = dict(basis=basis if info is not None else "auto", inactive_days=int(days), as_of=as_of,
               recent_days=int(recent), risk_days=int(risk), statuses=tuple(status), reason_filter=tuple(chosen),
               segment=column if values else None, segment_values=tuple(values), **rp)
-    picked, total = ui.cached(churn.win_back, ds, shown=churn.WIN_BACK_SHOWN, **wp)
+    model = customer_model()
+    order = "status"
+    if model is not None:
+        order = st.radio("Sort by", list(LIST_ORDERS), format_func=LIST_ORDERS.get, horizontal=True,
+                         key="churn_list_order")
+    if order == "value_at_risk":  # the whole list is needed to sort it by a figure the query does not know
+        everyone = churn.with_model(ui.cached(churn.at_risk, ds, **wp), model.customers, order)
+        picked, total = everyone.head(churn.WIN_BACK_SHOWN), len(everyone)
+    else:
+        picked, total = ui.cached(churn.win_back, ds, shown=churn.WIN_BACK_SHOWN, **wp)
+        picked = churn.with_model(picked, None if model is None else model.customers)
     shown = (f"Showing the first {len(picked):,} of {total:,} customers (the download has them all)"
              if total > len(picked) else f"{total:,} customers")
     st.caption(f"{shown}. Churned: the churn (or lapse) day is within the chosen days before the analysis date. "
-               f"At risk: still active, last purchase that many days ago or more.")
-    labels = WINBACK_LABELS | {"revenue_to_date": money_label(WINBACK_LABELS["revenue_to_date"], ds.currency)}
-    readable_table, config = ui.readable(picked, labels | {c: c for c in picked.columns if c not in labels},
-                                         {"revenue_to_date": "{:,.2f}", "days_since_purchase": "{:.0f}"},
+               f"At risk: still active, last purchase that many days ago or more."
+               + (" " + ui_text.WIN_BACK_MODEL_NOTE if model is not None else ""))
+    labels = WINBACK_LABELS | {k: money_label(WINBACK_LABELS[k], ds.currency)
+                               for k in ("revenue_to_date", "expected_value", "value_at_risk")}
+    picked = picked.assign(rfm_group=picked["rfm_group"].map(ui_text.RFM_GROUPS)) if "rfm_group" in picked else picked
+    readable_table, config = ui.readable(picked.assign(**({"p_alive": 100 * picked["p_alive"]} if "p_alive" in picked
+                                                          else {})),
+                                         labels | {c: c for c in picked.columns if c not in labels},
+                                         {"revenue_to_date": "{:,.2f}", "days_since_purchase": "{:.0f}",
+                                          "p_alive": "{:.0f}", "expected_value": "{:,.2f}",
+                                          "value_at_risk": "{:,.2f}"},
                                          date_columns=("churn_day", "last_purchase"))
     st.dataframe(readable_table, hide_index=True, key="churn_list", column_config=config)
     report.table(picked.rename(columns=labels), "Win-back list")
-    ui.download_buttons(lambda: churn.at_risk(ds.cursor, **wp).rename(
-        columns={"revenue_to_date": money_label("revenue_to_date", ds.currency)}), "win_back_list",
-        key="churn_list_download")
+
+    def full_list() -> pd.DataFrame:
+        out = churn.with_model(churn.at_risk(ds.cursor, **wp), None if model is None else model.customers, order)
+        if "rfm_group" in out:
+            out = out.assign(rfm_group=out["rfm_group"].map(ui_text.RFM_GROUPS), p_alive=100 * out["p_alive"])
+        return out.rename(columns={k: money_label(k, ds.currency)
+                                   for k in ("revenue_to_date", "expected_value", "value_at_risk")})
+
+    ui.download_buttons(full_list, "win_back_list", key="churn_list_download")
+
+
+def customer_model():
+    """The BG/NBD fit and scores of this dataset (customers.Scored), or None without purchases or a fit."""
+    if not ds.has_purchases:
+        return None
+    try:
+        return ui.cached(customers.scored, ds, horizon_months=customers.DEFAULT_HORIZON_MONTHS)
+    except btyd.NoModelData:
+        return None
 
 
 def lead_with_dates(v) -> None:

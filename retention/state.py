@@ -126,6 +126,7 @@ class Churn:
     list_reasons: tuple = texts(q="reason")
     list_segment: str | None = text(None, "list_segment")
     list_values: tuple = texts(q="list_value")
+    list_order: str = choice("status", ("status", "value_at_risk"), "list_order")
     tab: str = choice("rate", ("rate", "lifecycle", "revenue", "reasons", "drivers", "winback"), "tab")
 
 
@@ -164,7 +165,15 @@ class WhatIf:
     tab: str = choice("profit", ("profit", "sensitivity", "tornado", "sbg"), "tab")
 
 
-PAGES = (Cohorts, Churn, Benchmarks, WhatIf)
+@dataclass(frozen=True)
+class Customers:
+    PREFIX = "customers"
+    horizon: int = integer(12, 1, 60, "horizon")  # months ahead for expected purchases and value
+    top: int = integer(100, 10, 1000, "top")
+    tab: str = choice("alive", ("alive", "top", "rfm", "check"), "tab")
+
+
+PAGES = (Cohorts, Churn, Benchmarks, WhatIf, Customers)
 SHOWN = {"week": 26, "month": 18, "quarter": 8}  # cohort periods shown by default
 
 

@@ -609,3 +609,83 @@ def missing_roles(filename: str, kind: str, missing: list[str], surface: str, co
         shown = ", ".join(repr(c) for c in columns[:20]) + (", …" if len(columns) > 20 else "")
         sentences.append(MISSING_ROLE_COLUMNS.format(columns=shown))
     return " ".join(sentences)
+
+# --- Customers page, RFM groups and the buy-till-you-die model (issue #17) -----------------------------------
+RFM_GROUPS = {
+    "champions": "Champions",
+    "loyal_customers": "Loyal customers",
+    "potential_loyalists": "Potential loyalists",
+    "new_customers": "New customers",
+    "promising": "Promising",
+    "need_attention": "Need attention",
+    "about_to_sleep": "About to sleep",
+    "at_risk": "At risk",
+    "cant_lose_them": "Can't lose them",
+    "hibernating": "Hibernating",
+    "lost": "Lost",
+}
+RFM_GROUP_HELP = {
+    "champions": "Bought recently, often, and spent the most.",
+    "loyal_customers": "Buy often and spend well; not all of them very recently.",
+    "potential_loyalists": "Recent customers with a few purchases: could become loyal.",
+    "new_customers": "Bought very recently, for the first time or nearly.",
+    "promising": "Fairly recent, but bought little so far.",
+    "need_attention": "Middle of the road on recency, frequency and value.",
+    "about_to_sleep": "Not very recent and bought little: slipping away.",
+    "at_risk": "Bought often or spent well, but not for a long time.",
+    "cant_lose_them": "Among the most frequent and valuable, and not seen for a long time.",
+    "hibernating": "Long since the last purchase, few purchases, low value.",
+    "lost": "The longest since the last purchase, few purchases, low value.",
+}
+CUSTOMERS_CAPTION = ("Who is still a customer and what they are worth, from the BG/NBD and Gamma-Gamma models "
+                     "(Fader, Hardie & Lee), and the RFM groups.")
+CUSTOMERS_NO_PURCHASES = ("This page needs a purchases file: a shop never learns that a customer left, so the model "
+                          "reads it from when and how often each customer bought. This dataset has {why}. Upload "
+                          "purchases (customer, date, amount) on the Upload data page to see who is still a "
+                          "customer, what each is worth, and the RFM groups.")
+CUSTOMERS_NO_FIT = "The model could not be fitted on this data: {problem}."
+P_ALIVE_HELP = ("P(alive): the model's probability that the customer has not left for good, given how often they "
+                "bought and how long ago they last bought. A customer who bought once is counted alive until "
+                "they buy again or not (the model only learns of a departure from a purchase that does not come), "
+                "so one-time buyers keep a high P(alive).")
+FIT_REASONS = {
+    "fits": "The model fits this data",
+    "total": "The model fits badly: its total of repeat purchases in the held-out period is off",
+    "by_frequency": "The model fits badly: its predictions per customer group are off",
+    "not_converged": "The model fits badly: the fit did not converge",
+    "no_holdout_purchases": "The fit cannot be checked: nobody bought again in the held-out period",
+}
+
+
+def fit_verdict(v, calibration_end, holdout_end) -> str:
+    """The fit verdict in plain words with its numbers (v: btyd.Verdict)."""
+    head = FIT_REASONS.get(v.reason, v.reason)
+    numbers = (f"fitted on the purchases up to {calibration_end:%d %b %Y}, it predicted "
+               f"{v.total_predicted:,.0f} repeat purchases from then to {holdout_end:%d %b %Y}; there were "
+               f"{v.total_actual:,.0f} ({v.total_error:.0%} off, limit 15%). Per group of customers by purchases "
+               f"before, its predictions are {v.frequency_error:.0%} off on average (limit 25%).")
+    if v.fits:
+        return (f"**{head}**: {numbers} The Overview and the Churn page use the model's expected active customers "
+                "for this data.")
+    return (f"**{head}**: {numbers} Its figures below are shown for reference only: the Overview and the Churn page "
+            "keep counting a customer as lost after a fixed inactivity window, which needs no model.")
+
+
+def value_note(horizon_months: int) -> str:
+    return (f"Expected value = expected purchases in the next {horizon_months} months × expected value of a purchase "
+            "(Gamma-Gamma), revenue before costs (100% margin), discounted at 10% a year.")
+WIN_BACK_MODEL_NOTE = ("P(alive) and expected value (next 12 months) come from the BG/NBD model (Customers page); "
+                       "value at risk = (1 − P(alive)) × revenue to date: what a customer who is gone took with them.")
+MODEL_CHURN_HELP = ("Of the customers expected to be active at the start of a period (Σ P(alive) with what was known "
+                    "then), the share no longer expected active at its end (Σ P(alive) of the same customers with "
+                    "what was known then), from the BG/NBD model fitted on the data up to the analysis date; pooled "
+                    "over the complete periods shown.")
+
+
+def model_churn_difference(period: str, periods: int) -> str:
+    return (f"Why the two differ: the inactivity window counts a customer as lost on a fixed day after their last "
+            f"purchase, and as back when they buy again, so customers who buy now and then are lost and back "
+            f"many times. The model instead weighs each customer by how likely they still are a customer, from how "
+            f"often and how recently they bought: a regular buyer who waited a little longer than usual stays "
+            f"likely active. Model figures pooled over the last {periods} complete {period}s; how well the model "
+            f"fits this data is on the Customers page.")

@@ -265,3 +265,29 @@ def _with_attributes(frame: pd.DataFrame) -> pd.DataFrame:
                               index=frame.index)
     attributes.columns = [f"{c} (segment)" if c in frame.columns else c for c in attributes.columns]
     return pd.concat([frame.drop(columns="attributes"), attributes], axis=1)
+
+
+WIN_BACK_ORDERS = ("status", "value_at_risk")
+
+
+def with_model(frame: pd.DataFrame, model: pd.DataFrame | None, order: str = "status") -> pd.DataFrame:
+    """The win-back list (at_risk / win_back output) with the BG/NBD model's view of each customer: p_alive,
+    expected_value (CLV over the model's horizon; NaN without Gamma-Gamma), rfm_group (RFM group key) and
+    value_at_risk = (1 − p_alive) × revenue_to_date, inserted after revenue_to_date. model: customers.Scored
+    .customers (customer_id, p_alive, clv, segment), or None (the columns are then left out).
+    order: 'status' keeps the list's order; 'value_at_risk' sorts by it, largest first (then customer_id)."""
+    if order not in WIN_BACK_ORDERS:
+        raise ValueError(f"order must be one of {', '.join(WIN_BACK_ORDERS)}, not {order!r}")
+    if model is None:
+        return frame
+    extra = model[["customer_id", "p_alive", "clv", "segment"]].rename(
+        columns={"clv": "expected_value", "segment": "rfm_group"})
+    out = frame.merge(extra, on="customer_id", how="left")
+    out["value_at_risk"] = (1 - out["p_alive"]) * out["revenue_to_date"]
+    at = list(frame.columns).index("revenue_to_date") + 1
+    added = ["p_alive", "expected_value", "value_at_risk", "rfm_group"]
+    out = out[list(frame.columns[:at]) + added + list(frame.columns[at:])]
+    if order == "value_at_risk":
+        out = out.sort_values(["value_at_risk", "customer_id"], ascending=[False, True], na_position="last",
+                              kind="mergesort").reset_index(drop=True)
+    return out
