@@ -9,7 +9,9 @@ import sys
 import pandas as pd
 import pytest
 
+import retention.cli_benchmark  # noqa: F401 - registers the commands for the in-process runs
 from retention import cli
+from tests.cli_runner import run_cli
 from tests.conftest import ROOT
 
 # Importing retention.cli_benchmark registers the command even before cli.COMMAND_MODULES lists it.
@@ -25,8 +27,7 @@ PURCHASES = ("customer_id,order_date,amount,order_id\n"
 
 
 def run(*argv) -> tuple[int, pd.DataFrame | None, str]:
-    done = subprocess.run([sys.executable, "-c", MAIN, "benchmark", *argv], capture_output=True, text=True,
-                          cwd=ROOT, timeout=300)
+    done = run_cli("benchmark", *argv)  # in this process; test_check_benchmarks runs the module as a user does
     frame = pd.read_csv(io.StringIO(done.stdout)) if done.returncode == 0 and done.stdout.strip() else None
     return done.returncode, frame, done.stderr
 
@@ -96,6 +97,6 @@ def test_check_benchmarks(tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("industry,metric,period,value_pct,year,publisher,source_url,definition\n"
                    "X,customer_churn,weekly,3,2024,P,https://e.org,d\n")
-    done = check(str(bad))
+    done = run_cli("check-benchmarks", str(bad))
     assert done.returncode == cli.EXIT_BAD_INPUT
     assert "row 1 (X, customer_churn): the period does not fit the metric" in done.stderr
