@@ -240,7 +240,8 @@ def drivers_tab(v) -> None:
     try:
         found = ui.cached(drivers.drivers, ds, inactive_days=days)
     except drivers.NoDrivers:
-        st.info("Churn drivers need to know who churned: a customers file with a churn status or cancel date, or "
+        st.info("Churn drivers are computed on uploaded datasets, not on a remote engine." if ui.is_engine(ds.id) else
+                "Churn drivers need to know who churned: a customers file with a churn status or cancel date, or "
                 "dated purchases.")
         return
     ranking, values, t = found["ranking"], found["values"], ui_text

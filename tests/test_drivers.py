@@ -137,6 +137,9 @@ def test_holm_and_hand_computed_cases():
     tested = drivers.attribute_tests(drivers.value_table(values)).iloc[0]
     assert tested["chi2"] == pytest.approx(12.5)
     assert tested["cramers_v"] == pytest.approx(math.sqrt((12.5 / 200 - 1 / 199) / (1 - 1 / 199)))
+    # excess: 30 churned where everyone else's 10% would give 10 → 20 extra, each churned customer 100 of revenue
+    got = drivers.value_table(values.assign(revenue=[9000.0, 8000.0], churned_revenue=[3000.0, 900.0])).iloc[0]
+    assert (got["excess_churned"], got["excess_revenue"], got["diff_pp"]) == pytest.approx((20.0, 2000.0, 20.0))
     assert drivers.bin_labels([6, 20, 60], integral=True) == ["< 6", "6–19", "20–59", "≥ 60"]
     assert drivers.bin_labels([39.5, 63], integral=False) == ["< 39.5", "39.5–<63", "≥ 63"]
 
@@ -152,6 +155,19 @@ def test_telco_contract_figures(data_dir):
     assert got["definition"]["basis"] == "customers"
     reasons = dict(zip(got["excluded"]["column"], got["excluded"]["reason"]))
     assert reasons == {"Customer ID": "identifier", "Churn Label": "outcome"}
+
+
+def test_monthly_charges_are_the_revenue_of_a_customers_file(data_dir):
+    frame = planted(n=300)
+    frame["Monthly Charges"] = [f"{20 + i % 80}.50" for i in range(300)]
+    got = drivers.drivers(load(frame))
+    assert got["definition"]["revenue"] == "charges"
+    basic = got["values"].set_index(["attribute", "value"]).loc[("Plan", "Basic")]
+    mine = frame[frame["Plan"] == "Basic"]
+    charge = mine["Monthly Charges"].astype(float)
+    churned = mine["Churn Label"] == "Yes"
+    assert basic["excess_revenue"] == pytest.approx(basic["excess_churned"] * charge[churned].mean())
+    assert "Monthly Charges" in set(got["ranking"]["attribute"])  # a number, in bins
 
 
 def test_telco_model_and_rules(data_dir):

@@ -45,6 +45,18 @@ def test_drivers_on_telco_without_dates(data_dir):
     assert values.loc["Electronic check", "churn_pct"] == "45.3"
 
 
+def test_a_value_links_to_cohorts_and_the_win_back_list_filtered(data_dir):
+    dataset_id = telco_dataset()
+    at = open_page("pages/churn.py", dataset=dataset_id)
+    links = {e.proto.page: e.proto.query_string for e in at.get("page_link")}
+    assert links["cohorts"] == f"dataset={dataset_id}&filter=Contract&value=Month-to-month"
+    assert links["churn"] == (f"dataset={dataset_id}&tab=winback&list_segment=Contract&list_value=Month-to-month")
+    filtered = open_page("pages/churn.py", dataset=dataset_id, tab="winback", list_segment="Contract",
+                         list_value="Month-to-month")
+    listed = table(filtered, "customer_id")
+    assert len(listed) and set(listed["Contract"]) == {"Month-to-month"}
+
+
 def test_overview_card_uses_drivers_without_reasons(data_dir):
     at = open_page("pages/overview.py", dataset=telco_dataset())
     assert any("Month-to-month" in m.value and "42.7%" in m.value for m in at.markdown), texts(at)

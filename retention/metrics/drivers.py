@@ -30,6 +30,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 
+import duckdb
 import numpy as np
 import pandas as pd
 from scipy import stats as sps
@@ -79,6 +80,8 @@ def definition(con, inactive_days: int = churn.DEFAULT_INACTIVE_DAYS) -> dict:
 def _prepare(con, inactive_days: int) -> dict:
     """Make the temp table driver_outcome for this dataset; returns definition() plus 'revenue'
     ('purchases' | 'charges' | None) and 'charges_column'."""
+    if not isinstance(con, duckdb.DuckDBPyConnection):  # temp tables and the file's own columns: DuckDB only
+        raise NoDrivers("churn drivers are computed on DuckDB datasets only, not on a remote engine")
     how = definition(con, inactive_days)
     has_purchases = bool(con.execute("select count(*) from customer_summary where in_purchases").fetchone()[0])
     charges = None if has_purchases else headline.charges_column(con)
