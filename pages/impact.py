@@ -69,7 +69,7 @@ m[0].metric(f"Effect on month-{k} retention", "–" if result["effect_pp"] != re
             else f"{result['effect_pp']:+.1f} points",
             None if result["effect_pp"] != result["effect_pp"]
             else f"95%: {result['ci_low_pp']:+.1f} to {result['ci_high_pp']:+.1f}", delta_color="off",
-            delta_arrow="off", help=result["method"])
+            delta_arrow="off", help=ui_text.IMPACT_METHODS[result["method"]])
 m[1].metric(f"Customers {treated}", f"{result['treated_customers']:,}", f"{result['treated_cohorts']} cohorts",
             delta_color="off", delta_arrow="off")
 m[2].metric(f"Customers {control}", f"{result['control_customers']:,}", f"{result['control_cohorts']} cohorts",
@@ -83,7 +83,7 @@ if result["revenue_effect"] == result["revenue_effect"]:
                f"{money(result['revenue_high'], ds.currency, sign=True)}).")
 for code in result["warnings"]:
     st.warning(ui_text.impact_warning(code, result), icon=":material/warning:")
-st.caption(f"Method: {result['method']}.")
+st.caption(f"Method: {ui_text.IMPACT_METHODS[result['method']]}.")
 
 if design == "launch":
     table = result_bundle["cohorts"]
