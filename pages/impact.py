@@ -94,6 +94,7 @@ if design == "launch":
                                 "Launch"), key="impact_trend_chart")
     st.markdown(ui_text.impact_year_earlier(result["year_earlier"], k))
     shown = table.rename(columns={"expected_pct": "trend_pct"})
+    st.caption("Download: month-k retention per cohort and the trend.")
     ui.download_buttons(shown, "impact_cohorts", key="impact_cohorts")
 else:
     curves = result_bundle["curves"]
@@ -146,5 +147,6 @@ else:
         st.page_link("pages/whatif.py", label="Use as scenario in What if", icon=":material/calculate:",
                      query_params={"dataset": ds.id, **impact_value.whatif_query(x, cost, margin)})
     ui.download_buttons(worth, "impact_worth", key="impact_worth_download")
+st.caption("Download: the result in one row (effect, interval, customers, method, warning codes).")
 ui.download_buttons(pd.DataFrame([impact.summary_row(result)]).assign(
     warnings=lambda f: f["warnings"].map(" ".join)), "impact_result", key="impact_result")
