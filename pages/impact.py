@@ -69,7 +69,7 @@ m[0].metric(f"Effect on month-{k} retention", "–" if result["effect_pp"] != re
             else f"{result['effect_pp']:+.1f} points",
             None if result["effect_pp"] != result["effect_pp"]
             else f"95%: {result['ci_low_pp']:+.1f} to {result['ci_high_pp']:+.1f}", delta_color="off",
-            delta_arrow="off", help=result["method"])
+            delta_arrow="off", help=ui_text.IMPACT_METHODS[result["method"]])
 m[1].metric(f"Customers {treated}", f"{result['treated_customers']:,}", f"{result['treated_cohorts']} cohorts",
             delta_color="off", delta_arrow="off")
 m[2].metric(f"Customers {control}", f"{result['control_customers']:,}", f"{result['control_cohorts']} cohorts",
@@ -83,7 +83,7 @@ if result["revenue_effect"] == result["revenue_effect"]:
                f"{money(result['revenue_high'], ds.currency, sign=True)}).")
 for code in result["warnings"]:
     st.warning(ui_text.impact_warning(code, result), icon=":material/warning:")
-st.caption(f"Method: {result['method']}.")
+st.caption(f"Method: {ui_text.IMPACT_METHODS[result['method']]}.")
 
 if design == "launch":
     table = result_bundle["cohorts"]
@@ -94,6 +94,7 @@ if design == "launch":
                                 "Launch"), key="impact_trend_chart")
     st.markdown(ui_text.impact_year_earlier(result["year_earlier"], k))
     shown = table.rename(columns={"expected_pct": "trend_pct"})
+    st.caption("Download: month-k retention per cohort and the trend.")
     ui.download_buttons(shown, "impact_cohorts", key="impact_cohorts")
 else:
     curves = result_bundle["curves"]
@@ -146,5 +147,6 @@ else:
         st.page_link("pages/whatif.py", label="Use as scenario in What if", icon=":material/calculate:",
                      query_params={"dataset": ds.id, **impact_value.whatif_query(x, cost, margin)})
     ui.download_buttons(worth, "impact_worth", key="impact_worth_download")
+st.caption("Download: the result in one row (effect, interval, customers, method, warning codes).")
 ui.download_buttons(pd.DataFrame([impact.summary_row(result)]).assign(
     warnings=lambda f: f["warnings"].map(" ".join)), "impact_result", key="impact_result")

@@ -1,6 +1,7 @@
 """`python -m retention impact`: did a retention programme work? Before/after a launch date (--launch-date) or
 members against comparable non-members (--member-column); see retention.metrics.impact for the methods.
-JSON: one object (design, k, effect_pp, ci_low_pp, ci_high_pp, treated_customers, control_customers, method,
+JSON: one object (design, k, effect_pp, ci_low_pp, ci_high_pp, treated_customers, control_customers, method (a
+code of metrics.impact.METHODS) and method_text,
 warnings as the page words them, warning_codes, …); CSV: the same as one row (warnings joined by ' | ').
 """
 
@@ -79,6 +80,7 @@ def run(args: argparse.Namespace, con):
                                       as_of=args.as_of)
     result = bundle["result"]
     out = {key: _number(value) for key, value in impact.summary_row(result).items()}
+    out["method_text"] = ui_text.IMPACT_METHODS[result["method"]]
     out["warning_codes"] = list(result["warnings"])
     out["warnings"] = [ui_text.impact_warning(code, result) for code in result["warnings"]]
     out["sentence"] = ui_text.impact_sentence(result).replace("**", "")

@@ -489,6 +489,18 @@ IMPACT_WARNINGS = {
                         "with care.",
     "no_amounts": "The purchases have no amounts: revenue per customer is not compared.",
 }
+IMPACT_METHODS = {
+    "none": "not measured (no cohorts on one side of the launch)",
+    "pooled": "pooled before/after difference of proportions (no trend: fewer than 3 cohorts before the launch)",
+    "trend": "against the pre-launch trend: weighted least squares on cohort month, extrapolated; 95% interval "
+             "analytic (the trend's prediction error)",
+    "trend_seasonal": "against the pre-launch trend: weighted least squares on cohort month with calendar-month terms, "
+                      "extrapolated; 95% interval analytic (the trend's prediction error)",
+    "cem": "coarsened exact matching on cohort month, first-month purchases (1, 2, 3+) and spend (quartiles); effect "
+           "on the members; 95% interval analytic (stratified difference)",
+    "cem_segment": "coarsened exact matching on cohort month, first-month purchases (1, 2, 3+), spend (quartiles) and "
+                   "segment; effect on the members; 95% interval analytic (stratified difference)",
+}
 IMPACT_SIDES = {"launch": ("after the launch", "before the launch"), "members": ("members", "matched non-members")}
 
 
@@ -498,8 +510,8 @@ def impact_sentence(result: dict) -> str:
     k, n = result["k"], result["treated_customers"] + result["control_customers"]
     effect, low, high = result["effect_pp"], result["ci_low_pp"], result["ci_high_pp"]
     who = "Cohorts after the launch" if result["design"] == "launch" else "Members"
-    against = ("above the pre-launch trend" if result["design"] == "launch" and "trend_unchecked" not in result["warnings"]
-               else "against the cohorts before" if result["design"] == "launch"
+    trend = result["method"] in ("trend", "trend_seasonal")
+    against = ("against the pre-launch trend" if trend else "against the cohorts before" if result["design"] == "launch"
                else "against comparable non-members")
     if effect != effect:
         return "There is not enough data on both sides to measure an effect."
@@ -509,6 +521,8 @@ def impact_sentence(result: dict) -> str:
                 f"points of customers {against} (95% interval; {n:,} customers), so the data cannot tell a gain "
                 "from a loss or from nothing.")
     verb = "more" if effect > 0 else "fewer"
+    if trend:
+        against = f"{'above' if effect > 0 else 'below'} the pre-launch trend"
     return (f"{who} kept **{abs(effect):.1f} points {verb}** customers at month {k} ({interval}), {against}.")
 
 

@@ -155,3 +155,15 @@ SEEDS = int(os.environ.get("RETENTION_COVERAGE_SEEDS", "0"))
 def test_no_effect_coverage_is_about_95_percent(design):
     rate = np.mean([_covered(seed, design) for seed in range(1000, 1000 + SEEDS)])
     assert 0.91 <= rate <= 0.99, rate
+
+
+def test_sentence_says_no_clear_effect_when_the_interval_crosses_zero():
+    from retention import ui_text
+
+    base = {"design": "launch", "k": 3, "treated_customers": 3000, "control_customers": 412, "method": "trend",
+            "warnings": []}
+    clear = ui_text.impact_sentence({**base, "effect_pp": 4.1, "ci_low_pp": 1.2, "ci_high_pp": 7.0, "clear": True})
+    assert clear == ("Cohorts after the launch kept **4.1 points more** customers at month 3 (95% interval +1.2 to "
+                     "+7.0; 3,412 customers), above the pre-launch trend.")
+    unclear = ui_text.impact_sentence({**base, "effect_pp": 2.0, "ci_low_pp": -1.0, "ci_high_pp": 5.0, "clear": False})
+    assert unclear.startswith("**No clear effect**") and "2.0" not in unclear

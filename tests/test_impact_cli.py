@@ -36,7 +36,7 @@ def test_launch_json(shop_file):
     assert (result["treated_customers"], result["control_customers"]) == (6 * 150, 8 * 150)
     assert "not_randomised" in result["warning_codes"] and "seasonality_unchecked" in result["warning_codes"]
     assert any(w.startswith("Nobody was assigned at random") for w in result["warnings"])
-    assert result["method"].startswith("against the pre-launch trend")
+    assert result["method"] == "trend" and result["method_text"].startswith("against the pre-launch trend")
     assert result["sentence"].startswith("Cohorts after the launch kept")
 
 

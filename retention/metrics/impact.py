@@ -38,6 +38,7 @@ FEW_BEFORE, FEW_AFTER = 6, 3
 FEW_MEMBERS = 30
 TRUTHY = ("1", "y", "yes", "true", "t", "member", "members", "x", "on", "joined", "enrolled", "opt-in", "opted in")
 
+METHODS = ("none", "pooled", "trend", "trend_seasonal", "cem", "cem_segment")  # texts: ui_text.IMPACT_METHODS
 # warning codes (texts: ui_text.IMPACT_WARNINGS)
 WARNINGS = ("not_randomised", "too_few_cohorts", "trend_unchecked", "pre_trend", "seasonality_unchecked",
             "launch_month_left_out", "selection", "join_date_unknown", "unmatched_members", "few_members",
@@ -197,7 +198,7 @@ def before_after(frame: pd.DataFrame, launch: str, k: int = 3) -> dict:
     if len(before) < 3:
         warnings.append("trend_unchecked")
         effect, low, high = naive
-        method = "pooled before/after difference of proportions (no trend: fewer than 3 cohorts before the launch)"
+        method = "pooled"
     else:
         fit = trend_fit(before, after, "retention_pct", binomial=True)
         effect = fit["effect"]
@@ -209,9 +210,7 @@ def before_after(frame: pd.DataFrame, launch: str, k: int = 3) -> dict:
                       slope_high_pp=slope_high)
         if slope_low > 0 or slope_high < 0:
             warnings.append("pre_trend")
-        method = ("against the pre-launch trend: weighted least squares on cohort month"
-                  + (" with calendar-month terms" if fit["seasonal"] else "")
-                  + ", extrapolated; 95% interval analytic (trend prediction error)")
+        method = "trend_seasonal" if fit["seasonal"] else "trend"
         if before["revenue_per_customer"].notna().all() and len(before) > (13 if fit["seasonal"] else 2):
             revenue = trend_fit(before, after, "revenue_per_customer", binomial=False)
             result["revenue_effect"] = revenue["effect"]
@@ -353,9 +352,7 @@ def members(frame: pd.DataFrame, k: int = 3, *, segment: bool = False, curve_to:
               "control_cohorts": int(done.loc[~is_member & (weights > 0), "cohort_index"].nunique()),
               "treated_pct": 100 * float(kept[is_member & (weights > 0)].mean()) if matched else math.nan,
               "matched_members": matched, "unmatched_members": n_members - matched,
-              "method": "coarsened exact matching on cohort month, first-month purchases (1, 2, 3+) and spend "
-                        "(quartiles)" + (" and segment" if segment else "")
-                        + "; effect on the members; 95% interval analytic (stratified difference)"}
+              "method": "cem_segment" if segment else "cem"}
     control = ~is_member & (weights > 0)
     result["control_pct"] = (100 * float(np.average(kept[control], weights=weights[control]))
                              if control.any() else math.nan)
