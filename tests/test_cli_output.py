@@ -144,3 +144,15 @@ def test_cli_names_each_missing_role(tmp_path):
     assert out.stderr == ("error: File 'x.csv': no column was recognised as the customer id; name it with --map "
                           "customer=COLUMN. File 'x.csv': no column was recognised as the purchase date; name it with "
                           "--map date=COLUMN. The file's columns: 'colour', 'size'.\n")
+
+
+def test_help_states_each_commands_real_format_default():
+    parser = cli.build_parser()
+    helps = {}
+    for name, sub in parser._subparsers._group_actions[0].choices.items():
+        action = next(a for a in sub._actions if "--format" in a.option_strings)
+        helps[name] = (action.help, sub.get_default("format"))
+    assert helps["whatif"] == ("output format (default json)", "json")
+    assert helps["summary"] == ("output format (default json)", "json")
+    assert helps["check-benchmarks"] == ("output format (default csv)", "csv")
+    assert all(h == f"output format (default {d})" for h, d in helps.values())
