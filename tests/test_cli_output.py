@@ -156,3 +156,11 @@ def test_help_states_each_commands_real_format_default():
     assert helps["summary"] == ("output format (default json)", "json")
     assert helps["check-benchmarks"] == ("output format (default csv)", "csv")
     assert all(h == f"output format (default {d})" for h, d in helps.values())
+
+
+def test_a_figure_in_percent_is_rounded_as_a_percentage():
+    figure = {"customer_retention_month": {"value": 91.971234, "unit": "%", "ci_95": [91.771234, 92.1651], "customers": 7,
+                                           "amount_per_month": 1234.5678}}
+    assert cli_format.tidy_value(figure) == {"customer_retention_month": {
+        "value": 91.97, "unit": "%", "ci_95": [91.77, 92.17], "customers": 7, "amount_per_month": 1234.57}}
+    assert cli_format.tidy_value({"retention": {"value": 0.912345}}) == {"retention": {"value": 0.9123}}
