@@ -33,7 +33,8 @@ def run(*args, cwd=ROOT):
     (("inputs", "retention", "value"), 4), (("sbg", "retention_first_periods", 3), 4), (("p_alive",), 4),
     (("outputs", "clv_end", "base"), 2), (("inputs", "arpu", "value"), 2), (("break_even_programme_cost",), 2),
     (("revenue",), 2), (("outputs", "value_of_base", "change"), 2),
-    (("p_value",), None), (("hazard_ratio",), None),
+    (("p_value",), None), (("hazard_ratio",), None), (("expected_purchases",), 4), (("expected_value",), 2),
+    (("recency_days",), 2),
 ])
 def test_decimals_follow_what_a_number_is(path, decimals):
     assert cli_format.decimals_for(path) == decimals
@@ -159,8 +160,8 @@ def test_help_states_each_commands_real_format_default():
 
 
 def test_a_figure_in_percent_is_rounded_as_a_percentage():
-    figure = {"customer_retention_month": {"value": 91.971234, "unit": "%", "ci_95": [91.771234, 92.1651], "customers": 7,
-                                           "amount_per_month": 1234.5678}}
+    figure = {"customer_retention_month": {"value": 91.971234, "unit": "%", "ci_95": [91.771234, 92.1651],
+                                           "customers": 7, "amount_per_month": 1234.5678}}
     assert cli_format.tidy_value(figure) == {"customer_retention_month": {
         "value": 91.97, "unit": "%", "ci_95": [91.77, 92.17], "customers": 7, "amount_per_month": 1234.57}}
     assert cli_format.tidy_value({"retention": {"value": 0.912345}}) == {"retention": {"value": 0.9123}}
