@@ -268,7 +268,10 @@ def build_parser() -> argparse.ArgumentParser:
             add_common_options(p)
         cmd.arguments(p)
         if not any("--format" in a.option_strings for a in p._actions):
-            p.add_argument("--format", choices=["csv", "json"], default="csv", help="output format (default csv)")
+            p.add_argument("--format", choices=["csv", "json"], default="csv")
+        for action in p._actions:  # the help states the default the command really has (summary, whatif: json)
+            if "--format" in action.option_strings:
+                action.help = f"output format (default {p.get_default('format')})"
     return parser
 
 

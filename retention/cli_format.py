@@ -1,15 +1,18 @@
-"""The CLI's output layer: every command's result passes through `tidy()` before it is printed, so that
-numbers carry the precision they have and dates one form, whatever the command (new commands included).
+"""The CLI's output layer: cli.emit passes every command's result through `tidy_frame()` / `tidy_value()`
+before printing it, so that numbers carry the precision they have and dates one form, whatever the command
+(new commands included).
 
 Numbers are rounded by what their name says they hold (the column name, or the innermost dict key; for
-the generic keys value/base/scenario/change, the key above them):
+the generic keys value/base/scenario/change/ci_95, the key above them, or the dict's "unit" when it
+is "%"):
 
 - percentages and percentage points (`…_pct`, `…_pp`, `…_pts`, `pp`, `x`): 2 decimals;
-- rates, shares and probabilities as fractions (retention 0.85, `…_share`, `…_rate`, `p_…`): 4 decimals;
+- rates, shares and probabilities as fractions (retention 0.85, `…_share`, `…_rate`, `p_…`) and expected
+  purchase counts: 4 decimals;
 - money (arpu, cac, revenue, amount, clv, profit, value, cost, margin …): cents, 2 decimals;
 - counts that can be fractional and durations (customers, lifetime, periods, days): 2 decimals;
-- p-values and test statistics, and anything else: 10 significant digits, which removes float noise (0.8500000000000001) and keeps
-  precision (a p-value of 3e-9 stays 3e-9).
+- p-values and test statistics, and anything else: 10 significant digits, which removes float noise
+  (0.8500000000000001) and keeps precision (a p-value of 3e-9 stays 3e-9).
 
 Dates: YYYY-MM-DD; a timestamp that is not midnight is printed as ISO 8601 with its time
 (YYYY-MM-DDTHH:MM:SS). NaN, infinity and NaT become null in JSON and an empty cell in CSV.
@@ -31,11 +34,14 @@ MONEY_DECIMALS = 2
 COUNT_DECIMALS = 2
 SIGNIFICANT = 10
 
-GENERIC_KEYS = {"value", "base", "scenario", "change", "low", "high", "ci_low", "ci_high", "mean", "median"}
+GENERIC_KEYS = {"value", "base", "scenario", "change", "low", "high", "ci_low", "ci_high", "ci_95", "mean",
+                "median"}
+UNIT_MARKERS = {"%": "pct"}  # a dict saying {"unit": "%"} holds percentages under its generic keys
 _SIGNIFICANT = re.compile(r"(^|_)[pq]_?values?$|(^|_)(z|t)_?(score|stat)$")  # statistics: never cut to cents
 _PCT = re.compile(r"(^|_)(pct|pp|pts|percent)($|_)|^x$")
-_RATE = re.compile(r"(^|_)(share|rate|probability|prob|fraction)($|_)|^p_(?!value)|(^|_)retention($|_)|^annual_(base|scenario)$"
-                   r"|^discount_per_period$|^(alpha|beta)(_se)?$")
+_RATE = re.compile(r"(^|_)(share|rate|probability|prob|fraction)($|_)|^p_(?!value)|(^|_)retention($|_)"
+                   r"|^annual_(base|scenario)$|^discount_per_period$|^(alpha|beta)(_se)?$"
+                   r"|^expected_(purchases|orders|transactions)")  # expected counts are often far below 1
 _MONEY = re.compile(r"(^|_)(arpu|cac|revenue|amount|clv|profit|cost|margin|money|price|spend|value|ltv|charges)"
                     r"($|_)")
 _COUNT = re.compile(r"(^|_)(customers|lifetime|periods|days|years|months|weeks|orders|purchases|likelihood)($|_)")
@@ -101,7 +107,9 @@ def _scalar(value: Any, path: tuple) -> Any:
 def tidy_value(obj: Any, path: tuple = ()) -> Any:
     """A JSON-able copy of a command's dict/list result: numbers rounded by name, dates as text, NaN as None."""
     if isinstance(obj, dict):
-        return {k: tidy_value(v, path + (k,)) for k, v in obj.items()}
+        marker = UNIT_MARKERS.get(obj.get("unit")) if isinstance(obj.get("unit"), str) else None
+        inner = path + ((marker,) if marker else ())
+        return {k: tidy_value(v, inner + (k,)) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):
         return [tidy_value(v, path + (i,)) for i, v in enumerate(obj)]
     if isinstance(obj, pd.DataFrame):

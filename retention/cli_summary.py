@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import math
 
-from retention import cli, ui_text
+from retention import cli, cli_format, ui_text
 from retention.metrics import churn, headline
 
 
@@ -21,8 +21,9 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
     parser.set_defaults(format="json")
 
 
-def _number(value, digits: int = 2):
-    return None if value is None or (isinstance(value, float) and math.isnan(value)) else round(float(value), digits)
+def _number(value):
+    """A float, or None for a missing value; cli_format rounds it ("unit": "%" → 2 decimals)."""
+    return None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
 
 
 def _day(value):
@@ -40,7 +41,7 @@ def figures(frame) -> dict:
         if row.get("basis") in churn.BASES:
             item["basis"] = row["basis"]
         if row["figure"] == "tenure_churn_month":
-            item["customer_months"] = _number(row["exposure"], 1)
+            item["customer_months"] = _number(row["exposure"])
         if row["figure"] == "revenue_at_risk_month":
             item["amount_per_month"], item["charges_column"] = _number(row["amount"]), row["column"]
         out[row["figure"]] = item
@@ -53,7 +54,8 @@ def figures(frame) -> dict:
 def _summary(args: argparse.Namespace, con):
     frame = headline.summary(con, basis=args.basis, inactive_days=args.inactive_days, as_of=args.as_of)
     result = figures(frame)
-    if args.format == "csv":
+    if args.format == "csv":  # flattened after rounding: the CSV's value/ci_low/ci_high keep what the JSON says
+        result = cli_format.tidy_value(result)
         import pandas as pd
 
         return pd.DataFrame([{"figure": k, **{c: v for c, v in item.items() if c not in ("window", "ci_95")},

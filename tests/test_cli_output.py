@@ -33,7 +33,8 @@ def run(*args, cwd=ROOT):
     (("inputs", "retention", "value"), 4), (("sbg", "retention_first_periods", 3), 4), (("p_alive",), 4),
     (("outputs", "clv_end", "base"), 2), (("inputs", "arpu", "value"), 2), (("break_even_programme_cost",), 2),
     (("revenue",), 2), (("outputs", "value_of_base", "change"), 2),
-    (("p_value",), None), (("hazard_ratio",), None),
+    (("p_value",), None), (("hazard_ratio",), None), (("expected_purchases",), 4), (("expected_value",), 2),
+    (("recency_days",), 2),
 ])
 def test_decimals_follow_what_a_number_is(path, decimals):
     assert cli_format.decimals_for(path) == decimals
@@ -144,3 +145,23 @@ def test_cli_names_each_missing_role(tmp_path):
     assert out.stderr == ("error: File 'x.csv': no column was recognised as the customer id; name it with --map "
                           "customer=COLUMN. File 'x.csv': no column was recognised as the purchase date; name it with "
                           "--map date=COLUMN. The file's columns: 'colour', 'size'.\n")
+
+
+def test_help_states_each_commands_real_format_default():
+    parser = cli.build_parser()
+    helps = {}
+    for name, sub in parser._subparsers._group_actions[0].choices.items():
+        action = next(a for a in sub._actions if "--format" in a.option_strings)
+        helps[name] = (action.help, sub.get_default("format"))
+    assert helps["whatif"] == ("output format (default json)", "json")
+    assert helps["summary"] == ("output format (default json)", "json")
+    assert helps["check-benchmarks"] == ("output format (default csv)", "csv")
+    assert all(h == f"output format (default {d})" for h, d in helps.values())
+
+
+def test_a_figure_in_percent_is_rounded_as_a_percentage():
+    figure = {"customer_retention_month": {"value": 91.971234, "unit": "%", "ci_95": [91.771234, 92.1651],
+                                           "customers": 7, "amount_per_month": 1234.5678}}
+    assert cli_format.tidy_value(figure) == {"customer_retention_month": {
+        "value": 91.97, "unit": "%", "ci_95": [91.77, 92.17], "customers": 7, "amount_per_month": 1234.57}}
+    assert cli_format.tidy_value({"retention": {"value": 0.912345}}) == {"retention": {"value": 0.9123}}

@@ -42,6 +42,8 @@ def all_examples() -> list[str]:
 
 def test_examples_are_found():
     sample = "text\n```bash\n.venv/bin/python -m retention churn a.csv \\\n    --format json   # note\nls\n```\n"
+    assert examples("```\npython -m retention alive o.csv > alive.csv\n```\n") == [
+        "python -m retention alive o.csv > alive.csv"]
     assert examples(sample) == [".venv/bin/python -m retention churn a.csv --format json"]
     commands = all_examples()
     assert len(commands) >= 8 and NEEDS_A_SERVER <= set(commands)
@@ -75,6 +77,10 @@ def test_example_runs(command, workdir):
     if command in NEEDS_A_SERVER:
         pytest.skip("needs a Spark Connect server")
     argv = shlex.split(command)
+    for i, token in enumerate(argv):  # a redirection or pipe ends the command (its output is checked here)
+        if token in (">", ">>", "|", "2>", "&&", ";"):
+            argv = argv[:i]
+            break
     env = {**os.environ, "RETENTION_DATA_DIR": str(workdir / "data"),
            "PYTHONPATH": os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])}
     env.pop("RETENTION_ENGINE", None)
@@ -87,3 +93,42 @@ def test_example_runs(command, workdir):
                          timeout=300)
     assert out.returncode == 0, (command, out.stderr)
     assert out.stdout.strip(), command
+
+
+COLUMN_RUNS = {  # command: arguments that print every column it can (options that add columns included)
+    "matrix": ["orders.csv", "--mode", "revenue", "--customers", "customers.csv", "--segment", "plan"],
+    "curve": ["orders.csv", "--mode", "revenue", "--customers", "customers.csv", "--segment", "plan"],
+    "churn": ["orders.csv", "--alternative"],
+    "reasons": ["--customers", "customers.csv", "--segment", "plan"],
+    "benchmark": ["orders.csv", "--customers", "customers.csv"],
+    "check-benchmarks": [],
+    "summary": ["orders.csv", "--customers", "customers.csv", "--format", "csv"],
+    "whatif": ["orders.csv", "--customers", "customers.csv", "--margin-pct", "30"],
+}
+
+
+def readme_section(command: str) -> str:
+    """The README's text about one command: from its bold name to the next command's."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = text.index(f"**`{command}`**")
+    following = text.find("\n**`", start + 1)
+    return text[start:following if following > 0 else text.index("\n## ", start)]
+
+
+@pytest.mark.parametrize("command", sorted(COLUMN_RUNS))
+def test_every_output_column_is_documented(command, workdir):
+    env = {**os.environ, "RETENTION_DATA_DIR": str(workdir / "data"), "PYTHONPATH": str(ROOT)}
+    out = subprocess.run([sys.executable, "-m", "retention", command, *COLUMN_RUNS[command]], capture_output=True,
+                         text=True, cwd=workdir, env=env, timeout=300)
+    assert out.returncode == 0, out.stderr
+    if command == "whatif":
+        import json
+
+        names = list(json.loads(out.stdout))
+    else:
+        names = out.stdout.splitlines()[0].split(",")
+        if command == "summary":  # the JSON keys are documented; the CSV flattens window and ci_95
+            names = [n for n in names if n not in ("figure", "unit", "window_start", "window_end", "ci_low", "ci_high")]
+    section = readme_section(command)
+    missing = [n for n in names if f"`{n}`" not in section]
+    assert not missing, f"README's {command} section does not document {missing}"

@@ -29,8 +29,8 @@ import numpy as np
 import pandas as pd
 
 from retention import sql
-from retention.metrics import periods
 from retention.config import PROJECT_ROOT
+from retention.metrics import periods
 
 NO_REASON = "(no reason given)"
 OTHER = "Other"
