@@ -465,3 +465,20 @@ def model_churn_difference(period: str, periods: int) -> str:
             f"often and how recently they bought: a regular buyer who waited a little longer than usual stays "
             f"likely active. Model figures pooled over the last {periods} complete {period}s; how well the model "
             f"fits this data is on the Customers page.")
+
+
+def whatif_model_note(margin: float, discount: float, years: float, used: float, assumed: list[str]) -> str:
+    """How the what-if page's model figures are computed, naming the inputs still at their assumed defaults."""
+    names = {"whatif_margin": f"margin {margin:g}%", "whatif_discount": f"discount rate {discount:g}% a year"}
+    text = (f"From the BG/NBD and Gamma-Gamma models fitted on every purchase (Customers page): each customer's "
+            f"expected purchases per month × their expected value per purchase × margin {margin:g}%, discounted at "
+            f"{discount:g}% a year, over {used:g} years"
+            + (" (“whole lives” read as 10 years)" if years <= 0 else "") + ". The retention scenario above is not "
+            "applied here: the model already says how likely each customer is to stay.")
+    if assumed:
+        text += " Assumed, not measured: " + ", ".join(names[k] for k in assumed) + " (edit them above)."
+    return text
+MODEL_DEGENERATE = ("The fit ran to the edge of what the model can express (a = {a:.3g}, b = {b:.3g}: every customer "
+                    "would leave with the same small chance after each purchase), so expected purchases cannot be "
+                    "computed for some customers and the totals below leave them out. P(alive) is still shown; read "
+                    "it with care, and use the inactivity window on the Churn page.")
