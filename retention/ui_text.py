@@ -441,10 +441,10 @@ def fit_verdict(v, calibration_end, holdout_end) -> str:
                f"{v.total_actual:,.0f} ({v.total_error:.0%} off, limit 15%). Per group of customers by purchases "
                f"before, its predictions are {v.frequency_error:.0%} off on average (limit 25%).")
     if v.fits:
-        return (f"**{head}**: {numbers} The Overview and the Churn page use the model's expected active customers "
-                "for this data.")
-    return (f"**{head}**: {numbers} Its figures below are shown for reference only: the Overview and the Churn page "
-            "keep counting a customer as lost after a fixed inactivity window, which needs no model.")
+        return (f"**{head}**: {numbers} Its expected active customers and model churn are shown on the Churn page "
+                "next to the inactivity window's figures.")
+    return (f"**{head}**: {numbers} Its figures below are shown for reference only: the headline figures (Overview, "
+            "Churn page) keep counting a customer as lost after a fixed inactivity window, which needs no model.")
 
 
 def value_note(horizon_months: int) -> str:
@@ -482,3 +482,6 @@ MODEL_DEGENERATE = ("The fit ran to the edge of what the model can express (a = 
                     "would leave with the same small chance after each purchase), so expected purchases cannot be "
                     "computed for some customers and the totals below leave them out. P(alive) is still shown; read "
                     "it with care, and use the inactivity window on the Churn page.")
+OVERVIEW_METHOD_NOTE = ("Method of these figures: the inactivity window, which needs no model. The purchase model's "
+                        "view (expected active customers, and whether the model fits this data) is on the Customers "
+                        "page, and next to these figures on the Churn page.")

@@ -113,3 +113,8 @@ def test_customers_file_without_purchases_gets_an_empty_state(env):
     at = open_page("pages/customers.py", dataset=env["crm"])
     assert not at.metric
     assert any("needs a purchases file" in i.value for i in at.info)
+
+
+def test_overview_of_a_shop_says_which_method_it_uses(env):
+    at = open_page("pages/overview.py", dataset=env["shop"])
+    assert any(ui_text.OVERVIEW_METHOD_NOTE in c.value for c in at.caption)
