@@ -438,8 +438,8 @@ def fit_verdict(v, calibration_end, holdout_end) -> str:
     head = FIT_REASONS.get(v.reason, v.reason)
     numbers = (f"fitted on the purchases up to {calibration_end:%d %b %Y}, it predicted "
                f"{v.total_predicted:,.0f} repeat purchases from then to {holdout_end:%d %b %Y}; there were "
-               f"{v.total_actual:,.0f} ({v.total_error:.0%} off, limit 15%). Per group of customers by purchases "
-               f"before, its predictions are {v.frequency_error:.0%} off on average (limit 25%).")
+               f"{v.total_actual:,.0f} ({v.total_error:.1%} off, limit 15%). Per group of customers by purchases "
+               f"before, its predictions are {v.frequency_error:.1%} off on average (limit 25%).")
     if v.fits:
         return (f"**{head}**: {numbers} Its expected active customers and model churn are shown on the Churn page "
                 "next to the inactivity window's figures.")
