@@ -35,13 +35,13 @@ def alive_tab(result, horizon) -> None:
     age = int(c["age_days"].max())
     labels = {"x": "Days since the last purchase", "y": "Repeat purchase days"}
     report.chart(ui.pure(charts.grid_heatmap, grid, "p_alive", labels | {"colorbar": "P(alive)"},
-                         "Frequent buyers who stopped buying are the likeliest to be gone", percent=True),
+                         "Frequent buyers who stopped: likely gone", percent=True),
                  "customers_alive_map")
     report.chart(ui.pure(charts.grid_heatmap, grid, "expected_purchases",
                          labels | {"colorbar": "Purchases"},
-                         f"Recent frequent buyers will buy most in the next {horizon} months"),
+                         "Recent frequent buyers will buy the most"),
                  "customers_expected_map")
-    st.caption(f"Both maps are for a customer who first bought {age:,} days ago (the oldest customer's age); "
+    st.caption(f"Expected purchases over the next {horizon} months. Both maps are for a customer who first bought {age:,} days ago (the oldest customer's age); "
                "blank cells cannot happen (a customer with repeat purchases has a last purchase after the first).")
 
 
@@ -150,6 +150,8 @@ try:
 except btyd.NoModelData:
     check = None
 head = customers.headline(result)
+if result.customers["expected_purchases"].isna().any():
+    st.warning(ui_text.MODEL_DEGENERATE.format(a=result.fit.params["a"], b=result.fit.params["b"]))
 m = st.columns(4)
 m[0].metric("Customers", f"{head['customers']:,}")
 m[1].metric("Expected still active (Σ P(alive))", f"{head['expected_active']:,.0f}",

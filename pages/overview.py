@@ -75,7 +75,8 @@ with left.container(border=True):
                        f"too low: the {kept['period']} measured directly say more.")
         if month["basis"] == "purchases":
             st.caption("Purchases only: a customer counts as lost 90 days after their last purchase (the inactivity "
-                       "window, set on the Churn page). A longer window keeps more customers.")
+                       "window, set on the Churn page). A longer window keeps more customers. "
+                       + ui_text.OVERVIEW_METHOD_NOTE)
         if kept["customers"] < SMALL:
             st.caption(f"Only {kept['customers']} customers at the start: treat this with care.")
         spark = ui.pure(charts.kept_sparkline, done.assign(crr_pct=done["alt_crr_pct"]), "Kept (%)")

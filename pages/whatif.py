@@ -8,7 +8,7 @@ import streamlit as st
 from retention import state, ui, ui_text
 from retention.fmt import money, money_label
 from retention.charts import whatif as charts
-from retention.metrics import churn, reasons
+from retention.metrics import btyd, churn, customers, reasons
 from retention.scenarios import analysis, clv, inputs, sbg, tenure, wording
 from retention.scenarios.scenario import KINDS, R_CAP, Scenario, apply, equivalents
 
@@ -33,6 +33,31 @@ def measure(period: str) -> dict:
 
 def reason_shares() -> pd.DataFrame:
     return ui.cached(reasons.reason_counts, ds) if ds.has_customers else pd.DataFrame({"reason": []})
+
+
+def model_tab() -> None:
+    """CLV of today's customers and of a new customer from the fitted BG/NBD + Gamma-Gamma models (Customers page),
+    with this page's margin, discount rate and years."""
+    margin, discount, years = (float(st.session_state[k]) for k in ("whatif_margin", "whatif_discount", "whatif_years"))
+    try:
+        v = ui.cached(customers.model_clv, ds, years=years, margin_pct=margin, discount_pct=discount)
+    except btyd.NoModelData as exc:
+        st.info(f"The purchase model could not be fitted on this data ({ui.md(exc)}).")
+        return
+    c = st.columns(3)
+    c[0].metric("Expected active customers (Σ P(alive))", f"{v['expected_active']:,.0f}",
+                f"of {v['customers']:,} who ever bought", delta_color="off", delta_arrow="off",
+                help=ui_text.P_ALIVE_HELP)
+    if math.isnan(v["today_total"]):
+        st.info("The purchases have no amounts (or too few repeat buyers), so the value of a purchase cannot be "
+                "modelled: only the expected active customers are shown.")
+        return
+    c[1].metric(f"Value of today's customers, next {v['years']:g} years", money(v["today_total"], ds.currency, decimals=0),
+                f"{money(v['today_mean'], ds.currency)} per customer", delta_color="off", delta_arrow="off")
+    c[2].metric(f"New customer's value, next {v['years']:g} years", money(v["new_customer"], ds.currency),
+                help="Repeat purchases only: the first purchase is being made. Before acquisition cost.")
+    st.caption(ui_text.whatif_model_note(margin, discount, years, v["years"], [k for k in ("whatif_margin", "whatif_discount")
+                                                                          if assumed(k)]))
 
 
 ui.page_state(state.WhatIf, state.whatif_limits(measure, lambda: reason_shares()["reason"].tolist()))
@@ -149,7 +174,8 @@ with st.expander("How every number is computed", icon=":material/function:"):
     st.markdown(wording.formulas_markdown(period))
 
 tab, panel = ui.tabs({"profit": "Profit over time", "sensitivity": "Sensitivity", "tornado": "What matters most",
-                      "sbg": "Young cohorts (sBG)"}, key="whatif_tab")
+                      "sbg": "Young cohorts (sBG)", **({"bgnbd": "From the purchase model"} if ds.has_purchases else {})},
+                     key="whatif_tab")
 with panel:
     if tab == "profit":
         report.chart(ui.pure(charts.profit,
@@ -172,6 +198,8 @@ with panel:
             spread, wording.INPUT_LABELS, f"{wording.INPUT_LABELS[spread['input'].iloc[0]]} moves the profit gain most",
             "Profit gain (present value)", ("Input −20 %", "Input +20 %")), key="whatif_tornado_chart")
         st.caption("Each input moved 20 % down and up with the others fixed (retention: its churn ±20 %).")
+    elif tab == "bgnbd":
+        model_tab()
     else:
         fitted = ui.cached(inputs.sbg_fit, ds, period=period)
         if fitted.empty:

@@ -162,7 +162,7 @@ class WhatIf:
     kind: str = choice("annual_pp", ("annual_pp", "pp", "relative", "churn_cut", "reason"), "scenario")
     x: float = number(5.0, -100.0, 100.0, "x")
     reason: str | None = text(None, "reason")
-    tab: str = choice("profit", ("profit", "sensitivity", "tornado", "sbg"), "tab")
+    tab: str = choice("profit", ("profit", "sensitivity", "tornado", "sbg", "bgnbd"), "tab")
 
 
 @dataclass(frozen=True)

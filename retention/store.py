@@ -250,6 +250,10 @@ def derive(con: duckdb.DuckDBPyConnection, purchase_segments: list[str], custome
     if purchase_segments:
         sql.execute(con, "derive_attributes_from_purchases", segments=purchase_segments)
     for name in DERIVED_TABLES:
+        if name == "derive_cohort_attributes":  # RFM groups need cohort_days, and are an attribute like the others
+            from retention.metrics import rfm
+
+            rfm.save_attribute(con)
         sql.execute(con, name)
 
 

@@ -676,13 +676,13 @@ def fit_verdict(v, calibration_end, holdout_end) -> str:
     head = FIT_REASONS.get(v.reason, v.reason)
     numbers = (f"fitted on the purchases up to {calibration_end:%d %b %Y}, it predicted "
                f"{v.total_predicted:,.0f} repeat purchases from then to {holdout_end:%d %b %Y}; there were "
-               f"{v.total_actual:,.0f} ({v.total_error:.0%} off, limit 15%). Per group of customers by purchases "
-               f"before, its predictions are {v.frequency_error:.0%} off on average (limit 25%).")
+               f"{v.total_actual:,.0f} ({v.total_error:.1%} off, limit 15%). Per group of customers by purchases "
+               f"before, its predictions are {v.frequency_error:.1%} off on average (limit 25%).")
     if v.fits:
-        return (f"**{head}**: {numbers} The Overview and the Churn page use the model's expected active customers "
-                "for this data.")
-    return (f"**{head}**: {numbers} Its figures below are shown for reference only: the Overview and the Churn page "
-            "keep counting a customer as lost after a fixed inactivity window, which needs no model.")
+        return (f"**{head}**: {numbers} Its expected active customers and model churn are shown on the Churn page "
+                "next to the inactivity window's figures.")
+    return (f"**{head}**: {numbers} Its figures below are shown for reference only: the headline figures (Overview, "
+            "Churn page) keep counting a customer as lost after a fixed inactivity window, which needs no model.")
 
 
 def value_note(horizon_months: int) -> str:
@@ -703,3 +703,23 @@ def model_churn_difference(period: str, periods: int) -> str:
             f"often and how recently they bought: a regular buyer who waited a little longer than usual stays "
             f"likely active. Model figures pooled over the last {periods} complete {period}s; how well the model "
             f"fits this data is on the Customers page.")
+
+
+def whatif_model_note(margin: float, discount: float, years: float, used: float, assumed: list[str]) -> str:
+    """How the what-if page's model figures are computed, naming the inputs still at their assumed defaults."""
+    names = {"whatif_margin": f"margin {margin:g}%", "whatif_discount": f"discount rate {discount:g}% a year"}
+    text = (f"From the BG/NBD and Gamma-Gamma models fitted on every purchase (Customers page): each customer's "
+            f"expected purchases per month × their expected value per purchase × margin {margin:g}%, discounted at "
+            f"{discount:g}% a year, over {used:g} years"
+            + (" (“whole lives” read as 10 years)" if years <= 0 else "") + ". The retention scenario above is not "
+            "applied here: the model already says how likely each customer is to stay.")
+    if assumed:
+        text += " Assumed, not measured: " + ", ".join(names[k] for k in assumed) + " (edit them above)."
+    return text
+MODEL_DEGENERATE = ("The fit ran to the edge of what the model can express (a = {a:.3g}, b = {b:.3g}: every customer "
+                    "would leave with the same small chance after each purchase), so expected purchases cannot be "
+                    "computed for some customers and the totals below leave them out. P(alive) is still shown; read "
+                    "it with care, and use the inactivity window on the Churn page.")
+OVERVIEW_METHOD_NOTE = ("Method of these figures: the inactivity window, which needs no model. The purchase model's "
+                        "view (expected active customers, and whether the model fits this data) is on the Customers "
+                        "page, and next to these figures on the Churn page.")

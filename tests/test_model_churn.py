@@ -4,27 +4,23 @@ the pooled summary."""
 
 from __future__ import annotations
 
-import datetime as dt
-import io
-
 import numpy as np
 import pandas as pd
 import pytest
 
 import reference_churn as ref
 from retention.metrics import btyd, customers
-from tests import dated_datasets
-
-START, MONTHS = dt.date(2010, 12, 1), 13
+from tests import cdnow_data
 
 
 def purchases() -> pd.DataFrame:
-    return pd.read_csv(io.BytesIO(dated_datasets.purchases_csv(START, MONTHS)))
+    return cdnow_data.purchases()
 
 
 def summary_at(frame: pd.DataFrame, end: pd.Timestamp) -> pd.DataFrame:
-    """x, t_x, T (weeks) per customer who bought on or before `end`, one transaction per day."""
-    days = frame.assign(day=pd.to_datetime(frame["order_date"]))
+    """x, t_x, T (weeks) per customer who bought on or before `end`, one transaction per day (a day with a
+    positive amount: CDNOW has a few zero-value lines)."""
+    days = frame[frame["amount"] > 0].assign(day=pd.to_datetime(frame["order_date"]))
     days = days[days["day"] <= end].drop_duplicates(["customer_id", "day"]).groupby("customer_id")["day"]
     first, last = days.min(), days.max()
     return pd.DataFrame({"x": days.count() - 1, "t_x": (last - first).dt.days / 7, "T": (end - first).dt.days / 7})
@@ -69,7 +65,7 @@ def test_churn_page_shows_the_model_next_to_the_window(tmp_path, monkeypatch):
     from tests.conftest import app_data_dir, open_page
 
     with app_data_dir(tmp_path, monkeypatch):
-        shop = dated_datasets.create("retail_2010")
+        shop = cdnow_data.create()
         at = open_page("pages/churn.py", dataset=shop, basis="purchases")
         shown = {m.label: m.value for m in at.metric}
         con = ref.load(purchases=purchases())

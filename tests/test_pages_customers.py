@@ -14,11 +14,10 @@ import pytest
 from retention import store, ui_text
 from retention.ingest.canonical import prepare
 from retention.metrics import btyd
-from tests import dated_datasets
+from tests import cdnow_data
 from tests.conftest import app_data_dir, open_page
 
 CRM = Path(__file__).resolve().parent / "fixtures" / "churn" / "crm_export.csv"
-NAME = "retail_2010"
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +26,7 @@ def saved(tmp_path_factory):
     path = tmp_path_factory.mktemp("customers-page")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("RETENTION_DATA_DIR", str(path))
-        shop = dated_datasets.create(NAME)
+        shop = cdnow_data.create()
         crm, _ = store.create_dataset(None, prepare(CRM.read_bytes(), CRM.name, "customers"), name="crm")
     return path, {"shop": shop, "crm": crm}
 
@@ -40,12 +39,11 @@ def env(saved, monkeypatch):
 
 
 def reference_summary() -> pd.DataFrame:
-    """x (repeat purchase days), t_x and T in weeks per customer, from the generated file (all amounts positive),
-    'today' = the last purchase day."""
-    start, months, _ = dated_datasets.DATASETS[NAME]
-    rows = [line.split(",") for line in dated_datasets.purchases_csv(start, months).decode().splitlines()[1:]]
-    frame = pd.DataFrame(rows, columns=["customer", "day", "amount"])
-    frame["day"] = pd.to_datetime(frame["day"])
+    """x (repeat purchase days), t_x and T in weeks per customer, from the CDNOW sample (its few zero amounts
+    are not purchases), 'today' = the last purchase day."""
+    raw = cdnow_data.purchases()
+    raw = raw[raw["amount"] > 0]
+    frame = pd.DataFrame({"customer": raw["customer_id"], "day": pd.to_datetime(raw["order_date"])})
     end = frame["day"].max()
     days = frame.drop_duplicates(["customer", "day"]).groupby("customer")["day"]
     first, last, count = days.min(), days.max(), days.count()
@@ -115,3 +113,8 @@ def test_customers_file_without_purchases_gets_an_empty_state(env):
     at = open_page("pages/customers.py", dataset=env["crm"])
     assert not at.metric
     assert any("needs a purchases file" in i.value for i in at.info)
+
+
+def test_overview_of_a_shop_says_which_method_it_uses(env):
+    at = open_page("pages/overview.py", dataset=env["shop"])
+    assert any(ui_text.OVERVIEW_METHOD_NOTE in c.value for c in at.caption)

@@ -134,3 +134,24 @@ def test_matches_reference_on_generated_purchases(seed):
     s = rfm.summary(got)
     assert s["customers"].sum() == len(want)
     assert s["revenue"].sum() == pytest.approx(want["monetary"].sum())
+
+
+def test_rfm_group_is_saved_as_a_segment_attribute():
+    con = ref.load(purchases=purchases_frame(HAND))
+    rows = con.execute("select customer_id, value, source from customer_attributes where attribute = 'RFM group' "
+                       "order by customer_id").fetchall()
+    # saved on the last day of the data (2024-03-31), as in the hand-computed case
+    assert rows == [("A", "Loyal customers", "derived"), ("B", "Need attention", "derived"),
+                    ("C", "At risk", "derived"), ("D", "Lost", "derived"), ("E", "Champions", "derived")]
+    numbered = con.execute("select count(distinct customer_no) from cohort_attributes "
+                           "where attribute = 'RFM group'").fetchone()[0]
+    assert numbered == 5  # the cohort pages can split by it
+
+
+def test_a_file_column_named_rfm_group_wins():
+    customers = pd.DataFrame({"customer_id": list("ABCDE"), "RFM group": ["x", "y", "x", "y", "x"],
+                              "signup_date": ["2024-01-01"] * 5})
+    con = ref.load(purchases=purchases_frame(HAND), customers=customers, customer_segments=["RFM group"])
+    values = con.execute("select distinct value from customer_attributes where attribute = 'RFM group' "
+                         "order by 1").fetchall()
+    assert values == [("x",), ("y",)]

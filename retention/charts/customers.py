@@ -29,7 +29,7 @@ def grid_heatmap(grid: pd.DataFrame, column: str, labels: dict, title: str, perc
     fmt = ".0f" if percent else ".2f"
     suffix = "%" if percent else ""
     trace = {"type": "heatmap", "z": z, "x": [str(c) for c in table.columns], "y": table.index.to_numpy(),
-             "colorscale": SEQUENTIAL, "colorbar": {"title": {"text": labels["colorbar"]}, "ticksuffix": suffix},
+             "colorscale": SEQUENTIAL, "colorbar": {"title": {"text": labels["colorbar"], "side": "right"}, "ticksuffix": suffix},
              "hovertemplate": f"%{{y}} repeat purchase days, last purchase %{{x}} days ago: "
                               f"%{{z:{fmt}}}{suffix}<extra></extra>",
              "hoverongaps": False}

@@ -167,3 +167,23 @@ def model_churn_summary(frame: pd.DataFrame) -> dict:
     kept = 100 * done["expected_kept"].sum() / start if start > 0 else math.nan
     return {"periods": len(done), "retention_pct": kept, "churn_pct": 100 - kept,
             "expected_active": float(frame["expected_active_end"].iloc[-1]) if len(frame) else math.nan}
+
+
+LIFETIME_YEARS = 10  # the what-if page's "whole lives" (0 years) is read as this many years here
+
+
+def model_clv(con, *, years: float = 5.0, margin_pct: float = 30.0,
+              discount_pct: float = btyd.DEFAULT_DISCOUNT_PCT) -> dict:
+    """CLV from the fitted BG/NBD + Gamma-Gamma models with the what-if page's inputs (years 0 = LIFETIME_YEARS):
+    customers, years (used), expected_active (Σ P(alive)), today_total (Σ CLV of today's customers),
+    today_mean, new_customer (CLV of a customer making their first purchase today, repeat purchases only);
+    the CLV figures NaN without a Gamma-Gamma fit. Raises btyd.NoModelData."""
+    used = years if years > 0 else LIFETIME_YEARS
+    horizon_days = used * 365.25
+    model, frame = btyd.customers(con, horizon_days=horizon_days, margin_pct=margin_pct, discount_pct=discount_pct)
+    has_value = model.gamma_gamma is not None
+    total = float(frame["clv"].sum()) if has_value else math.nan
+    return {"customers": len(frame), "years": used, "expected_active": float(frame["p_alive"].sum()),
+            "today_total": total, "today_mean": total / len(frame) if has_value and len(frame) else math.nan,
+            "new_customer": btyd.new_customer_clv(model, horizon_days=horizon_days, margin_pct=margin_pct,
+                                                  discount_pct=discount_pct)}

@@ -89,12 +89,18 @@ def summary(frame: pd.DataFrame, p_alive: pd.DataFrame | None = None) -> pd.Data
     return out
 
 
-def attribute_rows(con) -> pd.DataFrame:
-    """customer_attributes rows giving each scored customer their RFM group on the last day of the data,
-    named with ui_text.RFM_GROUPS (the segment picker shows attribute values as they are): customer_id,
-    attribute, value, source ('derived')."""
+def save_attribute(con) -> None:
+    """Insert each scored customer's RFM group on the last day of the data into customer_attributes (attribute
+    ATTRIBUTE, value the group's name from ui_text.RFM_GROUPS, source 'derived'). Nothing without dated
+    positive purchases, or when a file already has a column of that name."""
     from retention import ui_text
+    from retention.metrics import churn
 
-    frame = segments(con)
-    return pd.DataFrame({"customer_id": frame["customer_id"], "attribute": ATTRIBUTE,
-                         "value": frame["segment"].map(ui_text.RFM_GROUPS), "source": "derived"})
+    try:
+        frame = segments(con)
+    except churn.NoChurnData:
+        return
+    if frame.empty:
+        return
+    sql.execute(con, "derive_attributes_rfm", attribute=ATTRIBUTE, customer_ids=frame["customer_id"].tolist(),
+                values=frame["segment"].map(ui_text.RFM_GROUPS).tolist())
