@@ -6,12 +6,14 @@ import json
 import subprocess
 import sys
 
+from tests.cli_runner import run_cli
 from tests.conftest import ROOT
 
 PURCHASES = "Kunde;Datum;Betrag;Kanal\nK1;05.01.2024;1.234,50 €;Web\nK2;06.01.2024;10,00 €;Laden\nK1;03.02.2024;5,00 €;Web\n"
 
 
 def run(*args, cwd=ROOT):
+    """As a user runs it (a new interpreter); most cases below use run_cli (in this process: seconds less CPU)."""
     return subprocess.run([sys.executable, "-m", "retention", *args], capture_output=True, text=True, cwd=cwd,
                           timeout=120)
 
@@ -33,14 +35,14 @@ def test_inspect_reports_roles_and_validation(tmp_path):
     assert report["roles"] == {"customer": "Kunde", "date": "Datum", "amount": "Betrag"}
     assert report["read"]["delimiter"] == ";"
     assert report["summary"]["rows_used"] == 3 and report["summary"]["revenue"] == 1249.5
-    text = run("inspect", str(path)).stdout
+    text = run_cli("inspect", str(path)).stdout
     assert "customer='Kunde'" in text and "rows used 3" in text
 
 
 def test_map_overrides_detection(tmp_path):
     path = tmp_path / "p.csv"
     path.write_text("who,when,paid,other_date\nx,2024-01-01,5,2020-01-01\n", encoding="utf-8")
-    out = run("inspect", str(path), "--map", "customer=who", "--map", "date=other_date", "--map", "amount=paid",
+    out = run_cli("inspect", str(path), "--map", "customer=who", "--map", "date=other_date", "--map", "amount=paid",
               "--format", "json")
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["purchases"]["summary"]["first_date"] == "2020-01-01"
@@ -49,7 +51,7 @@ def test_map_overrides_detection(tmp_path):
 def test_customers_only_dataset(tmp_path):
     path = tmp_path / "c.csv"
     path.write_text("id,joined,left,why\n1,2024-01-01,2024-03-01,price\n2,2024-02-01,,\n", encoding="utf-8")
-    out = run("inspect", "--customers", str(path), "--customers-map", "customer=id", "--format", "json")
+    out = run_cli("inspect", "--customers", str(path), "--customers-map", "customer=id", "--format", "json")
     assert out.returncode == 0, out.stderr
     report = json.loads(out.stdout)["customers"]
     assert report["roles"]["churn_date"] == "left" and report["summary"]["churned"] == 1
@@ -67,19 +69,19 @@ def test_bad_inputs_exit_2_with_a_message(tmp_path):
     _assert_bad_input(run("inspect", str(tmp_path / "missing.csv")), "missing.csv", "no such file")
     empty = tmp_path / "empty.csv"
     empty.write_bytes(b"")
-    _assert_bad_input(run("inspect", str(empty)), "empty.csv", "empty")
+    _assert_bad_input(run_cli("inspect", str(empty)), "empty.csv", "empty")
     image = tmp_path / "photo.csv"
     image.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 20)
-    _assert_bad_input(run("inspect", str(image)), "photo.csv", "not a")
+    _assert_bad_input(run_cli("inspect", str(image)), "photo.csv", "not a")
     header_only = tmp_path / "header.csv"
     header_only.write_text("customer,date,amount\n")
-    _assert_bad_input(run("inspect", str(header_only)), "header.csv", "no data rows")
+    _assert_bad_input(run_cli("inspect", str(header_only)), "header.csv", "no data rows")
     no_date = tmp_path / "nodate.csv"
     no_date.write_text("customer,colour\na,red\nb,blue\n")
-    _assert_bad_input(run("inspect", str(no_date)), "nodate.csv", "date", "--map")
-    _assert_bad_input(run("inspect", str(no_date), "--map", "customer"), "ROLE=COLUMN")
-    _assert_bad_input(run("inspect", str(no_date), "--map", "date=nope"), "nope")
-    _assert_bad_input(run("inspect"), "purchases file")
+    _assert_bad_input(run_cli("inspect", str(no_date)), "nodate.csv", "date", "--map")
+    _assert_bad_input(run_cli("inspect", str(no_date), "--map", "customer"), "ROLE=COLUMN")
+    _assert_bad_input(run_cli("inspect", str(no_date), "--map", "date=nope"), "nope")
+    _assert_bad_input(run_cli("inspect"), "purchases file")
 
 
 def test_loaded_connection_draws_no_progress_bar(tmp_path):

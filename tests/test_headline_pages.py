@@ -24,7 +24,7 @@ c5,24,No,90
 
 
 @pytest.fixture(params=["demo", "upload"])
-def dataset(request, demo_env):
+def dataset(request, demo_warm):
     """(query params opening the dataset, its headline figures by code, its month-1 cohort summary)."""
     if request.param == "demo":
         dataset_id = store.DEMO_ID

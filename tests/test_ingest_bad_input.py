@@ -16,6 +16,7 @@ from retention import store
 from retention.ingest.canonical import prepare
 from retention.ingest.errors import IngestError
 from retention.ingest.read import read_table
+from tests.cli_runner import run_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 BAD = ROOT / "tests" / "fixtures" / "ingest" / "bad"
@@ -74,14 +75,17 @@ def test_workbook_with_a_million_formatted_empty_rows_reads_its_three_rows():
     assert time.perf_counter() - started < 30  # generous: only guards against reading a million rows cell by cell
 
 
-def _cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+def _cli(*args: str, env: dict | None = None, as_user: bool = False) -> subprocess.CompletedProcess:
+    """`inspect ARGS`: in this process (tests/cli_runner.py), or as_user in a new interpreter."""
+    if not as_user:
+        return run_cli("inspect", *args, env=env)
     return subprocess.run([sys.executable, "-m", "retention", "inspect", *args], cwd=ROOT, capture_output=True,
                           text=True, env={**os.environ, **(env or {})}, timeout=120)
 
 
 @pytest.mark.parametrize("name", ["image_renamed.csv", "password_protected.xlsx"])
 def test_cli_exit_code_2_and_the_sentence(name, tmp_path):
-    done = _cli(str(BAD / name), env={"RETENTION_DATA_DIR": str(tmp_path)})
+    done = _cli(str(BAD / name), env={"RETENTION_DATA_DIR": str(tmp_path)}, as_user=name == "image_renamed.csv")
     assert done.returncode == 2
     assert done.stderr.strip() == f"error: file {name!r}: " + _message(name)
     assert done.stdout == ""

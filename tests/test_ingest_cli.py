@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.cli_runner import run_cli
+
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "ingest"
 
@@ -39,8 +41,9 @@ def test_inspect_text_describes_every_detected_convention(tmp_path):
 
 
 def test_inspect_json_has_the_report_and_the_sheet(tmp_path):
-    done = inspect(str(FIXTURES / "conventions" / "workbook_title_rows.xlsx"), "--sheet", "Orders 2024", "--format",
-                   "json", tmp_path=tmp_path)
+    # in this process (the test above runs the command as a user does)
+    done = run_cli("inspect", str(FIXTURES / "conventions" / "workbook_title_rows.xlsx"), "--sheet", "Orders 2024",
+                   "--format", "json", env={"RETENTION_DATA_DIR": str(tmp_path)})
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)["purchases"]
     assert report["read"]["sheet"] == "Orders 2024" and report["read"]["header_row"] == 4

@@ -51,7 +51,7 @@ def test_overview_revenue_carries_the_currency(demo_env):
         store.delete_dataset(dataset_id)
 
 
-def test_demo_without_currency_shows_plain_figures(demo_env):
+def test_demo_without_currency_shows_plain_figures(demo_warm):
     at = _app().run()
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Revenue"][-1].isdigit()

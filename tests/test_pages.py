@@ -25,13 +25,13 @@ def _uploaded(name: str, csv: bytes) -> AppTest:
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_page_renders_on_demo(demo_env, page):
+def test_page_renders_on_demo(demo_warm, page):
     at = _app().run()
     at.switch_page(page).run()
     assert not at.exception, at.exception
 
 
-def test_overview_shows_demo_totals(demo_env):
+def test_overview_shows_demo_totals(demo_warm):
     at = _app().run()
     assert at.title[0].value == "Demo shop (generated)"
     metrics = {m.label: m.value for m in at.metric}
@@ -63,7 +63,7 @@ def test_bad_upload_shows_a_message(demo_env):
     assert any("pic.csv" in e.value and "not a" in e.value for e in at.error)
 
 
-def test_unknown_dataset_link_shows_gone_page(demo_env):
+def test_unknown_dataset_link_shows_gone_page(demo_warm):
     at = _app()
     at.query_params["dataset"] = "A" * 32
     at.run()
@@ -117,7 +117,7 @@ ODD_LINK = {"period": "fortnight", "mode": "x", "as_of": "2099-01-01", "started"
 
 
 @pytest.mark.parametrize("page", PAGES[:5])
-def test_an_odd_link_opens_the_page_on_defaults(demo_env, page):
+def test_an_odd_link_opens_the_page_on_defaults(demo_warm, page):
     at = _app()
     for key, value in ODD_LINK.items():
         at.query_params[key] = value

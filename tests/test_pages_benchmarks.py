@@ -19,7 +19,7 @@ def _text(at: AppTest) -> str:
     return "\n".join([m.value for m in at.markdown] + [i.value for i in at.info] + [c.value for c in at.caption])
 
 
-def test_renders_on_demo_with_verdicts(demo_env):
+def test_renders_on_demo_with_verdicts(demo_warm):
     at = _page().run()
     assert not at.exception, at.exception
     body = _text(at)
@@ -31,14 +31,14 @@ def test_renders_on_demo_with_verdicts(demo_env):
     assert len(at.get("plotly_chart")) >= 3  # retention, repeat purchase, segments
 
 
-def test_industry_without_matching_metric(demo_env):
+def test_industry_without_matching_metric(demo_warm):
     at = _page().run()
     at.multiselect(key="benchmarks_industries").set_value(["Mobile apps - gaming"]).run()
     assert not at.exception, at.exception
     assert any("None of the chosen industries" in i.value for i in at.info)
 
 
-def test_cohort_curve_benchmarks_and_low_confidence(demo_env):
+def test_cohort_curve_benchmarks_and_low_confidence(demo_warm):
     at = _page().run()
     at.multiselect(key="benchmarks_industries").set_value(
         ["E-commerce/catalog - single brand example", "Telecommunications"]).run()
@@ -65,7 +65,7 @@ def test_user_benchmark_file(demo_env):
     assert "reported for My niche by Niche Association in 2024" in _text(at)
 
 
-def test_segments_month1(demo_env):
+def test_segments_month1(demo_warm):
     at = _page().run()
     at.selectbox(key="benchmarks_segment_metric").set_value("month1").run()
     assert not at.exception, at.exception

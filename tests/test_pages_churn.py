@@ -29,7 +29,7 @@ def open_tab(at: AppTest, code: str) -> AppTest:
     return at.run()
 
 
-def test_churn_page_on_the_demo(demo_env):
+def test_churn_page_on_the_demo(demo_warm):
     at = churn_page()
     labels = [m.label for m in at.metric]
     # the finding first (the headline figures), then the rate tab's figures for the chosen period

@@ -20,7 +20,7 @@ def cohorts_page(**query) -> AppTest:
     return open_page("pages/cohorts.py", **query)
 
 
-def test_cohorts_page_on_the_demo(demo_env):
+def test_cohorts_page_on_the_demo(demo_warm):
     at = cohorts_page()
     assert "bought again the next month" in at.markdown[0].value
     assert [c.key for c in at.get("plotly_chart")] == ["cohorts_heatmap"]  # only the open tab is computed
@@ -77,7 +77,7 @@ def test_cohorts_page_on_a_single_month(demo_env):
     assert not at.exception
 
 
-def test_a_link_sets_the_controls_and_odd_values_fall_back(demo_env):
+def test_a_link_sets_the_controls_and_odd_values_fall_back(demo_warm):
     at = cohorts_page(period="quarter", mode="rolling", as_of="2025-06-15", filter="channel", value="Referral",
                       segment="plan", min="50", tab="segments")
     assert (at.selectbox(key="cohorts_period").value, at.selectbox(key="cohorts_mode").value) == ("quarter", "rolling")

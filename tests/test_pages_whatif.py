@@ -27,7 +27,7 @@ def _metrics(at: AppTest) -> dict[str, object]:
     return {m.label: m for m in at.metric}
 
 
-def test_renders_on_demo_with_measured_defaults(demo_env):
+def test_renders_on_demo_with_measured_defaults(demo_warm):
     at = _page().run()
     assert not at.exception, at.exception
     assert at.title[0].value == "What if customers stayed longer?"
@@ -44,7 +44,7 @@ def test_renders_on_demo_with_measured_defaults(demo_env):
         assert [c.key for c in at.run().get("plotly_chart")] == [f"whatif_{tab}_chart"], tab
 
 
-def test_edited_input_is_labelled_and_changes_the_result(demo_env):
+def test_edited_input_is_labelled_and_changes_the_result(demo_warm):
     at = _page().run()
     before = [m for m in at.metric if m.label.startswith("More profit")][0].value
     at.number_input(key="whatif_x").set_value(2.0).run()
@@ -55,7 +55,7 @@ def test_edited_input_is_labelled_and_changes_the_result(demo_env):
     assert "Revenue per customer per month (your value)" in [n.label for n in at.number_input]
 
 
-def test_capped_scenario_warns(demo_env):
+def test_capped_scenario_warns(demo_warm):
     at = _page().run()
     at.segmented_control(key="whatif_kind").set_value("pp").run()
     at.number_input(key="whatif_x").set_value(20.0).run()
@@ -63,7 +63,7 @@ def test_capped_scenario_warns(demo_env):
     assert any("capped" in w.value for w in at.warning)
 
 
-def test_reason_scenario_and_quarter_period(demo_env):
+def test_reason_scenario_and_quarter_period(demo_warm):
     at = _page().run()
     at.segmented_control(key="whatif_kind").set_value("reason").run()
     assert not at.exception, at.exception
@@ -73,7 +73,7 @@ def test_reason_scenario_and_quarter_period(demo_env):
     assert "Retention per quarter, % (measured)" in [n.label for n in at.number_input]
 
 
-def test_year_period_has_no_sbg_but_renders(demo_env):
+def test_year_period_has_no_sbg_but_renders(demo_warm):
     at = _page().run()
     at.session_state["whatif_tab"] = "sbg"
     at.run().segmented_control(key="whatif_period").set_value("year").run()
@@ -88,7 +88,7 @@ def _array(value) -> np.ndarray:
     return np.asarray(value)
 
 
-def test_profit_chart_draws_the_horizon(demo_env):
+def test_profit_chart_draws_the_horizon(demo_warm):
     at = _page().run()
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
     base, scenario = spec["data"][0], spec["data"][1]
@@ -116,7 +116,7 @@ def test_dataset_without_dates_asks_for_numbers(demo_env):
         store.delete_dataset(dataset_id)
 
 
-def test_default_scenario_is_five_points_of_annual_retention(demo_env):
+def test_default_scenario_is_five_points_of_annual_retention(demo_warm):
     """#15.9: the default is the published "+5 % retention" in its own (annual) terms, shown per year and as the
     monthly equivalent the model uses; not +5 points a month (about +35 points a year)."""
     at = _page().run()
@@ -129,7 +129,7 @@ def test_default_scenario_is_five_points_of_annual_retention(demo_env):
     assert month[1] ** 12 * 100 == pytest.approx(year[1], abs=0.1)
 
 
-def test_assumed_inputs_are_named_until_the_viewer_enters_theirs(demo_env):
+def test_assumed_inputs_are_named_until_the_viewer_enters_theirs(demo_warm):
     """#15.9: the margin and the acquisition cost are not in the data: their labels and a note say they are assumed."""
     at = _page().run()
     labels = [n.label for n in at.number_input]

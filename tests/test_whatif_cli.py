@@ -11,6 +11,7 @@ import pytest
 
 from retention import cli, demo
 from retention.cli_whatif import MEASURABLE
+from tests.cli_runner import run_cli
 from tests.conftest import ROOT
 
 # Importing retention.cli_whatif registers the command whether or not cli.COMMAND_MODULES lists it yet.
@@ -21,13 +22,15 @@ ANNUAL = ["whatif", "--period", "year", "--margin-pct", "100", "--cac", "300", "
           "--horizon", "inf", *GIVEN]
 
 
-def run(*argv):
-    done = subprocess.run([sys.executable, "-c", MAIN, *argv], capture_output=True, text=True, cwd=ROOT, timeout=300)
+def run(*argv, as_user=False):
+    """(exit code, the JSON printed, stderr); in this process unless as_user (a new interpreter, as a user runs it)."""
+    done = (subprocess.run([sys.executable, "-c", MAIN, *argv], capture_output=True, text=True, cwd=ROOT, timeout=300)
+            if as_user else run_cli(*argv))
     return done.returncode, (json.loads(done.stdout) if done.returncode == 0 else None), done.stderr
 
 
 def test_worked_example_without_files():
-    code, out, _ = run(*ANNUAL, "--uplift-pp", "5")
+    code, out, _ = run(*ANNUAL, "--uplift-pp", "5", as_user=True)
     assert code == 0
     assert {k: v["source"] for k, v in out["inputs"].items() if k in ("retention", "arpu")} == {
         "retention": "given", "arpu": "given"}
