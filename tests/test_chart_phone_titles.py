@@ -83,3 +83,19 @@ def test_long_category_labels_are_wrapped_and_stay_inert():
         assert "<b>" not in text
     assert any("<br>" in t for t in axis.ticktext)
     assert fig.layout.legend.xref == "container"  # the legend starts at the figure's edge, not after the labels
+
+
+def test_reason_heatmaps_wrap_their_row_labels_and_keep_a_narrow_colour_bar():
+    import pandas as pd
+
+    from retention.charts import churn as churn_charts
+
+    frame = pd.DataFrame({"reason": ["Competitor offered higher download speeds", "Moved away"] * 2,
+                          "band_no": [0, 0, 1, 1], "band_from_months": [1, 1, 6, 6],
+                          "band_to_months": [6, 6, None, None], "share_pct": [60.0, 40.0, 10.0, 90.0]})
+    labels = {"x": "Tenure", "y": "Reason", "colorbar": "% of reason", "unit": " mo", "open": "+"}
+    fig = churn_charts.tenure_heatmap(frame, labels, "When customers leave")
+    axis = fig.layout.yaxis
+    assert list(axis.tickvals) == ["Competitor offered higher download speeds", "Moved away"]
+    assert axis.ticktext[0] == "Competitor offered<br>higher download speeds" and axis.ticktext[1] == "Moved away"
+    assert fig.data[0].colorbar.title.side == "right" and fig.data[0].colorbar.thickness == 12
