@@ -138,7 +138,7 @@ def _configure(kind: str, uploaded, box, opened, hint):
     try:
         return prepare(data, uploaded.name, kind, mapping=mapping, segments=segments, date_order=order, raw=raw,
                        date_hint=hint, count_statuses=st.session_state.get(f"{key}_count_statuses"),
-                       currency=st.session_state.get(f"{key}_currency"))
+                       currency=st.session_state.get(f"{key}_currency_code"))
     except MissingRoles as err:
         box.error(missing_roles(err.filename, kind, err.missing, "page"))
         return None
@@ -167,7 +167,7 @@ def _judgement_choices(kind: str, report: dict) -> None:
     money = report.get("money") or {}
     codes = list(money.get("rows_by_currency") or {})
     if len(codes) > 1 and money.get("currency") in codes:
-        st.selectbox(ui_text.CURRENCY_LABEL, codes, index=codes.index(money["currency"]), key=f"{key}_currency",
+        st.selectbox(ui_text.CURRENCY_LABEL, codes, index=codes.index(money["currency"]), key=f"{key}_currency_code",
                      format_func=lambda c: f"{c} ({money['rows_by_currency'][c]:,} rows)", help=ui_text.CURRENCY_HELP)
         if note := ui_text.currency_choice_note(money["currency"], money.get("most_revenue")):
             st.caption(note)

@@ -64,3 +64,38 @@ def test_title_markup_from_data_stays_inert_across_lines():
     title = fig.layout.title.text
     assert "<b>" not in title and "&lt;b&gt;VIP&lt;/b&gt; &amp; friends" in title
     assert "<br>" in title  # the line breaks are the only markup
+
+
+def test_long_category_labels_are_wrapped_and_stay_inert():
+    from retention.charts import benchmarks
+
+    compared = __import__("pandas").DataFrame({
+        "value": [80.4, 93.1], "industry": ["Subscription - all", "Telecommunications <b>"],
+        "publisher": ["Recurly (via e-Strategy/MarketingCharts)", "Exploding Topics"], "year": [2019, 2023],
+        "confidence": ["", "low"], "converted": [False, False], "period": ["quarter", "quarter"],
+        "value_pct": [80.4, 93.1]})
+    labels = {"you": "You", "band": "Band", "benchmark": "Published", "converted": "from", "low": "low", "x": "%"}
+    fig = benchmarks.figure_against(compared, {"value": 45.5, "ci_low": 40.0, "ci_high": 50.0}, labels, "T")
+    axis = fig.layout.yaxis
+    assert list(axis.tickvals) == list(axis.categoryarray)  # the ticks sit on the categories as the data names them
+    for text in axis.ticktext:
+        assert all(len(__import__("html").unescape(line)) <= 22 or " " not in line for line in text.split("<br>"))
+        assert "<b>" not in text
+    assert any("<br>" in t for t in axis.ticktext)
+    assert fig.layout.legend.xref == "container"  # the legend starts at the figure's edge, not after the labels
+
+
+def test_reason_heatmaps_wrap_their_row_labels_and_keep_a_narrow_colour_bar():
+    import pandas as pd
+
+    from retention.charts import churn as churn_charts
+
+    frame = pd.DataFrame({"reason": ["Competitor offered higher download speeds", "Moved away"] * 2,
+                          "band_no": [0, 0, 1, 1], "band_from_months": [1, 1, 6, 6],
+                          "band_to_months": [6, 6, None, None], "share_pct": [60.0, 40.0, 10.0, 90.0]})
+    labels = {"x": "Tenure", "y": "Reason", "colorbar": "% of reason", "unit": " mo", "open": "+"}
+    fig = churn_charts.tenure_heatmap(frame, labels, "When customers leave")
+    axis = fig.layout.yaxis
+    assert list(axis.tickvals) == ["Competitor offered higher download speeds", "Moved away"]
+    assert axis.ticktext[0] == "Competitor offered<br>higher download speeds" and axis.ticktext[1] == "Moved away"
+    assert fig.data[0].colorbar.title.side == "right" and fig.data[0].colorbar.thickness == 12

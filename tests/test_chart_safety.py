@@ -44,8 +44,8 @@ def assert_inert(fig, present=HOSTILE):
     """No tag of ours in any rendered text; hover templates (the page's own markup) hold no user value;
     and every hostile value is there, escaped, decoding to exactly itself."""
     spec = json.loads(pio.to_json(fig, validate=False))  # what st.plotly_chart sends to the browser
-    # the theme wraps titles into lines with <br> (its only markup, #15.12): read them as the words they join
-    found = [(path, text.replace("<br>", " ") if path == "layout.title.text" else text)
+    # the theme wraps titles and category labels into lines with <br> (its only markup, #15.12): read them as the words they join
+    found = [(path, text.replace("<br>", " ") if path == "layout.title.text" or ".ticktext." in path else text)
              for path, text in strings(spec)]
     for path, text in found:
         if path.endswith("hovertemplate"):

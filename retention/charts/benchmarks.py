@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from retention.charts.theme import MUTED, PRIMARY, color, rgba, style
+from retention.charts.theme import MUTED, PRIMARY, color, rgba, style, wrap_categories
 
 CONFIDENCE_SYMBOLS = {"high": "diamond", "medium": "diamond", "low": "diamond-open"}
 
@@ -62,8 +62,10 @@ def figure_against(compared: pd.DataFrame, user: dict, labels: dict, title: str)
     low, high = np.nanmin(values), np.nanmax(values)
     pad = max(2.0, 0.05 * (high - low))
     fig.update_xaxes(range=[max(0.0, low - pad), high + pad])
-    height = max(260, 90 + 34 * len(rows))
-    return style(fig, title, labels["x"], None, height=height)
+    fig = style(fig, title, labels["x"], None, height=max(260, 90 + 34 * len(rows)))
+    lines = wrap_categories(fig, names)  # long source names: in lines, so the plot keeps its width on a phone
+    fig.layout.height += len(rows) * 15 * (lines - 1)
+    return fig
 
 
 def curve_with_points(curve: pd.DataFrame, points: pd.DataFrame, labels: dict, title: str) -> go.Figure:

@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from retention.charts.theme import DIVERGING, MUTED, PRIMARY, SEQUENTIAL, color, rgba, style
+from retention.charts.theme import DIVERGING, MUTED, PRIMARY, SEQUENTIAL, color, rgba, style, wrap_categories
 
 
 def _marker_colours(frame: pd.DataFrame, base: str) -> list[str]:
@@ -122,11 +122,13 @@ def segment_heatmap(frame: pd.DataFrame, labels: dict, title: str) -> go.Figure:
         customdata=np.dstack([count.to_numpy(), z.to_numpy(float)]),
         hovertemplate="%{y} · %{x}: %{text} of the segment's churned (%{customdata[0]:,}), "
                       "index %{customdata[1]:.0f}<extra></extra>",
-        colorbar={"title": labels["colorbar"], "tickvals": [-2, -1, 0, 1, 2],
-                  "ticktext": ["¼×", "½×", "1×", "2×", "4×"]},
+        colorbar={"title": {"text": labels["colorbar"], "side": "right"}, "thickness": 12,
+                  "tickvals": [-2, -1, 0, 1, 2], "ticktext": ["¼×", "½×", "1×", "2×", "4×"]},
     ))
     fig.update_yaxes(autorange="reversed")
-    return style(fig, title, labels["x"], labels["y"], height=max(320, 60 + 36 * len(z.index)))
+    fig = style(fig, title, labels["x"], labels["y"], height=max(320, 60 + 36 * len(z.index)))
+    wrap_categories(fig, list(z.index))  # segment names in lines: the cells keep the width on a phone
+    return fig
 
 
 def lost_revenue_bars(frame: pd.DataFrame, labels: dict, title: str) -> go.Figure:
@@ -157,6 +159,8 @@ def tenure_heatmap(frame: pd.DataFrame, labels: dict, title: str) -> go.Figure:
     fig = go.Figure(go.Heatmap(z=share.to_numpy(), x=bands, y=reasons, colorscale=SEQUENTIAL, zmin=0,
                                text=share.round(0).astype(int).astype(str).to_numpy() + "%", texttemplate="%{text}",
                                hovertemplate="%{y}, %{x}: %{z:.1f}%<extra></extra>",
-                               colorbar={"title": labels["colorbar"]}))
+                               colorbar={"title": {"text": labels["colorbar"], "side": "right"}, "thickness": 12}))
     fig.update_yaxes(autorange="reversed")
-    return style(fig, title, labels["x"], labels["y"], height=max(320, 60 + 36 * len(reasons)))
+    fig = style(fig, title, labels["x"], labels["y"], height=max(320, 60 + 36 * len(reasons)))
+    wrap_categories(fig, reasons)  # reasons in lines: the cells keep the width on a phone
+    return fig

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import textwrap
 
 import numpy as np
@@ -171,8 +172,11 @@ def style(fig: go.Figure, title: str, x_title: str | None = None, y_title: str |
         font={"family": "sans-serif", "size": 13},
         height=height + max(0, top - BASE_HEIGHT_MARGIN) + (bottom - 50),
         margin={"l": 60, "r": 20, "t": top, "b": bottom},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 0, "yref": "container", "xanchor": "left", "x": 0}
-        if below else {"orientation": "h", "yanchor": "bottom", "y": 1.0, "yref": "paper", "xanchor": "left", "x": 0},
+        # x from the figure's left edge, not the plot's: long category labels would push the legend off a phone
+        legend={"orientation": "h", "yanchor": "bottom", "y": 0, "yref": "container", "xanchor": "left", "x": 0,
+                "xref": "container"}
+        if below else {"orientation": "h", "yanchor": "bottom", "y": 1.0, "yref": "paper", "xanchor": "left",
+                       "x": 0, "xref": "container"},
         hoverlabel={"bgcolor": "white"},
     )
     if x_title is not None:
@@ -183,3 +187,16 @@ def style(fig: go.Figure, title: str, x_title: str | None = None, y_title: str |
     # set after make_inert: each line escaped, the <br> between them kept as markup
     fig.layout.title.text = "<br>".join(inert(line) for line in lines)
     return fig
+
+
+CATEGORY_CHARS = 22  # a category label's line on a phone: the labels keep about half of a 350 px chart
+
+
+def wrap_categories(fig: go.Figure, categories: list[str], width: int = CATEGORY_CHARS) -> int:
+    """After style(): the y axis's category labels broken into lines of `width` characters (the categories
+    themselves unchanged); returns the most lines a label takes, for the builder's row height."""
+    array = fig.layout.yaxis.categoryarray
+    shown = list(array) if array is not None and len(array) else [inert(c) for c in categories]  # escaped, as the data
+    lines = [title_lines(html.unescape(c), width) for c in shown]
+    fig.update_yaxes(tickmode="array", tickvals=shown, ticktext=["<br>".join(inert(x) for x in ls) for ls in lines])
+    return max((len(ls) for ls in lines), default=1)

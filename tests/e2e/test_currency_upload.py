@@ -31,3 +31,29 @@ def test_upload_shows_currency_and_overview_revenue_carries_it(page, app_url):
     expect(metric_value(page, "Revenue")).to_have_text(REVENUE)
     assert_clean(page)
     screenshot(page, "money-2-overview-revenue")
+
+
+# Two currencies in one column: 3 rows of 10.00 USD, 1 row of 100.00 EUR. EUR has the most revenue: the default.
+TWO_CURRENCIES = b"""Customer,Date,Amount,Currency
+x,2024-01-05,10.00,USD
+y,2024-01-06,10.00,USD
+z,2024-01-07,10.00,USD
+w,2024-01-08,100.00,EUR
+"""
+
+
+def test_the_currency_can_be_chosen_when_a_file_holds_several(page, app_url):
+    """The judgement call "the currency with most revenue wins" is visible and overridable."""
+    open_page(page, f"{app_url}/data")
+    upload(page, TWO_CURRENCIES, "payments.csv")
+    expect(metric_value(page, "Rows used")).to_have_text("1", timeout=WAIT_TIMEOUT_MS)  # the EUR row
+    main = page.get_by_test_id("stMain")
+    box = main.get_by_role("combobox", name="Currency of this dataset", exact=True)
+    expect(box).to_be_visible()
+    box.click()
+    with rerun(page):
+        page.get_by_role("option", name="USD (3 rows)", exact=True).click()
+    expect(metric_value(page, "Rows used")).to_have_text("3", timeout=WAIT_TIMEOUT_MS)
+    expect(main.get_by_text("You chose USD; EUR has more revenue in this file and is set aside.")).to_be_visible()
+    assert_clean(page)
+    screenshot(page, "money-choose-currency")
