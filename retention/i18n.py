@@ -42,6 +42,18 @@ def normalize(code: object) -> str | None:
     return base if base in LANGUAGES else None
 
 
+def choose(linked: object, chosen: object, browser: object) -> str:
+    """The language of a run: the link's (?lang=, so a shared view opens in the sender's language), else the
+    one this session chose before, else the browser's (Streamlit's st.context.locale), else English."""
+    return normalize(linked) or normalize(chosen) or normalize(browser) or DEFAULT
+
+
+def in_link(code: str, linked: object, browser: object) -> bool:
+    """Whether the link should say lang=code: always once a link said a language, and whenever the view is not
+    in the English a receiver's browser would give without it (so a receiver opens it in the same language)."""
+    return linked is not None or code != DEFAULT or code != (normalize(browser) or DEFAULT)
+
+
 def set_language(code: str | None) -> str:
     """Make `code` the language of this context (this session's run); unknown codes mean English.
     Returns the code set."""
@@ -133,6 +145,9 @@ class L:
 
     def __len__(self) -> int:
         return len(str(self))
+
+    def __getitem__(self, index: Any) -> str:
+        return str(self)[index]
 
     def __contains__(self, part: str) -> bool:
         return part in str(self)
