@@ -193,7 +193,7 @@ HEADLINE = {
                       L("Of the customers in the customers file with a known status, the share marked churned.")),
     "tenure_churn_month": (L("Churn per month implied by tenure"),
                            L("Churned customers ÷ the total months of tenure of all customers (each customer counts "
-                            "the months they stayed), with a 95% exact Poisson interval.")),
+                            "the months they stayed), with an exact 95% Poisson interval.")),
     "revenue_at_risk_month": (L("Monthly charges of churned customers"),
                               L("The monthly charges of the customers marked churned, summed (per month, in the file's "
                                "currency); the percentage is their share of all customers' monthly charges.")),
