@@ -27,8 +27,9 @@ DOMAIN = "messages"
 DEFAULT = "en"
 # Code → the language's own name, as the picker shows it (a reader looks for the name they can read).
 LANGUAGES = {"en": "English", "pl": "Polski", "ru": "Русский", "zh": "中文", "ja": "日本語"}
-# Babel/CLDR locale behind each code, for number, money and date formats (retention/fmt.py).
-CLDR = {"en": "en", "pl": "pl_PL", "ru": "ru_RU", "zh": "zh_Hans_CN", "ja": "ja_JP"}
+# Babel/CLDR locale behind each code, for number, money and date formats (retention/fmt.py). English is British
+# English, as the rest of the text: day-first dates ("6 January 2027"), the week starting on Monday.
+CLDR = {"en": "en_GB", "pl": "pl_PL", "ru": "ru_RU", "zh": "zh_Hans_CN", "ja": "ja_JP"}
 
 _current: contextvars.ContextVar[str] = contextvars.ContextVar("retention_language", default=DEFAULT)
 

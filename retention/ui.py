@@ -334,8 +334,8 @@ def show_share_link() -> None:
     held[2] += 1  # app.py fills the slot, then page_state again: the second copy replaces the first
     link = share_link()
     with held[1].container():
-        _copy_button()(data={"url": link, "label": ui_text.SHARE["copy"], "copied": ui_text.SHARE["copied"],
-                             "failed": ui_text.SHARE["failed"]}, key=f"share_copy_link_{held[2]}", width="stretch")
+        _copy_button()(data={"url": link, "label": str(ui_text.SHARE["copy"]), "copied": str(ui_text.SHARE["copied"]),
+                             "failed": str(ui_text.SHARE["failed"])}, key=f"share_copy_link_{held[2]}", width="stretch")
         st.code(link, language=None, wrap_lines=True)
 
 
