@@ -198,3 +198,14 @@ def test_switching_language_keeps_the_dataset_and_the_link(demo_env):
     assert [m.label for m in at.metric][0] == "Клиенты"
     assert at.query_params["lang"] == "ru"
     assert at.session_state["dataset_id"] == "demo"
+
+
+def test_overview_sparkline_follows_the_locale():
+    """Seen on the Russian screenshot: the sparkline (built without theme.style) kept English month ticks."""
+    from retention.charts import overview as overview_charts
+
+    done = pd.DataFrame({"period_start": pd.date_range("2025-01-01", periods=4, freq="MS"),
+                         "crr_pct": [91.5, 92.25, 90.0, 93.0]})
+    with i18n.using("ru"):
+        fig = overview_charts.kept_sparkline(done, "Kept (%)")
+    assert fig.layout.separators == "," + NBSP and fig.layout.xaxis.tickformat == "%m.%Y"
