@@ -2,32 +2,36 @@
 
 import streamlit as st
 
-from retention import access, config, engines, ui, ui_text
+from retention import access, config, engines, fmt, ui, ui_text
+from retention.i18n import _
 
-st.set_page_config(page_title="Retention dashboard", page_icon=":material/monitoring:", layout="wide")
+ui.apply_language()  # ?lang=, this session's choice or the browser's: before any text is written
+st.set_page_config(page_title=_("Retention dashboard"), page_icon=":material/monitoring:", layout="wide")
 
 PAGES = {
     "": [
-        st.Page("pages/overview.py", title="Overview", icon=":material/home:", default=True),
-        st.Page("pages/cohorts.py", title="Cohorts", icon=":material/grid_on:", url_path="cohorts"),
-        st.Page("pages/churn.py", title="Churn", icon=":material/trending_down:", url_path="churn"),
-        st.Page("pages/customers.py", title="Customers", icon=":material/group:", url_path="customers"),
-        st.Page("pages/benchmarks.py", title="Benchmarks", icon=":material/leaderboard:", url_path="benchmarks"),
-        st.Page("pages/whatif.py", title="What if", icon=":material/calculate:", url_path="whatif"),
-        st.Page("pages/impact.py", title="Did it work?", icon=":material/fact_check:", url_path="impact"),
+        st.Page("pages/overview.py", title=_("Overview"), icon=":material/home:", default=True),
+        st.Page("pages/cohorts.py", title=_("Cohorts"), icon=":material/grid_on:", url_path="cohorts"),
+        st.Page("pages/churn.py", title=_("Churn"), icon=":material/trending_down:", url_path="churn"),
+        st.Page("pages/customers.py", title=_("Customers"), icon=":material/group:", url_path="customers"),
+        st.Page("pages/benchmarks.py", title=_("Benchmarks"), icon=":material/leaderboard:", url_path="benchmarks"),
+        st.Page("pages/whatif.py", title=_("What if"), icon=":material/calculate:", url_path="whatif"),
+        st.Page("pages/impact.py", title=_("Did it work?"), icon=":material/fact_check:", url_path="impact"),
     ],
-    "Your data": [
-        st.Page("pages/data.py", title="Upload data", icon=":material/upload_file:", url_path="data"),
+    _("Your data"): [
+        st.Page("pages/data.py", title=_("Upload data"), icon=":material/upload_file:", url_path="data"),
     ],
 }
-EXPIRY_CHOICES = {7: "7 days", 30: "30 days", 90: "90 days", 365: "1 year", 0: "Never (until deleted)"}
+EXPIRY_CHOICES = {7: ui_text.days(7), 30: ui_text.days(30), 90: ui_text.days(90), 365: _("1 year"),
+                  0: _("Never (until deleted)")}
 
 page = st.navigation(PAGES)
 ui.layout_css()
 if config.require_login() and not st.user.is_logged_in:
-    st.title("Sign in")
-    st.write("This dashboard is for your team only. Sign in with your organisation's account.")
-    st.button("Sign in", type="primary", on_click=st.login, key="login")
+    st.title(_("Sign in"))
+    st.write(_("This dashboard is for your team only. Sign in with your organisation's account."))
+    ui.language_picker()
+    st.button(_("Sign in"), type="primary", on_click=st.login, key="login")
     st.stop()
 current = ui.current_id()  # may show the 'gone' or password page instead, and stop
 ds = ui.dataset()
@@ -44,39 +48,43 @@ with st.sidebar:
     # so a click the browser sends before it has drawn the new choice still carries the old widget's
     # unchanged value, and cannot switch back to the old dataset (tests/e2e/test_sessions.py).
     picker = f"sidebar_dataset_{current}"
-    st.selectbox("Dataset", ids, index=ids.index(current), format_func=labels.get, key=picker,
+    st.selectbox(_("Dataset"), ids, index=ids.index(current), format_func=labels.get, key=picker,
                  on_change=lambda: ui.select_dataset(st.session_state[picker]),
-                 help="The demo, the files you uploaded in this session, or a dataset someone shared with you.")
+                 help=_("The demo, the files you uploaded in this session, or a dataset someone shared with you."))
     ui.sidebar_summary(ds)
     engine_problem = ui.engine_setting()[1]
     if engine_problem:
         st.caption(ui_text.ENGINE_SETTING_PROBLEM.format(problem=ui.md(engines.redact(engine_problem))))
 
-    st.caption("Link to this view (read-only for whoever opens it):")
+    st.caption(_("Link to this view (read-only for whoever opens it):"))
     ui.share_link_slot(st.empty())  # the page fills in its controls once it has read them
 
     if ui.is_owner(current):
-        with st.expander("Manage this dataset"):
+        with st.expander(_("Manage this dataset")):
             when = access.expires_at(current)
-            st.caption(f"Deleted automatically on {when:%d %B %Y}." if when else "Kept until you delete it.")
-            days = st.selectbox("Keep it for", list(EXPIRY_CHOICES), index=1, format_func=EXPIRY_CHOICES.get,
+            st.caption(_("Deleted automatically on {day}.").format(day=fmt.date(when)) if when
+                       else _("Kept until you delete it."))
+            days = st.selectbox(_("Keep it for"), list(EXPIRY_CHOICES), index=1, format_func=EXPIRY_CHOICES.get,
                                 key="manage_expiry")
-            if st.button("Set expiry", key="manage_set_expiry"):
+            if st.button(_("Set expiry"), key="manage_set_expiry"):
                 access.set_expiry(current, days or None)
                 st.rerun()
-            password = st.text_input("Password for the link (optional)", type="password", key="manage_password")
-            if st.button("Set password" if password else "Remove password", key="manage_set_password"):
+            password = st.text_input(_("Password for the link (optional)"), type="password", key="manage_password")
+            if st.button(_("Set password") if password else _("Remove password"), key="manage_set_password"):
                 access.set_password(current, password or None)
-                st.toast("Password set." if password else "Password removed.")
-            sure = st.checkbox("Yes, delete this dataset for everyone", key="manage_confirm_delete")
-            if st.button("Delete dataset", type="primary", disabled=not sure, key="manage_delete"):
+                st.toast(_("Password set.") if password else _("Password removed."))
+            sure = st.checkbox(_("Yes, delete this dataset for everyone"), key="manage_confirm_delete")
+            if st.button(_("Delete dataset"), type="primary", disabled=not sure, key="manage_delete"):
                 ui.forget_dataset(current)
                 st.rerun()
 
     if config.require_login():
         st.divider()
-        st.caption(f"Signed in as {ui.md(st.user.get('email') or st.user.get('name') or st.user.get('sub'))}")
-        st.button("Sign out", on_click=st.logout, key="logout")
+        st.caption(_("Signed in as {who}").format(who=ui.md(st.user.get('email') or st.user.get('name') or st.user.get('sub'))))
+        st.button(_("Sign out"), on_click=st.logout, key="logout")
+    # last in the sidebar: the widgets above keep their places (tests and habits find them by position)
+    st.divider()
+    ui.language_picker()
 
 ui.start_timing()
 page.run()

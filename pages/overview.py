@@ -5,8 +5,9 @@ import math
 import pandas as pd
 import streamlit as st
 
-from retention import ui, ui_text
-from retention.fmt import money
+from retention import fmt, ui, ui_text
+from retention.fmt import money, number
+from retention.i18n import _, ngettext
 from retention.benchmarks import compare
 from retention.benchmarks import text as bench_text
 from retention.charts import overview as charts
@@ -19,7 +20,8 @@ st.title(ui.md(ds.name))
 
 t = ui.cached(overview.totals, ds).iloc[0]
 if t.first_date == t.first_date:
-    st.caption(f"Data from {t.first_date:%d %B %Y} to {t.last_date:%d %B %Y}. Hover over a number for what it means.")
+    st.caption(_("Data from {first} to {last}. Hover over a number for what it means.").format(
+        first=fmt.date(t.first_date), last=fmt.date(t.last_date)))
 
 head = headline.as_dict(ui.cached(headline.summary, ds))
 try:
@@ -36,26 +38,26 @@ def card(column, figure: str, label: str | None = None) -> None:
 
 
 cols = st.columns(4)
-cols[0].metric("Customers", f"{int(t.customers):,}", help="Distinct customer ids in the purchases and customers files.")
+cols[0].metric(_("Customers"), number(int(t.customers)), help=_("Distinct customer ids in the purchases and customers files."))
 if monthly_crr is not None and len(monthly_crr):
-    cols[1].metric("Active customers", f"{int(monthly_crr['customers_end'].iloc[-1]):,}",
-                   help="Customers active on the last day of the data: subscribed and not cancelled, or (with "
-                        "purchases only) bought within the inactivity window, 90 days by default.")
+    cols[1].metric(_("Active customers"), number(int(monthly_crr['customers_end'].iloc[-1])),
+                   help=_("Customers active on the last day of the data: subscribed and not cancelled, or (with "
+                          "purchases only) bought within the inactivity window, 90 days by default."))
 elif "share_churned" in head:
     row = head["share_churned"]
-    cols[1].metric("Still customers", f"{row['customers'] - row['successes']:,}",
-                   help="Customers the customers file does not mark as churned.")
+    cols[1].metric(_("Still customers"), number(row['customers'] - row['successes']),
+                   help=_("Customers the customers file does not mark as churned."))
 if t.orders:
     label, help_text = ui_text.purchases_tile(bool(t.with_order_ids))
-    cols[2].metric(label, f"{int(t.orders):,}", help=help_text)
+    cols[2].metric(label, number(int(t.orders)), help=help_text)
 if t.revenue == t.revenue and t.revenue is not None:
-    cols[3].metric("Revenue", money(t.revenue, ds.currency, decimals=0),
-                   help="Sum of all amounts, net of refunds, in the file's currency.")
+    cols[3].metric(_("Revenue"), money(t.revenue, ds.currency, decimals=0),
+                   help=_("Sum of all amounts, net of refunds, in the file's currency."))
 
 spark = None
 left, right = st.columns(2)
 with left.container(border=True):
-    st.subheader("Are we keeping customers?")
+    st.subheader(_("Are we keeping customers?"))
     if "customer_retention_month" in head:
         year, month = head["customer_retention_year"], head["customer_retention_month"]
         m = st.columns(2)
@@ -78,7 +80,9 @@ with left.container(border=True):
                        "window, set on the Churn page). A longer window keeps more customers. "
                        + ui_text.OVERVIEW_METHOD_NOTE)
         if kept["customers"] < SMALL:
-            st.caption(f"Only {kept['customers']} customers at the start: treat this with care.")
+            st.caption(ngettext("Only {n} customer at the start: treat this with care.",
+                                "Only {n} customers at the start: treat this with care.",
+                                kept["customers"]).format(n=number(kept["customers"])))
         spark = ui.pure(charts.kept_sparkline, done.assign(crr_pct=done["alt_crr_pct"]), "Kept (%)")
         st.plotly_chart(spark, width="stretch", key="overview_crr_spark")
     elif "share_churned" in head:
@@ -102,15 +106,15 @@ with left.container(border=True):
                       help=ui_text.headline_definition("revenue_at_risk_month") + f" Column: {lost['column']}.")
     else:
         st.write("This dataset has no dates or churn status to measure churn with.")
-    st.page_link("pages/churn.py", label="Churn details", icon=":material/trending_down:", query_params=link)
+    st.page_link("pages/churn.py", label=_("Churn details"), icon=":material/trending_down:", query_params=link)
 
 with right.container(border=True):
     cells = ui.cached(cohorts.matrix, ds, period="month") if ds.has_purchases else None
     s = cohorts.summary(cells, k=1, window=6) if cells is not None and len(cells) else {}
     if "month1_cohort_retention" in head:
-        st.subheader("Do new customers come back?")
+        st.subheader(_("Do new customers come back?"))
         m = st.columns(2)
-        card(m[0], "month1_cohort_retention", "Came back the next month")
+        card(m[0], "month1_cohort_retention", _("Came back the next month"))
         if "repeat_purchase_rate" in head:
             card(m[1], "repeat_purchase_rate")
         row = head["month1_cohort_retention"]
@@ -121,10 +125,12 @@ with right.container(border=True):
                      f"{s['latest_pct']:.1f}%.")
         st.write(text)
         if row["customers"] < SMALL:
-            st.caption(f"Only {row['customers']} customers in those cohorts: treat this with care.")
-        st.page_link("pages/cohorts.py", label="Cohort details", icon=":material/grid_on:", query_params=link)
+            st.caption(ngettext("Only {n} customer in those cohorts: treat this with care.",
+                                "Only {n} customers in those cohorts: treat this with care.",
+                                row["customers"]).format(n=number(row["customers"])))
+        st.page_link("pages/cohorts.py", label=_("Cohort details"), icon=":material/grid_on:", query_params=link)
     elif ds.has_customers and not ds.has_purchases:
-        st.subheader("How long do customers stay?")
+        st.subheader(_("How long do customers stay?"))
         km = ui.cached(cohorts.tenure_survival, ds)
         points = cohorts.survival_at(km)
         if points:
@@ -137,15 +143,15 @@ with right.container(border=True):
                      "shows the whole curve.")
         else:
             st.write("The customers file has no tenure, so how long customers stay cannot be measured.")
-        st.page_link("pages/cohorts.py", label="Cohort details", icon=":material/grid_on:", query_params=link)
+        st.page_link("pages/cohorts.py", label=_("Cohort details"), icon=":material/grid_on:", query_params=link)
     else:
-        st.subheader("Do new customers come back?")
+        st.subheader(_("Do new customers come back?"))
         st.write("No cohort has completed its first month yet, or the dataset has no purchases.")
-        st.page_link("pages/cohorts.py", label="Cohort details", icon=":material/grid_on:", query_params=link)
+        st.page_link("pages/cohorts.py", label=_("Cohort details"), icon=":material/grid_on:", query_params=link)
 
 left, right = st.columns(2)
 with left.container(border=True):
-    st.subheader("How do we compare?")
+    st.subheader(_("How do we compare?"))
     try:
         ctx = ui.cached(compare.context, ds).iloc[0].to_dict()
     except churn.NoChurnData:
@@ -162,17 +168,17 @@ with left.container(border=True):
     if ctx and ctx.get("nearest_publisher"):
         st.caption(f"Closest source: {ctx['nearest_publisher']} ({ctx['nearest_year']}), {ctx['nearest_industry']}. "
                    "Benchmarks differ in definition and population; the Benchmarks page shows each one.")
-    st.page_link("pages/benchmarks.py", label="Benchmarks", icon=":material/leaderboard:", query_params=link)
+    st.page_link("pages/benchmarks.py", label=_("Benchmarks"), icon=":material/leaderboard:", query_params=link)
 
 with right.container(border=True):
-    st.subheader("Why do customers leave?")
+    st.subheader(_("Why do customers leave?"))
     top = ui.cached(reasons.reason_counts, ds)
     given = top[top["reason"] != reasons.NO_REASON] if len(top) else top
     if len(given):
         total = int(top["churned"].sum())
         for row in top.head(3).itertuples():
             st.write(f"**{ui.md(row.reason)}** — {row.share_pct:.0f}% of the {total:,} who left")
-        st.page_link("pages/churn.py", label="All reasons", icon=":material/help:", query_params=link)
+        st.page_link("pages/churn.py", label=_("All reasons"), icon=":material/help:", query_params=link)
     else:  # nobody said why: what the customers' own attributes say (churn drivers)
         try:
             found = ui.cached(drivers.drivers, ds)

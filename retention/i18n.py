@@ -27,8 +27,9 @@ DOMAIN = "messages"
 DEFAULT = "en"
 # Code → the language's own name, as the picker shows it (a reader looks for the name they can read).
 LANGUAGES = {"en": "English", "pl": "Polski", "ru": "Русский", "zh": "中文", "ja": "日本語"}
-# Babel/CLDR locale behind each code, for number, money and date formats (retention/fmt.py).
-CLDR = {"en": "en", "pl": "pl_PL", "ru": "ru_RU", "zh": "zh_Hans_CN", "ja": "ja_JP"}
+# Babel/CLDR locale behind each code, for number, money and date formats (retention/fmt.py). English is British
+# English, as the rest of the text: day-first dates ("6 January 2027"), the week starting on Monday.
+CLDR = {"en": "en_GB", "pl": "pl_PL", "ru": "ru_RU", "zh": "zh_Hans_CN", "ja": "ja_JP"}
 
 _current: contextvars.ContextVar[str] = contextvars.ContextVar("retention_language", default=DEFAULT)
 
@@ -40,6 +41,18 @@ def normalize(code: object) -> str | None:
         return None
     base = code.strip().replace("_", "-").split("-")[0].lower()
     return base if base in LANGUAGES else None
+
+
+def choose(linked: object, chosen: object, browser: object) -> str:
+    """The language of a run: the link's (?lang=, so a shared view opens in the sender's language), else the
+    one this session chose before, else the browser's (Streamlit's st.context.locale), else English."""
+    return normalize(linked) or normalize(chosen) or normalize(browser) or DEFAULT
+
+
+def in_link(code: str, linked: object, browser: object) -> bool:
+    """Whether the link should say lang=code: always once a link said a language, and whenever the view is not
+    in the English a receiver's browser would give without it (so a receiver opens it in the same language)."""
+    return linked is not None or code != DEFAULT or code != (normalize(browser) or DEFAULT)
 
 
 def set_language(code: str | None) -> str:
@@ -133,6 +146,9 @@ class L:
 
     def __len__(self) -> int:
         return len(str(self))
+
+    def __getitem__(self, index: Any) -> str:
+        return str(self)[index]
 
     def __contains__(self, part: str) -> bool:
         return part in str(self)

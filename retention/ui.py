@@ -23,7 +23,7 @@ import streamlit as st
 
 from streamlit.logger import get_logger
 
-from retention import access, store, ui_text
+from retention import access, i18n, store, ui_text
 
 _LOG = get_logger(__name__)
 
@@ -216,6 +216,7 @@ def share_link() -> str:
     return base + ("?" + urlencode(params, doseq=True) if params else "")
 
 
+FRAME_PARAMS = ("dataset", "lang")  # query parameters of the frame, kept by every page's own
 _VIEW = "_view_in_url"  # ((page, dataset id), state) of the last run that wrote the URL
 _LINK_SLOT = "_share_link_slot"
 _FITTED = "_fitted_widgets"  # widget key → (value the state asked for, value fit() narrowed it to), this run
@@ -249,7 +250,7 @@ def page_state(page: type, limits: dict | None = None) -> Any:
         view = state.from_widgets(page, values, limits, before=previous[1])
     st.session_state[_FITTED] = {}
     st.session_state.update(state.to_widgets(view))
-    wanted = {k: v for k, v in query.items() if k == "dataset"} | state.to_query(view, limits)
+    wanted = {k: v for k, v in query.items() if k in FRAME_PARAMS} | state.to_query(view, limits)
     if wanted != query:
         st.query_params.from_dict(wanted)
     st.session_state[_VIEW] = (where, view)
@@ -333,8 +334,8 @@ def show_share_link() -> None:
     held[2] += 1  # app.py fills the slot, then page_state again: the second copy replaces the first
     link = share_link()
     with held[1].container():
-        _copy_button()(data={"url": link, "label": ui_text.SHARE["copy"], "copied": ui_text.SHARE["copied"],
-                             "failed": ui_text.SHARE["failed"]}, key=f"share_copy_link_{held[2]}", width="stretch")
+        _copy_button()(data={"url": link, "label": str(ui_text.SHARE["copy"]), "copied": str(ui_text.SHARE["copied"]),
+                             "failed": str(ui_text.SHARE["failed"])}, key=f"share_copy_link_{held[2]}", width="stretch")
         st.code(link, language=None, wrap_lines=True)
 
 
@@ -647,16 +648,19 @@ def download_buttons(frame: pd.DataFrame | Callable[[], pd.DataFrame], basename:
 
 def sidebar_summary(ds: Dataset) -> None:
     """A line under the dataset picker: size and date range of the dataset in view."""
+    from retention import fmt
     from retention.metrics import overview
 
     t = cached(overview.totals, ds).iloc[0]
-    span = f"{t.first_date:%d %b %Y} – {t.last_date:%d %b %Y}" if pd.notna(t.first_date) else "no dates"
-    counted = f" · {int(t.orders):,} {'orders' if t.with_order_ids else 'purchases'}" if t.orders else ""
-    st.caption(f"{int(t.customers):,} customers{counted}  \n{span}")
+    span = (f"{fmt.date(t.first_date, 'medium')} – {fmt.date(t.last_date, 'medium')}" if pd.notna(t.first_date)
+            else ui_text.SIDEBAR_NO_DATES)
+    counted = f" · {ui_text.count_of('orders' if t.with_order_ids else 'purchases', int(t.orders))}" if t.orders else ""
+    st.caption(f"{ui_text.count_of('customers', int(t.customers))}{counted}  \n{span}")
 
 
 @st.cache_resource(max_entries=512, show_spinner=False)  # a figure: ~0.3 MB on a demo-sized dataset
-def _pure(dataset_id: str | None, func_ref: str, args: tuple, kwargs: dict) -> Any:
+def _pure(dataset_id: str | None, func_ref: str, args: tuple, kwargs: dict, language: str = "en") -> Any:
+    # language: a figure or text built in one language is never handed to a session reading another
     return _resolve(func_ref)(*args, **kwargs)
 
 
@@ -670,7 +674,7 @@ def pure(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     from streamlit.runtime.caching.cache_errors import UnhashableParamError
 
     try:
-        return _pure(st.session_state.get(CURRENT), _ref(func), args, kwargs)
+        return _pure(st.session_state.get(CURRENT), _ref(func), args, kwargs, i18n.language())
     except UnhashableParamError:
         return func(*args, **kwargs)
 
@@ -741,7 +745,41 @@ def readable(frame: pd.DataFrame, labels: dict[str, str], formats: dict[str, str
 def headline_metric(column, row: dict, label: str | None = None) -> None:
     """A headline figure (a metrics.headline.as_dict row) as a metric, the same on every page: the shared
     label and window, the value, and the definition with the customers behind it on hover."""
+    from retention import fmt
+
     figure, window = row["figure"], ui_text.headline_window(row)
-    note = " (estimated: monthly^12)" if row["method"] == "monthly^12" else f" ({window})" if window else ""
-    column.metric((label or ui_text.headline_label(row)) + note, ui_text.headline_value(figure, row["value"]),
-                  help=ui_text.headline_definition(figure, row["method"]) + f" Customers behind it: {row['customers']:,}.")
+    note = f" ({ui_text.HEADLINE_ESTIMATED})" if row["method"] == "monthly^12" else f" ({window})" if window else ""
+    column.metric(f"{label or ui_text.headline_label(row)}{note}", ui_text.headline_value(figure, row["value"]),
+                  help=ui_text.headline_definition(figure, row["method"]) + " "
+                  + ui_text.CUSTOMERS_BEHIND.format(n=fmt.number(row["customers"])))
+
+
+# ---------------------------------------------------------------- the language of the session (retention/i18n.py)
+
+LANGUAGE = "language"  # session key: the language this session reads in
+LANGUAGE_PICKER = "frame_language"
+
+
+def apply_language() -> str:
+    """Decide this run's language (?lang=, then this session's choice, then the browser's) and make it current;
+    keep it in the link (see i18n.in_link). app.py calls this first, before any text is written."""
+    linked = st.query_params.get("lang")
+    browser = getattr(st.context, "locale", None)
+    code = i18n.set_language(i18n.choose(linked, st.session_state.get(LANGUAGE), browser))
+    st.session_state[LANGUAGE] = code
+    if i18n.in_link(code, linked, browser) and linked != code:
+        st.query_params["lang"] = code
+    return code
+
+
+def _language_picked() -> None:
+    code = st.session_state[LANGUAGE_PICKER]
+    st.session_state[LANGUAGE] = code
+    st.query_params["lang"] = code  # the page, the dataset and the controls' parameters stay as they are
+
+
+def language_picker() -> None:
+    """The sidebar's language choice, each language named in itself."""
+    st.session_state[LANGUAGE_PICKER] = i18n.language()
+    st.selectbox(ui_text.LANGUAGE_LABEL, list(i18n.LANGUAGES), format_func=i18n.LANGUAGES.get,
+                 key=LANGUAGE_PICKER, on_change=_language_picked)

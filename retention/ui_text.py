@@ -1,4 +1,10 @@
-"""User-facing words shared by several pages (kept in one place for translation)."""
+"""User-facing words shared by several pages (kept in one place for translation).
+
+Translatable constants are lazy strings, L("…") (retention/i18n.py): written in English here, translated
+wherever they are used; functions use _() and ngettext() (the catalogs are in locale/, see README Languages)."""
+
+from retention import fmt
+from retention.i18n import L, _, ngettext
 
 ROLE_LABELS = {
     "customer": "Customer id",
@@ -137,7 +143,7 @@ ENGINE_FAILED_TITLE = "The engine cannot be used"
 ENGINE_FAILED = ("The dashboard is set up to read from an engine, but it cannot be used right now: {problem}. "
                  "Pick the demo or your own data in the sidebar, or ask whoever runs this dashboard to check the "
                  "[engine] settings.")
-ENGINE_SETTING_PROBLEM = "The engine setting is not valid, so it is not offered: {problem}"
+ENGINE_SETTING_PROBLEM = L("The engine setting is not valid, so it is not offered: {problem}")
 
 
 def engine_dataset_name(kind: str, tables: list[str]) -> str:
@@ -161,39 +167,42 @@ def engine_timing(engine: str, computed: int, cached: int, seconds: float, cache
 
 
 # The sidebar's link to the view in sight (ui.show_share_link).
-SHARE = {"copy": "Copy link", "copied": "Link copied", "failed": "Copy it from the box below"}
+SHARE = {"copy": L("Copy link"), "copied": L("Link copied"), "failed": L("Copy it from the box below")}
 
 
 # Headline figures (retention/metrics/headline.py): a short label and the definition, shown on the pages and
 # printed by `python -m retention summary`.
 HEADLINE = {
-    "customer_retention_month": ("Customers kept per month",
-                                 "Of the customers active at the start of a month, the share still active at its end; "
-                                 "pooled over the last 12 complete months (Σ kept ÷ Σ customers at the start)."),
-    "customer_churn_month": ("Customers lost per month", "100% − customers kept per month, over the same months."),
-    "customer_retention_year": ("Customers kept over a year",
-                                "Of the customers active at the start of the 12 months, the share still active at "
-                                "their end, measured directly."),
-    "customer_churn_year": ("Customers lost over a year", "100% − customers kept over a year, over the same year."),
-    "customer_retention_span": ("Customers kept over the months measured",
-                                "Of the customers active at the start of the months measured, the share still active "
-                                "at their end, measured directly (the data has no 12 complete months)."),
-    "month1_cohort_retention": ("Came back the month after their first purchase",
-                                "Of the customers whose first purchase was in one of the 12 months before the last "
-                                "complete month, the share who bought again in the next calendar month (pooled)."),
-    "repeat_purchase_rate": ("Repeat-purchase rate",
-                             "Of all customers who bought, the share with two or more orders by the analysis date."),
-    "share_churned": ("Share churned",
-                      "Of the customers in the customers file with a known status, the share marked churned."),
-    "tenure_churn_month": ("Churn per month implied by tenure",
-                           "Churned customers ÷ the total months of tenure of all customers (each customer counts "
-                           "the months they stayed), with a 95% exact Poisson interval."),
-    "revenue_at_risk_month": ("Monthly charges of churned customers",
-                              "The monthly charges of the customers marked churned, summed (per month, in the file's "
-                              "currency); the percentage is their share of all customers' monthly charges."),
+    "customer_retention_month": (L("Customers kept per month"),
+                                 L("Of the customers active at the start of a month, the share still active at its end; "
+                                  "pooled over the last 12 complete months (Σ kept ÷ Σ customers at the start).")),
+    "customer_churn_month": (L("Customers lost per month"), L("100% − customers kept per month, over the same months.")),
+    "customer_retention_year": (L("Customers kept over a year"),
+                                L("Of the customers active at the start of the 12 months, the share still active at "
+                                 "their end, measured directly.")),
+    "customer_churn_year": (L("Customers lost over a year"), L("100% − customers kept over a year, over the same year.")),
+    "customer_retention_span": (L("Customers kept over the months measured"),
+                                L("Of the customers active at the start of the months measured, the share still active "
+                                 "at their end, measured directly (the data has no 12 complete months).")),
+    "month1_cohort_retention": (L("Came back the month after their first purchase"),
+                                L("Of the customers whose first purchase was in one of the 12 months before the last "
+                                 "complete month, the share who bought again in the next calendar month (pooled).")),
+    "repeat_purchase_rate": (L("Repeat-purchase rate"),
+                             L("Of all customers who bought, the share with two or more orders by the analysis date.")),
+    "share_churned": (L("Share churned"),
+                      L("Of the customers in the customers file with a known status, the share marked churned.")),
+    "tenure_churn_month": (L("Churn per month implied by tenure"),
+                           L("Churned customers ÷ the total months of tenure of all customers (each customer counts "
+                            "the months they stayed), with an exact 95% Poisson interval.")),
+    "revenue_at_risk_month": (L("Monthly charges of churned customers"),
+                              L("The monthly charges of the customers marked churned, summed (per month, in the file's "
+                               "currency); the percentage is their share of all customers' monthly charges.")),
 }
-HEADLINE_ESTIMATED_YEAR = ("The data has no 12 complete months to measure a year over, so this is monthly retention "
-                           "to the power 12 (an estimate that assumes every month is alike).")
+HEADLINE_ESTIMATED_YEAR = L("The data has no 12 complete months to measure a year over, so this is monthly retention "
+                             "to the power 12 (an estimate that assumes every month is alike).")
+HEADLINE_ESTIMATED_CHURN_YEAR = L("100% − customers kept over a year; the data has no 12 complete months to measure a "
+                                  "year over, so this is monthly retention to the power 12 (an estimate that assumes "
+                                  "every month is alike).")
 HEADLINE_BASIS = {"customers": "active = signed up and not yet cancelled (customers file)",
                   "purchases": "active = from the first purchase until {w} days after the last (inactivity window)"}
 
@@ -202,21 +211,24 @@ def headline_definition(figure: str, method: str | None = None) -> str:
     """The definition of a headline figure as shown next to it (the estimated year says it is monthly^12)."""
     text = HEADLINE[figure][1]
     if method == "monthly^12":
-        text = HEADLINE_ESTIMATED_YEAR if figure == "customer_retention_year" else (
-            "100% − customers kept over a year; " + HEADLINE_ESTIMATED_YEAR[0].lower() + HEADLINE_ESTIMATED_YEAR[1:])
-    return text
+        text = HEADLINE_ESTIMATED_YEAR if figure == "customer_retention_year" else HEADLINE_ESTIMATED_CHURN_YEAR
+    return str(text)
 
 
 def headline_label(row: dict) -> str:
     """The short label of a headline row; the span says how many months it covers."""
     if row["figure"] == "customer_retention_span":
-        return f"Customers kept over {row['period']}"
-    return HEADLINE[row["figure"]][0]
+        months = str(row["period"]).split()[0]
+        if months.isdigit():
+            return ngettext("Customers kept over {n} month", "Customers kept over {n} months",
+                            int(months)).format(n=months)
+        return _("Customers kept over {period}").format(period=row["period"])
+    return str(HEADLINE[row["figure"]][0])
 
 
 def headline_value(figure: str, value: float) -> str:
     """A headline figure as every page prints it: one decimal, two for the small tenure-implied rate."""
-    return f"{value:.2f}%" if figure == "tenure_churn_month" else f"{value:.1f}%"
+    return fmt.percent(value, 2 if figure == "tenure_churn_month" else 1)
 
 
 def headline_window(row: dict) -> str:
@@ -224,16 +236,17 @@ def headline_window(row: dict) -> str:
     start, end = row.get("window_start"), row.get("window_end")
     if start is None or end is None or start != start or end != end:
         return ""
-    return f"{start:%b %Y} – {end:%b %Y}" if start.strftime("%b %Y") != end.strftime("%b %Y") else f"{start:%b %Y}"
+    first, last = fmt.month_year(start, short=True), fmt.month_year(end, short=True)
+    return f"{first} – {last}" if first != last else first
 
 
 def purchases_tile(with_order_ids: bool) -> tuple[str, str]:
     """(label, help) of the Overview's count of purchases: orders when the file has order ids, else purchases."""
     if with_order_ids:
-        return "Orders", ("Distinct orders with a positive amount (refunds not counted): the lines of one order id "
-                          "count once.")
-    return "Purchases", ("Purchases with a positive amount (refunds not counted); the file has no order id, so each "
-                         "purchase (one date and time per customer) counts once.")
+        return _("Orders"), _("Distinct orders with a positive amount (refunds not counted): the lines of one order "
+                              "id count once.")
+    return _("Purchases"), _("Purchases with a positive amount (refunds not counted); the file has no order id, so "
+                             "each purchase (one date and time per customer) counts once.")
 
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
@@ -723,3 +736,22 @@ MODEL_DEGENERATE = ("The fit ran to the edge of what the model can express (a = 
 OVERVIEW_METHOD_NOTE = ("Method of these figures: the inactivity window, which needs no model. The purchase model's "
                         "view (expected active customers, and whether the model fits this data) is on the Customers "
                         "page, and next to these figures on the Churn page.")
+
+# ---------------------------------------------------------------- languages (retention/i18n.py; README Languages)
+LANGUAGE_LABEL = L("Language")
+SIDEBAR_NO_DATES = L("no dates")
+HEADLINE_ESTIMATED = L("estimated: monthly^12")
+CUSTOMERS_BEHIND = L("Customers behind it: {n}.")
+
+
+def count_of(what: str, n: int) -> str:
+    """'1,234 customers' with the language's plural form and digit grouping; what: customers | orders | purchases."""
+    forms = {"customers": ngettext("{n} customer", "{n} customers", n),
+             "orders": ngettext("{n} order", "{n} orders", n),
+             "purchases": ngettext("{n} purchase", "{n} purchases", n)}
+    return forms[what].format(n=fmt.number(n))
+
+
+def days(n: int) -> str:
+    """'7 days', '7 dni', '7 дней' …"""
+    return ngettext("{n} day", "{n} days", n).format(n=fmt.number(n))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from retention.charts.theme import PALETTE, PRIMARY, make_inert, style
+from retention.charts.theme import PALETTE, PRIMARY, localize, make_inert, style
 
 
 def kept_sparkline(done: pd.DataFrame, y_title: str) -> go.Figure:
@@ -18,7 +18,7 @@ def kept_sparkline(done: pd.DataFrame, y_title: str) -> go.Figure:
                                "hovertemplate": "%{x|%b %Y}: %{y:.1f}%<extra></extra>"}],
                      "layout": {"height": 170, "margin": {"l": 40, "r": 10, "t": 10, "b": 30}, "showlegend": False,
                                 "yaxis": {"title": {"text": y_title}, "ticksuffix": "%"}}})
-    return make_inert(fig)
+    return make_inert(localize(fig))
 
 
 def buyers_per_month(monthly: pd.DataFrame, complete: pd.Series, names: tuple[str, str], title: str,

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import textwrap
 
 import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
+
+from retention import fmt, i18n
 
 # Okabe & Ito (2008), safe for the common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -183,6 +186,7 @@ def style(fig: go.Figure, title: str, x_title: str | None = None, y_title: str |
         fig.update_xaxes(title_text=x_title)
     if y_title is not None:
         fig.update_yaxes(title_text=y_title)
+    localize(fig)
     make_inert(fig)
     # set after make_inert: each line escaped, the <br> between them kept as markup
     fig.layout.title.text = "<br>".join(inert(line) for line in lines)
@@ -200,3 +204,28 @@ def wrap_categories(fig: go.Figure, categories: list[str], width: int = CATEGORY
     lines = [title_lines(html.unescape(c), width) for c in shown]
     fig.update_yaxes(tickmode="array", tickvals=shown, ticktext=["<br>".join(inert(x) for x in ls) for ls in lines])
     return max((len(ls) for ls in lines), default=1)
+
+
+def _dates_on(fig: go.Figure, axis: str) -> bool:
+    """Whether any trace puts dates on its x or y (numpy datetimes, pandas/datetime stamps)."""
+    for trace in fig.data:
+        values = trace[axis] if axis in trace else None
+        if values is None or isinstance(values, str) or not len(values):
+            continue
+        array = np.asarray(values)
+        if array.dtype.kind == "M" or isinstance(array.flat[0], (dt.date, np.datetime64)):
+            return True
+    return False
+
+
+def localize(fig: go.Figure) -> go.Figure:
+    """Numbers and dates in the current language (retention/fmt.py plotly_formats): the decimal and thousands
+    marks of every tick and hover number, and month ticks on date axes for the languages plotly cannot name
+    months in. English figures keep plotly's own date ticks."""
+    formats = fmt.plotly_formats()
+    fig.update_layout(separators=formats["separators"])
+    if i18n.language() != i18n.DEFAULT:
+        for axis, update in (("x", fig.update_xaxes), ("y", fig.update_yaxes)):
+            if _dates_on(fig, axis):
+                update(tickformat=formats["month_tick"], hoverformat=formats["day_hover"])
+    return fig
