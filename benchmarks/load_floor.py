@@ -60,7 +60,9 @@ group by all order by all
 CHILDREN = {
     "hand": f"""
 import duckdb, json, sys
-rows = duckdb.connect().execute({HAND!r}, {{"path": sys.argv[1]}}).fetchall()
+con = duckdb.connect()
+con.execute("set enable_progress_bar = false")  # its bar would go to stdout
+rows = con.execute({HAND!r}, {{"path": sys.argv[1]}}).fetchall()
 print(json.dumps([[c, int(k), int(a)] for c, k, a in rows]))
 """,
     "pandas": """
