@@ -100,7 +100,8 @@ CHILD = textwrap.dedent("""
 
 def test_upload_memory_does_not_grow_with_rows(tmp_path, data_dir):
     """A 40 MB upload of tiny rows (3.3M rows), read and detected the page's way: the process grows by far less
-    than reading it into pandas (read_table) costs (measured: MEASURED)."""
+    than reading it into pandas (read_table) costs (measured: 121 MB against 234 MB; DuckDB's share stays
+    about the same as the file grows, pandas' grows with the rows)."""
     path = tmp_path / "tiny.csv"
     with path.open("wb") as out:
         out.write(b"customer,date,amount\n")
@@ -110,8 +111,9 @@ def test_upload_memory_does_not_grow_with_rows(tmp_path, data_dir):
     env = {**os.environ, "RETENTION_DATA_DIR": str(data_dir), "PYTHONPATH": str(ROOT)}
     grown = {how: int(subprocess.run([sys.executable, "-c", CHILD, str(path), how], env=env, check=True,
                                      capture_output=True, text=True).stdout.split()[-1])
-             for how in ("upload",)}
+             for how in ("upload", "bytes")}
     assert grown["upload"] < 250, grown
+    assert grown["upload"] * 1.4 < grown["bytes"], grown
 
 
 def test_data_page_validates_and_saves_a_staged_upload(demo_env, monkeypatch):
