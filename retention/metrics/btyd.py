@@ -41,11 +41,13 @@ MIN_CUSTOMERS = 30  # fewer customers than this: no fit
 MIN_REPEAT_BUYERS = 10  # fewer repeat buyers with a value than this: no Gamma-Gamma fit
 BGNBD_PARAMS = ("r", "alpha", "a", "b")
 # The Beta(a, b) dropout distribution degenerates to a point mass at p = a/(a+b) when a + b → ∞ (every customer drops
-# out at the same rate). The fit bounds a and b by BETA_BOUND (its likelihood is then within ~1e-4 of the limit's on
-# the test shops), and from a + b ≥ DEGENERATE_SIZE on the model functions use the limit's closed forms, where the
-# Beta's spread changes predictions by less than ~1e-4 relative and scipy's hyp2f1 can no longer be trusted.
+# out at the same rate). The fit bounds a and b by BETA_BOUND (the likelihood there is within ~1e-4 of the limit's
+# maximum on the test shops; larger bounds only add rounding noise to betaln), and from a + b ≥ DEGENERATE_SIZE the
+# model functions use the limit's closed forms (a fit at the bound stands for the limit; against the exact formulas
+# at a + b = 1e6 they differ by < 5e-4 relative even for 150 repeat purchases).
 BETA_BOUND = 1e6
-DEGENERATE_SIZE = 1e5
+DEGENERATE_SIZE = 1e6
+PARAM_FLOOR = 1e-8  # lower bound of every BG/NBD parameter in the fit (keeps the optimiser's trial points finite)
 SERIES_TERMS = 1_000_000  # cap of the plain-series fallback for ₂F₁
 GAMMA_GAMMA_PARAMS = ("p", "q", "gamma")
 
@@ -146,7 +148,7 @@ def _bracket_terms(r, alpha, a, b, x, t_x, T):
     u1 = -(r + x) * np.log(alpha + T)
     repeat = x > 0
     safe = np.where(repeat, b + x - 1, 1.0)
-    u2 = np.where(repeat, math.log(a) - np.log(safe) - (r + x) * np.log(alpha + t_x), -np.inf)
+    u2 = np.where(repeat, np.log(a) - np.log(safe) - (r + x) * np.log(alpha + t_x), -np.inf)
     return u1, u2
 
 
@@ -242,7 +244,8 @@ def fit_bgnbd(x, t_x, T, *, time_unit: str = DEFAULT_TIME_UNIT, calibration_end:
     rate = max(float(x.mean()), 0.05) / max(float(T.mean()), 1e-6)
     start = np.log([1.0, 1.0 / rate, 1.0, 1.0])
     # a and b bounded: without, a fit whose dropout is the same for everyone runs them off to ~1e10
-    bounds = [(None, None), (None, None), (None, math.log(BETA_BOUND)), (None, math.log(BETA_BOUND))]
+    low = math.log(PARAM_FLOOR)
+    bounds = [(low, None), (low, None), (low, math.log(BETA_BOUND)), (low, math.log(BETA_BOUND))]
     result = optimize.minimize(objective, start, jac=True, method="L-BFGS-B", bounds=bounds,
                                options={"maxiter": 1000, "ftol": 1e-13, "gtol": 1e-8})
     if np.logaddexp(result.x[2], result.x[3]) >= math.log(DEGENERATE_SIZE) - 2 * math.log(10):
@@ -252,18 +255,18 @@ def fit_bgnbd(x, t_x, T, *, time_unit: str = DEFAULT_TIME_UNIT, calibration_end:
         restart[2:] += math.log(BETA_BOUND) - restart[2:].max()
         again = optimize.minimize(objective, restart, jac=True, method="L-BFGS-B", bounds=bounds,
                                   options={"maxiter": 1000, "ftol": 1e-13, "gtol": 1e-8})
-        if again.fun <= result.fun:
+        if again.fun < result.fun:
             result = again
     best = result
-    if not result.success:
+    at_bound = result.x[2:] >= math.log(BETA_BOUND) - 1e-9
+    if not result.success and not at_bound.any():  # (flat along a + b at the bound: Nelder-Mead would only wander)
         polished = optimize.minimize(lambda v: objective(v)[0], result.x, method="Nelder-Mead", bounds=bounds,
                                      options={"maxiter": 4000, "xatol": 1e-8, "fatol": 1e-10})
         if polished.fun <= result.fun:
             best = polished
     theta = np.exp(best.x)
     gradient = objective(best.x)[1]
-    at_bound = best.x >= math.log(BETA_BOUND) - 1e-9
-    at_bound[:2] = False
+    at_bound = np.concatenate([[False, False], best.x[2:] >= math.log(BETA_BOUND) - 1e-9])
     # at the bound the likelihood still rises towards the limit: that gradient is not a failure to converge
     free = np.where(at_bound, 0.0, gradient)
     converged = bool(np.all(np.isfinite(theta)) and np.max(np.abs(free)) < 1e-2 * max(1.0, weight.sum() ** 0.5))
@@ -283,10 +286,11 @@ def fit_bgnbd(x, t_x, T, *, time_unit: str = DEFAULT_TIME_UNIT, calibration_end:
 
 
 def _log_odds_dead(params, x, t_x, T):
-    """ln[a/(b+x−1) · ((α+T)/(α+t_x))^(r+x)] for x > 0, −inf for x = 0: P(alive) = 1/(1 + e^this)."""
+    """ln[a/(b+x−1) · ((α+T)/(α+t_x))^(r+x)] for x > 0, −inf for x = 0: P(alive) = 1/(1 + e^this).
+    Degenerate (`is_degenerate`): the limit's a/b = p/(1−p) in place of a/(b+x−1)."""
     r, alpha, a, b = (params[k] for k in BGNBD_PARAMS)
     repeat = x > 0
-    safe = np.where(repeat, b + x - 1, 1.0)
+    safe = np.full(np.shape(x), b) if is_degenerate(params) else np.where(repeat, b + x - 1, 1.0)
     value = math.log(a) - np.log(safe) + (r + x) * (np.log(alpha + T) - np.log(alpha + t_x))
     return np.where(repeat, value, -np.inf)
 
