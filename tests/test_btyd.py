@@ -343,3 +343,118 @@ def test_grid_for_the_heatmaps(paper_fit):
     # more recent buyers are more likely alive, at every frequency
     for _, same in table[table["frequency"] > 0].groupby("frequency"):
         assert same.sort_values("recency_days")["p_alive"].is_monotonic_increasing
+
+
+# --- one dropout rate for everyone: the Beta degenerates (a, b → ∞) --------------------------------------------------
+
+def _ref_limit_ll(r, alpha, p, x, t_x, T):
+    """BG/NBD likelihood in the limit a + b → ∞, a/(a+b) = p: B(a, b+x)/B(a, b) → (1−p)^x, a/(b+x−1) → p/(1−p)."""
+    total = 0.0
+    for xi, ti, Ti in zip(x, t_x, T):
+        term = (alpha + Ti) ** -(r + xi) + (p / (1 - p) * (alpha + ti) ** -(r + xi) if xi > 0 else 0.0)
+        total += (math.lgamma(r + xi) - math.lgamma(r) + r * math.log(alpha) + xi * math.log(1 - p) + math.log(term))
+    return total
+
+
+def _ref_limit_p_alive(r, alpha, p, x, t_x, T):
+    return 1.0 if x == 0 else 1 / (1 + p / (1 - p) * ((alpha + T) / (alpha + t_x)) ** (r + x))
+
+
+def _ref_limit_conditional(r, alpha, p, t, x, t_x, T):
+    """E[X(T, T+t] | x, t_x, T] with one dropout p: alive with rate λ, the purchases before dropping out in t are
+    (1 − e^(−λpt))/p in expectation; λ | data ~ Gamma(r+x, α+T) given alive."""
+    alive = _ref_limit_p_alive(r, alpha, p, x, t_x, T)
+    return (1 - ((alpha + T) / (alpha + T + p * t)) ** (r + x)) / p * alive
+
+
+def _shop_con(name="retail_2010"):
+    from tests import dated_datasets
+    start, months, _ = dated_datasets.DATASETS[name]
+    connection = duckdb.connect()
+    store.build(connection, prepare(dated_datasets.purchases_csv(start, months), f"{name}.csv", "purchases"), None,
+                name=name)
+    return connection
+
+
+def test_limit_reference_is_the_paper_formula_for_a_huge_beta():
+    # the limit reference above against the paper's formula (plain series) with a + b = 1e5: only the Beta's spread
+    for case in [(39, 2, 30.43, 38.86), (5, 0, 0, 10), (200, 12, 70, 78), (300, 1, 2, 60)]:
+        exact = _ref_conditional(0.8, 8.5, 0.3e5, 0.7e5, *case)
+        assert _ref_limit_conditional(0.8, 8.5, 0.3, *case) == pytest.approx(exact, rel=1e-3)
+
+
+@pytest.mark.parametrize("name", ["cdnow_1997", "retail_2010", "future_rows"])
+def test_shop_with_one_dropout_rate_gets_finite_predictions(name):
+    # these generated shops make every customer drop out with nearly the same chance: the fit ran to a ≈ 9e9,
+    # b ≈ 2e10 and expected purchases and CLV came out NaN for everyone
+    fit, frame = btyd.customers(_shop_con(name))
+    assert fit.degenerate and fit.converged and fit.to_dict()["degenerate"] is True
+    assert max(fit.params["a"], fit.params["b"]) <= btyd.BETA_BOUND * (1 + 1e-9)
+    r, alpha, p = fit.params["r"], fit.params["alpha"], fit.dropout
+    assert fit.to_dict()["dropout"] == p and 0 < p < 1
+    x, t_x, T = btyd.in_unit(frame, "week")
+    # the likelihood is that of the limit model at its maximum (checked by a plain grid around the fit)
+    ours = _ref_limit_ll(r, alpha, p, x, t_x, T)
+    assert fit.log_likelihood == pytest.approx(ours, abs=0.01)
+    assert all(_ref_limit_ll(r * (1 + dr), alpha * (1 + da), p * (1 + dp), x, t_x, T) <= ours + 1e-3
+               for dr in (-0.01, 0, 0.01) for da in (-0.01, 0, 0.01) for dp in (-0.01, 0, 0.01))
+    assert frame["expected_purchases"].notna().all() and frame["clv"].notna().all() and frame["clv"].ge(0).all()
+    reference = [_ref_limit_conditional(r, alpha, p, 365 / 7, *row) for row in zip(x, t_x, T)]
+    assert frame["expected_purchases"].to_numpy() == pytest.approx(reference, rel=1e-9)
+    assert frame["p_alive"].to_numpy() == pytest.approx([_ref_limit_p_alive(r, alpha, p, *row) for row in zip(x, t_x, T)], rel=1e-9)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_simulated_constant_dropout(seed):
+    # p = 0.2 for everyone: the maximum likelihood a + b is infinite for about half of such samples (seed 1) and a
+    # few hundred for the others (seed 0: a finite Beta as narrow as the data can tell); either way the predictions
+    # are finite and match the truth
+    truth = {"r": 2.0, "alpha": 10.0, "a": 2e9, "b": 8e9}
+    data = btyd.simulate(truth, np.random.default_rng(seed).uniform(40, 100, 5000), seed=seed)
+    fit = btyd.fit_bgnbd(data["x"], data["t_x"], data["T"])
+    assert fit.converged and fit.degenerate == (seed == 1)
+    assert fit.dropout == pytest.approx(0.2, rel=0.05)
+    assert fit.params["r"] == pytest.approx(2.0, rel=0.1) and fit.params["alpha"] == pytest.approx(10.0, rel=0.1)
+    if fit.degenerate:
+        assert math.isnan(fit.se["a"]) and math.isnan(fit.se["b"]) and 0 < fit.se["r"] < fit.params["r"]
+    expected = btyd.conditional_expected_purchases(fit.params, 52, data["x"], data["t_x"], data["T"])
+    assert np.isfinite(expected).all()
+    truth_limit = [_ref_limit_conditional(2.0, 10.0, 0.2, 52, *row) for row in zip(data["x"], data["t_x"], data["T"])]
+    assert expected.mean() == pytest.approx(np.mean(truth_limit), rel=0.05)
+    # Monte-Carlo: the same population simulated on for a year after T
+    assert expected.mean() == pytest.approx(_monte_carlo_next_year(truth, data), rel=0.05)
+
+
+def _monte_carlo_next_year(params, data, t=52.0, draws=20):
+    """Mean purchases in (T, T+t] by re-simulating each customer's whole history (T+t) and counting the part
+    after T, over `draws` runs with fresh λ, p: the population mean, which the conditional expectations average to."""
+    total = 0.0
+    T = data["T"].to_numpy()
+    for k in range(draws):
+        before = btyd.simulate(params, T, seed=1000 + k)
+        after = btyd.simulate(params, T + t, seed=1000 + k)
+        total += (after["x"] - before["x"]).mean()
+    return total / draws
+
+
+def test_degenerate_and_exact_formulas_meet():
+    # just below DEGENERATE_SIZE the exact (hypergeometric) formula, at it the limit: they agree
+    below = {"r": 0.8, "alpha": 8.5, "a": 0.3 * btyd.DEGENERATE_SIZE * 0.999, "b": 0.7 * btyd.DEGENERATE_SIZE * 0.999}
+    at = {"r": 0.8, "alpha": 8.5, "a": 0.3 * btyd.DEGENERATE_SIZE, "b": 0.7 * btyd.DEGENERATE_SIZE}
+    assert not btyd.is_degenerate(below) and btyd.is_degenerate(at)
+    x, t_x, T = [0, 2, 12, 150], [0, 30.43, 70, 700], [10, 38.86, 78, 730]
+    assert btyd.conditional_expected_purchases(below, 52, x, t_x, T) == pytest.approx(
+        btyd.conditional_expected_purchases(at, 52, x, t_x, T), rel=5e-4)
+    assert btyd.expected_purchases(at, [10.0, 52.0]) == pytest.approx(
+        [(1 - (8.5 / (8.5 + 0.3 * t)) ** 0.8) / 0.3 for t in (10.0, 52.0)], rel=1e-9)
+
+
+@pytest.mark.parametrize("params", [(0.243, 4.414, 0.793, 2.426), (0.8, 8.5, 3e4, 7e4)])
+def test_plain_series_when_hyp2f1_fails(monkeypatch, params):
+    named = dict(zip(btyd.BGNBD_PARAMS, params))
+    monkeypatch.setattr(btyd.special, "hyp2f1", lambda *args: np.full(np.broadcast(*args).shape, np.nan))
+    cases = [(39, 2, 30.43, 38.86), (5, 0, 0, 10), (200, 12, 70, 78), (365, 150, 700, 730), (2000, 40, 90, 100)]
+    for t, x, t_x, T in cases:
+        ours = btyd.conditional_expected_purchases(named, t, [x], [t_x], [T])[0]
+        assert ours == pytest.approx(_ref_conditional(*params, t, x, t_x, T), rel=1e-7)
+    assert btyd.expected_purchases(named, [39.0])[0] == pytest.approx(_ref_conditional(*params, 39, 0, 0, 0), rel=1e-7)

@@ -40,6 +40,15 @@ FREQUENCY_ERROR_LIMIT = 0.25  # weighted relative error of the by-frequency hold
 MIN_CUSTOMERS = 30  # fewer customers than this: no fit
 MIN_REPEAT_BUYERS = 10  # fewer repeat buyers with a value than this: no Gamma-Gamma fit
 BGNBD_PARAMS = ("r", "alpha", "a", "b")
+# The Beta(a, b) dropout distribution degenerates to a point mass at p = a/(a+b) when a + b → ∞ (every customer drops
+# out at the same rate). The fit bounds a and b by BETA_BOUND (the likelihood there is within ~1e-4 of the limit's
+# maximum on the test shops; larger bounds only add rounding noise to betaln), and from a + b ≥ DEGENERATE_SIZE the
+# model functions use the limit's closed forms (a fit at the bound stands for the limit; against the exact formulas
+# at a + b = 1e6 they differ by < 5e-4 relative even for 150 repeat purchases).
+BETA_BOUND = 1e6
+DEGENERATE_SIZE = 1e6
+PARAM_FLOOR = 1e-8  # lower bound of every BG/NBD parameter in the fit (keeps the optimiser's trial points finite)
+SERIES_TERMS = 1_000_000  # cap of the plain-series fallback for ₂F₁
 GAMMA_GAMMA_PARAMS = ("p", "q", "gamma")
 
 
@@ -87,9 +96,21 @@ class BgNbdFit:
     def unit_days(self) -> float:
         return TIME_UNITS[self.time_unit]
 
+    @property
+    def degenerate(self) -> bool:
+        """True when the dropout distribution is (numerically) a point mass: everyone drops out after a purchase
+        with the same probability `dropout` (a + b ≥ DEGENERATE_SIZE; a and b are then not identified, only p)."""
+        return is_degenerate(self.params)
+
+    @property
+    def dropout(self) -> float:
+        """Mean dropout probability after a purchase, a/(a+b) (the common one when `degenerate`)."""
+        return self.params["a"] / (self.params["a"] + self.params["b"])
+
     def to_dict(self) -> dict:
         """The CLI's JSON object: model, time_unit, params, se, log_likelihood, customers, calibration_end,
-        converged, gamma_gamma ({p, q, gamma, se, log_likelihood, customers, correlation, correlated} or None)."""
+        converged, degenerate, dropout, gamma_gamma ({p, q, gamma, se, log_likelihood, customers, correlation,
+        correlated} or None)."""
         gg = self.gamma_gamma
         return {
             "model": "bgnbd",
@@ -100,6 +121,8 @@ class BgNbdFit:
             "customers": self.customers,
             "calibration_end": self.calibration_end.isoformat() if self.calibration_end else None,
             "converged": self.converged,
+            "degenerate": self.degenerate,
+            "dropout": self.dropout,
             "gamma_gamma": None if gg is None else {
                 **gg.params, "se": dict(gg.se), "log_likelihood": gg.log_likelihood, "customers": gg.customers,
                 "correlation": gg.correlation, "correlated": gg.correlated},
@@ -114,13 +137,18 @@ def _arrays(*values):
     return [np.asarray(v, dtype=float) for v in values]
 
 
+def is_degenerate(params: dict[str, float]) -> bool:
+    """Whether Beta(a, b) is treated as its limit, a point mass at a/(a+b) (see DEGENERATE_SIZE)."""
+    return params["a"] + params["b"] >= DEGENERATE_SIZE
+
+
 def _bracket_terms(r, alpha, a, b, x, t_x, T):
     """The two log terms of the likelihood's bracket: ln (α+T)^−(r+x) and, for x > 0,
     ln [a/(b+x−1) · (α+t_x)^−(r+x)] (−inf for x = 0)."""
     u1 = -(r + x) * np.log(alpha + T)
     repeat = x > 0
     safe = np.where(repeat, b + x - 1, 1.0)
-    u2 = np.where(repeat, math.log(a) - np.log(safe) - (r + x) * np.log(alpha + t_x), -np.inf)
+    u2 = np.where(repeat, np.log(a) - np.log(safe) - (r + x) * np.log(alpha + t_x), -np.inf)
     return u1, u2
 
 
@@ -215,18 +243,36 @@ def fit_bgnbd(x, t_x, T, *, time_unit: str = DEFAULT_TIME_UNIT, calibration_end:
 
     rate = max(float(x.mean()), 0.05) / max(float(T.mean()), 1e-6)
     start = np.log([1.0, 1.0 / rate, 1.0, 1.0])
-    result = optimize.minimize(objective, start, jac=True, method="L-BFGS-B",
+    # a and b bounded: without, a fit whose dropout is the same for everyone runs them off to ~1e10
+    low = math.log(PARAM_FLOOR)
+    bounds = [(low, None), (low, None), (low, math.log(BETA_BOUND)), (low, math.log(BETA_BOUND))]
+    result = optimize.minimize(objective, start, jac=True, method="L-BFGS-B", bounds=bounds,
                                options={"maxiter": 1000, "ftol": 1e-13, "gtol": 1e-8})
+    if np.logaddexp(result.x[2], result.x[3]) >= math.log(DEGENERATE_SIZE) - 2 * math.log(10):
+        # heading for the point-mass limit, where the likelihood is flat along a + b and L-BFGS-B may stop short:
+        # try again from the bound with the same a/(a+b), keep the better
+        restart = result.x.copy()
+        restart[2:] += math.log(BETA_BOUND) - restart[2:].max()
+        again = optimize.minimize(objective, restart, jac=True, method="L-BFGS-B", bounds=bounds,
+                                  options={"maxiter": 1000, "ftol": 1e-13, "gtol": 1e-8})
+        if again.fun < result.fun:
+            result = again
     best = result
-    if not result.success:
-        polished = optimize.minimize(lambda v: objective(v)[0], result.x, method="Nelder-Mead",
+    at_bound = result.x[2:] >= math.log(BETA_BOUND) - 1e-9
+    if not result.success and not at_bound.any():  # (flat along a + b at the bound: Nelder-Mead would only wander)
+        polished = optimize.minimize(lambda v: objective(v)[0], result.x, method="Nelder-Mead", bounds=bounds,
                                      options={"maxiter": 4000, "xatol": 1e-8, "fatol": 1e-10})
         if polished.fun <= result.fun:
             best = polished
     theta = np.exp(best.x)
     gradient = objective(best.x)[1]
-    converged = bool(np.all(np.isfinite(theta)) and np.max(np.abs(gradient)) < 1e-2 * max(1.0, weight.sum() ** 0.5))
+    at_bound = np.concatenate([[False, False], best.x[2:] >= math.log(BETA_BOUND) - 1e-9])
+    # at the bound the likelihood still rises towards the limit: that gradient is not a failure to converge
+    free = np.where(at_bound, 0.0, gradient)
+    converged = bool(np.all(np.isfinite(theta)) and np.max(np.abs(free)) < 1e-2 * max(1.0, weight.sum() ** 0.5))
     se = _standard_errors(_natural_gradient(objective), theta)
+    if theta[2] + theta[3] >= DEGENERATE_SIZE:
+        se[2:] = np.nan  # only a/(a+b) is identified
     return BgNbdFit(
         params=dict(zip(BGNBD_PARAMS, map(float, theta))),
         se=dict(zip(BGNBD_PARAMS, map(float, se))),
@@ -240,10 +286,11 @@ def fit_bgnbd(x, t_x, T, *, time_unit: str = DEFAULT_TIME_UNIT, calibration_end:
 
 
 def _log_odds_dead(params, x, t_x, T):
-    """ln[a/(b+x−1) · ((α+T)/(α+t_x))^(r+x)] for x > 0, −inf for x = 0: P(alive) = 1/(1 + e^this)."""
+    """ln[a/(b+x−1) · ((α+T)/(α+t_x))^(r+x)] for x > 0, −inf for x = 0: P(alive) = 1/(1 + e^this).
+    Degenerate (`is_degenerate`): the limit's a/b = p/(1−p) in place of a/(b+x−1)."""
     r, alpha, a, b = (params[k] for k in BGNBD_PARAMS)
     repeat = x > 0
-    safe = np.where(repeat, b + x - 1, 1.0)
+    safe = np.full(np.shape(x), b) if is_degenerate(params) else np.where(repeat, b + x - 1, 1.0)
     value = math.log(a) - np.log(safe) + (r + x) * (np.log(alpha + T) - np.log(alpha + t_x))
     return np.where(repeat, value, -np.inf)
 
@@ -258,23 +305,47 @@ def conditional_expected_purchases(params: dict[str, float], t, x, t_x, T) -> np
     """E[purchases in (T, T+t] | x, t_x, T] (eq. 10 of the paper). The hypergeometric factor is used in its
     Euler-transformed form, ((α+T)/(α+T+t))^(r+x) ₂F₁(r+x, b+x; a+b+x−1; z) = ((α+T)/(α+T+t))^(a−1)
     ₂F₁(a+b−1−r, a−1; a+b+x−1; z), z = t/(α+T+t), whose series stays small and accurate for long horizons and
-    frequent buyers."""
+    frequent buyers; where scipy's ₂F₁ gives NaN/inf the plain series of the original form is summed instead.
+    A degenerate fit (`is_degenerate`, one dropout p = a/(a+b) for all) uses the limit
+    (1/p)·(1 − ((α+T)/(α+T+p·t))^(r+x)) · P(alive)."""
     r, alpha, a, b = (params[k] for k in BGNBD_PARAMS)
     t, x, t_x, T = np.broadcast_arrays(*_arrays(t, x, t_x, T))
+    alive = special.expit(-_log_odds_dead(params, x, t_x, T))
+    if is_degenerate(params):
+        p = a / (a + b)
+        return -np.expm1((r + x) * (np.log(alpha + T) - np.log(alpha + T + p * t))) / p * alive
     z = t / (alpha + T + t)
     head = (alpha + T) / (alpha + T + t)
-    bracket = 1.0 - head ** (a - 1) * special.hyp2f1(a + b - 1 - r, a - 1, a + b + x - 1, z)
-    return (a + b + x - 1) / (a - 1) * bracket * special.expit(-_log_odds_dead(params, x, t_x, T))
+    with np.errstate(all="ignore"):
+        product = head ** (a - 1) * special.hyp2f1(a + b - 1 - r, a - 1, a + b + x - 1, z)
+    bad = ~np.isfinite(product)
+    if bad.any():
+        product = np.array(product, dtype=float)
+        product[bad] = [math.exp((r + xi) * math.log(hi) + _log_hyp2f1_series(r + xi, b + xi, a + b + xi - 1, zi))
+                        for xi, hi, zi in zip(x[bad], head[bad], z[bad])]
+    return (a + b + x - 1) / (a - 1) * (1.0 - product) * alive
+
+
+def _log_hyp2f1_series(p: float, q: float, c: float, z: float) -> float:
+    """ln ₂F₁(p, q; c; z) for 0 ≤ z < 1 and positive p, q, c by its plain series (positive terms), rescaled so that
+    it neither overflows nor underflows; at most SERIES_TERMS terms."""
+    total, term, scale = 1.0, 1.0, 0.0
+    for k in range(SERIES_TERMS):
+        term *= (p + k) * (q + k) / ((c + k) * (k + 1)) * z
+        total += term
+        if term < 1e-17 * total:
+            break
+        if total > 1e200:
+            total, term, scale = total * 1e-200, term * 1e-200, scale + 200 * math.log(10)
+    return math.log(total) + scale
 
 
 def expected_purchases(params: dict[str, float], t) -> np.ndarray:
     """Unconditional E[X(t)]: expected repeat purchases of a new customer in the first t units after the first
-    purchase (eq. 9 of the paper), in the same Euler-transformed form as `conditional_expected_purchases`."""
-    r, alpha, a, b = (params[k] for k in BGNBD_PARAMS)
+    purchase (eq. 9 of the paper): the conditional expectation of a customer observed for no time, x = t_x = T = 0
+    (same forms, fallback and degenerate limit (1/p)·(1 − (α/(α+p·t))^r) as `conditional_expected_purchases`)."""
     t = np.asarray(t, dtype=float)
-    z = t / (alpha + t)
-    value = (a + b - 1) / (a - 1) * (1.0 - (alpha / (alpha + t)) ** (a - 1)
-                                      * special.hyp2f1(a + b - 1 - r, a - 1, a + b - 1, z))
+    value = conditional_expected_purchases(params, np.maximum(t, 0.0), 0.0, 0.0, 0.0)
     return np.where(t > 0, value, 0.0)
 
 
