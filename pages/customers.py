@@ -150,8 +150,8 @@ try:
 except btyd.NoModelData:
     check = None
 head = customers.headline(result)
-if result.customers["expected_purchases"].isna().any():
-    st.warning(ui_text.MODEL_DEGENERATE.format(a=result.fit.params["a"], b=result.fit.params["b"]))
+if result.fit.degenerate:
+    st.warning(ui_text.MODEL_DEGENERATE.format(dropout=result.fit.dropout))
 m = st.columns(4)
 m[0].metric("Customers", f"{head['customers']:,}")
 m[1].metric("Expected still active (Σ P(alive))", f"{head['expected_active']:,.0f}",

@@ -729,10 +729,10 @@ def whatif_model_note(margin: float, discount: float, years: float, used: float,
     if assumed:
         text += " Assumed, not measured: " + ", ".join(names[k] for k in assumed) + " (edit them above)."
     return text
-MODEL_DEGENERATE = ("The fit ran to the edge of what the model can express (a = {a:.3g}, b = {b:.3g}: every customer "
-                    "would leave with the same small chance after each purchase), so expected purchases cannot be "
-                    "computed for some customers and the totals below leave them out. P(alive) is still shown; read "
-                    "it with care, and use the inactivity window on the Churn page.")
+MODEL_DEGENERATE = ("The data fit best with every customer having the same chance of leaving after each purchase "
+                    "({dropout:.1%}), rather than chances that differ between customers: the model's a and b are "
+                    "then stand-ins for that one chance, not estimates. P(alive) and expected purchases use that "
+                    "limit of the model; read them with care next to the inactivity window on the Churn page.")
 OVERVIEW_METHOD_NOTE = ("Method of these figures: the inactivity window, which needs no model. The purchase model's "
                         "view (expected active customers, and whether the model fits this data) is on the Customers "
                         "page, and next to these figures on the Churn page.")
