@@ -130,6 +130,9 @@ def server(tmp_path_factory, demo_file, log_dir):
     running.stop()
 
 
+WARM_UP_TIMEOUT_MS = 120_000
+
+
 def warm_up(server: StreamlitServer, browser) -> None:
     """Run the entrypoint once (open "/"), so the process is in st.navigation mode before any deep link.
 
@@ -138,8 +141,8 @@ def warm_up(server: StreamlitServer, browser) -> None:
     test_upload.py::test_deep_link_is_the_first_request_on_a_fresh_server covers that case on its own.
     """
     context = browser.new_context()
-    try:
-        open_page(context.new_page(), server.url)
+    try:  # a fresh process's first run imports everything (pandas, plotly, scipy, the catalogs): give it time
+        open_page(context.new_page(), server.url, timeout_ms=WARM_UP_TIMEOUT_MS)
     finally:
         context.close()
 
