@@ -597,9 +597,10 @@ def segment_attributes(ds: Dataset) -> list[str]:
     """The dataset's segment attributes, without outcome columns (a dataset saved before they were left out
     may hold one, e.g. 'Churn Label': comparing churn by it says nothing)."""
     from retention.ingest.roles import is_outcome_column
-    from retention.metrics import overview
+    from retention.metrics import overview, rfm
 
-    return [a for a in cached(overview.attributes, ds)["attribute"].tolist() if not is_outcome_column(a)]
+    names = [a for a in cached(overview.attributes, ds)["attribute"].tolist() if not is_outcome_column(a)]
+    return sorted(names, key=lambda a: a == rfm.ATTRIBUTE)  # the file's own columns first: the default stays one
 
 
 def data_days(ds: Dataset) -> tuple:

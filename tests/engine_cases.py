@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from retention import store
+from retention import sql, store
 from retention.ingest.canonical import prepare
 
 TODAY = dt.date(2025, 1, 15)
@@ -109,6 +109,11 @@ def embedded(today: dt.date = TODAY) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     store.build(con, prepare(purchases, "p.csv", "purchases", segments=["channel", "country"]),
                 prepare(customers, "c.csv", "customers", segments=["plan", "channel"]), "nasty", today)
+    # The derived 'RFM group' attribute (retention.metrics.rfm, computed in Python at save time) is DuckDB-only
+    # (README: not on the Spark or lake engines): the engines are compared on what they both compute.
+    con.execute("delete from customer_attributes where source = 'derived'")
+    con.execute("drop table cohort_attributes")
+    sql.execute(con, "derive_cohort_attributes")
     return con
 
 
