@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -18,6 +19,7 @@ from retention import store
 from retention.ingest.canonical import prepare
 from retention.ingest.roles import is_outcome_column
 from retention.metrics import drivers
+from tests import reference_drivers
 
 ROOT = Path(__file__).resolve().parents[1]
 COUNTS = Path(__file__).resolve().parent / "fixtures" / "telco_drivers" / "counts.csv"
@@ -243,10 +245,6 @@ def test_cli_drivers(data_dir, tmp_path):
 
 # ---------------------------------------------------------------- the model against the hand-written reference
 
-import numpy as np  # noqa: E402
-
-from tests import reference_drivers  # noqa: E402
-
 
 def generated_rows(seed: int = 11, n: int = 3000) -> pd.DataFrame:
     """Customers with three attributes whose log odds add up (known coefficients), as customer_rows gives them."""
@@ -359,3 +357,14 @@ def test_the_page_sentence_names_the_values_without_an_odds_ratio():
     assert "Plan: Team" in text and "everyone or no one" in text
     assert "Tariff: P" in text and "says the same" in text
     assert ui_text.driver_model_flags(drivers.model(generated_rows())["odds"], None, str) is None
+
+
+def test_separation_by_a_combination_is_unstable_and_flagged():
+    """Quasi-separation no single value shows: x1 without x2 always churned, x2 without x1 never; the cells with
+    both or neither are half and half. b1 − b2 has no finite maximum: both are flagged, the fit says so."""
+    cells = [(1, 0, 40, lambda i: 1), (0, 1, 40, lambda i: 0), (1, 1, 60, lambda i: i % 2), (0, 0, 60, lambda i: i % 2)]
+    data = np.array([(1, a, b, rule(i)) for a, b, n, rule in cells for i in range(n)], float)
+    fit = drivers.fit_logistic(data[:, :3], data[:, 3].astype(bool))
+    assert list(fit["status"]) == ["ok", "unstable", "unstable"]
+    assert fit["fallback"] == "not_converged"
+    assert fit["beta"][0] == pytest.approx(0.0, abs=1e-6)  # the intercept is still the half-and-half cells' log odds

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import reference_impact
 from impact_data import shop
 from retention.metrics import cohorts, impact
 from test_cohorts import load
@@ -170,8 +171,6 @@ def test_sentence_says_no_clear_effect_when_the_interval_crosses_zero():
 
 
 # ---------------------------------------------------------------- statsmodels WLS against the hand-written one
-
-import reference_impact  # noqa: E402
 
 
 @pytest.mark.parametrize("cohorts,launch,season,trend", [(36, 24, 0.06, 0.0), (20, 12, 0.0, 0.004), (10, 5, 0.0, 0.0)],
