@@ -8,36 +8,24 @@ import math
 import numpy as np
 import pandas as pd
 
-from retention.metrics.impact import MIN_SEASONAL_COHORTS, _design
+from retention.metrics.impact import trend_inputs
 
 
 def trend_fit(before: pd.DataFrame, after: pd.DataFrame, column: str, *, binomial: bool) -> dict:
-    """Same contract as impact.trend_fit: WLS by (X'WX)⁻¹X'Wy, σ² = Σw·r²/(n − rank), the binomial floor for
-    shares, Var(effect) = σ²(1/N_after + x̄'(X'WX)⁻¹x̄)."""
-    seasonal = len(before) >= MIN_SEASONAL_COHORTS
-    origin = float(before["cohort_index"].max())
-    scale = 100.0 if binomial else 1.0
-    X = _design(before["cohort_index"].to_numpy(float), before["cohort"].dt.month.to_numpy(), seasonal, origin)
-    Xa = _design(after["cohort_index"].to_numpy(float), after["cohort"].dt.month.to_numpy(), seasonal, origin)
-    y = before[column].to_numpy(float) / scale
-    w = before["customers"].to_numpy(float)
-    xtwx = X.T @ (X * w[:, None])
-    inv = np.linalg.pinv(xtwx)
-    beta = inv @ (X.T @ (w * y))
-    resid = y - X @ beta
-    df = len(before) - np.linalg.matrix_rank(X)
-    sigma2 = float((w * resid ** 2).sum() / df) if df > 0 else math.inf
-    if binomial:
-        p = float((w * y).sum() / w.sum())
-        floor = p * (1 - p)
-        if sigma2 < floor:
-            sigma2, df = floor, None  # binomial variance known: normal quantile
-    n_after = after["customers"].to_numpy(float)
-    ya = after[column].to_numpy(float) / scale
-    predicted = Xa @ beta
-    effect = float((n_after * (ya - predicted)).sum() / n_after.sum())
-    xbar = (Xa * n_after[:, None]).sum(axis=0) / n_after.sum()
-    variance = sigma2 * (1 / n_after.sum() + float(xbar @ inv @ xbar))
-    return {"effect": effect * scale, "se": math.sqrt(variance) * scale, "df": df, "slope": float(beta[1]) * scale,
-            "slope_se": math.sqrt(sigma2 * inv[1, 1]) * scale, "seasonal": seasonal,
-            "expected_before": X @ beta * scale, "expected_after": predicted * scale}
+    """Same contract as impact.trend_fit, by the normal equations: β = (X'WX)⁺X'Wy, σ² = Σw·r²/(n − rank X)
+    (for shares at least the pooled p(1−p), then with the normal quantile), Var(effect) =
+    σ²(1/N_after + x̄'(X'WX)⁺x̄), x̄ the customer-weighted mean row of the post-launch design."""
+    d = trend_inputs(before, after, column, binomial=binomial)
+    X, w = d["X"], d["w"]
+    inv = np.linalg.pinv(X.T @ np.diag(w) @ X)
+    beta = inv @ X.T @ np.diag(w) @ d["y"]
+    dof = X.shape[0] - np.linalg.matrix_rank(X)
+    s2 = (w @ (d["y"] - X @ beta) ** 2) / dof if dof > 0 else math.inf
+    if binomial and s2 < np.average(d["y"], weights=w) * (1 - np.average(d["y"], weights=w)):
+        s2, dof = np.average(d["y"], weights=w) * (1 - np.average(d["y"], weights=w)), None
+    xbar = np.average(d["Xa"], axis=0, weights=d["n_after"])
+    gap = np.average(d["ya"] - d["Xa"] @ beta, weights=d["n_after"])
+    k = d["scale"]
+    return {"effect": gap * k, "se": k * math.sqrt(s2 * (1 / d["n_after"].sum() + xbar @ inv @ xbar)), "df": dof,
+            "slope": beta[1] * k, "slope_se": k * math.sqrt(s2 * inv[1, 1]), "seasonal": d["seasonal"],
+            "expected_before": X @ beta * k, "expected_after": d["Xa"] @ beta * k}

@@ -97,6 +97,22 @@ def _design(index: np.ndarray, months: np.ndarray, seasonal: bool, origin: float
     return np.column_stack(columns)
 
 
+def trend_inputs(before: pd.DataFrame, after: pd.DataFrame, column: str, *, binomial: bool) -> dict:
+    """The trend's regression data from cohort_table() rows: X, Xa (designs before / after: 1, months from the
+    last pre-launch cohort, calendar-month dummies when seasonal), y (column before, shares as fractions), w
+    (customers before), ya, n_after (the same after), scale (100 for shares, else 1), seasonal (bool)."""
+    seasonal = len(before) >= MIN_SEASONAL_COHORTS
+    origin = float(before["cohort_index"].max())
+    scale = 100.0 if binomial else 1.0
+    return {"X": _design(before["cohort_index"].to_numpy(float), before["cohort"].dt.month.to_numpy(), seasonal,
+                         origin),
+            "Xa": _design(after["cohort_index"].to_numpy(float), after["cohort"].dt.month.to_numpy(), seasonal,
+                          origin),
+            "y": before[column].to_numpy(float) / scale, "w": before["customers"].to_numpy(float),
+            "ya": after[column].to_numpy(float) / scale, "n_after": after["customers"].to_numpy(float),
+            "scale": scale, "seasonal": seasonal}
+
+
 def trend_fit(before: pd.DataFrame, after: pd.DataFrame, column: str, *, binomial: bool) -> dict:
     """Fit column ~ a + b·cohort_index (+ calendar months) on `before` by WLS (statsmodels; weights customers),
     extrapolate to `after` and compare: effect = size-weighted mean of after − prediction. Var(effect) =
@@ -107,15 +123,11 @@ def trend_fit(before: pd.DataFrame, after: pd.DataFrame, column: str, *, binomia
     import warnings
 
     import statsmodels.api as sm  # imported here: it takes a second, and only this fit needs it
-
-    seasonal = len(before) >= MIN_SEASONAL_COHORTS
-    origin = float(before["cohort_index"].max())
-    scale = 100.0 if binomial else 1.0
-    X = _design(before["cohort_index"].to_numpy(float), before["cohort"].dt.month.to_numpy(), seasonal, origin)
-    Xa = _design(after["cohort_index"].to_numpy(float), after["cohort"].dt.month.to_numpy(), seasonal, origin)
-    y = before[column].to_numpy(float) / scale
-    w = before["customers"].to_numpy(float)
     from statsmodels.tools.sm_exceptions import SingularMatrixWarning
+
+    data = trend_inputs(before, after, column, binomial=binomial)
+    X, Xa, y, w, scale = data["X"], data["Xa"], data["y"], data["w"], data["scale"]
+    n_after, ya, seasonal = data["n_after"], data["ya"], data["seasonal"]
 
     with warnings.catch_warnings():  # a singular X (a calendar month without cohorts) is expected: pinv handles it
         warnings.simplefilter("ignore", SingularMatrixWarning)
@@ -129,8 +141,6 @@ def trend_fit(before: pd.DataFrame, after: pd.DataFrame, column: str, *, binomia
         floor = p * (1 - p)
         if sigma2 < floor:
             sigma2, df = floor, None  # binomial variance known: normal quantile
-    n_after = after["customers"].to_numpy(float)
-    ya = after[column].to_numpy(float) / scale
     predicted = Xa @ beta
     effect = float((n_after * (ya - predicted)).sum() / n_after.sum())
     xbar = (Xa * n_after[:, None]).sum(axis=0) / n_after.sum()
