@@ -326,7 +326,8 @@ def multivariable_view(days: int) -> None:
         for row in rules.to_dict("records"):
             st.markdown("- " + t.driver_rule(row, ui.md))
     if len(fit["odds"]):
-        report.chart(ui.pure(driver_charts.odds_forest, fit["odds"][fit["odds"]["status"] == "ok"], {"x": "Odds ratio (log scale; 1 = as the "
+        fitted = fit["odds"][fit["odds"]["status"] == "ok"]  # the values without an odds ratio are named below
+        report.chart(ui.pure(driver_charts.odds_forest, fitted, {"x": "Odds ratio (log scale; 1 = as the "
                      "most common value)", "blank": t.DRIVER_BLANK}, "Each attribute with the others held equal"),
                      "churn_driver_odds")
         st.caption(t.driver_model_note(fit["auc"], fit["train"], fit["test"])

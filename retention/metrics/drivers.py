@@ -20,10 +20,10 @@ Ranked: attributes significant after correction first, then by corrected V. Valu
 customers are flagged `small`, never dropped.
 
 Multivariable view (`model`): a logistic regression on the top attributes (one-hot, the most common value as
-reference), fitted by maximum likelihood with statsmodels (Logit): odds ratios with Wald 95% intervals, and the
-AUC on a 30% holdout; values where everyone or no one churned (perfect separation) and columns that repeat others
-are flagged, not fitted. `rules`: churn per combination of the two top attributes. `over_time`: each top value's gap by cohort
-year (customers with a start date).
+reference), fitted by maximum likelihood with statsmodels (Logit): odds ratios with Wald 95% intervals, and the AUC
+on a 30% holdout; values where everyone or no one churned (perfect separation) and columns that repeat others are
+flagged, not fitted. `rules`: churn per combination of the two top attributes. `over_time`: each top value's gap by
+cohort year (customers with a start date).
 """
 
 from __future__ import annotations

@@ -1,13 +1,12 @@
 """Did it work? The effect of a retention programme on month-k retention, in two designs.
 
-- Before/after a launch date (`before_after`): month cohorts (first positive purchase) that started after the
-  launch against those that started before. The effect is measured against the pre-launch trend: a weighted
-  least-squares line through the pre-launch cohorts' month-k retention (weights: cohort sizes), with
-  calendar-month terms when at least two years of pre-launch cohorts allow it (the seasonality check),
-  extrapolated to the post-launch cohorts (statsmodels WLS). 95% interval: analytic, from the trend's
-  prediction error with the residual variance of the pre-launch cohorts (never below the binomial variance), t with the residual degrees
-  of freedom. The plain before/after difference and the same calendar months a year earlier are reported
-  beside it as checks.
+- Before/after a launch date (`before_after`): month cohorts (first positive purchase) that started after the launch
+  against those that started before. The effect is measured against the pre-launch trend: a weighted least-squares
+  line through the pre-launch cohorts' month-k retention (weights: cohort sizes), with calendar-month terms when at
+  least two years of pre-launch cohorts allow it (the seasonality check), extrapolated to the post-launch cohorts
+  (statsmodels WLS). 95% interval: analytic, from the trend's prediction error with the residual variance of the
+  pre-launch cohorts (never below the binomial variance), t with the residual degrees of freedom. The plain
+  before/after difference and the same calendar months a year earlier are reported beside it as checks.
 - Members against comparable non-members (`members`): coarsened exact matching (CEM) of every member with the
   non-members of the same cohort month, first-month purchases (1, 2, 3+), first-month spend (quartile) and,
   optionally, segment; non-members are weighted to the members' mix (effect on the members, ATT). 95% interval:
