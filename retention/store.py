@@ -29,6 +29,7 @@ import pandas as pd
 from retention import access, config, scratch, sql
 from retention.paths import DatasetNotFound, dataset_path, is_valid_id, new_id  # noqa: F401 (store's API)
 from retention.paths import dirs as _dirs
+from retention.ingest.budget import Deadline
 from retention.ingest.canonical import Prepared, load_into, stored_name
 from retention.ingest.errors import IngestError
 from retention.ingest.usable import nothing_usable
@@ -183,27 +184,19 @@ def build(
 @contextmanager
 def _bounded(con: duckdb.DuckDBPyConnection, purchases: Prepared | None, customers: Prepared | None,
              seconds: float):
-    """Refuse the file(s) with IngestError when the load needs more than the ingest memory limit, or runs
-    longer than `seconds` (0: no limit; the connection's work is interrupted then)."""
-    names = " and ".join(p.filename for p in (purchases, customers) if p is not None)
-    timer = threading.Timer(seconds, con.interrupt) if seconds else None
-    if timer:
-        timer.daemon = True
-        timer.start()
+    """Refuse the file(s) with IngestError when the load needs more than the ingest memory limit, or when
+    reading, detecting and loading them together run longer than `seconds` (0: no limit; the connection's
+    work is interrupted then; what reading and detection spent is each Prepared's spent_seconds)."""
+    files = [p for p in (purchases, customers) if p is not None]
+    names = " and ".join(p.filename for p in files)
+    deadline = Deadline(seconds, names, spent=sum(p.spent_seconds for p in files))
     try:
-        yield
-    except duckdb.InterruptException as exc:
-        if timer is None or timer.is_alive():
-            raise
-        raise IngestError(names, f"checking and loading it took longer than the limit of {seconds:,.0f} seconds "
-                                 "and was stopped; split the file into smaller ones") from exc
+        with deadline.watch(con):
+            yield
     except duckdb.OutOfMemoryException as exc:
         raise IngestError(names, f"checking and loading it needs more memory than a load may use "
                                  f"({config.duckdb_ingest_memory_limit()}); split the file into smaller ones, or "
                                  "remove long text columns") from exc
-    finally:
-        if timer:
-            timer.cancel()
 
 
 def _build(con: duckdb.DuckDBPyConnection, purchases: Prepared | None, customers: Prepared | None, name: str,

@@ -755,3 +755,8 @@ def count_of(what: str, n: int) -> str:
 def days(n: int) -> str:
     """'7 days', '7 dni', '7 дней' …"""
     return ngettext("{n} day", "{n} days", n).format(n=fmt.number(n))
+
+# ---------------------------------------------------------------- bounded loads (ingest/budget.py; issue 16.6)
+# Fragment: the file name goes in front (IngestError).
+LOAD_TOO_LONG = ("checking and loading it took longer than the limit of {seconds:,.0f} seconds and was stopped; "
+                 "split the file into smaller ones")
