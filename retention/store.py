@@ -38,6 +38,9 @@ from retention.ui_text import NOTHING_USABLE_CLI_HINT
 DEMO_ID = "demo"
 FORMAT_VERSION = 3  # bump when the tables a dataset holds change; the demo is rebuilt then
 STALE_TMP_SECONDS = 3600
+# Rows of the rejected and possible-duplicate lists a preview returns (for download): every row of them is
+# one Python dict, so 9 million possible duplicates (200 MB of a repeated purchase log) took 8 GB and minutes.
+PREVIEW_ROWS = 100_000
 WRITER = scratch.WRITER  # this process's mark on the temporary files it writes (see scratch.py)
 # Loads running at once in this process ($RETENTION_PARALLEL_LOADS). A load is seconds of all-core DuckDB
 # work and up to the ingest memory limit: twenty people uploading together would otherwise share the cores
@@ -354,14 +357,14 @@ def ensure_demo(progress: Callable[[str], None] | None = None) -> str:
 def preview(purchases: Prepared | None, customers: Prepared | None,
             progress: Callable[[str], None] | None = None) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
     """Validate files without storing them: (reports by kind, rejected rows with their original cells,
-    possible duplicates with their original cells: metrics.overview.possible_duplicate_rows).
-    progress: as build's `say`."""
+    possible duplicates with their original cells: metrics.overview.possible_duplicate_rows; each list the
+    first PREVIEW_ROWS rows, the reports count them all). progress: as build's `say`."""
     from retention.metrics.overview import possible_duplicate_rows, rejected_rows
 
     con = duckdb.connect(config=config.duckdb_settings(ingest=True))
     try:
         reports = build(con, purchases, customers, name="preview", say=progress or (lambda _step: None),
                         refuse_unusable=False)
-        return reports, rejected_rows(con), possible_duplicate_rows(con)
+        return reports, rejected_rows(con, PREVIEW_ROWS), possible_duplicate_rows(con, PREVIEW_ROWS)
     finally:
         con.close()

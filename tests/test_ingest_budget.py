@@ -106,3 +106,20 @@ def test_what_reading_and_detection_spent_comes_off_the_loads_limit(data_dir, mo
     assert not list((data_dir / "datasets").iterdir())
     prepared.spent_seconds = 1
     assert store.preview(prepared, None)[0]["purchases"]["summary"]
+
+
+def test_a_preview_lists_at_most_preview_rows_of_rejected_rows_and_possible_duplicates(data_dir, monkeypatch):
+    """A 200 MB purchase log repeating 10,000 rows has 9 million possible duplicates: listing them all as
+    Python dicts for the download took 8 GB and minutes after the load, outside its time limit."""
+    monkeypatch.setattr(store, "PREVIEW_ROWS", 7)
+    rows = "".join(f"C{i % 3},2024-01-0{i % 5 + 1},5\n" for i in range(30)) + "C9,not a date,5\n" * 20
+    reports, rejected, duplicates = store.preview(prepare(("customer,date,amount\n" + rows).encode(), "rep.csv",
+                                                          "purchases"), None)
+    report = reports["purchases"]
+    assert report["summary"]["rows_rejected"] == 20 and len(rejected) == 7
+    assert list(rejected["row"]) == list(range(32, 39))  # the first ones, as the file numbers them
+    flagged = next(f["rows"] for f in report["flags"] if f["flag"] == "possible_duplicate")
+    assert flagged == 15 and len(duplicates) == 7 and list(duplicates["row"]) == sorted(duplicates["row"])
+    monkeypatch.setattr(store, "PREVIEW_ROWS", None)
+    assert len(store.preview(prepare(("customer,date,amount\n" + rows).encode(), "rep.csv", "purchases"),
+                             None)[1]) == 20
