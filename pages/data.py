@@ -258,8 +258,9 @@ if len(rejected):
         ui.download_buttons(rejected.assign(reason=rejected["reason"].map(reject_reason)), "rejected_rows",
                             key="data_rejected")
 if len(duplicates):
-    with st.expander(f"Download the {len(duplicates):,} possible duplicates (kept)" if len(duplicates) >= duplicates_total
-                     else f"Download the first {len(duplicates):,} of the {duplicates_total:,} possible duplicates (kept)"):
+    with st.expander(f"Download the {len(duplicates):,} possible duplicates (kept)"
+                     if len(duplicates) >= duplicates_total else
+                     f"Download the first {len(duplicates):,} of the {duplicates_total:,} possible duplicates (kept)"):
         ui.download_buttons(duplicates, "possible_duplicates", key="data_duplicates")
 unusable = any(report.get("unusable") for report in reports.values())
 

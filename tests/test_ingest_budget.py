@@ -99,7 +99,8 @@ def test_what_reading_and_detection_spent_comes_off_the_loads_limit(data_dir, mo
     prepared = prepare(_rows(100), "spent.csv", "purchases")
     assert prepared.spent_seconds > 0
     prepared.spent_seconds = 61
-    with pytest.raises(IngestError, match="^file 'spent.csv': checking and loading it took longer than the limit of 60 "):
+    with pytest.raises(IngestError, match="^file 'spent.csv': checking and loading it took longer than the limit "
+                                          "of 60 "):
         store.preview(prepared, None)
     with pytest.raises(IngestError, match="longer than the limit of 60 "):
         store.create_dataset(prepared, None, "late")
@@ -123,3 +124,17 @@ def test_a_preview_lists_at_most_preview_rows_of_rejected_rows_and_possible_dupl
     monkeypatch.setattr(store, "PREVIEW_ROWS", None)
     assert len(store.preview(prepare(("customer,date,amount\n" + rows).encode(), "rep.csv", "purchases"),
                              None)[1]) == 20
+
+
+def test_the_cli_refuses_past_the_limit_only_when_the_variable_sets_one(tmp_path, data_dir, monkeypatch, capsys):
+    """The CLI had no limit at all; with $RETENTION_LOAD_SECONDS set it now keeps it, exit 2 naming the file."""
+    from retention import cli
+
+    path = tmp_path / "orders.csv"
+    path.write_bytes(_rows(200))
+    monkeypatch.setenv("RETENTION_LOAD_SECONDS", "0.000001")
+    assert cli.main(["matrix", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: file 'orders.csv': checking and loading it took longer than the limit"), err
+    monkeypatch.delenv("RETENTION_LOAD_SECONDS")
+    assert cli.main(["matrix", str(path)]) == 0
