@@ -776,3 +776,8 @@ def driver_model_flags(odds, fallback: str | None, value=str) -> str | None:
     if fallback == "not_converged":
         parts.append("The model did not settle on a best fit; read its odds ratios as rough.")
     return " ".join(parts) or None
+
+# ---------------------------------------------------------------- bounded loads (ingest/budget.py; issue 16.6)
+# Fragment: the file name goes in front (IngestError).
+LOAD_TOO_LONG = ("checking and loading it took longer than the limit of {seconds:,.0f} seconds and was stopped; "
+                 "split the file into smaller ones")
