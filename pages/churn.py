@@ -326,11 +326,15 @@ def multivariable_view(days: int) -> None:
         for row in rules.to_dict("records"):
             st.markdown("- " + t.driver_rule(row, ui.md))
     if len(fit["odds"]):
-        report.chart(ui.pure(driver_charts.odds_forest, fit["odds"], {"x": "Odds ratio (log scale; 1 = as the "
+        fitted = fit["odds"][fit["odds"]["status"] == "ok"]  # the values without an odds ratio are named below
+        report.chart(ui.pure(driver_charts.odds_forest, fitted, {"x": "Odds ratio (log scale; 1 = as the "
                      "most common value)", "blank": t.DRIVER_BLANK}, "Each attribute with the others held equal"),
                      "churn_driver_odds")
         st.caption(t.driver_model_note(fit["auc"], fit["train"], fit["test"])
                    + (f" Fitted on a sample of {multi['rows']:,} customers." if multi["sampled"] else ""))
+        flags = t.driver_model_flags(fit["odds"], fit.get("fallback"), t.driver_value)
+        if flags:
+            st.caption(flags)
         odds = fit["odds"].assign(value=fit["odds"]["value"].map(t.driver_value),
                                   reference=fit["odds"]["reference"].map(t.driver_value))
         table, config = ui.readable(odds, t.DRIVER_ODDS_LABELS, {"odds_ratio": "{:.2f}", "or_low": "{:.2f}",

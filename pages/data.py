@@ -249,12 +249,18 @@ for kind, report in reports.items():
             "Example rows": ", ".join(map(str, p["examples"]))} for p in report["problems"]]), hide_index=True)
     if report.get("unusable"):
         st.error(f"{ui.md(report['file'])}: {ui.md(report['unusable'])}. {NOTHING_USABLE_HINT}")
+rejected_total = sum(r["summary"]["rows_rejected"] for r in reports.values())
+duplicates_total = sum(f["rows"] for r in reports.values() for f in r.get("flags", [])
+                       if f["flag"] == "possible_duplicate")
 if len(rejected):
-    with st.expander(f"Download the {len(rejected):,} rejected rows"):
+    with st.expander(f"Download the {len(rejected):,} rejected rows" if len(rejected) >= rejected_total else
+                     f"Download the first {len(rejected):,} of the {rejected_total:,} rejected rows"):
         ui.download_buttons(rejected.assign(reason=rejected["reason"].map(reject_reason)), "rejected_rows",
                             key="data_rejected")
 if len(duplicates):
-    with st.expander(f"Download the {len(duplicates):,} possible duplicates (kept)"):
+    with st.expander(f"Download the {len(duplicates):,} possible duplicates (kept)"
+                     if len(duplicates) >= duplicates_total else
+                     f"Download the first {len(duplicates):,} of the {duplicates_total:,} possible duplicates (kept)"):
         ui.download_buttons(duplicates, "possible_duplicates", key="data_duplicates")
 unusable = any(report.get("unusable") for report in reports.values())
 

@@ -23,7 +23,7 @@ from typing import Any, Callable
 import duckdb
 import pandas as pd
 
-from retention import cli_format, ui_text
+from retention import cli_format, config, ui_text
 from retention.engines.config import ENV_VAR as ENGINE_ENV
 from retention.ingest import date_order
 from retention.ingest.canonical import prepare
@@ -168,7 +168,7 @@ def _read(path: str | None, sheet: str | None = None) -> RawTable | None:
         raise BadInput(f"file {path!r}: no such file")
     try:
         check_size(file.stat().st_size, file.name)  # before reading: a 2 GB file is refused unread
-        return read_path(file, sheet=sheet)
+        return read_path(file, sheet=sheet, limit_seconds=config.cli_load_seconds())
     except OSError as exc:
         raise BadInput(f"file {path!r}: cannot be read ({exc.strerror})") from exc
 
@@ -196,7 +196,8 @@ def load(args: argparse.Namespace) -> tuple[duckdb.DuckDBPyConnection, dict]:
     # inspect shows why a file is unusable; every other command refuses it (store.build)
     inspect = getattr(args, "command", None) == "inspect"
     reports = store.build(con, prepared.get("purchases"), prepared.get("customers"), name="cli",
-                          refuse_unusable=not inspect, limit_seconds=0, flag_copies=inspect)
+                          refuse_unusable=not inspect, limit_seconds=config.cli_load_seconds(),
+                          flag_copies=inspect)
     return con, reports
 
 

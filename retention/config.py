@@ -28,6 +28,12 @@ def load_seconds() -> float:
     return float(os.environ.get("RETENTION_LOAD_SECONDS", "120"))
 
 
+def cli_load_seconds() -> float:
+    """The CLI's limit on reading and loading a file: none unless $RETENTION_LOAD_SECONDS is set (a
+    command run by hand is not a shared server; a script that wants a bound sets the variable)."""
+    return float(os.environ.get("RETENTION_LOAD_SECONDS", "0"))
+
+
 def duckdb_threads() -> int:
     """Threads of each DuckDB connection ($RETENTION_DUCKDB_THREADS, default: the cores, at most 4)."""
     return int(os.environ.get("RETENTION_DUCKDB_THREADS", str(min(4, os.cpu_count() or 2))))

@@ -29,6 +29,7 @@ import pandas as pd
 from retention import access, config, scratch, sql
 from retention.paths import DatasetNotFound, dataset_path, is_valid_id, new_id  # noqa: F401 (store's API)
 from retention.paths import dirs as _dirs
+from retention.ingest.budget import Deadline
 from retention.ingest.canonical import Prepared, load_into, stored_name
 from retention.ingest.errors import IngestError
 from retention.ingest.usable import nothing_usable
@@ -37,6 +38,9 @@ from retention.ui_text import NOTHING_USABLE_CLI_HINT
 DEMO_ID = "demo"
 FORMAT_VERSION = 3  # bump when the tables a dataset holds change; the demo is rebuilt then
 STALE_TMP_SECONDS = 3600
+# Rows of the rejected and possible-duplicate lists a preview returns (for download): every row of them is
+# one Python dict, so 9 million possible duplicates (200 MB of a repeated purchase log) took 8 GB and minutes.
+PREVIEW_ROWS = 100_000
 WRITER = scratch.WRITER  # this process's mark on the temporary files it writes (see scratch.py)
 # Loads running at once in this process ($RETENTION_PARALLEL_LOADS). A load is seconds of all-core DuckDB
 # work and up to the ingest memory limit: twenty people uploading together would otherwise share the cores
@@ -183,27 +187,19 @@ def build(
 @contextmanager
 def _bounded(con: duckdb.DuckDBPyConnection, purchases: Prepared | None, customers: Prepared | None,
              seconds: float):
-    """Refuse the file(s) with IngestError when the load needs more than the ingest memory limit, or runs
-    longer than `seconds` (0: no limit; the connection's work is interrupted then)."""
-    names = " and ".join(p.filename for p in (purchases, customers) if p is not None)
-    timer = threading.Timer(seconds, con.interrupt) if seconds else None
-    if timer:
-        timer.daemon = True
-        timer.start()
+    """Refuse the file(s) with IngestError when the load needs more than the ingest memory limit, or when
+    reading, detecting and loading them together run longer than `seconds` (0: no limit; the connection's
+    work is interrupted then; what reading and detection spent is each Prepared's spent_seconds)."""
+    files = [p for p in (purchases, customers) if p is not None]
+    names = " and ".join(p.filename for p in files)
+    deadline = Deadline(seconds, names, spent=sum(p.spent_seconds for p in files))
     try:
-        yield
-    except duckdb.InterruptException as exc:
-        if timer is None or timer.is_alive():
-            raise
-        raise IngestError(names, f"checking and loading it took longer than the limit of {seconds:,.0f} seconds "
-                                 "and was stopped; split the file into smaller ones") from exc
+        with deadline.watch(con):
+            yield
     except duckdb.OutOfMemoryException as exc:
         raise IngestError(names, f"checking and loading it needs more memory than a load may use "
                                  f"({config.duckdb_ingest_memory_limit()}); split the file into smaller ones, or "
                                  "remove long text columns") from exc
-    finally:
-        if timer:
-            timer.cancel()
 
 
 def _build(con: duckdb.DuckDBPyConnection, purchases: Prepared | None, customers: Prepared | None, name: str,
@@ -361,14 +357,14 @@ def ensure_demo(progress: Callable[[str], None] | None = None) -> str:
 def preview(purchases: Prepared | None, customers: Prepared | None,
             progress: Callable[[str], None] | None = None) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
     """Validate files without storing them: (reports by kind, rejected rows with their original cells,
-    possible duplicates with their original cells: metrics.overview.possible_duplicate_rows).
-    progress: as build's `say`."""
+    possible duplicates with their original cells: metrics.overview.possible_duplicate_rows; each list the
+    first PREVIEW_ROWS rows, the reports count them all). progress: as build's `say`."""
     from retention.metrics.overview import possible_duplicate_rows, rejected_rows
 
     con = duckdb.connect(config=config.duckdb_settings(ingest=True))
     try:
         reports = build(con, purchases, customers, name="preview", say=progress or (lambda _step: None),
                         refuse_unusable=False)
-        return reports, rejected_rows(con), possible_duplicate_rows(con)
+        return reports, rejected_rows(con, PREVIEW_ROWS), possible_duplicate_rows(con, PREVIEW_ROWS)
     finally:
         con.close()

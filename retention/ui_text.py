@@ -755,3 +755,29 @@ def count_of(what: str, n: int) -> str:
 def days(n: int) -> str:
     """'7 days', '7 dni', '7 дней' …"""
     return ngettext("{n} day", "{n} days", n).format(n=fmt.number(n))
+
+
+# ---------------------------------------------------------------- churn drivers: values the model could not fit
+DRIVER_MODEL_STATUS = {"separated": "everyone or no one with it churned, so its odds ratio is infinite or zero "
+                                    "(those customers were set aside for the others' odds ratios)",
+                       "collinear": "it says the same as other attributes in the model",
+                       "unstable": "too few customers in some combination with other attributes for a stable "
+                                   "estimate"}
+
+
+def driver_model_flags(odds, fallback: str | None, value=str) -> str | None:
+    """One sentence per reason naming the values of drivers.model()['odds'] without an odds ratio (status not
+    'ok'), and a note when the fit did not converge; None when there is nothing to say."""
+    parts = []
+    for status, why in DRIVER_MODEL_STATUS.items():
+        names = [f"{r.attribute}: {value(r.value)}" for r in odds.itertuples() if r.status == status]
+        if names:
+            parts.append(f"No odds ratio for {', '.join(names)}: {why}.")
+    if fallback == "not_converged":
+        parts.append("The model did not settle on a best fit; read its odds ratios as rough.")
+    return " ".join(parts) or None
+
+# ---------------------------------------------------------------- bounded loads (ingest/budget.py; issue 16.6)
+# Fragment: the file name goes in front (IngestError).
+LOAD_TOO_LONG = ("checking and loading it took longer than the limit of {seconds:,.0f} seconds and was stopped; "
+                 "split the file into smaller ones")

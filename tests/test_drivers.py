@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -18,6 +19,7 @@ from retention import store
 from retention.ingest.canonical import prepare
 from retention.ingest.roles import is_outcome_column
 from retention.metrics import drivers
+from tests import reference_drivers
 
 ROOT = Path(__file__).resolve().parents[1]
 COUNTS = Path(__file__).resolve().parent / "fixtures" / "telco_drivers" / "counts.csv"
@@ -239,3 +241,130 @@ def test_cli_drivers(data_dir, tmp_path):
                             "diff_pp", "rank"]
     assert {(r["value"], r["churned"], r["customers"], r["churn_pct"]) for r in got} == {
         ("Month-to-month", 1655, 3875, 42.71), ("One year", 166, 1473, 11.27), ("Two year", 48, 1695, 2.83)}
+
+
+# ---------------------------------------------------------------- the model against the hand-written reference
+
+
+def generated_rows(seed: int = 11, n: int = 3000) -> pd.DataFrame:
+    """Customers with three attributes whose log odds add up (known coefficients), as customer_rows gives them."""
+    rng = np.random.default_rng(seed)
+    plan = rng.choice(["Basic", "Pro", "Team"], n, p=[0.5, 0.3, 0.2])
+    channel = rng.choice(["web", "shop", "phone", None], n, p=[0.5, 0.3, 0.15, 0.05])
+    region = rng.choice(["N", "S"], n, p=[0.6, 0.4])
+    logit = -1.0 + np.select([plan == "Pro", plan == "Team"], [-0.8, -1.5], 0.0) \
+        + np.select([channel == "shop", channel == "phone"], [0.6, 1.1], 0.0) + 0.3 * (region == "S")
+    churned = rng.random(n) < 1 / (1 + np.exp(-logit))
+    return pd.DataFrame({"customer_id": [f"C{i}" for i in range(n)], "churned": churned, "started": None,
+                         "Plan": plan, "Channel": channel, "Region": region})
+
+
+def telco_model_rows() -> pd.DataFrame:
+    rows = telco_rows()
+    return pd.DataFrame({"customer_id": rows["Customer ID"], "churned": rows["Churn Label"] == "Yes",
+                         "started": None, "Contract": rows["Contract"], "Payment Method": rows["Payment Method"],
+                         "Internet Service": rows["Internet Service"]})
+
+
+@pytest.mark.parametrize("make", [generated_rows, telco_model_rows], ids=["generated", "telco"])
+def test_model_equals_the_hand_written_reference(make):
+    rows = make()
+    got = drivers.model(rows)
+    attributes = [c for c in rows.columns if c not in ("customer_id", "churned", "started")]
+    x, names, _ = drivers._design(rows, attributes)
+    want = reference_drivers.odds_ratios(x, rows["churned"].to_numpy())
+    assert got["fallback"] is None and (got["odds"]["status"] == "ok").all()
+    assert len(got["odds"]) == len(names) - 1 > 3
+    for column in ("odds_ratio", "or_low", "or_high", "p_value"):
+        np.testing.assert_allclose(got["odds"][column].to_numpy(float), want[column], rtol=1e-6)
+
+
+def test_generated_coefficients_are_recovered():
+    odds = drivers.model(generated_rows(n=20000))["odds"].set_index(["attribute", "value"])
+    for key, beta in {("Plan", "Pro"): -0.8, ("Plan", "Team"): -1.5, ("Channel", "shop"): 0.6,
+                      ("Channel", "phone"): 1.1, ("Region", "S"): 0.3}.items():
+        row = odds.loc[key]
+        se = (math.log(row["or_high"]) - math.log(row["or_low"])) / (2 * 1.959964)
+        assert abs(math.log(row["odds_ratio"]) - beta) < 3.3 * se, key  # 5 checks at 99.9% each
+        assert se < 0.1
+
+
+def test_perfect_separation_is_flagged_and_the_rest_fitted_without_those_customers():
+    rows = generated_rows()
+    rows.loc[rows["Plan"] == "Team", "churned"] = True  # everyone on Team churned: infinite odds ratio
+    got = drivers.model(rows)
+    odds = got["odds"].set_index(["attribute", "value"])
+    assert odds.loc[("Plan", "Team"), "status"] == "separated"
+    assert math.isnan(odds.loc[("Plan", "Team"), "odds_ratio"]) and math.isnan(odds.loc[("Plan", "Team"), "or_high"])
+    rest = rows[rows["Plan"] != "Team"]
+    x, names, _ = drivers._design(rest, ["Plan", "Channel", "Region"],
+                                  {"Plan": ("Basic", ["Pro"]), "Channel": ("web", ["shop", "phone", "\0blank"]),
+                                   "Region": (rows["Region"].value_counts().index[0],
+                                              [rows["Region"].value_counts().index[1]])})
+    want = reference_drivers.odds_ratios(x, rest["churned"].to_numpy())
+    ok = odds[odds["status"] == "ok"]
+    assert [(a, v if isinstance(v, str) else "\0blank") for a, v in ok.index] == names[1:]
+    np.testing.assert_allclose(ok["odds_ratio"].to_numpy(float), want["odds_ratio"], rtol=1e-6)
+    np.testing.assert_allclose(ok["or_low"].to_numpy(float), want["or_low"], rtol=1e-6)
+    assert 0.5 < got["auc"] <= 1
+
+
+def test_no_one_churned_in_a_value_is_separated_too():
+    rows = generated_rows()
+    rows.loc[rows["Channel"] == "phone", "churned"] = False
+    odds = drivers.model(rows)["odds"].set_index(["attribute", "value"])
+    assert odds.loc[("Channel", "phone"), "status"] == "separated"
+    assert (odds.drop(("Channel", "phone"))["status"] == "ok").all()
+
+
+def test_an_attribute_repeating_another_is_collinear_not_a_traceback():
+    rows = generated_rows()
+    rows["Tariff"] = rows["Plan"].map({"Basic": "B", "Pro": "P", "Team": "T"})  # the same column, renamed
+    got = drivers.model(rows)
+    odds = got["odds"].set_index(["attribute", "value"])
+    assert set(odds.loc["Tariff", "status"]) == {"collinear"}
+    assert odds.loc["Tariff", "odds_ratio"].isna().all()
+    alone = drivers.model(rows.drop(columns="Tariff"))["odds"].set_index(["attribute", "value"])
+    np.testing.assert_allclose(odds.loc[alone.index, "odds_ratio"].to_numpy(float),
+                               alone["odds_ratio"].to_numpy(float), rtol=1e-6)
+
+
+def test_separation_leaving_one_class_falls_back_with_a_flag():
+    rows = generated_rows()
+    rows["churned"] = rows["Plan"] == "Basic"  # the outcome is the plan: nothing left to fit
+    got = drivers.model(rows)
+    assert got["fallback"] == "one_class" and got["odds"].empty
+
+
+def test_fit_logistic_hand_computed_two_by_two():
+    # 2×2 table: reference 30 of 100 churned, value 60 of 100: odds ratio (60/40)/(30/70) = 3.5,
+    # SE of its log = sqrt(1/60 + 1/40 + 1/30 + 1/70)
+    y = np.r_[np.ones(30), np.zeros(70), np.ones(60), np.zeros(40)].astype(bool)
+    x = np.column_stack([np.ones(200), np.r_[np.zeros(100), np.ones(100)]])
+    fit = drivers.fit_logistic(x, y)
+    assert math.exp(fit["beta"][1]) == pytest.approx(3.5, rel=1e-9)
+    assert fit["se"][1] == pytest.approx(math.sqrt(1 / 60 + 1 / 40 + 1 / 30 + 1 / 70), rel=1e-9)
+
+
+def test_the_page_sentence_names_the_values_without_an_odds_ratio():
+    from retention import ui_text
+
+    rows = generated_rows()
+    rows.loc[rows["Plan"] == "Team", "churned"] = True
+    rows["Tariff"] = rows["Plan"].map({"Basic": "B", "Pro": "P", "Team": "T"})
+    got = drivers.model(rows)
+    text = ui_text.driver_model_flags(got["odds"], got["fallback"], ui_text.driver_value)
+    assert "Plan: Team" in text and "everyone or no one" in text
+    assert "Tariff: P" in text and "says the same" in text
+    assert ui_text.driver_model_flags(drivers.model(generated_rows())["odds"], None, str) is None
+
+
+def test_separation_by_a_combination_is_unstable_and_flagged():
+    """Quasi-separation no single value shows: x1 without x2 always churned, x2 without x1 never; the cells with
+    both or neither are half and half. b1 − b2 has no finite maximum: both are flagged, the fit says so."""
+    cells = [(1, 0, 40, lambda i: 1), (0, 1, 40, lambda i: 0), (1, 1, 60, lambda i: i % 2), (0, 0, 60, lambda i: i % 2)]
+    data = np.array([(1, a, b, rule(i)) for a, b, n, rule in cells for i in range(n)], float)
+    fit = drivers.fit_logistic(data[:, :3], data[:, 3].astype(bool))
+    assert list(fit["status"]) == ["ok", "unstable", "unstable"]
+    assert fit["fallback"] == "not_converged"
+    assert fit["beta"][0] == pytest.approx(0.0, abs=1e-6)  # the intercept is still the half-and-half cells' log odds

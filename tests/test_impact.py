@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import reference_impact
 from impact_data import shop
 from retention.metrics import cohorts, impact
 from test_cohorts import load
@@ -167,3 +168,39 @@ def test_sentence_says_no_clear_effect_when_the_interval_crosses_zero():
                      "+7.0; 3,412 customers), above the pre-launch trend.")
     unclear = ui_text.impact_sentence({**base, "effect_pp": 2.0, "ci_low_pp": -1.0, "ci_high_pp": 5.0, "clear": False})
     assert unclear.startswith("**No clear effect**") and "2.0" not in unclear
+
+
+# ---------------------------------------------------------------- statsmodels WLS against the hand-written one
+
+
+@pytest.mark.parametrize("cohorts,launch,season,trend", [(36, 24, 0.06, 0.0), (20, 12, 0.0, 0.004), (10, 5, 0.0, 0.0)],
+                         ids=["seasonal", "trend", "short"])
+def test_trend_fit_equals_the_hand_written_reference(cohorts, launch, season, trend):
+    planted = shop(seed=21, cohorts=cohorts, size=150, launch=launch, effect=0.05, season=season, trend=trend)
+    table = impact.cohort_table(planted.people(K), K)
+    before, after = table[table["cohort_index"] < table["cohort_index"].iloc[launch]], \
+        table[table["cohort_index"] >= table["cohort_index"].iloc[launch]]
+    for column, binomial in (("retention_pct", True), ("revenue_per_customer", False)):
+        got = impact.trend_fit(before, after, column, binomial=binomial)
+        want = reference_impact.trend_fit(before, after, column, binomial=binomial)
+        assert got["seasonal"] == want["seasonal"] == (len(before) >= impact.MIN_SEASONAL_COHORTS)
+        assert got["df"] == want["df"]
+        for key in ("effect", "se", "slope", "slope_se"):
+            assert got[key] == pytest.approx(want[key], rel=1e-6), (column, key)
+        for key in ("expected_before", "expected_after"):
+            np.testing.assert_allclose(got[key], want[key], rtol=1e-6)
+
+
+def test_trend_fit_with_a_calendar_month_missing_is_singular_but_fits():
+    """24 pre-launch cohorts with every March left out: the March column is all zero (X singular); the fit, like
+    the reference's pseudo-inverse, drops it from the rank and still gives an effect."""
+    planted = shop(seed=22, cohorts=36, size=100, launch=27, effect=0.05)
+    table = impact.cohort_table(planted.people(K), K)
+    before = table[(table["cohort_index"] < table["cohort_index"].iloc[27]) & (table["cohort"].dt.month != 3)]
+    after = table[table["cohort_index"] >= table["cohort_index"].iloc[27]]
+    assert len(before) >= impact.MIN_SEASONAL_COHORTS
+    got = impact.trend_fit(before, after, "retention_pct", binomial=True)
+    want = reference_impact.trend_fit(before, after, "retention_pct", binomial=True)
+    assert got["df"] == want["df"] and np.isfinite(got["se"])
+    assert got["effect"] == pytest.approx(want["effect"], rel=1e-6)
+    assert got["se"] == pytest.approx(want["se"], rel=1e-6)

@@ -147,3 +147,14 @@ def test_upload_with_nothing_usable_cannot_be_saved(demo_env):
     assert "Nothing can be saved" in message
     assert at.button(key="data_save").disabled
     assert any("3 rejected rows" in e.label for e in at.expander)  # the rows stay downloadable
+
+
+def test_upload_says_when_the_rejected_rows_download_holds_only_the_first_ones(demo_env, monkeypatch):
+    """The preview lists at most store.PREVIEW_ROWS rows (bounded work, issue 16.6): the page says so."""
+    from retention import store
+
+    monkeypatch.setattr(store, "PREVIEW_ROWS", 2)
+    at = _uploaded("shop.csv",
+                   b"customer,date,Total\na,2024-01-05,abc\nb,2024-01-06,n/a\nc,2024-01-07,\nd,2024-01-07,5\n")
+    labels = [e.label for e in at.expander]
+    assert "Download the first 2 of the 3 rejected rows" in labels, labels

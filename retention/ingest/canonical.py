@@ -28,6 +28,7 @@ file a copy is rejected (duplicate_row).
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass, field
 
 import duckdb
@@ -89,6 +90,7 @@ class Prepared:
     status_table: dict[str, str] | None = None  # the known export's status classes (statuses.py), when its status column is used
     status_only_listed: bool = False
     counted_statuses: list[str] = field(default_factory=list)  # set-aside status values the person chose to count
+    spent_seconds: float = 0.0  # reading the file and detecting its layout took this: part of the load's limit
 
     @property
     def kept_columns(self) -> list[str]:
@@ -122,6 +124,7 @@ def prepare(
         raise ValueError(kind)
     if date_order not in (None, "dmy", "mdy"):
         raise IngestError(filename, f"the date order must be 'dmy' or 'mdy', not {date_order!r}")
+    started = time.monotonic()
     raw = raw or read_table(data, filename, sheet)
     roles = money_.currency_checked(detect_roles(raw.frame, kind), raw.frame, raw.info.get("encoding"))
     for role, column in (mapping or {}).items():
@@ -171,6 +174,7 @@ def prepare(
                                            currency=currency)
     finally:
         detector.close()
+    prepared.spent_seconds = raw.read_seconds + time.monotonic() - started
     return prepared
 
 

@@ -46,6 +46,7 @@ class RawTable:
     frame: pd.DataFrame
     info: dict = field(default_factory=dict)
     staged: Any = None
+    read_seconds: float = 0.0  # what reading it took (stage.read_path): part of the load's time limit
 
     @property
     def row_count(self) -> int:

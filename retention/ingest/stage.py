@@ -12,6 +12,10 @@ fast path cannot number exactly, or that are not plain UTF-8 text (other encodin
 rows, workbooks, archives, columns aligned with spaces) go through read_table on the bytes instead.
 The staging file lives under the data directory's tmp/ and is deleted when the RawTable is garbage
 collected (or at exit).
+
+Reading is the first part of the load's time limit (`limit_seconds`, default config.load_seconds(); 0 =
+none; see budget.py): DuckDB's staging work is interrupted at the limit, a read in Python that ends past it
+is refused, and the RawTable's `read_seconds` tells store.build how much of the limit is left.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ import numpy as np
 
 from retention import config, scratch, sql
 from retention.ingest import headerless
+from retention.ingest.budget import Deadline
 from retention.ingest.encoding import detect
 from retention.ingest.read import ROW, TEXT_EXTENSIONS, RawTable, read_table
 from retention.ingest.table import (FOOTER_SCAN_ROWS, check_width, drop_total_rows, find_header_row, header_width,
@@ -61,11 +66,13 @@ class Staged:
         return (f"select * from (select rowid + {int(self.first_row)} as {sql.quote_ident(ROW)}, {cells}, "
                 f"{blank_test(len(self.names))} as blank from {sql.quote_ident(alias)}.cells) where not blank{totals}")
 
-    def attach(self, con: duckdb.DuckDBPyConnection, view: str, alias: str = ALIAS) -> None:
-        """Attach the staging file read-only to `con` and create TEMP VIEW `view` over its rows."""
+    def attach(self, con: duckdb.DuckDBPyConnection, view: str, alias: str = ALIAS, limit: int | None = None) -> None:
+        """Attach the staging file read-only to `con` and create TEMP VIEW `view` over its rows (the
+        first `limit` of them when given: a scan of the view stops there)."""
         con.execute(f"attach {sql.quote_literal(self.path)} as {sql.quote_ident(alias)} (read_only)")
+        first = f" limit {int(limit)}" if limit is not None else ""
         con.execute(f"create or replace temp view {sql.quote_ident(view)} as "
-                    f"select * exclude (blank) from ({self.select(alias)})")
+                    f"select * exclude (blank) from ({self.select(alias)}){first}")
 
     @staticmethod
     def detach(con: duckdb.DuckDBPyConnection, view: str, alias: str = ALIAS) -> None:
@@ -84,22 +91,26 @@ def connect(path: Path | str = ":memory:", **settings) -> duckdb.DuckDBPyConnect
 
 
 def read_path(path: Path, filename: str | None = None, sheet: str | None = None,
-              stage_min_bytes: int | None = None) -> RawTable:
+              stage_min_bytes: int | None = None, limit_seconds: float | None = None) -> RawTable:
     """The RawTable of a file on disk: staged in DuckDB when it is a large plain UTF-8 text file, else
     read_table on its bytes (see the module docstring)."""
     path = Path(path)
     filename = filename or path.name
+    deadline = Deadline(config.load_seconds() if limit_seconds is None else limit_seconds, filename)
     size = path.stat().st_size
     check_size(size, filename)
     threshold = STAGE_MIN_BYTES if stage_min_bytes is None else stage_min_bytes
+    raw = None
     if size >= max(threshold, 1) and sheet is None:
-        raw = _try_stage(path, filename)
-        if raw is not None:
-            return raw
-    return read_table(path.read_bytes(), filename, sheet)
+        raw = _try_stage(path, filename, deadline)
+    if raw is None:
+        raw = read_table(path.read_bytes(), filename, sheet)
+        deadline.check()
+    raw.read_seconds = deadline.spent
+    return raw
 
 
-def _try_stage(path: Path, filename: str) -> RawTable | None:
+def _try_stage(path: Path, filename: str, deadline: Deadline) -> RawTable | None:
     with path.open("rb") as stream:
         start = stream.read(HEAD_BYTES)
     suffix = Path(filename).suffix.lower()  # the upload's name: a scratch copy's own name ends in .tmp
@@ -129,30 +140,32 @@ def _try_stage(path: Path, filename: str) -> RawTable | None:
         return None
     staged = Staged(_staging_path(), names, header_index + 2, [])
     try:
-        return _finish(staged, path, delimiter, header_index, header)
+        return _finish(staged, path, delimiter, header_index, header, deadline)
     except BaseException:
         _remove(staged.path)
         raise
 
 
-def _finish(staged: Staged, path: Path, delimiter: str, header_index: int, header: list[str]) -> RawTable | None:
+def _finish(staged: Staged, path: Path, delimiter: str, header_index: int, header: list[str],
+            deadline: Deadline) -> RawTable | None:
     """Fill the staging file and read its head, counts and totals rows: the RawTable (None: not stageable)."""
-    if not _fill(staged, path, delimiter, header_index + 1):
+    if not _fill(staged, path, delimiter, header_index + 1, deadline):
         _remove(staged.path)
         return None
     con = connect()
     try:
-        con.execute(f"attach {sql.quote_literal(staged.path)} as {ALIAS} (read_only)")
-        blank_row = blank_test(len(staged.names))
-        counts = con.execute(f"select count(*) filter (where not {blank_row}), count(*) filter (where {blank_row}) "
-                             f"from {ALIAS}.cells").fetchone()
-        staged.rows, blank = int(counts[0]), int(counts[1])
-        tail = con.execute(f"select * exclude (blank) from ({staged.select()}) order by {sql.quote_ident(ROW)} desc "
-                           f"limit {FOOTER_SCAN_ROWS}").df().iloc[::-1].reset_index(drop=True)
-        _, totals = drop_total_rows(tail)
-        staged.totals = totals
-        staged.rows -= len(totals)
-        head = con.execute(f"select * exclude (blank) from ({staged.select()}) limit {HEAD_ROWS}").df()
+        with deadline.watch(con):
+            con.execute(f"attach {sql.quote_literal(staged.path)} as {ALIAS} (read_only)")
+            blank_row = blank_test(len(staged.names))
+            counts = con.execute(f"select count(*) filter (where not {blank_row}), count(*) filter (where {blank_row}) "
+                                 f"from {ALIAS}.cells").fetchone()
+            staged.rows, blank = int(counts[0]), int(counts[1])
+            tail = con.execute(f"select * exclude (blank) from ({staged.select()}) order by {sql.quote_ident(ROW)} desc "
+                               f"limit {FOOTER_SCAN_ROWS}").df().iloc[::-1].reset_index(drop=True)
+            _, totals = drop_total_rows(tail)
+            staged.totals = totals
+            staged.rows -= len(totals)
+            head = con.execute(f"select * exclude (blank) from ({staged.select()}) limit {HEAD_ROWS}").df()
     finally:
         con.close()
     if head.empty:
@@ -166,7 +179,7 @@ def _finish(staged: Staged, path: Path, delimiter: str, header_index: int, heade
     return raw
 
 
-def _fill(staged: Staged, path: Path, delimiter: str, skip: int) -> bool:
+def _fill(staged: Staged, path: Path, delimiter: str, skip: int, deadline: Deadline) -> bool:
     """Create table `cells` in the staging file from the CSV file; False when DuckDB cannot split it
     (in parallel, nor in one thread when quoted cells hold line breaks) or it is not valid UTF-8."""
     con = connect(staged.path)
@@ -174,12 +187,15 @@ def _fill(staged: Staged, path: Path, delimiter: str, skip: int) -> bool:
         con.execute("set enable_progress_bar = false")
         for parallel in (True, False):
             try:
-                relation = sql.relation(con, "ingest_read_text", path=str(path), delimiter=delimiter, skip=skip,
-                                        parallel=parallel,
-                                        columns={f"c{i}": "VARCHAR" for i in range(len(staged.names))})
-                relation.create("cells")
-                con.execute("checkpoint")
+                with deadline.watch(con):
+                    relation = sql.relation(con, "ingest_read_text", path=str(path), delimiter=delimiter, skip=skip,
+                                            parallel=parallel,
+                                            columns={f"c{i}": "VARCHAR" for i in range(len(staged.names))})
+                    relation.create("cells")
+                    con.execute("checkpoint")
                 return True
+            except duckdb.InterruptException:
+                raise
             except duckdb.Error:
                 con.execute("drop table if exists cells")
                 continue

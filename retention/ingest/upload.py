@@ -20,15 +20,16 @@ from retention.ingest.stage import read_path
 
 
 def read_upload(data: bytes, filename: str, sheet: str | None = None,
-                stage_min_bytes: int | None = None) -> RawTable:
-    """The RawTable of uploaded bytes `data` named `filename` (see the module docstring)."""
+                stage_min_bytes: int | None = None, limit_seconds: float | None = None) -> RawTable:
+    """The RawTable of uploaded bytes `data` named `filename` (see the module docstring); `limit_seconds`:
+    stage.read_path's (the load's time limit by default)."""
     if not data:
         raise IngestError(filename, "the file is empty")
     path = scratch.claim() / f"upload.{scratch.WRITER}.{secrets.token_hex(8)}.tmp"
     try:
         with path.open("wb") as out:
             out.write(memoryview(data))
-        return read_path(path, filename, sheet, stage_min_bytes=stage_min_bytes)
+        return read_path(path, filename, sheet, stage_min_bytes=stage_min_bytes, limit_seconds=limit_seconds)
     finally:
         path.unlink(missing_ok=True)
 

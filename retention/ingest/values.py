@@ -6,7 +6,10 @@ very same macros, so detection and parsing can never disagree. Day/month order i
 the whole column (one DuckDB pass over the text, `sample_day_month.sql`), not from a sample.
 
 Columns are read through a `Detector`: a private DuckDB connection in which the raw frame is
-registered, so whole-column questions cost one scan and no Python loop over rows.
+registered, so whole-column questions cost one scan and no Python loop over rows. Detection's work is
+bounded whatever the file's size: the Detector sees only the first DETECT_ROWS rows (every row of a
+file that has no more), so a file of millions of rows is judged on those; its date forms are then
+reported as counted in a sample (DateChoice.forms_sampled). The load parses every row either way.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import pandas as pd
 from retention import config, sql
 
 SAMPLE = 5000
+DETECT_ROWS = 250_000  # rows detection reads at most (the first ones): "the whole column" up to this size
 _TIMES = ["", " %H:%M:%S", " %H:%M", " %H:%M:%S.%f", " %I:%M %p", " %I:%M:%S %p", " %I:%M%p"]
 # Date layouts without a time part; each is tried with every time suffix above. Two-digit years
 # (%y) come before four-digit ones: DuckDB's %Y also reads "24" (as year 24, which parse_date refuses),
@@ -82,12 +86,15 @@ class Detector:
     """Whole-column questions about a raw frame (text cells), answered by DuckDB. `staged` (a
     stage.Staged) when the whole table is in a staging file and `frame` holds only its first rows."""
 
-    def __init__(self, frame: pd.DataFrame, staged=None):
+    def __init__(self, frame: pd.DataFrame, staged=None, rows: int | None = None):
         self.con = connection()
+        limit = DETECT_ROWS if rows is None else rows
         if staged is not None:
-            staged.attach(self.con, "detect_raw")
+            staged.attach(self.con, "detect_raw", limit=limit)
+            self.truncated = staged.rows > limit
         else:
-            self.con.register("detect_raw", frame)
+            self.con.register("detect_raw", frame.iloc[:limit])
+            self.truncated = len(frame) > limit
 
     def close(self) -> None:
         self.con.close()
@@ -106,7 +113,7 @@ class Detector:
         return [v for (v,) in sql.execute(self.con, "sample_number_marks").fetchall()]
 
     def day_month(self, column: str) -> dict:
-        """Counts over the whole column of d/m/y-like cells: day_first (first part > 12),
+        """Counts over the whole column (its first DETECT_ROWS cells) of d/m/y-like cells: day_first (first part > 12),
         month_first (second part > 12), undecided (both ≤ 12), dotted (written with '.'); and
         form_<form> for each of FORMS (cells written that way)."""
         self._focus(column)
@@ -125,7 +132,7 @@ class Detector:
             counts = self.day_month(column)
             evidence = {k: v for k, v in counts.items() if not k.startswith("form_")}
             forms = {k[5:]: v for k, v in counts.items() if k.startswith("form_") and v}
-            sampled = False
+            sampled = self.truncated
         choice = detect_dates(sample, order, evidence, prefer_dmy, con=self.con, hint=hint)
         return _with_forms(choice, forms, sampled)
 

@@ -20,9 +20,10 @@ Ranked: attributes significant after correction first, then by corrected V. Valu
 customers are flagged `small`, never dropped.
 
 Multivariable view (`model`): a logistic regression on the top attributes (one-hot, the most common value as
-reference), fitted with Newton–Raphson in numpy: odds ratios with Wald 95% intervals, and the AUC on a 30%
-holdout. `rules`: churn per combination of the two top attributes. `over_time`: each top value's gap by cohort
-year (customers with a start date).
+reference), fitted by maximum likelihood with statsmodels (Logit): odds ratios with Wald 95% intervals, and the AUC
+on a 30% holdout; values where everyone or no one churned (perfect separation) and columns that repeat others are
+flagged, not fitted. `rules`: churn per combination of the two top attributes. `over_time`: each top value's gap by
+cohort year (customers with a start date).
 """
 
 from __future__ import annotations
@@ -434,21 +435,68 @@ def _edge(label: str) -> float:
     return float(head)
 
 
-def fit_logistic(x: np.ndarray, y: np.ndarray, ridge: float = 1e-6, steps: int = 50) -> tuple[np.ndarray, np.ndarray]:
-    """Logistic regression by Newton–Raphson: (coefficients, covariance). x has the intercept column. A tiny ridge
-    keeps separated levels finite."""
-    beta = np.zeros(x.shape[1])
-    for _ in range(steps):
-        p = 1 / (1 + np.exp(-np.clip(x @ beta, -30, 30)))
-        w = p * (1 - p)
-        hessian = x.T @ (x * w[:, None]) + ridge * np.eye(x.shape[1])
-        step = np.linalg.solve(hessian, x.T @ (y - p) - ridge * beta)
-        beta += step
-        if np.max(np.abs(step)) < 1e-8:
-            break
-    p = 1 / (1 + np.exp(-np.clip(x @ beta, -30, 30)))
-    hessian = x.T @ (x * (p * (1 - p))[:, None]) + ridge * np.eye(x.shape[1])
-    return beta, np.linalg.pinv(hessian)
+def _independent(x: np.ndarray) -> list[int]:
+    """Indices of the columns of x kept in order while each adds to the rank (the intercept first): a column that is
+    a combination of earlier ones (two attributes that say the same thing, a value present in no kept row) is
+    left out."""
+    kept: list[int] = []
+    for j in range(x.shape[1]):
+        if np.linalg.matrix_rank(x[:, kept + [j]]) == len(kept) + 1:
+            kept.append(j)
+    return kept
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray) -> dict:
+    """Logistic regression by maximum likelihood (statsmodels Logit, Newton), made safe for one-hot designs.
+
+    In: x (n × k, intercept column first, 0/1 columns after it), y (n, bool). Before fitting, a value where
+    everyone or no one churned (perfect separation: its odds ratio is infinite or zero) has its customers set
+    aside (at the limit they add nothing to the other coefficients) and its column marked 'separated'; columns
+    that repeat earlier ones are marked 'collinear'. Out: {'beta', 'se', 'p_value' (arrays of k, NaN where not
+    estimated), 'status' (k codes: 'ok' | 'separated' | 'collinear' | 'unstable'), 'fallback' (None |
+    'one_class' | 'not_converged' | 'failed'), 'rows' (customers fitted)}. Never raises on data."""
+    import warnings
+
+    import statsmodels.api as sm  # imported here: it takes a second, and only this view needs it
+    from statsmodels.tools.sm_exceptions import PerfectSeparationWarning
+
+    x, y = np.asarray(x, float), np.asarray(y, bool)
+    k = x.shape[1]
+    status = np.array(["ok"] * k, dtype=object)
+    beta, se, p = np.full(k, np.nan), np.full(k, np.nan), np.full(k, np.nan)
+    keep = np.ones(len(y), bool)
+    changed = True
+    while changed:  # setting customers aside can separate another value: repeat until stable
+        changed = False
+        for j in range(1, k):
+            if status[j] != "ok":
+                continue
+            inside = keep & (x[:, j] != 0)
+            if inside.any() and (y[inside].all() or not y[inside].any()):
+                status[j], keep, changed = "separated", keep & ~inside, True
+    out = {"beta": beta, "se": se, "p_value": p, "status": status, "fallback": None, "rows": int(keep.sum())}
+    xs, ys = x[keep], y[keep]
+    if ys.all() or not ys.any():
+        out["fallback"] = "one_class"
+        return out
+    candidates = [j for j in range(k) if status[j] == "ok"]
+    kept = [candidates[i] for i in _independent(xs[:, candidates])]
+    status[[j for j in candidates if j not in kept]] = "collinear"
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            fit = sm.Logit(ys.astype(float), xs[:, kept]).fit(method="newton", maxiter=100, disp=0)
+    except (np.linalg.LinAlgError, ValueError, OverflowError):
+        out["fallback"] = "failed"
+        return out
+    beta[kept], se[kept], p[kept] = fit.params, fit.bse, fit.pvalues
+    if not fit.mle_retvals.get("converged", True) or any(isinstance(w.message, PerfectSeparationWarning)
+                                                          for w in caught):
+        out["fallback"] = "not_converged"
+    # quasi-separation by a combination of values: a huge standard error, the odds ratio is not estimable
+    unstable = [j for j in kept if j and not (np.isfinite(se[j]) and se[j] < SEPARATED)]
+    status[unstable] = "unstable"
+    return out
 
 
 def auc(y: np.ndarray, score: np.ndarray) -> float:
@@ -479,38 +527,52 @@ def _design(rows: pd.DataFrame, attributes: list[str], levels: dict | None = Non
     return np.column_stack(columns), names, levels
 
 
+ODDS_COLUMNS = ["attribute", "value", "reference", "customers", "odds_ratio", "or_low", "or_high", "p_value",
+                "status"]
+
+
 def model(rows: pd.DataFrame, seed: int = 7, holdout: float = 0.3) -> dict:
-    """customer_rows output → {'odds': frame (attribute, value, reference, customers, odds_ratio, or_low, or_high,
-    p_value), 'auc': holdout AUC, 'train': n, 'test': n, 'attributes': [...]}; empty odds when there is nothing to
-    fit (fewer than 2 classes or no attribute)."""
+    """customer_rows output → {'odds': frame ODDS_COLUMNS (status: fit_logistic's code; odds ratio and interval
+    NaN unless 'ok'), 'auc': holdout AUC, 'train': n, 'test': n, 'attributes': [...], 'fallback': fit_logistic's
+    fallback code or None}; empty odds when there is nothing to fit (fewer than 2 classes or no attribute)."""
     attributes = [c for c in rows.columns if c not in ("customer_id", "churned", "started")]
     y = rows["churned"].astype(bool).to_numpy()
-    empty = {"odds": pd.DataFrame(columns=["attribute", "value", "reference", "customers", "odds_ratio", "or_low",
-                                           "or_high", "p_value"]), "auc": float("nan"), "train": 0, "test": 0,
-             "attributes": attributes}
+    empty = {"odds": pd.DataFrame(columns=ODDS_COLUMNS), "auc": float("nan"), "train": 0, "test": 0,
+             "attributes": attributes, "fallback": None}
     if not attributes or y.all() or not y.any() or len(rows) < 4 * SMALL:
         return empty
     x, names, levels = _design(rows, attributes)
     rng = np.random.default_rng(seed)
     test = rng.random(len(rows)) < holdout
-    beta_train, _ = fit_logistic(x[~test], y[~test])
-    score = auc(y[test], x[test] @ beta_train)
-    beta, cov = fit_logistic(x, y)
-    se = np.sqrt(np.clip(np.diag(cov), 0, None))
+    train = fit_logistic(x[~test], y[~test])
+    fit = fit_logistic(x, y)
+    if fit["fallback"] in ("one_class", "failed"):
+        return empty | {"fallback": fit["fallback"]}
+    score = auc(y[test], x[test] @ _scoring(train, x[~test], y[~test]))
     z = sps.norm.ppf(0.975)
     odds = []
     for i, (a, v) in enumerate(names[1:], start=1):
         reference = levels[a][0]
-        # a value where everyone (or nobody) churned has no finite odds ratio: its interval is left blank
-        known = se[i] < SEPARATED
+        ok = fit["status"][i] == "ok"
+        b, s = fit["beta"][i], fit["se"][i]
         odds.append({"attribute": a, "value": None if v == "\0blank" else v,
                      "reference": None if reference == "\0blank" else reference,
-                     "customers": int(x[:, i].sum()), "odds_ratio": float(np.exp(np.clip(beta[i], -30, 30))),
-                     "or_low": float(np.exp(beta[i] - z * se[i])) if known else float("nan"),
-                     "or_high": float(np.exp(beta[i] + z * se[i])) if known else float("nan"),
-                     "p_value": float(2 * sps.norm.sf(abs(beta[i] / se[i]))) if se[i] > 0 else float("nan")})
-    return {"odds": pd.DataFrame(odds, columns=empty["odds"].columns), "auc": score, "train": int((~test).sum()),
-            "test": int(test.sum()), "attributes": attributes}
+                     "customers": int(x[:, i].sum()), "odds_ratio": float(np.exp(b)) if ok else float("nan"),
+                     "or_low": float(np.exp(b - z * s)) if ok else float("nan"),
+                     "or_high": float(np.exp(b + z * s)) if ok else float("nan"),
+                     "p_value": float(fit["p_value"][i]) if ok else float("nan"), "status": fit["status"][i]})
+    return {"odds": pd.DataFrame(odds, columns=ODDS_COLUMNS), "auc": score, "train": int((~test).sum()),
+            "test": int(test.sum()), "attributes": attributes, "fallback": fit["fallback"]}
+
+
+def _scoring(fit: dict, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Coefficients for scoring new customers from a fit_logistic result: a separated value pushes the score to
+    its side (±30 on the log-odds scale, the limit in rank terms), a collinear or failed one counts 0."""
+    beta = np.where(np.isfinite(fit["beta"]), fit["beta"], 0.0)
+    for j in np.flatnonzero(fit["status"] == "separated"):
+        inside = x[:, j] != 0
+        beta[j] = 30.0 if y[inside].mean() >= 0.5 else -30.0
+    return beta
 
 
 def rules(rows: pd.DataFrame, highest: int = 3, lowest: int = 1) -> pd.DataFrame:

@@ -1,13 +1,12 @@
 """Did it work? The effect of a retention programme on month-k retention, in two designs.
 
-- Before/after a launch date (`before_after`): month cohorts (first positive purchase) that started after the
-  launch against those that started before. The effect is measured against the pre-launch trend: a weighted
-  least-squares line through the pre-launch cohorts' month-k retention (weights: cohort sizes), with
-  calendar-month terms when at least two years of pre-launch cohorts allow it (the seasonality check),
-  extrapolated to the post-launch cohorts. 95% interval: analytic, from the trend's prediction error with the
-  residual variance of the pre-launch cohorts (never below the binomial variance), t with the residual degrees
-  of freedom. The plain before/after difference and the same calendar months a year earlier are reported
-  beside it as checks.
+- Before/after a launch date (`before_after`): month cohorts (first positive purchase) that started after the launch
+  against those that started before. The effect is measured against the pre-launch trend: a weighted least-squares
+  line through the pre-launch cohorts' month-k retention (weights: cohort sizes), with calendar-month terms when at
+  least two years of pre-launch cohorts allow it (the seasonality check), extrapolated to the post-launch cohorts
+  (statsmodels WLS). 95% interval: analytic, from the trend's prediction error with the residual variance of the
+  pre-launch cohorts (never below the binomial variance), t with the residual degrees of freedom. The plain
+  before/after difference and the same calendar months a year earlier are reported beside it as checks.
 - Members against comparable non-members (`members`): coarsened exact matching (CEM) of every member with the
   non-members of the same cohort month, first-month purchases (1, 2, 3+), first-month spend (quartile) and,
   optionally, segment; non-members are weighted to the members' mix (effect on the members, ATT). 95% interval:
@@ -97,39 +96,60 @@ def _design(index: np.ndarray, months: np.ndarray, seasonal: bool, origin: float
     return np.column_stack(columns)
 
 
+def trend_inputs(before: pd.DataFrame, after: pd.DataFrame, column: str, *, binomial: bool) -> dict:
+    """The trend's regression data from cohort_table() rows: X, Xa (designs before / after: 1, months from the
+    last pre-launch cohort, calendar-month dummies when seasonal), y (column before, shares as fractions), w
+    (customers before), ya, n_after (the same after), scale (100 for shares, else 1), seasonal (bool)."""
+    seasonal = len(before) >= MIN_SEASONAL_COHORTS
+    origin = float(before["cohort_index"].max())
+    scale = 100.0 if binomial else 1.0
+    return {"X": _design(before["cohort_index"].to_numpy(float), before["cohort"].dt.month.to_numpy(), seasonal,
+                         origin),
+            "Xa": _design(after["cohort_index"].to_numpy(float), after["cohort"].dt.month.to_numpy(), seasonal,
+                          origin),
+            "y": before[column].to_numpy(float) / scale, "w": before["customers"].to_numpy(float),
+            "ya": after[column].to_numpy(float) / scale, "n_after": after["customers"].to_numpy(float),
+            "scale": scale, "seasonal": seasonal}
+
+
 def trend_fit(before: pd.DataFrame, after: pd.DataFrame, column: str, *, binomial: bool) -> dict:
-    """Fit column ~ a + b·cohort_index (+ calendar months) on `before` by WLS (weights customers), extrapolate
-    to `after` and compare: effect = size-weighted mean of after − prediction. Var(effect) =
+    """Fit column ~ a + b·cohort_index (+ calendar months) on `before` by WLS (statsmodels; weights customers),
+    extrapolate to `after` and compare: effect = size-weighted mean of after − prediction. Var(effect) =
     σ²(1/N_after + x̄'(X'WX)⁻¹x̄); σ² from the weighted residuals (for shares, at least the binomial p(1−p)).
 
     In: cohort_table() rows. Out: effect, se, df (None: normal), slope (per month), seasonal, expected_before,
     expected_after (arrays of fitted / extrapolated values, in the column's unit)."""
-    seasonal = len(before) >= MIN_SEASONAL_COHORTS
-    origin = float(before["cohort_index"].max())
-    scale = 100.0 if binomial else 1.0
-    X = _design(before["cohort_index"].to_numpy(float), before["cohort"].dt.month.to_numpy(), seasonal, origin)
-    Xa = _design(after["cohort_index"].to_numpy(float), after["cohort"].dt.month.to_numpy(), seasonal, origin)
-    y = before[column].to_numpy(float) / scale
-    w = before["customers"].to_numpy(float)
-    xtwx = X.T @ (X * w[:, None])
-    inv = np.linalg.pinv(xtwx)
-    beta = inv @ (X.T @ (w * y))
-    resid = y - X @ beta
-    df = len(before) - np.linalg.matrix_rank(X)
-    sigma2 = float((w * resid ** 2).sum() / df) if df > 0 else math.inf
+    import warnings
+
+    import statsmodels.api as sm  # imported here: it takes a second, and only this fit needs it
+    from statsmodels.tools.sm_exceptions import SingularMatrixWarning
+
+    data = trend_inputs(before, after, column, binomial=binomial)
+    X, Xa, y, w, scale = data["X"], data["Xa"], data["y"], data["w"], data["scale"]
+    n_after, ya, seasonal = data["n_after"], data["ya"], data["seasonal"]
+
+    with warnings.catch_warnings():  # a singular X (a calendar month without cohorts) is expected: pinv handles it
+        warnings.simplefilter("ignore", SingularMatrixWarning)
+        warnings.simplefilter("ignore", RuntimeWarning)  # no residual df: σ² is taken as unknown below
+        fit = sm.WLS(y, X, weights=w).fit(method="pinv")  # pinv: a month without cohorts leaves X singular
+    beta = fit.params
+    df = int(round(fit.df_resid))
+    sigma2 = float(fit.scale) if df > 0 else math.inf
     if binomial:
         p = float((w * y).sum() / w.sum())
         floor = p * (1 - p)
         if sigma2 < floor:
             sigma2, df = floor, None  # binomial variance known: normal quantile
-    n_after = after["customers"].to_numpy(float)
-    ya = after[column].to_numpy(float) / scale
     predicted = Xa @ beta
     effect = float((n_after * (ya - predicted)).sum() / n_after.sum())
     xbar = (Xa * n_after[:, None]).sum(axis=0) / n_after.sum()
-    variance = sigma2 * (1 / n_after.sum() + float(xbar @ inv @ xbar))
+    # the prediction variance of a new mean of N_after customers: σ²/N_after + x̄'Cov(β)x̄
+    mean_variance = float(np.squeeze(fit.cov_params(r_matrix=xbar[None, :], scale=sigma2))) \
+        if math.isfinite(sigma2) else math.inf
+    variance = sigma2 / n_after.sum() + mean_variance
+    slope_variance = float(fit.cov_params(scale=sigma2)[1, 1]) if math.isfinite(sigma2) else math.inf
     return {"effect": effect * scale, "se": math.sqrt(variance) * scale, "df": df, "slope": float(beta[1]) * scale,
-            "slope_se": math.sqrt(sigma2 * inv[1, 1]) * scale, "seasonal": seasonal,
+            "slope_se": math.sqrt(slope_variance) * scale, "seasonal": seasonal,
             "expected_before": X @ beta * scale, "expected_after": predicted * scale}
 
 

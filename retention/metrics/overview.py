@@ -25,15 +25,16 @@ def attributes(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return sql.frame(con, "overview_attributes")
 
 
-def rejected_rows(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Rejected input rows, one column per original cell: source, row, reason, <original columns>."""
-    return _with_cells(sql.frame(con, "rejected_rows"), ["source", "row_no", "reason"])
+def rejected_rows(con: duckdb.DuckDBPyConnection, max_rows: int | None = None) -> pd.DataFrame:
+    """Rejected input rows (the first `max_rows`; None: all), one column per original cell: source, row,
+    reason, <original columns>."""
+    return _with_cells(sql.frame(con, "rejected_rows", max_rows=max_rows), ["source", "row_no", "reason"])
 
 
-def possible_duplicate_rows(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Kept purchase rows identical to an earlier row (no order id to tell them apart), one column per
-    original cell: row, same_as_row, <original columns>."""
-    return _with_cells(sql.frame(con, "possible_duplicate_rows"), ["row_no", "same_as_row"])
+def possible_duplicate_rows(con: duckdb.DuckDBPyConnection, max_rows: int | None = None) -> pd.DataFrame:
+    """Kept purchase rows identical to an earlier row (no order id to tell them apart), the first `max_rows`
+    (None: all), one column per original cell: row, same_as_row, <original columns>."""
+    return _with_cells(sql.frame(con, "possible_duplicate_rows", max_rows=max_rows), ["row_no", "same_as_row"])
 
 
 def _with_cells(rows: pd.DataFrame, columns: list[str]) -> pd.DataFrame:

@@ -24,7 +24,11 @@ from e2e_helpers import ARTIFACTS, dataset_id_in_url, open_page, rerun, screensh
 
 CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "real"
 REAL_DATA = os.environ.get("RETENTION_REAL_DATA", "").strip()
-PAGES = {"Overview": "", "Cohorts": "cohorts", "Churn": "churn", "Benchmarks": "benchmarks", "What if": "whatif"}
+PAGES = {"Overview": "", "Cohorts": "cohorts", "Churn": "churn", "Customers": "customers", "Benchmarks": "benchmarks",
+         "What if": "whatif", "Did it work?": "impact"}
+# Pages that answer a question only some files can (the purchase model needs purchases; a launch needs dates):
+# on other files an info box saying why, and what would make it work, is the right page.
+EXPLAINED_EMPTY = {"Customers", "Did it work?"}
 WIDTHS = {1440: 2200, 390: 3600}  # width → viewport height (Streamlit's main area scrolls inside the page)
 PAGE_TIMEOUT_MS = 120_000  # generous: 9 agents share 2 cores when this runs in development
 SAVE_TIMEOUT_MS = 120_000
@@ -82,6 +86,7 @@ _SHOWN = """() => {
     }),
     errors: q("[data-testid='stAlertContentError']").map(text),
     warnings: q("[data-testid='stAlertContentWarning']").map(text),
+    infos: q("[data-testid='stAlertContentInfo']").map(text),
     exceptions: q("[data-testid='stException']").map(text),
   };
 }"""
@@ -108,7 +113,8 @@ def problems_of(name: str, seen: dict, traceback: bool) -> list[str]:
     if traceback and not seen["exceptions"]:
         out.append(f"{name}: a Python traceback in the page")
     findings = [t for t in seen["charts"] if FINDING.search(t) and len(t.split()) >= 4]
-    if not seen["metrics"] and not findings:
+    explained = name in EXPLAINED_EMPTY and any(len(t.split()) >= 8 for t in seen.get("infos", []))
+    if not seen["metrics"] and not findings and not explained:
         out.append(f"{name}: no headline figure (st.metric) and no chart title stating a finding "
                    f"(chart titles: {seen['charts']})")
     return out
