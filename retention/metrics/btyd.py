@@ -23,7 +23,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, special
+from retention import lazy
+
+optimize, special = lazy.module("scipy.optimize"), lazy.module("scipy.special")
 
 from retention import sql
 

@@ -34,7 +34,9 @@ import math
 import duckdb
 import numpy as np
 import pandas as pd
-from scipy import stats as sps
+from retention import lazy
+
+sps = lazy.module("scipy.stats")
 
 from retention import sql
 from retention.ingest import segments
