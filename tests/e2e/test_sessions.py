@@ -12,8 +12,11 @@ DEMO_NAME = "Demo shop (generated)"
 
 
 def _start_upload(page, data: bytes, filename: str) -> None:
-    """Hand the file to the uploader without waiting, so the other session's upload overlaps with it."""
-    page.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files(
+    """Hand the file to the uploader without waiting, so the other session's upload overlaps with it. The box is
+    found by its label (by position, a render still in progress can send it to the customers box)."""
+    box = page.get_by_test_id("stFileUploader").filter(has_text="Purchases file")
+    expect(box).to_be_visible(timeout=WAIT_TIMEOUT_MS)
+    box.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
         files=[{"name": filename, "mimeType": "text/csv", "buffer": data}])
 
 
