@@ -109,8 +109,12 @@ def embedded(today: dt.date = TODAY) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     store.build(con, prepare(purchases, "p.csv", "purchases", segments=["channel", "country"]),
                 prepare(customers, "c.csv", "customers", segments=["plan", "channel"]), "nasty", today)
-    # The derived 'RFM group' attribute (retention.metrics.rfm, computed in Python at save time) is DuckDB-only
-    # (README: not on the Spark or lake engines): the engines are compared on what they both compute.
+    return con
+
+
+def without_derived_attributes(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """The dataset without the 'RFM group' attribute (retention.metrics.rfm computes it in Python at save time, so
+    the Spark engine's views do not have it; README): Spark is compared with DuckDB on what both compute."""
     con.execute("delete from customer_attributes where source = 'derived'")
     con.execute("drop table cohort_attributes")
     sql.execute(con, "derive_cohort_attributes")

@@ -45,7 +45,8 @@ def test_cohort_curve_benchmarks_and_low_confidence(demo_warm):
     assert not at.exception, at.exception
     body = _text(at)
     charts = at.get("plotly_chart")
-    titles = [c.proto.spec.replace("<br>", " ") for c in charts]  # long titles are wrapped (theme.style)
+    # long titles are wrapped (theme.style): <br> between lines, written \u003cbr\u003e in the chart's JSON
+    titles = [c.proto.spec.replace("\\u003cbr\\u003e", " ").replace("<br>", " ") for c in charts]
     assert any("Repeat purchase by time since the first order" in t for t in titles)
     assert any("low confidence" in t for t in titles)  # Statista-table row and the single-brand example
     assert "is below the 78% reported for Telecommunications" in body

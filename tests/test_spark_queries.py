@@ -29,7 +29,7 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore:Th
 
 @pytest.fixture(scope="module")
 def duck():
-    return cases.embedded()
+    return cases.without_derived_attributes(cases.embedded())
 
 
 @pytest.fixture(scope="session")
