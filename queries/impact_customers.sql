@@ -43,8 +43,9 @@ first_month as (
 months as (
     select
         p.customer_no,
-        -- one cohort_activity row per customer and month, so the sum of distinct powers of two is a bit mask
-        cast(sum(1 << (a.period - p.cohort_index)) filter (
+        -- one cohort_activity row per customer and month, so the sum of distinct powers of two is a bit mask; the
+        -- shift is clamped because the filter may be applied after the expression is computed for every row
+        cast(sum(1 << least(greatest(a.period - p.cohort_index, 0), 30)) filter (
             where a.active and a.period - p.cohort_index between 1 and $max_k
         ) as integer) as active_mask,
         sum(a.revenue) filter (where a.period - p.cohort_index between 0 and $k) as revenue

@@ -204,3 +204,18 @@ def test_trend_fit_with_a_calendar_month_missing_is_singular_but_fits():
     assert got["df"] == want["df"] and np.isfinite(got["se"])
     assert got["effect"] == pytest.approx(want["effect"], rel=1e-6)
     assert got["se"] == pytest.approx(want["se"], rel=1e-6)
+
+
+def test_customers_active_for_years_after_their_cohort():
+    """A customer still buying 37 months after the first purchase (found on a real line-item export: DuckDB
+    computed the month's bit before applying the filter, and a shift past 31 failed the page). Months beyond
+    MAX_K are not in the mask; month 1 and 3 activity is counted as by hand."""
+    rows = [("A", "2020-01-10", 5.0), ("A", "2020-02-10", 5.0), ("A", "2023-02-10", 5.0),  # month 1, month 37
+            ("B", "2020-01-15", 5.0), ("B", "2020-04-15", 5.0),  # month 3
+            ("C", "2020-02-01", 5.0)]
+    con = load(rows)
+    got = impact.people(con, k=3, as_of="2023-03-01").set_index("customer_id")
+    assert int(got.loc["A", "active_mask"]) == 1 << 1  # month 1 only (month 37 is past MAX_K)
+    assert int(got.loc["B", "active_mask"]) == 1 << 3
+    assert int(got.loc["C", "active_mask"]) == 0
+    assert impact.launch_effect(con, launch="2021-01-01", k=3, as_of="2023-03-01")["result"] is not None
