@@ -480,8 +480,9 @@ def new_customer_clv(fit: BgNbdFit, *, horizon_days: float = DEFAULT_HORIZON_DAY
                      discount_pct=discount_pct)[0])
 
 
-def grid(fit: BgNbdFit, age_days: float, max_frequency: int = 30, recency_steps: int = 20) -> pd.DataFrame:
-    """P(alive) and expected purchases over DEFAULT_HORIZON_DAYS for a customer of the given age, on a grid of
+def grid(fit: BgNbdFit, age_days: float, max_frequency: int = 30, recency_steps: int = 20,
+         horizon_days: float = DEFAULT_HORIZON_DAYS) -> pd.DataFrame:
+    """P(alive) and expected purchases over `horizon_days` for a customer of the given age, on a grid of
     frequency 0…max_frequency × recency 0…age (recency_steps + 1 values, whole days), for the heatmaps.
     Returns DataFrame[frequency, recency_days, p_alive, expected_purchases] (frequency 0 only at recency 0)."""
     recency = np.unique(np.round(np.linspace(0, age_days, recency_steps + 1)))
@@ -494,7 +495,7 @@ def grid(fit: BgNbdFit, age_days: float, max_frequency: int = 30, recency_steps:
         "frequency": f.astype(int),
         "recency_days": r,
         "p_alive": p_alive(fit.params, f, r / unit, T),
-        "expected_purchases": conditional_expected_purchases(fit.params, DEFAULT_HORIZON_DAYS / unit, f, r / unit, T),
+        "expected_purchases": conditional_expected_purchases(fit.params, horizon_days / unit, f, r / unit, T),
     })
 
 

@@ -77,19 +77,15 @@ def grid(model: btyd.BgNbdFit, age_days: float, horizon_days: float, max_frequen
     steps from 0 to the age; the last purchase was age − t_x days ago). Cells with x ≥ 1 and t_x = 0 cannot
     happen and are NaN, as are x = 0 with t_x > 0.
     Out: DataFrame[frequency, recency_days (t_x), days_since_last, p_alive, expected_purchases], long form."""
-    unit = model.unit_days
-    xs = np.arange(0, max(1, int(max_frequency)) + 1, dtype=float)
-    ts = np.linspace(0.0, float(age_days), GRID_RECENCY_STEPS + 1)
-    x, t = np.meshgrid(xs, ts, indexing="ij")
-    x, t = x.ravel(), t.ravel()
-    T = np.full_like(x, float(age_days))
-    p = btyd.p_alive(model.params, x, t / unit, T / unit)
-    e = btyd.conditional_expected_purchases(model.params, horizon_days / unit, x, t / unit, T / unit)
-    impossible = ((x >= 1) & (t == 0)) | ((x == 0) & (t > 0))
-    return pd.DataFrame({"frequency": x.astype(int), "recency_days": np.round(t).astype(int),
-                         "days_since_last": np.round(age_days - t).astype(int),
-                         "p_alive": np.where(impossible, np.nan, p),
-                         "expected_purchases": np.where(impossible, np.nan, e)})
+    top = max(1, int(max_frequency))
+    table = btyd.grid(model, float(age_days), top, GRID_RECENCY_STEPS, horizon_days=horizon_days)
+    table.loc[(table["frequency"] >= 1) & (table["recency_days"] == 0), ["p_alive", "expected_purchases"]] = np.nan
+    cells = pd.MultiIndex.from_product([range(top + 1), sorted(table["recency_days"].unique())],
+                                       names=["frequency", "recency_days"])
+    table = table.set_index(["frequency", "recency_days"]).reindex(cells).reset_index()  # x = 0, t_x > 0: NaN
+    return table.assign(recency_days=table["recency_days"].round().astype(int),
+                        days_since_last=(float(age_days) - table["recency_days"]).round().astype(int))[
+        ["frequency", "recency_days", "days_since_last", "p_alive", "expected_purchases"]]
 
 
 def heatmap_grid(result: Scored) -> pd.DataFrame:
