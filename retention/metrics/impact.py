@@ -12,6 +12,13 @@
   optionally, segment; non-members are weighted to the members' mix (effect on the members, ATT). 95% interval:
   analytic, the stratified difference of proportions (stratum variances from the stratum's pooled rate, shrunk
   towards the overall rate so that tiny strata do not claim certainty).
+- Members with a join date (`members` on a joined_people() frame): retention k months after the join month,
+  members against the non-members of the same cohort given the members' join month as a pseudo join date (same
+  calendar window), matched (CEM) on cohort month × join month × purchases before the join month (0…6 one by
+  one, 7–9, 10–14, 15+) × spend before it (quartile) × months since the last purchase before it (none, 1, 2–3, 4–6,
+  7+) × segment. Non-members are those never marked as members (members without a usable date are on neither
+  side). Same estimator and interval as above; a non-member can stand in for several join months (the interval
+  treats those rows as independent, slightly too narrow when few cohorts carry many join months).
 
 Both return numbers and warning codes (WARNINGS); the words are in retention/ui_text.py.
 Retention at month k counts as the cohort matrix's classic mode: a positive purchase in calendar month
@@ -39,11 +46,12 @@ FEW_BEFORE, FEW_AFTER = 6, 3
 FEW_MEMBERS = 30
 TRUTHY = ("1", "y", "yes", "true", "t", "member", "members", "x", "on", "joined", "enrolled", "opt-in", "opted in")
 
-METHODS = ("none", "pooled", "trend", "trend_seasonal", "cem", "cem_segment")  # texts: ui_text.IMPACT_METHODS
+METHODS = ("none", "pooled", "trend", "trend_seasonal", "cem", "cem_segment", "cem_joined",
+           "cem_joined_segment")  # texts: ui_text.IMPACT_METHODS
 # warning codes (texts: ui_text.IMPACT_WARNINGS)
 WARNINGS = ("not_randomised", "too_few_cohorts", "trend_unchecked", "pre_trend", "seasonality_unchecked",
             "launch_month_left_out", "selection", "join_date_unknown", "unmatched_members", "few_members",
-            "members_differed", "still_unbalanced", "no_amounts")
+            "members_differed", "still_unbalanced", "no_amounts", "members_without_date")
 
 RESULT_KEYS = ["design", "k", "effect_pp", "ci_low_pp", "ci_high_pp", "clear", "treated_customers",
                "control_customers", "treated_cohorts", "control_cohorts", "treated_pct", "control_pct",
@@ -280,14 +288,39 @@ def _strata(frame: pd.DataFrame, segment: bool) -> pd.Series:
     return key
 
 
+def _joined_strata(frame: pd.DataFrame, segment: bool) -> pd.Series:
+    """The CEM stratum of each joined_people() row: cohort month × join month × purchases before the join month
+    (0…6 one by one, 7–9, 10–14, 15+) × spend before it (quartile, when amounts are known) × months since the last
+    purchase before it (none, 1, 2–3, 4–6, 7+) × segment (when matching on one)."""
+    purchases = np.searchsorted([1, 2, 3, 4, 5, 6, 7, 10, 15], frame["before_purchases"].to_numpy(float), side="right")
+    recency = np.searchsorted([1, 2, 4, 7], frame["months_since_active"].fillna(0).to_numpy(float), side="right")
+    key = (frame["cohort_index"].astype(str) + "|" + frame["join_index"].astype(str) + "|"
+           + pd.Series(purchases, index=frame.index).astype(str) + "|"
+           + pd.Series(recency, index=frame.index).astype(str))
+    spend = frame["before_spend"]
+    if spend.notna().any():
+        edges = np.unique(np.nanquantile(spend.to_numpy(float), [0.25, 0.5, 0.75]))
+        key = key + "|" + pd.Series(np.searchsorted(edges, spend.fillna(0).to_numpy(float), side="right"),
+                                    index=frame.index).astype(str)
+    if segment:
+        key = key + "|" + frame["segment"].fillna("").astype(str)
+    return key
+
+
+def strata(frame: pd.DataFrame, segment: bool = False) -> pd.Series:
+    """The CEM stratum of each row: by join month and history before it for a joined_people() frame (column
+    join_index), else by cohort and first month (people())."""
+    return _joined_strata(frame, segment) if "join_index" in frame else _strata(frame, segment)
+
+
 def cem_weights(frame: pd.DataFrame, *, segment: bool = False) -> pd.Series:
     """ATT weights of coarsened exact matching: members 1, non-members n_members(s) / n_non_members(s) in a
     stratum s holding both, everyone else 0. In: people() rows (member, cohort_index, first_purchases,
-    first_spend, segment). Out: weights aligned with frame."""
-    strata = _strata(frame, segment)
+    first_spend, segment) or joined_people() rows. Out: weights aligned with frame."""
+    strata_ = strata(frame, segment)
     members = frame["member"].astype(bool)
-    n_members = members.groupby(strata).transform("sum")
-    n_others = (~members).groupby(strata).transform("sum")
+    n_members = members.groupby(strata_).transform("sum")
+    n_others = (~members).groupby(strata_).transform("sum")
     weights = np.where(members, (n_others > 0).astype(float),
                        np.where(n_members > 0, n_members / n_others.where(n_others > 0, 1), 0.0))
     return pd.Series(weights, index=frame.index, dtype=float)
@@ -328,15 +361,23 @@ def _smd(a: pd.Series, b: pd.Series, wa=None, wb=None) -> tuple[float, float, fl
     return ma, mb, (ma - mb) / sd if sd and sd > 0 else 0.0
 
 
+BALANCE_COVARIATES = ("cohort_index", "first_purchases", "first_spend")
+JOINED_COVARIATES = ("cohort_index", "join_index", "before_purchases", "before_spend", "active_before")
+
+
 def balance(frame: pd.DataFrame, weights: pd.Series) -> pd.DataFrame:
     """Members against non-members before matching (everyone) and after (CEM weights), on what drives retention.
 
-    Out: covariate (cohort_index | first_purchases | first_spend), members, others, smd (standardised mean
+    Out: covariate (BALANCE_COVARIATES, or JOINED_COVARIATES for a joined_people() frame: active_before is
+    whether the customer bought in the month before the join month), members, others, smd (standardised mean
     difference), members_matched, others_matched, smd_matched. Rows without data (no amounts) left out."""
     is_member = frame["member"].astype(bool)
     kept = weights > 0
     rows = []
-    for covariate in ("cohort_index", "first_purchases", "first_spend"):
+    dated = "join_index" in frame
+    if dated:
+        frame = frame.assign(active_before=(frame["months_since_active"] == 1).astype(float))
+    for covariate in JOINED_COVARIATES if dated else BALANCE_COVARIATES:
         values = frame[covariate].astype(float)
         if values.isna().all():
             continue
@@ -350,31 +391,40 @@ def balance(frame: pd.DataFrame, weights: pd.Series) -> pd.DataFrame:
                                        "others_matched", "smd_matched"])
 
 
-def members(frame: pd.DataFrame, k: int = 3, *, segment: bool = False, curve_to: int = 6) -> dict:
-    """The members design on a people() frame (column member set). Customers whose cohort completed month k
+def members(frame: pd.DataFrame, k: int = 3, *, segment: bool = False, curve_to: int = 6,
+            undated_members: int = 0) -> dict:
+    """The members design on a people() frame (column member set): customers whose cohort completed month k
     count; month-k retention is counted from the first purchase (the first month's behaviour stands in for
-    'before joining', which the data does not date).
+    'before joining', which the data does not date). On a joined_people() frame (join dates known): rows whose
+    join month completed month k count; retention is counted from the join month, matched on the history before
+    it (see the module's docstring). undated_members: members left out for want of a date (a warning).
 
-    Out: {"result": RESULT_KEYS + matched_members, unmatched_members, "balance": balance() rows,
-    "curves": k, members_pct, matched_pct, others_pct (retention at each month 1…curve_to that some
+    Out: {"result": RESULT_KEYS + matched_members, unmatched_members, undated_members, "balance": balance()
+    rows, "curves": k, members_pct, matched_pct, others_pct (retention at each month 1…curve_to that some
     matched member completed)}."""
+    dated = "join_index" in frame
     done = frame[frame["complete_months"] >= k]
     is_member = done["member"].astype(bool)
     kept = retained(done, k)
     weights = cem_weights(done, segment=segment)
-    strata = _strata(done, segment)
-    effect, low, high = matched_effect(kept, is_member, strata, weights, binomial=True)
+    strata_ = strata(done, segment)
+    effect, low, high = matched_effect(kept, is_member, strata_, weights, binomial=True)
     n_members = int(is_member.sum())
     matched = int((is_member & (weights > 0)).sum())
-    warnings = ["selection", "join_date_unknown"]
+    warnings = ["selection"] if dated else ["selection", "join_date_unknown"]
+    if undated_members:
+        warnings.append("members_without_date")
+    controls = done.loc[~is_member & (weights > 0)]
+    # with join dates a non-member can stand in for several join months: count people, not rows
+    n_controls = controls["customer_id"].nunique() if dated else len(controls)
     result = {"design": "members", "k": k, "effect_pp": effect, "ci_low_pp": low, "ci_high_pp": high,
               "clear": bool(low > 0 or high < 0), "treated_customers": matched,
-              "control_customers": int((~is_member & (weights > 0)).sum()),
+              "control_customers": int(n_controls), "undated_members": int(undated_members),
               "treated_cohorts": int(done.loc[is_member & (weights > 0), "cohort_index"].nunique()),
               "control_cohorts": int(done.loc[~is_member & (weights > 0), "cohort_index"].nunique()),
               "treated_pct": 100 * float(kept[is_member & (weights > 0)].mean()) if matched else math.nan,
               "matched_members": matched, "unmatched_members": n_members - matched,
-              "method": "cem_segment" if segment else "cem"}
+              "method": ("cem_joined" if dated else "cem") + ("_segment" if segment else "")}
     control = ~is_member & (weights > 0)
     result["control_pct"] = (100 * float(np.average(kept[control], weights=weights[control]))
                              if control.any() else math.nan)
@@ -384,7 +434,7 @@ def members(frame: pd.DataFrame, k: int = 3, *, segment: bool = False, curve_to:
         naive = (math.nan,) * 3
     result.update(naive_pp=naive[0], naive_low_pp=naive[1], naive_high_pp=naive[2])
     if done["revenue"].notna().any():
-        rev = matched_effect(done["revenue"].fillna(0), is_member, strata, weights, binomial=False)
+        rev = matched_effect(done["revenue"].fillna(0), is_member, strata_, weights, binomial=False)
     else:
         rev = (math.nan,) * 3
         warnings.append("no_amounts")
@@ -404,7 +454,8 @@ def members(frame: pd.DataFrame, k: int = 3, *, segment: bool = False, curve_to:
 
 def member_curves(frame: pd.DataFrame, up_to: int, *, segment: bool = False) -> pd.DataFrame:
     """Retention at months 1…up_to of members, of their matched non-members (CEM weights at each month, over
-    the customers whose cohort completed it) and of all non-members. Out: k, members_pct, matched_pct,
+    the customers whose cohort (or join month, on a joined_people() frame) completed it) and of all non-members.
+    Out: k, members_pct, matched_pct,
     others_pct, members (customers behind the members' point)."""
     rows = []
     for k in range(1, up_to + 1):
@@ -428,6 +479,88 @@ def member_effect(con, *, k: int = 3, member_column: str | None = None, member_v
     frame = people(con, as_of=as_of, k=k, member_column=member_column, member_values=member_values,
                    member_ids=member_ids, segment=segment)
     return members(frame, k, segment=segment is not None)
+
+
+# ---------------------------------------------------------------- members with a join date
+
+
+class JoinDates(ValueError):
+    """Join dates that cannot be used (none readable); str() names the source and the first bad values."""
+
+
+def parse_join_dates(ids: list[str] | pd.Series, texts: list[str] | pd.Series) -> dict:
+    """Member ids and their join dates as text (a column of the dataset or of an uploaded list).
+
+    Out: {"ids": [...], "dates": [datetime.date, ...] (the members with a readable date, ids stripped),
+    "undated": [ids with an empty date], "bad": [(id, text), ...] (dates that could not be read; those
+    members are undated too)}. Dates: ISO (2024-03-15, 2024-03-15 10:00) first, then other common layouts
+    (15/03/2024 is read day first only when the month would be over 12)."""
+    frame = pd.DataFrame({"id": pd.Series(list(ids), dtype=object).astype(str).str.strip(),
+                          "text": pd.Series(list(texts), dtype=object).fillna("").astype(str).str.strip()})
+    frame = frame[frame["id"] != ""].drop_duplicates("id", keep="first")
+    parsed = pd.to_datetime(frame["text"], format="ISO8601", errors="coerce")
+    rest = parsed.isna() & (frame["text"] != "")
+    if rest.any():
+        parsed[rest] = pd.to_datetime(frame.loc[rest, "text"], format="mixed", errors="coerce")
+    empty = frame["text"] == ""
+    good = parsed.notna()
+    bad = frame[~good & ~empty]
+    return {"ids": frame.loc[good, "id"].tolist(), "dates": [d.date() for d in parsed[good]],
+            "undated": frame.loc[~good, "id"].tolist(), "bad": list(zip(bad["id"], bad["text"]))}
+
+
+def join_dates_from_column(con, column: str) -> dict:
+    """parse_join_dates() of a segment column holding each member's join date (customers without a value are
+    non-members)."""
+    values = sql.frame(con, "impact_join_values", column=column)
+    return parse_join_dates(values["customer_id"], values["value"])
+
+
+def read_member_list(text: str) -> dict:
+    """A list of members as uploaded beside the dataset: one per line, the id in the first column, optionally a
+    join date in the second (CSV; a header line whose first cell is not an id of the data is the caller's to
+    drop: lines whose second cell is 'join_date'-like are skipped here). Out: parse_join_dates() of the dated
+    lines plus "all_ids" (every id listed, in order), "dated" (bool: some line has a second cell)."""
+    import csv
+    import io
+
+    rows = [r for r in csv.reader(io.StringIO(text)) if r and any(cell.strip() for cell in r)]
+    if rows and len(rows[0]) > 1 and rows[0][1].strip().lower().replace(" ", "_") in (
+            "join_date", "joined", "joined_at", "join", "date", "member_since", "enrolled", "enrolled_at"):
+        rows = rows[1:]
+    ids = [r[0].strip().strip('"') for r in rows]
+    dates = [r[1].strip() if len(r) > 1 else "" for r in rows]
+    out = parse_join_dates(ids, dates)
+    out["all_ids"] = [i for i in ids if i]
+    out["dated"] = any(dates)
+    return out
+
+
+def joined_people(con, *, member_ids: list[str] | tuple, join_dates: list | tuple,
+                  undated_ids: list[str] | tuple = (), as_of: str | None = None, k: int = 3,
+                  segment: str | None = None) -> pd.DataFrame:
+    """The rows of the join-date design (queries/impact_joined.sql): each dated member at their join month and
+    each non-member of a member's cohort at every join month of that cohort's members. Columns: customer_no,
+    customer_id, member, cohort, cohort_index, join_month, join_index, complete_months (after the join month),
+    active_mask (bit k: active in month join + k), revenue (months join…join + k), before_purchases,
+    before_spend, months_since_active (NaN: nothing before the join month), segment."""
+    as_of = as_of or cohorts.default_as_of(con)
+    frame = sql.frame(con, "impact_joined", as_of=pd.Timestamp(as_of).date(), k=int(k), max_k=MAX_K,
+                      member_ids=[str(v) for v in member_ids],
+                      join_dates=[pd.Timestamp(d).date() for d in join_dates],
+                      undated_ids=[str(v) for v in undated_ids], segment=segment)
+    frame["cohort"] = pd.to_datetime(frame["cohort"])
+    frame["join_month"] = pd.to_datetime(frame["join_month"])
+    frame["months_since_active"] = frame["months_since_active"].astype("float64")  # NaN, not pd.NA
+    return frame
+
+
+def joined_effect(con, *, k: int = 3, member_ids: list[str] | tuple = (), join_dates: list | tuple = (),
+                  undated_ids: list[str] | tuple = (), segment: str | None = None, as_of: str | None = None) -> dict:
+    """members() on joined_people() (for ui.cached): members with join dates against matched non-members."""
+    frame = joined_people(con, member_ids=member_ids, join_dates=join_dates, undated_ids=undated_ids, as_of=as_of,
+                          k=k, segment=segment)
+    return members(frame, k, segment=segment is not None, undated_members=len(undated_ids))
 
 
 def summary_row(result: dict) -> dict:
