@@ -474,47 +474,60 @@ def driver_model_note(auc: float, train: int, test: int) -> str:
 
 # ---------------------------------------------------------------- "Did it work?" (pages/impact.py, cli_impact.py)
 
-IMPACT_DESIGNS = {"launch": "Before/after a launch date", "members": "Members against comparable non-members"}
+IMPACT_DESIGNS = {"launch": L("Before/after a launch date"), "members": L("Members against comparable non-members")}
 IMPACT_WARNINGS = {
-    "not_randomised": "Nobody was assigned at random: anything else that changed around the launch (prices, "
-                      "marketing, the product, competitors, the economy) is credited to the programme as well.",
-    "too_few_cohorts": "Few cohorts on one side of the launch (fewer than 6 before or 3 after that completed month "
-                       "{k}): the trend and the effect rest on little data.",
-    "trend_unchecked": "Fewer than 3 cohorts before the launch: the pre-launch trend cannot be fitted, so this is the "
-                       "plain before/after difference.",
-    "pre_trend": "Cohorts were already changing before the launch ({slope:+.2f} points a month): the effect is "
-                 "measured against that trend, not against the plain average before.",
-    "seasonality_unchecked": "Less than two years of cohorts before the launch: seasonality is not part of the trend. "
-                             "If your customers return more in some months, compare with the same months a year "
-                             "earlier below.",
-    "launch_month_left_out": "The cohort of the launch month started partly before the launch: it is left out.",
-    "selection": "Members chose to join: if they were keener customers in ways the matching does not see, the effect "
-                 "is overstated.",
-    "join_date_unknown": "The data has no join dates: what customers did in their first month stands in for "
-                         "'before joining', and retention is counted from the first purchase.",
-    "unmatched_members": "{unmatched:,} members had no comparable non-member (same cohort, purchases and spend) and "
-                         "are left out.",
-    "few_members": "Fewer than 30 matched members: the interval is wide and the estimate fragile.",
-    "members_differed": "Before matching, members differed from non-members on what drives retention anyway (see the "
-                        "balance table): the plain comparison ({naive:+.1f} points) would mislead.",
-    "still_unbalanced": "Even after matching, members and non-members differ by more than 0.1 standard deviations "
-                        "on something in the balance table (matching groups spend in quarters): read the effect "
-                        "with care.",
-    "no_amounts": "The purchases have no amounts: revenue per customer is not compared.",
+    "not_randomised": L("Nobody was assigned at random: anything else that changed around the launch (prices, "
+                        "marketing, the product, competitors, the economy) is credited to the programme as well."),
+    "too_few_cohorts": L("Few cohorts on one side of the launch (fewer than 6 before or 3 after that completed month "
+                         "{k}): the trend and the effect rest on little data."),
+    "trend_unchecked": L("Fewer than 3 cohorts before the launch: the pre-launch trend cannot be fitted, so this is "
+                         "the plain before/after difference."),
+    "pre_trend": L("Cohorts were already changing before the launch ({slope} points a month): the effect is "
+                   "measured against that trend, not against the plain average before."),
+    "seasonality_unchecked": L("Less than two years of cohorts before the launch: seasonality is not part of the "
+                               "trend. If your customers return more in some months, compare with the same months a "
+                               "year earlier below."),
+    "launch_month_left_out": L("The cohort of the launch month started partly before the launch: it is left out."),
+    "selection": L("Members chose to join: if they were keener customers in ways the matching does not see, the "
+                   "effect is overstated."),
+    "join_date_unknown": L("The data has no join dates: what customers did in their first month stands in for "
+                           "'before joining', and retention is counted from the first purchase."),
+    "unmatched_members": L("{unmatched} members had no comparable non-member (same cohort, purchases and spend) and "
+                           "are left out."),
+    "few_members": L("Fewer than 30 matched members: the interval is wide and the estimate fragile."),
+    "members_differed": L("Before matching, members differed from non-members on what drives retention anyway (see "
+                          "the balance table): the plain comparison ({naive} points) would mislead."),
+    "still_unbalanced": L("Even after matching, members and non-members differ by more than 0.1 standard deviations "
+                          "on something in the balance table (matching groups spend in quarters): read the effect "
+                          "with care."),
+    "no_amounts": L("The purchases have no amounts: revenue per customer is not compared."),
+    "members_without_date": L("{undated} members have no usable join date: they are on neither side."),
 }
 IMPACT_METHODS = {
-    "none": "not measured (no cohorts on one side of the launch)",
-    "pooled": "pooled before/after difference of proportions (no trend: fewer than 3 cohorts before the launch)",
-    "trend": "against the pre-launch trend: weighted least squares on cohort month, extrapolated; 95% interval "
-             "analytic (the trend's prediction error)",
-    "trend_seasonal": "against the pre-launch trend: weighted least squares on cohort month with calendar-month terms, "
-                      "extrapolated; 95% interval analytic (the trend's prediction error)",
-    "cem": "coarsened exact matching on cohort month, first-month purchases (1, 2, 3+) and spend (quartiles); effect "
-           "on the members; 95% interval analytic (stratified difference)",
-    "cem_segment": "coarsened exact matching on cohort month, first-month purchases (1, 2, 3+), spend (quartiles) and "
-                   "segment; effect on the members; 95% interval analytic (stratified difference)",
+    "none": L("not measured (no cohorts on one side of the launch)"),
+    "pooled": L("pooled before/after difference of proportions (no trend: fewer than 3 cohorts before the launch)"),
+    "trend": L("against the pre-launch trend: weighted least squares on cohort month, extrapolated; 95% interval "
+               "analytic (the trend's prediction error)"),
+    "trend_seasonal": L("against the pre-launch trend: weighted least squares on cohort month with calendar-month "
+                        "terms, extrapolated; 95% interval analytic (the trend's prediction error)"),
+    "cem": L("coarsened exact matching on cohort month, first-month purchases (1, 2, 3+) and spend (quartiles); "
+             "effect on the members; 95% interval analytic (stratified difference)"),
+    "cem_segment": L("coarsened exact matching on cohort month, first-month purchases (1, 2, 3+), spend (quartiles) "
+                     "and segment; effect on the members; 95% interval analytic (stratified difference)"),
+    "cem_joined": L("retention after the join month; coarsened exact matching on cohort month, join month (a pseudo "
+                    "join date for non-members), purchases, spend (quartiles) and months since the last purchase "
+                    "before joining; effect on the members; 95% interval analytic (stratified difference)"),
+    "cem_joined_segment": L("retention after the join month; coarsened exact matching on cohort month, join month (a "
+                            "pseudo join date for non-members), purchases, spend (quartiles) and months since the "
+                            "last purchase before joining, and segment; effect on the members; 95% interval "
+                            "analytic (stratified difference)"),
 }
-IMPACT_SIDES = {"launch": ("after the launch", "before the launch"), "members": ("members", "matched non-members")}
+IMPACT_SIDES = {"launch": (L("after the launch"), L("before the launch")),
+                "members": (L("members"), L("matched non-members"))}
+
+
+def _pp(value: float) -> str:
+    return fmt.number(value, 1, sign=True)
 
 
 def impact_sentence(result: dict) -> str:
@@ -522,45 +535,75 @@ def impact_sentence(result: dict) -> str:
     crosses zero, never a number alone."""
     k, n = result["k"], result["treated_customers"] + result["control_customers"]
     effect, low, high = result["effect_pp"], result["ci_low_pp"], result["ci_high_pp"]
-    who = "Cohorts after the launch" if result["design"] == "launch" else "Members"
-    trend = result["method"] in ("trend", "trend_seasonal")
-    against = ("against the pre-launch trend" if trend else "against the cohorts before" if result["design"] == "launch"
-               else "against comparable non-members")
     if effect != effect:
-        return "There is not enough data on both sides to measure an effect."
-    interval = f"95% interval {low:+.1f} to {high:+.1f}; {n:,} customers"
+        return _("There is not enough data on both sides to measure an effect.")
+    trend = result["method"] in ("trend", "trend_seasonal")
+    launch = result["design"] == "launch"
+    values = {"k": k, "n": fmt.number(n), "low": _pp(low), "high": _pp(high), "effect": fmt.number(abs(effect), 1)}
     if not result["clear"]:
-        return (f"**No clear effect** on month-{k} retention: {who.lower()} kept between {low:+.1f} and {high:+.1f} "
-                f"points of customers {against} (95% interval; {n:,} customers), so the data cannot tell a gain "
-                "from a loss or from nothing.")
-    verb = "more" if effect > 0 else "fewer"
-    if trend:
-        against = f"{'above' if effect > 0 else 'below'} the pre-launch trend"
-    return (f"{who} kept **{abs(effect):.1f} points {verb}** customers at month {k} ({interval}), {against}.")
+        if launch and trend:
+            text = _("**No clear effect** on month-{k} retention: cohorts after the launch kept between {low} and "
+                     "{high} points of customers against the pre-launch trend (95% interval; {n} customers), so the "
+                     "data cannot tell a gain from a loss or from nothing.")
+        elif launch:
+            text = _("**No clear effect** on month-{k} retention: cohorts after the launch kept between {low} and "
+                     "{high} points of customers against the cohorts before (95% interval; {n} customers), so the "
+                     "data cannot tell a gain from a loss or from nothing.")
+        else:
+            text = _("**No clear effect** on month-{k} retention: members kept between {low} and {high} points of "
+                     "customers against comparable non-members (95% interval; {n} customers), so the data cannot "
+                     "tell a gain from a loss or from nothing.")
+        return text.format(**values)
+    more = effect > 0
+    if launch and trend:
+        text = (_("Cohorts after the launch kept **{effect} points more** customers at month {k} (95% interval {low} "
+                  "to {high}; {n} customers), above the pre-launch trend.") if more else
+                _("Cohorts after the launch kept **{effect} points fewer** customers at month {k} (95% interval {low} "
+                  "to {high}; {n} customers), below the pre-launch trend."))
+    elif launch:
+        text = (_("Cohorts after the launch kept **{effect} points more** customers at month {k} (95% interval {low} "
+                  "to {high}; {n} customers), against the cohorts before.") if more else
+                _("Cohorts after the launch kept **{effect} points fewer** customers at month {k} (95% interval {low} "
+                  "to {high}; {n} customers), against the cohorts before."))
+    else:
+        text = (_("Members kept **{effect} points more** customers at month {k} (95% interval {low} to {high}; {n} "
+                  "customers), against comparable non-members.") if more else
+                _("Members kept **{effect} points fewer** customers at month {k} (95% interval {low} to {high}; {n} "
+                  "customers), against comparable non-members."))
+    return text.format(**values)
 
 
 def impact_warning(code: str, result: dict) -> str:
     """The words for a warning code, filled in from the result."""
-    return IMPACT_WARNINGS[code].format(k=result["k"], slope=result.get("slope_pp", 0.0),
-                                        unmatched=result.get("unmatched_members", 0),
-                                        naive=result.get("naive_pp", 0.0))
+    return IMPACT_WARNINGS[code].format(k=result["k"], slope=fmt.number(result.get("slope_pp", 0.0), 2, sign=True),
+                                        unmatched=fmt.number(result.get("unmatched_members", 0)),
+                                        undated=fmt.number(result.get("undated_members", 0)),
+                                        naive=_pp(result.get("naive_pp", 0.0)))
 
 
 def impact_year_earlier(check: dict | None, k: int) -> str:
     if not check:
-        return "The data does not cover the same months a year before the launch, so seasonality cannot be checked."
-    return (f"Seasonality check: the {check['cohorts']} post-launch cohorts against the same calendar months a year "
-            f"earlier kept {check['pp']:+.1f} points at month {k} (95% interval {check['low_pp']:+.1f} to "
-            f"{check['high_pp']:+.1f}); a year of any trend is included in this figure.")
+        return _("The data does not cover the same months a year before the launch, so seasonality cannot be "
+                 "checked.")
+    return _("Seasonality check: the {cohorts} post-launch cohorts against the same calendar months a year earlier "
+             "kept {pp} points at month {k} (95% interval {low} to {high}); a year of any trend is included in this "
+             "figure.").format(cohorts=check["cohorts"], pp=_pp(check["pp"]), k=k, low=_pp(check["low_pp"]),
+                               high=_pp(check["high_pp"]))
 
 
-IMPACT_BALANCE_LABELS = {"covariate": "What drives retention anyway", "members": "Members",
-                         "others": "All non-members", "smd": "Difference (SMD)",
-                         "members_matched": "Matched members", "others_matched": "Matched non-members",
-                         "smd_matched": "Difference after matching (SMD)"}
-IMPACT_COVARIATES = {"cohort_index": "Cohort (months since 1970)", "first_purchases": "Purchases in the first month",
-                     "first_spend": "Spend in the first month"}
-IMPACT_WORTH_ROWS = {"effect": "Measured effect", "low": "Low end of the interval", "high": "High end of the interval"}
+IMPACT_BALANCE_LABELS = {"covariate": L("What drives retention anyway"), "members": L("Members"),
+                         "others": L("All non-members"), "smd": L("Difference (SMD)"),
+                         "members_matched": L("Matched members"), "others_matched": L("Matched non-members"),
+                         "smd_matched": L("Difference after matching (SMD)")}
+IMPACT_COVARIATES = {"cohort_index": L("Cohort (months since the data's first month)"),
+                     "first_purchases": L("Purchases in the first month"),
+                     "first_spend": L("Spend in the first month"),
+                     "join_index": L("Join month (months since the data's first month)"),
+                     "before_purchases": L("Purchases before the join month"),
+                     "before_spend": L("Spend before the join month"),
+                     "active_before": L("Bought in the month before joining (share)")}
+IMPACT_WORTH_ROWS = {"effect": L("Measured effect"), "low": L("Low end of the interval"),
+                     "high": L("High end of the interval")}
 
 # ---------------------------------------------------------------- leftovers of #15/#16 (files without a header,
 # what-if from tenure, judgement calls made visible)

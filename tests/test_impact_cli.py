@@ -62,3 +62,65 @@ def test_needs_a_design(shop_file, capsys):
     with pytest.raises(SystemExit) as exit_:
         run("impact", shop_file)
     assert exit_.value.code == 2
+
+
+# ---------------------------------------------------------------- members with join dates
+
+
+@pytest.fixture(scope="module")
+def joined_files(tmp_path_factory):
+    """A purchases CSV whose 'joined' column holds each member's join date (empty for non-members), and the same
+    members as a list beside it (id,join_date); +15 points after joining."""
+    from impact_data import joined_shop
+
+    planted = joined_shop(seed=4, cohorts=6, size=300, months=8, member_effect=0.15)
+    dates = planted.join_dates()
+    purchases = planted.purchases()
+    purchases["joined"] = purchases["customer_id"].map(dict(zip(dates["customer_id"], dates["join_date"].astype(str))))
+    folder = tmp_path_factory.mktemp("joined")
+    purchases.to_csv(folder / "purchases.csv", index=False)
+    dates.to_csv(folder / "members.csv", index=False)
+    (folder / "ids.txt").write_text("\n".join(dates["customer_id"]) + "\n")
+    (folder / "bad.csv").write_text("customer_id,join_date\nj000001,soon\nj000002,someday\n")
+    return folder
+
+
+def test_join_column_json(joined_files):
+    code, out, err = run("impact", joined_files / "purchases.csv", "--map", "segment=joined",
+                         "--member-join-column", "joined", "--format", "json")
+    assert code == 0, err
+    result = json.loads(out)
+    assert result["design"] == "members" and result["method"] == "cem_joined"
+    assert result["ci_low_pp"] < 15 < result["ci_high_pp"] and result["ci_low_pp"] > 0, result
+    assert "join_date_unknown" not in result["warning_codes"] and "selection" in result["warning_codes"]
+    assert result["method_text"].startswith("retention after the join month")
+
+
+def test_member_list_with_dates_gives_the_same_result(joined_files):
+    column = json.loads(run("impact", joined_files / "purchases.csv", "--map", "segment=joined",
+                            "--member-join-column", "joined", "--format", "json")[1])
+    code, out, err = run("impact", joined_files / "purchases.csv", "--members", joined_files / "members.csv",
+                         "--format", "json")
+    assert code == 0, err
+    listed = json.loads(out)
+    for key in ("effect_pp", "ci_low_pp", "ci_high_pp", "treated_customers", "control_customers", "method"):
+        assert listed[key] == column[key], key
+
+
+def test_member_list_without_dates_uses_the_first_month(joined_files):
+    code, out, err = run("impact", joined_files / "purchases.csv", "--members", joined_files / "ids.txt",
+                         "--format", "json")
+    assert code == 0, err
+    result = json.loads(out)
+    assert result["method"] == "cem" and "join_date_unknown" in result["warning_codes"]
+
+
+@pytest.mark.parametrize("options, message", [
+    (["--members", "missing.csv"], "file 'missing.csv' not found"),
+    (["--members", "bad.csv"], "file 'bad.csv', column 2 (join date): no date can be read (line 2: 'soon'"),
+    (["--member-join-column", "joined"], "there is no segment column 'joined'"),
+])
+def test_bad_join_options(joined_files, options, message):
+    options = [str(joined_files / o) if o.endswith(".csv") else o for o in options]
+    code, _, err = run("impact", joined_files / "purchases.csv", *options)
+    assert code == 2 and message in err, err
