@@ -3,19 +3,20 @@
 import pandas as pd
 import streamlit as st
 
-from retention import state, ui, ui_text
+from retention import fmt, state, ui, ui_text
 from retention.charts import impact as charts
 from retention.fmt import money, money_label
+from retention.i18n import _, ngettext
 from retention.metrics import churn, cohorts, impact
 from retention.scenarios import clv, impact_value, inputs
 
 ds = ui.dataset()
-st.title("Did it work?")
-st.caption("Measures whether a retention programme kept more customers, by how much and how sure the data can be. "
-           "Programmes are rarely tried at random, so every result says what could make it wrong. "
-           "The view is saved in the page's link.")
+st.title(_("Did it work?"))
+st.caption(_("Measures whether a retention programme kept more customers, by how much and how sure the data can be. "
+             "Programmes are rarely tried at random, so every result says what could make it wrong. "
+             "The view is saved in the page's link."))
 if not ds.has_purchases:
-    st.info("This page needs a purchases file with dates: retention is measured from purchases month by month.")
+    st.info(_("This page needs a purchases file with dates: retention is measured from purchases month by month."))
     st.stop()
 
 first, last = ui.data_days(ds)
@@ -26,127 +27,176 @@ def column_values(column: str) -> list[str]:
     return values.loc[values["attribute"] == column, "value"].astype(str).tolist()
 
 
+def points(value: float) -> str:
+    return "–" if value != value else _("{value} points").format(value=fmt.number(value, 1, sign=True))
+
+
 view = ui.page_state(state.Impact, state.impact_limits(
     first, last, segments, column_values, lambda c: impact.member_values_guess(column_values(c))))
-design = st.segmented_control("Design", list(ui_text.IMPACT_DESIGNS), required=True, key="impact_design",
-                              format_func=ui_text.IMPACT_DESIGNS.get)
+design = st.segmented_control(_("Design"), list(ui_text.IMPACT_DESIGNS), required=True, key="impact_design",
+                              format_func=lambda d: str(ui_text.IMPACT_DESIGNS[d]))
 c = st.columns(3)
-k = c[0].selectbox("Retention at month", list(range(1, impact.MAX_K + 1)), key="impact_k",
-                   help="Month k after the first purchase: the share of customers who bought in that calendar month "
-                        "(as on the Cohorts page, classic mode).")
-member_ids: list[str] = []
+k = c[0].selectbox(_("Retention at month"), list(range(1, impact.MAX_K + 1)), key="impact_k",
+                   help=_("Month k after the first purchase (or after the join month, when members have join "
+                          "dates): the share of customers who bought in that calendar month (as on the Cohorts "
+                          "page, classic mode)."))
+dated = False
 if design == "launch":
-    launch = c[1].date_input("Launch date", min_value=first, max_value=last, key="impact_launch",
-                             help="Cohorts whose first month starts on or after this date count as 'after'.")
+    launch = c[1].date_input(_("Launch date"), min_value=first, max_value=last, key="impact_launch",
+                             help=_("Cohorts whose first month starts on or after this date count as 'after'."))
     result_bundle = ui.cached(impact.launch_effect, ds, launch=launch.isoformat(), k=k)
 else:
     if not segments:
-        st.info("Mark members with a segment column (for example a 'member' or 'loyalty' column mapped as a segment "
-                "on the upload page) or upload a list of member ids below.")
-    column = c[1].selectbox("Member column", segments or [None], key="impact_member_column",
+        st.info(_("Mark members with a segment column (for example a 'member' or 'loyalty' column mapped as a segment "
+                  "on the upload page), a column of join dates, or upload a list of member ids below."))
+    column = c[1].selectbox(_("Member column"), segments or [None], key="impact_member_column",
                             format_func=lambda s: "—" if s is None else s)
-    chosen = c[2].multiselect("Values that mean member", column_values(column) if column else [],
+    chosen = c[2].multiselect(_("Values that mean member"), column_values(column) if column else [],
                               key="impact_member_values")
-    match = c[0].selectbox("Also match on segment", [None, *segments], key="impact_match_segment",
-                           format_func=lambda s: "No segment" if s is None else s)
-    uploaded = st.file_uploader("Or a list of member ids (one per line, first column of a CSV)", type=["csv", "txt"],
+    c = st.columns(3)
+    join_column = c[0].selectbox(
+        _("Or a column of join dates"), [None, *segments], key="impact_join_column",
+        format_func=lambda s: _("Not used") if s is None else s,
+        help=_("A segment column holding each member's join date (empty for non-members). With join dates, "
+               "retention is counted from the month members joined, against non-members of the same cohort at the "
+               "same month, matched on what they did before it."))
+    match = c[1].selectbox(_("Also match on segment"), [None, *segments], key="impact_match_segment",
+                           format_func=lambda s: _("No segment") if s is None else s)
+    uploaded = st.file_uploader(_("Or a list of members: one customer id per line (first column of a CSV), "
+                                  "optionally the join date in the second column"), type=["csv", "txt"],
                                 key="impact_member_ids")
+    members = None
     if uploaded is not None:
-        lines = uploaded.getvalue().decode("utf-8-sig", errors="replace").splitlines()
-        member_ids = [line.split(",")[0].strip().strip('"') for line in lines if line.strip()]
-        st.caption(f"{len(member_ids):,} ids read from {ui.md(uploaded.name)} (the list is not kept in the link).")
-    if not member_ids and not (column and chosen):
-        st.info("Pick the member column and the values that mean 'member', or upload a list of member ids.")
+        members = impact.read_member_list(uploaded.getvalue().decode("utf-8-sig", errors="replace"))
+        st.caption(ngettext("{n} id read from {file} (the list is not kept in the link).",
+                            "{n} ids read from {file} (the list is not kept in the link).",
+                            len(members["all_ids"])).format(n=fmt.number(len(members["all_ids"])),
+                                                            file=ui.md(uploaded.name)))
+    elif join_column:
+        members = {**ui.cached(impact.join_dates_from_column, ds, column=join_column), "dated": True}
+    if members is not None and members["dated"]:
+        if members["bad"]:
+            shown = "; ".join(f"{ui.md(i)}: {ui.md(t)}" for i, t in members["bad"][:3])
+            source = ui.md(uploaded.name) if uploaded is not None else ui.md(join_column)
+            st.warning(ngettext("{source}: {n} join date could not be read ({shown}); that member is left out. "
+                                "Write dates as YYYY-MM-DD.",
+                                "{source}: {n} join dates could not be read ({shown}); those members are left out. "
+                                "Write dates as YYYY-MM-DD.", len(members["bad"])).format(
+                source=source, n=fmt.number(len(members["bad"])), shown=shown), icon=":material/warning:")
+        if not members["ids"]:
+            st.info(_("No join date could be read, so members cannot be compared from the month they joined."))
+            st.stop()
+        dated = True
+        result_bundle = ui.cached(impact.joined_effect, ds, k=k, member_ids=members["ids"],
+                                  join_dates=members["dates"], undated_ids=members["undated"], segment=match)
+    elif members is not None:
+        result_bundle = ui.cached(impact.member_effect, ds, k=k, member_ids=members["all_ids"], segment=match)
+    elif column and chosen:
+        result_bundle = ui.cached(impact.member_effect, ds, k=k, member_column=column, member_values=list(chosen),
+                                  segment=match)
+    else:
+        st.info(_("Pick the member column and the values that mean 'member', a column of join dates, or upload a "
+                  "list of member ids."))
         st.stop()
-    result_bundle = ui.cached(impact.member_effect, ds, k=k, member_column=None if member_ids else column,
-                              member_values=[] if member_ids else list(chosen), member_ids=member_ids, segment=match)
 
 result = result_bundle["result"]
 treated, control = ui_text.IMPACT_SIDES[design]
 st.markdown(ui_text.impact_sentence(result))
 m = st.columns(4)
-m[0].metric(f"Effect on month-{k} retention", "–" if result["effect_pp"] != result["effect_pp"]
-            else f"{result['effect_pp']:+.1f} points",
+m[0].metric(_("Effect on month-{k} retention").format(k=k), points(result["effect_pp"]),
             None if result["effect_pp"] != result["effect_pp"]
-            else f"95%: {result['ci_low_pp']:+.1f} to {result['ci_high_pp']:+.1f}", delta_color="off",
-            delta_arrow="off", help=ui_text.IMPACT_METHODS[result["method"]])
-m[1].metric(f"Customers {treated}", f"{result['treated_customers']:,}", f"{result['treated_cohorts']} cohorts",
+            else _("95%: {low} to {high}").format(low=fmt.number(result["ci_low_pp"], 1, sign=True),
+                                                  high=fmt.number(result["ci_high_pp"], 1, sign=True)),
+            delta_color="off", delta_arrow="off", help=str(ui_text.IMPACT_METHODS[result["method"]]))
+m[1].metric(_("Customers {side}").format(side=treated), fmt.number(result["treated_customers"]),
+            ngettext("{n} cohort", "{n} cohorts", result["treated_cohorts"]).format(n=result["treated_cohorts"]),
             delta_color="off", delta_arrow="off")
-m[2].metric(f"Customers {control}", f"{result['control_customers']:,}", f"{result['control_cohorts']} cohorts",
+m[2].metric(_("Customers {side}").format(side=control), fmt.number(result["control_customers"]),
+            ngettext("{n} cohort", "{n} cohorts", result["control_cohorts"]).format(n=result["control_cohorts"]),
             delta_color="off", delta_arrow="off")
-m[3].metric("Plain difference (no trend, no matching)",
-            "–" if result["naive_pp"] != result["naive_pp"] else f"{result['naive_pp']:+.1f} points",
-            help="Retention of one side minus the other's, all customers pooled: what a quick comparison would say.")
+m[3].metric(_("Plain difference (no trend, no matching)"), points(result["naive_pp"]),
+            help=_("Retention of one side minus the other's, all customers pooled: what a quick comparison would "
+                   "say."))
 if result["revenue_effect"] == result["revenue_effect"]:
-    st.caption(f"Revenue per customer over months 0–{k}: {money(result['revenue_effect'], ds.currency, sign=True)} "
-               f"(95% interval {money(result['revenue_low'], ds.currency, sign=True)} to "
-               f"{money(result['revenue_high'], ds.currency, sign=True)}).")
+    st.caption((_("Revenue per customer over months 0–{k} after joining: {effect} (95% interval {low} to {high}).")
+                if dated else
+                _("Revenue per customer over months 0–{k}: {effect} (95% interval {low} to {high}).")).format(
+        k=k, effect=money(result["revenue_effect"], ds.currency, sign=True),
+        low=money(result["revenue_low"], ds.currency, sign=True),
+        high=money(result["revenue_high"], ds.currency, sign=True)))
 for code in result["warnings"]:
     st.warning(ui_text.impact_warning(code, result), icon=":material/warning:")
-st.caption(f"Method: {ui_text.IMPACT_METHODS[result['method']]}.")
+st.caption(_("Method: {method}.").format(method=ui_text.IMPACT_METHODS[result["method"]]))
 
 if design == "launch":
     table = result_bundle["cohorts"]
     if len(table):
         st.plotly_chart(ui.pure(charts.trend, table, result["launch"],
-                                f"Month-{k} retention by cohort, the pre-launch trend and the launch",
-                                f"Retained at month {k}, %", ("Before the launch", "After the launch", "Trend"),
-                                "Launch"), key="impact_trend_chart")
+                                _("Month-{k} retention by cohort, the pre-launch trend and the launch").format(k=k),
+                                _("Retained at month {k}, %").format(k=k),
+                                (_("Before the launch"), _("After the launch"), _("Trend")), _("Launch"),
+                                hover=(_("of {n} customers"), _("trend"))), key="impact_trend_chart")
     st.markdown(ui_text.impact_year_earlier(result["year_earlier"], k))
     shown = table.rename(columns={"expected_pct": "trend_pct"})
-    st.caption("Download: month-k retention per cohort and the trend.")
+    st.caption(_("Download: month-k retention per cohort and the trend."))
     ui.download_buttons(shown, "impact_cohorts", key="impact_cohorts")
 else:
     curves = result_bundle["curves"]
     if len(curves):
-        st.plotly_chart(ui.pure(charts.curves, curves, "Members against matched and all non-members",
-                                "Months after the first purchase", "Retained, %",
-                                ("Members", "Matched non-members", "All non-members")), key="impact_curves_chart")
-    st.subheader("Balance: were members already different?")
-    balance = result_bundle["balance"].assign(covariate=lambda f: f["covariate"].map(ui_text.IMPACT_COVARIATES))
-    shown, config = ui.readable(balance, ui_text.IMPACT_BALANCE_LABELS,
+        st.plotly_chart(ui.pure(charts.curves, curves, _("Members against matched and all non-members"),
+                                _("Months after joining") if dated else _("Months after the first purchase"),
+                                _("Retained, %"),
+                                (_("Members"), _("Matched non-members"), _("All non-members")),
+                                month_word=_("month")), key="impact_curves_chart")
+    st.subheader(_("Balance: were members already different?"))
+    balance = result_bundle["balance"].assign(
+        covariate=lambda f: f["covariate"].map(lambda c: str(ui_text.IMPACT_COVARIATES[c])))
+    shown, config = ui.readable(balance, {c: str(t) for c, t in ui_text.IMPACT_BALANCE_LABELS.items()},
                                 {c: "{:,.2f}" for c in balance.columns if c != "covariate"})
     st.dataframe(shown, hide_index=True, column_config=config, key="impact_balance")
-    st.caption("Standardised mean difference: the gap in standard deviations; below 0.1 is usually read as balanced.")
+    st.caption(_("Standardised mean difference: the gap in standard deviations; below 0.1 is usually read as "
+                 "balanced."))
     ui.download_buttons(balance, "impact_balance", key="impact_balance_download")
 
-st.subheader("What it is worth")
+st.subheader(_("What it is worth"))
 try:
     measured = ui.cached(inputs.measure, ds, period="month").iloc[0].to_dict()
 except churn.NoChurnData:
     measured = {}
 baseline = result["treated_pct"] - result["effect_pp"]
 if not measured or measured.get("retention") != measured.get("retention") or baseline != baseline:
-    st.info("Monthly retention cannot be measured from this dataset, so the effect cannot be valued here.")
+    st.info(_("Monthly retention cannot be measured from this dataset, so the effect cannot be valued here."))
 else:
     c = st.columns(3)
-    cost = c[0].number_input(money_label("Programme cost per member per month", ds.currency), 0.0, None,
+    cost = c[0].number_input(money_label(_("Programme cost per member per month"), ds.currency), 0.0, None,
                              key="impact_cost")
-    margin = c[1].number_input("Gross margin, % of revenue", 0.0, 100.0, key="impact_margin",
-                               help="An assumption: the data has no costs.")
+    margin = c[1].number_input(_("Gross margin, % of revenue"), 0.0, 100.0, key="impact_margin",
+                               help=_("An assumption: the data has no costs."))
     arpu = measured.get("arpu")
     model = clv.Inputs(float(measured["active_customers"]), float(measured["retention"]),
                        float(arpu) if arpu == arpu else 0.0, margin, new_customers=float(measured["new_customers"]),
                        horizon=60, programme_cost=cost)
     effects = {"effect": result["effect_pp"], "low": result["ci_low_pp"], "high": result["ci_high_pp"]}
     worth = impact_value.worth(model, baseline, k, effects)
-    shown = worth.assign(estimate=worth["estimate"].map(ui_text.IMPACT_WORTH_ROWS))
+    shown = worth.assign(estimate=worth["estimate"].map(lambda e: str(ui_text.IMPACT_WORTH_ROWS[e])))
     shown, config = ui.readable(shown, {
-        "estimate": "Estimate", "effect_pp": f"Month-{k} retention, points", "x_pct": "Monthly churn removed, %",
-        "profit_change": money_label("Profit change over 5 years, after the programme's cost", ds.currency),
-        "break_even": money_label("Break-even cost per customer per month", ds.currency)},
+        "estimate": _("Estimate"), "effect_pp": _("Month-{k} retention, points").format(k=k),
+        "x_pct": _("Monthly churn removed, %"),
+        "profit_change": money_label(_("Profit change over 5 years, after the programme's cost"), ds.currency),
+        "break_even": money_label(_("Break-even cost per customer per month"), ds.currency)},
         {"effect_pp": "{:+.1f}", "x_pct": "{:+.2f}", "profit_change": "{:+,.0f}", "break_even": "{:,.2f}"})
     st.dataframe(shown, hide_index=True, column_config=config, key="impact_worth")
-    st.caption(f"The comparison side lost {100 - baseline:.1f}% of its customers by month {k}; the programme kept "
-               f"{result['effect_pp']:+.1f} points of them. The What-if scenario keeps the same share of the customers "
-               "its model loses over those months (as a cut of monthly churn), valued on this dataset's measured "
-               "customers, retention and revenue (present value over 5 years, 10% discount a year). The interval's "
-               "ends are valued the same way.")
+    st.caption(_("The comparison side lost {lost}% of its customers by month {k}; the programme kept {effect} points "
+                 "of them. The What-if scenario keeps the same share of the customers its model loses over those "
+                 "months (as a cut of monthly churn), valued on this dataset's measured customers, retention and "
+                 "revenue (present value over 5 years, 10% discount a year). The interval's ends are valued the same "
+                 "way.").format(lost=fmt.number(100 - baseline, 1), k=k,
+                                effect=fmt.number(result["effect_pp"], 1, sign=True)))
     x = worth.loc[worth["estimate"] == "effect", "x_pct"].iloc[0]
     if x == x:
-        st.page_link("pages/whatif.py", label="Use as scenario in What if", icon=":material/calculate:",
+        st.page_link("pages/whatif.py", label=_("Use as scenario in What if"), icon=":material/calculate:",
                      query_params={"dataset": ds.id, **impact_value.whatif_query(x, cost, margin)})
     ui.download_buttons(worth, "impact_worth", key="impact_worth_download")
-st.caption("Download: the result in one row (effect, interval, customers, method, warning codes).")
+st.caption(_("Download: the result in one row (effect, interval, customers, method, warning codes)."))
 ui.download_buttons(pd.DataFrame([impact.summary_row(result)]).assign(
     warnings=lambda f: f["warnings"].map(" ".join)), "impact_result", key="impact_result")

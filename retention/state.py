@@ -437,6 +437,7 @@ class Impact:
     member_column: str | None = text(None, "member_column")
     member_values: tuple | None = texts(None, "member_value")  # None: the values that look like 'member'
     match_segment: str | None = text(None, "match_segment")
+    join_column: str | None = text(None, "join_column")  # a segment column of join dates (None: not used)
     cost: float = number(0.0, 0.0, 1e12, "cost")
     margin: float = number(30.0, 0.0, 100.0, "margin")
 
@@ -455,4 +456,5 @@ def impact_limits(first: dt.date | None, last: dt.date | None, segments: list[st
             "member_column": Limit([*segments] or [None]),
             "member_values": Limit(lambda s: values(s["member_column"]) if s["member_column"] else [],
                                    default=lambda s: tuple(guess(s["member_column"])) if s["member_column"] else ()),
-            "match_segment": Limit([None, *segments])}
+            "match_segment": Limit([None, *segments]),
+            "join_column": Limit([None, *segments])}
