@@ -105,9 +105,9 @@ st.markdown(ui_text.impact_sentence(result))
 m = st.columns(4)
 m[0].metric(_("Effect on month-{k} retention").format(k=k), points(result["effect_pp"]),
             None if result["effect_pp"] != result["effect_pp"]
-            else _("95%: {low} to {high}").format(low=fmt.number(result["ci_low_pp"], 1, sign=True),
+            else _("{level}: {low} to {high}").format(level=fmt.percent(95, 0), low=fmt.number(result["ci_low_pp"], 1, sign=True),
                                                   high=fmt.number(result["ci_high_pp"], 1, sign=True)),
-            delta_color="off", delta_arrow="off", help=str(ui_text.IMPACT_METHODS[result["method"]]))
+            delta_color="off", delta_arrow="off", help=ui_text.impact_method(result["method"]))
 m[1].metric(_("Customers {side}").format(side=treated), fmt.number(result["treated_customers"]),
             ngettext("{n} cohort", "{n} cohorts", result["treated_cohorts"]).format(n=result["treated_cohorts"]),
             delta_color="off", delta_arrow="off")
@@ -118,15 +118,15 @@ m[3].metric(_("Plain difference (no trend, no matching)"), points(result["naive_
             help=_("Retention of one side minus the other's, all customers pooled: what a quick comparison would "
                    "say."))
 if result["revenue_effect"] == result["revenue_effect"]:
-    st.caption((_("Revenue per customer over months 0–{k} after joining: {effect} (95% interval {low} to {high}).")
+    st.caption((_("Revenue per customer over months 0–{k} after joining: {effect} ({level} interval {low} to {high}).")
                 if dated else
-                _("Revenue per customer over months 0–{k}: {effect} (95% interval {low} to {high}).")).format(
-        k=k, effect=money(result["revenue_effect"], ds.currency, sign=True),
+                _("Revenue per customer over months 0–{k}: {effect} ({level} interval {low} to {high}).")).format(
+        k=k, level=fmt.percent(95, 0), effect=money(result["revenue_effect"], ds.currency, sign=True),
         low=money(result["revenue_low"], ds.currency, sign=True),
         high=money(result["revenue_high"], ds.currency, sign=True)))
 for code in result["warnings"]:
     st.warning(ui_text.impact_warning(code, result), icon=":material/warning:")
-st.caption(_("Method: {method}.").format(method=ui_text.IMPACT_METHODS[result["method"]]))
+st.caption(_("Method: {method}.").format(method=ui_text.impact_method(result["method"])))
 
 if design == "launch":
     table = result_bundle["cohorts"]
@@ -170,7 +170,7 @@ else:
     c = st.columns(3)
     cost = c[0].number_input(money_label(_("Programme cost per member per month"), ds.currency), 0.0, None,
                              key="impact_cost")
-    margin = c[1].number_input(_("Gross margin, % of revenue"), 0.0, 100.0, key="impact_margin",
+    margin = c[1].number_input(_("Gross margin (share of revenue, %)"), 0.0, 100.0, key="impact_margin",
                                help=_("An assumption: the data has no costs."))
     arpu = measured.get("arpu")
     model = clv.Inputs(float(measured["active_customers"]), float(measured["retention"]),
@@ -186,11 +186,11 @@ else:
         "break_even": money_label(_("Break-even cost per customer per month"), ds.currency)},
         {"effect_pp": "{:+.1f}", "x_pct": "{:+.2f}", "profit_change": "{:+,.0f}", "break_even": "{:,.2f}"})
     st.dataframe(shown, hide_index=True, column_config=config, key="impact_worth")
-    st.caption(_("The comparison side lost {lost}% of its customers by month {k}; the programme kept {effect} points "
+    st.caption(_("The comparison side lost {lost} of its customers by month {k}; the programme kept {effect} points "
                  "of them. The What-if scenario keeps the same share of the customers its model loses over those "
                  "months (as a cut of monthly churn), valued on this dataset's measured customers, retention and "
-                 "revenue (present value over 5 years, 10% discount a year). The interval's ends are valued the same "
-                 "way.").format(lost=fmt.number(100 - baseline, 1), k=k,
+                 "revenue (present value over 5 years, {rate} discount a year). The interval's ends are valued the same "
+                 "way.").format(lost=fmt.percent(100 - baseline, 1), k=k, rate=fmt.percent(10, 0),
                                 effect=fmt.number(result["effect_pp"], 1, sign=True)))
     x = worth.loc[worth["estimate"] == "effect", "x_pct"].iloc[0]
     if x == x:

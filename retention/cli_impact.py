@@ -150,7 +150,7 @@ def run(args: argparse.Namespace, con):
                                       as_of=args.as_of)
     result = bundle["result"]
     out = {key: _number(value) for key, value in impact.summary_row(result).items()}
-    out["method_text"] = str(ui_text.IMPACT_METHODS[result["method"]])
+    out["method_text"] = ui_text.impact_method(result["method"])
     out["warning_codes"] = list(result["warnings"])
     out["warnings"] = [ui_text.impact_warning(code, result) for code in result["warnings"]]
     out["sentence"] = ui_text.impact_sentence(result).replace("**", "")

@@ -506,22 +506,27 @@ IMPACT_WARNINGS = {
 IMPACT_METHODS = {
     "none": L("not measured (no cohorts on one side of the launch)"),
     "pooled": L("pooled before/after difference of proportions (no trend: fewer than 3 cohorts before the launch)"),
-    "trend": L("against the pre-launch trend: weighted least squares on cohort month, extrapolated; 95% interval "
+    "trend": L("against the pre-launch trend: weighted least squares on cohort month, extrapolated; {level} interval "
                "analytic (the trend's prediction error)"),
     "trend_seasonal": L("against the pre-launch trend: weighted least squares on cohort month with calendar-month "
-                        "terms, extrapolated; 95% interval analytic (the trend's prediction error)"),
+                        "terms, extrapolated; {level} interval analytic (the trend's prediction error)"),
     "cem": L("coarsened exact matching on cohort month, first-month purchases (1, 2, 3+) and spend (quartiles); "
-             "effect on the members; 95% interval analytic (stratified difference)"),
+             "effect on the members; {level} interval analytic (stratified difference)"),
     "cem_segment": L("coarsened exact matching on cohort month, first-month purchases (1, 2, 3+), spend (quartiles) "
-                     "and segment; effect on the members; 95% interval analytic (stratified difference)"),
+                     "and segment; effect on the members; {level} interval analytic (stratified difference)"),
     "cem_joined": L("retention after the join month; coarsened exact matching on cohort month, join month (a pseudo "
                     "join date for non-members), purchases, spend (quartiles) and months since the last purchase "
-                    "before joining; effect on the members; 95% interval analytic (stratified difference)"),
+                    "before joining; effect on the members; {level} interval analytic (stratified difference)"),
     "cem_joined_segment": L("retention after the join month; coarsened exact matching on cohort month, join month (a "
                             "pseudo join date for non-members), purchases, spend (quartiles) and months since the "
-                            "last purchase before joining, and segment; effect on the members; 95% interval "
+                            "last purchase before joining, and segment; effect on the members; {level} interval "
                             "analytic (stratified difference)"),
 }
+def impact_method(code: str) -> str:
+    """The words for a method code (metrics.impact.METHODS)."""
+    return IMPACT_METHODS[code].format(level=fmt.percent(95, 0))
+
+
 IMPACT_SIDES = {"launch": (L("after the launch"), L("before the launch")),
                 "members": (L("members"), L("matched non-members"))}
 
@@ -539,36 +544,37 @@ def impact_sentence(result: dict) -> str:
         return _("There is not enough data on both sides to measure an effect.")
     trend = result["method"] in ("trend", "trend_seasonal")
     launch = result["design"] == "launch"
-    values = {"k": k, "n": fmt.number(n), "low": _pp(low), "high": _pp(high), "effect": fmt.number(abs(effect), 1)}
+    values = {"k": k, "n": fmt.number(n), "low": _pp(low), "high": _pp(high), "effect": fmt.number(abs(effect), 1),
+              "level": fmt.percent(95, 0)}
     if not result["clear"]:
         if launch and trend:
             text = _("**No clear effect** on month-{k} retention: cohorts after the launch kept between {low} and "
-                     "{high} points of customers against the pre-launch trend (95% interval; {n} customers), so the "
+                     "{high} points of customers against the pre-launch trend ({level} interval; {n} customers), so the "
                      "data cannot tell a gain from a loss or from nothing.")
         elif launch:
             text = _("**No clear effect** on month-{k} retention: cohorts after the launch kept between {low} and "
-                     "{high} points of customers against the cohorts before (95% interval; {n} customers), so the "
+                     "{high} points of customers against the cohorts before ({level} interval; {n} customers), so the "
                      "data cannot tell a gain from a loss or from nothing.")
         else:
             text = _("**No clear effect** on month-{k} retention: members kept between {low} and {high} points of "
-                     "customers against comparable non-members (95% interval; {n} customers), so the data cannot "
+                     "customers against comparable non-members ({level} interval; {n} customers), so the data cannot "
                      "tell a gain from a loss or from nothing.")
         return text.format(**values)
     more = effect > 0
     if launch and trend:
-        text = (_("Cohorts after the launch kept **{effect} points more** customers at month {k} (95% interval {low} "
+        text = (_("Cohorts after the launch kept **{effect} points more** customers at month {k} ({level} interval {low} "
                   "to {high}; {n} customers), above the pre-launch trend.") if more else
-                _("Cohorts after the launch kept **{effect} points fewer** customers at month {k} (95% interval {low} "
+                _("Cohorts after the launch kept **{effect} points fewer** customers at month {k} ({level} interval {low} "
                   "to {high}; {n} customers), below the pre-launch trend."))
     elif launch:
-        text = (_("Cohorts after the launch kept **{effect} points more** customers at month {k} (95% interval {low} "
+        text = (_("Cohorts after the launch kept **{effect} points more** customers at month {k} ({level} interval {low} "
                   "to {high}; {n} customers), against the cohorts before.") if more else
-                _("Cohorts after the launch kept **{effect} points fewer** customers at month {k} (95% interval {low} "
+                _("Cohorts after the launch kept **{effect} points fewer** customers at month {k} ({level} interval {low} "
                   "to {high}; {n} customers), against the cohorts before."))
     else:
-        text = (_("Members kept **{effect} points more** customers at month {k} (95% interval {low} to {high}; {n} "
+        text = (_("Members kept **{effect} points more** customers at month {k} ({level} interval {low} to {high}; {n} "
                   "customers), against comparable non-members.") if more else
-                _("Members kept **{effect} points fewer** customers at month {k} (95% interval {low} to {high}; {n} "
+                _("Members kept **{effect} points fewer** customers at month {k} ({level} interval {low} to {high}; {n} "
                   "customers), against comparable non-members."))
     return text.format(**values)
 
@@ -586,9 +592,9 @@ def impact_year_earlier(check: dict | None, k: int) -> str:
         return _("The data does not cover the same months a year before the launch, so seasonality cannot be "
                  "checked.")
     return _("Seasonality check: the {cohorts} post-launch cohorts against the same calendar months a year earlier "
-             "kept {pp} points at month {k} (95% interval {low} to {high}); a year of any trend is included in this "
+             "kept {pp} points at month {k} ({level} interval {low} to {high}); a year of any trend is included in this "
              "figure.").format(cohorts=check["cohorts"], pp=_pp(check["pp"]), k=k, low=_pp(check["low_pp"]),
-                               high=_pp(check["high_pp"]))
+                               high=_pp(check["high_pp"]), level=fmt.percent(95, 0))
 
 
 IMPACT_BALANCE_LABELS = {"covariate": L("What drives retention anyway"), "members": L("Members"),
