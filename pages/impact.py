@@ -74,6 +74,8 @@ else:
                                                             file=ui.md(uploaded.name)))
     elif join_column:
         members = {**ui.cached(impact.join_dates_from_column, ds, column=join_column), "dated": True}
+        st.caption(_("Members: the customers with a join date in {column}; the member column is not used.").format(
+            column=ui.md(join_column)))
     if members is not None and members["dated"]:
         if members["bad"]:
             shown = "; ".join(f"{ui.md(i)}: {ui.md(t)}" for i, t in members["bad"][:3])
@@ -151,8 +153,9 @@ else:
     st.subheader(_("Balance: were members already different?"))
     balance = result_bundle["balance"].assign(
         covariate=lambda f: f["covariate"].map(lambda c: str(ui_text.IMPACT_COVARIATES[c])))
-    shown, config = ui.readable(balance, {c: str(t) for c, t in ui_text.IMPACT_BALANCE_LABELS.items()},
-                                {c: "{:,.2f}" for c in balance.columns if c != "covariate"})
+    shown, config = ui.readable(
+        balance.assign(**{c: balance[c].map(lambda v: fmt.number(v, 2)) for c in balance.columns if c != "covariate"}),
+        {c: str(t) for c, t in ui_text.IMPACT_BALANCE_LABELS.items()})
     st.dataframe(shown, hide_index=True, column_config=config, key="impact_balance")
     st.caption(_("Standardised mean difference: the gap in standard deviations; below 0.1 is usually read as "
                  "balanced."))
@@ -178,13 +181,17 @@ else:
                        horizon=60, programme_cost=cost)
     effects = {"effect": result["effect_pp"], "low": result["ci_low_pp"], "high": result["ci_high_pp"]}
     worth = impact_value.worth(model, baseline, k, effects)
-    shown = worth.assign(estimate=worth["estimate"].map(lambda e: str(ui_text.IMPACT_WORTH_ROWS[e])))
+    shown = worth.assign(estimate=worth["estimate"].map(lambda e: str(ui_text.IMPACT_WORTH_ROWS[e])),
+                         effect_pp=worth["effect_pp"].map(lambda v: fmt.number(v, 1, sign=True)),
+                         x_pct=worth["x_pct"].map(lambda v: fmt.number(v, 2, sign=True)),
+                         profit_change=worth["profit_change"].map(lambda v: fmt.number(v, 0, sign=True)),
+                         break_even=worth["break_even"].map(lambda v: fmt.number(v, 2)))
     shown, config = ui.readable(shown, {
         "estimate": _("Estimate"), "effect_pp": _("Month-{k} retention, points").format(k=k),
         "x_pct": _("Monthly churn removed, %"),
         "profit_change": money_label(_("Profit change over 5 years, after the programme's cost"), ds.currency),
         "break_even": money_label(_("Break-even cost per customer per month"), ds.currency)},
-        {"effect_pp": "{:+.1f}", "x_pct": "{:+.2f}", "profit_change": "{:+,.0f}", "break_even": "{:,.2f}"})
+        )
     st.dataframe(shown, hide_index=True, column_config=config, key="impact_worth")
     st.caption(_("The comparison side lost {lost} of its customers by month {k}; the programme kept {effect} points "
                  "of them. The What-if scenario keeps the same share of the customers its model loses over those "
