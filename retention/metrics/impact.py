@@ -273,12 +273,10 @@ def member_values_guess(values: list[str]) -> list[str]:
     return [v for v in values if str(v).strip().lower() in TRUTHY]
 
 
-def _strata(frame: pd.DataFrame, segment: bool) -> pd.Series:
-    """The CEM stratum of each customer: cohort month × first-month purchases (1, 2, 3+) × first-month spend
-    quartile (when amounts are known) × segment (when matching on one)."""
-    purchases = frame["first_purchases"].clip(upper=3).astype(int).astype(str)
-    key = frame["cohort_index"].astype(str) + "|" + purchases
-    spend = frame["first_spend"]
+def _spend_and_segment(key: pd.Series, frame: pd.DataFrame, spend_column: str, segment: bool) -> pd.Series:
+    """A stratum key extended by the spend quartile (when amounts are known) and the segment (when matching on
+    one)."""
+    spend = frame[spend_column]
     if spend.notna().any():
         edges = np.unique(np.nanquantile(spend.to_numpy(float), [0.25, 0.5, 0.75]))
         key = key + "|" + pd.Series(np.searchsorted(edges, spend.fillna(0).to_numpy(float), side="right"),
@@ -286,6 +284,13 @@ def _strata(frame: pd.DataFrame, segment: bool) -> pd.Series:
     if segment:
         key = key + "|" + frame["segment"].fillna("").astype(str)
     return key
+
+
+def _strata(frame: pd.DataFrame, segment: bool) -> pd.Series:
+    """The CEM stratum of each customer: cohort month × first-month purchases (1, 2, 3+) × first-month spend
+    quartile (when amounts are known) × segment (when matching on one)."""
+    purchases = frame["first_purchases"].clip(upper=3).astype(int).astype(str)
+    return _spend_and_segment(frame["cohort_index"].astype(str) + "|" + purchases, frame, "first_spend", segment)
 
 
 def _joined_strata(frame: pd.DataFrame, segment: bool) -> pd.Series:
@@ -297,14 +302,7 @@ def _joined_strata(frame: pd.DataFrame, segment: bool) -> pd.Series:
     key = (frame["cohort_index"].astype(str) + "|" + frame["join_index"].astype(str) + "|"
            + pd.Series(purchases, index=frame.index).astype(str) + "|"
            + pd.Series(recency, index=frame.index).astype(str))
-    spend = frame["before_spend"]
-    if spend.notna().any():
-        edges = np.unique(np.nanquantile(spend.to_numpy(float), [0.25, 0.5, 0.75]))
-        key = key + "|" + pd.Series(np.searchsorted(edges, spend.fillna(0).to_numpy(float), side="right"),
-                                    index=frame.index).astype(str)
-    if segment:
-        key = key + "|" + frame["segment"].fillna("").astype(str)
-    return key
+    return _spend_and_segment(key, frame, "before_spend", segment)
 
 
 def strata(frame: pd.DataFrame, segment: bool = False) -> pd.Series:
