@@ -54,17 +54,21 @@ class Command:
     needs_data: bool = True
     # the derived tables (store.DERIVED_NEEDS names) the command reads, given its options; None = all of them
     tables: Callable[[argparse.Namespace], Iterable[str]] | None = None
+    # the period grains it reads (store.build's grains); None = all of them
+    grains: Callable[[argparse.Namespace], Iterable[str]] | None = None
 
 
 COMMANDS: dict[str, Command] = {}
 
 
 def command(name: str, help: str, arguments: Callable[[argparse.ArgumentParser], None] = lambda p: None,
-            needs_data: bool = True, tables: Callable[[argparse.Namespace], Iterable[str]] | None = None):
+            needs_data: bool = True, tables: Callable[[argparse.Namespace], Iterable[str]] | None = None,
+            grains: Callable[[argparse.Namespace], Iterable[str]] | None = None):
     """Register `run(args, con) -> DataFrame | dict` as a sub-command. `tables(args)`: the derived tables it
-    reads (store.DERIVED_NEEDS names), so that a one-shot run on files computes only those; default all."""
+    reads (store.DERIVED_NEEDS names) and `grains(args)` the period grains, so that a one-shot run on files
+    computes only those; default all."""
     def register(run):
-        COMMANDS[name] = Command(name, help, arguments, run, needs_data, tables)
+        COMMANDS[name] = Command(name, help, arguments, run, needs_data, tables, grains)
         return run
     return register
 
@@ -201,7 +205,8 @@ def load(args: argparse.Namespace) -> tuple[duckdb.DuckDBPyConnection, dict]:
     chosen = COMMANDS.get(getattr(args, "command", None))
     reports = store.build(con, prepared.get("purchases"), prepared.get("customers"), name="cli",
                           refuse_unusable=not inspect, limit_seconds=config.cli_load_seconds(),
-                          flag_copies=inspect, derived=chosen.tables(args) if chosen and chosen.tables else None)
+                          flag_copies=inspect, derived=chosen.tables(args) if chosen and chosen.tables else None,
+                          grains=chosen.grains(args) if chosen and chosen.grains else None)
     return con, reports
 
 

@@ -126,7 +126,8 @@ def cohort_tables(args: argparse.Namespace) -> list[str]:
              "the cohort period), period (k), cohort_size, active, retention_pct, complete (the period ended by the "
              "analysis date), small_sample (cohort smaller than --min-customers); revenue mode adds revenue and "
              "revenue_per_customer (cumulative to period k); --segment adds segment.",
-             _arguments, tables=cohort_tables)
+             _arguments, tables=cohort_tables,
+             grains=lambda args: [args.period])
 def _matrix(args: argparse.Namespace, con) -> pd.DataFrame:
     if _tenure_only(args, con):
         raise cli.DataProblem("this customers file has tenure and status but no dates, so there are no calendar "
@@ -143,7 +144,8 @@ def _matrix(args: argparse.Namespace, con) -> pd.DataFrame:
              "period, cohorts, customers (sum of their sizes; at risk in survival mode), retained, retention_pct, "
              "ci_low_pct and ci_high_pct (95%), small_sample. In survival mode: Kaplan–Meier over the cohorts; for "
              "a customers file with tenure and status but no dates, Kaplan–Meier by tenure (period = tenure).",
-             _curve_arguments, tables=cohort_tables)
+             _curve_arguments, tables=cohort_tables,
+             grains=lambda args: [args.period])
 def _curve(args: argparse.Namespace, con) -> pd.DataFrame:
     if _tenure_only(args, con):
         filters = _segments(args, con)

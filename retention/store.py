@@ -173,6 +173,7 @@ def build(
     limit_seconds: float | None = None,
     flag_copies: bool = True,
     derived: Iterable[str] | None = None,
+    grains: Iterable[str] | None = None,
 ) -> dict[str, dict]:
     """Fill an empty connection (a dataset file, or in-memory for the CLI) with a dataset's tables.
     Progress steps told to `say`: queued (waiting for a load slot), purchases, customers, summaries.
@@ -181,11 +182,12 @@ def build(
     Work beyond `limit_seconds` (default config.load_seconds(); 0 = none) is stopped: IngestError.
     flag_copies=False: see canonical.load_into (for one-shot CLI commands only; a dataset keeps its flags).
     derived: the derived tables to compute (names as in DERIVED_NEEDS; what they read comes along); None = all
-    of them (a dataset), () = none (a preview, a CLI command reading only purchases/customers)."""
+    of them (a dataset), () = none (a preview, a CLI command reading only purchases/customers). grains: the
+    period grains the per-grain cohort tables are built for (None = all; 'month' is always kept)."""
     with _load_slot(say):
         with _bounded(con, purchases, customers, config.load_seconds() if limit_seconds is None else limit_seconds):
             return _build(con, purchases, customers, name, today, say, refuse_unusable, meta or {}, flag_copies,
-                          derived)
+                          derived, grains)
 
 
 @contextmanager
@@ -209,7 +211,7 @@ def _bounded(con: duckdb.DuckDBPyConnection, purchases: Prepared | None, custome
 def _build(con: duckdb.DuckDBPyConnection, purchases: Prepared | None, customers: Prepared | None, name: str,
            today: dt.date | None, say: Callable[[str], None], refuse_unusable: bool = True,
            extra: dict | None = None, flag_copies: bool = True,
-           derived: Iterable[str] | None = None) -> dict[str, dict]:
+           derived: Iterable[str] | None = None, grains: Iterable[str] | None = None) -> dict[str, dict]:
     today = today or dt.date.today()
     reports: dict[str, dict] = {}
     sql.execute(con, "create_meta")
@@ -227,7 +229,7 @@ def _build(con: duckdb.DuckDBPyConnection, purchases: Prepared | None, customers
                 reports[kind]["unusable"] = problem
     say("summaries")
     derive(con, [stored_name(c) for c in purchases.segments] if purchases else [],
-           [stored_name(c) for c in customers.segments] if customers else [], derived)
+           [stored_name(c) for c in customers.segments] if customers else [], derived, grains)
     meta = {
         "name": name,
         "created_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
@@ -244,10 +246,11 @@ def _build(con: duckdb.DuckDBPyConnection, purchases: Prepared | None, customers
 
 
 def derive(con: duckdb.DuckDBPyConnection, purchase_segments: list[str], customer_segments: list[str],
-           wanted: Iterable[str] | None = None) -> None:
+           wanted: Iterable[str] | None = None, grains: Iterable[str] | None = None) -> None:
     """Precompute the per-customer tables every page reads (run once, at load time). `wanted`: only these
     (DERIVED_NEEDS names) and what they read; None = all. customer_attributes (the files' segments) is
-    always filled: it is small, and the CLI's segment checks read it."""
+    always filled: it is small, and the CLI's segment checks read it. `grains`: build the per-grain tables
+    for these period grains only (and 'month', which every per-customer join reads); None = all."""
     chosen = needed(wanted)
     sql.execute(con, "create_customer_attributes")
     if customer_segments:
@@ -261,6 +264,8 @@ def derive(con: duckdb.DuckDBPyConnection, purchase_segments: list[str], custome
             rfm.save_attribute(con)
         if name in chosen:
             sql.execute(con, name)
+        if name == "derive_cohort_grains" and name in chosen and grains is not None:
+            sql.execute(con, "derive_keep_grains", grains=sorted({"month", *grains}))
 
 
 def needed(wanted: Iterable[str] | None) -> set[str]:

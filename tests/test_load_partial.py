@@ -29,11 +29,15 @@ DERIVED = {"customer_summary", "cohort_grains", "cohort_customers", "cohort_days
            "cohort_attributes"}
 
 
-def _built(derived=None) -> duckdb.DuckDBPyConnection:
+def _built(derived=None, grains=None) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     store.build(con, prepare(PURCHASES, "p.csv", "purchases", segments=["channel"]), None, name="t",
-                derived=derived, limit_seconds=0)
+                derived=derived, grains=grains, limit_seconds=0)
     return con
+
+
+def _grains(con) -> set[str]:
+    return {row[0] for row in con.execute("select distinct grain from cohort_activity").fetchall()}
 
 
 def _tables(con) -> set[str]:
@@ -84,30 +88,39 @@ def test_cohort_commands_skip_the_rfm_attribute_unless_a_segment_is_named():
 @pytest.mark.parametrize("mode", cohorts.MODES[:3])
 @pytest.mark.parametrize("segment", [None, "channel", rfm.ATTRIBUTE])
 def test_cohort_figures_equal_a_full_builds(mode, segment):
-    full, partial = _built(), _built(derived=cohort_tables(_args(segment=segment)))
+    full = _built()
     for grain in cohorts.GRAINS:
+        partial = _built(derived=cohort_tables(_args(segment=segment)), grains=[grain])
+        assert _grains(partial) == {grain, "month"}
         expected = cohorts.matrix(full, period=grain, mode=mode, segment=segment)
         assert len(expected)
         assert cohorts.matrix(partial, period=grain, mode=mode, segment=segment).equals(expected)
+        assert cohorts.curve(partial, period=grain, mode=mode, segment=segment).equals(
+            cohorts.curve(full, period=grain, mode=mode, segment=segment))
 
 
 def test_churn_needs_only_the_daily_table_and_gives_the_same_figures():
     cli.build_parser()  # registers the commands
-    con = _built(derived=cli.COMMANDS["churn"].tables(_args()))
+    con = _built(derived=cli.COMMANDS["churn"].tables(_args()), grains=cli.COMMANDS["churn"].grains(_args()))
     assert {"cohort_days", "cohort_customers"} <= _tables(con)
     assert not {"cohort_activity", "cohort_attributes"} & _tables(con)
-    for period in ("month", "quarter"):
+    for period in ("week", "month", "quarter", "year"):
         expected = churn.retention_by_period(_built(), period=period, basis="purchases")
         assert churn.retention_by_period(con, period=period, basis="purchases").equals(expected)
 
 
 def test_the_cli_loads_what_its_command_reads():
     cli.build_parser()  # registers the commands
-    cases = {"churn": ({"cohort_days"}, {"cohort_activity", "cohort_attributes"}),
-             "matrix": (DERIVED, set()), "summary": (DERIVED, set()), "alive": (DERIVED, set())}
-    for command, (present, absent) in cases.items():
+    cases = {"churn": ({"cohort_days"}, {"cohort_activity", "cohort_attributes"}, {"month"}),
+             "matrix": (DERIVED, set(), {"month"}), "summary": (DERIVED, set(), {"month"}),
+             "alive": (DERIVED, set(), set(cohorts.GRAINS))}
+    for command, (present, absent, grains) in cases.items():
         args = cli.build_parser().parse_args([command, "p.csv"])
-        args.purchases = None
-        chosen = cli.COMMANDS[command].tables
-        con = _built(derived=chosen(args) if chosen else None)
+        chosen = cli.COMMANDS[command]
+        con = _built(derived=chosen.tables(args) if chosen.tables else None,
+                     grains=chosen.grains(args) if chosen.grains else None)
         assert present <= _tables(con) and not absent & _tables(con), command
+        kept = {row[0] for row in con.execute("select grain from cohort_grains").fetchall()}
+        assert kept == grains, command
+    week = cli.build_parser().parse_args(["curve", "p.csv", "--period", "week"])
+    assert set(cli.COMMANDS["curve"].grains(week)) == {"week"}
