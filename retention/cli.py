@@ -330,7 +330,8 @@ def _engine_failure(exc: Exception) -> bool:
 
 
 @command("inspect", "Show how the files are read: encoding, delimiter, header row, sheet, column roles, "
-                    "date order, and the validation summary (rows read, used, rejected by reason).")
+                    "date order, and the validation summary (rows read, used, rejected by reason).",
+         tables=lambda args: ())  # the reports only: no derived table
 def _inspect(args: argparse.Namespace, con) -> Any:
     from retention import store
 
