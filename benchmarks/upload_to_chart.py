@@ -51,7 +51,7 @@ prepared = step("prepare", lambda: prepare(data, name, "purchases", raw=raw))
 step("preview (validation)", lambda: store.preview(prepared, None))
 dataset_id, _ = step("save (create_dataset)", lambda: store.create_dataset(prepared, None, name="bench"))
 cells = step("heatmap cells", lambda: cohorts.matrix(store.open_dataset(dataset_id).cursor(), period="month"))
-print(json.dumps([[label, b[0] - a[0], b[1] - a[1]] for label, a, b in steps]))
+print("\n" + json.dumps([[label, b[0] - a[0], b[1] - a[1]] for label, a, b in steps]))
 """
 
 
@@ -73,7 +73,8 @@ def main() -> None:
         raise SystemExit(done.stderr[-2000:])
     import json
 
-    steps = json.loads(done.stdout.strip().splitlines()[-1])
+    # DuckDB's progress bar (on by default for long queries in an older checkout) also writes to stdout
+    steps = json.loads(next(line for line in done.stdout.splitlines()[::-1] if line.startswith('[["imports"')))
     print(f"{args.rows:,} rows, code {code}, load average {os.getloadavg()[0]:.1f}")
     print("| step | CPU s | wall s |\n|---|---|---|")
     for label, cpu, wall in steps:
