@@ -51,7 +51,8 @@ prepared = step("prepare", lambda: prepare(data, name, "purchases", raw=raw))
 step("preview (validation)", lambda: store.preview(prepared, None))
 dataset_id, _ = step("save (create_dataset)", lambda: store.create_dataset(prepared, None, name="bench"))
 cells = step("heatmap cells", lambda: cohorts.matrix(store.open_dataset(dataset_id).cursor(), period="month"))
-print("\n" + json.dumps([[label, b[0] - a[0], b[1] - a[1]] for label, a, b in steps]))
+print()
+print(json.dumps([[label, b[0] - a[0], b[1] - a[1]] for label, a, b in steps]))
 """
 
 
