@@ -18,7 +18,7 @@ import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 import duckdb
 import pandas as pd
@@ -52,16 +52,23 @@ class Command:
     arguments: Callable[[argparse.ArgumentParser], None]
     run: Callable[[argparse.Namespace, duckdb.DuckDBPyConnection], Any]
     needs_data: bool = True
+    # the derived tables (store.DERIVED_NEEDS names) the command reads, given its options; None = all of them
+    tables: Callable[[argparse.Namespace], Iterable[str]] | None = None
+    # the period grains it reads (store.build's grains); None = all of them
+    grains: Callable[[argparse.Namespace], Iterable[str]] | None = None
 
 
 COMMANDS: dict[str, Command] = {}
 
 
 def command(name: str, help: str, arguments: Callable[[argparse.ArgumentParser], None] = lambda p: None,
-            needs_data: bool = True):
-    """Register `run(args, con) -> DataFrame | dict` as a sub-command."""
+            needs_data: bool = True, tables: Callable[[argparse.Namespace], Iterable[str]] | None = None,
+            grains: Callable[[argparse.Namespace], Iterable[str]] | None = None):
+    """Register `run(args, con) -> DataFrame | dict` as a sub-command. `tables(args)`: the derived tables it
+    reads (store.DERIVED_NEEDS names) and `grains(args)` the period grains, so that a one-shot run on files
+    computes only those; default all."""
     def register(run):
-        COMMANDS[name] = Command(name, help, arguments, run, needs_data)
+        COMMANDS[name] = Command(name, help, arguments, run, needs_data, tables, grains)
         return run
     return register
 
@@ -195,9 +202,11 @@ def load(args: argparse.Namespace) -> tuple[duckdb.DuckDBPyConnection, dict]:
     con.execute("set enable_progress_bar = false")  # its bar goes to stdout, into the CSV/JSON
     # inspect shows why a file is unusable; every other command refuses it (store.build)
     inspect = getattr(args, "command", None) == "inspect"
+    chosen = COMMANDS.get(getattr(args, "command", None))
     reports = store.build(con, prepared.get("purchases"), prepared.get("customers"), name="cli",
                           refuse_unusable=not inspect, limit_seconds=config.cli_load_seconds(),
-                          flag_copies=inspect)
+                          flag_copies=inspect, derived=chosen.tables(args) if chosen and chosen.tables else None,
+                          grains=chosen.grains(args) if chosen and chosen.grains else None)
     return con, reports
 
 
@@ -321,7 +330,8 @@ def _engine_failure(exc: Exception) -> bool:
 
 
 @command("inspect", "Show how the files are read: encoding, delimiter, header row, sheet, column roles, "
-                    "date order, and the validation summary (rows read, used, rejected by reason).")
+                    "date order, and the validation summary (rows read, used, rejected by reason).",
+         tables=lambda args: ())  # the reports only: no derived table
 def _inspect(args: argparse.Namespace, con) -> Any:
     from retention import store
 

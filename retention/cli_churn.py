@@ -52,7 +52,8 @@ def _churn_arguments(parser: argparse.ArgumentParser) -> None:
              "CN = new during it, CE = active at the end (end of its last day); CRR = (CE − CN)/CS × 100, "
              "churn = 100 − CRR, lost = CS + CN − CE. Events happen during their day: a signup on the first "
              "day is new in that period, a cancel or lapse on the last day is lost in it.",
-             _churn_arguments)
+             _churn_arguments, tables=lambda args: ["derive_cohort_days"],
+             grains=lambda args: ["month"])
 def _churn(args: argparse.Namespace, con) -> pd.DataFrame:
     try:
         info = churn.basis_info(con, basis=args.basis, as_of=args.as_of).iloc[0]

@@ -9,7 +9,7 @@ import argparse
 
 import pandas as pd
 
-from retention import cli
+from retention import cli, store
 from retention.metrics import cohorts
 
 MATRIX_COLUMNS = ["cohort", "period", "cohort_size", "active", "retention_pct", "complete", "small_sample"]
@@ -113,13 +113,21 @@ def _finish(frame: pd.DataFrame, columns: list[str], args: argparse.Namespace) -
     return out.reset_index(drop=True)
 
 
+def cohort_tables(args: argparse.Namespace) -> list[str]:
+    """The derived tables matrix and curve read (cli.Command.tables): the RFM group attribute only when a
+    segment is named (it may be the one chosen, and a wrong name's message lists the segment columns)."""
+    segmented = bool(args.segment or args.filter)
+    return ["derive_cohort_activity", "derive_cohort_attributes"] + ([store.RFM] if segmented else [])
+
+
 @cli.command("matrix",
              "Cohort retention matrix: one row per reached cell (cohort × period k), including cells where nobody "
              "returned (active 0); cells beyond the analysis date are not printed. Columns: cohort (first day of "
              "the cohort period), period (k), cohort_size, active, retention_pct, complete (the period ended by the "
              "analysis date), small_sample (cohort smaller than --min-customers); revenue mode adds revenue and "
              "revenue_per_customer (cumulative to period k); --segment adds segment.",
-             _arguments)
+             _arguments, tables=cohort_tables,
+             grains=lambda args: [args.period])
 def _matrix(args: argparse.Namespace, con) -> pd.DataFrame:
     if _tenure_only(args, con):
         raise cli.DataProblem("this customers file has tenure and status but no dates, so there are no calendar "
@@ -136,7 +144,8 @@ def _matrix(args: argparse.Namespace, con) -> pd.DataFrame:
              "period, cohorts, customers (sum of their sizes; at risk in survival mode), retained, retention_pct, "
              "ci_low_pct and ci_high_pct (95%), small_sample. In survival mode: Kaplan–Meier over the cohorts; for "
              "a customers file with tenure and status but no dates, Kaplan–Meier by tenure (period = tenure).",
-             _curve_arguments)
+             _curve_arguments, tables=cohort_tables,
+             grains=lambda args: [args.period])
 def _curve(args: argparse.Namespace, con) -> pd.DataFrame:
     if _tenure_only(args, con):
         filters = _segments(args, con)

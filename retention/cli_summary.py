@@ -50,7 +50,9 @@ def figures(frame) -> dict:
 
 @cli.command("summary", "The headline figures (customer retention and churn per month and per year, month-1 cohort "
                         "retention, repeat-purchase rate, share churned): value, period, window, definition and "
-                        "customers behind each, as the Overview shows them.", _arguments)
+                        "customers behind each, as the Overview shows them.", _arguments,
+             tables=lambda args: ["derive_cohort_activity", "derive_cohort_attributes"],
+             grains=lambda args: ["month"])
 def _summary(args: argparse.Namespace, con):
     frame = headline.summary(con, basis=args.basis, inactive_days=args.inactive_days, as_of=args.as_of)
     result = figures(frame)

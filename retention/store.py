@@ -21,7 +21,7 @@ import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
 import duckdb
 import pandas as pd
@@ -172,16 +172,22 @@ def build(
     meta: dict | None = None,
     limit_seconds: float | None = None,
     flag_copies: bool = True,
+    derived: Iterable[str] | None = None,
+    grains: Iterable[str] | None = None,
 ) -> dict[str, dict]:
     """Fill an empty connection (a dataset file, or in-memory for the CLI) with a dataset's tables.
     Progress steps told to `say`: queued (waiting for a load slot), purchases, customers, summaries.
     A file that counts no customer (ingest/usable.py) raises IngestError naming the file and why; with
     refuse_unusable=False (a preview) its report gets the reason under "unusable" instead.
     Work beyond `limit_seconds` (default config.load_seconds(); 0 = none) is stopped: IngestError.
-    flag_copies=False: see canonical.load_into (for one-shot CLI commands only; a dataset keeps its flags)."""
+    flag_copies=False: see canonical.load_into (for one-shot CLI commands only; a dataset keeps its flags).
+    derived: the derived tables to compute (names as in DERIVED_NEEDS; what they read comes along); None = all
+    of them (a dataset), () = none (a preview, a CLI command reading only purchases/customers). grains: the
+    period grains the per-grain cohort tables are built for (None = all; 'month' is always kept)."""
     with _load_slot(say):
         with _bounded(con, purchases, customers, config.load_seconds() if limit_seconds is None else limit_seconds):
-            return _build(con, purchases, customers, name, today, say, refuse_unusable, meta or {}, flag_copies)
+            return _build(con, purchases, customers, name, today, say, refuse_unusable, meta or {}, flag_copies,
+                          derived, grains)
 
 
 @contextmanager
@@ -204,7 +210,8 @@ def _bounded(con: duckdb.DuckDBPyConnection, purchases: Prepared | None, custome
 
 def _build(con: duckdb.DuckDBPyConnection, purchases: Prepared | None, customers: Prepared | None, name: str,
            today: dt.date | None, say: Callable[[str], None], refuse_unusable: bool = True,
-           extra: dict | None = None, flag_copies: bool = True) -> dict[str, dict]:
+           extra: dict | None = None, flag_copies: bool = True,
+           derived: Iterable[str] | None = None, grains: Iterable[str] | None = None) -> dict[str, dict]:
     today = today or dt.date.today()
     reports: dict[str, dict] = {}
     sql.execute(con, "create_meta")
@@ -222,7 +229,7 @@ def _build(con: duckdb.DuckDBPyConnection, purchases: Prepared | None, customers
                 reports[kind]["unusable"] = problem
     say("summaries")
     derive(con, [stored_name(c) for c in purchases.segments] if purchases else [],
-           [stored_name(c) for c in customers.segments] if customers else [])
+           [stored_name(c) for c in customers.segments] if customers else [], derived, grains)
     meta = {
         "name": name,
         "created_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
@@ -238,19 +245,44 @@ def _build(con: duckdb.DuckDBPyConnection, purchases: Prepared | None, customers
     return reports
 
 
-def derive(con: duckdb.DuckDBPyConnection, purchase_segments: list[str], customer_segments: list[str]) -> None:
-    """Precompute the per-customer tables every page reads (run once, at load time)."""
+def derive(con: duckdb.DuckDBPyConnection, purchase_segments: list[str], customer_segments: list[str],
+           wanted: Iterable[str] | None = None, grains: Iterable[str] | None = None) -> None:
+    """Precompute the per-customer tables every page reads (run once, at load time). `wanted`: only these
+    (DERIVED_NEEDS names) and what they read; None = all. customer_attributes (the files' segments) is
+    always filled: it is small, and the CLI's segment checks read it. `grains`: build the per-grain tables
+    for these period grains only (and 'month', which every per-customer join reads); None = all."""
+    chosen = needed(wanted)
     sql.execute(con, "create_customer_attributes")
     if customer_segments:
         sql.execute(con, "derive_attributes_from_customers", segments=customer_segments)
     if purchase_segments:
         sql.execute(con, "derive_attributes_from_purchases", segments=purchase_segments)
     for name in DERIVED_TABLES:
-        if name == "derive_cohort_attributes":  # RFM groups need cohort_days, and are an attribute like the others
+        if name == "derive_cohort_attributes" and RFM in chosen:  # RFM groups are an attribute like the others
             from retention.metrics import rfm
 
             rfm.save_attribute(con)
-        sql.execute(con, name)
+        if name in chosen:
+            sql.execute(con, name)
+        if name == "derive_cohort_grains" and name in chosen and grains is not None:
+            sql.execute(con, "derive_keep_grains", grains=sorted({"month", *grains}))
+
+
+def needed(wanted: Iterable[str] | None) -> set[str]:
+    """The derived steps to run for `wanted` (None: every one): those named and, recursively, what they read.
+    A step of DERIVED_TABLES missing from DERIVED_NEEDS is taken to read every step before it."""
+    steps = [*DERIVED_TABLES, RFM]
+    if wanted is None:
+        return set(steps)
+    todo, chosen = list(wanted), set()
+    while todo:
+        name = todo.pop()
+        if name not in steps:
+            raise ValueError(f"unknown derived table {name!r}")
+        if name not in chosen:
+            chosen.add(name)
+            todo.extend(DERIVED_NEEDS[name] if name in DERIVED_NEEDS else [RFM, *DERIVED_TABLES[:DERIVED_TABLES.index(name)]])
+    return chosen
 
 
 # Queries (queries/NAME.sql, no parameters) that precompute tables at load time, in order.
@@ -263,6 +295,18 @@ DERIVED_TABLES: tuple[str, ...] = (
     "derive_cohort_activity",
     "derive_cohort_attributes",
 )
+RFM = "rfm_attribute"  # the "RFM group" attribute (metrics/rfm.py save_attribute), saved before cohort_attributes
+# What each derived step reads among the others (the derive_*.sql "Reads:" headers; the RFM scores read
+# cohort_customers and cohort_days). With RFM left out, cohort_attributes holds the files' segments only.
+DERIVED_NEEDS: dict[str, tuple[str, ...]] = {
+    "derive_customer_summary": (),
+    "derive_cohort_grains": (),
+    "derive_cohort_customers": ("derive_customer_summary", "derive_cohort_grains"),
+    "derive_cohort_days": ("derive_cohort_customers",),
+    "derive_cohort_activity": ("derive_cohort_days", "derive_cohort_grains"),
+    RFM: ("derive_cohort_customers", "derive_cohort_days"),
+    "derive_cohort_attributes": ("derive_cohort_customers",),
+}
 
 
 def _fsync(path: Path) -> None:
@@ -364,7 +408,7 @@ def preview(purchases: Prepared | None, customers: Prepared | None,
     con = duckdb.connect(config=config.duckdb_settings(ingest=True))
     try:
         reports = build(con, purchases, customers, name="preview", say=progress or (lambda _step: None),
-                        refuse_unusable=False)
+                        refuse_unusable=False, derived=())  # the reports and lists read no derived table
         return reports, rejected_rows(con, PREVIEW_ROWS), possible_duplicate_rows(con, PREVIEW_ROWS)
     finally:
         con.close()
