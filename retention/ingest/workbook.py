@@ -20,7 +20,8 @@ import pandas as pd
 
 from retention import config
 from retention.ingest.errors import IngestError
-from retention.ingest.table import frame_from_rows
+from retention.ingest import headerless
+from retention.ingest.table import find_header_row, frame_from_rows
 from retention.ingest.unwrap import OLE_MAGIC, check_workbook_archive
 
 MAX_BLANK_RUN = 100_000
@@ -218,6 +219,16 @@ def _reraise_unless_calamine(exc: BaseException) -> None:
         raise exc
 
 
+def table_of_rows(rows: list[list[str]], filename: str) -> tuple[pd.DataFrame, dict]:
+    """A sheet's rows → (frame, info) as table.frame_from_rows, or, when the table's first row is data
+    rather than column names (headerless.first_row_is_data: a sheet pasted from a database dump or log),
+    columns named 'column 1' … 'column N' and info['headerless'], as for delimited files."""
+    first = find_header_row(rows)
+    if first is not None and headerless.first_row_is_data(rows, first):
+        return headerless.frame_without_header(rows, filename, first)
+    return frame_from_rows(rows, filename, first)
+
+
 def _refuse_oversized(filename: str, name: str, cells: int, columns: int) -> None:
     if cells <= MAX_CELLS:
         raise IngestError(filename, f"the sheet {name!r} has {columns:,} columns, more than the limit of "
@@ -268,7 +279,7 @@ def read_workbook(data: bytes, filename: str, sheet: str | None) -> tuple[pd.Dat
     if best is None or not best[2]:
         raise IngestError(filename, "the workbook is empty" if not sheet else f"the sheet {sheet!r} is empty")
     _, chosen, rows = best
-    frame, info = frame_from_rows(rows, filename if not sheet else f"{filename}, sheet {chosen}")
+    frame, info = table_of_rows(rows, filename if not sheet else f"{filename}, sheet {chosen}")
     kind = "ods" if data.startswith(b"PK") and b"opendocument" in data[:200] else \
         "xls" if data.startswith(OLE_MAGIC) else "xlsx"
     return frame, {"format": "workbook", "workbook": kind, "sheet": chosen, "sheets": names, **info}
