@@ -229,7 +229,7 @@ def table_of_rows(rows: list[list[str]], filename: str) -> tuple[pd.DataFrame, d
     return frame_from_rows(rows, filename, first)
 
 
-def _refuse_oversized(filename: str, name: str, cells: int, columns: int) -> None:
+def refuse_oversized(filename: str, name: str, cells: int, columns: int) -> None:
     if cells <= MAX_CELLS:
         raise IngestError(filename, f"the sheet {name!r} has {columns:,} columns, more than the limit of "
                                     f"{config.max_columns():,}; copy the data range to a new workbook and upload that")
@@ -247,7 +247,7 @@ def read_workbook(data: bytes, filename: str, sheet: str | None) -> tuple[pd.Dat
     check_workbook_archive(data, filename)
     oversized = oversized_sheets(data)
     if oversized and b"opendocument" in data[:200]:  # calamine reads every sheet of an .ods when it opens it
-        _refuse_oversized(filename, next(iter(oversized)), *oversized[next(iter(oversized))])
+        refuse_oversized(filename, next(iter(oversized)), *oversized[next(iter(oversized))])
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except BaseException as exc:  # calamine raises its own error types for corrupt or unknown files
@@ -263,7 +263,7 @@ def read_workbook(data: bytes, filename: str, sheet: str | None) -> tuple[pd.Dat
         raise IngestError(filename, f"there is no sheet named {sheet!r}; the sheets are {', '.join(map(repr, names))}")
     if sheet in oversized or (not sheet and names and all(n in oversized for n in names)):
         name = sheet or names[0]
-        _refuse_oversized(filename, name, *oversized[name])
+        refuse_oversized(filename, name, *oversized[name])
     best: tuple[int, str, list[list[str]]] | None = None
     for name in [sheet] if sheet else [n for n in names if n not in oversized]:
         try:
