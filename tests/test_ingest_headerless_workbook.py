@@ -11,18 +11,15 @@ sheet under one title row, and no header row.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import subprocess
-import sys
 from decimal import Decimal
 from pathlib import Path
 
 import duckdb
-import pytest
 
 from retention import sql
 from retention.ingest.canonical import load_into, prepare
 from retention.ingest.read import read_table
+from tests.cli_runner import run_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "tests" / "fixtures" / "real" / "i_cdnow_sample_1997.txt"
@@ -103,11 +100,9 @@ def test_roles_are_guessed_from_values_and_revenue_counts_every_row():
 
 
 def test_inspect_reports_the_missing_header(tmp_path):
-    out = subprocess.run([sys.executable, "-m", "retention", "inspect", str(FIXTURE)], cwd=ROOT,
-                         capture_output=True, text=True, env={**os.environ, "RETENTION_DATA_DIR": str(tmp_path)},
-                         timeout=120)
+    out = run_cli("inspect", str(FIXTURE), env={"RETENTION_DATA_DIR": str(tmp_path)})
     assert out.returncode == 0, out.stderr
-    assert "No header row" in out.stdout and "“column 1” … “column 4”" in out.stdout
+    assert "No header row" in out.stdout and "“column 1” … “column 4”" in out.stdout and "rows read 40" in out.stdout
 
 
 if __name__ == "__main__":
