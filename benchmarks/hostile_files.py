@@ -160,8 +160,9 @@ def shape_xlsx_far_cell(path: Path, size: int) -> None:
 
 
 def shape_xlsx_million_columns(path: Path, size: int) -> None:
-    """An .xlsx whose one row holds a million cells without references (placed by counting)."""
-    _xlsx([b"<row>" + b"<c><v>1</v></c>" * 1_000_000 + b"</row>"], path)
+    """An .xlsx whose one row holds a million cells without references (placed by counting); their values differ,
+    so that it compresses like real data (a million identical cells is refused sooner, as a zip bomb)."""
+    _xlsx([b"<row>" + b"".join(b"<c><v>%d</v></c>" % i for i in range(1_000_000)) + b"</row>"], path)
 
 
 def shape_xlsx_many_cells(path: Path, size: int) -> None:

@@ -5,8 +5,9 @@ import pandas as pd
 import streamlit as st
 
 from retention import state, ui
+from retention.i18n import _
 from retention.charts import cohorts as charts
-from retention.metrics import cohorts
+from retention.metrics import cohorts, headline
 
 GRAINS = {"week": "Week", "month": "Month", "quarter": "Quarter"}
 MODES = {"classic": "Classic", "rolling": "Rolling (then or later)", "revenue": "Revenue", "survival": "Survival"}
@@ -66,7 +67,12 @@ if not modes:
         ui.download_buttons(km, "survival_by_tenure", key="cohorts_km_download")
         ui.report_button("Cohorts", [("Still a customer by tenure", fig), ("Survival by tenure", km)], "cohorts_report")
     else:
-        st.info("Cohorts need purchases with dates, or a customers file with signup and cancel dates.")
+        head = headline.as_dict(ui.cached(headline.summary, ds))
+        if "share_churned" in head:  # a customers file with a status only: its one figure, the Overview's
+            ui.headline_metric(st.columns(3)[0], head["share_churned"])
+        st.info(_("There are no cohorts in this dataset: it has no dates and no tenure, so nothing says when a customer "
+                  "joined or how long they stayed. Cohorts need purchases with dates, or a customers file with signup "
+                  "dates (and cancel dates) or a tenure column (months as a customer)."))
     st.stop()
 
 # The finding first, then the view, then its controls; on a phone the controls go after the chart (ui.PHONE_CSS).

@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from retention import state, ui, ui_text
+from retention.i18n import _
 from retention.charts import customers as charts
 from retention.fmt import money_label
 from retention.metrics import btyd, customers, rfm
@@ -153,7 +154,9 @@ head = customers.headline(result)
 if result.fit.degenerate:
     st.warning(ui_text.MODEL_DEGENERATE.format(dropout=result.fit.dropout))
 m = st.columns(4)
-m[0].metric("Customers", f"{head['customers']:,}")
+m[0].metric(_("Customers who bought"), f"{head['customers']:,}",
+            help=_("Customers with at least one purchase of a positive amount, the model's input. The Overview's "
+                   "“Customers” counts every customer id in the data, also those with only refunds or cancellations."))
 m[1].metric("Expected still active (Σ P(alive))", f"{head['expected_active']:,.0f}",
             f"{head['expected_active_pct']:.1f}% of customers", delta_color="off", delta_arrow="off",
             help=ui_text.P_ALIVE_HELP)

@@ -119,7 +119,7 @@ touching as (
 per_customer as (
     select
         period_start,
-        first_event % 2 = 1 as at_start,
+        first_event % 2 <> 0 as at_start,  -- odd: DuckDB's % keeps the dividend's sign (-3 % 2 = -1) and keys before 2000 are negative
         last_event % 2 = 0 as at_end,
         first_event % 2 = 0 or last_event % 2 = 0 or first_event <> last_event as started,
         first_time

@@ -3,6 +3,8 @@ lines and for the legend rows under them, and a long legend goes to the foot of 
 
 from __future__ import annotations
 
+import pytest
+
 import plotly.graph_objects as go
 
 from retention.charts import theme
@@ -43,8 +45,13 @@ def test_title_lines_and_legend_rows_get_their_room_above_the_plot():
     assert rows == 2  # 46+17×7.2 + 46+8×7.2 + 46+9×7.2 = 370 px > 330 px
     # 24 px padding + 3 title lines of 21 px + 2 legend rows of 24 px + 6 px gap
     assert fig.layout.margin.t == 24 + 3 * 21 + 2 * 24 + 6
-    # the legend sits on the plot's top edge, under the title's lines; the title hangs from the top
-    assert fig.layout.legend.orientation == "h" and fig.layout.legend.y == 1.0 and fig.layout.legend.yanchor == "bottom"
+    # the legend sits under the title's lines, its rows ending where the plot starts; the title hangs from the top
+    legend = fig.layout.legend
+    assert legend.orientation == "h" and legend.yanchor == "top"
+    assert (1 - legend.y) * fig.layout.height == pytest.approx(24 + 3 * 21)  # its top edge, in px from the figure's top
+    # both of its positions in container units: with x in the container's and y in the plot's, plotly.js reserves
+    # the legend's width as a left margin and pushes the plot right (a blank band left of every plot at 1440 px)
+    assert legend.xref == "container" and legend.yref == "container" and legend.x == 0
     assert fig.layout.title.yanchor == "top" and fig.layout.title.yref == "container"
     # the plot keeps the height the builder asked for: the figure grows by the extra margin
     assert fig.layout.height == 420 + (fig.layout.margin.t - 70)

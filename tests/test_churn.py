@@ -350,3 +350,31 @@ def test_warm_up_periods_are_flagged_and_left_out_of_the_headline():
     assert summary["periods"] == 4 and summary["first_period"] == pd.Timestamp("2024-03-01")
     subscriptions = churn.retention_by_period(ref.load(customers=customers_frame([("2024-01-05", "")])))
     assert not subscriptions["warm_up"].any()
+
+
+def _years_back(days: pd.Series, years: int = 28) -> pd.Series:
+    """ISO dates moved back `years` (28: the same weekdays and leap years between 1901 and 2099)."""
+    return days.map(lambda d: f"{int(d[:4]) - years}{d[4:]}" if isinstance(d, str) and d else d)
+
+
+@pytest.mark.parametrize("window", [30, 90])
+def test_purchase_counts_before_2000_match_reference(window):
+    """Data from the 1990s (the CDNOW log is 1997–98): the query keys each event by its day's distance from
+    2000-01-01, negative before it, and read 'odd' as `% 2 = 1`, which DuckDB's -3 % 2 = -1 never is: nobody
+    was active at a period's start by that test, so every customer counted as kept (CDNOW: 100.0% a month)."""
+    frame = ref.purchase_file(2)
+    frame["order_date"] = _years_back(frame["order_date"])
+    as_of = dt.date(1996, 11, 17)
+    got = churn.period_counts(ref.load(purchases=frame), period="month", basis="purchases", inactive_days=window,
+                              as_of=as_of.isoformat())
+    compare(got, ref.period_table(ref.buyers(ref.purchase_rows(frame), as_of, window), as_of, "month"))
+    assert (got["customers_start"] - got["retained"]).sum() > 0  # someone was lost
+
+
+def test_subscription_counts_before_2000_match_reference():
+    frame = ref.subscription_file(3)
+    for column in ("signup_date", "cancel_date"):
+        frame[column] = _years_back(frame[column])
+    as_of = dt.date(1996, 12, 20)
+    got = churn.period_counts(ref.load(customers=frame), period="month", basis="customers", as_of=as_of.isoformat())
+    compare(got, ref.period_table(ref.subscriptions(ref.subscription_rows(frame), as_of), as_of, "month"))

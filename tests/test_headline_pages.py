@@ -124,3 +124,30 @@ def test_customers_file_without_dates_gets_its_figures_everywhere(demo_env):
             assert metrics(at)["Monthly charges of churned customers"] == "90 per month"  # 20 + 70
     finally:
         store.delete_dataset(dataset_id)
+
+
+STATUS_ONLY = b"""Customer ID,Customer Status,Churn Reason,Satisfaction Score
+c1,Churned,Competitor made better offer,1
+c2,Stayed,,4
+c3,Churned,Price too high,2
+c4,Stayed,,5
+c5,Stayed,,3
+"""
+
+
+def test_customers_file_with_a_status_only_shows_its_share_churned_on_cohorts(demo_env):
+    """IBM's later Telco release (Customer Status, no dates, no tenure): the Cohorts page was an info box of
+    eleven words; it now shows the one figure the file answers, the Overview's, and says why there are no cohorts."""
+    dataset_id, _ = store.create_dataset(None, prepare(STATUS_ONLY, "status.csv", "customers"), name="Status only")
+    try:
+        con = store.open_dataset(dataset_id)
+        head = headline.as_dict(headline.summary(con))
+        con.close()
+        assert set(head) == {"share_churned"}
+        for page in ("pages/overview.py", "pages/cohorts.py", "pages/churn.py"):
+            at = open_page(page, dataset=dataset_id)
+            assert shown(at, "share_churned", head["share_churned"]) == "40.0%"  # 2 of 5
+        at = open_page("pages/cohorts.py", dataset=dataset_id)
+        assert any("no dates and no tenure" in box.value and "tenure column" in box.value for box in at.info)
+    finally:
+        store.delete_dataset(dataset_id)

@@ -62,12 +62,24 @@ def test_large_text_upload_keeps_only_the_head_in_pandas(data_dir):
 
 
 @pytest.mark.parametrize("name", ["cp1252_german.csv", "utf8_comma.csv.gz", "utf16be_tab.txt", "opendocument.ods",
-                                  "workbook_title_rows.xlsx", "typed.parquet", "cp1250_in_zip.zip"])
+                                  "typed.parquet", "cp1250_in_zip.zip"])
 def test_other_uploads_are_read_as_before(name, data_dir):
     data = (FIXTURES / "conventions" / name).read_bytes()
     upload, memory = read_upload(data, name, stage_min_bytes=0), read_table(data, name)
     assert upload.staged is None
     assert upload.frame.equals(memory.frame) and upload.info == memory.info
+    assert leftovers(data_dir) == []
+
+
+def test_a_large_xlsx_upload_is_streamed_into_the_staging_file(data_dir):
+    """An .xlsx from stage_min_bytes is streamed (test_ingest_workbook_stream.py): the same table and info."""
+    name = "workbook_title_rows.xlsx"
+    data = (FIXTURES / "conventions" / name).read_bytes()
+    upload, memory = read_upload(data, name, stage_min_bytes=0), read_table(data, name)
+    assert upload.staged is not None and upload.info["reader"] == "stream"
+    assert whole(upload) == whole(memory)
+    assert {k: v for k, v in upload.info.items() if k != "reader"} == {k: v for k, v in memory.info.items() if k != "reader"}
+    del upload
     assert leftovers(data_dir) == []
 
 

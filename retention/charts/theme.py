@@ -168,17 +168,23 @@ def style(fig: go.Figure, title: str, x_title: str | None = None, y_title: str |
     below = legend == "below"
     top = top_margin(len(lines), 0 if below else rows)
     bottom = 50 + (LEGEND_ROW_PX * rows + 30 if below and rows else 0)
+    figure_height = height + max(0, top - BASE_HEIGHT_MARGIN) + (bottom - 50)
+    # The legend's x and y both refer to the container: plotly.js reserves room for a legend whose x is the
+    # container's and y the plot's on the side of x, i.e. pushes the plot right by the legend's width (seen on
+    # every chart with a legend at 1440 px); with both in container units it reserves only the top (or bottom)
+    # rows, which the margin already holds. Top legend: its top edge just under the title's lines.
+    legend_top = (top - LEGEND_ROW_PX * rows - (6 if rows else 0)) / figure_height
     fig.update_layout(
         title={"text": None, "x": 0, "xanchor": "left", "xref": "container", "y": 1, "yref": "container",
                "yanchor": "top", "pad": {"t": 12, "l": 4}, "font": {"size": 16}},
         colorway=PALETTE,
         font={"family": "sans-serif", "size": 13},
-        height=height + max(0, top - BASE_HEIGHT_MARGIN) + (bottom - 50),
+        height=figure_height,
         margin={"l": 60, "r": 20, "t": top, "b": bottom},
         # x from the figure's left edge, not the plot's: long category labels would push the legend off a phone
         legend={"orientation": "h", "yanchor": "bottom", "y": 0, "yref": "container", "xanchor": "left", "x": 0,
                 "xref": "container"}
-        if below else {"orientation": "h", "yanchor": "bottom", "y": 1.0, "yref": "paper", "xanchor": "left",
+        if below else {"orientation": "h", "yanchor": "top", "y": 1 - legend_top, "yref": "container", "xanchor": "left",
                        "x": 0, "xref": "container"},
         hoverlabel={"bgcolor": "white"},
     )

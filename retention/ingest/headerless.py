@@ -17,6 +17,10 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
+
+from retention.ingest.table import ROW, frame_from_rows, header_width
+
 NUMBER = re.compile(r"^[-+(]?[$€£¥]?\s?(\d+(?:[,' ]\d{3})*)(?:[.,](\d+))?\)?-?$")
 DATE = re.compile(r"^(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|\d{1,2}[ -][A-Za-z]{3,9}[ -]\d{2,4}"
                   r"|[A-Za-z]{3,9}\.? \d{1,2},? \d{4})([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*([AaPp][Mm])?.*)?$")
@@ -81,3 +85,18 @@ def first_row_is_data(rows: list[list[str]], first: int) -> bool:
 def column_names(width: int) -> list[str]:
     """The names given to the columns of a file without a header: 'column 1' … 'column N'."""
     return [f"column {i}" for i in range(1, width + 1)]
+
+
+def info(first: int, width: int) -> dict:
+    """The reading info of a table without a header row whose first data row is row first + 1."""
+    return {"header_row": None, "headerless": True, "title_rows": first, "repeated_headers": [],
+            "columns_named": column_names(width)}
+
+
+def frame_without_header(rows: list[list[str]], filename: str, first: int) -> tuple[pd.DataFrame, dict]:
+    """table.frame_from_rows for rows whose table starts with data at rows[first] (first_row_is_data):
+    columns 'column 1' … 'column N' (N: the widest of the sampled rows), row numbers the file's own."""
+    width = max(header_width(row) for row in rows[first:first + SAMPLE_ROWS] if any(row))
+    frame, extra = frame_from_rows(rows[:first] + [column_names(width)] + rows[first:], filename, first)
+    frame[ROW] -= 1
+    return frame, {**extra, **info(first, width)}

@@ -161,20 +161,10 @@ def read_text(data: bytes, filename: str, fast: bool = True) -> tuple[pd.DataFra
     except csv.Error as exc:
         raise IngestError(filename, f"the file could not be split into columns ({exc})") from exc
     if no_header:  # the table's first row is data: give the columns names, and keep the row numbers the file's
-        width = max(header_width(row) for row in all_rows[header_index:header_index + headerless.SAMPLE_ROWS] if any(row))
-        frame, extra = frame_from_rows(all_rows[:header_index] + [headerless.column_names(width)]
-                                       + all_rows[header_index:], filename, header_index)
-        frame[ROW] -= 1
-        extra = {**extra, **_headerless_info(header_index, width)}
+        frame, extra = headerless.frame_without_header(all_rows, filename, header_index)
     else:
         frame, extra = frame_from_rows(all_rows, filename, header_index)
     return frame, {**info, "encoding": display_name(codec), **extra, "reader": "python"}
-
-
-def _headerless_info(first: int, width: int) -> dict:
-    """The reading info of a table without a header row whose first data row is row first + 1."""
-    return {"header_row": None, "headerless": True, "title_rows": first, "repeated_headers": [],
-            "columns_named": headerless.column_names(width)}
 
 
 def _read_duckdb_headerless(data: bytes, filename: str, codec: str, delimiter: str, rows: list[list[str]], first: int,
@@ -184,7 +174,7 @@ def _read_duckdb_headerless(data: bytes, filename: str, codec: str, delimiter: s
     width = max(header_width(row) for row in rows[first:first + headerless.SAMPLE_ROWS] if any(row))
     check_width(width, filename)
     frame, extra = _read_duckdb(data, codec, delimiter, headerless.column_names(width), first - 1, above)
-    return frame, {**extra, **_headerless_info(first, width)}
+    return frame, {**extra, **headerless.info(first, width)}
 
 
 def _write_utf8(data: bytes, codec: str, path: Path) -> bytes:

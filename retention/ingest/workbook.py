@@ -20,7 +20,8 @@ import pandas as pd
 
 from retention import config
 from retention.ingest.errors import IngestError
-from retention.ingest.table import frame_from_rows
+from retention.ingest import headerless
+from retention.ingest.table import find_header_row, frame_from_rows
 from retention.ingest.unwrap import OLE_MAGIC, check_workbook_archive
 
 MAX_BLANK_RUN = 100_000
@@ -218,7 +219,17 @@ def _reraise_unless_calamine(exc: BaseException) -> None:
         raise exc
 
 
-def _refuse_oversized(filename: str, name: str, cells: int, columns: int) -> None:
+def table_of_rows(rows: list[list[str]], filename: str) -> tuple[pd.DataFrame, dict]:
+    """A sheet's rows → (frame, info) as table.frame_from_rows, or, when the table's first row is data
+    rather than column names (headerless.first_row_is_data: a sheet pasted from a database dump or log),
+    columns named 'column 1' … 'column N' and info['headerless'], as for delimited files."""
+    first = find_header_row(rows)
+    if first is not None and headerless.first_row_is_data(rows, first):
+        return headerless.frame_without_header(rows, filename, first)
+    return frame_from_rows(rows, filename, first)
+
+
+def refuse_oversized(filename: str, name: str, cells: int, columns: int) -> None:
     if cells <= MAX_CELLS:
         raise IngestError(filename, f"the sheet {name!r} has {columns:,} columns, more than the limit of "
                                     f"{config.max_columns():,}; copy the data range to a new workbook and upload that")
@@ -236,7 +247,7 @@ def read_workbook(data: bytes, filename: str, sheet: str | None) -> tuple[pd.Dat
     check_workbook_archive(data, filename)
     oversized = oversized_sheets(data)
     if oversized and b"opendocument" in data[:200]:  # calamine reads every sheet of an .ods when it opens it
-        _refuse_oversized(filename, next(iter(oversized)), *oversized[next(iter(oversized))])
+        refuse_oversized(filename, next(iter(oversized)), *oversized[next(iter(oversized))])
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except BaseException as exc:  # calamine raises its own error types for corrupt or unknown files
@@ -252,7 +263,7 @@ def read_workbook(data: bytes, filename: str, sheet: str | None) -> tuple[pd.Dat
         raise IngestError(filename, f"there is no sheet named {sheet!r}; the sheets are {', '.join(map(repr, names))}")
     if sheet in oversized or (not sheet and names and all(n in oversized for n in names)):
         name = sheet or names[0]
-        _refuse_oversized(filename, name, *oversized[name])
+        refuse_oversized(filename, name, *oversized[name])
     best: tuple[int, str, list[list[str]]] | None = None
     for name in [sheet] if sheet else [n for n in names if n not in oversized]:
         try:
@@ -268,7 +279,7 @@ def read_workbook(data: bytes, filename: str, sheet: str | None) -> tuple[pd.Dat
     if best is None or not best[2]:
         raise IngestError(filename, "the workbook is empty" if not sheet else f"the sheet {sheet!r} is empty")
     _, chosen, rows = best
-    frame, info = frame_from_rows(rows, filename if not sheet else f"{filename}, sheet {chosen}")
+    frame, info = table_of_rows(rows, filename if not sheet else f"{filename}, sheet {chosen}")
     kind = "ods" if data.startswith(b"PK") and b"opendocument" in data[:200] else \
         "xls" if data.startswith(OLE_MAGIC) else "xlsx"
     return frame, {"format": "workbook", "workbook": kind, "sheet": chosen, "sheets": names, **info}

@@ -69,3 +69,27 @@ def test_role_dropdowns_show_whole_column_names(page, app_url):
         }).filter(x => x.text && x.cut)""")
     screenshot(page, "upload-roles")
     assert cut == [], cut
+
+
+CARDS = """() => [...document.querySelectorAll("[data-testid='stMetric']")].map(m => {
+    const box = m.getBoundingClientRect();
+    const value = m.querySelector("[data-testid='stMetricValue']");
+    return {label: (m.querySelector("[data-testid='stMetricLabel']") || m).innerText.trim(), width: box.width,
+            left: box.left, cut: value ? value.scrollWidth > value.clientWidth + 1 : false,
+            text: value ? value.innerText : ""};
+})"""
+
+
+def test_overview_cards_stack_and_their_figures_are_whole_on_a_phone(phone, app_url):
+    """The Overview's cards ("Are we keeping customers?" beside "Do new customers come back?") each hold a row of
+    two figures. The phone rule "figures two per line" matched the row of cards too (it holds figures), so at
+    390 px the two cards stayed side by side and their figures read "6…", "8…" under labels broken letter by
+    letter (seen on the real-files screenshots). A row of cards now stacks; the figures in a card stay two a line."""
+    open_page(phone, app_url)
+    phone.wait_for_selector("[data-testid='stMetric']", timeout=WAIT_TIMEOUT_MS)
+    phone.wait_for_timeout(500)
+    metrics = phone.evaluate(CARDS)
+    screenshot(phone, "phone-overview")
+    assert len(metrics) >= 6
+    assert not [m for m in metrics if m["cut"]], metrics  # every value drawn whole
+    assert min(m["width"] for m in metrics) >= 120, metrics  # two per line at most: about 170 px each
