@@ -111,9 +111,14 @@ def demo_file(demo_data_dir) -> Path:
 
 @pytest.fixture(scope="session", autouse=True)
 def _fresh_artifacts():
-    """Screenshots and server logs of this run only (test-artifacts/e2e/ is ours alone)."""
-    shutil.rmtree(ARTIFACTS, ignore_errors=True)
-    (ARTIFACTS / "logs").mkdir(parents=True)
+    """Screenshots and server logs of this run only (test-artifacts/e2e/ is ours alone).
+
+    Under pytest-xdist the controller empties it before the workers start (tests/conftest.py); a worker
+    emptying it would delete the other worker's server logs.
+    """
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        shutil.rmtree(ARTIFACTS, ignore_errors=True)
+    (ARTIFACTS / "logs").mkdir(parents=True, exist_ok=True)
 
 
 @pytest.fixture(scope="session")

@@ -74,7 +74,8 @@ class StreamlitServer:
         self.warm = False
         self.port = self.wanted_port or free_port()
         self.starts += 1
-        self.log_path = self.log_dir / f"streamlit-{self.port}-{self.starts}.log"
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")  # two workers' servers may get the same port in turn
+        self.log_path = self.log_dir / f"streamlit-{worker}-{self.port}-{self.starts}.log"
         env = {**os.environ, "RETENTION_DATA_DIR": str(self.data_dir), "PYTHONUNBUFFERED": "1", **self.extra_env}
         with open(self.log_path, "wb") as log:
             self.proc = subprocess.Popen(
