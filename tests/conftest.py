@@ -126,7 +126,8 @@ E2E_ARTIFACTS = ROOT / "test-artifacts" / "e2e"  # = e2e_helpers.ARTIFACTS
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_node_collection_finished(node, ids):
     """Controller: empty test-artifacts/e2e/ once per run, before any worker starts (they only add to it)."""
-    if not getattr(pytest_xdist_node_collection_finished, "done", False) and any(i.startswith("tests/e2e/") for i in ids):
+    done = getattr(pytest_xdist_node_collection_finished, "done", False)
+    if not done and any(i.startswith("tests/e2e/") for i in ids):
         import shutil
 
         shutil.rmtree(E2E_ARTIFACTS, ignore_errors=True)

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from e2e_helpers import ARTIFACTS, SCREENSHOT_VIEWPORT, StreamlitServer, data_dir_with_demo, open_page, screenshot
+from e2e_helpers import (ARTIFACTS, SCREENSHOT_VIEWPORT, WARM_UP_TIMEOUT_MS, StreamlitServer, data_dir_with_demo,
+                         open_page, screenshot)
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -134,8 +135,6 @@ def server(tmp_path_factory, demo_file, log_dir):
     yield running
     running.stop()
 
-
-WARM_UP_TIMEOUT_MS = 120_000
 
 
 def warm_up(server: StreamlitServer, browser) -> None:

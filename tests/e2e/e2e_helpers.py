@@ -25,6 +25,7 @@ SCREENSHOT_VIEWPORT = {"width": 1400, "height": 2200}
 APP_READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
 SERVER_START_TIMEOUT = 60.0
 WAIT_TIMEOUT_MS = 30_000
+WARM_UP_TIMEOUT_MS = 120_000  # a fresh server's first run imports everything (pandas, plotly, scipy, the catalogs)
 
 
 def free_port() -> int:

@@ -16,9 +16,9 @@ import urllib.request
 import pytest
 from playwright.sync_api import expect
 
-from e2e_helpers import (WAIT_TIMEOUT_MS, StreamlitServer, assert_clean, combobox, data_dir_with_demo,
-                         dataset_files_of, dataset_id_in_url, fill_text, metric_value, open_files_under, open_page,
-                         poll, purchases_csv, rerun, screenshot, upload, wait_for_app)
+from e2e_helpers import (WAIT_TIMEOUT_MS, WARM_UP_TIMEOUT_MS, StreamlitServer, assert_clean, combobox,
+                         data_dir_with_demo, dataset_files_of, dataset_id_in_url, fill_text, metric_value,
+                         open_files_under, open_page, poll, purchases_csv, rerun, screenshot, upload, wait_for_app)
 
 PASSWORD = "correct horse ⚡ battery"
 RELEASED = "closed a session's cursor"  # retention.ui's debug line when a session's cursor is released
@@ -29,7 +29,7 @@ def access_server(tmp_path_factory, demo_file, log_dir, browser):
     data_dir = data_dir_with_demo(tmp_path_factory.mktemp("e2e-access"), demo_file)
     running = StreamlitServer(data_dir, log_dir, env={"STREAMLIT_LOGGER_LEVEL": "debug"}).start()
     context = browser.new_context()  # run app.py once before any deep link (see conftest.warm_up)
-    open_page(context.new_page(), running.url)
+    open_page(context.new_page(), running.url, timeout_ms=WARM_UP_TIMEOUT_MS)  # a fresh process imports everything
     context.close()
     yield running
     running.stop()
