@@ -166,7 +166,11 @@ def test_sigkill_during_save_keeps_earlier_datasets_and_shows_no_partial_one(ope
 # ---------------------------------------------------------------- random kills in a stream of uploads
 
 STREAM_WRITERS = 2  # sessions uploading and saving at the same time
-MIN_CYCLES, MAX_CYCLES = 5, 9  # more only until a kill has landed inside a write and a save has finished
+# More than MIN_CYCLES only until a kill has landed inside a write and a save has finished. Each cycle restarts
+# the server (~10 s of CPU); the kill moments are random at every run, so runs add up: 3 by default,
+# RETENTION_DURABILITY_CYCLES=20 for a longer soak.
+MIN_CYCLES = int(os.environ.get("RETENTION_DURABILITY_CYCLES", "3"))
+MAX_CYCLES = max(9, MIN_CYCLES)
 KILL_AFTER_S = (1.5, 6.0)  # a save takes ~1-3 s on a busy 2-core machine
 
 
