@@ -255,7 +255,7 @@ def test_wrong_passwords_and_ids_are_rate_limited_per_client(open_session, own_s
     # a browser gives no reliable signal for such short runs). Both clients are 127.0.0.1.
     run_async(guess_wrong(own_server.url, dataset_id, 20))
     page = open_session("same-client")  # a browser on the same address: its link is locked too
-    open_page(page, own_server.url)  # run app.py once before the deep link (see conftest.warm_up)
+    open_page(page, own_server.url, timeout_ms=WARM_UP_TIMEOUT_MS)  # app.py once before the deep link (warm_up)
     open_page(page, f"{own_server.url}/?dataset={dataset_id}")
     expect(page.get_by_role("heading", name="Too many attempts")).to_be_visible()
     expect(page.get_by_label("Password", exact=True)).to_have_count(0)
