@@ -105,3 +105,40 @@ def open_page(page: str, **query):
     at.switch_page(page).run()
     assert not at.exception, at.exception
     return at
+
+
+# ---------------------------------------------------------------- parallel runs (pytest-xdist, see xdist_units.py)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """`-n N` without --dist: our work units (a file, the Spark files together, a browser test alone)."""
+    if config.getvalue("dist") != "load":
+        return None  # an explicit --dist wins
+    import xdist_units
+
+    return xdist_units.make_scheduler(config, log)
+
+
+E2E_ARTIFACTS = ROOT / "test-artifacts" / "e2e"  # = e2e_helpers.ARTIFACTS
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_node_collection_finished(node, ids):
+    """Controller: empty test-artifacts/e2e/ once per run, before any worker starts (they only add to it)."""
+    done = getattr(pytest_xdist_node_collection_finished, "done", False)
+    if not done and any(i.startswith("tests/e2e/") for i in ids):
+        import shutil
+
+        shutil.rmtree(E2E_ARTIFACTS, ignore_errors=True)
+        (E2E_ARTIFACTS / "logs").mkdir(parents=True)
+    pytest_xdist_node_collection_finished.done = True
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """On an xdist worker: slowest units first (the controller hands units out in collection order)."""
+    if hasattr(config, "workerinput"):
+        import xdist_units
+
+        items.sort(key=lambda item: xdist_units.rank(item.nodeid))  # stable: file order kept within a rank

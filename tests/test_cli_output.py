@@ -6,24 +6,23 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-import subprocess
-import sys
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from retention import cli, cli_format
-from tests.conftest import ROOT
+from tests.cli_runner import run_cli
 
 PURCHASES = ("customer,date,amount\n"
              "a,2024-01-05,10.005\nb,2024-01-20,20\na,2024-02-03,12.5\nc,2024-02-10,7\nb,2024-03-02,3\n"
              "a,2024-03-15,9\nd,2024-03-20,4\n")
 
 
-def run(*args, cwd=ROOT):
-    return subprocess.run([sys.executable, "-m", "retention", *args], capture_output=True, text=True, cwd=cwd,
-                          timeout=180)
+def run(*args):
+    """`python -m retention ARGS`, through cli.main in this process (tests/cli_runner.py; tests/test_cli.py runs
+    the command in a new interpreter)."""
+    return run_cli(*args)
 
 
 @pytest.mark.parametrize("path, decimals", [

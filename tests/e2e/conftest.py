@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from e2e_helpers import ARTIFACTS, SCREENSHOT_VIEWPORT, StreamlitServer, data_dir_with_demo, open_page, screenshot
+from e2e_helpers import (ARTIFACTS, SCREENSHOT_VIEWPORT, WARM_UP_TIMEOUT_MS, StreamlitServer, data_dir_with_demo,
+                         open_page, screenshot)
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -111,9 +112,14 @@ def demo_file(demo_data_dir) -> Path:
 
 @pytest.fixture(scope="session", autouse=True)
 def _fresh_artifacts():
-    """Screenshots and server logs of this run only (test-artifacts/e2e/ is ours alone)."""
-    shutil.rmtree(ARTIFACTS, ignore_errors=True)
-    (ARTIFACTS / "logs").mkdir(parents=True)
+    """Screenshots and server logs of this run only (test-artifacts/e2e/ is ours alone).
+
+    Under pytest-xdist the controller empties it before the workers start (tests/conftest.py); a worker
+    emptying it would delete the other worker's server logs.
+    """
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        shutil.rmtree(ARTIFACTS, ignore_errors=True)
+    (ARTIFACTS / "logs").mkdir(parents=True, exist_ok=True)
 
 
 @pytest.fixture(scope="session")
@@ -129,8 +135,6 @@ def server(tmp_path_factory, demo_file, log_dir):
     yield running
     running.stop()
 
-
-WARM_UP_TIMEOUT_MS = 120_000
 
 
 def warm_up(server: StreamlitServer, browser) -> None:

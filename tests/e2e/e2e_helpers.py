@@ -25,6 +25,7 @@ SCREENSHOT_VIEWPORT = {"width": 1400, "height": 2200}
 APP_READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
 SERVER_START_TIMEOUT = 60.0
 WAIT_TIMEOUT_MS = 30_000
+WARM_UP_TIMEOUT_MS = 120_000  # a fresh server's first run imports everything (pandas, plotly, scipy, the catalogs)
 
 
 def free_port() -> int:
@@ -74,7 +75,8 @@ class StreamlitServer:
         self.warm = False
         self.port = self.wanted_port or free_port()
         self.starts += 1
-        self.log_path = self.log_dir / f"streamlit-{self.port}-{self.starts}.log"
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")  # two workers' servers may get the same port in turn
+        self.log_path = self.log_dir / f"streamlit-{worker}-{self.port}-{self.starts}.log"
         env = {**os.environ, "RETENTION_DATA_DIR": str(self.data_dir), "PYTHONUNBUFFERED": "1", **self.extra_env}
         with open(self.log_path, "wb") as log:
             self.proc = subprocess.Popen(

@@ -16,9 +16,9 @@ import urllib.request
 import pytest
 from playwright.sync_api import expect
 
-from e2e_helpers import (WAIT_TIMEOUT_MS, StreamlitServer, assert_clean, combobox, data_dir_with_demo,
-                         dataset_files_of, dataset_id_in_url, fill_text, metric_value, open_files_under, open_page,
-                         poll, purchases_csv, rerun, screenshot, upload, wait_for_app)
+from e2e_helpers import (WAIT_TIMEOUT_MS, WARM_UP_TIMEOUT_MS, StreamlitServer, assert_clean, combobox,
+                         data_dir_with_demo, dataset_files_of, dataset_id_in_url, fill_text, metric_value,
+                         open_files_under, open_page, poll, purchases_csv, rerun, screenshot, upload, wait_for_app)
 
 PASSWORD = "correct horse ⚡ battery"
 RELEASED = "closed a session's cursor"  # retention.ui's debug line when a session's cursor is released
@@ -29,7 +29,7 @@ def access_server(tmp_path_factory, demo_file, log_dir, browser):
     data_dir = data_dir_with_demo(tmp_path_factory.mktemp("e2e-access"), demo_file)
     running = StreamlitServer(data_dir, log_dir, env={"STREAMLIT_LOGGER_LEVEL": "debug"}).start()
     context = browser.new_context()  # run app.py once before any deep link (see conftest.warm_up)
-    open_page(context.new_page(), running.url)
+    open_page(context.new_page(), running.url, timeout_ms=WARM_UP_TIMEOUT_MS)  # a fresh process imports everything
     context.close()
     yield running
     running.stop()
@@ -255,7 +255,7 @@ def test_wrong_passwords_and_ids_are_rate_limited_per_client(open_session, own_s
     # a browser gives no reliable signal for such short runs). Both clients are 127.0.0.1.
     run_async(guess_wrong(own_server.url, dataset_id, 20))
     page = open_session("same-client")  # a browser on the same address: its link is locked too
-    open_page(page, own_server.url)  # run app.py once before the deep link (see conftest.warm_up)
+    open_page(page, own_server.url, timeout_ms=WARM_UP_TIMEOUT_MS)  # app.py once before the deep link (warm_up)
     open_page(page, f"{own_server.url}/?dataset={dataset_id}")
     expect(page.get_by_role("heading", name="Too many attempts")).to_be_visible()
     expect(page.get_by_label("Password", exact=True)).to_have_count(0)

@@ -19,8 +19,8 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
-from e2e_helpers import (WAIT_TIMEOUT_MS, assert_clean, fill_text, metric_value, open_page, poll, purchases_csv,
-                         screenshot, tmp_files, upload)
+from e2e_helpers import (WAIT_TIMEOUT_MS, WARM_UP_TIMEOUT_MS, assert_clean, fill_text, metric_value, open_page, poll,
+                         purchases_csv, screenshot, tmp_files, upload)
 
 BIG_ROWS, BIG_CUSTOMERS = 300_000, 40_000  # ~15 MB of CSV; saving it takes seconds, so a kill can land inside
 MEDIUM_ROWS, MEDIUM_CUSTOMERS = 100_000, 15_000
@@ -87,7 +87,7 @@ def test_sigkill_during_save_keeps_earlier_datasets_and_shows_no_partial_one(ope
     api_id, _ = store.create_dataset(prepare(api_shop.data, "api.csv", "purchases"), None, "Written by the API")
     ui_shop = purchases_csv(rows=1000, customers=80, prefix="U")
     page = open_session("before")
-    open_page(page, own_server.url)  # see conftest.warm_up
+    open_page(page, own_server.url, timeout_ms=WARM_UP_TIMEOUT_MS)  # see conftest.warm_up
     upload_and_save(page, own_server.url, ui_shop, "ui.csv", "Uploaded before the kills")
     expect(page.get_by_text("Saved “Uploaded before the kills”")).to_be_visible(timeout=WAIT_TIMEOUT_MS)
     ui_id = poll(lambda: (set(dataset_files(data_dir)) - {"demo", api_id}) or None, 10, "the uploaded dataset").pop()
@@ -149,7 +149,7 @@ def test_sigkill_during_save_keeps_earlier_datasets_and_shows_no_partial_one(ope
             assert contents(dataset_id) == want, f"dataset {dataset_id} after the kill {moment}"
         # The app opens without an error, and an earlier upload's link still works (all of them at the end).
         check = open_session(f"{moment}-check")
-        open_page(check, own_server.url)
+        open_page(check, own_server.url, timeout_ms=WARM_UP_TIMEOUT_MS)  # the restarted process's first run
         expect(check.get_by_test_id("stMain").get_by_role("heading", name="Demo shop (generated)")).to_be_visible()
         assert_clean(check)
         last = moment == list(moments)[-1]
@@ -166,7 +166,11 @@ def test_sigkill_during_save_keeps_earlier_datasets_and_shows_no_partial_one(ope
 # ---------------------------------------------------------------- random kills in a stream of uploads
 
 STREAM_WRITERS = 2  # sessions uploading and saving at the same time
-MIN_CYCLES, MAX_CYCLES = 5, 9  # more only until a kill has landed inside a write and a save has finished
+# More than MIN_CYCLES only until a kill has landed inside a write and a save has finished. Each cycle restarts
+# the server (~10 s of CPU); the kill moments are random at every run, so runs add up: 3 by default,
+# RETENTION_DURABILITY_CYCLES=20 for a longer soak.
+MIN_CYCLES = int(os.environ.get("RETENTION_DURABILITY_CYCLES", "3"))
+MAX_CYCLES = max(9, MIN_CYCLES)
 KILL_AFTER_S = (1.5, 6.0)  # a save takes ~1-3 s on a busy 2-core machine
 
 

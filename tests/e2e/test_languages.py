@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from e2e_helpers import StreamlitServer, data_dir_with_demo, metric_value, open_page, screenshot
+from e2e_helpers import metric_value, open_page, screenshot
 
 SLOW = 120_000  # ms: the first run of a page on a busy machine
 
@@ -18,17 +18,10 @@ CASES = {
     "ru": {"nav": "Обзор", "metric": "Клиенты", "heading": "Удерживаем ли мы клиентов?", "number": r"^20\u00a0000$"},
 }
 
-@pytest.fixture(scope="module")
-def lang_url(browser, tmp_path_factory, demo_file, log_dir):
-    """A server of this module's own, warmed up with a patient first run (the shared one allows 30 s)."""
-    running = StreamlitServer(data_dir_with_demo(tmp_path_factory.mktemp("languages"), demo_file), log_dir).start()
-    context = browser.new_context()
-    try:
-        open_page(context.new_page(), running.url, timeout_ms=SLOW)
-    finally:
-        context.close()
-    yield running.url
-    running.stop()
+@pytest.fixture
+def lang_url(app_url):
+    """The shared server (conftest.app_url, warmed up with a patient first run): the language is per session."""
+    return app_url
 
 
 # Whether the glyph of a character comes from a real font: a missing glyph is drawn as the same box for every

@@ -2,8 +2,10 @@
 the file box as a user does, saved, and every page is opened: no error box or exception anywhere, and each
 page shows a headline figure (st.metric) or a chart whose title states a finding (a sentence with a number).
 
-Each page is screenshotted at 1440 px and 390 px wide (test-artifacts/e2e/real-<file>-<page>-<width>.png);
-what each page showed (metric labels and values, chart titles, warnings) goes to real-<file>.json beside them.
+Each page is screenshotted at 1440 px wide (test-artifacts/e2e/real-<file>-<page>-<width>.png), and at 390 px
+too with RETENTION_REAL_PHONE=1 (screenshots only, nothing is checked at that width: test_phone_layout.py and
+test_customers_page.py check phone widths); what each page showed (metric labels and values, chart titles,
+warnings) goes to real-<file>.json beside them.
 
 Opt-in: RETENTION_REAL_DATA=/path/to/shared/data runs the same on the full public files (UCI Online Retail,
 IBM Telco, CDNOW); skipped when the variable is not set.
@@ -29,7 +31,9 @@ PAGES = {"Overview": "", "Cohorts": "cohorts", "Churn": "churn", "Customers": "c
 # Pages that answer a question only some files can (the purchase model needs purchases; a launch needs dates):
 # on other files an info box saying why, and what would make it work, is the right page.
 EXPLAINED_EMPTY = {"Customers", "Did it work?"}
-WIDTHS = {1440: 2200, 390: 3600}  # width → viewport height (Streamlit's main area scrolls inside the page)
+# width → viewport height (Streamlit's main area scrolls inside the page). The phone screenshots are opt-in:
+# 63 resizes and tall screenshots cost about a minute of CPU a run and check nothing.
+WIDTHS = {1440: 2200, **({390: 3600} if os.environ.get("RETENTION_REAL_PHONE") == "1" else {})}
 PAGE_TIMEOUT_MS = 120_000  # generous: 9 agents share 2 cores when this runs in development
 SAVE_TIMEOUT_MS = 120_000
 MIME = {".csv": "text/csv", ".txt": "text/plain", ".gz": "application/gzip",
@@ -121,11 +125,14 @@ def problems_of(name: str, seen: dict, traceback: bool) -> list[str]:
 
 
 def screenshots(page, label: str) -> None:
+    """The page at each width of WIDTHS; the page is at 1440 px before and after."""
     for width, height in WIDTHS.items():
-        page.set_viewport_size({"width": width, "height": height})
-        page.wait_for_timeout(150)  # Plotly and Streamlit re-lay out on resize
+        if width != 1440:
+            page.set_viewport_size({"width": width, "height": height})
+            page.wait_for_timeout(150)  # Plotly and Streamlit re-lay out on resize
         screenshot(page, f"{label}-{width}")
-    page.set_viewport_size({"width": 1440, "height": WIDTHS[1440]})
+    if len(WIDTHS) > 1:
+        page.set_viewport_size({"width": 1440, "height": WIDTHS[1440]})
 
 
 # ---------------------------------------------------------------- the flow

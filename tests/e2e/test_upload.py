@@ -10,8 +10,8 @@ import re
 
 from playwright.sync_api import expect
 
-from e2e_helpers import (WAIT_TIMEOUT_MS, assert_clean, choose, combobox, fill_text, metric_value, open_page,
-                         purchases_csv, rerun, screenshot, upload)
+from e2e_helpers import (WAIT_TIMEOUT_MS, WARM_UP_TIMEOUT_MS, assert_clean, choose, combobox, fill_text, metric_value,
+                         open_page, purchases_csv, rerun, screenshot, upload)
 
 DEMO_NAME = "Demo shop (generated)"
 DEMO_CUSTOMERS = 20_000  # data/generate_demo.py: 20k customers
@@ -118,7 +118,7 @@ def upload_table(page, app_url: str, filename: str, header: str, rows: list[str]
 
 
 def test_deep_link_is_the_first_request_on_a_fresh_server(page, own_server):
-    open_page(page, f"{own_server.url}/data")
+    open_page(page, f"{own_server.url}/data", timeout_ms=WARM_UP_TIMEOUT_MS)  # a fresh process imports everything
     expect(page.get_by_role("heading", name="Upload your data")).to_be_visible()
     screenshot(page, "bug-deep-link-first")
     expect(page.get_by_test_id("stSidebarNav").get_by_role("link", name="Upload data")).to_be_visible(timeout=3_000)
