@@ -19,7 +19,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass, field
+import hashlib
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -538,13 +541,47 @@ def in_unit(frame: pd.DataFrame, time_unit: str = DEFAULT_TIME_UNIT) -> tuple[np
             frame["age_days"].to_numpy(dtype=float) / days)
 
 
+FIT_CACHE_SIZE = 32  # fits kept per process (a fit is a few numbers; the key is a digest of its inputs)
+_FITS: OrderedDict = OrderedDict()
+_FITS_LOCK = threading.Lock()
+
+
+def _digest(*arrays) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    for a in arrays:
+        a = np.ascontiguousarray(np.asarray(a, dtype=float))
+        h.update(str(a.shape).encode())
+        h.update(a.tobytes())
+    return h.hexdigest()
+
+
+def _memo(key: tuple, compute):
+    """compute() once per key in this process (LRU of FIT_CACHE_SIZE): the Overview, Churn, Customers and What-if
+    pages and the CLI fit the same summaries, and a fit takes seconds on a large shop."""
+    with _FITS_LOCK:
+        if key in _FITS:
+            _FITS.move_to_end(key)
+            return _FITS[key]
+    value = compute()
+    with _FITS_LOCK:
+        _FITS[key] = value
+        while len(_FITS) > FIT_CACHE_SIZE:
+            _FITS.popitem(last=False)
+    return value
+
+
 def fit(frame: pd.DataFrame, time_unit: str = DEFAULT_TIME_UNIT, calibration_end: dt.date | str | None = None,
         gamma_gamma: bool = True) -> BgNbdFit:
-    """BG/NBD (+ Gamma-Gamma when `gamma_gamma` and the frame has values) on a `summary` frame."""
+    """BG/NBD (+ Gamma-Gamma when `gamma_gamma` and the frame has values) on a `summary` frame. Both fits are
+    remembered per process by a digest of their inputs (`_memo`): the same summary is fitted once."""
     x, t_x, T = in_unit(frame, time_unit)
-    gg = fit_gamma_gamma(frame["frequency"], frame["monetary_value"]) if gamma_gamma else None
-    return fit_bgnbd(x, t_x, T, time_unit=time_unit,
-                     calibration_end=None if calibration_end is None else _date(calibration_end), gamma_gamma=gg)
+    end = None if calibration_end is None else _date(calibration_end)
+    gg = None
+    if gamma_gamma:
+        freq, value = frame["frequency"].to_numpy(dtype=float), frame["monetary_value"].to_numpy(dtype=float)
+        gg = _memo(("gamma_gamma", _digest(freq, value)), lambda: fit_gamma_gamma(freq, value))
+    model = _memo(("bgnbd", time_unit, _digest(x, t_x, T)), lambda: fit_bgnbd(x, t_x, T, time_unit=time_unit))
+    return replace(model, calibration_end=end, gamma_gamma=gg)
 
 
 def score(model: BgNbdFit, frame: pd.DataFrame, *, horizon_days: float = DEFAULT_HORIZON_DAYS,
@@ -693,7 +730,7 @@ def validate(con, calibration_end: dt.date | str | None = None, holdout_end: dt.
     frame = summary(con, cal, hold)
     if frame.empty:
         raise NoModelData(f"no purchases on or before {cal:%Y-%m-%d}")
-    model = fit(frame, time_unit, cal)
+    model = fit(frame, time_unit, cal, gamma_gamma=False)  # the check needs purchases only, not values
     repeat_days = sql.frame(con, "btyd_repeat_days", calibration_end=cal, end=hold)
     track = tracking(model, frame, repeat_days, cal, hold)
     groups = by_frequency(model, frame, (hold - cal).days)

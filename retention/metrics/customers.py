@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from retention import sql
 from retention.metrics import btyd, rfm
 
 DEFAULT_HORIZON_MONTHS = 12
@@ -135,15 +136,14 @@ def model_churn(con, *, period: str = "month", as_of: str | dt.date | None = Non
     frame = churn.retention_by_period(con, period=period, basis="purchases", as_of=last.isoformat())
     frame = frame[["period_start", "period_end", "complete"]].tail(periods).reset_index(drop=True)
 
-    def alive(day: dt.date) -> pd.Series:
-        s = btyd.summary(con, day)
-        x, t_x, T = btyd.in_unit(s, model.time_unit)
-        return pd.Series(btyd.p_alive(model.params, x, t_x, T), index=s["customer_no"].to_numpy())
+    starts = [pd.Timestamp(d).date() - dt.timedelta(days=1) for d in frame["period_start"]]
+    ends = [pd.Timestamp(d).date() for d in frame["period_end"]]
+    alive = _alive_at(con, model, starts + ends)
+    empty = pd.Series(dtype=float)
 
     rows = []
-    for start, end in zip(frame["period_start"], frame["period_end"]):
-        before = alive(pd.Timestamp(start).date() - dt.timedelta(days=1))
-        after = alive(pd.Timestamp(end).date())
+    for start, end in zip(starts, ends):
+        before, after = alive.get(start, empty), alive.get(end, empty)
         kept = float(after.reindex(before.index).sum())
         started = float(before.sum())
         rows.append((started, kept, 100 * kept / started if started > 0 else math.nan, float(after.sum())))
@@ -153,6 +153,18 @@ def model_churn(con, *, period: str = "month", as_of: str | dt.date | None = Non
     out.insert(6, "model_churn_pct", 100 - out["model_retention_pct"])
     return out[["period_start", "period_end", "complete", "expected_start", "expected_kept", "model_retention_pct",
                 "model_churn_pct", "expected_active_end"]]
+
+
+def _alive_at(con, model: btyd.BgNbdFit, days: list[dt.date]) -> dict[dt.date, pd.Series]:
+    """P(alive) of every customer who had bought by each day, with what was known that day (one query,
+    queries/btyd_summary_days.sql): {day: Series(p_alive, index customer_no)} (days nobody had bought by: absent)."""
+    s = sql.frame(con, "btyd_summary_days", days=sorted(set(days)))
+    if s.empty:
+        return {}
+    x, t_x, T = btyd.in_unit(s, model.time_unit)
+    s = s.assign(p_alive=btyd.p_alive(model.params, x, t_x, T))
+    return {pd.Timestamp(day).date(): group.set_index("customer_no")["p_alive"]
+            for day, group in s.groupby("summary_day", sort=False)}
 
 
 def model_churn_summary(frame: pd.DataFrame) -> dict:
