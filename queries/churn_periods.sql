@@ -119,7 +119,7 @@ touching as (
 per_customer as (
     select
         period_start,
-        first_event % 2 = 1 as at_start,
+        first_event % 2 <> 0 as at_start,  -- (keys before 2000-01-01 are negative: an odd one % 2 is -1)
         last_event % 2 = 0 as at_end,
         first_event % 2 = 0 or last_event % 2 = 0 or first_event <> last_event as started,
         first_time

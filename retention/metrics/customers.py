@@ -138,7 +138,7 @@ def model_churn(con, *, period: str = "month", as_of: str | dt.date | None = Non
 
     starts = [pd.Timestamp(d).date() - dt.timedelta(days=1) for d in frame["period_start"]]
     ends = [pd.Timestamp(d).date() for d in frame["period_end"]]
-    alive = _alive_at(con, model, starts + ends)
+    alive = alive_at(con, model, starts + ends)
     empty = pd.Series(dtype=float)
 
     rows = []
@@ -155,7 +155,7 @@ def model_churn(con, *, period: str = "month", as_of: str | dt.date | None = Non
                 "model_churn_pct", "expected_active_end"]]
 
 
-def _alive_at(con, model: btyd.BgNbdFit, days: list[dt.date]) -> dict[dt.date, pd.Series]:
+def alive_at(con, model: btyd.BgNbdFit, days: list[dt.date]) -> dict[dt.date, pd.Series]:
     """P(alive) of every customer who had bought by each day, with what was known that day (one query,
     queries/btyd_summary_days.sql): {day: Series(p_alive, index customer_no)} (days nobody had bought by: absent)."""
     s = sql.frame(con, "btyd_summary_days", days=sorted(set(days)))
