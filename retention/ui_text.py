@@ -781,3 +781,52 @@ def driver_model_flags(odds, fallback: str | None, value=str) -> str | None:
 # Fragment: the file name goes in front (IngestError).
 LOAD_TOO_LONG = ("checking and loading it took longer than the limit of {seconds:,.0f} seconds and was stopped; "
                  "split the file into smaller ones")
+
+# ---------------------------------------------------------------- the purchase model in the headline (issue 17.1)
+HEADLINE.update({
+    "expected_active_customers": (L("Expected active customers (purchase model)"),
+                                  L("Σ P(alive): the BG/NBD purchase model's expected number of customers who have not "
+                                    "left for good, among the customers who bought by the analysis date; the "
+                                    "percentage is their share of those customers.")),
+    "model_retention_month": (L("Customers kept per month (purchase model)"),
+                              L("Of the customers expected active at the start of a month (Σ P(alive) with what was "
+                                "known then), the share still expected active at its end, by the BG/NBD model fitted "
+                                "on the data up to the analysis date; pooled over the last 12 complete months.")),
+    "model_churn_month": (L("Customers lost per month (purchase model)"),
+                          L("100% − customers kept per month by the purchase model, over the same months.")),
+})
+
+
+def model_check_numbers(check: dict) -> str:
+    """The purchase model's calibration/holdout check in one sentence with its numbers (headline.model_check)."""
+    return _("Fitted on the purchases up to {calibration}, it predicted {predicted} repeat purchases from then to "
+             "{holdout}; there were {actual} ({error} off, limit 15%), and per group of customers by purchases "
+             "before, its predictions were {group_error} off (limit 25%).").format(
+        calibration=fmt.date(check["calibration_end"]), holdout=fmt.date(check["holdout_end"]),
+        predicted=fmt.number(round(check["total_predicted"])), actual=fmt.number(round(check["total_actual"])),
+        error=fmt.percent(100 * check["total_error"], 1), group_error=fmt.percent(100 * check["frequency_error"], 1))
+
+
+def model_headline_note(check: dict) -> str:
+    """Which figures the Overview leads with and why: the purchase model's when it passed its check, else the
+    inactivity window's with the reason the model was not used (check: headline.model_check())."""
+    if check["used"]:
+        return _("From the purchase model (BG/NBD), which passed its check. {numbers}").format(
+            numbers=model_check_numbers(check))
+    code = check["check"]
+    if code in ("total", "by_frequency"):
+        why = _("it failed its check. {numbers}").format(numbers=model_check_numbers(check))
+    elif code == "not_converged":
+        why = _("its fit did not converge.")
+    elif code == "no_holdout_purchases":
+        why = _("nobody bought again in the held-out last quarter of the data, so the fit cannot be checked.")
+    elif code == "degenerate":
+        why = _("the best fit gives every customer the same chance of leaving after each purchase ({dropout}), a "
+                "limit case in which the model says little more than the inactivity window.").format(
+            dropout=fmt.percent(100 * check["dropout"], 1))
+    elif code == "no_check":
+        why = _("the data is too short to hold out its last quarter and check the fit.")
+    else:
+        why = _("it cannot be fitted on this data ({problem}).").format(problem=check.get("problem") or "")
+    return _("These figures use the inactivity window. The purchase model (BG/NBD) was not used: {why}").format(
+        why=why)
