@@ -724,8 +724,8 @@ def whatif_model_note(margin: float, discount: float, years: float, used: float,
     text = (f"From the BG/NBD and Gamma-Gamma models fitted on every purchase (Customers page): each customer's "
             f"expected purchases per month × their expected value per purchase × margin {margin:g}%, discounted at "
             f"{discount:g}% a year, over {used:g} years"
-            + (" (“whole lives” read as 10 years)" if years <= 0 else "") + ". The retention scenario above is not "
-            "applied here: the model already says how likely each customer is to stay.")
+            + (" (“whole lives” read as 10 years)" if years <= 0 else "") + ". These are today's values; the "
+            "retention scenario above is applied below, in the model's terms.")
     if assumed:
         text += " Assumed, not measured: " + ", ".join(names[k] for k in assumed) + " (edit them above)."
     return text

@@ -195,3 +195,36 @@ def model_clv(con, *, years: float = 5.0, margin_pct: float = 30.0,
             "today_total": total, "today_mean": total / len(frame) if has_value and len(frame) else math.nan,
             "new_customer": btyd.new_customer_clv(model, horizon_days=horizon_days, margin_pct=margin_pct,
                                                   discount_pct=discount_pct)}
+
+
+def model_scenario(con, *, points: float, years: float = 5.0, margin_pct: float = 30.0,
+                   discount_pct: float = btyd.DEFAULT_DISCOUNT_PCT) -> dict:
+    """The what-if page's retention scenario in the purchase model's terms: `points` = the scenario's change of
+    annual retention in percentage points; every customer's future dropout probability p becomes k·p, with k
+    chosen so that the model's implied annual retention of today's customers (btyd.implied_retention: Σ P(alive)
+    expected still alive a year later ÷ Σ P(alive)) moves by those points (btyd.dropout_multiplier).
+    Out: points, k, capped, retention_before / retention_after (implied annual retention, %), dropout_before /
+    dropout_after (mean dropout probability after a purchase, a/(a+b) and k times it, %), years (used: 0 =
+    LIFETIME_YEARS), today_before / today_after (Σ CLV of today's customers), new_before / new_after (CLV of a
+    customer making their first purchase today, repeat purchases only), profit_change (today_after −
+    today_before: the margin on the extra purchases of today's customers, in present value); the CLV figures NaN
+    without a Gamma-Gamma fit. Raises btyd.NoModelData."""
+    used = years if years > 0 else LIFETIME_YEARS
+    horizon_days = used * 365.25
+    model, frame = btyd.customers(con, horizon_days=horizon_days, margin_pct=margin_pct, discount_pct=discount_pct)
+    x, t_x, T = btyd.in_unit(frame, model.time_unit)
+    k, capped = btyd.dropout_multiplier(model, x, t_x, T, points)
+    out = {"points": points, "k": k, "capped": capped, "years": used,
+           "retention_before": 100 * btyd.implied_retention(model, x, t_x, T, 1.0),
+           "retention_after": 100 * btyd.implied_retention(model, x, t_x, T, k),
+           "dropout_before": 100 * model.dropout, "dropout_after": 100 * min(1.0, k * model.dropout)}
+    if model.gamma_gamma is None:
+        return out | dict.fromkeys(("today_before", "today_after", "new_before", "new_after", "profit_change"),
+                                   math.nan)
+    kwargs = {"horizon_days": horizon_days, "margin_pct": margin_pct, "discount_pct": discount_pct}
+    value = frame["expected_value"].to_numpy(dtype=float)
+    before, after = (float(btyd.scenario_clv(model, x, t_x, T, value, kk, **kwargs).sum()) for kk in (1.0, k))
+    new = [float(btyd.scenario_clv(model, [0.0], [0.0], [0.0], [model.gamma_gamma.mean_value], kk, **kwargs)[0])
+           for kk in (1.0, k)]
+    return out | {"today_before": before, "today_after": after, "new_before": new[0], "new_after": new[1],
+                  "profit_change": after - before}
