@@ -48,7 +48,7 @@ def model_tab() -> None:
     c = st.columns(3)
     c[0].metric("Expected active customers (Σ P(alive))", f"{v['expected_active']:,.0f}",
                 f"of {v['customers']:,} who ever bought", delta_color="off", delta_arrow="off",
-                help=ui_text.P_ALIVE_HELP)
+                help=str(ui_text.P_ALIVE_HELP))
     if math.isnan(v["today_total"]):
         st.info("The purchases have no amounts (or too few repeat buyers), so the value of a purchase cannot be "
                 "modelled: only the expected active customers are shown.")
