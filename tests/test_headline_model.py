@@ -138,3 +138,25 @@ def test_overview_leads_with_the_model_and_shows_the_window_beside(shop, tmp_pat
     assert shown["Expected active customers (purchase model)"] == f"{head['expected_active_customers']['expected']:,.0f}"
     assert any(c.value.startswith("From the purchase model (BG/NBD), which passed its check. Fitted on the "
                                   "purchases up to 14 February 1998") for c in at.caption)
+
+
+def test_overview_of_a_shopify_export_whose_model_fails_its_check(tmp_path, monkeypatch):
+    """A real-shaped Shopify orders export (tests/fixtures/real): the model misses the held-out quarter by more
+    than the limit, so the Overview keeps the inactivity window and says why."""
+    from pathlib import Path
+
+    from retention import store
+    from retention.ingest.canonical import prepare
+
+    path = Path(__file__).parent / "fixtures" / "real" / "e_shopify_orders_export_small_shop.csv"
+    with app_data_dir(tmp_path, monkeypatch):
+        shop, _ = store.create_dataset(prepare(path.read_bytes(), path.name, "purchases"), None, name="shopify")
+        con = store.open_dataset(shop)
+        head = headline.as_dict(headline.summary(con, model=True))
+        con.close()
+        at = open_page("pages/overview.py", dataset=shop)
+    check = head["customer_retention_month"]["check"]
+    assert check["check"] == "total" and not check["used"] and head["customer_retention_month"]["headline"]
+    labels = [m.label for m in at.metric]
+    assert not any(label.startswith("Customers kept per month (purchase model)") for label in labels)
+    assert any("The purchase model (BG/NBD) was not used: it failed its check." in c.value for c in at.caption)
