@@ -109,7 +109,7 @@ def model_figures(period: str, as_of: str, s: dict) -> None:
         return
     c = st.columns(3)
     c[0].metric("Expected active customers (Σ P(alive))", f"{m['expected_active']:,.0f}",
-                help=ui_text.P_ALIVE_HELP)
+                help=str(ui_text.P_ALIVE_HELP))
     c[1].metric(f"Model churn per {period}", f"{m['churn_pct']:.1f}%",
                 f"{m['churn_pct'] - s['churn_pct']:+.1f} pts vs the window" if s["periods"] else None,
                 delta_color="off", help=ui_text.MODEL_CHURN_HELP)

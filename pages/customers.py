@@ -4,46 +4,54 @@ import pandas as pd
 import streamlit as st
 
 from retention import state, ui, ui_text
-from retention.i18n import _
 from retention.charts import customers as charts
-from retention.fmt import money_label
+from retention.fmt import date, money_label, number, percent
+from retention.i18n import L, _
 from retention.metrics import btyd, customers, rfm
 
-TOP_LABELS = {"customer_id": "Customer", "segment": "RFM group", "p_alive": "P(alive), %",
-              "frequency": "Repeat purchase days", "recency_days": "Days first to last purchase",
-              "age_days": "Days since first purchase", "expected_purchases": "Expected purchases",
-              "expected_value": "Value per purchase", "clv": "Expected value", "past_value": "Revenue to date",
-              "value_at_risk": "Value at risk (1 − P(alive)) × revenue"}
-RFM_LABELS = {"segment": "RFM group", "customers": "Customers", "customers_pct": "Customers, %",
-              "revenue": "Revenue to date", "revenue_pct": "Revenue, %", "mean_recency_days": "Days since last purchase (mean)",
-              "mean_frequency": "Purchase days (mean)", "mean_p_alive": "P(alive), % (mean)"}
-PARAM_LABELS = {"model": "Model", "parameter": "Parameter", "value": "Estimate", "se": "Standard error"}
-TABS = {"alive": "Still a customer?", "top": "Top customers", "rfm": "RFM groups", "check": "Model check"}
+TOP_LABELS = {"customer_id": L("Customer"), "segment": L("RFM group"), "p_alive": L("P(alive), %"),
+              "frequency": L("Repeat purchase days"), "recency_days": L("Days first to last purchase"),
+              "age_days": L("Days since first purchase"), "expected_purchases": L("Expected purchases"),
+              "expected_value": L("Value per purchase"), "clv": L("Expected value"), "past_value": L("Revenue to date"),
+              "value_at_risk": L("Value at risk (1 − P(alive)) × revenue")}
+RFM_LABELS = {"segment": L("RFM group"), "customers": L("Customers"), "customers_pct": L("Customers, %"),
+              "revenue": L("Revenue to date"), "revenue_pct": L("Revenue, %"),
+              "mean_recency_days": L("Days since last purchase (mean)"), "mean_frequency": L("Purchase days (mean)"),
+              "mean_p_alive": L("P(alive), % (mean)")}
+PARAM_LABELS = {"model": L("Model"), "parameter": L("Parameter"), "value": L("Estimate"), "se": L("Standard error")}
+TABS = {"alive": L("Still a customer?"), "top": L("Top customers"), "rfm": L("RFM groups"), "check": L("Model check")}
+
+
+def _words(labels: dict) -> dict[str, str]:
+    """Labels in this run's language, as plain strings (column names, downloads)."""
+    return {k: str(v) for k, v in labels.items()}
 
 
 def _named(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame.assign(segment=frame["segment"].map(ui_text.RFM_GROUPS))
+    return frame.assign(segment=frame["segment"].map(lambda g: str(ui_text.RFM_GROUP_NAMES.get(g, g))))
 
 
 def alive_tab(result, horizon) -> None:
     c = result.customers
     likely = (c["p_alive"] >= 0.5).mean() * 100
     report.chart(ui.pure(charts.p_alive_histogram, customers.distribution(result),
-                         {"x": "P(alive) (%)", "y": "Customers"},
-                         f"{likely:.0f}% of customers are more likely alive than gone"), "customers_p_alive")
-    st.caption(ui_text.P_ALIVE_HELP)
+                         {"x": _("P(alive) (%)"), "y": _("Customers")},
+                         _("{share} of customers are more likely alive than gone").format(share=percent(likely, 0))),
+                 "customers_p_alive")
+    st.caption(str(ui_text.P_ALIVE_HELP))
     grid = customers.heatmap_grid(result)
     age = int(c["age_days"].max())
-    labels = {"x": "Days since the last purchase", "y": "Repeat purchase days"}
-    report.chart(ui.pure(charts.grid_heatmap, grid, "p_alive", labels | {"colorbar": "P(alive)"},
-                         "Frequent buyers who stopped: likely gone", percent=True),
+    labels = {"x": _("Days since the last purchase"), "y": _("Repeat purchase days")}
+    report.chart(ui.pure(charts.grid_heatmap, grid, "p_alive", labels | {"colorbar": _("P(alive)")},
+                         _("Frequent buyers who stopped: likely gone"), percent=True),
                  "customers_alive_map")
     report.chart(ui.pure(charts.grid_heatmap, grid, "expected_purchases",
-                         labels | {"colorbar": "Purchases"},
-                         "Recent frequent buyers will buy the most"),
+                         labels | {"colorbar": _("Purchases")},
+                         _("Recent frequent buyers will buy the most")),
                  "customers_expected_map")
-    st.caption(f"Expected purchases over the next {horizon} months. Both maps are for a customer who first bought {age:,} days ago (the oldest customer's age); "
-               "blank cells cannot happen (a customer with repeat purchases has a last purchase after the first).")
+    st.caption(_("Expected purchases over the next {horizon} months. Both maps are for a customer who first bought "
+                 "{age} days ago (the oldest customer's age); blank cells cannot happen (a customer with repeat "
+                 "purchases has a last purchase after the first).").format(horizon=horizon, age=number(age)))
 
 
 def top_tab(result, shown) -> None:
@@ -51,12 +59,14 @@ def top_tab(result, shown) -> None:
     has_value = c["clv"].notna().any()
     columns = ["customer_id", "segment", "p_alive", "frequency", "expected_purchases", "expected_value", "clv",
                "past_value", "value_at_risk"]
-    labels = TOP_LABELS | {k: money_label(TOP_LABELS[k], ds.currency)
-                           for k in ("expected_value", "clv", "past_value", "value_at_risk")}
+    labels = _words(TOP_LABELS) | {k: money_label(TOP_LABELS[k], ds.currency)
+                                   for k in ("expected_value", "clv", "past_value", "value_at_risk")}
     order = "clv" if has_value else "expected_purchases"
-    st.markdown(f"**The {min(shown, len(c)):,} customers with the highest "
-                f"{'expected value' if has_value else 'expected purchases'}** in the next {view.horizon} months "
-                f"(of {len(c):,}).")
+    top = {"n": number(min(shown, len(c))), "horizon": view.horizon, "total": number(len(c))}
+    st.markdown(_("**The {n} customers with the highest expected value** in the next {horizon} months (of {total}).")
+                .format(**top) if has_value else
+                _("**The {n} customers with the most expected purchases** in the next {horizon} months (of {total}).")
+                .format(**top))
     if has_value:
         st.caption(ui_text.value_note(view.horizon))
     table = c.sort_values([order, "customer_id"], ascending=[False, True]).head(shown)[columns]
@@ -65,7 +75,7 @@ def top_tab(result, shown) -> None:
                                                    "expected_value": "{:,.2f}", "clv": "{:,.2f}",
                                                    "past_value": "{:,.2f}", "value_at_risk": "{:,.2f}"})
     st.dataframe(readable, hide_index=True, key="customers_top_table", column_config=config)
-    report.table(table.rename(columns=labels), "Top customers")
+    report.table(table.rename(columns=labels), _("Top customers"))
     full = c[columns].assign(p_alive=100 * c["p_alive"]).rename(columns=labels)
     ui.download_buttons(lambda: full, "customers_expected_value", key="customers_top_download")
 
@@ -76,71 +86,81 @@ def rfm_tab(result) -> None:
     table = _named(table).assign(mean_p_alive=100 * table["mean_p_alive"])
     biggest = table.sort_values("revenue_pct", ascending=False).iloc[0] if table["revenue_pct"].notna().any() \
         else table.sort_values("customers", ascending=False).iloc[0]
-    st.markdown(f"**{biggest.segment}: {biggest.customers_pct:.0f}% of customers"
-                + (f", {biggest.revenue_pct:.0f}% of revenue**" if pd.notna(biggest.revenue_pct) else "**"))
-    labels = RFM_LABELS | {"revenue": money_label(RFM_LABELS["revenue"], ds.currency)}
+    shares = {"group": biggest.segment, "customers": percent(biggest.customers_pct, 0),
+              "revenue": percent(biggest.revenue_pct, 0)}
+    st.markdown(_("**{group}: {customers} of customers, {revenue} of revenue**").format(**shares)
+                if pd.notna(biggest.revenue_pct) else _("**{group}: {customers} of customers**").format(**shares))
+    labels = _words(RFM_LABELS) | {"revenue": money_label(RFM_LABELS["revenue"], ds.currency)}
     readable, config = ui.readable(table, labels, {"customers_pct": "{:.1f}", "revenue": "{:,.2f}",
                                                    "revenue_pct": "{:.1f}", "mean_recency_days": "{:.0f}",
                                                    "mean_frequency": "{:.1f}", "mean_p_alive": "{:.0f}"})
     st.dataframe(readable, hide_index=True, key="customers_rfm_table", column_config=config)
-    report.table(table.rename(columns=labels), "RFM groups")
+    report.table(table.rename(columns=labels), _("RFM groups"))
     ui.download_buttons(table.rename(columns=labels), "rfm_groups", key="customers_rfm_download")
-    st.caption("Recency, frequency (purchase days) and monetary value (revenue to date) are each cut into five equal "
-               "groups (quintiles, 5 = best); the group comes from recency and the mean of frequency and value, "
-               "with the usual published map (README, “RFM groups”). " + " ".join(
-                   f"**{ui_text.RFM_GROUPS[g]}**: {ui_text.RFM_GROUP_HELP[g]}" for g in rfm.GROUPS))
+    st.caption(_("Recency, frequency (purchase days) and monetary value (revenue to date) are each cut into five "
+                 "equal groups (quintiles, 5 = best); the group comes from recency and the mean of frequency and "
+                 "value, with the usual published map (README, “RFM groups”).") + " " + " ".join(
+                   f"**{ui_text.RFM_GROUP_NAMES[g]}**: {ui_text.RFM_GROUP_HELP[g]}" for g in rfm.GROUPS))
     named = _named(groups)[["customer_id", "recency_days", "frequency", "monetary", "r", "f", "m", "segment"]]
     ui.download_buttons(lambda: named, "rfm_customers", key="customers_rfm_customers_download")
 
 
 def check_tab(check, result) -> None:
     if check is None:
-        st.info("The fit cannot be checked: the data is too short to hold out its last quarter.")
+        st.info(_("The fit cannot be checked: the data is too short to hold out its last quarter."))
     else:
         v = check.verdict
-        labels = {"actual": "Actual", "predicted": "Model", "holdout": "Held out", "x": "Week"}
+        labels = {"actual": _("Actual"), "predicted": _("Model"), "holdout": _("Held out"), "x": _("Week")}
         report.chart(ui.pure(charts.tracking_lines, check.tracking, True, check.calibration_end,
-                             labels | {"y": "Repeat purchases, cumulative"},
-                             f"Held-out repeat purchases: {v.total_predicted:,.0f} predicted, {v.total_actual:,.0f} "
-                             f"actual"), "customers_tracking_cumulative")
+                             labels | {"y": _("Repeat purchases, cumulative")},
+                             _("Held-out repeat purchases: {predicted} predicted, {actual} actual").format(
+                                 predicted=number(v.total_predicted), actual=number(v.total_actual))),
+                     "customers_tracking_cumulative")
         report.chart(ui.pure(charts.tracking_lines, check.tracking, False, check.calibration_end,
-                             labels | {"y": "Repeat purchases per week"}, "Repeat purchases per week: model and "
-                             "actual"), "customers_tracking_weekly")
+                             labels | {"y": _("Repeat purchases per week")},
+                             _("Repeat purchases per week: model and actual")), "customers_tracking_weekly")
         groups = check.by_frequency
-        report.chart(ui.pure(charts.by_frequency_bars, groups, {"actual": "Actual", "predicted": "Model",
-                             "x": "Repeat purchase days before the holdout", "y": "Purchases in the holdout, mean"},
-                             f"Per customer group the model is {v.frequency_error:.0%} off on average"),
+        report.chart(ui.pure(charts.by_frequency_bars, groups, {"actual": _("Actual"), "predicted": _("Model"),
+                             "x": _("Repeat purchase days before the holdout"),
+                             "y": _("Purchases in the holdout, mean")},
+                             _("Per customer group the model is {error} off on average").format(
+                                 error=percent(100 * v.frequency_error, 0))),
                      "customers_by_frequency")
-        st.caption(f"The model was fitted on the purchases up to {check.calibration_end:%d %b %Y} and predicts "
-                   f"the last quarter of the data, up to {check.holdout_end:%d %b %Y}, which it did not see.")
+        st.caption(_("The model was fitted on the purchases up to {calibration} and predicts the last quarter of the "
+                     "data, up to {holdout}, which it did not see.").format(
+            calibration=date(check.calibration_end), holdout=date(check.holdout_end)))
     params = customers.parameters(result.fit)
-    st.markdown(f"**Fitted parameters** (time unit: {result.fit.time_unit}; α in {result.fit.time_unit}s, "
-                f"γ in {ds.currency or 'the amounts’ unit'}), log-likelihood {result.fit.log_likelihood:,.1f}, "
-                f"{result.fit.customers:,} customers:")
-    readable, config = ui.readable(params, PARAM_LABELS, {"value": "{:.4g}", "se": "{:.3g}"})
+    unit = _("weeks") if result.fit.time_unit == "week" else _("days")
+    st.markdown(_("**Fitted parameters** (α in {unit}, γ in {currency}), log-likelihood {ll}, {n} customers:").format(
+        unit=unit, currency=ds.currency or _("the amounts’ unit"), ll=number(result.fit.log_likelihood, 1),
+        n=number(result.fit.customers)))
+    param_labels = _words(PARAM_LABELS)
+    readable, config = ui.readable(params, param_labels, {"value": "{:.4g}", "se": "{:.3g}"})
     st.dataframe(readable, hide_index=True, key="customers_params", column_config=config)
-    report.table(params.rename(columns=PARAM_LABELS), "Fitted parameters")
+    report.table(params.rename(columns=param_labels), _("Fitted parameters"))
     gg = result.fit.gamma_gamma
     if gg is not None and gg.correlated:
-        st.warning(f"Frequency and purchase value are correlated ({gg.correlation:+.2f}) among repeat buyers: the "
-                   "Gamma-Gamma model assumes they are not, so read the expected values with care.")
+        st.warning(_("Frequency and purchase value are correlated ({correlation}) among repeat buyers: the "
+                     "Gamma-Gamma model assumes they are not, so read the expected values with care.").format(
+            correlation=number(gg.correlation, 2, sign=True)))
     elif gg is not None:
-        st.caption(f"Frequency and purchase value among the {gg.customers:,} repeat buyers: correlation "
-                   f"{gg.correlation:+.2f}, small enough for the Gamma-Gamma model.")
+        st.caption(_("Frequency and purchase value among the {n} repeat buyers: correlation {correlation}, small "
+                     "enough for the Gamma-Gamma model.").format(n=number(gg.customers),
+                                                                 correlation=number(gg.correlation, 2, sign=True)))
 
 
 ds = ui.dataset()
-st.title("Customers")
-st.caption(ui_text.CUSTOMERS_CAPTION)
+st.title(_("Customers"))
+st.caption(str(ui_text.CUSTOMERS_CAPTION))
 report = ui.Shown()
 view = ui.page_state(state.Customers)
 if not ds.has_purchases:
-    st.info(ui_text.CUSTOMERS_NO_PURCHASES.format(why="a customers file only"), icon=":material/info:")
+    st.info(ui_text.CUSTOMERS_NO_PURCHASES.format(why=_("a customers file only")), icon=":material/info:")
     st.stop()
 c = st.columns(2)
-c[0].number_input("Months ahead", 1, 60, key="customers_horizon",
-                  help="The horizon of expected purchases and expected value.")
-c[1].number_input("Top customers shown", 10, 1000, step=10, key="customers_top")
+c[0].number_input(_("Months ahead"), 1, 60, key="customers_horizon",
+                  help=_("The horizon of expected purchases and expected value."))
+c[1].number_input(_("Top customers shown"), 10, 1000, step=10, key="customers_top")
 try:
     result = ui.cached(customers.scored, ds, horizon_months=int(view.horizon))
 except btyd.NoModelData as problem:
@@ -154,20 +174,21 @@ head = customers.headline(result)
 if result.fit.degenerate:
     st.warning(ui_text.MODEL_DEGENERATE.format(dropout=result.fit.dropout))
 m = st.columns(4)
-m[0].metric(_("Customers who bought"), f"{head['customers']:,}",
+m[0].metric(_("Customers who bought"), number(head['customers']),
             help=_("Customers with at least one purchase of a positive amount, the model's input. The Overview's "
                    "“Customers” counts every customer id in the data, also those with only refunds or cancellations."))
-m[1].metric("Expected still active (Σ P(alive))", f"{head['expected_active']:,.0f}",
-            f"{head['expected_active_pct']:.1f}% of customers", delta_color="off", delta_arrow="off",
-            help=ui_text.P_ALIVE_HELP)
-m[2].metric(f"Expected purchases, next {view.horizon} months", f"{head['expected_purchases']:,.0f}")
+m[1].metric(_("Expected still active (Σ P(alive))"), number(head['expected_active']),
+            _("{share} of customers").format(share=percent(head['expected_active_pct'], 1)), delta_color="off",
+            delta_arrow="off", help=str(ui_text.P_ALIVE_HELP))
+m[2].metric(_("Expected purchases, next {horizon} months").format(horizon=view.horizon),
+            number(head['expected_purchases']))
 if pd.notna(head["expected_value_total"]):
-    m[3].metric(money_label(f"Expected value, next {view.horizon} months", ds.currency),
-                f"{head['expected_value_total']:,.0f}", help=ui_text.value_note(view.horizon))
+    m[3].metric(money_label(_("Expected value, next {horizon} months").format(horizon=view.horizon), ds.currency),
+                number(head['expected_value_total']), help=ui_text.value_note(view.horizon))
 if check is not None:
     (st.success if check.verdict.fits else st.warning)(
         ui_text.fit_verdict(check.verdict, check.calibration_end, check.holdout_end))
-tab, panel = ui.tabs(TABS, key="customers_tab")
+tab, panel = ui.tabs(_words(TABS), key="customers_tab")
 with panel:
     if tab == "alive":
         alive_tab(result, view.horizon)
@@ -177,4 +198,4 @@ with panel:
         rfm_tab(result)
     else:
         check_tab(check, result)
-ui.report_button("Customers", report, key="customers_report")
+ui.report_button(_("Customers"), report, key="customers_report")

@@ -23,7 +23,7 @@ if t.first_date == t.first_date:
     st.caption(_("Data from {first} to {last}. Hover over a number for what it means.").format(
         first=fmt.date(t.first_date), last=fmt.date(t.last_date)))
 
-head = headline.as_dict(ui.cached(headline.summary, ds))
+head = headline.as_dict(ui.cached(headline.summary, ds, model=True))
 try:
     monthly_crr = ui.cached(churn.retention_by_period, ds, period="month")
 except churn.NoChurnData:
@@ -35,6 +35,26 @@ done = monthly_crr[monthly_crr["complete"] & ~monthly_crr["warm_up"] & (monthly_
 def card(column, figure: str, label: str | None = None) -> None:
     """A headline figure as a metric: the shared label, its window, and the definition on hover."""
     ui.headline_metric(column, head[figure], label)
+
+
+def model_headline(check: dict) -> None:
+    """A shop whose purchase model passed its check: the model's figures lead, the inactivity window's beside."""
+    active, kept, window = head["expected_active_customers"], head["model_retention_month"], \
+        head["customer_retention_month"]
+    m = st.columns(3)
+    card(m[0], "model_retention_month")
+    m[1].metric(ui_text.headline_label(active), number(active["expected"]),
+                _("{share} of {n} who bought").format(share=fmt.percent(active["value"], 1),
+                                                      n=number(active["customers"])),
+                delta_color="off", delta_arrow="off", help=ui_text.headline_definition("expected_active_customers"))
+    card(m[2], "customer_retention_month", _("Customers kept per month (inactivity window)"))
+    st.write(_("By the purchase model, **{kept}** of customers stayed each month and **{lost}** left; about "
+               "**{active}** of the {n} customers who ever bought are still customers. Counting a customer as lost "
+               "90 days after their last purchase (the inactivity window) instead, **{window}** stayed each "
+               "month.").format(kept=fmt.percent(kept["value"], 1), lost=fmt.percent(100 - kept["value"], 1),
+                                active=number(active["expected"]), n=number(active["customers"]),
+                                window=fmt.percent(window["value"], 1)))
+    st.caption(ui_text.model_headline_note(check))
 
 
 cols = st.columns(4)
@@ -58,7 +78,13 @@ spark = None
 left, right = st.columns(2)
 with left.container(border=True):
     st.subheader(_("Are we keeping customers?"))
-    if "customer_retention_month" in head:
+    check = head.get("customer_retention_month", {}).get("check")
+    check = check if isinstance(check, dict) else None
+    if check and check["used"] and "model_retention_month" in head:
+        model_headline(check)
+        spark = ui.pure(charts.kept_sparkline, done.assign(crr_pct=done["alt_crr_pct"]), "Kept (%)")
+        st.plotly_chart(spark, width="stretch", key="overview_crr_spark")
+    elif "customer_retention_month" in head:
         year, month = head["customer_retention_year"], head["customer_retention_month"]
         m = st.columns(2)
         if year["method"] == "measured":
@@ -78,7 +104,7 @@ with left.container(border=True):
         if month["basis"] == "purchases":
             st.caption("Purchases only: a customer counts as lost 90 days after their last purchase (the inactivity "
                        "window, set on the Churn page). A longer window keeps more customers. "
-                       + ui_text.OVERVIEW_METHOD_NOTE)
+                       + (ui_text.model_headline_note(check) if check else ui_text.OVERVIEW_METHOD_NOTE))
         if kept["customers"] < SMALL:
             st.caption(ngettext("Only {n} customer at the start: treat this with care.",
                                 "Only {n} customers at the start: treat this with care.",
@@ -214,7 +240,8 @@ if len(monthly):
     st.plotly_chart(fig, width="stretch", key="overview_monthly")
 
 ui.report_button("Overview", [("Headline numbers", t.to_frame().T),
-                              ("Headline figures", ui.cached(headline.summary, ds)), ("Buyers per month", fig),
+                              ("Headline figures", ui.cached(headline.summary, ds, model=True).drop(
+                                  columns=["check"], errors="ignore")), ("Buyers per month", fig),
                               ("Customers kept per month", spark), ("Customer retention per month", done),
                               ("Monthly figures", monthly)],
                  key="overview_report")

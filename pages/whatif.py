@@ -6,7 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from retention import state, ui, ui_text
-from retention.fmt import money, money_label
+from retention.i18n import _
+from retention.fmt import money, money_label, number, percent
 from retention.charts import whatif as charts
 from retention.metrics import btyd, churn, customers, reasons
 from retention.scenarios import analysis, clv, inputs, sbg, tenure, wording
@@ -47,7 +48,7 @@ def model_tab() -> None:
     c = st.columns(3)
     c[0].metric("Expected active customers (Σ P(alive))", f"{v['expected_active']:,.0f}",
                 f"of {v['customers']:,} who ever bought", delta_color="off", delta_arrow="off",
-                help=ui_text.P_ALIVE_HELP)
+                help=str(ui_text.P_ALIVE_HELP))
     if math.isnan(v["today_total"]):
         st.info("The purchases have no amounts (or too few repeat buyers), so the value of a purchase cannot be "
                 "modelled: only the expected active customers are shown.")
@@ -58,6 +59,43 @@ def model_tab() -> None:
                 help="Repeat purchases only: the first purchase is being made. Before acquisition cost.")
     st.caption(ui_text.whatif_model_note(margin, discount, years, v["years"], [k for k in ("whatif_margin", "whatif_discount")
                                                                           if assumed(k)]))
+    model_scenario(margin, discount, years)
+
+
+def model_scenario(margin: float, discount: float, years: float) -> None:
+    """The page's retention scenario in the model's terms: every customer's future dropout probability scaled so
+    that the model's implied annual retention moves by the scenario's points (customers.model_scenario)."""
+    points = 100 * (per_year[1] - per_year[0])
+    got = ui.cached(customers.model_scenario, ds, points=round(points, 6), years=years, margin_pct=margin,
+                    discount_pct=discount)
+    st.subheader(_("Your scenario in the model's terms"))
+    st.markdown(_("The scenario moves annual retention by **{points}** points. In the purchase model, of today's "
+                  "customers expected to be active, **{before}** are expected still active a year from now; to make "
+                  "that **{after}**, each customer's chance of leaving after a purchase is multiplied by **{k}** "
+                  "(on average {drop_before} → {drop_after}).").format(
+        points=number(points, 1, sign=True), before=percent(got["retention_before"], 1),
+        after=percent(got["retention_after"], 1), k=number(got["k"], 2),
+        drop_before=percent(got["dropout_before"], 1), drop_after=percent(got["dropout_after"], 1)))
+    if got["capped"]:
+        st.warning(_("The model cannot reach that: the closest it gets is {after}.").format(
+            after=percent(got["retention_after"], 1)))
+    if math.isnan(got["today_before"]):
+        return
+    c = st.columns(3)
+    c[0].metric(_("Profit change, today's customers, next {years} years").format(years=number(got["years"], 0)),
+                money(got["profit_change"], ds.currency, decimals=0, sign=True),
+                help=_("Margin on the extra (or lost) purchases of today's customers, discounted: their value in "
+                       "the scenario minus their value today."))
+    c[1].metric(_("Value of today's customers, scenario"), money(got["today_after"], ds.currency, decimals=0),
+                money(got["today_after"] - got["today_before"], ds.currency, decimals=0, sign=True),
+                delta_color="off")
+    c[2].metric(_("New customer's value, scenario"), money(got["new_after"], ds.currency),
+                money(got["new_after"] - got["new_before"], ds.currency, sign=True), delta_color="off")
+    st.caption(_("How: the purchase model lets a customer leave only right after a purchase, with their own "
+                 "probability p. The scenario multiplies every customer's p by the same factor from today on "
+                 "(their purchase rates stay as fitted), chosen so that the share of today's active customers "
+                 "still active in a year moves by the scenario's points. Values before and after use the same "
+                 "margin, discount rate and years."))
 
 
 ui.page_state(state.WhatIf, state.whatif_limits(measure, lambda: reason_shares()["reason"].tolist()))

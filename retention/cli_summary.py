@@ -18,6 +18,9 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"purchases basis: inactivity window in days (default {churn.DEFAULT_INACTIVE_DAYS})")
     parser.add_argument("--as-of", type=cli.iso_date, metavar="YYYY-MM-DD",
                         help="analysis date (default: the last date in the data)")
+    parser.add_argument("--no-model", action="store_true",
+                        help="purchases basis: leave out the purchase model's figures (expected active customers, "
+                             "model churn) and its check, which fit the BG/NBD model (seconds on a large shop)")
     parser.set_defaults(format="json")
 
 
@@ -44,7 +47,25 @@ def figures(frame) -> dict:
             item["customer_months"] = _number(row["exposure"])
         if row["figure"] == "revenue_at_risk_month":
             item["amount_per_month"], item["charges_column"] = _number(row["amount"]), row["column"]
+        if row["method"] == "bgnbd":
+            item["source"] = "purchase model (BG/NBD)"
+            item["expected_customers"] = _number(row["expected"])  # Σ P(alive) behind `customers` (rounded)
+        if isinstance(row.get("check"), dict):
+            item["headline"] = bool(row["headline"])
+            item["model_check"] = _check(row["check"])
         out[row["figure"]] = item
+    return out
+
+
+def _check(check: dict) -> dict:
+    """headline.model_check() as JSON: check (code), used, the holdout numbers, and why in words."""
+    out = {"check": check["check"], "used": bool(check["used"])}
+    for key in ("total_predicted", "total_actual", "total_error", "frequency_error", "dropout"):
+        out[key] = None if check[key] is None or check[key] != check[key] or math.isinf(check[key]) \
+            else float(check[key])
+    for key in ("calibration_end", "holdout_end"):
+        out[key] = None if check[key] is None else check[key].isoformat()
+    out["note"] = ui_text.model_headline_note(check)
     return out
 
 
@@ -54,13 +75,15 @@ def figures(frame) -> dict:
              tables=lambda args: ["derive_cohort_activity", "derive_cohort_attributes"],
              grains=lambda args: ["month"])
 def _summary(args: argparse.Namespace, con):
-    frame = headline.summary(con, basis=args.basis, inactive_days=args.inactive_days, as_of=args.as_of)
+    frame = headline.summary(con, basis=args.basis, inactive_days=args.inactive_days, as_of=args.as_of,
+                             model=not args.no_model)
     result = figures(frame)
     if args.format == "csv":  # flattened after rounding: the CSV's value/ci_low/ci_high keep what the JSON says
         result = cli_format.tidy_value(result)
         import pandas as pd
 
-        return pd.DataFrame([{"figure": k, **{c: v for c, v in item.items() if c not in ("window", "ci_95")},
+        return pd.DataFrame([{"figure": k, **{c: v for c, v in item.items() if c not in ("window", "ci_95",
+                                                                                            "model_check")},
                               "window_start": item["window"]["start"], "window_end": item["window"]["end"],
                               "ci_low": item["ci_95"][0], "ci_high": item["ci_95"][1]} for k, item in result.items()])
     return result

@@ -687,69 +687,75 @@ def missing_roles(filename: str, kind: str, missing: list[str], surface: str, co
     return " ".join(sentences)
 
 # --- Customers page, RFM groups and the buy-till-you-die model (issue #17) -----------------------------------
-RFM_GROUPS = {
-    "champions": "Champions",
-    "loyal_customers": "Loyal customers",
-    "potential_loyalists": "Potential loyalists",
-    "new_customers": "New customers",
-    "promising": "Promising",
-    "need_attention": "Need attention",
-    "about_to_sleep": "About to sleep",
-    "at_risk": "At risk",
-    "cant_lose_them": "Can't lose them",
-    "hibernating": "Hibernating",
-    "lost": "Lost",
+RFM_GROUP_NAMES = {  # shown (translated); RFM_GROUPS: the same names in English, stored as segment values
+    "champions": L("Champions"),
+    "loyal_customers": L("Loyal customers"),
+    "potential_loyalists": L("Potential loyalists"),
+    "new_customers": L("New customers"),
+    "promising": L("Promising"),
+    "need_attention": L("Need attention"),
+    "about_to_sleep": L("About to sleep"),
+    "at_risk": L("At risk"),
+    "cant_lose_them": L("Can't lose them"),
+    "hibernating": L("Hibernating"),
+    "lost": L("Lost"),
 }
+RFM_GROUPS = {k: v.source for k, v in RFM_GROUP_NAMES.items()}
 RFM_GROUP_HELP = {
-    "champions": "Bought recently, often, and spent the most.",
-    "loyal_customers": "Buy often and spend well; not all of them very recently.",
-    "potential_loyalists": "Recent customers with a few purchases: could become loyal.",
-    "new_customers": "Bought very recently, for the first time or nearly.",
-    "promising": "Fairly recent, but bought little so far.",
-    "need_attention": "Middle of the road on recency, frequency and value.",
-    "about_to_sleep": "Not very recent and bought little: slipping away.",
-    "at_risk": "Bought often or spent well, but not for a long time.",
-    "cant_lose_them": "Among the most frequent and valuable, and not seen for a long time.",
-    "hibernating": "Long since the last purchase, few purchases, low value.",
-    "lost": "The longest since the last purchase, few purchases, low value.",
+    "champions": L("Bought recently, often, and spent the most."),
+    "loyal_customers": L("Buy often and spend well; not all of them very recently."),
+    "potential_loyalists": L("Recent customers with a few purchases: could become loyal."),
+    "new_customers": L("Bought very recently, for the first time or nearly."),
+    "promising": L("Fairly recent, but bought little so far."),
+    "need_attention": L("Middle of the road on recency, frequency and value."),
+    "about_to_sleep": L("Not very recent and bought little: slipping away."),
+    "at_risk": L("Bought often or spent well, but not for a long time."),
+    "cant_lose_them": L("Among the most frequent and valuable, and not seen for a long time."),
+    "hibernating": L("Long since the last purchase, few purchases, low value."),
+    "lost": L("The longest since the last purchase, few purchases, low value."),
 }
-CUSTOMERS_CAPTION = ("Who is still a customer and what they are worth, from the BG/NBD and Gamma-Gamma models "
-                     "(Fader, Hardie & Lee), and the RFM groups.")
-CUSTOMERS_NO_PURCHASES = ("This page needs a purchases file: a shop never learns that a customer left, so the model "
-                          "reads it from when and how often each customer bought. This dataset has {why}. Upload "
-                          "purchases (customer, date, amount) on the Upload data page to see who is still a "
-                          "customer, what each is worth, and the RFM groups.")
-CUSTOMERS_NO_FIT = "The model could not be fitted on this data: {problem}."
-P_ALIVE_HELP = ("P(alive): the model's probability that the customer has not left for good, given how often they "
-                "bought and how long ago they last bought. A customer who bought once is counted alive until "
-                "they buy again or not (the model only learns of a departure from a purchase that does not come), "
-                "so one-time buyers keep a high P(alive).")
+CUSTOMERS_CAPTION = L("Who is still a customer and what they are worth, from the BG/NBD and Gamma-Gamma models "
+                      "(Fader, Hardie & Lee), and the RFM groups.")
+CUSTOMERS_NO_PURCHASES = L("This page needs a purchases file: a shop never learns that a customer left, so the model "
+                           "reads it from when and how often each customer bought. This dataset has {why}. Upload "
+                           "purchases (customer, date, amount) on the Upload data page to see who is still a "
+                           "customer, what each is worth, and the RFM groups.")
+CUSTOMERS_NO_FIT = L("The model could not be fitted on this data: {problem}.")
+P_ALIVE_HELP = L("P(alive): the model's probability that the customer has not left for good, given how often they "
+                 "bought and how long ago they last bought. A customer who bought once is counted alive until "
+                 "they buy again or not (the model only learns of a departure from a purchase that does not come), "
+                 "so one-time buyers keep a high P(alive).")
 FIT_REASONS = {
-    "fits": "The model fits this data",
-    "total": "The model fits badly: its total of repeat purchases in the held-out period is off",
-    "by_frequency": "The model fits badly: its predictions per customer group are off",
-    "not_converged": "The model fits badly: the fit did not converge",
-    "no_holdout_purchases": "The fit cannot be checked: nobody bought again in the held-out period",
+    "fits": L("The model fits this data"),
+    "total": L("The model fits badly: its total of repeat purchases in the held-out period is off"),
+    "by_frequency": L("The model fits badly: its predictions per customer group are off"),
+    "not_converged": L("The model fits badly: the fit did not converge"),
+    "no_holdout_purchases": L("The fit cannot be checked: nobody bought again in the held-out period"),
 }
 
 
 def fit_verdict(v, calibration_end, holdout_end) -> str:
     """The fit verdict in plain words with its numbers (v: btyd.Verdict)."""
     head = FIT_REASONS.get(v.reason, v.reason)
-    numbers = (f"fitted on the purchases up to {calibration_end:%d %b %Y}, it predicted "
-               f"{v.total_predicted:,.0f} repeat purchases from then to {holdout_end:%d %b %Y}; there were "
-               f"{v.total_actual:,.0f} ({v.total_error:.1%} off, limit 15%). Per group of customers by purchases "
-               f"before, its predictions are {v.frequency_error:.1%} off on average (limit 25%).")
+    numbers = _("fitted on the purchases up to {calibration}, it predicted {predicted} repeat purchases from then to "
+                "{holdout}; there were {actual} ({error} off, limit 15%). Per group of customers by purchases "
+                "before, its predictions are {group_error} off on average (limit 25%).").format(
+        calibration=fmt.date(calibration_end), holdout=fmt.date(holdout_end),
+        predicted=fmt.number(v.total_predicted), actual=fmt.number(v.total_actual),
+        error=fmt.percent(100 * v.total_error, 1), group_error=fmt.percent(100 * v.frequency_error, 1))
     if v.fits:
-        return (f"**{head}**: {numbers} Its expected active customers and model churn are shown on the Churn page "
-                "next to the inactivity window's figures.")
-    return (f"**{head}**: {numbers} Its figures below are shown for reference only: the headline figures (Overview, "
-            "Churn page) keep counting a customer as lost after a fixed inactivity window, which needs no model.")
+        return _("**{head}**: {numbers} So the Overview's headline uses its expected active customers and model "
+                 "churn, and the Churn page shows them next to the inactivity window's figures.").format(
+            head=head, numbers=numbers)
+    return _("**{head}**: {numbers} Its figures below are shown for reference only: the headline figures (Overview, "
+             "Churn page) keep counting a customer as lost after a fixed inactivity window, which needs no "
+             "model.").format(head=head, numbers=numbers)
 
 
 def value_note(horizon_months: int) -> str:
-    return (f"Expected value = expected purchases in the next {horizon_months} months × expected value of a purchase "
-            "(Gamma-Gamma), revenue before costs (100% margin), discounted at 10% a year.")
+    return _("Expected value = expected purchases in the next {horizon} months × expected value of a purchase "
+             "(Gamma-Gamma), revenue before costs (100% margin), discounted at 10% a year.").format(
+        horizon=horizon_months)
 WIN_BACK_MODEL_NOTE = ("P(alive) and expected value (next 12 months) come from the BG/NBD model (Customers page); "
                        "value at risk = (1 − P(alive)) × revenue to date: what a customer who is gone took with them.")
 MODEL_CHURN_HELP = ("Of the customers expected to be active at the start of a period (Σ P(alive) with what was known "
@@ -773,12 +779,12 @@ def whatif_model_note(margin: float, discount: float, years: float, used: float,
     text = (f"From the BG/NBD and Gamma-Gamma models fitted on every purchase (Customers page): each customer's "
             f"expected purchases per month × their expected value per purchase × margin {margin:g}%, discounted at "
             f"{discount:g}% a year, over {used:g} years"
-            + (" (“whole lives” read as 10 years)" if years <= 0 else "") + ". The retention scenario above is not "
-            "applied here: the model already says how likely each customer is to stay.")
+            + (" (“whole lives” read as 10 years)" if years <= 0 else "") + ". These are today's values; the "
+            "retention scenario above is applied below, in the model's terms.")
     if assumed:
         text += " Assumed, not measured: " + ", ".join(names[k] for k in assumed) + " (edit them above)."
     return text
-MODEL_DEGENERATE = ("The data fit best with every customer having the same chance of leaving after each purchase "
+MODEL_DEGENERATE = L("The data fit best with every customer having the same chance of leaving after each purchase "
                     "({dropout:.1%}), rather than chances that differ between customers: the model's a and b are "
                     "then stand-ins for that one chance, not estimates. P(alive) and expected purchases use that "
                     "limit of the model; read them with care next to the inactivity window on the Churn page.")
@@ -830,3 +836,52 @@ def driver_model_flags(odds, fallback: str | None, value=str) -> str | None:
 # Fragment: the file name goes in front (IngestError).
 LOAD_TOO_LONG = ("checking and loading it took longer than the limit of {seconds:,.0f} seconds and was stopped; "
                  "split the file into smaller ones")
+
+# ---------------------------------------------------------------- the purchase model in the headline (issue 17.1)
+HEADLINE.update({
+    "expected_active_customers": (L("Expected active customers (purchase model)"),
+                                  L("Σ P(alive): the BG/NBD purchase model's expected number of customers who have not "
+                                    "left for good, among the customers who bought by the analysis date; the "
+                                    "percentage is their share of those customers.")),
+    "model_retention_month": (L("Customers kept per month (purchase model)"),
+                              L("Of the customers expected active at the start of a month (Σ P(alive) with what was "
+                                "known then), the share still expected active at its end, by the BG/NBD model fitted "
+                                "on the data up to the analysis date; pooled over the last 12 complete months.")),
+    "model_churn_month": (L("Customers lost per month (purchase model)"),
+                          L("100% − customers kept per month by the purchase model, over the same months.")),
+})
+
+
+def model_check_numbers(check: dict) -> str:
+    """The purchase model's calibration/holdout check in one sentence with its numbers (headline.model_check)."""
+    return _("Fitted on the purchases up to {calibration}, it predicted {predicted} repeat purchases from then to "
+             "{holdout}; there were {actual} ({error} off, limit 15%), and per group of customers by purchases "
+             "before, its predictions were {group_error} off (limit 25%).").format(
+        calibration=fmt.date(check["calibration_end"]), holdout=fmt.date(check["holdout_end"]),
+        predicted=fmt.number(round(check["total_predicted"])), actual=fmt.number(round(check["total_actual"])),
+        error=fmt.percent(100 * check["total_error"], 1), group_error=fmt.percent(100 * check["frequency_error"], 1))
+
+
+def model_headline_note(check: dict) -> str:
+    """Which figures the Overview leads with and why: the purchase model's when it passed its check, else the
+    inactivity window's with the reason the model was not used (check: headline.model_check())."""
+    if check["used"]:
+        return _("From the purchase model (BG/NBD), which passed its check. {numbers}").format(
+            numbers=model_check_numbers(check))
+    code = check["check"]
+    if code in ("total", "by_frequency"):
+        why = _("it failed its check. {numbers}").format(numbers=model_check_numbers(check))
+    elif code == "not_converged":
+        why = _("its fit did not converge.")
+    elif code == "no_holdout_purchases":
+        why = _("nobody bought again in the held-out last quarter of the data, so the fit cannot be checked.")
+    elif code == "degenerate":
+        why = _("the best fit gives every customer the same chance of leaving after each purchase ({dropout}), a "
+                "limit case in which the model says little more than the inactivity window.").format(
+            dropout=fmt.percent(100 * check["dropout"], 1))
+    elif code == "no_check":
+        why = _("the data is too short to hold out its last quarter and check the fit.")
+    else:
+        why = _("it cannot be fitted on this data ({problem}).").format(problem=check.get("problem") or "")
+    return _("These figures use the inactivity window. The purchase model (BG/NBD) was not used: {why}").format(
+        why=why)

@@ -1,5 +1,5 @@
 """Charts of the Customers page (BG/NBD model and RFM groups): frame → plotly Figure, no data access; every
-word shown comes from the page (`labels`)."""
+word shown comes from the page (`labels`), but for the hover texts, translated here."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from retention.charts.theme import MUTED, PALETTE, PRIMARY, SEQUENTIAL, style
+from retention.i18n import _
 
 
 def p_alive_histogram(dist: pd.DataFrame, labels: dict, title: str) -> go.Figure:
@@ -15,7 +16,7 @@ def p_alive_histogram(dist: pd.DataFrame, labels: dict, title: str) -> go.Figure
     bars = [{"type": "bar", "x": mid, "y": dist["customers"].to_numpy(), "width": float((dist["high"] - dist["low"])
              .iloc[0] * 100 * 0.95), "marker": {"color": PRIMARY},
              "customdata": (dist[["low", "high"]] * 100).to_numpy(),
-             "hovertemplate": "%{customdata[0]:.0f}–%{customdata[1]:.0f}%: %{y:,} customers<extra></extra>"}]
+             "hovertemplate": _("%{customdata[0]:.0f}–%{customdata[1]:.0f}%: %{y:,} customers") + "<extra></extra>"}]
     fig = go.Figure({"data": bars, "layout": {"showlegend": False, "xaxis": {"range": [0, 100], "ticksuffix": "%"}}})
     return style(fig, title, labels["x"], labels["y"])
 
@@ -30,8 +31,8 @@ def grid_heatmap(grid: pd.DataFrame, column: str, labels: dict, title: str, perc
     suffix = "%" if percent else ""
     trace = {"type": "heatmap", "z": z, "x": [str(c) for c in table.columns], "y": table.index.to_numpy(),
              "colorscale": SEQUENTIAL, "colorbar": {"title": {"text": labels["colorbar"], "side": "right"}, "ticksuffix": suffix},
-             "hovertemplate": f"%{{y}} repeat purchase days, last purchase %{{x}} days ago: "
-                              f"%{{z:{fmt}}}{suffix}<extra></extra>",
+             "hovertemplate": _("%{y} repeat purchase days, last purchase %{x} days ago: {value}").replace(
+                 "{value}", f"%{{z:{fmt}}}{suffix}") + "<extra></extra>",
              "hoverongaps": False}
     if percent:
         trace |= {"zmin": 0, "zmax": 100}
@@ -65,7 +66,7 @@ def by_frequency_bars(groups: pd.DataFrame, labels: dict, title: str) -> go.Figu
     x = groups["label"].astype(str).to_numpy()
     bars = [{"type": "bar", "x": x, "y": groups["actual"].to_numpy(), "name": labels["actual"],
              "marker": {"color": PRIMARY}, "customdata": groups["customers"].to_numpy(),
-             "hovertemplate": "%{x}: %{y:.2f} (%{customdata:,} customers)<extra></extra>"},
+             "hovertemplate": _("%{x}: %{y:.2f} (%{customdata:,} customers)") + "<extra></extra>"},
             {"type": "bar", "x": x, "y": groups["predicted"].to_numpy(), "name": labels["predicted"],
              "marker": {"color": PALETTE[1]}, "hovertemplate": "%{x}: %{y:.2f}<extra></extra>"}]
     fig = go.Figure({"data": bars, "layout": {"barmode": "group", "xaxis": {"type": "category"}}})

@@ -19,7 +19,11 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass, field
+import hashlib
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -480,6 +484,111 @@ def new_customer_clv(fit: BgNbdFit, *, horizon_days: float = DEFAULT_HORIZON_DAY
                      discount_pct=discount_pct)[0])
 
 
+# ---------------------------------------------------------------------------------------------------------------
+# "+X points of retention" in the model's terms: every customer's future dropout probability p → k·p
+
+
+DROPOUT_NODES = 48  # Gauss-Jacobi nodes for expectations over a customer's dropout probability
+MAX_DROPOUT_MULTIPLIER = 20.0  # k searched in [0, this]; k·p is capped at 1
+DAYS_PER_YEAR = 365.25
+
+
+@lru_cache(maxsize=512)
+def _dropout_nodes(a: float, b: float) -> tuple[np.ndarray, np.ndarray]:
+    """Gauss-Jacobi nodes p and normalised weights w with Σ w·f(p) ≈ E[f(p)], p ~ Beta(a, b)."""
+    u, w = special.roots_jacobi(DROPOUT_NODES, b - 1, a - 1)  # weight (1−u)^(b−1) (1+u)^(a−1), p = (1+u)/2
+    return (1 + u) / 2, w / w.sum()
+
+
+def _over_dropout(params, x, T, integrand, block: int = 2048) -> np.ndarray:
+    """E[integrand(p, s = r+x, A = α+T)] over a living customer's dropout probability p, whose posterior given x
+    repeat purchases survived is Beta(a, b+x) (a point mass at a/(a+b) when degenerate), by Gauss-Jacobi
+    quadrature; once per distinct (x, T), in blocks. integrand(p (nodes,), s (n,), A (n,)) returns
+    (n, …, nodes); the result is (customers, …)."""
+    r, alpha, a, b = (params[k] for k in BGNBD_PARAMS)
+    x, T = _arrays(x, T)
+    pairs, index = np.unique(np.stack([x, T], axis=1), axis=0, return_inverse=True)
+    out = None
+    for value in np.unique(pairs[:, 0]):
+        rows = np.flatnonzero(pairs[:, 0] == value)
+        if is_degenerate(params):
+            p, w = np.array([a / (a + b)]), np.array([1.0])
+        else:
+            p, w = _dropout_nodes(float(a), float(b + value))
+        for chunk in np.array_split(rows, max(1, math.ceil(len(rows) / block))):
+            got = integrand(p, np.full(len(chunk), r + value), alpha + pairs[chunk, 1]) @ w
+            if out is None:
+                out = np.empty((len(pairs),) + got.shape[1:])
+            out[chunk] = got
+    return out[np.ravel(index)]
+
+
+def scenario_expected_purchases(params: dict[str, float], t, x, t_x, T, k: float = 1.0) -> np.ndarray:
+    """E[purchases in (T, T+t] | x, t_x, T] when from now on each purchase ends the customer with probability
+    q = min(k·p, 1) instead of p: P(alive) × E[(1 − (A/(A + q·t))^s) / q] over p ~ Beta(a, b+x), s = r+x,
+    A = α+T (a living customer's λ is Gamma(s, A); purchases at rate λ until the dropout, whose hazard is λq).
+    k = 1 is the paper's conditional expectation; k = 0: P(alive)·s·t/A. t a number (→ one value per customer)
+    or a 1-d array of horizons (→ customers × horizons)."""
+    x, t_x, T = _arrays(x, t_x, T)
+    alive = p_alive(params, x, t_x, T)
+    times = np.atleast_1d(np.asarray(t, dtype=float)).reshape(1, -1, 1)
+
+    def integrand(p, s, A):
+        q = np.minimum(k * p, 1.0).reshape(1, 1, -1)
+        s, A = s.reshape(-1, 1, 1), A.reshape(-1, 1, 1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            value = -np.expm1(-s * np.log1p(q * times / A)) / q
+        return np.where(q > 0, value, s * times / A)
+
+    got = _over_dropout(params, x, T, integrand) * alive[:, None]
+    return got[:, 0] if np.ndim(t) == 0 else got
+
+
+def scenario_survival(params: dict[str, float], h: float, x, T, k: float = 1.0) -> np.ndarray:
+    """P(still alive after h more units | alive now, x) with dropout q = min(k·p, 1): E[(A/(A + q·h))^s]."""
+    return _over_dropout(params, x, T, lambda p, s, A: np.exp(
+        -s[:, None] * np.log1p(np.minimum(k * p, 1.0)[None, :] * h / A[:, None])))
+
+
+def implied_retention(fit: BgNbdFit, x, t_x, T, k: float = 1.0, days: float = DAYS_PER_YEAR) -> float:
+    """The model's retention of today's customers over `days` (default a year): of the customers expected alive
+    now (Σ P(alive)), the share expected still alive `days` later, Σ P(alive)·S / Σ P(alive), with dropout k·p."""
+    alive = p_alive(fit.params, x, t_x, T)
+    survive = scenario_survival(fit.params, days / fit.unit_days, x, T, k)
+    return float((alive * survive).sum() / alive.sum())
+
+
+def dropout_multiplier(fit: BgNbdFit, x, t_x, T, points: float, days: float = DAYS_PER_YEAR) -> tuple[float, bool]:
+    """(k, capped): the multiplier of every customer's future dropout probability that moves the model's implied
+    retention over `days` (implied_retention) by `points` percentage points; capped when the target is out of
+    reach (k = 0: nobody leaves; k = MAX_DROPOUT_MULTIPLIER)."""
+    base = implied_retention(fit, x, t_x, T, 1.0, days)
+    target = base + points / 100
+    if points == 0:
+        return 1.0, False
+    if target >= 1.0:
+        return 0.0, True
+    gap = lambda k: implied_retention(fit, x, t_x, T, k, days) - target  # noqa: E731 (decreasing in k)
+    if gap(MAX_DROPOUT_MULTIPLIER) > 0:
+        return MAX_DROPOUT_MULTIPLIER, True
+    low, high = (0.0, 1.0) if points > 0 else (1.0, MAX_DROPOUT_MULTIPLIER)
+    return float(optimize.brentq(gap, low, high, xtol=1e-10, rtol=1e-10)), False
+
+
+def scenario_clv(fit: BgNbdFit, x, t_x, T, value, k: float = 1.0, *, horizon_days: float = DEFAULT_HORIZON_DAYS,
+                 margin_pct: float = 100.0, discount_pct: float = DEFAULT_DISCOUNT_PCT) -> np.ndarray:
+    """`clv` with future dropout k·p: expected purchases per month (scenario_expected_purchases) × value ×
+    margin, discounted monthly as `clv` (k = 1 gives `clv`)."""
+    x, t_x, T, value = _arrays(x, t_x, T, value)
+    months = max(1, math.ceil(horizon_days / DAYS_PER_MONTH - 1e-9))
+    monthly = (1 + discount_pct / 100) ** (1 / 12) - 1
+    ends = np.minimum(np.arange(1, months + 1) * DAYS_PER_MONTH, horizon_days) / fit.unit_days
+    upto = scenario_expected_purchases(fit.params, ends, x, t_x, T, k)
+    per_month = np.diff(upto, axis=1, prepend=0.0)
+    total = per_month @ (1 + monthly) ** -np.arange(1, months + 1, dtype=float)
+    return total * value * margin_pct / 100
+
+
 def grid(fit: BgNbdFit, age_days: float, max_frequency: int = 30, recency_steps: int = 20,
          horizon_days: float = DEFAULT_HORIZON_DAYS) -> pd.DataFrame:
     """P(alive) and expected purchases over `horizon_days` for a customer of the given age, on a grid of
@@ -538,13 +647,47 @@ def in_unit(frame: pd.DataFrame, time_unit: str = DEFAULT_TIME_UNIT) -> tuple[np
             frame["age_days"].to_numpy(dtype=float) / days)
 
 
+FIT_CACHE_SIZE = 32  # fits kept per process (a fit is a few numbers; the key is a digest of its inputs)
+_FITS: OrderedDict = OrderedDict()
+_FITS_LOCK = threading.Lock()
+
+
+def _digest(*arrays) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    for a in arrays:
+        a = np.ascontiguousarray(np.asarray(a, dtype=float))
+        h.update(str(a.shape).encode())
+        h.update(a.tobytes())
+    return h.hexdigest()
+
+
+def _memo(key: tuple, compute):
+    """compute() once per key in this process (LRU of FIT_CACHE_SIZE): the Overview, Churn, Customers and What-if
+    pages and the CLI fit the same summaries, and a fit takes seconds on a large shop."""
+    with _FITS_LOCK:
+        if key in _FITS:
+            _FITS.move_to_end(key)
+            return _FITS[key]
+    value = compute()
+    with _FITS_LOCK:
+        _FITS[key] = value
+        while len(_FITS) > FIT_CACHE_SIZE:
+            _FITS.popitem(last=False)
+    return value
+
+
 def fit(frame: pd.DataFrame, time_unit: str = DEFAULT_TIME_UNIT, calibration_end: dt.date | str | None = None,
         gamma_gamma: bool = True) -> BgNbdFit:
-    """BG/NBD (+ Gamma-Gamma when `gamma_gamma` and the frame has values) on a `summary` frame."""
+    """BG/NBD (+ Gamma-Gamma when `gamma_gamma` and the frame has values) on a `summary` frame. Both fits are
+    remembered per process by a digest of their inputs (`_memo`): the same summary is fitted once."""
     x, t_x, T = in_unit(frame, time_unit)
-    gg = fit_gamma_gamma(frame["frequency"], frame["monetary_value"]) if gamma_gamma else None
-    return fit_bgnbd(x, t_x, T, time_unit=time_unit,
-                     calibration_end=None if calibration_end is None else _date(calibration_end), gamma_gamma=gg)
+    end = None if calibration_end is None else _date(calibration_end)
+    gg = None
+    if gamma_gamma:
+        freq, value = frame["frequency"].to_numpy(dtype=float), frame["monetary_value"].to_numpy(dtype=float)
+        gg = _memo(("gamma_gamma", _digest(freq, value)), lambda: fit_gamma_gamma(freq, value))
+    model = _memo(("bgnbd", time_unit, _digest(x, t_x, T)), lambda: fit_bgnbd(x, t_x, T, time_unit=time_unit))
+    return replace(model, calibration_end=end, gamma_gamma=gg)
 
 
 def score(model: BgNbdFit, frame: pd.DataFrame, *, horizon_days: float = DEFAULT_HORIZON_DAYS,
@@ -693,7 +836,7 @@ def validate(con, calibration_end: dt.date | str | None = None, holdout_end: dt.
     frame = summary(con, cal, hold)
     if frame.empty:
         raise NoModelData(f"no purchases on or before {cal:%Y-%m-%d}")
-    model = fit(frame, time_unit, cal)
+    model = fit(frame, time_unit, cal, gamma_gamma=False)  # the check needs purchases only, not values
     repeat_days = sql.frame(con, "btyd_repeat_days", calibration_end=cal, end=hold)
     track = tracking(model, frame, repeat_days, cal, hold)
     groups = by_frequency(model, frame, (hold - cal).days)

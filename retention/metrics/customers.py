@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from retention import sql
 from retention.metrics import btyd, rfm
 
 DEFAULT_HORIZON_MONTHS = 12
@@ -135,15 +136,14 @@ def model_churn(con, *, period: str = "month", as_of: str | dt.date | None = Non
     frame = churn.retention_by_period(con, period=period, basis="purchases", as_of=last.isoformat())
     frame = frame[["period_start", "period_end", "complete"]].tail(periods).reset_index(drop=True)
 
-    def alive(day: dt.date) -> pd.Series:
-        s = btyd.summary(con, day)
-        x, t_x, T = btyd.in_unit(s, model.time_unit)
-        return pd.Series(btyd.p_alive(model.params, x, t_x, T), index=s["customer_no"].to_numpy())
+    starts = [pd.Timestamp(d).date() - dt.timedelta(days=1) for d in frame["period_start"]]
+    ends = [pd.Timestamp(d).date() for d in frame["period_end"]]
+    alive = alive_at(con, model, starts + ends)
+    empty = pd.Series(dtype=float)
 
     rows = []
-    for start, end in zip(frame["period_start"], frame["period_end"]):
-        before = alive(pd.Timestamp(start).date() - dt.timedelta(days=1))
-        after = alive(pd.Timestamp(end).date())
+    for start, end in zip(starts, ends):
+        before, after = alive.get(start, empty), alive.get(end, empty)
         kept = float(after.reindex(before.index).sum())
         started = float(before.sum())
         rows.append((started, kept, 100 * kept / started if started > 0 else math.nan, float(after.sum())))
@@ -153,6 +153,18 @@ def model_churn(con, *, period: str = "month", as_of: str | dt.date | None = Non
     out.insert(6, "model_churn_pct", 100 - out["model_retention_pct"])
     return out[["period_start", "period_end", "complete", "expected_start", "expected_kept", "model_retention_pct",
                 "model_churn_pct", "expected_active_end"]]
+
+
+def alive_at(con, model: btyd.BgNbdFit, days: list[dt.date]) -> dict[dt.date, pd.Series]:
+    """P(alive) of every customer who had bought by each day, with what was known that day (one query,
+    queries/btyd_summary_days.sql): {day: Series(p_alive, index customer_no)} (days nobody had bought by: absent)."""
+    s = sql.frame(con, "btyd_summary_days", days=sorted(set(days)))
+    if s.empty:
+        return {}
+    x, t_x, T = btyd.in_unit(s, model.time_unit)
+    s = s.assign(p_alive=btyd.p_alive(model.params, x, t_x, T))
+    return {pd.Timestamp(day).date(): group.set_index("customer_no")["p_alive"]
+            for day, group in s.groupby("summary_day", sort=False)}
 
 
 def model_churn_summary(frame: pd.DataFrame) -> dict:
@@ -183,3 +195,36 @@ def model_clv(con, *, years: float = 5.0, margin_pct: float = 30.0,
             "today_total": total, "today_mean": total / len(frame) if has_value and len(frame) else math.nan,
             "new_customer": btyd.new_customer_clv(model, horizon_days=horizon_days, margin_pct=margin_pct,
                                                   discount_pct=discount_pct)}
+
+
+def model_scenario(con, *, points: float, years: float = 5.0, margin_pct: float = 30.0,
+                   discount_pct: float = btyd.DEFAULT_DISCOUNT_PCT) -> dict:
+    """The what-if page's retention scenario in the purchase model's terms: `points` = the scenario's change of
+    annual retention in percentage points; every customer's future dropout probability p becomes k·p, with k
+    chosen so that the model's implied annual retention of today's customers (btyd.implied_retention: Σ P(alive)
+    expected still alive a year later ÷ Σ P(alive)) moves by those points (btyd.dropout_multiplier).
+    Out: points, k, capped, retention_before / retention_after (implied annual retention, %), dropout_before /
+    dropout_after (mean dropout probability after a purchase, a/(a+b) and k times it, %), years (used: 0 =
+    LIFETIME_YEARS), today_before / today_after (Σ CLV of today's customers), new_before / new_after (CLV of a
+    customer making their first purchase today, repeat purchases only), profit_change (today_after −
+    today_before: the margin on the extra purchases of today's customers, in present value); the CLV figures NaN
+    without a Gamma-Gamma fit. Raises btyd.NoModelData."""
+    used = years if years > 0 else LIFETIME_YEARS
+    horizon_days = used * 365.25
+    model, frame = btyd.customers(con, horizon_days=horizon_days, margin_pct=margin_pct, discount_pct=discount_pct)
+    x, t_x, T = btyd.in_unit(frame, model.time_unit)
+    k, capped = btyd.dropout_multiplier(model, x, t_x, T, points)
+    out = {"points": points, "k": k, "capped": capped, "years": used,
+           "retention_before": 100 * btyd.implied_retention(model, x, t_x, T, 1.0),
+           "retention_after": 100 * btyd.implied_retention(model, x, t_x, T, k),
+           "dropout_before": 100 * model.dropout, "dropout_after": 100 * min(1.0, k * model.dropout)}
+    if model.gamma_gamma is None:
+        return out | dict.fromkeys(("today_before", "today_after", "new_before", "new_after", "profit_change"),
+                                   math.nan)
+    kwargs = {"horizon_days": horizon_days, "margin_pct": margin_pct, "discount_pct": discount_pct}
+    value = frame["expected_value"].to_numpy(dtype=float)
+    before, after = (float(btyd.scenario_clv(model, x, t_x, T, value, kk, **kwargs).sum()) for kk in (1.0, k))
+    new = [float(btyd.scenario_clv(model, [0.0], [0.0], [0.0], [model.gamma_gamma.mean_value], kk, **kwargs)[0])
+           for kk in (1.0, k)]
+    return out | {"today_before": before, "today_after": after, "new_before": new[0], "new_after": new[1],
+                  "profit_change": after - before}

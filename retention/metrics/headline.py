@@ -17,6 +17,14 @@ Definitions (the words shown to users are in retention/ui_text.py, HEADLINE):
 - share_churned: of the customers in the customers file with a known status, the share marked churned.
 - tenure_churn_month: customers files with tenure but no dates: churned customers ÷ the customer-months of
   tenure of all customers (a rate per month of tenure), with a 95% exact Poisson interval.
+- expected_active_customers, model_retention_month, model_churn_month (purchase data only, `model=True`): from the
+  BG/NBD purchase model (retention.metrics.customers.model_churn, the Churn page's figures, period month):
+  Σ P(alive) of the customers who bought by the analysis date (value = its share of them, %; `expected` the sum),
+  and model retention per month = Σ expected kept ÷ Σ expected active at the start, pooled over the last
+  SUMMARY_PERIODS complete months; churn = 100 − it. method 'bgnbd'. `headline` says which figures the Overview
+  leads with: the model's when its calibration/holdout check passes (btyd.Verdict.fits, last quarter up to the
+  analysis date held out) and the fit is not degenerate, else the inactivity window's; `check` says why
+  (model_check()).
 - revenue_at_risk_month: customers files with a monthly-charges column: the churned customers' monthly charges
   summed (`amount`, per month, in the file's currency), as a share of all customers' monthly charges (value).
 """
@@ -37,7 +45,8 @@ from retention.metrics import churn, cohorts, stats
 COLUMNS = ["figure", "value", "ci_low", "ci_high", "successes", "customers", "period", "window_start", "window_end",
            "method", "basis"]
 FIGURES = ("customer_retention_month", "customer_churn_month", "customer_retention_year", "customer_churn_year",
-           "customer_retention_span", "month1_cohort_retention", "repeat_purchase_rate", "share_churned",
+           "customer_retention_span", "expected_active_customers", "model_retention_month", "model_churn_month",
+           "month1_cohort_retention", "repeat_purchase_rate", "share_churned",
            "tenure_churn_month", "revenue_at_risk_month")
 MONTHS = churn.SUMMARY_PERIODS  # complete months in the monthly window (and so one year)
 
@@ -181,8 +190,80 @@ def _charges_row(con) -> dict | None:
             "method": "charges", "basis": None, "amount": float(got["churned_charges"]), "column": column}
 
 
+MODEL_CHECKS = ("fits", "total", "by_frequency", "not_converged", "no_holdout_purchases", "degenerate", "no_fit",
+                "no_check")  # model_check()['check'] codes; only 'fits' puts the model in the headline
+
+
+def model_check(con, as_of: dt.date) -> dict:
+    """Whether the purchase model may lead the headline, and why (not): the calibration/holdout check of
+    btyd.validate with the last quarter of the data up to as_of held out, and the fit on all of it.
+    Out: {check (MODEL_CHECKS code: a Verdict reason; 'degenerate' when the fit is a point mass; 'no_fit' when
+    it cannot be fitted; 'no_check' when the data is too short to hold a quarter out), used (check == 'fits'),
+    problem (NoModelData text or None), total_predicted, total_actual, total_error, frequency_error (NaN
+    without a check), calibration_end, holdout_end (dates or None), dropout (a/(a+b))}."""
+    from retention.metrics import btyd
+
+    out = {"check": "no_fit", "used": False, "problem": None, "total_predicted": np.nan, "total_actual": np.nan,
+           "total_error": np.nan, "frequency_error": np.nan, "calibration_end": None, "holdout_end": None,
+           "dropout": np.nan}
+    try:
+        model = btyd.fit(btyd.summary(con, as_of), btyd.DEFAULT_TIME_UNIT, as_of, gamma_gamma=False)
+    except btyd.NoModelData as problem:
+        return out | {"problem": str(problem)}
+    out["dropout"] = model.dropout
+    first = btyd.data_span(con)[0]
+    days = (as_of - first).days
+    calibration_end = first + dt.timedelta(days=days - round(days * btyd.HOLDOUT_SHARE))
+    try:
+        check = btyd.validate(con, calibration_end, as_of)
+    except btyd.NoModelData as problem:
+        return out | {"check": "no_check", "problem": str(problem)}
+    v = check.verdict
+    out |= {"total_predicted": v.total_predicted, "total_actual": v.total_actual, "total_error": v.total_error,
+            "frequency_error": v.frequency_error, "calibration_end": check.calibration_end,
+            "holdout_end": check.holdout_end, "check": v.reason}
+    if v.fits and (model.degenerate or check.fit.degenerate):
+        out["check"] = "degenerate"
+    out["used"] = out["check"] == "fits"
+    return out
+
+
+def _model_rows(con, as_of: dt.date) -> tuple[list[dict], dict]:
+    """The purchase model's rows (expected_active_customers, model_retention_month, model_churn_month; none when
+    it cannot be fitted or has no complete month) and model_check()."""
+    from retention.metrics import btyd, customers
+
+    check = model_check(con, as_of)
+    if check["check"] == "no_fit":
+        return [], check
+    try:
+        frame = customers.model_churn(con, period="month", as_of=as_of, periods=MONTHS)
+    except btyd.NoModelData as problem:
+        return [], check | {"check": "no_fit", "used": False, "problem": str(problem)}
+    pooled = customers.model_churn_summary(frame)
+    done = frame[frame["complete"] & (frame["expected_start"] > 0)]
+    if not pooled["periods"]:
+        return [], check
+    model = btyd.fit(btyd.summary(con, as_of), btyd.DEFAULT_TIME_UNIT, as_of, gamma_gamma=False)
+    last_end = pd.Timestamp(frame["period_end"].iloc[-1]).date()
+    buyers = len(customers.alive_at(con, model, [last_end]).get(last_end, []))
+    extra = {"method": "bgnbd", "basis": "purchases", "headline": check["used"], "check": check}
+    active = {"figure": "expected_active_customers", "value": 100 * pooled["expected_active"] / buyers if buyers else
+              np.nan, "ci_low": np.nan, "ci_high": np.nan, "successes": int(round(pooled["expected_active"])),
+              "customers": buyers, "period": "day", "window_start": None, "window_end": last_end,
+              "expected": pooled["expected_active"], **extra}
+    start = float(done["expected_start"].sum())
+    month = {"figure": "model_retention_month", "value": pooled["retention_pct"], "ci_low": np.nan, "ci_high": np.nan,
+             "successes": int(round(float(done["expected_kept"].sum()))), "customers": int(round(start)),
+             "period": "month", "window_start": _day(done["period_start"].iloc[0]),
+             "window_end": _day(done["period_end"].iloc[-1]), "expected": start, **extra}
+    lost = {**month, "figure": "model_churn_month", "value": pooled["churn_pct"],
+            "successes": month["customers"] - month["successes"]}
+    return [active, month, lost], check
+
+
 def summary(con, *, basis: str = "auto", inactive_days: int = churn.DEFAULT_INACTIVE_DAYS,
-            as_of: str | dt.date | None = None) -> pd.DataFrame:
+            as_of: str | dt.date | None = None, model: bool = False) -> pd.DataFrame:
     """Every headline figure the data can give, one row each, in FIGURES order (figures it cannot give are
     left out, so a page never shows an empty card).
 
@@ -191,9 +272,13 @@ def summary(con, *, basis: str = "auto", inactive_days: int = churn.DEFAULT_INAC
     retained / churned / who bought again), customers (the customers behind the figure: ΣCS, cohort
     customers, buyers, customers with a status or tenure), period ('month' | 'year' | 'N months' | 'lifetime' | 'status'),
     window_start, window_end (dates; None where the figure has no window), method ('pooled' | 'measured' |
-    'monthly^12' | 'to date' | 'flag' | 'tenure'), basis ('customers' | 'purchases' for retention), plus
+    'monthly^12' | 'to date' | 'flag' | 'tenure' | 'bgnbd'), basis ('customers' | 'purchases' for retention), plus
     exposure (customer-months) on tenure_churn_month; amount (churned customers' monthly charges summed) and
     column (the charges column's name) on revenue_at_risk_month.
+    model=True, purchases basis (no cancel dates): the purchase model's rows too (expected_active_customers,
+    model_retention_month, model_churn_month, with `expected`: the Σ P(alive) behind customers), and on every
+    customer retention/churn row `headline` (bool: the figure the Overview leads with) and `check` (the
+    model_check() dict: its 'check' code says why, with the check's numbers).
     """
     info = churn.bounds(con)
     rows: list[dict] = []
@@ -205,13 +290,18 @@ def summary(con, *, basis: str = "auto", inactive_days: int = churn.DEFAULT_INAC
     last_month_end = None
     if chosen is not None:
         retention_rows, last_month_end = _retention_rows(con, chosen, inactive_days, day)
+        if model and chosen == "purchases":
+            model_rows, check = _model_rows(con, day)
+            used = bool(model_rows) and check["used"]
+            retention_rows = [{**r, "headline": not used, "check": check} for r in retention_rows]
+            retention_rows += model_rows
         rows += retention_rows
     if day is not None and info["purchase_customers"]:
         rows += _purchase_rows(con, day, last_month_end)
     rows += _customer_file_rows(con)
     charges = _charges_row(con)
     rows += [charges] if charges else []
-    extra = [c for c in ("exposure", "amount", "column") if any(c in r for r in rows)]
+    extra = [c for c in ("exposure", "amount", "column", "expected", "headline", "check") if any(c in r for r in rows)]
     out = pd.DataFrame(rows, columns=COLUMNS + extra)
     out["order"] = out["figure"].map(FIGURES.index)
     return out.sort_values("order", kind="stable").drop(columns="order").reset_index(drop=True)
