@@ -15,7 +15,7 @@ import json
 import duckdb
 import pandas as pd
 
-from retention import sql, ui_text
+from retention import fmt, sql, ui_text
 
 MAX_EXAMPLES = 3
 
@@ -51,7 +51,7 @@ def _all_rejected(con: duckdb.DuckDBPyConnection, report: dict) -> str:
     rows = report["summary"].get("rows_read") or 0
     problems = report["problems"]
     if not problems:
-        skipped = ", ".join(f"{s['rows']:,} × {ui_text.SKIPPED_REASONS.get(s['reason'], s['reason'])}"
+        skipped = ", ".join(f"{fmt.number(s['rows'])} × {ui_text.SKIPPED_REASONS.get(s['reason'], s['reason'])}"
                             for s in report["skipped"])
         return ui_text.NOTHING_USABLE["all_skipped"].format(rows=rows, skipped=skipped or "0")
     if problems[0]["reason"] == "missing_customer" and problems[0]["rows"] == rows:
@@ -64,7 +64,7 @@ def _all_rejected(con: duckdb.DuckDBPyConnection, report: dict) -> str:
     if len(by_column) == 1 and column and sum(p["rows"] for p in found) == rows:
         role = next((r for r, c in report["roles"].items() if c == column), None)
         return ui_text.NOTHING_USABLE["every_rejected"].format(
-            role=ui_text.role_label(report["kind"], role).lower() if role else "value", column=column,
+            role=ui_text.role_label(report["kind"], role).lower() if role else ui_text.NOTHING_USABLE["value"], column=column,
             part=parts[column])
     where = {c: ui_text.NOTHING_USABLE["in_column"].format(column=c) if c else ui_text.NOTHING_USABLE["whole_row"]
              for c in parts}
@@ -78,7 +78,7 @@ def _part(con: duckdb.DuckDBPyConnection, kind: str, column: str | None, found: 
     values = list(dict.fromkeys(values))[:MAX_EXAMPLES]
     rows = sorted(r for p in found for r in p["examples"])[:5]
     return ui_text.NOTHING_USABLE["rejected_part"].format(
-        rows=sum(p["rows"] for p in found), reasons=" or ".join(ui_text.reject_reason(p["reason"]) for p in found),
+        rows=sum(p["rows"] for p in found), reasons=str(ui_text.NOTHING_USABLE["or"]).join(ui_text.reject_reason(p["reason"]) for p in found),
         examples=", ".join(map(repr, values)) if values else ui_text.NOTHING_USABLE["rows_word"] + ", ".join(map(str, rows)))
 
 
