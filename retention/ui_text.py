@@ -947,10 +947,36 @@ INGEST_PROBLEMS = {
 }
 
 
+class _Number:
+    """A number put into a message: a grouped format ('{rows:,}', '{seconds:,.0f}') writes it the language's way
+    (fmt.number: '1 234' in Polish), any other format as Python does."""
+
+    def __init__(self, value: float) -> None:
+        self.value = value
+
+    def __format__(self, spec: str) -> str:
+        if "," in spec:
+            decimals = int(spec.split(".")[1].rstrip("f")) if "." in spec else 0
+            return fmt.number(self.value, decimals)
+        return format(self.value, spec)
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+def _localized(values: dict) -> dict:
+    return {k: _Number(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v for k, v in values.items()}
+
+
 def ingest_problem(code: str, values: dict) -> str:
     """An IngestError's problem in words (a fragment: no file name, no full stop); a text that is no code as is."""
     template = INGEST_PROBLEMS.get(code)
-    return str(code) if template is None else template.format(**values)
+    return str(code) if template is None else template.format(**_localized(values))
+
+
+def nothing_usable(code: str, **values) -> str:
+    """A NOTHING_USABLE fragment filled in, its grouped numbers written the language's way."""
+    return NOTHING_USABLE[code].format(**_localized(values))
 
 
 def ingest_message(filename: str, problem: str, row: int | None = None, column: str | None = None) -> str:
