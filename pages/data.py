@@ -150,8 +150,8 @@ def _configure(kind: str, uploaded, box, opened, hint):
 
 
 def _revenue(item: dict) -> str:
-    return " " + _("({amount} of revenue)").format(amount=number(item["revenue"], 2)) \
-        if item.get("revenue") is not None else ""
+    return _(" ({amount} of revenue)").format(amount=number(item["revenue"], 2)) if item.get("revenue") is not None \
+        else ""
 
 
 def _judgement_choices(kind: str, report: dict) -> None:
@@ -288,7 +288,7 @@ if st.button(_("Save dataset"), type="primary", key="data_save", disabled=unusab
         steps = {"queued": str(QUEUED), "purchases": _("Storing purchases"), "customers": _("Storing customers"),
                  "summaries": _("Precomputing summaries")}
         token = access.new_token()
-        dataset_id, _ = store.create_dataset(prepared.get("purchases"), prepared.get("customers"), name or _("Untitled"),
+        dataset_id, _reports = store.create_dataset(prepared.get("purchases"), prepared.get("customers"), name or _("Untitled"),
                                              progress=lambda step: status.write(steps.get(step, step)),
                                              owner_token=token)
         status.update(label=_("Saved"), state="complete")

@@ -876,7 +876,8 @@ def flag_note(entry: dict, revenue: str = "") -> str:
 
 def read_as(info: dict, export: str | None, escape=str) -> str:
     """How a file was read, under its preview: 'Read as CSV, UTF-8, delimiter ';', header on row 1 · recognised: …'."""
-    how = [info.get("format"), info.get("encoding"),
+    formats = {"text": _("text")}
+    how = [formats.get(info.get("format"), info.get("format")), info.get("encoding"),
            _("delimiter {delimiter}").format(delimiter=repr(info["delimiter"])) if info.get("delimiter") else None,
            _("sheet “{sheet}”").format(sheet=escape(info["sheet"])) if info.get("sheet") else None,
            _("header on row {row}").format(row=info.get("header_row")) if not info.get("headerless") else None]
