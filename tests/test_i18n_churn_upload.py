@@ -108,3 +108,16 @@ def test_validation_notes_take_plural_forms():
         assert ui_text.flag_note(entry).startswith("3 zwroty: ujemne kwoty")
         assert ui_text.flag_note(entry | {"rows": 5}).startswith("5 zwrotów")
         assert ui_text.flag_note(entry | {"rows": 1234}).startswith(f"1{NBSP}234 zwroty")
+
+
+def test_chart_titles_never_break_at_a_no_break_space():
+    """Seen on the Russian Churn page: the Pareto title broke between '24' and '%' (CLDR writes '24 %' with a
+    no-break space, which the title wrapping treated as a place to break)."""
+    from retention.charts.theme import title_lines
+
+    with i18n.using("ru"):
+        title = "«Too expensive» — самая частая причина: " + ui_text.fmt.percent(24, 0) + " из 10 821 ушедших клиентов"
+        assert ui_text.fmt.percent(24, 0) == f"24{NBSP}%"
+    lines = title_lines(title, 40)
+    assert not any(line.endswith("24") for line in lines), lines
+    assert any(f"24{NBSP}%" in line for line in lines), lines
