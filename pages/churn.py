@@ -302,11 +302,13 @@ def drivers_tab(v) -> None:
         st.info(_("No column of the data can be compared (see the columns left out below)."))
     beyond = ranking[ranking["significant"]]
     for row in beyond.head(3).to_dict("records"):
-        st.markdown("- " + t.driver_sentence(row, found["customers"], found["churned"], ui.md))
+        st.markdown("- " + t.driver_sentence(row | {"attribute": t.driver_attribute(row["attribute"])},
+                                             found["customers"], found["churned"], ui.md))
     if len(ranking) and beyond.empty:
         st.markdown(_("No attribute's churn differs beyond what chance gives (Holm-corrected p ≥ 0.05)."))
     if len(ranking):
         shown = ranking.assign(top_value=ranking["top_value"].map(t.driver_value),
+                               attribute=ranking["attribute"].map(t.driver_attribute),
                                kind=ranking["kind"].map(lambda k: str(t.DRIVER_KINDS.get(k, k))))[
             ["rank", "attribute", "top_value", "top_churn_pct", "top_diff_pp", "top_excess_churned", "cramers_v",
              "p_adjusted", "significant", "kind", "values"]]
@@ -321,14 +323,15 @@ def drivers_tab(v) -> None:
                      "39 up to under 63). Tenure, orders and revenue to date grow while a customer stays, so churned "
                      "customers have less of them partly because they left: they are ranked, but kept out of the "
                      "model below."))
-        attribute = st.selectbox(_("Attribute"), ranking["attribute"].tolist(), key="churn_driver_attribute")
+        attribute = st.selectbox(_("Attribute"), ranking["attribute"].tolist(), key="churn_driver_attribute",
+                                 format_func=t.driver_attribute)
         rows = values[values["attribute"] == attribute]
         overall = 100 * found["churned"] / max(found["customers"], 1)
         top = ranking[ranking["attribute"] == attribute].iloc[0]
         report.chart(ui.pure(driver_charts.value_bars, rows, overall, {"x": _("Churned (%), with the {level} interval").format(level=percent(95, 0)),
                      "overall": _("everyone {pct}").format(pct=percent(overall)), "blank": str(t.DRIVER_BLANK)},
                      _("{attribute}: “{value}” churns at {pct}").format(
-                         attribute=attribute, value=t.driver_value(top["top_value"]),
+                         attribute=t.driver_attribute(attribute), value=t.driver_value(top["top_value"]),
                          pct=percent(top["top_churn_pct"]))), "churn_driver_chart")
         labels = texts(t.DRIVER_VALUE_LABELS)
         labels |= {"excess_revenue": money_label(labels["excess_revenue"], ds.currency)}
@@ -382,20 +385,20 @@ def multivariable_view(days: int) -> None:
     if len(rules):
         st.markdown(_("Churn by combination of the two top attributes (highest and lowest):"))
         for row in rules.to_dict("records"):
-            st.markdown("- " + t.driver_rule(row, ui.md))
+            st.markdown("- " + t.driver_rule(row | {k: t.driver_attribute(row[k]) for k in ("first", "second")}, ui.md))
     if len(fit["odds"]):
-        fitted = fit["odds"][fit["odds"]["status"] == "ok"]  # the values without an odds ratio are named below
+        named = fit["odds"].assign(attribute=fit["odds"]["attribute"].map(t.driver_attribute))
+        fitted = named[named["status"] == "ok"]  # the values without an odds ratio are named below
         report.chart(ui.pure(driver_charts.odds_forest, fitted, {"x": _("Odds ratio (log scale; 1 = as the "
                      "most common value)"), "blank": str(t.DRIVER_BLANK)}, _("Each attribute with the others held equal")),
                      "churn_driver_odds")
         st.caption(t.driver_model_note(fit["auc"], fit["train"], fit["test"])
                    + (" " + _("Fitted on a sample of {n} customers.").format(n=number(multi["rows"]))
                       if multi["sampled"] else ""))
-        flags = t.driver_model_flags(fit["odds"], fit.get("fallback"), t.driver_value)
+        flags = t.driver_model_flags(named, fit.get("fallback"), t.driver_value)
         if flags:
             st.caption(flags)
-        odds = fit["odds"].assign(value=fit["odds"]["value"].map(t.driver_value),
-                                  reference=fit["odds"]["reference"].map(t.driver_value))
+        odds = named.assign(value=named["value"].map(t.driver_value), reference=named["reference"].map(t.driver_value))
         table, config = ui.readable(odds, texts(t.DRIVER_ODDS_LABELS), {"odds_ratio": "{:.2f}", "or_low": "{:.2f}",
                                     "or_high": "{:.2f}", "p_value": "{:.2g}"})
         st.dataframe(table, hide_index=True, key="churn_driver_odds_table", column_config=config)
@@ -403,7 +406,8 @@ def multivariable_view(days: int) -> None:
     if len(gaps):
         report.chart(ui.pure(driver_charts.gap_lines, gaps, {"x": _("Cohort (year customers started)"),
                      "y": _("Churn vs everyone else (points)"), "blank": str(t.DRIVER_BLANK)},
-                     _("{attribute}: churn gap by cohort").format(attribute=multi["top"])), "churn_driver_time")
+                     _("{attribute}: churn gap by cohort").format(attribute=t.driver_attribute(multi["top"]))),
+                     "churn_driver_time")
         st.caption(_("Each value's churn minus that of everyone else who started the same year; hollow points: fewer "
                      "than {n} customers. Older cohorts have had longer to churn, so compare the gaps, not the "
                      "levels.").format(n=drivers.SMALL))

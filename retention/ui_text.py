@@ -845,6 +845,16 @@ def reason_label(reason: object) -> str:
     return str(REASON_LABELS.get(reason, reason)) if isinstance(reason, str) else reason
 
 
+# The per-customer figures the drivers compute (retention/metrics/drivers.py SUMMARY): their names are shown
+# translated; the data and the links keep the English name. A file's own column names are shown as written.
+DRIVER_FIGURES = {"Tenure": L("Tenure"), "Orders": L("Orders"), "Revenue to date": L("Revenue to date")}
+
+
+def driver_attribute(name: object) -> str:
+    """A driver attribute as shown: the app's per-customer figures in the reader's language, columns as written."""
+    return str(DRIVER_FIGURES.get(name, name)) if isinstance(name, str) else name
+
+
 def driver_churned_share(churned: int, customers: int) -> str:
     """'1,869 of 7,043 customers churned (26.5%).'"""
     return ngettext("{churned} of {n} customer churned ({pct}).", "{churned} of {n} customers churned ({pct}).",

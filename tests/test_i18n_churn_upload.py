@@ -121,3 +121,11 @@ def test_chart_titles_never_break_at_a_no_break_space():
     lines = title_lines(title, 40)
     assert not any(line.endswith("24") for line in lines), lines
     assert any(f"24{NBSP}%" in line for line in lines), lines
+
+
+def test_driver_figures_are_named_in_the_language():
+    with i18n.using("pl"):
+        assert ui_text.driver_attribute("Revenue to date") == "Przychód do dziś"
+        assert ui_text.driver_attribute("Tenure") == "Staż klienta"
+        assert ui_text.driver_attribute("Contract") == "Contract"  # a column of the file, as written
+    assert ui_text.driver_attribute("Revenue to date") == "Revenue to date"
