@@ -433,16 +433,18 @@ def winback_tab(v) -> None:
     c = st.columns(3)
     recent = c[0].number_input(_("Churned within (days)"), 1, 3650, key="churn_recent")
     risk = c[1].number_input(_("At risk: no purchase for (days)"), 1, 3650, key="churn_risk")
-    status = c[2].multiselect(_("Show"), list(STATUS), format_func=lambda s: str(STATUS[s]), key="churn_status")
+    status = c[2].multiselect(_("Show"), list(STATUS), format_func=lambda s: str(STATUS[s]), key="churn_status",
+                              placeholder=_("Choose options"))
     labels = sorted(ui.cached(reasons.reason_map, ds, **rp)["reason"].unique())
-    chosen = st.multiselect(_("Reasons"), labels, format_func=ui_text.reason_label, key="churn_list_reasons")
+    chosen = st.multiselect(_("Reasons"), labels, format_func=ui_text.reason_label, key="churn_list_reasons",
+                            placeholder=_("Choose options"))
     column, values = None, []
     if segments:
         f = st.columns(2)
         column = f[0].selectbox(_("Segment filter"), segments, key="churn_list_segment")
         known = ui.cached(cohorts.attribute_values, ds)
         values = f[1].multiselect(_("Values"), sorted(known.loc[known["attribute"] == column, "value"].dropna()),
-                                  key="churn_list_values")
+                                  key="churn_list_values", placeholder=_("Choose options"))
     wp = dict(basis=basis if info is not None else "auto", inactive_days=int(days), as_of=as_of,
               recent_days=int(recent), risk_days=int(risk), statuses=tuple(status), reason_filter=tuple(chosen),
               segment=column if values else None, segment_values=tuple(values), **rp)

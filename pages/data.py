@@ -114,7 +114,7 @@ def _configure(kind: str, uploaded, box, opened, hint):
         box.warning(repeated_header_warning(entry, kind))
     used = {c for c in mapping.values() if c}
     segments = box.multiselect(_("Segment columns"), [c for c in offered if c not in used],
-                               default=[c for c in segments if c not in used and c in offered], key=f"{key}_segments",
+                               default=[c for c in segments if c not in used and c in offered], key=f"{key}_segments", placeholder=_("Choose options"),
                                help=_("Attributes to compare customers by (channel, plan, country …)."))
     if left_out:
         box.caption(segments_left_out_note(left_out))
@@ -164,6 +164,7 @@ def _judgement_choices(kind: str, report: dict) -> None:
     choices = sorted(set(counted + set_aside))  # stable while statuses move between the two lists
     if choices:
         st.multiselect(str(ui_text.COUNT_STATUSES_LABEL[kind]), choices, default=counted, key=f"{key}_count_statuses",
+                       placeholder=_("Choose options"),
                        help=str(ui_text.COUNT_STATUSES_HELP[kind]))
     if counted:
         st.caption(ui_text.counted_statuses_note(counted, kind))

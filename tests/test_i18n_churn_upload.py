@@ -50,6 +50,7 @@ def test_churn_win_back_tab_in_japanese(demo_warm):
     at.switch_page("pages/churn.py").run()
     assert not at.exception, at.exception
     assert at.number_input(key="churn_recent").label == "離脱から（日以内）"
+    assert at.multiselect(key="churn_list_reasons").proto.placeholder == "選択してください"
     assert any("人中最初の" in c.value or "人の顧客" in c.value or "顧客" in c.value for c in at.caption)
 
 
