@@ -6,7 +6,9 @@ import json
 import pandas as pd
 import streamlit as st
 
-from retention import access, config, store, ui, ui_text
+from retention import access, config, i18n, store, ui, ui_text
+from retention.fmt import number
+from retention.i18n import L, _, ngettext
 from retention.ingest import date_order, headers
 from retention.ingest.canonical import prepare
 from retention.ingest.errors import IngestError, MissingRoles
@@ -15,33 +17,33 @@ from retention.ingest.roles import detect_roles, roles_for
 from retention.ingest.segments import choose_segments
 from retention.ingest.upload import read_upload
 from retention.ui_text import (DATA_MODEL_HELP, DATE_ORDER_ASK, DATE_ORDER_HELP, DATE_ORDER_QUESTION, DATE_ORDER_WAITING,
-                               DUPLICATES_RULE, FLAGS, KIND_LABELS, NOTHING_USABLE_HINT, ORDER_WORDS,
+                               DUPLICATES_RULE, KIND_LABELS, NOTHING_USABLE_HINT, ORDER_WORDS,
                                date_forms_text, date_order_note, missing_roles, money_notes, money_warnings,
                                reject_reason,
                                repeated_header_option, repeated_header_warning, role_label, segments_left_out_note,
                                skipped_note, spelled_date)
 
 FILE_TYPES = ["csv", "tsv", "txt", "xlsx", "xls", "ods", "parquet", "gz", "zip"]
-NONE = "— none —"
-QUEUED = "Other uploads are being loaded; yours starts as soon as one finishes…"
+NONE = "— none —"  # the choice "no column" (a code: the dropdowns show it in words)
+QUEUED = L("Other uploads are being loaded; yours starts as soon as one finishes…")
 
 ui.ensure_frame()  # a deep link to this page on a fresh server must still run through app.py
 ui.release_uploads_when_session_ends()
-st.title("Upload your data")
-st.caption("Drop an export from your shop, billing or CRM tool. Nothing is saved until you press **Save dataset**; "
-           "saved datasets are private to whoever has their link.")
-with st.expander("What files can I upload?"):
-    st.markdown(DATA_MODEL_HELP)
-    st.markdown(DUPLICATES_RULE)
+st.title(_("Upload your data"))
+st.caption(_("Drop an export from your shop, billing or CRM tool. Nothing is saved until you press **Save dataset**; "
+             "saved datasets are private to whoever has their link."))
+with st.expander(_("What files can I upload?")):
+    st.markdown(str(DATA_MODEL_HELP))
+    st.markdown(str(DUPLICATES_RULE))
 
 uploads = dict(zip(("purchases", "customers"), st.columns(2)))
 # A new round after each save empties the uploaders, so the server lets go of the files' bytes.
 round_ = st.session_state.setdefault("data_round", 0)
 suffix = f"_{round_}" if round_ else ""
 files = {
-    "purchases": uploads["purchases"].file_uploader("Purchases file", type=FILE_TYPES, key=f"data_purchases_file{suffix}",
+    "purchases": uploads["purchases"].file_uploader(_("Purchases file"), type=FILE_TYPES, key=f"data_purchases_file{suffix}",
                                                     max_upload_size=config.max_upload_mb()),
-    "customers": uploads["customers"].file_uploader("Customers file (optional)", type=FILE_TYPES,
+    "customers": uploads["customers"].file_uploader(_("Customers file (optional)"), type=FILE_TYPES,
                                                     key=f"data_customers_file{suffix}",
                                                     max_upload_size=config.max_upload_mb()),
 }
@@ -51,7 +53,7 @@ files = {
 # disconnects and after a save: a session holds at most these few read files, never one it has saved.
 # A resource, not data: a large text file's rows stay in its DuckDB staging file (ingest/upload.py), which
 # lives as long as this very RawTable object (a pickled copy would lose it). Keyed by the bytes' digest.
-@st.cache_resource(max_entries=4, show_spinner="Reading the file…", scope="session")
+@st.cache_resource(max_entries=4, show_spinner=False, scope="session")
 def _read(digest: str, name: str, sheet: str | None, _data: bytes):
     return read_upload(_data, name, sheet)
 
@@ -65,7 +67,8 @@ def _open(kind: str, uploaded):
     key = f"data_{kind}_{digest[:12]}"
     sheet = st.session_state.get(f"{key}_sheet")
     try:
-        raw = _read(digest, uploaded.name, sheet, data)
+        with st.spinner(_("Reading the file…")):
+            raw = _read(digest, uploaded.name, sheet, data)
     except IngestError as err:
         return data, key, err, None
     chosen = {role: st.session_state.get(f"{key}_{role}") for role in roles_for(kind)}
@@ -91,13 +94,11 @@ def _configure(kind: str, uploaded, box, opened, hint):
         choice = choose_segments(raw.frame, [c for c in raw.columns if c not in roles.values()])
         offered, left_out = choice.options, choice.left_out
     info = raw.info
-    how = [info.get("format"), info.get("encoding"), f"delimiter {info['delimiter']!r}" if info.get("delimiter") else None,
-           f"sheet “{ui.md(info['sheet'])}”" if info.get("sheet") else None, f"header on row {info.get('header_row')}" if not info.get("headerless") else None]
-    box.caption("Read as " + ", ".join(h for h in how if h) + (f" · recognised: **{export}**" if export else ""))
+    box.caption(ui_text.read_as(info, export, ui.md))
     if info.get("headerless"):
         box.info(ui_text.headerless_note(info["columns_named"]), icon=":material/table_rows:")
     if len(info.get("sheets", [])) > 1:
-        box.selectbox("Sheet", info["sheets"], index=info["sheets"].index(info["sheet"]), key=f"{key}_sheet")
+        box.selectbox(_("Sheet"), info["sheets"], index=info["sheets"].index(info["sheet"]), key=f"{key}_sheet")
     box.dataframe(raw.frame.drop(columns=[ROW]).head(8), hide_index=True, height=240)
     columns = [NONE] + raw.columns
     repeats = headers.repeated(info, roles)
@@ -106,14 +107,15 @@ def _configure(kind: str, uploaded, box, opened, hint):
     for i, role in enumerate(roles_for(kind)):
         current = roles.get(role, NONE)
         picked = grid[i % 2].selectbox(role_label(kind, role), columns, index=columns.index(current), key=f"{key}_{role}",
-                                       format_func=lambda c: repeated_header_option(c, repeats))
+                                       format_func=lambda c: _("— none —") if c == NONE else
+                                       repeated_header_option(c, repeats))
         mapping[role] = None if picked == NONE else picked
     for entry in headers.repeated(info, {r: c for r, c in mapping.items() if c}):
         box.warning(repeated_header_warning(entry, kind))
     used = {c for c in mapping.values() if c}
-    segments = box.multiselect("Segment columns", [c for c in offered if c not in used],
-                               default=[c for c in segments if c not in used and c in offered], key=f"{key}_segments",
-                               help="Attributes to compare customers by (channel, plan, country …).")
+    segments = box.multiselect(_("Segment columns"), [c for c in offered if c not in used],
+                               default=[c for c in segments if c not in used and c in offered], key=f"{key}_segments", placeholder=_("Choose options"),
+                               help=_("Attributes to compare customers by (channel, plan, country …)."))
     if left_out:
         box.caption(segments_left_out_note(left_out))
     asked = sorted((r for r, d in dates.items() if d.order), key=lambda r: not dates[r].needs_order)
@@ -127,7 +129,7 @@ def _configure(kind: str, uploaded, box, opened, hint):
                            format_func=options.get, horizontal=True,
                            # a question of its own: when the other file settles it later, that answer shows
                            key=f"{key}_date_order" + ("_asked" if choice.needs_order else ""),
-                           help=DATE_ORDER_HELP.get(choice.decided_by or "", DATE_ORDER_HELP["column"]))
+                           help=str(DATE_ORDER_HELP.get(choice.decided_by or "", DATE_ORDER_HELP["column"])))
         if picked is None:
             box.warning(DATE_ORDER_ASK.format(role=role_label(kind, asked[0]).lower(), column=roles.get(asked[0]),
                                               forms=date_forms_text(choice.forms, choice.forms_sampled),
@@ -148,7 +150,8 @@ def _configure(kind: str, uploaded, box, opened, hint):
 
 
 def _revenue(item: dict) -> str:
-    return f" ({item['revenue']:,.2f} of revenue)" if item.get("revenue") is not None else ""
+    return _(" ({amount} of revenue)").format(amount=number(item["revenue"], 2)) if item.get("revenue") is not None \
+        else ""
 
 
 def _judgement_choices(kind: str, report: dict) -> None:
@@ -160,15 +163,19 @@ def _judgement_choices(kind: str, report: dict) -> None:
     counted = report.get("counted_statuses") or []
     choices = sorted(set(counted + set_aside))  # stable while statuses move between the two lists
     if choices:
-        st.multiselect(ui_text.COUNT_STATUSES_LABEL[kind], choices, default=counted, key=f"{key}_count_statuses",
-                       help=ui_text.COUNT_STATUSES_HELP[kind])
+        st.multiselect(str(ui_text.COUNT_STATUSES_LABEL[kind]), choices, default=counted, key=f"{key}_count_statuses",
+                       placeholder=_("Choose options"),
+                       help=str(ui_text.COUNT_STATUSES_HELP[kind]))
     if counted:
         st.caption(ui_text.counted_statuses_note(counted, kind))
     money = report.get("money") or {}
     codes = list(money.get("rows_by_currency") or {})
     if len(codes) > 1 and money.get("currency") in codes:
-        st.selectbox(ui_text.CURRENCY_LABEL, codes, index=codes.index(money["currency"]), key=f"{key}_currency_code",
-                     format_func=lambda c: f"{c} ({money['rows_by_currency'][c]:,} rows)", help=ui_text.CURRENCY_HELP)
+        st.selectbox(str(ui_text.CURRENCY_LABEL), codes, index=codes.index(money["currency"]),
+                     key=f"{key}_currency_code", help=str(ui_text.CURRENCY_HELP),
+                     format_func=lambda c: ngettext("{code} ({n} row)", "{code} ({n} rows)",
+                                                    money["rows_by_currency"][c]).format(
+                         code=c, n=number(money["rows_by_currency"][c])))
         if note := ui_text.currency_choice_note(money["currency"], money.get("most_revenue")):
             st.caption(note)
 
@@ -189,52 +196,56 @@ waiting_for_dates = [kind for kind in opened if prepared.get(kind) is None
                      and opened[kind][3] is not None and date_order.undecided([opened[kind][3]])]
 
 if saved := st.session_state.pop("data_saved", None):
-    st.success(f"Saved “{ui.md(saved)}”. It is now the dataset in view. Its link is in the sidebar: anyone with the link "
-               "can view it; you can set a password, change how long it is kept, or delete it there.")
-    st.page_link("pages/overview.py", label="Go to the overview", icon=":material/home:")
+    st.success(_("Saved “{name}”. It is now the dataset in view. Its link is in the sidebar: anyone with the link "
+                 "can view it; you can set a password, change how long it is kept, or delete it there.").format(
+        name=ui.md(saved)))
+    st.page_link("pages/overview.py", label=_("Go to the overview"), icon=":material/home:")
 if not any(files.values()):
-    st.info("Upload a purchases file, a customers file, or both. The demo dataset stays available in the sidebar.")
+    st.info(_("Upload a purchases file, a customers file, or both. The demo dataset stays available in the sidebar."))
     st.stop()
 if waiting_for_dates:  # no validation (nor save) until the person has said how to read the dates
-    st.info(DATE_ORDER_WAITING)
+    st.info(str(DATE_ORDER_WAITING))
     st.stop()
 if not any(prepared.values()):
     st.stop()
 
 fingerprint = json.dumps({k: [p.filename, p.roles, p.segments, [d.formats[:1] for d in p.dates.values()],
                               p.raw.row_count, p.counted_statuses, p.money.currency]
-                          for k, p in prepared.items() if p}, sort_keys=True)
+                          for k, p in prepared.items() if p} | {"language": i18n.language()}, sort_keys=True)
+# the language is in the key: the preview's sentences are written in the language of the run that made it
 if st.session_state.get("data_preview_key") != fingerprint:
     waiting = st.empty()
-    with st.spinner("Checking every row…"):
+    with st.spinner(_("Checking every row…")):
         try:
             st.session_state["data_preview"] = store.preview(
                 prepared.get("purchases"), prepared.get("customers"),
-                progress=lambda step: waiting.caption(QUEUED) if step == "queued" else waiting.empty())
+                progress=lambda step: waiting.caption(str(QUEUED)) if step == "queued" else waiting.empty())
         except IngestError as err:
             st.error(str(err))
             st.stop()
     st.session_state["data_preview_key"] = fingerprint
 reports, rejected, duplicates = st.session_state["data_preview"]
 
-st.subheader("Validation")
+st.subheader(_("Validation"))
 for kind, report in reports.items():
     s = report["summary"]
     st.markdown(f"**{KIND_LABELS[kind]}** · {ui.md(report['file'])}")
     m = st.columns(4)
-    m[0].metric("Rows read", f"{s['rows_read']:,}")
-    m[1].metric("Rows used", f"{s['rows_used']:,}")
-    m[2].metric("Rows rejected", f"{s['rows_rejected']:,}")
-    m[3].metric("Customers", f"{s['customers']:,}")
-    notes = [f"{f['rows']:,} {FLAGS.get(f['flag'], f['flag'])}{_revenue(f)}; e.g. rows "
-             f"{', '.join(map(str, f['examples']))}." for f in report.get("flags", [])]
+    m[0].metric(_("Rows read"), number(s["rows_read"]))
+    m[1].metric(_("Rows used"), number(s["rows_used"]))
+    m[2].metric(_("Rows rejected"), number(s["rows_rejected"]))
+    m[3].metric(_("Customers"), number(s["customers"]))
+    notes = [ui_text.flag_note(f, _revenue(f)) for f in report.get("flags", [])]
     notes += [skipped_note(k, revenue=_revenue(k)) for k in report.get("skipped", [])]
-    notes += [f"The {role.replace('_', ' ')} column mixes day-first and month-first dates; the minority was "
-              "rejected. Check the rejected rows." for role, d in report.get("dates", {}).items() if d.get("conflict")]
+    notes += [_("The {role} column mixes day-first and month-first dates; the minority was rejected. Check the "
+                "rejected rows.").format(role=role_label(kind, role).lower())
+              for role, d in report.get("dates", {}).items() if d.get("conflict")]
     notes += [n for role, d in report.get("dates", {}).items()
               if (n := date_order_note(role_label(kind, role).lower(), d))]
     if s.get("unrecognised_status"):
-        notes.append(f"{s['unrecognised_status']:,} status values were not understood as active or churned.")
+        notes.append(ngettext("{n} status value was not understood as active or churned.",
+                              "{n} status values were not understood as active or churned.",
+                              s["unrecognised_status"]).format(n=number(s["unrecognised_status"])))
     for note in notes:
         st.caption(note)
     money = report.get("money")
@@ -245,39 +256,45 @@ for kind, report in reports.items():
     _judgement_choices(kind, report)
     if report["problems"]:
         st.dataframe(pd.DataFrame([{
-            "Problem": reject_reason(p["reason"]), "Column": p["column"] or "(whole row)", "Rows": p["rows"],
-            "Example rows": ", ".join(map(str, p["examples"]))} for p in report["problems"]]), hide_index=True)
+            _("Problem"): reject_reason(p["reason"]), _("Column"): p["column"] or _("(whole row)"), _("Rows"): p["rows"],
+            _("Example rows"): ", ".join(map(str, p["examples"]))} for p in report["problems"]]), hide_index=True)
     if report.get("unusable"):
         st.error(f"{ui.md(report['file'])}: {ui.md(report['unusable'])}. {NOTHING_USABLE_HINT}")
 rejected_total = sum(r["summary"]["rows_rejected"] for r in reports.values())
 duplicates_total = sum(f["rows"] for r in reports.values() for f in r.get("flags", [])
                        if f["flag"] == "possible_duplicate")
 if len(rejected):
-    with st.expander(f"Download the {len(rejected):,} rejected rows" if len(rejected) >= rejected_total else
-                     f"Download the first {len(rejected):,} of the {rejected_total:,} rejected rows"):
-        ui.download_buttons(rejected.assign(reason=rejected["reason"].map(reject_reason)), "rejected_rows",
+    with st.expander(ngettext("Download the {n} rejected row", "Download the {n} rejected rows",
+                              len(rejected)).format(n=number(len(rejected))) if len(rejected) >= rejected_total else
+                     ngettext("Download the first {n} of the {total} rejected rows",
+                              "Download the first {n} of the {total} rejected rows", rejected_total).format(
+                         n=number(len(rejected)), total=number(rejected_total))):
+        ui.download_buttons(rejected.assign(reason=rejected["reason"].map(reject_reason)), _("rejected_rows"),
                             key="data_rejected")
 if len(duplicates):
-    with st.expander(f"Download the {len(duplicates):,} possible duplicates (kept)"
+    with st.expander(ngettext("Download the {n} possible duplicate (kept)", "Download the {n} possible duplicates (kept)",
+                              len(duplicates)).format(n=number(len(duplicates)))
                      if len(duplicates) >= duplicates_total else
-                     f"Download the first {len(duplicates):,} of the {duplicates_total:,} possible duplicates (kept)"):
-        ui.download_buttons(duplicates, "possible_duplicates", key="data_duplicates")
+                     ngettext("Download the first {n} of the {total} possible duplicates (kept)",
+                              "Download the first {n} of the {total} possible duplicates (kept)",
+                              duplicates_total).format(n=number(len(duplicates)), total=number(duplicates_total))):
+        ui.download_buttons(duplicates, _("possible_duplicates"), key="data_duplicates")
 unusable = any(report.get("unusable") for report in reports.values())
 
-name = st.text_input("Dataset name", value=next(p.filename for p in prepared.values() if p).rsplit(".", 1)[0],
+name = st.text_input(_("Dataset name"), value=next(p.filename for p in prepared.values() if p).rsplit(".", 1)[0],
                      key=f"data_name{suffix}", max_chars=80)  # a new box per round: each file its own name
-if st.button("Save dataset", type="primary", key="data_save", disabled=unusable,
-             help="Nothing in a file above can be counted; see the message above." if unusable else None):
-    with st.status("Saving your dataset…", expanded=True) as status:
-        steps = {"queued": QUEUED, "purchases": "Storing purchases", "customers": "Storing customers",
-                 "summaries": "Precomputing summaries"}
+if st.button(_("Save dataset"), type="primary", key="data_save", disabled=unusable,
+             help=_("Nothing in a file above can be counted; see the message above.") if unusable else None):
+    with st.status(_("Saving your dataset…"), expanded=True) as status:
+        steps = {"queued": str(QUEUED), "purchases": _("Storing purchases"), "customers": _("Storing customers"),
+                 "summaries": _("Precomputing summaries")}
         token = access.new_token()
-        dataset_id, _ = store.create_dataset(prepared.get("purchases"), prepared.get("customers"), name or "Untitled",
+        dataset_id, _reports = store.create_dataset(prepared.get("purchases"), prepared.get("customers"), name or _("Untitled"),
                                              progress=lambda step: status.write(steps.get(step, step)),
                                              owner_token=token)
-        status.update(label="Saved", state="complete")
-    ui.remember_upload(dataset_id, name or "Untitled", token)
-    st.session_state["data_saved"] = name or "Untitled"
+        status.update(label=_("Saved"), state="complete")
+    ui.remember_upload(dataset_id, name or _("Untitled"), token)
+    st.session_state["data_saved"] = name or _("Untitled")
     st.session_state["data_round"] = round_ + 1
     for key in ("data_preview", "data_preview_key"):
         st.session_state.pop(key, None)

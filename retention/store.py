@@ -203,9 +203,7 @@ def _bounded(con: duckdb.DuckDBPyConnection, purchases: Prepared | None, custome
         with deadline.watch(con):
             yield
     except duckdb.OutOfMemoryException as exc:
-        raise IngestError(names, f"checking and loading it needs more memory than a load may use "
-                                 f"({config.duckdb_ingest_memory_limit()}); split the file into smaller ones, or "
-                                 "remove long text columns") from exc
+        raise IngestError(names, "out_of_memory", limit=config.duckdb_ingest_memory_limit()) from exc
 
 
 def _build(con: duckdb.DuckDBPyConnection, purchases: Prepared | None, customers: Prepared | None, name: str,

@@ -478,6 +478,8 @@ def ensure_frame() -> None:
     from streamlit.runtime.scriptrunner import get_script_run_ctx
 
     ctx = get_script_run_ctx()
+    if st.session_state.get(LANGUAGE):  # a run of the page alone (AppTest's legacy mode) keeps the session's language
+        i18n.set_language(st.session_state[LANGUAGE])
     if not (PagesManager.uses_pages_directory and ctx) or st.session_state.get("_left_legacy_pages"):
         return  # once per session: AppTest re-enters the legacy mode on every run of a switched page
     main = Path(ctx.main_script_path).resolve()

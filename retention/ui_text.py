@@ -3,92 +3,92 @@
 Translatable constants are lazy strings, L("…") (retention/i18n.py): written in English here, translated
 wherever they are used; functions use _() and ngettext() (the catalogs are in locale/, see README Languages)."""
 
-from retention import fmt
+import datetime as dt
+
+from babel import dates as bdates
+
+from retention import fmt, i18n
 from retention.i18n import L, _, ngettext
 
 ROLE_LABELS = {
-    "customer": "Customer id",
-    "date": "Purchase date",
-    "amount": "Amount",
-    "quantity": "Quantity",
-    "unit_price": "Unit price",
-    "order": "Order id",
-    "signup": "Signup date",
-    "churn_date": "Cancel / churn date",
-    "churn_reason": "Churn reason",
-    "status": "Status (active / churned)",
-    "currency": "Currency",
-    "tenure": "Tenure (periods)",
+    "customer": L("Customer id"),
+    "date": L("Purchase date"),
+    "amount": L("Amount"),
+    "quantity": L("Quantity"),
+    "unit_price": L("Unit price"),
+    "order": L("Order id"),
+    "signup": L("Signup date"),
+    "churn_date": L("Cancel / churn date"),
+    "churn_reason": L("Churn reason"),
+    "status": L("Status (active / churned)"),
+    "currency": L("Currency"),
+    "tenure": L("Tenure (periods)"),
 }
 # Roles whose label differs by file.
-ROLE_LABELS_BY_KIND = {("purchases", "status"): "Payment status"}
+ROLE_LABELS_BY_KIND = {("purchases", "status"): L("Payment status")}
 
 SKIPPED_REASONS = {
-    "total_row": "totals row at the end of the table (not a customer)",
-    "order_continuation": "extra line of an order already counted (one amount per order)",
-    "not_paid": "not a purchase (unpaid, failed, cancelled, awaiting payment, or a deal not won)",
-    "refunded": "refunded in full (the money went back)",
-    "merged_customer": "another row of a customer listed earlier (merged into one customer)",
-    "not_customer": "not a customer yet (a trial, a lead, or a first payment never made)",
-    "duplicate_line": "line identical to an earlier line of the same order (merged: counted once)",
-}
-FLAGS = {
-    "future_date": "dated after today (kept — check them)",
-    "refund": "refunds: negative amounts (kept; not counted as activity)",
-    "possible_duplicate": "possible duplicates: identical to an earlier row in every cell (kept as separate "
-                          "purchases, since there is no order id to tell them apart — check them)",
+    "total_row": L("totals row at the end of the table (not a customer)"),
+    "order_continuation": L("extra line of an order already counted (one amount per order)"),
+    "not_paid": L("not a purchase (unpaid, failed, cancelled, awaiting payment, or a deal not won)"),
+    "refunded": L("refunded in full (the money went back)"),
+    "merged_customer": L("another row of a customer listed earlier (merged into one customer)"),
+    "not_customer": L("not a customer yet (a trial, a lead, or a first payment never made)"),
+    "duplicate_line": L("line identical to an earlier line of the same order (merged: counted once)"),
 }
 # The rule for identical rows, shown on the upload page and written in the README (Definitions).
-DUPLICATES_RULE = ("**Identical rows.** Two rows of a purchases file that are equal in every cell are both kept when "
+DUPLICATES_RULE = (L("**Identical rows.** Two rows of a purchases file that are equal in every cell are both kept when "
                    "the file has no order id column (two identical purchases — same customer, day and amount — are "
                    "usually two purchases); they are reported as possible duplicates, with their revenue and a list "
                    "to download. When an order id column is mapped, a line identical to an earlier line of the same "
                    "order is taken as an export artefact and merged (counted once); the validation says how many "
-                   "lines and how much revenue were merged. In a customers file an identical row is rejected.")
+                   "lines and how much revenue were merged. In a customers file an identical row is rejected."))
 
 # Why a file cannot be saved: nothing in it would count a customer (ingest/usable.py). Fragments: the file
 # name goes in front (IngestError), the advice after (the page's hint below, the CLI's own).
 NOTHING_USABLE = {
-    "empty_customer": "the customer column {column!r} is empty: none of the {rows:,} rows has a customer id, "
-                      "so no customer can be counted",
-    "every_rejected": "every {role} in column {column!r} was rejected ({part}), so no customer can be counted",
-    "no_row": "none of the {rows:,} rows can be used, so no customer can be counted: {parts}",
-    "rejected_part": "{reasons}, {rows:,} in all, e.g. {examples}",
-    "in_column": "column {column!r}",
-    "whole_row": "whole row",
-    "rows_word": "rows ",
-    "all_skipped": "none of the {rows:,} rows is a purchase ({skipped}), so no customer can be counted",
-    "all_future": "every date in column {column!r} is after today ({today}): the {rows:,} purchases run from "
+    "empty_customer": L("the customer column {column!r} is empty: none of the {rows:,} rows has a customer id, "
+                      "so no customer can be counted"),
+    "every_rejected": L("every {role} in column {column!r} was rejected ({part}), so no customer can be counted"),
+    "no_row": L("none of the {rows:,} rows can be used, so no customer can be counted: {parts}"),
+    "rejected_part": L("{reasons}, {rows:,} in all, e.g. {examples}"),
+    "in_column": L("column {column!r}"),
+    "whole_row": L("whole row"),
+    "rows_word": L("rows "),
+    "or": L(" or "),
+    "value": L("value"),
+    "all_skipped": L("none of the {rows:,} rows is a purchase ({skipped}), so no customer can be counted"),
+    "all_future": L("every date in column {column!r} is after today ({today}): the {rows:,} purchases run from "
                   "{first} to {last}, so no customer can be counted yet (check the date column and its day/month "
-                  "order)",
-    "no_positive": "no purchase has a positive amount in column {column!r} on or before today ({today}), so no "
+                  "order)"),
+    "no_positive": L("no purchase has a positive amount in column {column!r} on or before today ({today}), so no "
                    "customer can be counted (of {rows:,} rows: below 0 (refunds) {refunds:,}, equal to 0 {zero:,}, "
-                   "dated after today {future:,})",
+                   "dated after today {future:,})"),
 }
-NOTHING_USABLE_HINT = ("Nothing can be saved from this file. Choose another column for the role above, or download "
-                       "the rejected rows below to see what is wrong with them.")
+NOTHING_USABLE_HINT = (L("Nothing can be saved from this file. Choose another column for the role above, or download "
+                       "the rejected rows below to see what is wrong with them."))
 NOTHING_USABLE_CLI_HINT = ("nothing was saved; choose another column with --map ROLE=COLUMN (--customers-map for "
                            "the customers file), or see what was rejected with 'python -m retention inspect FILE'")
 
 REJECT_REASONS = {
-    "missing_customer": "no customer id",
-    "missing_date": "no date",
-    "bad_date": "date not understood",
-    "missing_amount": "no amount",
-    "bad_amount": "amount is not a number",
-    "bad_quantity": "quantity is not a number",
-    "bad_unit_price": "unit price is not a number",
-    "duplicate_row": "exact duplicate of an earlier row",
-    "other_currency": "in another currency than the dataset's — upload them as a separate dataset",
-    "bad_signup": "signup date not understood",
-    "bad_churn_date": "churn date not understood",
-    "bad_tenure": "tenure is not a whole number ≥ 0",
-    "duplicate_customer": "customer id already listed earlier",
+    "missing_customer": L("no customer id"),
+    "missing_date": L("no date"),
+    "bad_date": L("date not understood"),
+    "missing_amount": L("no amount"),
+    "bad_amount": L("amount is not a number"),
+    "bad_quantity": L("quantity is not a number"),
+    "bad_unit_price": L("unit price is not a number"),
+    "duplicate_row": L("exact duplicate of an earlier row"),
+    "other_currency": L("in another currency than the dataset's — upload them as a separate dataset"),
+    "bad_signup": L("signup date not understood"),
+    "bad_churn_date": L("churn date not understood"),
+    "bad_tenure": L("tenure is not a whole number ≥ 0"),
+    "duplicate_customer": L("customer id already listed earlier"),
 }
 
-KIND_LABELS = {"purchases": "Purchases", "customers": "Customers"}
+KIND_LABELS = {"purchases": L("Purchases"), "customers": L("Customers")}
 
-DATA_MODEL_HELP = """
+DATA_MODEL_HELP = L("""
 **Purchases file** — one row per purchase (or per order line): a customer id, a date, and an amount
 (or a quantity and a unit price, multiplied). Other columns (channel, product, country …) are kept
 and can be used as segments; a customer's segment is the value on their first purchase.
@@ -96,7 +96,7 @@ Negative amounts are refunds: kept, but not counted as activity.
 
 **Customers file** (optional) — one row per customer: id, and any of signup date, cancel date,
 churn reason, status (active/churned), tenure, and attributes such as plan or channel.
-"""
+""")
 
 
 def skipped_note(entry: dict, limit: int = 8, revenue: str = "") -> str:
@@ -106,16 +106,22 @@ def skipped_note(entry: dict, limit: int = 8, revenue: str = "") -> str:
     examples = ", ".join(map(str, entry["examples"]))
     statuses = entry.get("statuses") or []
     if not statuses:
-        return f"{entry['rows']:,} rows set aside: {reason}{revenue}; e.g. rows {examples}."
-    parts = [f"{s['rows']:,} {s['status']}" for s in statuses[:limit]]
+        return ngettext("{n} row set aside: {reason}{revenue}; e.g. rows {examples}.",
+                        "{n} rows set aside: {reason}{revenue}; e.g. rows {examples}.", entry["rows"]).format(
+            n=fmt.number(entry["rows"]), reason=reason, revenue=revenue, examples=examples)
+    parts = [f"{fmt.number(s['rows'])} {s['status']}" for s in statuses[:limit]]
     if len(statuses) > limit:
-        parts.append(f"{sum(s['rows'] for s in statuses[limit:]):,} with {len(statuses) - limit} other statuses")
-    return f"{entry['rows']:,} rows not counted — {reason}: {', '.join(parts)}{revenue}; e.g. rows {examples}."
+        others = len(statuses) - limit
+        parts.append(ngettext("{rows} with {n} other status", "{rows} with {n} other statuses", others).format(
+            rows=fmt.number(sum(s["rows"] for s in statuses[limit:])), n=others))
+    return ngettext("{n} row not counted — {reason}: {parts}{revenue}; e.g. rows {examples}.",
+                    "{n} rows not counted — {reason}: {parts}{revenue}; e.g. rows {examples}.", entry["rows"]).format(
+        n=fmt.number(entry["rows"]), reason=reason, parts=", ".join(parts), revenue=revenue, examples=examples)
 
 
 LEFT_OUT_REASONS = {
-    "outcome": "they restate the outcome — whether, when or why a customer left, or a status",
-    "money": "money per order or period, not a group",
+    "outcome": L("they restate the outcome — whether, when or why a customer left, or a status"),
+    "money": L("money per order or period, not a group"),
 }
 
 
@@ -126,15 +132,15 @@ def segments_left_out_note(left_out: dict[str, str]) -> str:
         columns = [c for c, r in left_out.items() if r == reason]
         if columns:
             parts.append(f"{', '.join(columns)} ({why})")
-    return "Not offered as segments: " + "; ".join(parts) + "." if parts else ""
+    return _("Not offered as segments: {parts}.").format(parts="; ".join(parts)) if parts else ""
 
 
 def reject_reason(code: str) -> str:
-    return REJECT_REASONS.get(code, code.replace("_", " "))
+    return str(REJECT_REASONS.get(code, code.replace("_", " ")))
 
 
 def role_label(kind: str, role: str) -> str:
-    return ROLE_LABELS_BY_KIND.get((kind, role), ROLE_LABELS[role])
+    return str(ROLE_LABELS_BY_KIND.get((kind, role), ROLE_LABELS[role]))
 
 # The engine source (retention/engines): its name in the dataset picker, and the caption under each page.
 ENGINE_KINDS = {"duckdb": "Parquet", "motherduck": "MotherDuck (not tested)", "spark-connect": "Spark",
@@ -254,7 +260,8 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
 
 
 def spelled_date(value: str, order: str) -> str:
-    """'05/01/2024' read as `order` → '5 January' (dmy) or 'May 1' (mdy); the value itself when unreadable."""
+    """'05/01/2024' read as `order` → '5 January' (dmy) or 'May 1' (mdy); the value itself when unreadable.
+    Other languages name the day as they write it ('5 stycznia', '1月5日'), the order shown by the day chosen."""
     parts = value.replace(".", "/").replace("-", "/").split("/")
     try:
         first, second = int(parts[0]), int(parts[1])
@@ -263,35 +270,40 @@ def spelled_date(value: str, order: str) -> str:
     day, month = (first, second) if order == "dmy" else (second, first)
     if not 1 <= month <= 12:
         return value
+    if i18n.language() != i18n.DEFAULT:
+        try:
+            return bdates.format_skeleton("MMMMd", dt.date(2000, month, day), locale=i18n.cldr_locale())
+        except ValueError:
+            return value
     return f"{day} {MONTHS[month - 1]}" if order == "dmy" else f"{MONTHS[month - 1]} {day}"
 
 
 DATE_FORMS = {
-    "year_first": "like 2024-01-05", "slashed": "like 05/01/2024", "dotted": "like 05.01.2024",
-    "yyyymmdd": "like 20240105", "excel_serial": "Excel day numbers like 45296",
-    "month_name": "with a month name like Jan 5 2024", "other": "not recognisable as dates",
+    "year_first": L("like 2024-01-05"), "slashed": L("like 05/01/2024"), "dotted": L("like 05.01.2024"),
+    "yyyymmdd": L("like 20240105"), "excel_serial": L("Excel day numbers like 45296"),
+    "month_name": L("with a month name like Jan 5 2024"), "other": L("not recognisable as dates"),
 }
 DATE_ORDER_WHY = {
-    "column": "some dates in this column have a {part} above 12",
-    "dotted": "dates written with dots (05.01.2024) are day-first",
-    "other_column": "{file}, column “{column}”, has dates that can only be {order_words}",
-    "chosen": "you chose it",
-    "guess": "nothing in the upload tells; this is a guess",
+    "column": L("some dates in this column have a {part} above 12"),
+    "dotted": L("dates written with dots (05.01.2024) are day-first"),
+    "other_column": L("{file}, column “{column}”, has dates that can only be {order_words}"),
+    "chosen": L("you chose it"),
+    "guess": L("nothing in the upload tells; this is a guess"),
 }
-ORDER_WORDS = {"dmy": "day first", "mdy": "month first"}
+ORDER_WORDS = {"dmy": L("day first"), "mdy": L("month first")}
 
 
 def date_forms_text(forms: dict, sampled: bool = False) -> str:
     """{'year_first': 120, 'slashed': 30} → '120 like 2024-01-05, 30 like 05/01/2024'."""
-    text = ", ".join(f"{n:,} {DATE_FORMS.get(form, form)}" for form, n in forms.items())
-    return text + (" (in a sample of the column)" if sampled else "")
+    text = ", ".join(f"{fmt.number(n)} {DATE_FORMS.get(form, form)}" for form, n in forms.items())
+    return text + (_(" (in a sample of the column)") if sampled else "")
 
 
 def date_order_why(d: dict) -> str:
     """Why a date column's day/month order is what it is (a report's dates[role] entry)."""
     source = d.get("source") or {}
-    return DATE_ORDER_WHY.get(d.get("decided_by") or "", "").format(
-        part="day" if d.get("order") == "dmy" else "month", file=source.get("file", ""),
+    return str(DATE_ORDER_WHY.get(d.get("decided_by") or "", "")).format(
+        part=_("day") if d.get("order") == "dmy" else _("month"), file=source.get("file", ""),
         column=source.get("column", ""), order_words=ORDER_WORDS.get(d.get("order") or "", ""))
 
 
@@ -299,28 +311,30 @@ def date_order_note(role_label_: str, d: dict) -> str | None:
     """The validation note for a date column (report dates[role]) written in more than one form, or whose
     day/month order another file proved; None when there is nothing to say."""
     forms = d.get("forms") or {}
-    reads = (f"Dates like 05/01/2024 were read {ORDER_WORDS[d['order']]} ({spelled_date('05/01/2024', d['order'])}): "
-             f"{date_order_why(d)}.") if d.get("order") in ORDER_WORDS else ""
+    reads = _("Dates like 05/01/2024 were read {order} ({spelled}): {why}.").format(
+        order=ORDER_WORDS[d["order"]], spelled=spelled_date("05/01/2024", d["order"]),
+        why=date_order_why(d)) if d.get("order") in ORDER_WORDS else ""
     if d.get("mixed") and len(forms) > 1:
-        return (f"The {role_label_} column mixes date forms: {date_forms_text(forms, d.get('forms_sampled'))}."
-                + (f" {reads}" if forms.keys() & {"slashed", "dotted"} and reads else ""))
+        return (_("The {role} column mixes date forms: {forms}.").format(
+            role=role_label_, forms=date_forms_text(forms, d.get("forms_sampled")))
+            + (f" {reads}" if forms.keys() & {"slashed", "dotted"} and reads else ""))
     if d.get("decided_by") == "other_column" and reads:
-        return f"The {role_label_} column: {reads}"
+        return _("The {role} column: {reads}").format(role=role_label_, reads=reads)
     return None
 
 
-DATE_ORDER_QUESTION = "Does {example} mean"
+DATE_ORDER_QUESTION = L("Does {example} mean")
 DATE_ORDER_HELP = {
-    "column": "Decided from the dates in the file. Switch it if it is wrong.",
-    "dotted": "Dates written with dots (05.01.2024) are day-first. Switch it if it is wrong.",
-    "other_column": "Decided from the other file of this upload, whose dates can only be read one way.",
-    "chosen": "As you chose.",
-    "guess": "Every date in this column fits both orders; we picked one. Switch it if it is wrong.",
+    "column": L("Decided from the dates in the file. Switch it if it is wrong."),
+    "dotted": L("Dates written with dots (05.01.2024) are day-first. Switch it if it is wrong."),
+    "other_column": L("Decided from the other file of this upload, whose dates can only be read one way."),
+    "chosen": L("As you chose."),
+    "guess": L("Every date in this column fits both orders; we picked one. Switch it if it is wrong."),
 }
-DATE_ORDER_ASK = ("The {role} column (“{column}”) mixes date forms ({forms}), and dates like {example} fit both "
+DATE_ORDER_ASK = (L("The {role} column (“{column}”) mixes date forms ({forms}), and dates like {example} fit both "
                   "day-first and month-first: nothing in the upload tells which. Choose above how to read them; "
-                  "the other forms are read as they are written.")
-DATE_ORDER_WAITING = "Answer the question about dates above to see the validation and save the dataset."
+                  "the other forms are read as they are written."))
+DATE_ORDER_WAITING = L("Answer the question about dates above to see the validation and save the dataset.")
 
 
 def _places(entry: dict) -> list[str]:
@@ -333,11 +347,16 @@ def repeated_header_warning(entry: dict, kind: str) -> str:
     uses = []
     for place, column in zip(places, entry["columns"]):
         role = (entry.get("roles") or {}).get(column)
-        use = f"used as the {role_label(kind, role).lower()}" if role else "kept as an attribute"
-        uses.append(f"{place} (shown as “{column}”) is {use}")
-    together = " and ".join(places) if len(places) == 2 else ", ".join(places)
-    return (f"Columns {together} are {'both' if len(places) == 2 else 'all'} called “{entry['name']}”: "
-            + "; ".join(uses) + ". Check the roles above and pick the other column if these are the wrong way round.")
+        uses.append((_("{place} (shown as “{column}”) is used as the {role}") if role else
+                     _("{place} (shown as “{column}”) is kept as an attribute")).format(
+            place=place, column=column, role=role_label(kind, role).lower() if role else ""))
+    if len(places) == 2:
+        head = _("Columns {first} and {second} are both called “{name}”: ").format(
+            first=places[0], second=places[1], name=entry["name"])
+    else:
+        head = _("Columns {columns} are all called “{name}”: ").format(columns=", ".join(places), name=entry["name"])
+    return (head + "; ".join(uses) + ". "
+            + _("Check the roles above and pick the other column if these are the wrong way round."))
 
 
 def repeated_header_option(column: str, repeats: list[dict]) -> str:
@@ -345,8 +364,8 @@ def repeated_header_option(column: str, repeats: list[dict]) -> str:
     for entry in repeats:
         if column in entry["columns"]:
             place = _places(entry)[entry["columns"].index(column)]
-            return f"{column} — column {place}"
-    return column
+            return _("{column} — column {place}").format(column=column, place=place)
+    return str(column)
 
 
 def amounts_in(currency: str | None) -> str:
@@ -362,22 +381,23 @@ def money_notes(money: dict) -> list[str]:
     """What the validation report's "money" entry says (ingest/money.py Money.report): the dataset's
     currency and where it comes from, and what was removed from the amounts to read them."""
     notes = []
-    source = {"column": f"from the column “{money.get('currency_column')}”",
-              "values": "from the signs written in the amounts"}.get(money.get("source") or "")
-    notes.append(f"Currency: {money['currency']} ({source})." if money.get("currency")
-                 else "Currency: not stated in the file (figures are shown without one).")
+    source = {"column": _("from the column “{column}”").format(column=money.get("currency_column")),
+              "values": _("from the signs written in the amounts")}.get(money.get("source") or "")
+    notes.append(_("Currency: {currency} ({source}).").format(currency=money["currency"], source=source)
+                 if money.get("currency") else _("Currency: not stated in the file (figures are shown without one)."))
     affix = [a for a in (money.get("prefix"), money.get("suffix")) if a]
     if affix:
-        notes.append(f"The {money.get('column')} column writes every amount with {_quoted(affix)}: removed before "
-                     "reading the number.")
+        notes.append(_("The {column} column writes every amount with {affix}: removed before reading the "
+                       "number.").format(column=money.get("column"), affix=_quoted(affix)))
     elif money.get("stripped"):
-        notes.append(f"Removed from the amounts: {_quoted(money['stripped'])}.")
+        notes.append(_("Removed from the amounts: {signs}.").format(signs=_quoted(money["stripped"])))
     if money.get("byte_note"):
-        notes.append(f"Read as a currency sign: {money['byte_note']}.")
-    styles = {"parentheses": "in parentheses (12.50)", "trailing minus": "with a trailing minus 12.50-",
-              "minus": "with a minus sign -12.50"}
+        notes.append(_("Read as a currency sign: {note}.").format(note=money["byte_note"]))
+    styles = {"parentheses": _("in parentheses (12.50)"), "trailing minus": _("with a trailing minus 12.50-"),
+              "minus": _("with a minus sign -12.50")}
     if money.get("negatives"):
-        notes.append("Negative amounts (refunds) written " + " and ".join(styles[s] for s in money["negatives"]) + ".")
+        notes.append(_("Negative amounts (refunds) written {styles}.").format(
+            styles=_(" and ").join(styles[s] for s in money["negatives"])))
     return notes
 
 
@@ -386,58 +406,65 @@ def money_warnings(money: dict) -> list[str]:
     whose values are mostly not numbers."""
     out = []
     for code, rows in (money.get("set_aside") or {}).items():
-        out.append(f"{rows:,} {'row is' if rows == 1 else 'rows are'} in {code}; this dataset is in {money['currency']} "
-                   "— they are set aside as rejected rows (never added to the other currency). Upload them as a "
-                   "separate dataset.")
+        out.append(ngettext("{n} row is in {code}; this dataset is in {currency} — they are set aside as rejected "
+                            "rows (never added to the other currency). Upload them as a separate dataset.",
+                            "{n} rows are in {code}; this dataset is in {currency} — they are set aside as rejected "
+                            "rows (never added to the other currency). Upload them as a separate dataset.",
+                            rows).format(n=fmt.number(rows), code=code, currency=money["currency"]))
     if money.get("other_signs"):
-        out.append(f"Amounts written with {_quoted(money['other_signs'])} are in another currency than "
-                   f"{money['currency']}: set aside as rejected rows. Upload them as a separate dataset.")
+        out.append(_("Amounts written with {signs} are in another currency than {currency}: set aside as rejected "
+                     "rows. Upload them as a separate dataset.").format(signs=_quoted(money["other_signs"]),
+                                                                       currency=money["currency"]))
     bad = money.get("unexplained")
     if bad:
-        out.append(f"Column “{bad['column']}”: {bad.get('rows', 0):,} rows are not numbers and nothing they have in "
-                   f"common explains it, e.g. {_quoted(bad['examples'])}.")
+        out.append(ngettext("Column “{column}”: {n} row is not a number and nothing they have in common explains "
+                            "it, e.g. {examples}.",
+                            "Column “{column}”: {n} rows are not numbers and nothing they have in common explains "
+                            "it, e.g. {examples}.", bad.get("rows", 0)).format(
+            column=bad["column"], n=fmt.number(bad.get("rows", 0)), examples=_quoted(bad["examples"])))
     return out
 
 
 # ---------------------------------------------------------------- churn drivers (Churn page, Overview card, CLI)
 
-DRIVER_BLANK = "(blank)"
-DRIVER_KINDS = {"text": "column of the file", "number": "number, in bins", "first": "at the first purchase",
-                "accumulated": "grows while a customer stays"}
-DRIVER_EXCLUDED = {"outcome": "restates the outcome (whether, when or why a customer left)",
-                   "identifier": "identifier or location detail (one group per customer or place)",
-                   "date": "a date (used for cohorts, not as a group)", "one_value": "one value only",
-                   "too_many": "too many different values to compare", "blank": "empty"}
-DRIVER_VALUE_LABELS = {"value": "Value", "customers": "Customers", "churned": "Churned", "churn_pct": "Churn, %",
-                       "ci_low_pct": "95% interval from, %", "ci_high_pct": "to, %",
-                       "rest_pct": "Everyone else, %", "diff_pp": "Difference, points",
-                       "excess_churned": "Churned customers the difference accounts for",
-                       "excess_revenue": "Their revenue", "small": "Few customers (read with care)"}
-DRIVER_RANK_LABELS = {"rank": "Rank", "attribute": "Attribute", "kind": "Kind", "values": "Values", "top_value": "Value that churns most",
-                      "top_churn_pct": "Its churn, %", "top_diff_pp": "vs everyone else, points",
-                      "top_excess_churned": "Extra churned customers", "cramers_v": "Strength (corrected Cramér's V)",
-                      "p_adjusted": "p-value (Holm-corrected)", "significant": "Beyond chance"}
-DRIVER_ODDS_LABELS = {"attribute": "Attribute", "value": "Value", "reference": "Compared with",
-                      "customers": "Customers", "odds_ratio": "Odds ratio", "or_low": "95% interval from",
-                      "or_high": "to", "p_value": "p-value"}
-DRIVER_TIME_LABELS = {"cohort": "Cohort (year of start)", "value": "Value", "customers": "Customers",
-                      "churned": "Churned", "churn_pct": "Churn, %", "rest_pct": "Everyone else, %",
-                      "diff_pp": "Difference, points", "small": "Few customers"}
+DRIVER_BLANK = L("(blank)")
+DRIVER_KINDS = {"text": L("column of the file"), "number": L("number, in bins"), "first": L("at the first purchase"),
+                "accumulated": L("grows while a customer stays")}
+DRIVER_EXCLUDED = {"outcome": L("restates the outcome (whether, when or why a customer left)"),
+                   "identifier": L("identifier or location detail (one group per customer or place)"),
+                   "date": L("a date (used for cohorts, not as a group)"), "one_value": L("one value only"),
+                   "too_many": L("too many different values to compare"), "blank": L("empty")}
+DRIVER_VALUE_LABELS = {"value": L("Value"), "customers": L("Customers"), "churned": L("Churned"), "churn_pct": L("Churn, %"),
+                       "ci_low_pct": L("Interval from, %"), "ci_high_pct": L("to, %"),
+                       "rest_pct": L("Everyone else, %"), "diff_pp": L("Difference, points"),
+                       "excess_churned": L("Churned customers the difference accounts for"),
+                       "excess_revenue": L("Their revenue"), "small": L("Few customers (read with care)")}
+DRIVER_RANK_LABELS = {"rank": L("Rank"), "attribute": L("Attribute"), "kind": L("Kind"), "values": L("Values"), "top_value": L("Value that churns most"),
+                      "top_churn_pct": L("Its churn, %"), "top_diff_pp": L("vs everyone else, points"),
+                      "top_excess_churned": L("Extra churned customers"), "cramers_v": L("Strength (corrected Cramér's V)"),
+                      "p_adjusted": L("p-value (Holm-corrected)"), "significant": L("Beyond chance")}
+DRIVER_ODDS_LABELS = {"attribute": L("Attribute"), "value": L("Value"), "reference": L("Compared with"),
+                      "customers": L("Customers"), "odds_ratio": L("Odds ratio"), "or_low": L("Interval from"),
+                      "or_high": L("to"), "p_value": L("p-value")}
+DRIVER_TIME_LABELS = {"cohort": L("Cohort (year of start)"), "value": L("Value"), "customers": L("Customers"),
+                      "churned": L("Churned"), "churn_pct": L("Churn, %"), "rest_pct": L("Everyone else, %"),
+                      "diff_pp": L("Difference, points"), "small": L("Few customers")}
 
 
 def driver_value(value) -> str:
     """A driver value as shown (a blank cell is '(blank)')."""
-    return DRIVER_BLANK if value is None or value != value else str(value)
+    return str(DRIVER_BLANK) if value is None or value != value else str(value)
 
 
 def driver_definition(how: dict) -> str:
     """What 'churned' means in the drivers view of this dataset (definition() of retention.metrics.drivers)."""
     if how["basis"] == "customers":
-        return ("**Churned** = marked churned in the customers file (a cancel date or a churned status); customers "
-                "whose churn the file does not state are left out.")
-    return (f"**Churned** = lapsed: no purchase in the {how['inactive_days']} days up to {how['as_of']:%Y-%m-%d} "
-            f"(the inactivity window), among customers whose first purchase was at least {how['inactive_days']} days "
-            "before that date. Change the window above (Purchases basis) to see how the drivers move.")
+        return _("**Churned** = marked churned in the customers file (a cancel date or a churned status); customers "
+                 "whose churn the file does not state are left out.")
+    return _("**Churned** = lapsed: no purchase in the {days} days up to {day} (the inactivity window), among "
+             "customers whose first purchase was at least {days} days before that date. Change the window above "
+             "(Purchases basis) to see how the drivers move.").format(
+        days=how["inactive_days"], day=f"{how['as_of']:%Y-%m-%d}")
 
 
 def driver_sentence(row: dict, customers: int, churned: int, escape=str) -> str:
@@ -445,32 +472,39 @@ def driver_sentence(row: dict, customers: int, churned: int, escape=str) -> str:
     `escape` makes the file's names and values inert (ui.md)."""
     row = row | {"attribute": escape(row["attribute"]), "top_value": escape(driver_value(row["top_value"]))}
     overall = 100 * churned / customers if customers else float("nan")
-    direction = "above" if row["top_diff_pp"] >= 0 else "below"
-    return (f"**{row['attribute']}**: customers with “{driver_value(row['top_value'])}” churn at "
-            f"**{row['top_churn_pct']:.1f}%** ({row['top_customers']:,} customers), {abs(row['top_diff_pp']):.1f} "
-            f"points {direction} everyone else (overall {overall:.1f}%); the difference accounts for about "
-            f"{max(row['top_excess_churned'], 0):,.0f} churned customers.")
+    text = (_("**{attribute}**: customers with “{value}” churn at **{pct}** ({n} customers), {diff} points above "
+              "everyone else (overall {overall}); the difference accounts for about {excess} churned customers.")
+            if row["top_diff_pp"] >= 0 else
+            _("**{attribute}**: customers with “{value}” churn at **{pct}** ({n} customers), {diff} points below "
+              "everyone else (overall {overall}); the difference accounts for about {excess} churned customers."))
+    return text.format(attribute=row["attribute"], value=driver_value(row["top_value"]),
+                       pct=fmt.percent(row["top_churn_pct"]), n=fmt.number(row["top_customers"]),
+                       diff=fmt.number(abs(row["top_diff_pp"]), 1), overall=fmt.percent(overall),
+                       excess=fmt.number(max(row["top_excess_churned"], 0)))
 
 
 def driver_rule(row: dict, escape=str) -> str:
     """A combination of two attributes in plain words (Markdown; retention.metrics.drivers.rules row); `escape`
     makes the file's names and values inert (ui.md)."""
     row = row | {k: escape(driver_value(row[k])) for k in ("first", "first_value", "second", "second_value")}
-    return (f"{row['first']} “{driver_value(row['first_value'])}” and {row['second']} "
-            f"“{driver_value(row['second_value'])}”: **{row['churn_pct']:.1f}%** churn "
-            f"({row['churned']:,} of {row['customers']:,} customers; 95% interval {row['ci_low_pct']:.1f}–"
-            f"{row['ci_high_pct']:.1f}%).")
+    return _("{first} “{first_value}” and {second} “{second_value}”: **{pct}** churn ({churned} of {n} customers; "
+             "{level} interval {low}–{high}).").format(level=fmt.percent(95, 0),
+        first=row["first"], first_value=driver_value(row["first_value"]), second=row["second"],
+        second_value=driver_value(row["second_value"]), pct=fmt.percent(row["churn_pct"]),
+        churned=fmt.number(row["churned"]), n=fmt.number(row["customers"]), low=fmt.number(row["ci_low_pct"], 1),
+        high=fmt.percent(row["ci_high_pct"]))
 
 
 def driver_model_note(auc: float, train: int, test: int) -> str:
     """How far to trust the multivariable model."""
     if auc != auc:
-        return "Too few customers to check the model on customers it has not seen."
-    grade = "weak" if auc < 0.65 else ("fair" if auc < 0.75 else "good")
-    return (f"Checked on {test:,} customers the model did not see (fitted on {train:,}): AUC {auc:.2f} ({grade}; 0.5 "
-            "is guessing, 1 is perfect). Odds ratios compare a value with the most common value of its attribute, "
-            "the other attributes held equal; an interval that does not include 1 is beyond chance. An association, "
-            "not proof of cause.")
+        return _("Too few customers to check the model on customers it has not seen.")
+    grade = _("weak") if auc < 0.65 else (_("fair") if auc < 0.75 else _("good"))
+    return _("Checked on {test} customers the model did not see (fitted on {train}): AUC {auc} ({grade}; 0.5 "
+             "is guessing, 1 is perfect). Odds ratios compare a value with the most common value of its attribute, "
+             "the other attributes held equal; an interval that does not include 1 is beyond chance. An association, "
+             "not proof of cause.").format(test=fmt.number(test), train=fmt.number(train), auc=fmt.number(auc, 2),
+                                           grade=grade)
 
 # ---------------------------------------------------------------- "Did it work?" (pages/impact.py, cli_impact.py)
 
@@ -617,9 +651,10 @@ IMPACT_WORTH_ROWS = {"effect": L("Measured effect"), "low": L("Low end of the in
 
 def headerless_note(names: list[str]) -> str:
     """A file whose first row is data (no header row): what the reader did."""
-    shown = f"“{names[0]}” … “{names[-1]}”" if len(names) > 2 else " and ".join(f"“{n}”" for n in names)
-    return (f"No header row: the first row holds values like the rows below (numbers and dates where a header would "
-            f"have words), so it is read as data and the columns are named {shown}.")
+    shown = (f"“{names[0]}” … “{names[-1]}”" if len(names) > 2 else
+             _(" and ").join(f"“{n}”" for n in names))
+    return _("No header row: the first row holds values like the rows below (numbers and dates where a header would "
+             "have words), so it is read as data and the columns are named {names}.").format(names=shown)
 
 
 WHATIF_TENURE_TAG = "measured from tenure"
@@ -640,38 +675,41 @@ def whatif_from_tenure(measured: dict, period: str) -> str:
 
 
 COUNTABLE_SKIPS = ("not_paid", "not_customer")  # set-aside reasons a person may overrule (refunds stay out)
-COUNT_STATUSES_LABEL = {"purchases": "Count these statuses as purchases anyway",
-                        "customers": "Count these statuses as customers anyway"}
+COUNT_STATUSES_LABEL = {"purchases": L("Count these statuses as purchases anyway"),
+                        "customers": L("Count these statuses as customers anyway")}
 COUNT_STATUSES_HELP = {
-    "purchases": "Unpaid orders (e.g. Shopify “pending” or “authorized”: the card is reserved, no money taken yet) "
+    "purchases": L("Unpaid orders (e.g. Shopify “pending” or “authorized”: the card is reserved, no money taken yet) "
                  "are not counted by default. Pick a status to count its orders as purchases, e.g. when you know "
-                 "pending orders are always paid later.",
-    "customers": "Trials and subscriptions whose first payment was never made (e.g. Stripe “trialing”) are not "
-                 "customers yet by default. Pick a status to count them as active customers.",
+                 "pending orders are always paid later."),
+    "customers": L("Trials and subscriptions whose first payment was never made (e.g. Stripe “trialing”) are not "
+                 "customers yet by default. Pick a status to count them as active customers."),
 }
-CURRENCY_LABEL = "Currency of this dataset"
-CURRENCY_HELP = ("By default the currency with the most revenue. Amounts in different currencies are never added "
-                 "together: rows in the other currencies are set aside (downloadable with the rejected rows).")
+CURRENCY_LABEL = L("Currency of this dataset")
+CURRENCY_HELP = (L("By default the currency with the most revenue. Amounts in different currencies are never added "
+                 "together: rows in the other currencies are set aside (downloadable with the rejected rows)."))
 
 
 def counted_statuses_note(statuses: list[str], kind: str) -> str:
     """What the person chose to count that is set aside by default."""
-    what = "purchases" if kind == "purchases" else "active customers"
-    return f"Counted as {what} at your request: {', '.join(f'“{s}”' for s in statuses)}."
+    quoted = ", ".join(f"“{s}”" for s in statuses)
+    if kind == "purchases":
+        return _("Counted as purchases at your request: {statuses}.").format(statuses=quoted)
+    return _("Counted as active customers at your request: {statuses}.").format(statuses=quoted)
 
 
 def currency_choice_note(chosen: str, most: str | None) -> str | None:
     """Said when the chosen currency is not the one with the most revenue."""
     if not most or chosen == most:
         return None
-    return f"You chose {chosen}; {most} has more revenue in this file and is set aside."
+    return _("You chose {chosen}; {most} has more revenue in this file and is set aside.").format(chosen=chosen,
+                                                                                                 most=most)
 
 # --- A role no column was recognised as (issue 21): one sentence per missing role, the same words on the upload
 # page and in the CLI; only what to do differs (a list to choose from on the page, an option on the command line).
-MISSING_ROLE = "File {file!r}: no column was recognised as the {role}; {remedy}."
-MISSING_ROLE_REMEDY = {"cli": "name it with {option} {code}=COLUMN", "page": "choose its column in the list “{label}” above"}
+MISSING_ROLE = L("File {file!r}: no column was recognised as the {role}; {remedy}.")
+MISSING_ROLE_REMEDY = {"cli": L("name it with {option} {code}=COLUMN"), "page": L("choose its column in the list “{label}” above")}
 MISSING_ROLE_OPTION = {"purchases": "--map", "customers": "--customers-map"}
-MISSING_ROLE_COLUMNS = "The file's columns: {columns}."
+MISSING_ROLE_COLUMNS = L("The file's columns: {columns}.")
 
 
 def missing_roles(filename: str, kind: str, missing: list[str], surface: str, columns: list[str] = ()) -> str:
@@ -756,21 +794,23 @@ def value_note(horizon_months: int) -> str:
     return _("Expected value = expected purchases in the next {horizon} months × expected value of a purchase "
              "(Gamma-Gamma), revenue before costs (100% margin), discounted at 10% a year.").format(
         horizon=horizon_months)
-WIN_BACK_MODEL_NOTE = ("P(alive) and expected value (next 12 months) come from the BG/NBD model (Customers page); "
-                       "value at risk = (1 − P(alive)) × revenue to date: what a customer who is gone took with them.")
-MODEL_CHURN_HELP = ("Of the customers expected to be active at the start of a period (Σ P(alive) with what was known "
+
+
+WIN_BACK_MODEL_NOTE = (L("P(alive) and expected value (next 12 months) come from the BG/NBD model (Customers page); "
+                       "value at risk = (1 − P(alive)) × revenue to date: what a customer who is gone took with them."))
+MODEL_CHURN_HELP = (L("Of the customers expected to be active at the start of a period (Σ P(alive) with what was known "
                     "then), the share no longer expected active at its end (Σ P(alive) of the same customers with "
                     "what was known then), from the BG/NBD model fitted on the data up to the analysis date; pooled "
-                    "over the complete periods shown.")
+                    "over the complete periods shown."))
 
 
 def model_churn_difference(period: str, periods: int) -> str:
-    return (f"Why the two differ: the inactivity window counts a customer as lost on a fixed day after their last "
-            f"purchase, and as back when they buy again, so customers who buy now and then are lost and back "
-            f"many times. The model instead weighs each customer by how likely they still are a customer, from how "
-            f"often and how recently they bought: a regular buyer who waited a little longer than usual stays "
-            f"likely active. Model figures pooled over the last {periods} complete {period}s; how well the model "
-            f"fits this data is on the Customers page.")
+    return _("Why the two differ: the inactivity window counts a customer as lost on a fixed day after their last "
+             "purchase, and as back when they buy again, so customers who buy now and then are lost and back "
+             "many times. The model instead weighs each customer by how likely they still are a customer, from how "
+             "often and how recently they bought: a regular buyer who waited a little longer than usual stays "
+             "likely active. Model figures pooled over the last {periods}; how well the model fits this data is on "
+             "the Customers page.").format(periods=complete_periods(periods, period))
 
 
 def whatif_model_note(margin: float, discount: float, years: float, used: float, assumed: list[str]) -> str:
@@ -813,11 +853,11 @@ def days(n: int) -> str:
 
 
 # ---------------------------------------------------------------- churn drivers: values the model could not fit
-DRIVER_MODEL_STATUS = {"separated": "everyone or no one with it churned, so its odds ratio is infinite or zero "
-                                    "(those customers were set aside for the others' odds ratios)",
-                       "collinear": "it says the same as other attributes in the model",
-                       "unstable": "too few customers in some combination with other attributes for a stable "
-                                   "estimate"}
+DRIVER_MODEL_STATUS = {"separated": L("everyone or no one with it churned, so its odds ratio is infinite or zero "
+                                    "(those customers were set aside for the others' odds ratios)"),
+                       "collinear": L("it says the same as other attributes in the model"),
+                       "unstable": L("too few customers in some combination with other attributes for a stable "
+                                   "estimate")}
 
 
 def driver_model_flags(odds, fallback: str | None, value=str) -> str | None:
@@ -827,15 +867,195 @@ def driver_model_flags(odds, fallback: str | None, value=str) -> str | None:
     for status, why in DRIVER_MODEL_STATUS.items():
         names = [f"{r.attribute}: {value(r.value)}" for r in odds.itertuples() if r.status == status]
         if names:
-            parts.append(f"No odds ratio for {', '.join(names)}: {why}.")
+            parts.append(_("No odds ratio for {names}: {why}.").format(names=", ".join(names), why=why))
     if fallback == "not_converged":
-        parts.append("The model did not settle on a best fit; read its odds ratios as rough.")
+        parts.append(_("The model did not settle on a best fit; read its odds ratios as rough."))
     return " ".join(parts) or None
 
-# ---------------------------------------------------------------- bounded loads (ingest/budget.py; issue 16.6)
-# Fragment: the file name goes in front (IngestError).
-LOAD_TOO_LONG = ("checking and loading it took longer than the limit of {seconds:,.0f} seconds and was stopped; "
-                 "split the file into smaller ones")
+
+# ---------------------------------------------------------------- Churn and upload pages (issue 19: translated)
+PERIOD_NAMES = {"week": L("Week"), "month": L("Month"), "quarter": L("Quarter"), "year": L("Year")}
+PER_PERIOD = {"week": L("per week"), "month": L("per month"), "quarter": L("per quarter"), "year": L("per year")}
+
+
+def complete_periods(n: int, period: str) -> str:
+    """'12 complete months' with the language's plural form; period: week | month | quarter | year."""
+    forms = {"week": ngettext("{n} complete week", "{n} complete weeks", n),
+             "month": ngettext("{n} complete month", "{n} complete months", n),
+             "quarter": ngettext("{n} complete quarter", "{n} complete quarters", n),
+             "year": ngettext("{n} complete year", "{n} complete years", n)}
+    return forms[period].format(n=fmt.number(n))
+
+
+def texts(labels: dict) -> dict:
+    """A dict of lazy strings (L) as plain strings in the current language (column labels, chart labels)."""
+    return {key: str(value) for key, value in labels.items()}
+
+
+# The reason labels the app itself adds to the file's reasons (retention/metrics/reasons.py NO_REASON, OTHER):
+# the data keeps the English label (queries, links, filters); only what is shown is translated.
+REASON_LABELS = {"(no reason given)": L("(no reason given)"), "Other": L("Other")}
+
+
+def reason_label(reason: object) -> str:
+    """A churn reason as shown: the app's own labels translated, the file's reasons as written."""
+    return str(REASON_LABELS.get(reason, reason)) if isinstance(reason, str) else reason
+
+
+# The per-customer figures the drivers compute (retention/metrics/drivers.py SUMMARY): their names are shown
+# translated; the data and the links keep the English name. A file's own column names are shown as written.
+DRIVER_FIGURES = {"Tenure": L("Tenure"), "Orders": L("Orders"), "Revenue to date": L("Revenue to date")}
+
+
+def driver_attribute(name: object) -> str:
+    """A driver attribute as shown: the app's per-customer figures in the reader's language, columns as written."""
+    return str(DRIVER_FIGURES.get(name, name)) if isinstance(name, str) else name
+
+
+def driver_churned_share(churned: int, customers: int) -> str:
+    """'1,869 of 7,043 customers churned (26.5%).'"""
+    return ngettext("{churned} of {n} customer churned ({pct}).", "{churned} of {n} customers churned ({pct}).",
+                    customers).format(churned=fmt.number(churned), n=fmt.number(customers),
+                                      pct=fmt.percent(100 * churned / max(customers, 1)))
+
+
+def flag_note(entry: dict, revenue: str = "") -> str:
+    """A report['flags'] entry as the validation says it: '3 refunds: negative amounts (kept; …); e.g. rows 4, 9.'"""
+    n, examples = entry["rows"], ", ".join(map(str, entry["examples"]))
+    if entry["flag"] == "future_date":
+        text = ngettext("{n} row dated after today (kept — check it){revenue}; e.g. rows {examples}.",
+                        "{n} rows dated after today (kept — check them){revenue}; e.g. rows {examples}.", n)
+    elif entry["flag"] == "refund":
+        text = ngettext("{n} refund: a negative amount (kept; not counted as activity){revenue}; e.g. rows {examples}.",
+                        "{n} refunds: negative amounts (kept; not counted as activity){revenue}; e.g. rows {examples}.",
+                        n)
+    elif entry["flag"] == "possible_duplicate":
+        text = ngettext("{n} possible duplicate: identical to an earlier row in every cell (kept as a separate "
+                        "purchase, since there is no order id to tell them apart — check it){revenue}; e.g. rows "
+                        "{examples}.",
+                        "{n} possible duplicates: identical to an earlier row in every cell (kept as separate "
+                        "purchases, since there is no order id to tell them apart — check them){revenue}; e.g. rows "
+                        "{examples}.", n)
+    else:
+        text = "{n} " + entry["flag"] + "{revenue}; " + _("e.g. rows {examples}.")
+    return text.format(n=fmt.number(n), revenue=revenue, examples=examples)
+
+
+def read_as(info: dict, export: str | None, escape=str) -> str:
+    """How a file was read, under its preview: 'Read as CSV, UTF-8, delimiter ';', header on row 1 · recognised: …'."""
+    formats = {"text": _("text")}
+    how = [formats.get(info.get("format"), info.get("format")), info.get("encoding"),
+           _("delimiter {delimiter}").format(delimiter=repr(info["delimiter"])) if info.get("delimiter") else None,
+           _("sheet “{sheet}”").format(sheet=escape(info["sheet"])) if info.get("sheet") else None,
+           _("header on row {row}").format(row=info.get("header_row")) if not info.get("headerless") else None]
+    text = _("Read as {how}").format(how=", ".join(h for h in how if h))
+    return text + (" · " + _("recognised: **{export}**").format(export=export) if export else "")
+
+
+# Why a file cannot be read (retention/ingest/errors.py IngestError: a code and its values). Fragments: the
+# file name goes in front, a full stop after.
+INGEST_PROBLEMS = {
+    "empty": L("the file is empty"),
+    "blank_lines": L("the file is empty (it holds only blank lines)"),
+    "header_only": L("the file has a header row but no data rows"),
+    "archive_member_empty": L("the file inside the archive is empty"),
+    "too_big": L("the file is {size}, more than the limit of {limit} MB; split it, or remove columns that are not "
+                 "needed"),
+    "gz_too_big": L("the compressed file unpacks to more than {size}, beyond the limit"),
+    "gz_damaged": L("the .gz file is damaged and cannot be unpacked"),
+    "gz_incomplete": L("the .gz file is incomplete (it was cut short) and cannot be unpacked"),
+    "zip_member_too_big": L("the file inside the zip archive unpacks to {size}, beyond the limit of {limit}"),
+    "zip_member_beyond": L("the file inside the zip archive unpacks to more than {limit}, beyond the limit"),
+    "zip_password": L("the zip archive is password-protected; upload the file itself"),
+    "zip_unreadable": L("the zip archive is damaged or uses a compression we cannot read"),
+    "zip_damaged": L("the zip archive is damaged and cannot be opened"),
+    "zip_empty": L("the zip archive is empty"),
+    "zip_many": L("the zip archive holds {n} files ({shown}); put exactly one data file in it"),
+    "zip_many_more": L("the zip archive holds {n} files ({shown} and {more} more); put exactly one data file in it"),
+    "zip_bomb": L("the workbook is compressed suspiciously well (a zip bomb?) and was not opened"),
+    "workbook_too_big": L("the workbook unpacks to {size}, beyond the limit of {limit}; save only the sheet with the "
+                          "data"),
+    "not_data": L("this is {what}, not a spreadsheet; upload a CSV, Excel, OpenDocument or Parquet file"),
+    "sheet_too_wide": L("the sheet {name!r} has {columns:,} columns, more than the limit of {limit:,}; copy the data "
+                        "range to a new workbook and upload that"),
+    "sheet_too_many_cells": L("the sheet {name!r} claims {cells:,} cells (often formatting down to the last row of "
+                              "the sheet); copy the data range to a new workbook and upload that"),
+    "workbook_password": L("the workbook is password-protected; open it, save a copy without a password, and upload "
+                           "that"),
+    "workbook_unreadable": L("this is not a readable spreadsheet (the workbook is damaged or in an unknown format)"),
+    "no_sheet": L("there is no sheet named {sheet!r}; the sheets are {sheets}"),
+    "sheet_unreadable": L("the sheet {name!r} could not be read"),
+    "workbook_empty": L("the workbook is empty"),
+    "sheet_empty": L("the sheet {sheet!r} is empty"),
+    "parquet_damaged": L("the Parquet file is damaged and cannot be read"),
+    "binary": L("this is not a text or spreadsheet file (it contains binary data)"),
+    "binary_image": L("this is not a text or spreadsheet file (it looks like an image or other binary file)"),
+    "unknown_encoding": L("this is not a text or spreadsheet file (its text encoding could not be recognised)"),
+    "long_first_line": L("its first line is longer than {kb:,} KB, so it is not a table's header row (or the file's "
+                         "line breaks are not recognised)"),
+    "no_table": L("no table was found: the file needs a header row and at least two columns"),
+    "no_table_separator": L("no table was found: the file needs a header row and at least two columns (or the "
+                            "columns are separated by a character other than , ; tab or |)"),
+    "split_failed": L("the file could not be split into columns ({error})"),
+    "too_wide": L("the table has {width:,} columns, more than the limit of {limit:,}; remove the columns that are "
+                  "not needed, or check the separator"),
+    "too_wide_at_least": L("the table has at least {width:,} columns, more than the limit of {limit:,}; remove the "
+                           "columns that are not needed, or check the separator"),
+    "bad_date_order": L("the date order must be 'dmy' or 'mdy', not {order!r}"),
+    "unknown_role": L("unknown role {role!r}; roles are {roles}"),
+    "no_such_column": L("there is no column {name!r} (columns: {columns})"),
+    "no_segment_column": L("there is no column {name!r} to use as a segment"),
+    "outcome_segment": L("the column {name!r} restates the outcome (whether, when or why a customer left, or a "
+                         "status); it cannot be a segment"),
+    "no_column_for": L("no column for {roles}"),
+    "out_of_memory": L("checking and loading it needs more memory than a load may use ({limit}); split the file into "
+                       "smaller ones, or remove long text columns"),
+    "load_too_long": L("checking and loading it took longer than the limit of {seconds:,.0f} seconds and was "
+                       "stopped; split the file into smaller ones"),
+}
+
+
+class _Number:
+    """A number put into a message: a grouped format ('{rows:,}', '{seconds:,.0f}') writes it the language's way
+    (fmt.number: '1 234' in Polish), any other format as Python does."""
+
+    def __init__(self, value: float) -> None:
+        self.value = value
+
+    def __format__(self, spec: str) -> str:
+        if "," in spec:
+            decimals = int(spec.split(".")[1].rstrip("f")) if "." in spec else 0
+            return fmt.number(self.value, decimals)
+        return format(self.value, spec)
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+def _localized(values: dict) -> dict:
+    return {k: _Number(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v for k, v in values.items()}
+
+
+def ingest_problem(code: str, values: dict) -> str:
+    """An IngestError's problem in words (a fragment: no file name, no full stop); a text that is no code as is."""
+    template = INGEST_PROBLEMS.get(code)
+    return str(code) if template is None else template.format(**_localized(values))
+
+
+def nothing_usable(code: str, **values) -> str:
+    """A NOTHING_USABLE fragment filled in, its grouped numbers written the language's way."""
+    return NOTHING_USABLE[code].format(**_localized(values))
+
+
+def ingest_message(filename: str, problem: str, row: int | None = None, column: str | None = None) -> str:
+    """The whole sentence: "file 'x.csv', row 4, column 'Amount': the problem."."""
+    where = [_("file {name}").format(name=repr(filename))]
+    if row is not None:
+        where.append(_("row {row}").format(row=row))
+    if column is not None:
+        where.append(_("column {column}").format(column=repr(column)))
+    return _("{where}: {problem}.").format(where=", ".join(where), problem=problem)
+
 
 # ---------------------------------------------------------------- the purchase model in the headline (issue 17.1)
 HEADLINE.update({

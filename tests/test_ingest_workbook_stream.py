@@ -177,8 +177,7 @@ def test_a_workbook_zip_bomb_is_refused_unread(tmp_path, how):
     bomb_xlsx(path, 64)
     assert path.stat().st_size < 200_000  # 64 MB of sheet in under 200 KB
     started = time.monotonic()
-    with pytest.raises(IngestError, match=r"'bomb.xlsx': the workbook is compressed suspiciously well \(its part "
-                                          r"'xl/worksheets/sheet1.xml' unpacks [\d,]+ times larger, a zip bomb\?\)"):
+    with pytest.raises(IngestError, match=r"'bomb.xlsx': the workbook is compressed suspiciously well \(a zip bomb\?\)"):
         read_table(path.read_bytes(), path.name) if how == "bytes" else read_path(path, **STREAM)
     assert time.monotonic() - started < 10
 

@@ -134,9 +134,9 @@ def test_an_odd_link_opens_the_page_on_defaults(demo_warm, page):
 def test_upload_reports_possible_duplicates_with_a_download(demo_env):
     at = _uploaded("log.csv", b"customer,date,amount\na,2024-01-05,10.5\na,2024-01-05,10.5\nb,2024-01-06,7\n")
     assert {m.label: m.value for m in at.metric}["Rows used"] == "3"  # the identical row is kept
-    assert any(c.value.startswith("1 possible duplicates") and "(10.50 of revenue)" in c.value and "rows 3." in c.value
+    assert any(c.value.startswith("1 possible duplicate: identical") and "(10.50 of revenue)" in c.value and "rows 3." in c.value
                for c in at.caption)
-    assert any("1 possible duplicates" in e.label for e in at.expander)
+    assert any("1 possible duplicate (kept)" in e.label for e in at.expander)
     assert not at.button(key="data_save").disabled
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 import textwrap
 
 import numpy as np
@@ -126,8 +127,10 @@ BASE_HEIGHT_MARGIN = 70  # the top margin the builders' heights were chosen with
 
 
 def title_lines(title: str, width: int = TITLE_CHARS) -> list[str]:
-    """`title` broken at spaces into lines of at most `width` characters (a longer word keeps its own line)."""
-    return textwrap.wrap(" ".join(str(title).split()), width, break_long_words=False, break_on_hyphens=False) or [""]
+    """`title` broken at spaces into lines of at most `width` characters (a longer word keeps its own line).
+    A no-break space (Polish and Russian '24 %', '1 234') holds its two sides together."""
+    words = " ".join(re.split(r"[ \t\r\n]+", str(title).strip()))
+    return textwrap.wrap(words, width, break_long_words=False, break_on_hyphens=False) or [""]
 
 
 def legend_rows(names: list[str], row_width: float = LEGEND_ROW_WIDTH_PX) -> int:

@@ -2,7 +2,7 @@
 
 `Deadline(seconds, filename)` starts the clock (0: no limit). `with deadline.watch(con): …` runs DuckDB
 work on `con` until the deadline and then interrupts it; either way past the deadline it raises
-IngestError naming the file (ui_text.LOAD_TOO_LONG). `deadline.spent` is the seconds since the start:
+IngestError naming the file (ui_text.INGEST_PROBLEMS["load_too_long"]). `deadline.spent` is the seconds since the start:
 a RawTable and a Prepared carry what reading and detection spent, and store.build gives the load only
 what is left of the limit, so the whole path (read, detect, check and save) stays within it.
 """
@@ -16,12 +16,11 @@ from contextlib import contextmanager
 import duckdb
 
 from retention.ingest.errors import IngestError
-from retention.ui_text import LOAD_TOO_LONG
 
 
 def too_long(filename: str, limit: float) -> IngestError:
     """The refusal of a file whose load went past `limit` seconds."""
-    return IngestError(filename, LOAD_TOO_LONG.format(seconds=limit))
+    return IngestError(filename, "load_too_long", seconds=limit)
 
 
 class Deadline:

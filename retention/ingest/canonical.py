@@ -123,17 +123,17 @@ def prepare(
     if kind not in KINDS:
         raise ValueError(kind)
     if date_order not in (None, "dmy", "mdy"):
-        raise IngestError(filename, f"the date order must be 'dmy' or 'mdy', not {date_order!r}")
+        raise IngestError(filename, "bad_date_order", order=date_order)
     started = time.monotonic()
     raw = raw or read_table(data, filename, sheet)
     roles = money_.currency_checked(detect_roles(raw.frame, kind), raw.frame, raw.info.get("encoding"))
     for role, column in (mapping or {}).items():
         if role not in roles_for(kind):
-            raise IngestError(filename, f"unknown role {role!r}; roles are {', '.join(roles_for(kind))}")
+            raise IngestError(filename, "unknown_role", role=role, roles=", ".join(roles_for(kind)))
         if column is None:
             roles.pop(role, None)
         elif column not in raw.columns:
-            raise IngestError(filename, f"there is no column {column!r} (columns: {', '.join(raw.columns)})")
+            raise IngestError(filename, "no_such_column", name=column, columns=", ".join(raw.columns))
         else:
             roles = {r: c for r, c in roles.items() if c != column}
             roles[role] = column
@@ -144,10 +144,9 @@ def prepare(
         raise MissingRoles(filename, kind, missing, raw.columns)
     for column in segments or []:
         if column not in raw.columns:
-            raise IngestError(filename, f"there is no column {column!r} to use as a segment")
+            raise IngestError(filename, "no_segment_column", name=column)
         if is_outcome_column(column):
-            raise IngestError(filename, f"the column {column!r} restates the outcome (whether, when or why a "
-                                        "customer left, or a status); it cannot be a segment")
+            raise IngestError(filename, "outcome_segment", name=column)
     export = export_of(raw.columns, kind)
     prepared = Prepared(kind, filename, raw, {role: roles[role] for role in roles_for(kind) if role in roles}, [],
                         export=export.name if export else None,

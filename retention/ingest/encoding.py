@@ -227,9 +227,7 @@ def detect_or_fail(data: bytes, filename: str) -> str:
     try:
         return detect(data)
     except ValueError as exc:
-        raise IngestError(filename, "this is not a text or spreadsheet file (it contains binary data)"
-                          if str(exc) == "binary" else
-                          "this is not a text or spreadsheet file (its text encoding could not be recognised)") from exc
+        raise IngestError(filename, "binary" if str(exc) == "binary" else "unknown_encoding") from exc
 
 
 def display_name(encoding: str) -> str:

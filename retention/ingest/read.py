@@ -61,7 +61,7 @@ def read_table(data: bytes, filename: str, sheet: str | None = None, fast: bool 
     """Decode `data` (the bytes of a file called `filename`) into a RawTable. `fast=False` reads
     text files with Python's csv module only (the reference the fast path is tested against)."""
     if not data:
-        raise IngestError(filename, "the file is empty")
+        raise IngestError(filename, "empty")
     name, data, wrapper = unwrap(data, filename)
     suffix = Path(name).suffix.lower()
     if data.startswith(OLE_MAGIC) or data.startswith(ZIP_MAGIC) or suffix in WORKBOOK_EXTENSIONS and not _is_text(data):
@@ -75,7 +75,7 @@ def read_table(data: bytes, filename: str, sheet: str | None = None, fast: bool 
     frame, totals = drop_total_rows(frame)
     info["total_rows"] = totals
     if frame.empty:
-        raise IngestError(filename, "the file has a header row but no data rows")
+        raise IngestError(filename, "header_only")
     return RawTable(frame.reset_index(drop=True), info)
 
 
@@ -91,13 +91,13 @@ def _read_parquet(data: bytes, filename: str) -> tuple[pd.DataFrame, dict]:
         try:
             width = pq.read_metadata(path).num_columns
         except (OSError, ValueError) as exc:
-            raise IngestError(filename, "the Parquet file is damaged and cannot be read") from exc
+            raise IngestError(filename, "parquet_damaged") from exc
         check_width(width, filename)
         con = duckdb.connect()
         try:
             table = sql.arrow(con, "ingest_read_parquet", path=str(path))
         except duckdb.Error as exc:
-            raise IngestError(filename, "the Parquet file is damaged and cannot be read") from exc
+            raise IngestError(filename, "parquet_damaged") from exc
         finally:
             con.close()
     frame = table.to_pandas()

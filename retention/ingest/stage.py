@@ -294,7 +294,7 @@ def stage_workbook(path: Path, filename: str, sheet: str | None, deadline: Deadl
         book = xlsx_stream.open_book(archive, filename)
         names = [name for name, _ in book.sheets]
         if sheet is not None and sheet not in names:
-            raise IngestError(filename, f"there is no sheet named {sheet!r}; the sheets are {', '.join(map(repr, names))}")
+            raise IngestError(filename, "no_sheet", sheet=sheet, sheets=", ".join(map(repr, names)))
         candidates = [(name, part) for name, part in book.sheets if (name == sheet if sheet else name not in oversized)]
         if not candidates:
             if not names:
@@ -310,7 +310,7 @@ def stage_workbook(path: Path, filename: str, sheet: str | None, deadline: Deadl
                                {"format": "workbook", "workbook": "xlsx", "sheet": chosen, "sheets": names,
                                 "reader": "stream"})
         except (zipfile.BadZipFile, expat.ExpatError, zlib.error, EOFError) as exc:
-            raise IngestError(filename, f"the sheet {chosen!r} is damaged and could not be read ({exc})") from exc
+            raise IngestError(filename, "sheet_unreadable", name=chosen) from exc
 
 
 def _stage_rows(rows, where: str, filename: str, deadline: Deadline, info: dict) -> RawTable:

@@ -53,9 +53,8 @@ def header_width(header: list[str]) -> int:
 def check_width(width: int, filename: str, at_least: bool = False) -> None:
     """Refuse a table wider than config.max_columns() (before anything reads its rows)."""
     if width > config.max_columns():
-        count = f"at least {width:,}" if at_least else f"{width:,}"
-        raise IngestError(filename, f"the table has {count} columns, more than the limit of {config.max_columns():,}; "
-                                    "remove the columns that are not needed, or check the separator")
+        raise IngestError(filename, "too_wide_at_least" if at_least else "too_wide", width=width,
+                          limit=config.max_columns())
 
 
 def unique_names(names: list[str]) -> list[str]:
@@ -80,7 +79,7 @@ def frame_from_rows(rows: list[list[str]], filename: str, header_index: int | No
     if header_index is None:
         header_index = find_header_row(rows)
     if header_index is None:
-        raise IngestError(filename, "no table was found: the file needs a header row and at least two columns")
+        raise IngestError(filename, "no_table")
     header = rows[header_index]
     width = header_width(header)
     check_width(width, filename)

@@ -120,13 +120,12 @@ def read_text(data: bytes, filename: str, fast: bool = True) -> tuple[pd.DataFra
     codec = detect_or_fail(data, filename)
     sample, whole = _head(data, codec)
     if _looks_binary(sample):
-        raise IngestError(filename, "this is not a text or spreadsheet file (it looks like an image or other binary file)")
+        raise IngestError(filename, "binary_image")
     if not sample.strip():
-        raise IngestError(filename, "the file is empty (it holds only blank lines)")
+        raise IngestError(filename, "blank_lines")
     if not whole and "\n" not in sample and "\r" not in sample:
         check_width(max(sample.count(d) for d in DELIMITERS) + 1, filename, at_least=True)
-        raise IngestError(filename, f"its first line is longer than {SAMPLE_BYTES // 1000:,} KB, so it is not a table's "
-                                    "header row (or the file's line breaks are not recognised)")
+        raise IngestError(filename, "long_first_line", kb=SAMPLE_BYTES // 1000)
     delimiter = sniff_delimiter(sample)
     rows, offsets = _records(sample, delimiter)
     header_index = find_header_row(rows)
@@ -138,8 +137,7 @@ def read_text(data: bytes, filename: str, fast: bool = True) -> tuple[pd.DataFra
         frame, info = read_text(tabbed.encode("utf-8"), filename, fast)
         return frame, {**info, "encoding": display_name(codec), "delimiter": "spaces"}
     if header_index is None:
-        raise IngestError(filename, "no table was found: the file needs a header row and at least two columns "
-                                    "(or the columns are separated by a character other than , ; tab or |)")
+        raise IngestError(filename, "no_table_separator")
     check_width(header_width(rows[header_index]), filename)
     info = {"format": "text", "encoding": display_name(codec), "delimiter": delimiter}
     no_header = headerless.first_row_is_data(rows, header_index)
@@ -159,7 +157,7 @@ def read_text(data: bytes, filename: str, fast: bool = True) -> tuple[pd.DataFra
         all_rows = [[c.strip(SPACES) for c in row]
                     for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
     except csv.Error as exc:
-        raise IngestError(filename, f"the file could not be split into columns ({exc})") from exc
+        raise IngestError(filename, "split_failed", error=str(exc)) from exc
     if no_header:  # the table's first row is data: give the columns names, and keep the row numbers the file's
         frame, extra = headerless.frame_without_header(all_rows, filename, header_index)
     else:

@@ -62,8 +62,7 @@ def _mb(nbytes: int) -> str:
 def check_size(nbytes: int, filename: str) -> None:
     """Refuse a file larger than the configured upload limit (before reading it)."""
     if nbytes > max_upload_bytes():
-        raise IngestError(filename, f"the file is {_mb(nbytes)}, more than the limit of {config.max_upload_mb()} MB; "
-                                    "split it, or remove columns that are not needed")
+        raise IngestError(filename, "too_big", size=_mb(nbytes), limit=config.max_upload_mb())
 
 
 def sniff_not_data(data: bytes) -> str | None:
@@ -98,7 +97,7 @@ def _gunzip(data: bytes, filename: str, limit: int) -> bytes:
             chunk = inflater.decompress(data, 16 * 1024 * 1024)
             size += len(chunk)
             if size > limit:
-                raise IngestError(filename, f"the compressed file unpacks to more than {_mb(limit)}, beyond the limit")
+                raise IngestError(filename, "gz_too_big", size=_mb(limit))
             out.append(chunk)
             data = inflater.unconsumed_tail
             if inflater.eof:
@@ -107,25 +106,24 @@ def _gunzip(data: bytes, filename: str, limit: int) -> bytes:
                 else:
                     break
     except zlib.error as exc:
-        raise IngestError(filename, "the .gz file is damaged and cannot be unpacked") from exc
+        raise IngestError(filename, "gz_damaged") from exc
     if not inflater.eof:
-        raise IngestError(filename, "the .gz file is incomplete (it was cut short) and cannot be unpacked")
+        raise IngestError(filename, "gz_incomplete")
     return b"".join(out)
 
 
 def _read_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, filename: str, limit: int) -> bytes:
     if member.file_size > limit:
-        raise IngestError(filename, f"the file inside the zip archive unpacks to {_mb(member.file_size)}, "
-                                    f"beyond the limit of {_mb(limit)}")
+        raise IngestError(filename, "zip_member_too_big", size=_mb(member.file_size), limit=_mb(limit))
     try:
         with archive.open(member) as stream:
             data = stream.read(limit + 1)  # sizes in the archive's directory can lie
     except RuntimeError as exc:
-        raise IngestError(filename, "the zip archive is password-protected; upload the file itself") from exc
+        raise IngestError(filename, "zip_password") from exc
     except (zipfile.BadZipFile, zlib.error, NotImplementedError, EOFError) as exc:
-        raise IngestError(filename, "the zip archive is damaged or uses a compression we cannot read") from exc
+        raise IngestError(filename, "zip_unreadable") from exc
     if len(data) > limit:
-        raise IngestError(filename, f"the file inside the zip archive unpacks to more than {_mb(limit)}, beyond the limit")
+        raise IngestError(filename, "zip_member_beyond", limit=_mb(limit))
     return data
 
 
@@ -133,7 +131,7 @@ def _open_zip(data: bytes, filename: str) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError) as exc:
-        raise IngestError(filename, "the zip archive is damaged and cannot be opened") from exc
+        raise IngestError(filename, "zip_damaged") from exc
 
 
 def _is_workbook_archive(names: list[str]) -> bool:
@@ -154,14 +152,10 @@ def check_workbook_archive(data: bytes, filename: str) -> None:
     with _open_zip(data, filename) as archive:
         total = sum(m.file_size for m in archive.infolist())
         if total > max_unpacked_bytes():
-            raise IngestError(filename, f"the workbook unpacks to {_mb(total)}, beyond the limit of "
-                                        f"{_mb(max_unpacked_bytes())}; save only the sheet with the data")
-        bomb = next((m for m in archive.infolist() if m.file_size > BOMB_MIN_BYTES
-                     and m.file_size > BOMB_RATIO * max(m.compress_size, 1)), None)
-        if bomb is not None:
-            raise IngestError(filename, f"the workbook is compressed suspiciously well (its part {bomb.filename!r} "
-                                        f"unpacks {bomb.file_size // max(bomb.compress_size, 1):,} times larger, a zip "
-                                        "bomb?) and was not opened")
+            raise IngestError(filename, "workbook_too_big", size=_mb(total), limit=_mb(max_unpacked_bytes()))
+        if any(m.file_size > BOMB_MIN_BYTES and m.file_size > BOMB_RATIO * max(m.compress_size, 1)
+               for m in archive.infolist()):
+            raise IngestError(filename, "zip_bomb")
 
 
 def unwrap(data: bytes, filename: str) -> tuple[str, bytes, str | None]:
@@ -183,19 +177,18 @@ def unwrap(data: bytes, filename: str) -> tuple[str, bytes, str | None]:
                            if not m.is_dir() and not m.filename.startswith("__MACOSX/")
                            and not Path(m.filename).name.startswith(".")]
                 if not members:
-                    raise IngestError(filename, "the zip archive is empty")
+                    raise IngestError(filename, "zip_empty")
                 if len(members) != 1:
                     shown = ", ".join(Path(m.filename).name for m in members[:5])
-                    more = f" and {len(members) - 5} more" if len(members) > 5 else ""
-                    raise IngestError(filename, f"the zip archive holds {len(members)} files ({shown}{more}); "
-                                                "put exactly one data file in it")
+                    raise IngestError(filename, "zip_many_more" if len(members) > 5 else "zip_many", n=len(members),
+                                      shown=shown, more=len(members) - 5)
                 name, data = Path(members[0].filename).name, _read_member(archive, members[0], filename, limit)
                 wrapper = wrapper or "zip"
         else:
             break
     if not data:
-        raise IngestError(filename, "the file is empty" if wrapper is None else "the file inside the archive is empty")
+        raise IngestError(filename, "empty" if wrapper is None else "archive_member_empty")
     what = sniff_not_data(data)
     if what:
-        raise IngestError(filename, f"this is {what}, not a spreadsheet; upload a CSV, Excel, OpenDocument or Parquet file")
+        raise IngestError(filename, "not_data", what=what)
     return name, data, wrapper

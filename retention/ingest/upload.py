@@ -24,7 +24,7 @@ def read_upload(data: bytes, filename: str, sheet: str | None = None,
     """The RawTable of uploaded bytes `data` named `filename` (see the module docstring); `limit_seconds`:
     stage.read_path's (the load's time limit by default)."""
     if not data:
-        raise IngestError(filename, "the file is empty")
+        raise IngestError(filename, "empty")
     path = scratch.claim() / f"upload.{scratch.WRITER}.{secrets.token_hex(8)}.tmp"
     try:
         with path.open("wb") as out:

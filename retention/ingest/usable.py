@@ -15,7 +15,7 @@ import json
 import duckdb
 import pandas as pd
 
-from retention import sql, ui_text
+from retention import fmt, sql, ui_text
 
 MAX_EXAMPLES = 3
 
@@ -33,11 +33,11 @@ def nothing_usable(con: duckdb.DuckDBPyConnection, report: dict, today: dt.date)
         return _all_rejected(con, report)
     column = report["roles"].get("date")
     if counts["future"] == counts["rows"]:
-        return ui_text.NOTHING_USABLE["all_future"].format(
+        return ui_text.nothing_usable("all_future",
             today=today.isoformat(), column=column, first=_day(counts["first_future"]),
             last=_day(counts["last_future"]), rows=int(counts["rows"]))
     amount = report["roles"].get("amount") or " × ".join(report["roles"].get(r, "") for r in ("quantity", "unit_price"))
-    return ui_text.NOTHING_USABLE["no_positive"].format(
+    return ui_text.nothing_usable("no_positive",
         column=amount, rows=int(counts["rows"]), refunds=int(counts["refunds"]), zero=int(counts["zero"]),
         future=int(counts["future"]), today=today.isoformat())
 
@@ -51,11 +51,11 @@ def _all_rejected(con: duckdb.DuckDBPyConnection, report: dict) -> str:
     rows = report["summary"].get("rows_read") or 0
     problems = report["problems"]
     if not problems:
-        skipped = ", ".join(f"{s['rows']:,} × {ui_text.SKIPPED_REASONS.get(s['reason'], s['reason'])}"
+        skipped = ", ".join(f"{fmt.number(s['rows'])} × {ui_text.SKIPPED_REASONS.get(s['reason'], s['reason'])}"
                             for s in report["skipped"])
-        return ui_text.NOTHING_USABLE["all_skipped"].format(rows=rows, skipped=skipped or "0")
+        return ui_text.nothing_usable("all_skipped", rows=rows, skipped=skipped or "0")
     if problems[0]["reason"] == "missing_customer" and problems[0]["rows"] == rows:
-        return ui_text.NOTHING_USABLE["empty_customer"].format(column=problems[0]["column"], rows=rows)
+        return ui_text.nothing_usable("empty_customer", column=problems[0]["column"], rows=rows)
     by_column: dict[str | None, list[dict]] = {}
     for problem in problems:
         by_column.setdefault(problem["column"], []).append(problem)
@@ -63,12 +63,12 @@ def _all_rejected(con: duckdb.DuckDBPyConnection, report: dict) -> str:
     column, found = next(iter(by_column.items()))
     if len(by_column) == 1 and column and sum(p["rows"] for p in found) == rows:
         role = next((r for r, c in report["roles"].items() if c == column), None)
-        return ui_text.NOTHING_USABLE["every_rejected"].format(
-            role=ui_text.role_label(report["kind"], role).lower() if role else "value", column=column,
+        return ui_text.nothing_usable("every_rejected",
+            role=ui_text.role_label(report["kind"], role).lower() if role else ui_text.NOTHING_USABLE["value"], column=column,
             part=parts[column])
-    where = {c: ui_text.NOTHING_USABLE["in_column"].format(column=c) if c else ui_text.NOTHING_USABLE["whole_row"]
+    where = {c: ui_text.nothing_usable("in_column", column=c) if c else ui_text.NOTHING_USABLE["whole_row"]
              for c in parts}
-    return ui_text.NOTHING_USABLE["no_row"].format(
+    return ui_text.nothing_usable("no_row",
         rows=rows, parts="; ".join(f"{where[c]}: {part}" for c, part in parts.items()))
 
 
@@ -77,8 +77,8 @@ def _part(con: duckdb.DuckDBPyConnection, kind: str, column: str | None, found: 
     values = [v for p in found for v in _example_values(con, kind, column, p["reason"])]
     values = list(dict.fromkeys(values))[:MAX_EXAMPLES]
     rows = sorted(r for p in found for r in p["examples"])[:5]
-    return ui_text.NOTHING_USABLE["rejected_part"].format(
-        rows=sum(p["rows"] for p in found), reasons=" or ".join(ui_text.reject_reason(p["reason"]) for p in found),
+    return ui_text.nothing_usable("rejected_part",
+        rows=sum(p["rows"] for p in found), reasons=str(ui_text.NOTHING_USABLE["or"]).join(ui_text.reject_reason(p["reason"]) for p in found),
         examples=", ".join(map(repr, values)) if values else ui_text.NOTHING_USABLE["rows_word"] + ", ".join(map(str, rows)))
 
 

@@ -231,10 +231,8 @@ def table_of_rows(rows: list[list[str]], filename: str) -> tuple[pd.DataFrame, d
 
 def refuse_oversized(filename: str, name: str, cells: int, columns: int) -> None:
     if cells <= MAX_CELLS:
-        raise IngestError(filename, f"the sheet {name!r} has {columns:,} columns, more than the limit of "
-                                    f"{config.max_columns():,}; copy the data range to a new workbook and upload that")
-    raise IngestError(filename, f"the sheet {name!r} claims {cells:,} cells (often formatting down to the last row "
-                                "of the sheet); copy the data range to a new workbook and upload that")
+        raise IngestError(filename, "sheet_too_wide", name=name, columns=columns, limit=config.max_columns())
+    raise IngestError(filename, "sheet_too_many_cells", name=name, cells=cells)
 
 
 def read_workbook(data: bytes, filename: str, sheet: str | None) -> tuple[pd.DataFrame, dict]:
@@ -242,8 +240,7 @@ def read_workbook(data: bytes, filename: str, sheet: str | None) -> tuple[pd.Dat
     from python_calamine import CalamineWorkbook
 
     if is_encrypted(data):
-        raise IngestError(filename, "the workbook is password-protected; open it, save a copy without a password, "
-                                    "and upload that")
+        raise IngestError(filename, "workbook_password")
     check_workbook_archive(data, filename)
     oversized = oversized_sheets(data)
     if oversized and b"opendocument" in data[:200]:  # calamine reads every sheet of an .ods when it opens it
@@ -254,13 +251,11 @@ def read_workbook(data: bytes, filename: str, sheet: str | None) -> tuple[pd.Dat
         _reraise_unless_calamine(exc)
         text = str(exc).lower()
         if "password" in text or "encrypt" in text:
-            raise IngestError(filename, "the workbook is password-protected; open it, save a copy without a "
-                                        "password, and upload that") from exc
-        raise IngestError(filename, "this is not a readable spreadsheet (the workbook is damaged or in an "
-                                    "unknown format)") from exc
+            raise IngestError(filename, "workbook_password") from exc
+        raise IngestError(filename, "workbook_unreadable") from exc
     names = [m.name for m in book.sheets_metadata if getattr(m.typ, "name", "WorkSheet") == "WorkSheet"] or list(book.sheet_names)
     if sheet is not None and sheet not in names:
-        raise IngestError(filename, f"there is no sheet named {sheet!r}; the sheets are {', '.join(map(repr, names))}")
+        raise IngestError(filename, "no_sheet", sheet=sheet, sheets=", ".join(map(repr, names)))
     if sheet in oversized or (not sheet and names and all(n in oversized for n in names)):
         name = sheet or names[0]
         refuse_oversized(filename, name, *oversized[name])
@@ -271,13 +266,13 @@ def read_workbook(data: bytes, filename: str, sheet: str | None) -> tuple[pd.Dat
         except BaseException as exc:
             _reraise_unless_calamine(exc)
             if sheet:
-                raise IngestError(filename, f"the sheet {name!r} could not be read") from exc
+                raise IngestError(filename, "sheet_unreadable", name=name) from exc
             continue
         size = _table_size(rows)
         if best is None or size > best[0]:
             best = (size, name, rows)
     if best is None or not best[2]:
-        raise IngestError(filename, "the workbook is empty" if not sheet else f"the sheet {sheet!r} is empty")
+        raise IngestError(filename, "sheet_empty" if sheet else "workbook_empty", sheet=sheet)
     _, chosen, rows = best
     frame, info = table_of_rows(rows, filename if not sheet else f"{filename}, sheet {chosen}")
     kind = "ods" if data.startswith(b"PK") and b"opendocument" in data[:200] else \
