@@ -53,6 +53,14 @@ def percent(points: float | None, decimals: int = 1) -> str:
     return _pattern(locale.percent_formats[None].pattern, decimals).apply(points / 100, locale)
 
 
+def compact(value: float | None) -> str:
+    """A large number shortened the locale's way: 12,300 → '12.3K' (en), '12,3 tys.' (pl), '12,3 тыс.' (ru),
+    '1.2万' (zh, ja); '–' when there is no value."""
+    if _missing(value):
+        return "–"
+    return bnumbers.format_compact_decimal(value, locale=i18n.cldr_locale(), fraction_digits=1)
+
+
 def money(value: float | None, currency: str | None, decimals: int = 2, sign: bool = False) -> str:
     """A money figure with thousands marks and the currency; '–' when there is no value. `sign` writes '+'
     before positive values (a change). English keeps the ISO code after the figure ('1,234.50 EUR': pages,

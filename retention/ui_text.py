@@ -4,6 +4,7 @@ Translatable constants are lazy strings, L("…") (retention/i18n.py): written i
 wherever they are used; functions use _() and ngettext() (the catalogs are in locale/, see README Languages)."""
 
 from retention import fmt
+from retention import i18n
 from retention.i18n import L, _, ngettext
 
 ROLE_LABELS = {
@@ -733,9 +734,9 @@ MODEL_DEGENERATE = ("The data fit best with every customer having the same chanc
                     "({dropout:.1%}), rather than chances that differ between customers: the model's a and b are "
                     "then stand-ins for that one chance, not estimates. P(alive) and expected purchases use that "
                     "limit of the model; read them with care next to the inactivity window on the Churn page.")
-OVERVIEW_METHOD_NOTE = ("Method of these figures: the inactivity window, which needs no model. The purchase model's "
-                        "view (expected active customers, and whether the model fits this data) is on the Customers "
-                        "page, and next to these figures on the Churn page.")
+OVERVIEW_METHOD_NOTE = L("Method of these figures: the inactivity window, which needs no model. The purchase model's "
+                         "view (expected active customers, and whether the model fits this data) is on the Customers "
+                         "page, and next to these figures on the Churn page.")
 
 # ---------------------------------------------------------------- languages (retention/i18n.py; README Languages)
 LANGUAGE_LABEL = L("Language")
@@ -781,3 +782,44 @@ def driver_model_flags(odds, fallback: str | None, value=str) -> str | None:
 # Fragment: the file name goes in front (IngestError).
 LOAD_TOO_LONG = ("checking and loading it took longer than the limit of {seconds:,.0f} seconds and was stopped; "
                  "split the file into smaller ones")
+
+
+# ---------------------------------------------------------------- lang1: Overview, Cohorts (issue 19)
+KM_TENURE_HELP = L("Kaplan–Meier by tenure: churned customers end at their tenure, active customers are counted up "
+                   "to theirs.")
+
+
+def still_after(months: int) -> str:
+    """The label of a Kaplan–Meier point: 'Still customers after 12 months of tenure'."""
+    return ngettext("Still customers after {n} month of tenure", "Still customers after {n} months of tenure",
+                    int(months)).format(n=fmt.number(months))
+
+
+def months(n: int) -> str:
+    """'5 months', '5 miesięcy', '5 месяцев', '5 个月', '5 か月'."""
+    return ngettext("{n} month", "{n} months", int(n)).format(n=fmt.number(n))
+
+
+def period_words(period: object) -> str:
+    """A headline row's period ('5 months', as metrics/headline.py writes it) in the current language."""
+    head = str(period).split()
+    if head and head[0].isdigit() and len(head) == 2 and head[1].startswith("month"):
+        return months(int(head[0]))
+    return str(period)
+
+
+def date_input_format() -> str:
+    """st.date_input's format in the current language: day first with dots in Polish and Russian, year first in
+    Chinese and Japanese (and in English, as before)."""
+    return {"pl": "DD.MM.YYYY", "ru": "DD.MM.YYYY"}.get(i18n.language(), "YYYY/MM/DD")
+
+
+# The standard customer retention rate with the worked examples every language's retention articles use
+# (locale/GLOSSARY.md): shown on the Overview, for any page that defines CRR.
+CRR_DEFINITION = L("""**Customer retention rate (CRR)** = ((CE − CN) / CS) × 100, where CS is the number of customers at the start of the period, CE the number at its end, and CN the new customers gained during it. Churn = 100% − CRR.
+
+- Example: CS = 500, CN = 50 and 100 customers lost, so CE = 500 + 50 − 100 = 450: CRR = ((450 − 50) / 500) × 100 = 80%.
+- Example: CS = 100, CN = 15 and 10 customers lost, so CE = 105: CRR = ((105 − 15) / 100) × 100 = 90%.
+
+The Overview's "customers kept" counts the customers active at both the start and the end of a period (new customers are neither added nor subtracted), so it is usually higher than CRR; the Churn page shows both.""")
+DEFINITIONS_HEADING = L("How these numbers are defined")

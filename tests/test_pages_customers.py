@@ -117,4 +117,4 @@ def test_customers_file_without_purchases_gets_an_empty_state(env):
 
 def test_overview_of_a_shop_says_which_method_it_uses(env):
     at = open_page("pages/overview.py", dataset=env["shop"])
-    assert any(ui_text.OVERVIEW_METHOD_NOTE in c.value for c in at.caption)
+    assert any(str(ui_text.OVERVIEW_METHOD_NOTE) in c.value for c in at.caption)

@@ -7,6 +7,10 @@ from __future__ import annotations
 import math
 
 import pandas as pd
+from babel.lists import format_list
+
+from retention import fmt, i18n
+from retention.i18n import L, ngettext
 
 FIGURE_NAMES = {
     "customer_retention": "customer retention",
@@ -332,13 +336,54 @@ COLUMN_LABELS = {
 
 
 def context(row: dict) -> str | None:
-    """One line for an overview tile from compare.context():
+    """One line for an overview tile from compare.context(), in the current language:
     'Your annual customer retention of 41.9% is below 4 of 5 published figures for similar businesses (41.8–75.0%).'"""
     if not row["sources"] or math.isnan(row["value"]):
         return None
-    counts = [f"{word} {row[k]}" for k, word in (("above", "above"), ("below", "below"),
-                                                 ("within_noise", "within the noise of")) if row[k]]
-    joined = counts[0] if len(counts) == 1 else ", ".join(counts[:-1]) + " and " + counts[-1]
-    return (f"Your {figure_name('customer_retention', int(row['months']))} of {pct(row['value'])} is {joined} of "
-            f"{row['sources']} published figure{'s' if row['sources'] != 1 else ''} for the chosen industries "
-            f"({pct(row['low_pct'])}–{pct(row['high_pct'])}).")
+    words = {"above": CONTEXT_ABOVE, "below": CONTEXT_BELOW, "within_noise": CONTEXT_NOISE}
+    counts = [words[k].format(n=fmt.number(row[k])) for k in ("above", "below", "within_noise") if row[k]]
+    joined = format_list(counts, locale=i18n.cldr_locale())
+    return ngettext("Your {figure} of {value} is {counts} of {n} published figure for the chosen industries "
+                    "({low}–{high}).",
+                    "Your {figure} of {value} is {counts} of {n} published figures for the chosen industries "
+                    "({low}–{high}).", int(row["sources"])).format(
+        figure=local_figure_name("customer_retention", int(row["months"])), value=fmt.percent(row["value"]),
+        counts=joined, n=fmt.number(row["sources"]), low=fmt.percent(row["low_pct"]),
+        high=fmt.percent(row["high_pct"]))
+
+
+# ---------------------------------------------------------------- translated names (issue 19)
+CONTEXT_ABOVE, CONTEXT_BELOW, CONTEXT_NOISE = L("above {n}"), L("below {n}"), L("within the noise of {n}")
+LOCAL_FIGURE_NAMES = {  # figure_name(figure, months) in the current language
+    ("customer_retention", 1): L("monthly customer retention"),
+    ("customer_retention", 3): L("quarterly customer retention"),
+    ("customer_retention", 12): L("annual customer retention"),
+    ("customer_churn", 1): L("monthly customer churn"),
+    ("customer_churn", 3): L("quarterly customer churn"),
+    ("customer_churn", 12): L("annual customer churn"),
+    ("revenue_retention_gross", 12): L("annual gross revenue retention (GRR)"),
+    ("revenue_retention_net", 12): L("annual net revenue retention (NRR)"),
+    ("customer_retention", None): L("customer retention"),
+    ("customer_churn", None): L("customer churn"),
+    ("revenue_retention_gross", None): L("gross revenue retention (GRR)"),
+    ("revenue_retention_net", None): L("net revenue retention (NRR)"),
+    ("repeat_purchase_rate", None): L("repeat purchase rate"),
+    ("cohort_repurchase", None): L("repeat purchase by time since the first order"),
+    ("cohort_survival", None): L("new customers still customers, by months since signup"),
+}
+
+
+def local_figure_name(figure: str, months: int | None = None) -> str:
+    """figure_name in the current language (English: the same words)."""
+    name = LOCAL_FIGURE_NAMES.get((figure, months)) or LOCAL_FIGURE_NAMES.get((figure, None))
+    return str(name) if name is not None else figure_name(figure, months)
+
+
+INDUSTRY_NAMES: dict[str, L] = {}  # industry (as data/benchmarks.csv writes it) → its name in the languages
+
+
+def industry_name(industry: object) -> str:
+    """An industry or sector of the benchmark catalog in the current language (a user's own file's names, and
+    names without a translation, as written)."""
+    name = INDUSTRY_NAMES.get(str(industry))
+    return str(name) if name is not None else str(industry)
