@@ -92,7 +92,7 @@ def date(value: Any, form: str = "long") -> str:
     '–' when there is no value (None, NaT)."""
     if value is None or value != value:
         return "–"
-    return bdates.format_date(_as_date(value), form, locale=i18n.cldr_locale())
+    return i18n.marked(bdates.format_date(_as_date(value), form, locale=i18n.cldr_locale()))
 
 
 def month_year(value: Any, short: bool = False) -> str:
@@ -102,8 +102,8 @@ def month_year(value: Any, short: bool = False) -> str:
         return "–"
     locale = i18n.cldr_locale()
     if i18n.language() in ("zh", "ja"):
-        return bdates.format_skeleton("yMMM", _as_date(value), locale=locale)
-    return bdates.format_date(_as_date(value), "LLL y" if short else "LLLL y", locale=locale)
+        return i18n.marked(bdates.format_skeleton("yMMM", _as_date(value), locale=locale))
+    return i18n.marked(bdates.format_date(_as_date(value), "LLL y" if short else "LLLL y", locale=locale))
 
 
 def week_start() -> int:

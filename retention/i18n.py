@@ -108,19 +108,21 @@ def marks() -> tuple[str, str] | None:
     return MARKS.get(mode, INVISIBLE_MARKS)
 
 
-def _marked(text: str) -> str:
+def marked(text: str) -> str:
+    """`text` between the acceptance mode's markers when the mode is on (text already in the current language
+    that did not come from a catalog: month names and dates from CLDR, retention/fmt.py); else unchanged."""
     pair = marks()
     return f"{pair[0]}{text}{pair[1]}" if pair and text else text
 
 
 def gettext(message: str) -> str:
-    return _marked(translations(language()).gettext(message))
+    return marked(translations(language()).gettext(message))
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     """The form for `n` by the language's own plural rule (the catalog's Plural-Forms header):
     Polish and Russian have three forms, Chinese and Japanese one."""
-    return _marked(translations(language()).ngettext(singular, plural, n))
+    return marked(translations(language()).ngettext(singular, plural, n))
 
 
 def unmark(text: str) -> str:
