@@ -352,7 +352,7 @@ def repeated_header_option(column: str, repeats: list[dict]) -> str:
 
 def amounts_in(currency: str | None) -> str:
     """' · amounts in EUR' after a report's subtitle; '' when the dataset has no currency."""
-    return f" · amounts in {currency}" if currency else ""
+    return " · " + _("amounts in {currency}").format(currency=currency) if currency else ""
 
 
 def _quoted(values) -> str:
