@@ -574,21 +574,26 @@ def headerless_note(names: list[str]) -> str:
             f"have words), so it is read as data and the columns are named {shown}.")
 
 
-WHATIF_TENURE_TAG = "measured from tenure"
+WHATIF_TENURE_TAG = L("measured from tenure")
 
 
 def whatif_from_tenure(measured: dict, period: str) -> str:
     """The What-if page's note when retention comes from tenure (retention.scenarios.tenure.measure's row)."""
-    per = "" if period == "month" else f"; per {period}: {100 * measured['retention']:.2f}%"
-    revenue = ("Revenue per customer is the active customers' mean monthly charge."
-               if measured.get("has_amounts") else "The file has no monthly charges: type your revenue per customer.")
-    return (f"**Retention measured from tenure (an estimate).** The file has no dates, so retention per period cannot "
-            f"be counted; instead {measured['churned']:,} churned customers over {measured['customer_months']:,.0f} "
-            f"customer-months of tenure give a churn of **{100 * measured['churn_month']:.2f}% a month** (95% "
-            f"interval {100 * measured['churn_month_low']:.2f}–{100 * measured['churn_month_high']:.2f}%), so "
-            f"{100 * (1 - measured['churn_month']):.2f}% stay each month{per}. This assumes every month of a "
-            f"customer's tenure carries the same risk of leaving (in most businesses new customers leave more "
-            f"often). {revenue} New customers per {period} are not in the file: type your own.")
+    from retention.scenarios.wording import PER
+
+    per = "" if period == "month" else "; " + _("{per}: {pct}").format(
+        per=PER[period], pct=fmt.percent(100 * measured["retention"], 2))
+    revenue = (_("Revenue per customer is the active customers' mean monthly charge.") if measured.get("has_amounts")
+               else _("The file has no monthly charges: type your revenue per customer."))
+    return _("**Retention measured from tenure (an estimate).** The file has no dates, so retention per period cannot "
+             "be counted; instead {churned} churned customers over {months} customer-months of tenure give a churn "
+             "of **{churn} a month** (95% CI {low}–{high}), so {stay} stay each month{per}. This assumes every month "
+             "of a customer's tenure carries the same risk of leaving (in most businesses new customers leave more "
+             "often). {revenue} New customers {per_period} are not in the file: type your own.").format(
+        churned=fmt.number(measured["churned"]), months=fmt.number(measured["customer_months"]),
+        churn=fmt.percent(100 * measured["churn_month"], 2), low=fmt.percent(100 * measured["churn_month_low"], 2),
+        high=fmt.percent(100 * measured["churn_month_high"], 2),
+        stay=fmt.percent(100 * (1 - measured["churn_month"]), 2), per=per, revenue=revenue, per_period=PER[period])
 
 
 COUNTABLE_SKIPS = ("not_paid", "not_customer")  # set-aside reasons a person may overrule (refunds stay out)
@@ -721,14 +726,18 @@ def model_churn_difference(period: str, periods: int) -> str:
 
 def whatif_model_note(margin: float, discount: float, years: float, used: float, assumed: list[str]) -> str:
     """How the what-if page's model figures are computed, naming the inputs still at their assumed defaults."""
-    names = {"whatif_margin": f"margin {margin:g}%", "whatif_discount": f"discount rate {discount:g}% a year"}
-    text = (f"From the BG/NBD and Gamma-Gamma models fitted on every purchase (Customers page): each customer's "
-            f"expected purchases per month × their expected value per purchase × margin {margin:g}%, discounted at "
-            f"{discount:g}% a year, over {used:g} years"
-            + (" (“whole lives” read as 10 years)" if years <= 0 else "") + ". The retention scenario above is not "
-            "applied here: the model already says how likely each customer is to stay.")
+    names = {"whatif_margin": _("margin {pct}").format(pct=f"{margin:g}%"),
+             "whatif_discount": _("discount rate {pct} a year").format(pct=f"{discount:g}%")}
+    text = _("From the BG/NBD and Gamma-Gamma models fitted on every purchase (Customers page): each customer's "
+             "expected purchases per month × their expected value per purchase × margin {margin}, discounted at "
+             "{discount} a year, over {years} years").format(margin=f"{margin:g}%", discount=f"{discount:g}%",
+                                                             years=f"{used:g}")
+    text += (" " + _("(“whole lives” read as 10 years)") if years <= 0 else "") + _(".") + " " + _(
+        "The retention scenario above is not applied here: the model already says how likely each customer is to "
+        "stay.")
     if assumed:
-        text += " Assumed, not measured: " + ", ".join(names[k] for k in assumed) + " (edit them above)."
+        text += " " + _("Assumed, not measured: {names} (edit them above).").format(
+            names=", ".join(names[k] for k in assumed))
     return text
 MODEL_DEGENERATE = ("The data fit best with every customer having the same chance of leaving after each purchase "
                     "({dropout:.1%}), rather than chances that differ between customers: the model's a and b are "
