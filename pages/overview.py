@@ -101,7 +101,7 @@ with left.container(border=True):
                 churned=number(row["successes"]), n=number(row["customers"])) + " "
                 + _("Counting the months each customer stayed, about **{pct}** of customers leave per month (95% CI "
                     "{low}–{high}).").format(pct=fmt.percent(tenure["value"], 2),
-                                                      low=fmt.percent(tenure["ci_low"], 2),
+                                                      low=fmt.number(tenure["ci_low"], 2),
                                                       high=fmt.percent(tenure["ci_high"], 2)))
             st.caption(_("The file has no dates, so churn per month is churned customers ÷ total months of tenure."))
         else:

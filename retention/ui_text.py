@@ -591,7 +591,7 @@ def whatif_from_tenure(measured: dict, period: str) -> str:
              "of a customer's tenure carries the same risk of leaving (in most businesses new customers leave more "
              "often). {revenue} New customers {per_period} are not in the file: type your own.").format(
         churned=fmt.number(measured["churned"]), months=fmt.number(measured["customer_months"]),
-        churn=fmt.percent(100 * measured["churn_month"], 2), low=fmt.percent(100 * measured["churn_month_low"], 2),
+        churn=fmt.percent(100 * measured["churn_month"], 2), low=fmt.number(100 * measured["churn_month_low"], 2),
         high=fmt.percent(100 * measured["churn_month_high"], 2),
         stay=fmt.percent(100 * (1 - measured["churn_month"]), 2), per=per, revenue=revenue, per_period=PER[period])
 
