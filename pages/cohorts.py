@@ -28,12 +28,14 @@ SHOW = {"pct": "%", "count": L("Customers"), "revenue": L("Revenue")}
 AVERAGES = {"weighted": L("Weighted (all customers pooled)"), "simple": L("Simple mean of cohorts (unweighted)")}
 AVERAGE_NAMES = {"weighted": L("Weighted average"), "simple": L("Simple mean")}
 # The finding above the view: {who} is WHO[basis], {next} a NEXT_* phrase of the period.
-LEAD = {"classic": L("Of customers who {started} in **{cohort}** ({size}), **{pct}** bought again {next}"),
-        "rolling": L("Of customers who {started} in **{cohort}** ({size}), **{pct}** bought again {next} or later"),
+LEAD = {"classic": L("Of customers who {started} in **{cohort}** ({size}), **{pct}** bought again {next_bare}"),
+        "rolling": L("Of customers who {started} in **{cohort}** ({size}), **{pct}** bought again {next_bare} or "
+                     "later"),
         "survival": L("Of customers who {started} in **{cohort}** ({size}), **{pct}** were still customers {next_end}"),
         "revenue": L("Customers who {started} in **{cohort}** ({size}) spent **{pct}** as much {next} as in their "
                      "first")}
 NEXT = {"week": L("in the next week"), "month": L("in the next month"), "quarter": L("in the next quarter")}
+NEXT_BARE = {"week": L("the next week"), "month": L("the next month"), "quarter": L("the next quarter")}
 NEXT_END = {"week": L("at the end of the next week"), "month": L("at the end of the next month"),
             "quarter": L("at the end of the next quarter")}
 PERIOD_ONE_NAME = {"week": L("week 1"), "month": L("month 1"), "quarter": L("quarter 1")}
@@ -152,7 +154,7 @@ if s:
     trend = "risen" if s["latest_pct"] > s["first_pct"] + 0.5 else "fallen" if s["latest_pct"] < s["first_pct"] - 0.5 \
         else "level"
     lead_text = (LEAD[mode].format(started=STARTED[basis], cohort=label(s["latest_cohort"]),
-                                   size=number(s["latest_size"]), pct=percent(s["latest_pct"], 0), next=NEXT[grain],
+                                   size=number(s["latest_size"]), pct=percent(s["latest_pct"], 0), next=NEXT[grain], next_bare=NEXT_BARE[grain],
                                    next_end=NEXT_END[grain])
                  + _("; ") + TREND[trend].format(retention=PERIOD_ONE[grain], first=percent(s["first_pct"], 0),
                                                latest=percent(s["latest_pct"], 0), n=number(s["cohorts"]),
