@@ -41,6 +41,9 @@ SYMBOLS = {"CRR", "CE", "CN", "CS", "CLV", "LTV", "P", "alive", "BG", "NBD", "k"
            "PNG", "Excel", "AUC", "Kaplan", "Meier", "Wilson", "Greenwood", "EUR", "USD", "PLN", "GBP", "RUB", "CNY",
            "JPY", "zł", "x", "e", "g"}
 
+DRAWN = """() => !document.querySelector("[data-testid='stMain'] [data-testid='stSkeleton']")
+    && [...document.querySelectorAll("[data-testid='stPlotlyChart']")].every(chart => chart.querySelector(".main-svg"))"""
+
 MAIN_TEXT = """() => {
     const main = document.querySelector("[data-testid='stMain']");
     const out = [];
@@ -142,6 +145,8 @@ def fixture_dataset(marked_server) -> str:
 def check_page(page, url: str, name: str, lang: str, data: set[str]) -> list[str]:
     """Open one page in one language; the problems found (an empty list when it passes)."""
     open_page(page, url, timeout_ms=SLOW)
+    # the run is over, but the browser may still be drawing: wait until no element is a loading placeholder
+    page.wait_for_function(DRAWN, timeout=SLOW)
     assert_clean(page)
     text = page.evaluate(MAIN_TEXT)
     problems = []
