@@ -23,10 +23,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from e2e_helpers import StreamlitServer, assert_clean, data_dir_with_demo, open_page, screenshot
+from e2e_helpers import ARTIFACTS, StreamlitServer, assert_clean, data_dir_with_demo, open_page, screenshot
 
 SLOW = 180_000  # ms: a page's first run on a busy machine
-LANGS = ["en", "pl", "ru", "zh", "ja"]
+LANGS = ["pl", "ja", "en", "ru", "zh"]
 PAGES = {"overview": "", "cohorts": "cohorts", "churn": "churn", "customers": "customers",
          "benchmarks": "benchmarks", "whatif": "whatif", "impact": "impact", "data": "data"}
 # Translated on other branches this session (lang2: churn, data; model: customers; impact: impact).
@@ -163,6 +163,10 @@ def check_page(page, url: str, name: str, lang: str, data: set[str]) -> list[str
     numbers = bad_numbers(text, lang)
     if numbers:
         problems.append(f"{name} [{lang}] numbers not in the locale's format: {numbers[:10]}")
+    if problems:  # as they are found: a long run can be read while it goes on
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        with open(ARTIFACTS / "translation-problems.txt", "a") as out:
+            out.write("\n".join(problems) + "\n")
     return problems
 
 
