@@ -224,6 +224,7 @@ if len(monthly):
         share = (last.buyers - last.new_buyers) / last.buyers if last.buyers else math.nan
         title = _("In {month}, {pct} of buyers were returning customers").format(
             month=fmt.month_year(last.month), pct=fmt.percent(share * 100, 0))
+        title = title[:1].upper() + title[1:]  # pl/ru start with the month, named in lower case
     else:
         title = _("Buyers per month (no complete month yet)")
     if not complete.all():
