@@ -446,11 +446,16 @@ def driver_sentence(row: dict, customers: int, churned: int, escape=str) -> str:
     `escape` makes the file's names and values inert (ui.md)."""
     row = row | {"attribute": escape(row["attribute"]), "top_value": escape(driver_value(row["top_value"]))}
     overall = 100 * churned / customers if customers else float("nan")
-    direction = "above" if row["top_diff_pp"] >= 0 else "below"
-    return (f"**{row['attribute']}**: customers with “{driver_value(row['top_value'])}” churn at "
-            f"**{row['top_churn_pct']:.1f}%** ({row['top_customers']:,} customers), {abs(row['top_diff_pp']):.1f} "
-            f"points {direction} everyone else (overall {overall:.1f}%); the difference accounts for about "
-            f"{max(row['top_excess_churned'], 0):,.0f} churned customers.")
+    above = row["top_diff_pp"] >= 0
+    text = (_("**{attribute}**: customers with “{value}” churn at **{pct}** ({n} customers), {diff} points above "
+              "everyone else (overall {overall}); the difference accounts for about {excess} churned customers.")
+            if above else
+            _("**{attribute}**: customers with “{value}” churn at **{pct}** ({n} customers), {diff} points below "
+              "everyone else (overall {overall}); the difference accounts for about {excess} churned customers."))
+    return text.format(attribute=row["attribute"], value=driver_value(row["top_value"]),
+                       pct=fmt.percent(row["top_churn_pct"]), n=fmt.number(row["top_customers"]),
+                       diff=fmt.number(abs(row["top_diff_pp"]), 1), overall=fmt.percent(overall),
+                       excess=fmt.number(max(row["top_excess_churned"], 0)))
 
 
 def driver_rule(row: dict, escape=str) -> str:
