@@ -4,27 +4,66 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from retention import state, ui
-from retention.i18n import _
+from retention import fmt, state, ui, ui_text
+from retention.fmt import number, percent
+from retention.i18n import L, _
 from retention.charts import cohorts as charts
 from retention.metrics import cohorts, headline
 
-GRAINS = {"week": "Week", "month": "Month", "quarter": "Quarter"}
-MODES = {"classic": "Classic", "rolling": "Rolling (then or later)", "revenue": "Revenue", "survival": "Survival"}
-BASES = {"first_purchase": "First purchase", "signup": "Signup date"}
-SHOW = {"pct": "%", "count": "Customers", "revenue": "Revenue"}
-AVERAGES = {"weighted": "Weighted (all customers pooled)", "simple": "Simple mean of cohorts (unweighted)"}
-LEAD = {"classic": "Of customers who {started} in **{cohort}** ({size:,}), **{pct:.0f}%** bought again the next {p}",
-        "rolling": "Of customers who {started} in **{cohort}** ({size:,}), **{pct:.0f}%** bought again in the next {p} "
-                   "or later",
-        "survival": "Of customers who {started} in **{cohort}** ({size:,}), **{pct:.0f}%** were still customers at the "
-                    "end of the next {p}",
-        "revenue": "Customers who {started} in **{cohort}** ({size:,}) spent **{pct:.0f}%** as much in the next {p} as "
-                   "in their first"}
-STARTED = {"first_purchase": "first bought", "signup": "signed up"}
-KEPT = {"classic": "bought again", "rolling": "bought then or later", "survival": "were still customers",
-        "revenue": "of first-period revenue came back"}
-DEFINITIONS = """
+GRAINS = {"week": L("Week"), "month": L("Month"), "quarter": L("Quarter")}
+GRAINS_SHOWN = {"week": L("Weeks shown"), "month": L("Months shown"), "quarter": L("Quarters shown")}
+GRAINS_AFTER = {"week": L("Weeks after the cohort's week (k)"), "month": L("Months after the cohort's month (k)"),
+                "quarter": L("Quarters after the cohort's quarter (k)")}
+GRAIN_K = {"week": L("Week {k}"), "month": L("Month {k}"), "quarter": L("Quarter {k}")}
+GRAIN_K_OVER_TIME = {"week": L("Week {k} over time"), "month": L("Month {k} over time"),
+                     "quarter": L("Quarter {k} over time")}
+MODES = {"classic": L("Classic"), "rolling": L("Rolling (then or later)"), "revenue": L("Revenue"),
+         "survival": L("Survival")}
+MODES_BY_COHORT = {"classic": L("Classic retention by cohort"), "rolling": L("Rolling retention by cohort"),
+                   "revenue": L("Revenue retention by cohort"), "survival": L("Survival by cohort")}
+MODES_BY_SEGMENT = {"classic": L("Classic retention by {segment}"), "rolling": L("Rolling retention by {segment}"),
+                    "revenue": L("Revenue retention by {segment}"), "survival": L("Survival by {segment}")}
+BASES = {"first_purchase": L("First purchase"), "signup": L("Signup date")}
+SHOW = {"pct": "%", "count": L("Customers"), "revenue": L("Revenue")}
+AVERAGES = {"weighted": L("Weighted (all customers pooled)"), "simple": L("Simple mean of cohorts (unweighted)")}
+AVERAGE_NAMES = {"weighted": L("Weighted average"), "simple": L("Simple mean")}
+# The finding above the view: {who} is WHO[basis], {next} a NEXT_* phrase of the period.
+LEAD = {"classic": L("Of customers who {started} in **{cohort}** ({size}), **{pct}** bought again {next_bare}"),
+        "rolling": L("Of customers who {started} in **{cohort}** ({size}), **{pct}** bought again {next_bare} or "
+                     "later"),
+        "survival": L("Of customers who {started} in **{cohort}** ({size}), **{pct}** were still customers {next_end}"),
+        "revenue": L("Customers who {started} in **{cohort}** ({size}) spent **{pct}** as much {next} as in their "
+                     "first")}
+NEXT = {"week": L("in the next week"), "month": L("in the next month"), "quarter": L("in the next quarter")}
+NEXT_BARE = {"week": L("the next week"), "month": L("the next month"), "quarter": L("the next quarter")}
+NEXT_END = {"week": L("at the end of the next week"), "month": L("at the end of the next month"),
+            "quarter": L("at the end of the next quarter")}
+PERIOD_ONE_NAME = {"week": L("week 1"), "month": L("month 1"), "quarter": L("quarter 1")}
+PERIOD_ONE = {"week": L("week-1 retention"), "month": L("month-1 retention"), "quarter": L("quarter-1 retention")}
+TREND = {"risen": L("{retention} has risen from {first} to {latest} over the last {n} cohorts (weighted average of "
+                    "all {m} complete cohorts: {average})."),
+         "fallen": L("{retention} has fallen from {first} to {latest} over the last {n} cohorts (weighted average of "
+                     "all {m} complete cohorts: {average})."),
+         "level": L("{retention} has stayed about level, from {first} to {latest}, over the last {n} cohorts "
+                    "(weighted average of all {m} complete cohorts: {average}).")}
+NONE_YET = {"week": L("No cohort has completed its first week after the start yet."),
+            "month": L("No cohort has completed its first month after the start yet."),
+            "quarter": L("No cohort has completed its first quarter after the start yet.")}
+FADED = {"week": L("Faded, hatched cells: the week had not ended on {day}. Dotted outline: fewer than {n} customers "
+                   "in the cohort (read with care). Blank: not reached yet."),
+         "month": L("Faded, hatched cells: the month had not ended on {day}. Dotted outline: fewer than {n} customers "
+                    "in the cohort (read with care). Blank: not reached yet."),
+         "quarter": L("Faded, hatched cells: the quarter had not ended on {day}. Dotted outline: fewer than {n} "
+                      "customers in the cohort (read with care). Blank: not reached yet.")}
+IMPROVING = {"week": L("Is week-{k} retention improving? Each cohort with its 95% CI"),
+             "month": L("Is month-{k} retention improving? Each cohort with its 95% CI"),
+             "quarter": L("Is quarter-{k} retention improving? Each cohort with its 95% CI")}
+ON_AVERAGE = {"classic": L("On average {pct} bought again in period 1"),
+              "rolling": L("On average {pct} bought then or later in period 1"),
+              "survival": L("On average {pct} were still customers in period 1"),
+              "revenue": L("On average {pct} of first-period revenue came back in period 1")}
+STARTED = {"first_purchase": L("first bought"), "signup": L("signed up")}
+DEFINITIONS = L("""
 - A customer's **cohort** is the calendar period (week, month or quarter) of their first purchase with a positive amount, or of their signup date when you pick "cohort by signup". Weeks run Monday to Sunday (so the days of ISO week 53 and the January days after it are one week).
 - **Period k** of a cohort is the k-th calendar period after the cohort period (k = 0 is the cohort period itself).
 - **Classic retention** (c, k): customers of cohort c with at least one positive purchase in period c+k, divided by the cohort size. Refunds (negative or zero amounts) are not activity; customers who only ever refunded are in no cohort.
@@ -34,10 +73,15 @@ DEFINITIONS = """
 - **Incomplete periods**: a cell whose period had not ended at the analysis date is faded and hatched, and left out of averages. Nothing after the analysis date is counted. Cells not reached yet are blank.
 - **Average curve**: over the cohorts that completed period k, sum of retained over sum of cohort sizes, with the number of cohorts and customers behind each point and a 95% Wilson interval (survival: Kaplan–Meier over cohorts with Greenwood's interval). The simple mean gives each cohort the same weight and has no band.
 - **Minimum sample**: cells and points resting on fewer customers than the threshold have a dotted outline (heatmap) or are hollow (lines).
-"""
+""")
+
+
+def quarter(d) -> str:
+    return _("{year} Q{q}").format(year=d.year, q=d.quarter)
+
 
 ds = ui.dataset()
-st.title("Cohorts")
+st.title(_("Cohorts"))
 info = ui.cached(cohorts.availability, ds).iloc[0]
 modes = [m for m, ok in (("classic", info.customers_first_purchase), ("rolling", info.customers_first_purchase),
                          ("revenue", info.customers_first_purchase and info.has_amounts),
@@ -48,24 +92,25 @@ values, segments = ui.cached(cohorts.attribute_values, ds), ui.segment_attribute
 ui.page_state(state.Cohorts, state.cohorts_limits(modes, bases, *days, values, segments))
 if not modes:
     if info.customers_tenure:
-        st.caption("This customers file gives a tenure and a status but no dates, so there are no calendar cohorts: "
-                   "the chance of still being a customer after each tenure (Kaplan–Meier; active customers censored).")
+        st.caption(_("This customers file gives a tenure and a status but no dates, so there are no calendar "
+                     "cohorts: the chance of still being a customer after each tenure (Kaplan–Meier; active customers "
+                     "censored)."))
         points = cohorts.survival_at(ui.cached(cohorts.tenure_survival, ds))
         m = st.columns(max(1, len(points)))
         for col, (n, pct) in zip(m, points.items()):  # the same figures as the Overview's
-            col.metric(f"Still customers after {n} months of tenure", f"{pct:.1f}%",
-                       help="Kaplan–Meier by tenure: churned customers end at their tenure, active customers "
-                            "are counted up to theirs.")
-        seg = st.selectbox("Compare by", [None, *segments], key="cohorts_tenure_segment",
-                           format_func=lambda s: "Everyone together" if s is None else s)
+            col.metric(ui_text.still_after(n), percent(pct), help=str(ui_text.KM_TENURE_HELP))
+        seg = st.selectbox(_("Compare by"), [None, *segments], key="cohorts_tenure_segment",
+                           format_func=lambda s: _("Everyone together") if s is None else s)
         km = ui.cached(cohorts.tenure_survival, ds, segment=seg)
-        title = (f"{points[12]:.0f}% of customers are still with you after 12 months of tenure" if 12 in points
-                 else "Share of customers still with you after each tenure")
-        fig = charts.segment_curves(km, {"x": "Tenure (as in the file, usually months)", "y": "Still a customer (%)",
-                                         "none": "All" if seg is None else "(no value)"}, title, steps=True)
+        title = (_("{pct} of customers are still with you after 12 months of tenure").format(
+            pct=percent(points[12], 0)) if 12 in points else _("Share of customers still with you after each tenure"))
+        fig = charts.segment_curves(km, {"x": _("Tenure (as in the file, usually months)"),
+                                         "y": _("Still a customer (%)"),
+                                         "none": _("All") if seg is None else _("(no value)")}, title, steps=True)
         st.plotly_chart(fig, width="stretch", key="cohorts_km")
-        ui.download_buttons(km, "survival_by_tenure", key="cohorts_km_download")
-        ui.report_button("Cohorts", [("Still a customer by tenure", fig), ("Survival by tenure", km)], "cohorts_report")
+        ui.download_buttons(km, _("survival_by_tenure"), key="cohorts_km_download")
+        ui.report_button(_("Cohorts"), [(_("Still a customer by tenure"), fig), (_("Survival by tenure"), km)],
+                         "cohorts_report")
     else:
         head = headline.as_dict(ui.cached(headline.summary, ds))
         if "share_churned" in head:  # a customers file with a status only: its one figure, the Overview's
@@ -78,30 +123,32 @@ if not modes:
 # The finding first, then the view, then its controls; on a phone the controls go after the chart (ui.PHONE_CSS).
 lead, controls = st.container(), st.container(key="cohorts_controls")
 c = controls.columns(4)
-grain = c[0].selectbox("Period", list(GRAINS), format_func=GRAINS.get, key="cohorts_period")
-mode = c[1].selectbox("Retention", modes, format_func=MODES.get, key="cohorts_mode")
-basis = c[2].selectbox("Cohort by", bases, format_func=BASES.get, key="cohorts_basis")
-as_of = c[3].date_input("Analysis date", min_value=days[0], max_value=days[1], key="cohorts_as_of",
-                        help="Nothing after this day is counted; periods not ended by then are incomplete. Default: "
-                        "the last date in the data.")
-with controls.expander("Filters and sample size"):
+grain = c[0].selectbox(_("Period"), list(GRAINS), format_func=lambda g: str(GRAINS[g]), key="cohorts_period")
+mode = c[1].selectbox(_("Retention"), modes, format_func=lambda m: str(MODES[m]), key="cohorts_mode")
+basis = c[2].selectbox(_("Cohort by"), bases, format_func=lambda b: str(BASES[b]), key="cohorts_basis")
+as_of = c[3].date_input(_("Analysis date"), min_value=days[0], max_value=days[1], key="cohorts_as_of",
+                        format=ui_text.date_input_format(),
+                        help=_("Nothing after this day is counted; periods not ended by then are incomplete. Default: "
+                               "the last date in the data."))
+with controls.expander(_("Filters and sample size")):
     f = st.columns(4)
-    span = f[0].date_input("Cohorts starting between", value=(), min_value=days[0], max_value=days[1],
-                           key="cohorts_span")
-    attribute = f[1].selectbox("Only customers with", [None, *values["attribute"].unique()], key="cohorts_filter_by",
-                               format_func=lambda a: "(anyone)" if a is None else a)
-    kept = f[2].multiselect("Values", values.loc[values["attribute"] == attribute, "value"], key="cohorts_filter_values")
-    minimum = f[3].number_input("Minimum sample (customers)", 1, 10_000, key="cohorts_min")
+    span = f[0].date_input(_("Cohorts starting between"), value=(), min_value=days[0], max_value=days[1],
+                           key="cohorts_span", format=ui_text.date_input_format())
+    attribute = f[1].selectbox(_("Only customers with"), [None, *values["attribute"].unique()],
+                               key="cohorts_filter_by", format_func=lambda a: _("(anyone)") if a is None else a)
+    kept = f[2].multiselect(_("Values"), values.loc[values["attribute"] == attribute, "value"],
+                            key="cohorts_filter_values")
+    minimum = f[3].number_input(_("Minimum sample (customers)"), 1, 10_000, key="cohorts_min")
 params = dict(period=grain, mode=mode, cohort_by=basis, as_of=as_of.isoformat(), min_customers=int(minimum),
               filters={attribute: kept} if attribute and kept else None,
               cohort_from=span[0].isoformat() if len(span) > 0 else None,
               cohort_to=span[1].isoformat() if len(span) > 1 else None)
 cells = ui.cached(cohorts.matrix, ds, **params)
 if cells.empty:
-    st.info("No customer starts a cohort with these settings.")
+    st.info(_("No customer starts a cohort with these settings."))
     st.stop()
-label = {"week": lambda d: f"{d:%d %b %Y}", "month": lambda d: f"{d:%b %Y}",
-         "quarter": lambda d: f"{d.year} Q{d.quarter}"}[grain]
+label = {"week": lambda d: fmt.date(d, "medium"), "month": lambda d: fmt.month_year(d, short=True),
+         "quarter": quarter}[grain]
 cells = ui.pure(cohorts.with_intervals, cells, mode=mode)
 starts, names = pd.factorize(cells["cohort"])  # label each cohort once, not each cell
 cells = cells.assign(cohort_label=np.array([label(d) for d in names], dtype=object)[starts])
@@ -110,81 +157,90 @@ s = ui.pure(cohorts.summary, cells, k=1, mode=mode)
 lead_text = ""
 if s:
     trend = "risen" if s["latest_pct"] > s["first_pct"] + 0.5 else "fallen" if s["latest_pct"] < s["first_pct"] - 0.5 \
-        else "stayed about level"
-    lead_text = (LEAD[mode].format(started=STARTED[basis], cohort=label(s["latest_cohort"]), size=s["latest_size"],
-                                  pct=s["latest_pct"], p=grain)
-                + f"; {grain}-1 retention has {trend} from {s['first_pct']:.0f}% to {s['latest_pct']:.0f}% over the "
-                f"last {s['cohorts']} cohorts (weighted average of all {s['average_cohorts']} complete cohorts: "
-                f"{s['average_pct']:.0f}%).")
-lead.markdown(lead_text or f"No cohort has completed its first {grain} after the start yet.")
-with controls.expander("How these numbers are defined"):
-    st.markdown(DEFINITIONS)
+        else "level"
+    lead_text = (LEAD[mode].format(started=STARTED[basis], cohort=label(s["latest_cohort"]),
+                                   size=number(s["latest_size"]), pct=percent(s["latest_pct"], 0), next=NEXT[grain], next_bare=NEXT_BARE[grain],
+                                   next_end=NEXT_END[grain])
+                 + _("; ") + TREND[trend].format(retention=PERIOD_ONE[grain], first=percent(s["first_pct"], 0),
+                                               latest=percent(s["latest_pct"], 0), n=number(s["cohorts"]),
+                                               m=number(s["average_cohorts"]), average=percent(s["average_pct"], 0)))
+lead.markdown(lead_text or str(NONE_YET[grain]))
+with controls.expander(_("How these numbers are defined")):
+    st.markdown(str(DEFINITIONS))
 
 most = int(cells["period"].max())
 g = controls.columns([2, 3, 3])
 ui.fit("cohorts_shown", 1, max(most, 1))
-shown = g[0].slider(f"{GRAINS[grain]}s shown", 1, max(most, 1), key="cohorts_shown") if most > 1 else most
+shown = g[0].slider(str(GRAINS_SHOWN[grain]), 1, max(most, 1), key="cohorts_shown") if most > 1 else most
 measures = ["pct", "count"] + ["revenue"] * (mode == "revenue")
-show = g[1].radio("Cells show", measures, format_func=SHOW.get, horizontal=True, key="cohorts_show")
-average = g[2].radio("Average", list(AVERAGES), format_func=AVERAGES.get, horizontal=True, key="cohorts_average")
+show = g[1].radio(_("Cells show"), measures, format_func=lambda m: str(SHOW[m]), horizontal=True, key="cohorts_show")
+average = g[2].radio(_("Average"), list(AVERAGES), format_func=lambda a: str(AVERAGES[a]), horizontal=True,
+                     key="cohorts_average")
 cells = cells[cells["period"] <= shown]
-unit = "Revenue kept (% of period 0)" if mode == "revenue" else "Retained (%)"
-tab, panel = ui.tabs({"heatmap": "Heatmap", "curve": "Average curve", "over_time": f"{GRAINS[grain]} k over time",
-                      "segments": "Segments"}, key="cohorts_tab")
+unit = _("Revenue kept (%, period 0 = 100)") if mode == "revenue" else _("Retained (%)")
+tab, panel = ui.tabs({"heatmap": _("Heatmap"), "curve": _("Average curve"),
+                      "over_time": GRAIN_K_OVER_TIME[grain].format(k="k"), "segments": _("Segments")},
+                     key="cohorts_tab")
 report = ui.Shown()
 with panel:
     if tab == "heatmap":
         ones = cells.loc[(cells["period"] == 1) & cells["complete"], "retention_pct"].dropna()
-        hover = ("{cohort}, {k}: {value} ({active:,} buyers of {size:,}){note}" if mode == "revenue" else
-                 "{cohort}, {k}: {active:,} of {size:,} = {value} (95% interval {low:.0f}–{high:.0f}%){note}")
+        hover = (_("{cohort}, {k}: {value} ({active} buyers of {size}){note}") if mode == "revenue" else
+                 _("{cohort}, {k}: {active} of {size} = {value} (95% CI {low}–{high}){note}"))
         report.chart(ui.pure(charts.heatmap, cells, show, {
-            "x": f"{GRAINS[grain]}s after the cohort's {GRAINS[grain].lower()} (k)", "y": "Cohort", "sizes": "Cohort size",
-            "colorbar": SHOW[show], "hover": hover, "incomplete": " · incomplete period",
-            "small": f" · fewer than {minimum} customers"},
-            f"{GRAINS[grain]} 1: from {ones.min():.0f}% to {ones.max():.0f}% across complete cohorts" if len(ones)
-            else f"{MODES[mode]} retention by cohort"), "cohorts_heatmap", "Retention by cohort",
+            "x": str(GRAINS_AFTER[grain]), "y": _("Cohort"), "sizes": _("Cohort size"),
+            "colorbar": str(SHOW[show]), "hover": hover, "incomplete": " · " + _("incomplete period"),
+            "small": " · " + _("fewer than {n} customers").format(n=number(minimum))},
+            _("{period}: from {low} to {high} across complete cohorts").format(
+                period=GRAIN_K[grain].format(k=1), low=percent(ones.min(), 0), high=percent(ones.max(), 0))
+            if len(ones) else str(MODES_BY_COHORT[mode])), "cohorts_heatmap", _("Retention by cohort"),
             min_width=charts.heatmap_min_width(int(cells["period"].max())))
-        st.caption(f"Faded, hatched cells: the {grain} had not ended on {as_of:%d %b %Y}. Dotted outline: fewer "
-                   f"than {minimum} customers in the cohort (read with care). Blank: not reached yet.")
-        matrix = report.table(cells.drop(columns=["cohort_label"]), "Cohort matrix")
-        ui.download_buttons(matrix, f"cohort_matrix_{mode}_{grain}", key="cohorts_matrix_dl")
+        st.caption(FADED[grain].format(day=fmt.date(as_of), n=number(minimum)))
+        matrix = report.table(cells.drop(columns=["cohort_label"]), _("Cohort matrix"))
+        ui.download_buttons(matrix, _("cohort_matrix_{mode}_{period}").format(mode=mode, period=grain),
+                            key="cohorts_matrix_dl")
     elif tab == "curve":
         curve = ui.pure(cohorts.average_curve, cells, mode=mode, average=average, min_customers=int(minimum))
-        picked = st.multiselect("Show cohorts", list(dict.fromkeys(cells["cohort"].dt.date)), key="cohorts_picked",
+        picked = st.multiselect(_("Show cohorts"), list(dict.fromkeys(cells["cohort"].dt.date)), key="cohorts_picked",
                                 format_func=lambda d: label(pd.Timestamp(d)))
         point = curve[curve["period"] == 1]
         report.chart(ui.pure(charts.average_curve, curve, cells[cells["cohort"].dt.date.isin(picked)], {
-            "average": AVERAGES[average].split(" (")[0] + " average", "band": "95% interval",
-            "x": f"{GRAINS[grain]} (k)", "y": unit, "hover": "k = {k}: {value:.1f}% ({cohorts} cohorts, {customers:,} "
-            "customers)"}, f"On average {point['retention_pct'].iloc[0]:.0f}% {KEPT[mode]} in {grain} 1" if len(point)
-            else "Average curve"), "cohorts_curve", "Average curve")
-        ui.download_buttons(report.table(curve, "Average curve (table)"), f"cohort_average_{mode}_{grain}",
-                            key="cohorts_curve_dl")
+            "average": str(AVERAGE_NAMES[average]), "band": _("95% CI"),
+            "x": GRAIN_K[grain].format(k="(k)"), "y": unit,
+            "hover": _("k = {k}: {value} ({cohorts} cohorts, {customers} customers)")},
+            ON_AVERAGE[mode].format(pct=percent(point["retention_pct"].iloc[0], 0)) if len(point)
+            else _("Average curve")), "cohorts_curve", _("Average curve"))
+        ui.download_buttons(report.table(curve, _("Average curve (table)")),
+                            _("cohort_average_{mode}_{period}").format(mode=mode, period=grain), key="cohorts_curve_dl")
     elif tab == "over_time":
         ui.fit("cohorts_k", 1, max(most, 1))
-        k = st.number_input("Period k", 1, max(most, 1), key="cohorts_k")
+        k = st.number_input(_("Period k"), 1, max(most, 1), key="cohorts_k")
         series = cohorts.period_over_time(cells, k=int(k), mode=mode)
-        report.chart(ui.pure(charts.over_time, series, {"name": f"{GRAINS[grain]} {k}", "incomplete": "Not ended yet",
-                                               "x": "Cohort", "y": unit},
-                                      f"Is {grain}-{k} retention improving? Each cohort with its 95% interval"),
-                     "cohorts_over_time", f"{GRAINS[grain]} {k} over time")
+        report.chart(ui.pure(charts.over_time, series, {"name": GRAIN_K[grain].format(k=k),
+                                                        "incomplete": _("Not ended yet"), "x": _("Cohort"), "y": unit},
+                             IMPROVING[grain].format(k=k)),
+                     "cohorts_over_time", GRAIN_K_OVER_TIME[grain].format(k=k))
     else:
-        seg = st.selectbox("Compare by", segments, key="cohorts_segment")
+        seg = st.selectbox(_("Compare by"), segments, key="cohorts_segment")
         if seg:
             split = ui.cached(cohorts.matrix, ds, **params, segment=seg)
             by = cohorts.average_curve(split[split["period"] <= shown], mode=mode, average=average,
                                        min_customers=int(minimum))
             top = by[by["period"] == 0].nlargest(6, "customers")["segment"]
             drawn = by[by["segment"].isin(top) | (by["segment"].isna() & top.isna().any())]
-            one = drawn[drawn["period"] == 1].sort_values("retention_pct").fillna({"segment": "(no value)"})
-            report.chart(ui.pure(charts.segment_curves, drawn, {"x": f"{GRAINS[grain]} (k)", "y": unit, "none": "(no value)"},
-                                               f"In {grain} 1, {one['segment'].iloc[-1]} keeps the most "
-                                               f"({one['retention_pct'].iloc[-1]:.0f}%), {one['segment'].iloc[0]} the "
-                                               f"fewest ({one['retention_pct'].iloc[0]:.0f}%)" if len(one) > 1
-                                               else f"{MODES[mode]} retention by {seg}"), "cohorts_segments", f"By {seg}")
-            st.caption("The six largest groups; each with its 95% band. All groups are in the download.")
-            ui.download_buttons(report.table(by, f"Average curve by {seg}"), f"cohort_average_by_{seg}",
-                                key="cohorts_segments_dl")
+            one = drawn[drawn["period"] == 1].sort_values("retention_pct").fillna({"segment": _("(no value)")})
+            report.chart(ui.pure(charts.segment_curves, drawn, {"x": GRAIN_K[grain].format(k="(k)"), "y": unit,
+                                                                "none": _("(no value)")},
+                                 _("In {period}, {most} keeps the most ({most_pct}), {fewest} the fewest "
+                                   "({fewest_pct})").format(
+                                     period=PERIOD_ONE_NAME[grain],
+                                     most=one["segment"].iloc[-1], most_pct=percent(one["retention_pct"].iloc[-1], 0),
+                                     fewest=one["segment"].iloc[0], fewest_pct=percent(one["retention_pct"].iloc[0], 0))
+                                 if len(one) > 1 else MODES_BY_SEGMENT[mode].format(segment=seg)),
+                         "cohorts_segments", _("By {segment}").format(segment=seg))
+            st.caption(_("The six largest groups; each with its 95% band. All groups are in the download."))
+            ui.download_buttons(report.table(by, _("Average curve by {segment}").format(segment=seg)),
+                                _("cohort_average_by_{segment}").format(segment=seg), key="cohorts_segments_dl")
         else:
-            st.info("This data has no segment columns (such as channel, plan or country) to compare by.")
-ui.report_button("Cohorts", report, key="cohorts_report")
+            st.info(_("This data has no segment columns (such as channel, plan or country) to compare by."))
+ui.report_button(_("Cohorts"), report, key="cohorts_report")

@@ -94,22 +94,26 @@ with left.container(border=True):
             card(m[0], "customer_retention_span")
             kept = head["customer_retention_span"]
         card(m[1], "customer_retention_month")
-        st.write(f"Of the customers we had at the start of {ui_text.headline_window(kept)}, **{kept['value']:.1f}%** "
-                 f"were still customers at its end; month by month, **{month['value']:.1f}%** stayed and "
-                 f"**{100 - month['value']:.1f}%** left.")
+        st.write(_("Of the customers we had at the start of {window}, **{kept}** were still customers at its end; "
+                   "month by month, **{stayed}** stayed and **{left}** left.").format(
+            window=ui_text.headline_window(kept), kept=fmt.percent(kept["value"]), stayed=fmt.percent(month["value"]),
+            left=fmt.percent(100 - month["value"])))
         if year["method"] != "measured":
-            st.caption(f"No 12 complete months yet, so a year cannot be measured. Compounding the monthly figure "
-                       f"would give {year['value']:.1f}% a year, but customers who lapse and come back make that far "
-                       f"too low: the {kept['period']} measured directly say more.")
+            st.caption(_("No 12 complete months yet, so a year cannot be measured. Compounding the monthly figure "
+                         "would give {pct} a year, but customers who lapse and come back make that far too low: "
+                         "the {months} measured directly say more.").format(
+                pct=fmt.percent(year["value"]), months=ui_text.period_words(kept["period"])))
         if month["basis"] == "purchases":
-            st.caption("Purchases only: a customer counts as lost 90 days after their last purchase (the inactivity "
-                       "window, set on the Churn page). A longer window keeps more customers. "
-                       + (ui_text.model_headline_note(check) if check else ui_text.OVERVIEW_METHOD_NOTE))
+            st.caption(_("Purchases only: a customer counts as lost 90 days after their last purchase (the inactivity "
+                         "window, set on the Churn page). A longer window keeps more customers.") + " "
+                       + (ui_text.model_headline_note(check) if check else str(ui_text.OVERVIEW_METHOD_NOTE)))
         if kept["customers"] < SMALL:
             st.caption(ngettext("Only {n} customer at the start: treat this with care.",
                                 "Only {n} customers at the start: treat this with care.",
                                 kept["customers"]).format(n=number(kept["customers"])))
-        spark = ui.pure(charts.kept_sparkline, done.assign(crr_pct=done["alt_crr_pct"]), "Kept (%)")
+        with st.expander(str(ui_text.DEFINITIONS_HEADING)):
+            st.markdown(str(ui_text.CRR_DEFINITION))
+        spark = ui.pure(charts.kept_sparkline, done.assign(crr_pct=done["alt_crr_pct"]), _("Kept (%)"))
         st.plotly_chart(spark, width="stretch", key="overview_crr_spark")
     elif "share_churned" in head:
         m = st.columns(2)
@@ -118,20 +122,28 @@ with left.container(border=True):
         if "tenure_churn_month" in head:
             tenure = head["tenure_churn_month"]
             card(m[1], "tenure_churn_month")
-            st.write(f"**{row['successes']:,}** of the {row['customers']:,} customers in the file have churned. "
-                     f"Counting the months each customer stayed, about **{tenure['value']:.2f}%** of customers "
-                     f"leave per month (95% interval {tenure['ci_low']:.2f}–{tenure['ci_high']:.2f}%).")
-            st.caption("The file has no dates, so churn per month is churned customers ÷ total months of tenure.")
+            st.write(ngettext("**{churned}** of the {n} customer in the file has churned.",
+                              "**{churned}** of the {n} customers in the file have churned.", row["customers"]).format(
+                churned=number(row["successes"]), n=number(row["customers"])) + " "
+                + _("Counting the months each customer stayed, about **{pct}** of customers leave per month (95% CI "
+                    "{low}–{high}).").format(pct=fmt.percent(tenure["value"], 2),
+                                                      low=fmt.number(tenure["ci_low"], 2),
+                                                      high=fmt.percent(tenure["ci_high"], 2)))
+            st.caption(_("The file has no dates, so churn per month is churned customers ÷ total months of tenure."))
         else:
-            st.write(f"**{row['successes']:,}** of the {row['customers']:,} customers in the file have churned. "
-                     "The file has no dates, so churn per month cannot be measured.")
+            st.write(ngettext("**{churned}** of the {n} customer in the file has churned.",
+                              "**{churned}** of the {n} customers in the file have churned.", row["customers"]).format(
+                churned=number(row["successes"]), n=number(row["customers"])) + " "
+                + _("The file has no dates, so churn per month cannot be measured."))
         if "revenue_at_risk_month" in head:
             lost = head["revenue_at_risk_month"]
-            st.metric(ui_text.HEADLINE["revenue_at_risk_month"][0], money(lost["amount"], ds.currency, decimals=0) + " per month",
-                      f"{lost['value']:.1f}% of all monthly charges", delta_color="off", delta_arrow="off",
-                      help=ui_text.headline_definition("revenue_at_risk_month") + f" Column: {lost['column']}.")
+            st.metric(ui_text.HEADLINE["revenue_at_risk_month"][0],
+                      _("{amount} per month").format(amount=money(lost["amount"], ds.currency, decimals=0)),
+                      _("{pct} of all monthly charges").format(pct=fmt.percent(lost["value"])), delta_color="off",
+                      delta_arrow="off", help=ui_text.headline_definition("revenue_at_risk_month") + " "
+                      + _("Column: {column}.").format(column=lost["column"]))
     else:
-        st.write("This dataset has no dates or churn status to measure churn with.")
+        st.write(_("This dataset has no dates or churn status to measure churn with."))
     st.page_link("pages/churn.py", label=_("Churn details"), icon=":material/trending_down:", query_params=link)
 
 with right.container(border=True):
@@ -144,11 +156,15 @@ with right.container(border=True):
         if "repeat_purchase_rate" in head:
             card(m[1], "repeat_purchase_rate")
         row = head["month1_cohort_retention"]
-        text = (f"Of the {row['customers']:,} customers who first bought in {ui_text.headline_window(row)}, "
-                f"**{row['value']:.1f}%** bought again in the next calendar month.")
+        text = ngettext("Of the {n} customer who first bought in {window}, **{pct}** bought again in the next "
+                        "calendar month.",
+                        "Of the {n} customers who first bought in {window}, **{pct}** bought again in the next "
+                        "calendar month.", row["customers"]).format(
+            n=number(row["customers"]), window=ui_text.headline_window(row), pct=fmt.percent(row["value"]))
         if s:
-            text += (f" The latest cohort ({s['latest_cohort']:%B %Y}, {s['latest_size']:,} customers): "
-                     f"{s['latest_pct']:.1f}%.")
+            text += " " + ngettext("The latest cohort ({month}, {n} customer): {pct}.",
+                                   "The latest cohort ({month}, {n} customers): {pct}.", s["latest_size"]).format(
+                month=fmt.month_year(s["latest_cohort"]), n=number(s["latest_size"]), pct=fmt.percent(s["latest_pct"]))
         st.write(text)
         if row["customers"] < SMALL:
             st.caption(ngettext("Only {n} customer in those cohorts: treat this with care.",
@@ -162,17 +178,15 @@ with right.container(border=True):
         if points:
             m = st.columns(2)
             for col, (n, pct) in zip(m, points.items()):
-                col.metric(f"Still customers after {n} months of tenure", f"{pct:.1f}%",
-                           help="Kaplan–Meier by tenure: churned customers end at their tenure, active customers "
-                                "are counted up to theirs.")
-            st.write("Survival by tenure from the file's tenure and churn status (Kaplan–Meier); the Cohorts page "
-                     "shows the whole curve.")
+                col.metric(ui_text.still_after(n), fmt.percent(pct), help=str(ui_text.KM_TENURE_HELP))
+            st.write(_("Survival by tenure from the file's tenure and churn status (Kaplan–Meier); the Cohorts page "
+                       "shows the whole curve."))
         else:
-            st.write("The customers file has no tenure, so how long customers stay cannot be measured.")
+            st.write(_("The customers file has no tenure, so how long customers stay cannot be measured."))
         st.page_link("pages/cohorts.py", label=_("Cohort details"), icon=":material/grid_on:", query_params=link)
     else:
         st.subheader(_("Do new customers come back?"))
-        st.write("No cohort has completed its first month yet, or the dataset has no purchases.")
+        st.write(_("No cohort has completed its first month yet, or the dataset has no purchases."))
         st.page_link("pages/cohorts.py", label=_("Cohort details"), icon=":material/grid_on:", query_params=link)
 
 left, right = st.columns(2)
@@ -186,14 +200,16 @@ with left.container(border=True):
     if sentence:
         st.write(sentence)
     elif "customer_retention_month" not in head and "share_churned" in head:
-        st.write("The file has no dates, and published retention figures are measured per month or year over "
-                 "calendar time, so there is no like-for-like comparison; the Benchmarks page shows this file's "
-                 "figures next to the published ones for reference.")
+        st.write(_("The file has no dates, and published retention figures are measured per month or year over "
+                   "calendar time, so there is no like-for-like comparison; the Benchmarks page shows this file's "
+                   "figures next to the published ones for reference."))
     else:
-        st.write("Not enough complete periods to compare with published figures yet.")
+        st.write(_("Not enough complete periods to compare with published figures yet."))
     if ctx and ctx.get("nearest_publisher"):
-        st.caption(f"Closest source: {ctx['nearest_publisher']} ({ctx['nearest_year']}), {ctx['nearest_industry']}. "
-                   "Benchmarks differ in definition and population; the Benchmarks page shows each one.")
+        st.caption(_("Closest source: {publisher} ({year}), {industry}. Benchmarks differ in definition and "
+                     "population; the Benchmarks page shows each one.").format(
+            publisher=ctx["nearest_publisher"], year=ctx["nearest_year"],
+            industry=bench_text.industry_name(ctx["nearest_industry"])))
     st.page_link("pages/benchmarks.py", label=_("Benchmarks"), icon=":material/leaderboard:", query_params=link)
 
 with right.container(border=True):
@@ -203,7 +219,9 @@ with right.container(border=True):
     if len(given):
         total = int(top["churned"].sum())
         for row in top.head(3).itertuples():
-            st.write(f"**{ui.md(row.reason)}** — {row.share_pct:.0f}% of the {total:,} who left")
+            st.write(ngettext("**{reason}** — {pct} of the {n} customer who left",
+                              "**{reason}** — {pct} of the {n} customers who left", total).format(
+                reason=ui.md(row.reason), pct=fmt.percent(row.share_pct, 0), n=number(total)))
         st.page_link("pages/churn.py", label=_("All reasons"), icon=":material/help:", query_params=link)
     else:  # nobody said why: what the customers' own attributes say (churn drivers)
         try:
@@ -212,13 +230,13 @@ with right.container(border=True):
             found = None
         beyond = found["ranking"][found["ranking"]["significant"]] if found else None
         if beyond is not None and len(beyond):
-            st.caption("No churn reasons in this dataset; the attributes that go with churning:")
+            st.caption(_("No churn reasons in this dataset; the attributes that go with churning:"))
             for row in beyond.head(3).to_dict("records"):
                 st.write(ui_text.driver_sentence(row, found["customers"], found["churned"], ui.md))
         else:
-            st.write("No churn reasons in this dataset, and no attribute whose churn differs beyond chance. Upload a "
-                     "customers file with a reason column or with attributes such as plan or contract.")
-        st.page_link("pages/churn.py", label="Churn drivers", icon=":material/help:",
+            st.write(_("No churn reasons in this dataset, and no attribute whose churn differs beyond chance. Upload "
+                       "a customers file with a reason column or with attributes such as plan or contract."))
+        st.page_link("pages/churn.py", label=_("Churn drivers"), icon=":material/help:",
                      query_params=link | {"tab": "drivers"})
 
 monthly = ui.cached(overview.monthly, ds)
@@ -230,18 +248,20 @@ if len(monthly):
     if len(done_months):
         last = done_months.iloc[-1]
         share = (last.buyers - last.new_buyers) / last.buyers if last.buyers else math.nan
-        title = f"In {last.month:%B %Y}, {share:.0%} of buyers were returning customers"
+        title = _("In {month}, {pct} of buyers were returning customers").format(
+            month=fmt.month_year(last.month), pct=fmt.percent(share * 100, 0))
+        title = title[:1].upper() + title[1:]  # pl/ru start with the month, named in lower case
     else:
-        title = "Buyers per month (no complete month yet)"
+        title = _("Buyers per month (no complete month yet)")
     if not complete.all():
-        title += " (faded: month not over)"
-    fig = ui.pure(charts.buyers_per_month, monthly, complete, ("Returning buyers", "New buyers"), title, "Month",
-                    "Customers who bought (count)")
+        title += " " + _("(faded: month not over)")
+    fig = ui.pure(charts.buyers_per_month, monthly, complete, (_("Returning buyers"), _("New buyers")), title,
+                  _("Month"), _("Customers who bought (count)"))
     st.plotly_chart(fig, width="stretch", key="overview_monthly")
 
-ui.report_button("Overview", [("Headline numbers", t.to_frame().T),
-                              ("Headline figures", ui.cached(headline.summary, ds, model=True).drop(
-                                  columns=["check"], errors="ignore")), ("Buyers per month", fig),
-                              ("Customers kept per month", spark), ("Customer retention per month", done),
-                              ("Monthly figures", monthly)],
+ui.report_button(_("Overview"), [(_("Headline numbers"), t.to_frame().T),
+                                 (_("Headline figures"), ui.cached(headline.summary, ds, model=True).drop(
+                                      columns=["check"], errors="ignore")),
+                                 (_("Buyers per month"), fig), (_("Customers kept per month"), spark),
+                                 (_("Customer retention per month"), done), (_("Monthly figures"), monthly)],
                  key="overview_report")

@@ -53,6 +53,14 @@ def percent(points: float | None, decimals: int = 1) -> str:
     return _pattern(locale.percent_formats[None].pattern, decimals).apply(points / 100, locale)
 
 
+def compact(value: float | None) -> str:
+    """A large number shortened the locale's way: 12,300 → '12.3K' (en), '12,3 tys.' (pl), '12,3 тыс.' (ru),
+    '1.2万' (zh, ja); '–' when there is no value."""
+    if _missing(value):
+        return "–"
+    return bnumbers.format_compact_decimal(value, locale=i18n.cldr_locale(), fraction_digits=1)
+
+
 def money(value: float | None, currency: str | None, decimals: int = 2, sign: bool = False) -> str:
     """A money figure with thousands marks and the currency; '–' when there is no value. `sign` writes '+'
     before positive values (a change). English keeps the ISO code after the figure ('1,234.50 EUR': pages,
@@ -84,7 +92,7 @@ def date(value: Any, form: str = "long") -> str:
     '–' when there is no value (None, NaT)."""
     if value is None or value != value:
         return "–"
-    return bdates.format_date(_as_date(value), form, locale=i18n.cldr_locale())
+    return i18n.marked(bdates.format_date(_as_date(value), form, locale=i18n.cldr_locale()))
 
 
 def month_year(value: Any, short: bool = False) -> str:
@@ -94,8 +102,8 @@ def month_year(value: Any, short: bool = False) -> str:
         return "–"
     locale = i18n.cldr_locale()
     if i18n.language() in ("zh", "ja"):
-        return bdates.format_skeleton("yMMM", _as_date(value), locale=locale)
-    return bdates.format_date(_as_date(value), "LLL y" if short else "LLLL y", locale=locale)
+        return i18n.marked(bdates.format_skeleton("yMMM", _as_date(value), locale=locale))
+    return i18n.marked(bdates.format_date(_as_date(value), "LLL y" if short else "LLLL y", locale=locale))
 
 
 def week_start() -> int:

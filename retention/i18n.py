@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import gettext as _gettext
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator
@@ -91,14 +92,45 @@ def translations(code: str) -> _gettext.NullTranslations:
     return _gettext.translation(DOMAIN, localedir=str(LOCALE_DIR), languages=[code], fallback=True)
 
 
+# Acceptance mode (tests/e2e/test_translated_pages.py): with RETENTION_I18N_MARK set, every string that went
+# through the catalogs is wrapped in markers, so any text on screen outside a pair of markers was never marked
+# for translation. "1" (or any value): invisible marks (U+2063 … U+2064, default-ignorable, the layout does not
+# change); "visible": ⟦ … ⟧ for a person looking at the page.
+MARKS = {"visible": ("\u27e6", "\u27e7")}
+INVISIBLE_MARKS = ("\u2063", "\u2064")
+
+
+def marks() -> tuple[str, str] | None:
+    """The (start, end) markers of the acceptance mode, or None when it is off (the default)."""
+    mode = os.environ.get("RETENTION_I18N_MARK", "").strip().lower()
+    if mode in ("", "0", "false", "no"):
+        return None
+    return MARKS.get(mode, INVISIBLE_MARKS)
+
+
+def marked(text: str) -> str:
+    """`text` between the acceptance mode's markers when the mode is on (text already in the current language
+    that did not come from a catalog: month names and dates from CLDR, retention/fmt.py); else unchanged."""
+    pair = marks()
+    return f"{pair[0]}{text}{pair[1]}" if pair and text else text
+
+
 def gettext(message: str) -> str:
-    return translations(language()).gettext(message)
+    return marked(translations(language()).gettext(message))
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     """The form for `n` by the language's own plural rule (the catalog's Plural-Forms header):
     Polish and Russian have three forms, Chinese and Japanese one."""
-    return translations(language()).ngettext(singular, plural, n)
+    return marked(translations(language()).ngettext(singular, plural, n))
+
+
+def unmark(text: str) -> str:
+    """Text without the acceptance mode's markers (for code that compares or parses translated text)."""
+    for pair in (INVISIBLE_MARKS, *MARKS.values()):
+        for mark in pair:
+            text = text.replace(mark, "")
+    return text
 
 
 _ = gettext

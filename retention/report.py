@@ -16,8 +16,12 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
+from retention import fmt, i18n
+from retention.i18n import _
+
 STYLE = """
-body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:2rem auto;max-width:1100px;color:#1f2937;padding:0 1rem}
+body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,'Noto Sans','Noto Sans CJK SC','Noto Sans CJK JP',
+'PingFang SC','Hiragino Sans','Microsoft YaHei','Yu Gothic',sans-serif;margin:2rem auto;max-width:1100px;color:#1f2937;padding:0 1rem}
 h1{font-size:1.8rem;margin-bottom:.2rem} h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #e5e7eb}
 .sub{color:#6b7280} table{border-collapse:collapse;font-size:.85rem;margin:.5rem 0}
 th,td{border:1px solid #e5e7eb;padding:.25rem .5rem;text-align:right} th{background:#f9fafb}
@@ -28,15 +32,18 @@ MAX_TABLE_ROWS = 500
 
 def _table(frame: pd.DataFrame) -> str:
     shown = frame.head(MAX_TABLE_ROWS)
-    body = shown.to_html(index=False, escape=True, na_rep="", border=0, float_format=lambda v: f"{v:,.2f}")
+    body = shown.to_html(index=False, escape=True, na_rep="", border=0, float_format=lambda v: fmt.number(v, 2))
     if len(frame) > MAX_TABLE_ROWS:
-        body += f'<p class="note">First {MAX_TABLE_ROWS:,} of {len(frame):,} rows.</p>'
+        note = _("First {shown} of {total} rows.").format(shown=fmt.number(MAX_TABLE_ROWS), total=fmt.number(len(frame)))
+        body += f'<p class="note">{html.escape(note)}</p>'
     return body
 
 
 def build(title: str, subtitle: str, sections: list[tuple[str, object]], footer: str = "") -> str:
+    """The report in the current language (retention/i18n.py): the page says its title, headings and footer
+    translated; numbers and the date are formatted here; the page's language is the document's `lang`."""
     parts = [
-        "<!DOCTYPE html><html><head><meta charset='utf-8'>",
+        f"<!DOCTYPE html><html lang='{i18n.language()}'><head><meta charset='utf-8'>",
         f"<title>{html.escape(title)}</title><style>{STYLE}</style>",
         f"<script type='text/javascript'>{get_plotlyjs()}</script></head><body>",
         f"<h1>{html.escape(title)}</h1><p class='sub'>{html.escape(subtitle)}</p>",
@@ -50,6 +57,7 @@ def build(title: str, subtitle: str, sections: list[tuple[str, object]], footer:
             parts.append(_table(item))
         elif item is not None:
             parts.append(f"<p>{html.escape(str(item))}</p>")
-    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    parts.append(f"<p class='note'>{html.escape(footer)} Generated {stamp}.</p></body></html>")
+    now = dt.datetime.now(dt.timezone.utc)
+    stamp = _("Generated {day}, {time} UTC.").format(day=fmt.date(now.date()), time=now.strftime("%H:%M"))
+    parts.append(f"<p class='note'>{html.escape(str(footer))} {html.escape(i18n.unmark(stamp))}</p></body></html>")
     return "".join(parts)

@@ -24,6 +24,7 @@ import streamlit as st
 from streamlit.logger import get_logger
 
 from retention import access, i18n, store, ui_text
+from retention.i18n import _
 
 _LOG = get_logger(__name__)
 
@@ -646,9 +647,9 @@ def download_buttons(frame: pd.DataFrame | Callable[[], pd.DataFrame], basename:
     key = key or basename
     table = frame if callable(frame) else (lambda: frame)
     left, right = st.columns(2)
-    left.download_button("Download CSV", lambda: safe_for_spreadsheets(table()).to_csv(index=False).encode("utf-8-sig"),
+    left.download_button(_("Download CSV"), lambda: safe_for_spreadsheets(table()).to_csv(index=False).encode("utf-8-sig"),
                          file_name=f"{basename}.csv", mime="text/csv", key=f"{key}_csv", width="stretch")
-    right.download_button("Download Excel", lambda: to_xlsx(table()), file_name=f"{basename}.xlsx", key=f"{key}_xlsx",
+    right.download_button(_("Download Excel"), lambda: to_xlsx(table()), file_name=f"{basename}.xlsx", key=f"{key}_xlsx",
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", width="stretch")
 
 
@@ -708,12 +709,12 @@ def report_button(title: str, sections: list[tuple[str, object]], key: str) -> N
     from retention import report
 
     ds = dataset()
-    subtitle = f"Dataset: {ds.name}" + ui_text.amounts_in(ds.currency)
+    subtitle = _("Dataset: {name}").format(name=ds.name) + ui_text.amounts_in(ds.currency)
+    footer = _("Made with the retention dashboard; definitions are in the app and its README.")
     st.download_button(
-        "Download this view as a report (HTML)", key=key, file_name=f"{title.lower().replace(' ', '_')}.html",
-        mime="text/html", icon=":material/description:",
-        data=lambda: report.build(title, subtitle, sections, footer="Made with the retention dashboard; "
-                                  "definitions are in the app and its README.").encode("utf-8"))
+        _("Download this view as a report (HTML)"), key=key,
+        file_name=f"{i18n.unmark(str(title)).lower().replace(' ', '_')}.html", mime="text/html",
+        icon=":material/description:", data=lambda: report.build(title, subtitle, sections, footer=footer).encode("utf-8"))
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~$])")

@@ -370,7 +370,7 @@ def repeated_header_option(column: str, repeats: list[dict]) -> str:
 
 def amounts_in(currency: str | None) -> str:
     """' · amounts in EUR' after a report's subtitle; '' when the dataset has no currency."""
-    return f" · amounts in {currency}" if currency else ""
+    return " · " + _("amounts in {currency}").format(currency=currency) if currency else ""
 
 
 def _quoted(values) -> str:
@@ -472,9 +472,10 @@ def driver_sentence(row: dict, customers: int, churned: int, escape=str) -> str:
     `escape` makes the file's names and values inert (ui.md)."""
     row = row | {"attribute": escape(row["attribute"]), "top_value": escape(driver_value(row["top_value"]))}
     overall = 100 * churned / customers if customers else float("nan")
+    above = row["top_diff_pp"] >= 0
     text = (_("**{attribute}**: customers with “{value}” churn at **{pct}** ({n} customers), {diff} points above "
               "everyone else (overall {overall}); the difference accounts for about {excess} churned customers.")
-            if row["top_diff_pp"] >= 0 else
+            if above else
             _("**{attribute}**: customers with “{value}” churn at **{pct}** ({n} customers), {diff} points below "
               "everyone else (overall {overall}); the difference accounts for about {excess} churned customers."))
     return text.format(attribute=row["attribute"], value=driver_value(row["top_value"]),
@@ -657,21 +658,26 @@ def headerless_note(names: list[str]) -> str:
              "have words), so it is read as data and the columns are named {names}.").format(names=shown)
 
 
-WHATIF_TENURE_TAG = "measured from tenure"
+WHATIF_TENURE_TAG = L("measured from tenure")
 
 
 def whatif_from_tenure(measured: dict, period: str) -> str:
     """The What-if page's note when retention comes from tenure (retention.scenarios.tenure.measure's row)."""
-    per = "" if period == "month" else f"; per {period}: {100 * measured['retention']:.2f}%"
-    revenue = ("Revenue per customer is the active customers' mean monthly charge."
-               if measured.get("has_amounts") else "The file has no monthly charges: type your revenue per customer.")
-    return (f"**Retention measured from tenure (an estimate).** The file has no dates, so retention per period cannot "
-            f"be counted; instead {measured['churned']:,} churned customers over {measured['customer_months']:,.0f} "
-            f"customer-months of tenure give a churn of **{100 * measured['churn_month']:.2f}% a month** (95% "
-            f"interval {100 * measured['churn_month_low']:.2f}–{100 * measured['churn_month_high']:.2f}%), so "
-            f"{100 * (1 - measured['churn_month']):.2f}% stay each month{per}. This assumes every month of a "
-            f"customer's tenure carries the same risk of leaving (in most businesses new customers leave more "
-            f"often). {revenue} New customers per {period} are not in the file: type your own.")
+    from retention.scenarios.wording import PER
+
+    per = "" if period == "month" else "; " + _("{per}: {pct}").format(
+        per=PER[period], pct=fmt.percent(100 * measured["retention"], 2))
+    revenue = (_("Revenue per customer is the active customers' mean monthly charge.") if measured.get("has_amounts")
+               else _("The file has no monthly charges: type your revenue per customer."))
+    return _("**Retention measured from tenure (an estimate).** The file has no dates, so retention per period cannot "
+             "be counted; instead {churned} churned customers over {months} customer-months of tenure give a churn "
+             "of **{churn} a month** (95% CI {low}–{high}), so {stay} stay each month{per}. This assumes every month "
+             "of a customer's tenure carries the same risk of leaving (in most businesses new customers leave more "
+             "often). {revenue} New customers {per_period} are not in the file: type your own.").format(
+        churned=fmt.number(measured["churned"]), months=fmt.number(measured["customer_months"]),
+        churn=fmt.percent(100 * measured["churn_month"], 2), low=fmt.number(100 * measured["churn_month_low"], 2),
+        high=fmt.percent(100 * measured["churn_month_high"], 2),
+        stay=fmt.percent(100 * (1 - measured["churn_month"]), 2), per=per, revenue=revenue, per_period=PER[period])
 
 
 COUNTABLE_SKIPS = ("not_paid", "not_customer")  # set-aside reasons a person may overrule (refunds stay out)
@@ -815,22 +821,25 @@ def model_churn_difference(period: str, periods: int) -> str:
 
 def whatif_model_note(margin: float, discount: float, years: float, used: float, assumed: list[str]) -> str:
     """How the what-if page's model figures are computed, naming the inputs still at their assumed defaults."""
-    names = {"whatif_margin": f"margin {margin:g}%", "whatif_discount": f"discount rate {discount:g}% a year"}
-    text = (f"From the BG/NBD and Gamma-Gamma models fitted on every purchase (Customers page): each customer's "
-            f"expected purchases per month × their expected value per purchase × margin {margin:g}%, discounted at "
-            f"{discount:g}% a year, over {used:g} years"
-            + (" (“whole lives” read as 10 years)" if years <= 0 else "") + ". These are today's values; the "
-            "retention scenario above is applied below, in the model's terms.")
+    names = {"whatif_margin": _("margin {pct}").format(pct=f"{margin:g}%"),
+             "whatif_discount": _("discount rate {pct} a year").format(pct=f"{discount:g}%")}
+    text = _("From the BG/NBD and Gamma-Gamma models fitted on every purchase (Customers page): each customer's "
+             "expected purchases per month × their expected value per purchase × margin {margin}, discounted at "
+             "{discount} a year, over {years} years").format(margin=f"{margin:g}%", discount=f"{discount:g}%",
+                                                             years=f"{used:g}")
+    text += (" " + _("(“whole lives” read as 10 years)") if years <= 0 else "") + _(".") + " " + _(
+        "These are today's values; the retention scenario above is applied below, in the model's terms.")
     if assumed:
-        text += " Assumed, not measured: " + ", ".join(names[k] for k in assumed) + " (edit them above)."
+        text += " " + _("Assumed, not measured: {names} (edit them above).").format(
+            names=", ".join(names[k] for k in assumed))
     return text
 MODEL_DEGENERATE = L("The data fit best with every customer having the same chance of leaving after each purchase "
                     "({dropout:.1%}), rather than chances that differ between customers: the model's a and b are "
                     "then stand-ins for that one chance, not estimates. P(alive) and expected purchases use that "
                     "limit of the model; read them with care next to the inactivity window on the Churn page.")
-OVERVIEW_METHOD_NOTE = ("Method of these figures: the inactivity window, which needs no model. The purchase model's "
-                        "view (expected active customers, and whether the model fits this data) is on the Customers "
-                        "page, and next to these figures on the Churn page.")
+OVERVIEW_METHOD_NOTE = L("Method of these figures: the inactivity window, which needs no model. The purchase model's "
+                         "view (expected active customers, and whether the model fits this data) is on the Customers "
+                         "page, and next to these figures on the Churn page.")
 
 # ---------------------------------------------------------------- languages (retention/i18n.py; README Languages)
 LANGUAGE_LABEL = L("Language")
@@ -1105,3 +1114,44 @@ def model_headline_note(check: dict) -> str:
         why = _("it cannot be fitted on this data ({problem}).").format(problem=check.get("problem") or "")
     return _("These figures use the inactivity window. The purchase model (BG/NBD) was not used: {why}").format(
         why=why)
+
+
+# ---------------------------------------------------------------- lang1: Overview, Cohorts (issue 19)
+KM_TENURE_HELP = L("Kaplan–Meier by tenure: churned customers end at their tenure, active customers are counted up "
+                   "to theirs.")
+
+
+def still_after(months: int) -> str:
+    """The label of a Kaplan–Meier point: 'Still customers after 12 months of tenure'."""
+    return ngettext("Still customers after {n} month of tenure", "Still customers after {n} months of tenure",
+                    int(months)).format(n=fmt.number(months))
+
+
+def months(n: int) -> str:
+    """'5 months', '5 miesięcy', '5 месяцев', '5 个月', '5 か月'."""
+    return ngettext("{n} month", "{n} months", int(n)).format(n=fmt.number(n))
+
+
+def period_words(period: object) -> str:
+    """A headline row's period ('5 months', as metrics/headline.py writes it) in the current language."""
+    head = str(period).split()
+    if head and head[0].isdigit() and len(head) == 2 and head[1].startswith("month"):
+        return months(int(head[0]))
+    return str(period)
+
+
+def date_input_format() -> str:
+    """st.date_input's format in the current language: day first with dots in Polish and Russian, year first in
+    Chinese and Japanese (and in English, as before)."""
+    return {"pl": "DD.MM.YYYY", "ru": "DD.MM.YYYY"}.get(i18n.language(), "YYYY/MM/DD")
+
+
+# The standard customer retention rate with the worked examples every language's retention articles use
+# (locale/GLOSSARY.md): shown on the Overview, for any page that defines CRR.
+CRR_DEFINITION = L("""**Customer retention rate (CRR)** = ((CE − CN) / CS) × 100, where CS is the number of customers at the start of the period, CE the number at its end, and CN the new customers gained during it. Churn = 100% − CRR.
+
+- Example: CS = 500, CN = 50 and 100 customers lost, so CE = 500 + 50 − 100 = 450: CRR = ((450 − 50) / 500) × 100 = 80%.
+- Example: CS = 100, CN = 15 and 10 customers lost, so CE = 105: CRR = ((105 − 15) / 100) × 100 = 90%.
+
+The Overview's "customers kept" counts the customers active at both the start and the end of a period (new customers are neither added nor subtracted), so it is usually higher than CRR; the Churn page shows both.""")
+DEFINITIONS_HEADING = L("How these numbers are defined")

@@ -106,3 +106,15 @@ def test_reason_heatmaps_wrap_their_row_labels_and_keep_a_narrow_colour_bar():
     assert list(axis.tickvals) == ["Competitor offered higher download speeds", "Moved away"]
     assert axis.ticktext[0] == "Competitor offered<br>higher download speeds" and axis.ticktext[1] == "Moved away"
     assert fig.data[0].colorbar.title.side == "right" and fig.data[0].colorbar.thickness == 12
+
+
+def test_chinese_and_japanese_titles_wrap_between_characters():
+    """#19: a title without spaces (Chinese, Japanese) was one line, cut at phone width; its characters are about
+    twice as wide as Latin ones, and closing punctuation never starts a line."""
+    ja = "2025年12月は購入者の 73% がリピーターでした。直近 6 コホートで1か月目の維持率は上昇しました"
+    lines = theme.title_lines(ja, 42)
+    assert "".join(lines).replace(" ", "") == ja.replace(" ", "")  # nothing cut, nothing added
+    assert len(lines) >= 3
+    assert all(sum(2 if theme._wide(c) else 1 for c in line) <= 42 + 2 for line in lines)
+    assert not any(line[0] in "，。、）" for line in lines)
+    assert theme.title_lines("短い") == ["短い"]

@@ -72,7 +72,8 @@ def test_pages_show_the_summary_figures(dataset):
         assert shown(overview, figure, head[figure]) == value(head, figure)
     month1 = [v for k, v in metrics(overview).items() if k.startswith("Came back the next month")]
     assert month1 == [value(head, "month1_cohort_retention")]
-    assert f"({latest['latest_cohort']:%B %Y}, {latest['latest_size']:,} customers): {latest['latest_pct']:.1f}%" \
+    size = latest["latest_size"]
+    assert f"({latest['latest_cohort']:%B %Y}, {size:,} customer{'s' * (size != 1)}): {latest['latest_pct']:.1f}%" \
         in texts(overview)
 
     churn = open_page("pages/churn.py", **query)

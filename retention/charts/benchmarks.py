@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from retention import fmt
 from retention.charts.theme import MUTED, PRIMARY, color, rgba, style, wrap_categories
 
 CONFIDENCE_SYMBOLS = {"high": "diamond", "medium": "diamond", "low": "diamond-open"}
@@ -18,7 +19,9 @@ CONFIDENCE_SYMBOLS = {"high": "diamond", "medium": "diamond", "low": "diamond-op
 
 def benchmark_label(row, labels: dict) -> str:
     """'Telecommunications · Exploding Topics (citing Statista) 2023 · low confidence' (badge only when low)."""
-    text = f"{row['industry']} · {row['publisher']} {row['year']}"
+    from retention.benchmarks.text import industry_name
+
+    text = f"{industry_name(row['industry'])} · {row['publisher']} {row['year']}"
     if row.get("confidence") == "low":
         text += f" · {labels['low']}"
     return text
@@ -52,7 +55,8 @@ def figure_against(compared: pd.DataFrame, user: dict, labels: dict, title: str)
                         name=labels["band"])
     symbols = [CONFIDENCE_SYMBOLS.get(c, "diamond") for c in rows["confidence"]]
     colours = [MUTED if c == "low" else color(1) for c in rows["confidence"]]
-    hover = [f"{v:.2f}%" + (f" ({labels['converted']} {p} {vp:g}%)" if conv else "")
+    hover = [fmt.percent(v, 2) + (f" ({labels['converted']} {labels.get('periods', {}).get(p, p)} "
+                                  f"{fmt.percent(vp, len(f'{vp:g}'.partition('.')[2]))})" if conv else "")
              for v, conv, p, vp in zip(rows["value"], rows["converted"], rows["period"], rows["value_pct"])]
     fig.add_scatter(x=rows["value"], y=names, mode="markers", name=labels["benchmark"],
                     marker={"symbol": symbols, "size": 13, "color": colours, "line": {"width": 2, "color": colours}},
@@ -112,7 +116,7 @@ def segments_against_rest(frame: pd.DataFrame, labels: dict, title: str) -> go.F
                     marker={"size": 11, "color": colours,
                             "symbol": ["circle-open" if s else "circle" for s in rows["small"]]},
                     customdata=np.stack([rows["trials"], rows["diff_pts"]], axis=1),
-                    hovertemplate="%{y}: %{x:.1f}% of %{customdata[0]:,} (%{customdata[1]:+.1f} pts)<extra></extra>")
+                    hovertemplate="%{y}: %{x:.1f}% · n = %{customdata[0]:,} (%{customdata[1]:+.1f})<extra></extra>")
     overall = 100 * rows["successes"].sum() / rows["trials"].sum() if rows["trials"].sum() else np.nan
     if not np.isnan(overall):
         fig.add_vline(x=overall, line={"color": PRIMARY, "dash": "dash"}, annotation_text=labels["overall"],

@@ -13,6 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from retention import fmt
 from retention.charts.theme import MUTED, PRIMARY, SEQUENTIAL, color, integer_ticks, rgba, style
 
 SMALL_OUTLINE = "#374151"  # dotted outline of cells resting on fewer customers than the minimum sample
@@ -22,11 +23,11 @@ VALUES = {"pct": "retention_pct", "count": "active", "revenue": "revenue"}
 
 def _cell_text(values: pd.Series, measure: str) -> list[str]:
     if measure == "pct":
-        return [f"{v:.0f}%" if pd.notna(v) else "" for v in values]
+        return [fmt.percent(v, 0) if pd.notna(v) else "" for v in values]
     if measure == "revenue":
-        return [f"{v / 1000:,.1f}k" if pd.notna(v) and abs(v) >= 1000 else (f"{v:,.0f}" if pd.notna(v) else "")
+        return [fmt.compact(v) if pd.notna(v) and abs(v) >= 1000 else (fmt.number(v) if pd.notna(v) else "")
                 for v in values]
-    return [f"{v:,.0f}" for v in values]
+    return [fmt.number(v) for v in values]
 
 
 def heatmap(cells: pd.DataFrame, measure: str, labels: dict, title: str) -> go.Figure:
@@ -35,7 +36,8 @@ def heatmap(cells: pd.DataFrame, measure: str, labels: dict, title: str) -> go.F
     In: matrix rows of one segment with cohort_label (text), period, cohort_size, active, revenue,
     retention_pct, ci_low_pct, ci_high_pct, complete, small, in cohort order. measure: pct | count | revenue.
     labels: x, y, sizes (side column title), colorbar, hover (a str.format template with fields cohort, k,
-    active, size, value, low, high, note), incomplete and small (notes added to the hover).
+    active, size, value, low, high, note: all given as formatted text), incomplete and small (notes added to the
+    hover).
 
     Built as one figure spec (numpy grids, traces and layout as dicts) and validated once: adding traces and
     updating axes one by one took most of a Cohorts page run.
@@ -45,7 +47,8 @@ def heatmap(cells: pd.DataFrame, measure: str, labels: dict, title: str) -> go.F
     text = np.asarray(_cell_text(cells[value], measure), dtype=object)
     complete, small = cells["complete"].to_numpy(dtype=bool), cells["small"].to_numpy(dtype=bool)
     notes = np.where(~complete, labels["incomplete"], "").astype(object) + np.where(small, labels["small"], "")
-    hover = np.array([labels["hover"].format(cohort=c, k=k, active=a, size=n, value=v, low=lo, high=hi, note=note)
+    hover = np.array([labels["hover"].format(cohort=c, k=k, active=fmt.number(a), size=fmt.number(n), value=v,
+                                             low=fmt.percent(lo, 0), high=fmt.percent(hi, 0), note=note)
                       for c, k, a, n, v, lo, hi, note in zip(
                           cells["cohort_label"], cells["period"], cells["active"], cells["cohort_size"], text,
                           cells["ci_low_pct"], cells["ci_high_pct"], notes)], dtype=object)
@@ -99,7 +102,7 @@ def heatmap(cells: pd.DataFrame, measure: str, labels: dict, title: str) -> go.F
                   "type": "category", "automargin": True},
         "yaxis2": {"domain": [0.0, 1.0], "anchor": "x2", "matches": "y", "side": "right", "tickmode": "array",
                    "tickvals": sizes["cohort_label"].tolist(), "automargin": True,
-                   "ticktext": [f"{n:,}" for n in sizes["cohort_size"]]},
+                   "ticktext": [fmt.number(n) for n in sizes["cohort_size"]]},
         "shapes": outlines, "plot_bgcolor": "white",
     }
     fig = style(go.Figure({"data": traces, "layout": layout}), title, height=max(360, 150 + 22 * len(order)))
@@ -134,7 +137,7 @@ def average_curve(curve: pd.DataFrame, picked: pd.DataFrame, labels: dict, title
 
     In: curve = average_curve rows of one segment (period, retention_pct, ci_low_pct, ci_high_pct, cohorts,
     customers, small); picked = matrix rows (cohort_label, period, retention_pct, complete, small).
-    labels: average, band, x, y, hover (template: k, value, cohorts, customers)."""
+    labels: average, band, x, y, hover (template: k, value, cohorts, customers; given as formatted text)."""
     fig = go.Figure()
     _band(fig, curve, "period", PRIMARY, labels["band"], "linear")
     for i, (name, rows) in enumerate(picked.groupby("cohort_label", sort=False)):
@@ -144,7 +147,8 @@ def average_curve(curve: pd.DataFrame, picked: pd.DataFrame, labels: dict, title
                         marker={"size": 6, "color": [hue if c else MUTED for c in rows["complete"]],
                                 "symbol": ["circle-open" if s else "circle" for s in rows["small"]]},
                         hovertemplate="%{x}: %{y:.1f}%<extra>%{fullData.name}</extra>")
-    hover = [labels["hover"].format(k=r.period, value=r.retention_pct, cohorts=r.cohorts, customers=r.customers)
+    hover = [labels["hover"].format(k=r.period, value=fmt.percent(r.retention_pct), cohorts=fmt.number(r.cohorts),
+                                    customers=fmt.number(r.customers))
              for r in curve.itertuples()]
     fig.add_scatter(x=curve["period"], y=curve["retention_pct"], mode="lines+markers", name=labels["average"],
                     line={"color": PRIMARY, "width": 3}, customdata=hover,
@@ -173,7 +177,8 @@ def over_time(series: pd.DataFrame, labels: dict, title: str) -> go.Figure:
                                  "visible": bool(rows["ci_low_pct"].notna().any())},
                         marker={"size": 8, "color": hue,
                                 "symbol": ["circle-open" if s else "circle" for s in rows["small"]]},
-                        hovertemplate="%{x|%Y-%m-%d}: %{y:.1f}% (n = %{customdata:,})<extra></extra>")
+                        hovertemplate="%{x|" + fmt.plotly_formats()["day_hover"]
+                                      + "}: %{y:.1f}% (n = %{customdata:,})<extra></extra>")
     fig.update_yaxes(rangemode="tozero")
     return style(fig, title, labels["x"], labels["y"])
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from retention import fmt
+
 from retention.charts.theme import PALETTE, PRIMARY, localize, make_inert, style
 
 
@@ -15,7 +17,7 @@ def kept_sparkline(done: pd.DataFrame, y_title: str) -> go.Figure:
     recent = done.tail(13)
     fig = go.Figure({"data": [{"type": "scatter", "x": recent["period_start"].to_numpy(),
                                "y": recent["crr_pct"].to_numpy(), "mode": "lines+markers", "line": {"color": PRIMARY},
-                               "hovertemplate": "%{x|%b %Y}: %{y:.1f}%<extra></extra>"}],
+                               "hovertemplate": "%{x|" + fmt.plotly_formats()["month_tick"] + "}: %{y:.1f}%<extra></extra>"}],
                      "layout": {"height": 170, "margin": {"l": 40, "r": 10, "t": 10, "b": 30}, "showlegend": False,
                                 "yaxis": {"title": {"text": y_title}, "ticksuffix": "%"}}})
     return make_inert(localize(fig))

@@ -6,6 +6,7 @@ import datetime as dt
 import html
 import re
 import textwrap
+import unicodedata
 
 import numpy as np
 import plotly.graph_objects as go
@@ -126,11 +127,35 @@ LEGEND_SYMBOL_PX = 46  # the line/marker sample and the gap after an entry
 BASE_HEIGHT_MARGIN = 70  # the top margin the builders' heights were chosen with (one title line, one legend row)
 
 
+def _wide(char: str) -> bool:
+    return unicodedata.east_asian_width(char) in ("W", "F")
+
+
+# Chinese and Japanese punctuation that must not start a line (kinsoku): kept with the character before it.
+_NO_LINE_START = set("，。、：；！？）」』】〉》…・ー％")
+
+
 def title_lines(title: str, width: int = TITLE_CHARS) -> list[str]:
     """`title` broken at spaces into lines of at most `width` characters (a longer word keeps its own line).
-    A no-break space (Polish and Russian '24 %', '1 234') holds its two sides together."""
-    words = " ".join(re.split(r"[ \t\r\n]+", str(title).strip()))
-    return textwrap.wrap(words, width, break_long_words=False, break_on_hyphens=False) or [""]
+    Chinese and Japanese text, which has no spaces, is broken between its characters, each counting as two
+    (they are about twice as wide); no line starts with closing punctuation. A no-break space (Polish and Russian '24 %', '1 234') holds its two
+    sides together."""
+    text = " ".join(re.split(r"[ \t\r\n]+", str(title).strip()))
+    if not any(_wide(c) for c in text):
+        return textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False) or [""]
+    # pieces that may not be split: a Latin word (with its trailing space) or one wide character
+    pieces = re.findall(r"[^ \u2e80-\u9fff\u3000-\u30ff\uff00-\uffef]+ ?|[\u2e80-\u9fff\u3000-\u30ff\uff00-\uffef]| ",
+                        text)
+    lines, line, used = [], "", 0
+    for piece in pieces:
+        size = sum(2 if _wide(c) else (0 if unicodedata.category(c) == "Cf" else 1) for c in piece.rstrip())
+        if line and used + size > width and piece[0] not in _NO_LINE_START:
+            lines.append(line.rstrip())
+            line, used = "", 0
+        line += piece
+        used += size + (len(piece) - len(piece.rstrip()))
+    lines.append(line.rstrip())
+    return [x for x in lines if x] or [""]
 
 
 def legend_rows(names: list[str], row_width: float = LEGEND_ROW_WIDTH_PX) -> int:
