@@ -41,6 +41,7 @@ COMMAND_MODULES = [
     "retention.cli_alive",
     "retention.cli_drivers",
     "retention.cli_impact",
+    "retention.cli_demo",
 ]
 EXIT_BAD_INPUT = 2
 

@@ -108,8 +108,8 @@ COLUMN_RUNS = {  # command: arguments that print every column it can (options th
 
 
 def readme_section(command: str) -> str:
-    """The README's text about one command: from its bold name to the next command's."""
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    """docs/command-line.md's text about one command: from its bold name to the next command's."""
+    text = (ROOT / "docs" / "command-line.md").read_text(encoding="utf-8")
     start = text.index(f"**`{command}`**")
     following = text.find("\n**`", start + 1)
     return text[start:following if following > 0 else text.index("\n## ", start)]
@@ -131,4 +131,19 @@ def test_every_output_column_is_documented(command, workdir):
             names = [n for n in names if n not in ("figure", "unit", "window_start", "window_end", "ci_low", "ci_high")]
     section = readme_section(command)
     missing = [n for n in names if f"`{n}`" not in section]
-    assert not missing, f"README's {command} section does not document {missing}"
+    assert not missing, f"docs/command-line.md's {command} section does not document {missing}"
+
+
+def test_readme_is_a_front_door():
+    """README: at most 150 lines, every docs/ page one click away, nothing pointing outside the repository
+    (a clone has no issue tracker numbers to follow nor a shared folder beside it), every relative link found."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert len(readme.splitlines()) <= 150
+    linked = set(re.findall(r"\]\((docs/[\w-]+\.md)", readme))
+    assert {f"docs/{p.name}" for p in (ROOT / "docs").glob("*.md")} <= linked
+    for path in DOCUMENTS:
+        text = path.read_text(encoding="utf-8")
+        assert "../shared" not in text and not re.search(r"\bissues? #?\d", text, re.I), path.name
+        for target in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", text):
+            if not target.startswith(("http://", "https://", "mailto:")):
+                assert (path.parent / target).exists(), f"{path.name} links to a missing {target}"
