@@ -4,16 +4,17 @@ internal benchmarks (segments against the rest, this period against a year earli
 import pandas as pd
 import streamlit as st
 
-from retention import state, ui
-from retention.benchmarks import catalog, compare, figures, internal, statistics, text
+from retention import state
+from retention.ui import cache, datasets, downloads, links, widgets
+from retention.benchmarks import catalog, compare, figures, internal, statistics, wording
 from retention.charts import benchmarks as charts
 from retention.metrics import churn, headline
 
-T = text.PAGE
+T = wording.PAGE
 SHOWN = ["industry", "publisher", "year", "value", "as_published", "gap_pts", "confidence", "statistic",
          "population", "definition", "source_url", "notes"]
 
-ds = ui.dataset()
+ds = datasets.dataset()
 st.title(T["title"])
 st.caption(T["intro"])
 
@@ -25,26 +26,26 @@ with st.expander(T["upload"]):
         try:
             bench, rejected = catalog.parse(upload.getvalue())
             for row in rejected.itertuples():
-                st.warning(f"Row {row.row} left out: {text.REJECT_REASONS[row.reason]}.")
+                st.warning(f"Row {row.row} left out: {wording.REJECT_REASONS[row.reason]}.")
         except catalog.BenchmarkFileError as exc:
-            st.error(text.file_error(str(exc)))
+            st.error(wording.file_error(str(exc)))
 
 options = catalog.industries(bench)
 labels = dict(zip(options["industry"], options["sector"] + " · " + options["industry"]))
-attributes = ui.segment_attributes(ds)
-first_day, last_day = ui.data_days(ds)
+attributes = datasets.segment_attributes(ds)
+first_day, last_day = datasets.data_days(ds)
 try:
-    default_period, why = ui.cached(compare.default_period, ds)
+    default_period, why = cache.cached(compare.default_period, ds)
 except churn.NoChurnData:
     default_period, why = "year", None
-ui.page_state(state.Benchmarks, state.benchmarks_limits(list(labels), compare.DEFAULT_INDUSTRIES, attributes,
+links.page_state(state.Benchmarks, state.benchmarks_limits(list(labels), compare.DEFAULT_INDUSTRIES, attributes,
                                                         first_day, last_day, default_period))
 picked = st.multiselect(T["industries"], list(labels), format_func=labels.get, help=T["industries_help"],
                         key="benchmarks_industries")
 selected = bench[bench["industry"].isin(picked)]
 
 try:
-    as_of = str(ui.cached(churn.basis_info, ds).iloc[0]["as_of"])
+    as_of = str(cache.cached(churn.basis_info, ds).iloc[0]["as_of"])
 except churn.NoChurnData:
     as_of = None
 with st.expander(T["settings"]):
@@ -54,7 +55,7 @@ with st.expander(T["settings"]):
     first = c[2].date_input(T["first_range"], value=(), min_value=first_day, max_value=last_day,
                             key="benchmarks_first")
     days = c[3].number_input(T["inactive"], 1, 3650, help=T["inactive_help"], key="benchmarks_days")
-    st.markdown("\n".join(f"- **{text.cap(text.FIGURE_NAMES[k])}**: {v}" for k, v in text.FIGURE_HELP.items()))
+    st.markdown("\n".join(f"- **{wording.cap(wording.FIGURE_NAMES[k])}**: {v}" for k, v in wording.FIGURE_HELP.items()))
 
 
 if why:
@@ -66,17 +67,17 @@ def ends(value) -> tuple:
     return tuple(d.isoformat() for d in value) if len(value) == 2 else (None, None)
 
 
-can, report = ui.cached(figures.available, ds).iloc[0], ui.Shown()
+can, report_sections = cache.cached(figures.available, ds).iloc[0], downloads.ReportSections()
 wanted = compare.comparable(can, selected)
 if not picked:
     st.info(T["pick_industry"])
 elif not wanted:
-    head = headline.as_dict(ui.cached(headline.summary, ds))
+    head = headline.as_dict(cache.cached(headline.summary, ds))
     tenure = [head[f] for f in ("share_churned", "tenure_churn_month") if f in head]
     if tenure and "customer_retention_month" not in head:  # a customers file with tenure but no dates
         m = st.columns(len(tenure))
         for col, row in zip(m, tenure):
-            ui.headline_metric(col, row)
+            widgets.headline_metric(col, row)
         st.info(T["no_dates"])
     else:
         st.info(T["nothing"])
@@ -85,50 +86,50 @@ else:
     params = dict(wanted=wanted, period=period, date_from=ends(rng)[0], date_to=ends(rng)[1],
                   first_from=ends(first)[0], first_to=ends(first)[1], as_of=as_of, inactive_days=int(days),
                   months=months, days=horizon_days)
-    user = ui.cached(compare.user_figures, ds, **params)
+    user = cache.cached(compare.user_figures, ds, **params)
     paired = compare.table(user, selected)
     empty = set(user.loc[user["value"].isna(), "figure"]) | (set(wanted) - set(user["figure"]))
-    missing = [text.FIGURE_NAMES[f] for f in wanted if f not in set(paired["figure"]) | empty]
+    missing = [wording.FIGURE_NAMES[f] for f in wanted if f not in set(paired["figure"]) | empty]
     for figure, rows in paired.groupby("figure", sort=False):
         mine = user[user["figure"] == figure]
         first_row = mine.iloc[0]
         rate_months = int(first_row["months"]) if first_row["unit"] == "rate" else None
-        st.subheader(text.cap(text.figure_name(figure, rate_months)), help=text.FIGURE_HELP[figure])
+        st.subheader(wording.cap(wording.figure_name(figure, rate_months)), help=wording.FIGURE_HELP[figure])
         ax = {"you": T["you"], "band": T["band"], "benchmark": T["benchmark"], "converted": T["converted"],
               "low": T["low"], "none": T["no_value"], "x": T["x_pct"], "y": T["x_pct"]}
         if first_row["unit"] in ("rate", "lifetime"):
             mine_d = first_row.to_dict()
-            st.markdown(text.headline(figure, rate_months, mine_d, rows))
+            st.markdown(wording.headline(figure, rate_months, mine_d, rows))
             if first_row["unit"] == "rate":
-                st.caption(text.periods_used(first_row["first_period"], first_row["last_period"],
+                st.caption(wording.periods_used(first_row["first_period"], first_row["last_period"],
                                              int(first_row["periods"]), rate_months))
-            chart = charts.figure_against(rows, mine_d, ax, text.chart_title(figure, rate_months, mine_d, rows))
+            chart = charts.figure_against(rows, mine_d, ax, wording.chart_title(figure, rate_months, mine_d, rows))
         else:
             ax["x"] = T["months_since"]
             points = rows.assign(horizon_months=rows["months"])
             chart = charts.curve_with_points(mine.assign(horizon_months=mine["months"]), points, ax,
-                                             text.curve_title(figure, rows))
+                                             wording.curve_title(figure, rows))
         if rows["user_small"].any():
-            st.warning(text.small_sample(int(rows["user_trials"].min())))
+            st.warning(wording.small_sample(int(rows["user_trials"].min())))
         for found in statistics.disagreements(rows, None if first_row["unit"] in ("rate", "lifetime") else "months"):
-            st.info(text.disagreement(found))
-        report.chart(chart, f"benchmarks_chart_{figure}", text.cap(text.figure_name(figure, rate_months)))
+            st.info(wording.disagreement(found))
+        report_sections.chart(chart, f"benchmarks_chart_{figure}", wording.cap(wording.figure_name(figure, rate_months)))
         with st.expander(T["sources"]):
             for row in rows.to_dict("records"):
                 user_point = {"value": row["user_value"], "ci_low": row["user_ci_low"], "ci_high": row["user_ci_high"]}
-                st.markdown("- " + text.verdict(figure, rate_months, user_point, row))
-            shown = rows.assign(as_published=[f"{r.period} {text.METRIC_WORDS[r.metric]} {text.published(r.value_pct)}"
+                st.markdown("- " + wording.verdict(figure, rate_months, user_point, row))
+            shown = rows.assign(as_published=[f"{r.period} {wording.METRIC_WORDS[r.metric]} {wording.published(r.value_pct)}"
                                               for r in rows.itertuples()])[SHOWN]
-            st.dataframe(report.table(shown, T["sources"]), hide_index=True, key=f"benchmarks_table_{figure}",
-                         column_config={k: st.column_config.TextColumn(v) for k, v in text.COLUMN_LABELS.items()}
-                         | {"source_url": st.column_config.LinkColumn(text.COLUMN_LABELS["source_url"]),
-                            "value": st.column_config.NumberColumn(text.COLUMN_LABELS["value"], format="%.2f"),
-                            "gap_pts": st.column_config.NumberColumn(text.COLUMN_LABELS["gap_pts"], format="%+.1f")})
-            ui.download_buttons(shown, f"benchmarks_{figure}", key=f"benchmarks_dl_{figure}")
+            st.dataframe(report_sections.table(shown, T["sources"]), hide_index=True, key=f"benchmarks_table_{figure}",
+                         column_config={k: st.column_config.TextColumn(v) for k, v in wording.COLUMN_LABELS.items()}
+                         | {"source_url": st.column_config.LinkColumn(wording.COLUMN_LABELS["source_url"]),
+                            "value": st.column_config.NumberColumn(wording.COLUMN_LABELS["value"], format="%.2f"),
+                            "gap_pts": st.column_config.NumberColumn(wording.COLUMN_LABELS["gap_pts"], format="%+.1f")})
+            downloads.download_buttons(shown, f"benchmarks_{figure}", key=f"benchmarks_dl_{figure}")
     if missing:
         st.caption(T["no_pair"].format(names=", ".join(missing)))
     if empty:
-        st.caption(text.not_enough([text.FIGURE_NAMES[f] for f in wanted if f in empty]))
+        st.caption(wording.not_enough([wording.FIGURE_NAMES[f] for f in wanted if f in empty]))
 
 st.header(T["internal"])
 st.caption(T["internal_intro"])
@@ -141,14 +142,14 @@ def year_over_year(label: str, start: str, end: str, compute) -> None:
     if clipped is None:
         return
     start, end, earlier = clipped
-    label = label.format(span=text.span(start, end))
-    st.markdown(f"**{T['yoy']}.** " + (text.comparison(label, T["year_before"], compute(start, end)) if earlier
+    label = label.format(span=wording.span(start, end))
+    st.markdown(f"**{T['yoy']}.** " + (wording.comparison(label, T["year_before"], compute(start, end)) if earlier
                 else T["no_year_before"].format(label=label, first=f"{first_day:%b %Y}")))
 
 
 if can["customer_retention"] and as_of:
-    year_over_year(f"{text.cap(text.figure_name('customer_retention', 1))}, {{span}}", *internal.recent_year(as_of),
-                   lambda start, end: ui.cached(internal.retention_year_over_year, ds, period="month",
+    year_over_year(f"{wording.cap(wording.figure_name('customer_retention', 1))}, {{span}}", *internal.recent_year(as_of),
+                   lambda start, end: cache.cached(internal.retention_year_over_year, ds, period="month",
                                                 date_from=start, date_to=end, inactive_days=int(days),
                                                 as_of=as_of).iloc[0].to_dict())
 share = st.selectbox(T["segment_metric"], list(T["segment_metrics"]), format_func=T["segment_metrics"].get,
@@ -156,24 +157,24 @@ share = st.selectbox(T["segment_metric"], list(T["segment_metrics"]), format_fun
 if share in ("repeat_12", "month1") and as_of:
     year_over_year(f"{T['segment_metrics'][share]}, {T['first_in']} {{span}}", *internal.recent_year(
         (pd.Timestamp(as_of) - pd.DateOffset(months=12 if share == "repeat_12" else 0)).date().isoformat()),
-        lambda start, end: (ui.cached(internal.repurchase_year_over_year, ds, months=12, first_from=start,
+        lambda start, end: (cache.cached(internal.repurchase_year_over_year, ds, months=12, first_from=start,
                                       first_to=end, as_of=as_of) if share == "repeat_12" else
-                            ui.cached(internal.cohort_retention_year_over_year, ds, k=1, cohort_from=start,
+                            cache.cached(internal.cohort_retention_year_over_year, ds, k=1, cohort_from=start,
                                       cohort_to=end, as_of=as_of)).iloc[0].to_dict())
 if not attributes:
     st.caption(T["no_segments"])
 elif share:
     attribute = st.selectbox(T["segment"], attributes, key="benchmarks_segment")
     if share == "month1":
-        groups = ui.cached(internal.cohort_retention_by_segment, ds, segment=attribute, k=1, as_of=as_of)
+        groups = cache.cached(internal.cohort_retention_by_segment, ds, segment=attribute, k=1, as_of=as_of)
     else:
-        groups = ui.cached(internal.repurchase_by_segment, ds, segment=attribute,
+        groups = cache.cached(internal.repurchase_by_segment, ds, segment=attribute,
                            months=12 if share == "repeat_12" else None, as_of=as_of)
     if len(groups):
-        report.chart(ui.pure(charts.segments_against_rest, groups, {"segment": T["segment_metrics"][share],
+        report_sections.chart(cache.reuse(charts.segments_against_rest, groups, {"segment": T["segment_metrics"][share],
                                                            "overall": T["overall"], "none": T["no_value"],
                                                            "x": T["x_pct"], "y": attribute},
-                                                  text.segments_title(groups)), "benchmarks_segments_chart", T["internal"])
-        st.markdown("\n".join("- " + text.comparison(ui.md(text.segment_name(r["segment"])), T["rest"], r)
+                                                  wording.segments_title(groups)), "benchmarks_segments_chart", T["internal"])
+        st.markdown("\n".join("- " + wording.comparison(widgets.md(wording.segment_name(r["segment"])), T["rest"], r)
                                for r in groups.to_dict("records")))
-ui.report_button(T["title"], report, key="benchmarks_report")
+downloads.report_button(T["title"], report_sections, key="benchmarks_report")

@@ -6,7 +6,8 @@ from types import SimpleNamespace
 import pandas as pd
 import streamlit as st
 
-from retention import state, ui, ui_text
+from retention import state, ui_text
+from retention.ui import cache, connections, datasets, downloads, links, widgets
 from retention.fmt import money, money_label
 from retention.charts import churn as charts
 from retention.charts import drivers as driver_charts
@@ -79,7 +80,7 @@ def rate_tab(v) -> None:
     measure = st.radio("Show", list(MEASURES), format_func=MEASURES.get, horizontal=True, key="churn_measure")
     title = (f"Over the last {s['periods']} complete {period}s, {s['alt_crr_pct']:.1f}% of customers stayed each "
              f"{period}") if s["periods"] else f"Retention per {period}"
-    report.chart(ui.pure(charts.rate_lines, frame, measure, {"standard": "Standard (CE − CN)/CS", "alternative":
+    report_sections.chart(cache.reuse(charts.rate_lines, frame, measure, {"standard": "Standard (CE − CN)/CS", "alternative":
                  "Kept (active at start and end)", "band": "95% interval (kept)", "x": PERIODS[period].title(),
                  "y": f"{'Retention' if measure == 'crr' else 'Churn'} per {period} (%)"}, title), "churn_rate_chart")
     if basis == "purchases":
@@ -91,17 +92,17 @@ def rate_tab(v) -> None:
         st.markdown(ALT.format(p=period))
     table = frame[["period_start", "complete", "warm_up", "customers_start", "new_customers", "lost",
                    "customers_end", "alt_crr_pct", "crr_pct", "churn_pct", "difference_pp"]]
-    readable_table, config = ui.readable(table, RATE_LABELS, {c: "{:.1f}" for c in ("alt_crr_pct", "crr_pct", "churn_pct")}
+    readable_table, config = widgets.readable(table, RATE_LABELS, {c: "{:.1f}" for c in ("alt_crr_pct", "crr_pct", "churn_pct")}
                                  | {"difference_pp": "{:+.2f}"}, date_columns=("period_start",))
     st.dataframe(readable_table, hide_index=True, key="churn_table", column_config=config)
-    report.table(table.rename(columns=RATE_LABELS), f"Retention per {period}")
-    ui.download_buttons(table.rename(columns=RATE_LABELS), f"churn_by_{period}", key="churn_table_download")
+    report_sections.table(table.rename(columns=RATE_LABELS), f"Retention per {period}")
+    downloads.download_buttons(table.rename(columns=RATE_LABELS), f"churn_by_{period}", key="churn_table_download")
 
 
 def model_figures(period: str, as_of: str, s: dict) -> None:
     """The BG/NBD model's expected active customers and churn per period, next to the inactivity window's."""
     try:
-        frame = ui.cached(customers.model_churn, ds, period=period, as_of=as_of)
+        frame = cache.cached(customers.model_churn, ds, period=period, as_of=as_of)
     except btyd.NoModelData:
         return
     m = customers.model_churn_summary(frame)
@@ -120,21 +121,21 @@ def model_figures(period: str, as_of: str, s: dict) -> None:
               "expected_kept": "Of those, expected active at end", "model_retention_pct": "Model retention, %",
               "model_churn_pct": "Model churn, %", "expected_active_end": "Expected active at end (all)"}
     with st.expander(f"Model churn per {period}"):
-        readable_table, config = ui.readable(table, labels, {k: "{:,.0f}" for k in ("expected_start", "expected_kept",
+        readable_table, config = widgets.readable(table, labels, {k: "{:,.0f}" for k in ("expected_start", "expected_kept",
                                              "expected_active_end")} | {"model_retention_pct": "{:.1f}",
                                                                         "model_churn_pct": "{:.1f}"},
                                              date_columns=("period_start",))
         st.dataframe(readable_table, hide_index=True, key="churn_model_table", column_config=config)
-    report.table(table.rename(columns=labels), f"Model churn per {period}")
+    report_sections.table(table.rename(columns=labels), f"Model churn per {period}")
 
 
 def lifecycle_tab(v) -> None:
     """New, came back, retained and churned customers per period, and the quick ratio."""
     period, params = v.period, v.params
-    life = ui.cached(lifecycle.lifecycle, ds, **params)
+    life = cache.cached(lifecycle.lifecycle, ds, **params)
     done = life[life["complete"] & ~life["warm_up"]]
     ratio = done["quick_ratio"].tail(1).iloc[0] if len(done) else float("nan")
-    report.chart(ui.pure(charts.lifecycle_bars, life, {"new": "New", "resurrected": "Came back", "retained": "Retained",
+    report_sections.chart(cache.reuse(charts.lifecycle_bars, life, {"new": "New", "resurrected": "Came back", "retained": "Retained",
                  "churned": "Churned", "quick_ratio": "Quick ratio", "x": PERIODS[period].title(),
                  "y": "Customers (churned below 0)", "y2": "Quick ratio"},
                  f"Quick ratio {ratio:.2f} in the last complete {period}: "
@@ -144,18 +145,18 @@ def lifecycle_tab(v) -> None:
                "a lapse; churned = active at the start, not at the end. Quick ratio = (new + came back) / churned. "
                "Customers who joined and left within the same period are in no bar (column “Joined and left in "
                "the period”).")
-    readable_table, config = ui.readable(life, LIFE_LABELS, {"quick_ratio": "{:.2f}"},
+    readable_table, config = widgets.readable(life, LIFE_LABELS, {"quick_ratio": "{:.2f}"},
                                  date_columns=("period_start", "period_end"))
     st.dataframe(readable_table, hide_index=True, key="churn_life_table", column_config=config)
-    report.table(life.rename(columns=LIFE_LABELS), "Lifecycle")
+    report_sections.table(life.rename(columns=LIFE_LABELS), "Lifecycle")
 
 
 def revenue_tab(v) -> None:
     """Gross and net revenue retention from one period to the next."""
     info, period, as_of = v.info, v.period, v.as_of
-    revenue = ui.cached(churn.revenue_retention, ds, period=period, as_of=as_of)
+    revenue = cache.cached(churn.revenue_retention, ds, period=period, as_of=as_of)
     if info.has_amounts and len(revenue):
-        report.chart(ui.pure(charts.revenue_lines, revenue, {"grr": "Gross (GRR)", "nrr": "Net (NRR)", "x":
+        report_sections.chart(cache.reuse(charts.revenue_lines, revenue, {"grr": "Gross (GRR)", "nrr": "Net (NRR)", "x":
                      PERIODS[period].title(), "y": f"Revenue kept from the previous {period} (%)"},
                      f"Revenue kept from one {period} to the next"), "churn_revenue")
         st.caption(f"Base: customers who bought in the previous {period}. GRR = their revenue now, each capped at "
@@ -163,11 +164,11 @@ def revenue_tab(v) -> None:
                    f"counts). Refunds subtract. New customers are not in the base.")
         labels = REVENUE_LABELS | {k: money_label(REVENUE_LABELS[k], ds.currency)
                                    for k in ("base_revenue", "kept_gross", "kept_net")}
-        readable_table, config = ui.readable(revenue, labels, {"base_revenue": "{:,.2f}", "kept_gross": "{:,.2f}",
+        readable_table, config = widgets.readable(revenue, labels, {"base_revenue": "{:,.2f}", "kept_gross": "{:,.2f}",
                                              "kept_net": "{:,.2f}", "grr_pct": "{:.1f}", "nrr_pct": "{:.1f}"},
                                              date_columns=("period_start", "period_end"))
         st.dataframe(readable_table, hide_index=True, key="churn_revenue_table", column_config=config)
-        report.table(revenue.rename(columns=labels), "Revenue retention")
+        report_sections.table(revenue.rename(columns=labels), "Revenue retention")
     else:
         st.info("Revenue retention needs purchases with amounts.")
 
@@ -191,45 +192,45 @@ def reasons_tab(v) -> None:
         if not edited.equals(shown):
             st.session_state[SYNONYMS] = edited.dropna().astype(str).values.tolist()
     rp = reason_params()
-    counts = ui.cached(reasons.reason_counts, ds, **rp)
+    counts = cache.cached(reasons.reason_counts, ds, **rp)
     if counts.empty:
         st.info("No churned customers with a known churn in this data (a customers file with a cancel date, a "
                 "churn status or a churn reason is needed).")
     else:
         top = counts.iloc[0]
-        report.chart(ui.pure(charts.pareto, counts, {"churned": "Churned customers", "cumulative": "Cumulative share",
+        report_sections.chart(cache.reuse(charts.pareto, counts, {"churned": "Churned customers", "cumulative": "Cumulative share",
                      "x": "Reason", "y": "Churned customers", "y2": "Cumulative share (%)"},
                      f"“{top.reason}” is the most common reason: {top.share_pct:.0f}% of {counts.churned.sum():,} "
                      f"churned customers"), "churn_pareto")
-        ui.download_buttons(report.table(counts, "Churn reasons"), "churn_reasons", key="churn_reasons_download")
-        over = ui.cached(reasons.reasons_over_time, ds, period=period, as_of=as_of, **rp) if info is not None else None
+        downloads.download_buttons(report_sections.table(counts, "Churn reasons"), "churn_reasons", key="churn_reasons_download")
+        over = cache.cached(reasons.reasons_over_time, ds, period=period, as_of=as_of, **rp) if info is not None else None
         if over is not None and len(over):
             share = st.toggle("Show shares instead of counts", key="churn_reason_share")
-            report.chart(ui.pure(charts.reasons_area, over, "share_pct" if share else "churned", {"x": "Period of churn",
+            report_sections.chart(cache.reuse(charts.reasons_area, over, "share_pct" if share else "churned", {"x": "Period of churn",
                          "y": "Share of churned (%)" if share else "Churned customers"},
                          f"Churn reasons per {period}"), "churn_reason_time")
         if segments:
             seg = st.selectbox("Reasons by segment", segments, key="churn_segment")
-            by = ui.cached(reasons.reasons_by_segment, ds, segment=seg, **rp)
-            report.chart(ui.pure(charts.segment_heatmap, by, {"x": "Reason", "y": seg, "colorbar": "vs overall",
+            by = cache.cached(reasons.reasons_by_segment, ds, segment=seg, **rp)
+            report_sections.chart(cache.reuse(charts.segment_heatmap, by, {"x": "Reason", "y": seg, "colorbar": "vs overall",
                          "none": "(no value)", "small": " (few)"}, f"Which {seg} leaves for which reason"), "churn_segment_map")
             st.caption("Blue: the reason is more common in this segment than overall; orange: less. Cells show the "
                        "share of the segment's churned customers. '(few)': fewer than "
                        f"{reasons.SMALL_SEGMENT} churned customers, read with care. Residual beyond ±2 in the table: "
                        "unlikely to be chance.")
-            readable_table, config = ui.readable(by, SEGMENT_LABELS | {"segment": seg}, {
+            readable_table, config = widgets.readable(by, SEGMENT_LABELS | {"segment": seg}, {
                 "share_pct": "{:.1f}", "overall_share_pct": "{:.1f}", "index": "{:.0f}", "residual": "{:+.1f}"})
             st.dataframe(readable_table, hide_index=True, key="churn_segment_table", column_config=config)
-            report.table(by.rename(columns=SEGMENT_LABELS | {"segment": seg}), f"Reasons by {seg}")
+            report_sections.table(by.rename(columns=SEGMENT_LABELS | {"segment": seg}), f"Reasons by {seg}")
         if ds.has_purchases:
-            lost = ui.cached(reasons.lost_revenue_by_reason, ds, period=period, **rp)
-            report.chart(ui.pure(charts.lost_revenue_bars, lost, {"x": money_label(f"Revenue per {period} that left", ds.currency), "y": "Reason"},
+            lost = cache.cached(reasons.lost_revenue_by_reason, ds, period=period, **rp)
+            report_sections.chart(cache.reuse(charts.lost_revenue_bars, lost, {"x": money_label(f"Revenue per {period} that left", ds.currency), "y": "Reason"},
                          f"Revenue per {period} lost, by reason"), "churn_lost")
             st.caption(f"Each churned customer's revenue to date / the number of {period}s from their first purchase "
                        f"to their churn (both included), summed per reason.")
-        tenure = ui.cached(reasons.reasons_by_tenure, ds, **rp)
+        tenure = cache.cached(reasons.reasons_by_tenure, ds, **rp)
         if tenure["band_no"].notna().any():
-            report.chart(ui.pure(charts.tenure_heatmap, tenure, {"x": "Tenure at churn", "y": "Reason", "colorbar": "% of reason",
+            report_sections.chart(cache.reuse(charts.tenure_heatmap, tenure, {"x": "Tenure at churn", "y": "Reason", "colorbar": "% of reason",
                          "unit": " mo", "open": "+"}, "When customers leave, per reason"), "churn_tenure")
             st.caption("Tenure from signup (else first purchase) to churn, else the file's tenure column, in months.")
 
@@ -238,9 +239,9 @@ def drivers_tab(v) -> None:
     """Churn drivers: the attributes that go with churning, ranked; a chart per attribute, the model, the rules."""
     days = int(v.days) if v.basis == "purchases" else churn.DEFAULT_INACTIVE_DAYS
     try:
-        found = ui.cached(drivers.drivers, ds, inactive_days=days)
+        found = cache.cached(drivers.drivers, ds, inactive_days=days)
     except drivers.NoDrivers:
-        st.info("Churn drivers are computed on uploaded datasets, not on a remote engine." if ui.is_engine(ds.id) else
+        st.info("Churn drivers are computed on uploaded datasets, not on a remote engine." if connections.is_engine(ds.id) else
                 "Churn drivers need to know who churned: a customers file with a churn status or cancel date, or "
                 "dated purchases.")
         return
@@ -251,14 +252,14 @@ def drivers_tab(v) -> None:
         st.info("No column of the data can be compared (see the columns left out below).")
     beyond = ranking[ranking["significant"]]
     for row in beyond.head(3).to_dict("records"):
-        st.markdown("- " + t.driver_sentence(row, found["customers"], found["churned"], ui.md))
+        st.markdown("- " + t.driver_sentence(row, found["customers"], found["churned"], widgets.md))
     if len(ranking) and beyond.empty:
         st.markdown("No attribute's churn differs beyond what chance gives (Holm-corrected p ≥ 0.05).")
     if len(ranking):
         shown = ranking.assign(top_value=ranking["top_value"].map(t.driver_value), kind=ranking["kind"].map(t.DRIVER_KINDS))[
             ["rank", "attribute", "top_value", "top_churn_pct", "top_diff_pp", "top_excess_churned", "cramers_v",
              "p_adjusted", "significant", "kind", "values"]]
-        table, config = ui.readable(shown, t.DRIVER_RANK_LABELS, {"top_churn_pct": "{:.1f}", "top_diff_pp": "{:+.1f}",
+        table, config = widgets.readable(shown, t.DRIVER_RANK_LABELS, {"top_churn_pct": "{:.1f}", "top_diff_pp": "{:+.1f}",
                                     "top_excess_churned": "{:,.0f}", "cramers_v": "{:.3f}", "p_adjusted": "{:.2g}"})
         st.dataframe(table, hide_index=True, key="churn_drivers_rank", column_config=config)
         st.caption("Ranked by how much of churn each attribute explains: attributes beyond chance first (chi-square "
@@ -271,63 +272,63 @@ def drivers_tab(v) -> None:
         rows = values[values["attribute"] == attribute]
         overall = 100 * found["churned"] / max(found["customers"], 1)
         top = ranking[ranking["attribute"] == attribute].iloc[0]
-        report.chart(ui.pure(driver_charts.value_bars, rows, overall, {"x": "Churned (%), with 95% interval",
+        report_sections.chart(cache.reuse(driver_charts.value_bars, rows, overall, {"x": "Churned (%), with 95% interval",
                      "overall": f"everyone {overall:.1f}%", "blank": t.DRIVER_BLANK},
                      f"{attribute}: “{t.driver_value(top['top_value'])}” churns at {top['top_churn_pct']:.1f}%"),
                      "churn_driver_chart")
         labels = t.DRIVER_VALUE_LABELS | {"excess_revenue": money_label(t.DRIVER_VALUE_LABELS["excess_revenue"],
                                                                         ds.currency)}
         shown_rows = rows.assign(value=rows["value"].map(t.driver_value))
-        table, config = ui.readable(shown_rows, labels, {c: "{:.1f}" for c in ("churn_pct", "ci_low_pct", "ci_high_pct",
+        table, config = widgets.readable(shown_rows, labels, {c: "{:.1f}" for c in ("churn_pct", "ci_low_pct", "ci_high_pct",
                                     "rest_pct")} | {"diff_pp": "{:+.1f}", "excess_churned": "{:+,.0f}",
                                     "excess_revenue": "{:+,.0f}"})
         st.dataframe(table, hide_index=True, key="churn_driver_values", column_config=config)
         st.caption(f"Grey bars: fewer than {drivers.SMALL} customers, read with care. Churned customers the "
                    "difference accounts for = churned − customers × everyone else's churn rate.")
         driver_links(attribute, rows)
-        ui.download_buttons(values.assign(value=values["value"].map(t.driver_value)), "churn_drivers",
+        downloads.download_buttons(values.assign(value=values["value"].map(t.driver_value)), "churn_drivers",
                             key="churn_drivers_download")
-        report.table(values, "Churn drivers")
+        report_sections.table(values, "Churn drivers")
         multivariable_view(days)
     left_out = found["excluded"]
     if len(left_out):
         with st.expander(f"Columns never used as drivers ({len(left_out)})"):
             for r in left_out.itertuples():
-                st.markdown(f"- **{ui.md(r.column)}**: {t.DRIVER_EXCLUDED.get(r.reason, r.reason)}")
+                st.markdown(f"- **{widgets.md(r.column)}**: {t.DRIVER_EXCLUDED.get(r.reason, r.reason)}")
 
 
 def driver_links(attribute: str, rows: pd.DataFrame) -> None:
     """Links that open Cohorts and the win-back list filtered to one value of a segment attribute."""
-    known = ui.cached(cohorts.attribute_values, ds)
+    known = cache.cached(cohorts.attribute_values, ds)
     if attribute not in set(known["attribute"]) and attribute not in segments:
         return
     choices = [v for v in rows.sort_values("order")["value"] if v is not None and v == v]
-    value = st.selectbox(f"Look at the customers with this {ui.md(attribute)}", choices, key="churn_driver_value")
+    value = st.selectbox(f"Look at the customers with this {widgets.md(attribute)}", choices, key="churn_driver_value")
     if value is None:
         return
     c = st.columns(2)
     if attribute in set(known["attribute"]):
-        c[0].page_link("pages/cohorts.py", label=f"Cohorts of {ui.md(attribute)} “{ui.md(value)}”", icon=":material/grid_on:",
+        c[0].page_link("pages/cohorts.py", label=f"Cohorts of {widgets.md(attribute)} “{widgets.md(value)}”", icon=":material/grid_on:",
                        query_params={"dataset": ds.id, "filter": attribute, "value": value})
     if attribute in segments:
-        c[1].page_link("pages/churn.py", label=f"Win-back list of {ui.md(attribute)} “{ui.md(value)}”", icon=":material/group:",
+        c[1].page_link("pages/churn.py", label=f"Win-back list of {widgets.md(attribute)} “{widgets.md(value)}”", icon=":material/group:",
                        query_params={"dataset": ds.id, "tab": "winback", "list_segment": attribute,
                                      "list_value": value})
 
 
 def multivariable_view(days: int) -> None:
     """Logistic regression on the top attributes (odds ratios, holdout AUC), the top combinations, the gap over time."""
-    multi = ui.cached(drivers.multivariable, ds, inactive_days=days)
+    multi = cache.cached(drivers.multivariable, ds, inactive_days=days)
     fit, t = multi["model"], ui_text
     st.subheader("The top attributes together")
     rules = multi["rules"]
     if len(rules):
         st.markdown("Churn by combination of the two top attributes (highest and lowest):")
         for row in rules.to_dict("records"):
-            st.markdown("- " + t.driver_rule(row, ui.md))
+            st.markdown("- " + t.driver_rule(row, widgets.md))
     if len(fit["odds"]):
         fitted = fit["odds"][fit["odds"]["status"] == "ok"]  # the values without an odds ratio are named below
-        report.chart(ui.pure(driver_charts.odds_forest, fitted, {"x": "Odds ratio (log scale; 1 = as the "
+        report_sections.chart(cache.reuse(driver_charts.odds_forest, fitted, {"x": "Odds ratio (log scale; 1 = as the "
                      "most common value)", "blank": t.DRIVER_BLANK}, "Each attribute with the others held equal"),
                      "churn_driver_odds")
         st.caption(t.driver_model_note(fit["auc"], fit["train"], fit["test"])
@@ -337,12 +338,12 @@ def multivariable_view(days: int) -> None:
             st.caption(flags)
         odds = fit["odds"].assign(value=fit["odds"]["value"].map(t.driver_value),
                                   reference=fit["odds"]["reference"].map(t.driver_value))
-        table, config = ui.readable(odds, t.DRIVER_ODDS_LABELS, {"odds_ratio": "{:.2f}", "or_low": "{:.2f}",
+        table, config = widgets.readable(odds, t.DRIVER_ODDS_LABELS, {"odds_ratio": "{:.2f}", "or_low": "{:.2f}",
                                     "or_high": "{:.2f}", "p_value": "{:.2g}"})
         st.dataframe(table, hide_index=True, key="churn_driver_odds_table", column_config=config)
     gaps = multi["over_time"]
     if len(gaps):
-        report.chart(ui.pure(driver_charts.gap_lines, gaps, {"x": "Cohort (year customers started)",
+        report_sections.chart(cache.reuse(driver_charts.gap_lines, gaps, {"x": "Cohort (year customers started)",
                      "y": "Churn vs everyone else (points)", "blank": t.DRIVER_BLANK},
                      f"{multi['top']}: churn gap by cohort"), "churn_driver_time")
         st.caption("Each value's churn minus that of everyone else who started the same year; hollow points: fewer "
@@ -357,13 +358,13 @@ def winback_tab(v) -> None:
     recent = c[0].number_input("Churned within (days)", 1, 3650, key="churn_recent")
     risk = c[1].number_input("At risk: no purchase for (days)", 1, 3650, key="churn_risk")
     status = c[2].multiselect("Show", list(STATUS), format_func=STATUS.get, key="churn_status")
-    labels = sorted(ui.cached(reasons.reason_map, ds, **rp)["reason"].unique())
+    labels = sorted(cache.cached(reasons.reason_map, ds, **rp)["reason"].unique())
     chosen = st.multiselect("Reasons", labels, key="churn_list_reasons")
     column, values = None, []
     if segments:
         f = st.columns(2)
         column = f[0].selectbox("Segment filter", segments, key="churn_list_segment")
-        known = ui.cached(cohorts.attribute_values, ds)
+        known = cache.cached(cohorts.attribute_values, ds)
         values = f[1].multiselect("Values", sorted(known.loc[known["attribute"] == column, "value"].dropna()),
                                   key="churn_list_values")
     wp = dict(basis=basis if info is not None else "auto", inactive_days=int(days), as_of=as_of,
@@ -375,10 +376,10 @@ def winback_tab(v) -> None:
         order = st.radio("Sort by", list(LIST_ORDERS), format_func=LIST_ORDERS.get, horizontal=True,
                          key="churn_list_order")
     if order == "value_at_risk":  # the whole list is needed to sort it by a figure the query does not know
-        everyone = churn.with_model(ui.cached(churn.at_risk, ds, **wp), model.customers, order)
+        everyone = churn.with_model(cache.cached(churn.at_risk, ds, **wp), model.customers, order)
         picked, total = everyone.head(churn.WIN_BACK_SHOWN), len(everyone)
     else:
-        picked, total = ui.cached(churn.win_back, ds, shown=churn.WIN_BACK_SHOWN, **wp)
+        picked, total = cache.cached(churn.win_back, ds, shown=churn.WIN_BACK_SHOWN, **wp)
         picked = churn.with_model(picked, None if model is None else model.customers)
     shown = (f"Showing the first {len(picked):,} of {total:,} customers (the download has them all)"
              if total > len(picked) else f"{total:,} customers")
@@ -388,7 +389,7 @@ def winback_tab(v) -> None:
     labels = WINBACK_LABELS | {k: money_label(WINBACK_LABELS[k], ds.currency)
                                for k in ("revenue_to_date", "expected_value", "value_at_risk")}
     picked = picked.assign(rfm_group=picked["rfm_group"].map(ui_text.RFM_GROUPS)) if "rfm_group" in picked else picked
-    readable_table, config = ui.readable(picked.assign(**({"p_alive": 100 * picked["p_alive"]} if "p_alive" in picked
+    readable_table, config = widgets.readable(picked.assign(**({"p_alive": 100 * picked["p_alive"]} if "p_alive" in picked
                                                           else {})),
                                          labels | {c: c for c in picked.columns if c not in labels},
                                          {"revenue_to_date": "{:,.2f}", "days_since_purchase": "{:.0f}",
@@ -396,7 +397,7 @@ def winback_tab(v) -> None:
                                           "value_at_risk": "{:,.2f}"},
                                          date_columns=("churn_day", "last_purchase"))
     st.dataframe(readable_table, hide_index=True, key="churn_list", column_config=config)
-    report.table(picked.rename(columns=labels), "Win-back list")
+    report_sections.table(picked.rename(columns=labels), "Win-back list")
 
     def full_list() -> pd.DataFrame:
         out = churn.with_model(churn.at_risk(ds.cursor, **wp), None if model is None else model.customers, order)
@@ -405,7 +406,7 @@ def winback_tab(v) -> None:
         return out.rename(columns={k: money_label(k, ds.currency)
                                    for k in ("revenue_to_date", "expected_value", "value_at_risk")})
 
-    ui.download_buttons(full_list, "win_back_list", key="churn_list_download")
+    downloads.download_buttons(full_list, "win_back_list", key="churn_list_download")
 
 
 def customer_model():
@@ -413,14 +414,14 @@ def customer_model():
     if not ds.has_purchases:
         return None
     try:
-        return ui.cached(customers.scored, ds, horizon_months=customers.DEFAULT_HORIZON_MONTHS)
+        return cache.cached(customers.scored, ds, horizon_months=customers.DEFAULT_HORIZON_MONTHS)
     except btyd.NoModelData:
         return None
 
 
 def lead_with_dates(v) -> None:
     """The finding in plain words: the headline figures for the page's basis, window and analysis date."""
-    head = headline.as_dict(ui.cached(headline.summary, ds, basis=v.basis, inactive_days=int(v.days), as_of=v.as_of))
+    head = headline.as_dict(cache.cached(headline.summary, ds, basis=v.basis, inactive_days=int(v.days), as_of=v.as_of))
     if "customer_retention_month" not in head:
         st.write("No complete month with customers yet: nothing to measure retention over.")
         return
@@ -459,7 +460,7 @@ def lead_with_dates(v) -> None:
 def lead_without_dates() -> None:
     """Customers files without dates (tenure and a churned flag): share churned, churn implied by tenure,
     survival by tenure."""
-    head = headline.as_dict(ui.cached(headline.summary, ds))
+    head = headline.as_dict(cache.cached(headline.summary, ds))
     if "share_churned" not in head:
         st.info("Retention over time cannot be measured here: the data has no dates and no churn status. "
                 "Churn reasons, if any, are below.")
@@ -473,7 +474,7 @@ def lead_without_dates() -> None:
         t = head["tenure_churn_month"]
         m[1].metric(ui_text.HEADLINE["tenure_churn_month"][0], ui_text.headline_value("tenure_churn_month", t["value"]),
                     help=ui_text.headline_definition("tenure_churn_month"))
-        km = ui.cached(cohorts.tenure_survival, ds)
+        km = cache.cached(cohorts.tenure_survival, ds)
         at_12 = km[km["period"] <= 12].tail(1)
         if len(at_12):
             m[2].metric("Still customers after 12 months of tenure", f"{at_12['retention_pct'].iloc[0]:.1f}%",
@@ -496,27 +497,27 @@ def lead_without_dates() -> None:
                     "**Survival by tenure** is Kaplan–Meier: of the customers who reached a tenure, the share who "
                     "did not churn at it, multiplied over tenures (the Cohorts page shows the curve).")
     if "tenure_churn_month" in head:
-        bands = ui.pure(cohorts.tenure_bands, ui.cached(cohorts.tenure_survival, ds))
-        readable_table, config = ui.readable(bands, TENURE_LABELS, {"band_to": "{:.0f}", "churned_pct": "{:.1f}"})
+        bands = cache.reuse(cohorts.tenure_bands, cache.cached(cohorts.tenure_survival, ds))
+        readable_table, config = widgets.readable(bands, TENURE_LABELS, {"band_to": "{:.0f}", "churned_pct": "{:.1f}"})
         st.markdown("**Churn by tenure**")
         st.dataframe(readable_table, hide_index=True, key="churn_tenure_bands", column_config=config)
-        report.table(bands.rename(columns=TENURE_LABELS), "Churn by tenure")
+        report_sections.table(bands.rename(columns=TENURE_LABELS), "Churn by tenure")
 
 
-ds = ui.dataset()
+ds = datasets.dataset()
 st.title("Churn")
 st.caption("How many customers leave each period, who comes and goes, and why they leave.")
 lead = st.container()
-report = ui.Shown()
+report_sections = downloads.ReportSections()
 try:
-    info = ui.cached(churn.basis_info, ds).iloc[0]
+    info = cache.cached(churn.basis_info, ds).iloc[0]
 except churn.NoChurnData:
     info = None
 
-segments = ui.segment_attributes(ds)
+segments = datasets.segment_attributes(ds)
 bases, last_day = (churn.available_bases(info), pd.Timestamp(info.as_of).date()) if info is not None else ([], None)
-first_day = (ui.data_days(ds)[0] or last_day) if info is not None else None
-ui.page_state(state.Churn, state.churn_limits(bases, info.basis if info is not None else None, last_day, segments,
+first_day = (datasets.data_days(ds)[0] or last_day) if info is not None else None
+links.page_state(state.Churn, state.churn_limits(bases, info.basis if info is not None else None, last_day, segments,
                                               first_day))
 period, basis, days, as_of, params, frame, s = "month", "customers", churn.DEFAULT_INACTIVE_DAYS, None, None, None, None
 if info is not None:
@@ -526,13 +527,13 @@ if info is not None:
                            help="Customers file: signed up and not yet cancelled. Purchases: from the first purchase "
                                 "until W days after the last.")
     if basis == "purchases":
-        hint = ui.cached(churn.inactivity_hint, ds).iloc[0]
+        hint = cache.cached(churn.inactivity_hint, ds).iloc[0]
         days = c[2].number_input("Inactivity window W (days)", 1, 3650, key="churn_days", help=f"Lapsed W days after "
                                  f"the last purchase. In this data, 90% of the gaps between a customer's purchases are "
                                  f"{hint.p90_days:.0f} days or less.")
     as_of = c[3].date_input("Analysis date", min_value=first_day, max_value=last_day, key="churn_as_of").isoformat()
     params = dict(period=period, basis=basis, inactive_days=int(days), as_of=as_of)
-    frame = ui.cached(churn.retention_by_period, ds, **params)
+    frame = cache.cached(churn.retention_by_period, ds, **params)
     s = churn.crr_summary(frame, period)
 view = SimpleNamespace(info=info, period=period, basis=basis, days=days, as_of=as_of, frame=frame, summary=s,
                        params=params)
@@ -542,7 +543,7 @@ with lead:
     else:
         lead_without_dates()
 if info is not None:
-    tab, panel = ui.tabs({"rate": "Retention rate", "lifecycle": "Lifecycle", "revenue": "Revenue retention",
+    tab, panel = widgets.tabs({"rate": "Retention rate", "lifecycle": "Lifecycle", "revenue": "Revenue retention",
                           "reasons": "Why they leave", "drivers": "Drivers", "winback": "Win-back list"},
                          key="churn_tab")
     with panel:
@@ -553,4 +554,4 @@ else:  # no dates: no tabs, the reasons, the drivers and the win-back list one u
     st.header("Drivers")
     drivers_tab(view)
     winback_tab(view)
-ui.report_button("Churn", report, key="churn_report")
+downloads.report_button("Churn", report_sections, key="churn_report")

@@ -4,7 +4,8 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from retention import state, ui
+from retention import state
+from retention.ui import cache, datasets, downloads, links, widgets
 from retention.charts import cohorts as charts
 from retention.metrics import cohorts
 
@@ -35,21 +36,21 @@ DEFINITIONS = """
 - **Minimum sample**: cells and points resting on fewer customers than the threshold have a dotted outline (heatmap) or are hollow (lines).
 """
 
-ds = ui.dataset()
+ds = datasets.dataset()
 st.title("Cohorts")
-info = ui.cached(cohorts.availability, ds).iloc[0]
+info = cache.cached(cohorts.availability, ds).iloc[0]
 modes = [m for m, ok in (("classic", info.customers_first_purchase), ("rolling", info.customers_first_purchase),
                          ("revenue", info.customers_first_purchase and info.has_amounts),
                          ("survival", info.customers_survival)) if ok]
 bases = ["first_purchase"] * bool(info.customers_first_purchase) + ["signup"] * bool(info.customers_signup)
 days = [pd.Timestamp(d).date() for d in (info.first_date, info.last_date)] if modes else [None, None]
-values, segments = ui.cached(cohorts.attribute_values, ds), ui.segment_attributes(ds)
-ui.page_state(state.Cohorts, state.cohorts_limits(modes, bases, *days, values, segments))
+values, segments = cache.cached(cohorts.attribute_values, ds), datasets.segment_attributes(ds)
+links.page_state(state.Cohorts, state.cohorts_limits(modes, bases, *days, values, segments))
 if not modes:
     if info.customers_tenure:
         st.caption("This customers file gives a tenure and a status but no dates, so there are no calendar cohorts: "
                    "the chance of still being a customer after each tenure (Kaplan–Meier; active customers censored).")
-        points = cohorts.survival_at(ui.cached(cohorts.tenure_survival, ds))
+        points = cohorts.survival_at(cache.cached(cohorts.tenure_survival, ds))
         m = st.columns(max(1, len(points)))
         for col, (n, pct) in zip(m, points.items()):  # the same figures as the Overview's
             col.metric(f"Still customers after {n} months of tenure", f"{pct:.1f}%",
@@ -57,19 +58,19 @@ if not modes:
                             "are counted up to theirs.")
         seg = st.selectbox("Compare by", [None, *segments], key="cohorts_tenure_segment",
                            format_func=lambda s: "Everyone together" if s is None else s)
-        km = ui.cached(cohorts.tenure_survival, ds, segment=seg)
+        km = cache.cached(cohorts.tenure_survival, ds, segment=seg)
         title = (f"{points[12]:.0f}% of customers are still with you after 12 months of tenure" if 12 in points
                  else "Share of customers still with you after each tenure")
         fig = charts.segment_curves(km, {"x": "Tenure (as in the file, usually months)", "y": "Still a customer (%)",
                                          "none": "All" if seg is None else "(no value)"}, title, steps=True)
         st.plotly_chart(fig, width="stretch", key="cohorts_km")
-        ui.download_buttons(km, "survival_by_tenure", key="cohorts_km_download")
-        ui.report_button("Cohorts", [("Still a customer by tenure", fig), ("Survival by tenure", km)], "cohorts_report")
+        downloads.download_buttons(km, "survival_by_tenure", key="cohorts_km_download")
+        downloads.report_button("Cohorts", [("Still a customer by tenure", fig), ("Survival by tenure", km)], "cohorts_report")
     else:
         st.info("Cohorts need purchases with dates, or a customers file with signup and cancel dates.")
     st.stop()
 
-# The finding first, then the view, then its controls; on a phone the controls go after the chart (ui.PHONE_CSS).
+# The finding first, then the view, then its controls; on a phone the controls go after the chart (widgets.PHONE_CSS).
 lead, controls = st.container(), st.container(key="cohorts_controls")
 c = controls.columns(4)
 grain = c[0].selectbox("Period", list(GRAINS), format_func=GRAINS.get, key="cohorts_period")
@@ -90,17 +91,17 @@ params = dict(period=grain, mode=mode, cohort_by=basis, as_of=as_of.isoformat(),
               filters={attribute: kept} if attribute and kept else None,
               cohort_from=span[0].isoformat() if len(span) > 0 else None,
               cohort_to=span[1].isoformat() if len(span) > 1 else None)
-cells = ui.cached(cohorts.matrix, ds, **params)
+cells = cache.cached(cohorts.matrix, ds, **params)
 if cells.empty:
     st.info("No customer starts a cohort with these settings.")
     st.stop()
 label = {"week": lambda d: f"{d:%d %b %Y}", "month": lambda d: f"{d:%b %Y}",
          "quarter": lambda d: f"{d.year} Q{d.quarter}"}[grain]
-cells = ui.pure(cohorts.with_intervals, cells, mode=mode)
+cells = cache.reuse(cohorts.with_intervals, cells, mode=mode)
 starts, names = pd.factorize(cells["cohort"])  # label each cohort once, not each cell
 cells = cells.assign(cohort_label=np.array([label(d) for d in names], dtype=object)[starts])
 
-s = ui.pure(cohorts.summary, cells, k=1, mode=mode)
+s = cache.reuse(cohorts.summary, cells, k=1, mode=mode)
 lead_text = ""
 if s:
     trend = "risen" if s["latest_pct"] > s["first_pct"] + 0.5 else "fallen" if s["latest_pct"] < s["first_pct"] - 0.5 \
@@ -116,22 +117,22 @@ with controls.expander("How these numbers are defined"):
 
 most = int(cells["period"].max())
 g = controls.columns([2, 3, 3])
-ui.fit("cohorts_shown", 1, max(most, 1))
+links.keep_within("cohorts_shown", 1, max(most, 1))
 shown = g[0].slider(f"{GRAINS[grain]}s shown", 1, max(most, 1), key="cohorts_shown") if most > 1 else most
 measures = ["pct", "count"] + ["revenue"] * (mode == "revenue")
 show = g[1].radio("Cells show", measures, format_func=SHOW.get, horizontal=True, key="cohorts_show")
 average = g[2].radio("Average", list(AVERAGES), format_func=AVERAGES.get, horizontal=True, key="cohorts_average")
 cells = cells[cells["period"] <= shown]
 unit = "Revenue kept (% of period 0)" if mode == "revenue" else "Retained (%)"
-tab, panel = ui.tabs({"heatmap": "Heatmap", "curve": "Average curve", "over_time": f"{GRAINS[grain]} k over time",
+tab, panel = widgets.tabs({"heatmap": "Heatmap", "curve": "Average curve", "over_time": f"{GRAINS[grain]} k over time",
                       "segments": "Segments"}, key="cohorts_tab")
-report = ui.Shown()
+report_sections = downloads.ReportSections()
 with panel:
     if tab == "heatmap":
         ones = cells.loc[(cells["period"] == 1) & cells["complete"], "retention_pct"].dropna()
         hover = ("{cohort}, {k}: {value} ({active:,} buyers of {size:,}){note}" if mode == "revenue" else
                  "{cohort}, {k}: {active:,} of {size:,} = {value} (95% interval {low:.0f}–{high:.0f}%){note}")
-        report.chart(ui.pure(charts.heatmap, cells, show, {
+        report_sections.chart(cache.reuse(charts.heatmap, cells, show, {
             "x": f"{GRAINS[grain]}s after the cohort's {GRAINS[grain].lower()} (k)", "y": "Cohort", "sizes": "Cohort size",
             "colorbar": SHOW[show], "hover": hover, "incomplete": " · incomplete period",
             "small": f" · fewer than {minimum} customers"},
@@ -140,45 +141,45 @@ with panel:
             min_width=charts.heatmap_min_width(int(cells["period"].max())))
         st.caption(f"Faded, hatched cells: the {grain} had not ended on {as_of:%d %b %Y}. Dotted outline: fewer "
                    f"than {minimum} customers in the cohort (read with care). Blank: not reached yet.")
-        matrix = report.table(cells.drop(columns=["cohort_label"]), "Cohort matrix")
-        ui.download_buttons(matrix, f"cohort_matrix_{mode}_{grain}", key="cohorts_matrix_dl")
+        matrix = report_sections.table(cells.drop(columns=["cohort_label"]), "Cohort matrix")
+        downloads.download_buttons(matrix, f"cohort_matrix_{mode}_{grain}", key="cohorts_matrix_dl")
     elif tab == "curve":
-        curve = ui.pure(cohorts.average_curve, cells, mode=mode, average=average, min_customers=int(minimum))
+        curve = cache.reuse(cohorts.average_curve, cells, mode=mode, average=average, min_customers=int(minimum))
         picked = st.multiselect("Show cohorts", list(dict.fromkeys(cells["cohort"].dt.date)), key="cohorts_picked",
                                 format_func=lambda d: label(pd.Timestamp(d)))
         point = curve[curve["period"] == 1]
-        report.chart(ui.pure(charts.average_curve, curve, cells[cells["cohort"].dt.date.isin(picked)], {
+        report_sections.chart(cache.reuse(charts.average_curve, curve, cells[cells["cohort"].dt.date.isin(picked)], {
             "average": AVERAGES[average].split(" (")[0] + " average", "band": "95% interval",
             "x": f"{GRAINS[grain]} (k)", "y": unit, "hover": "k = {k}: {value:.1f}% ({cohorts} cohorts, {customers:,} "
             "customers)"}, f"On average {point['retention_pct'].iloc[0]:.0f}% {KEPT[mode]} in {grain} 1" if len(point)
             else "Average curve"), "cohorts_curve", "Average curve")
-        ui.download_buttons(report.table(curve, "Average curve (table)"), f"cohort_average_{mode}_{grain}",
+        downloads.download_buttons(report_sections.table(curve, "Average curve (table)"), f"cohort_average_{mode}_{grain}",
                             key="cohorts_curve_dl")
     elif tab == "over_time":
-        ui.fit("cohorts_k", 1, max(most, 1))
+        links.keep_within("cohorts_k", 1, max(most, 1))
         k = st.number_input("Period k", 1, max(most, 1), key="cohorts_k")
         series = cohorts.period_over_time(cells, k=int(k), mode=mode)
-        report.chart(ui.pure(charts.over_time, series, {"name": f"{GRAINS[grain]} {k}", "incomplete": "Not ended yet",
+        report_sections.chart(cache.reuse(charts.over_time, series, {"name": f"{GRAINS[grain]} {k}", "incomplete": "Not ended yet",
                                                "x": "Cohort", "y": unit},
                                       f"Is {grain}-{k} retention improving? Each cohort with its 95% interval"),
                      "cohorts_over_time", f"{GRAINS[grain]} {k} over time")
     else:
         seg = st.selectbox("Compare by", segments, key="cohorts_segment")
         if seg:
-            split = ui.cached(cohorts.matrix, ds, **params, segment=seg)
+            split = cache.cached(cohorts.matrix, ds, **params, segment=seg)
             by = cohorts.average_curve(split[split["period"] <= shown], mode=mode, average=average,
                                        min_customers=int(minimum))
             top = by[by["period"] == 0].nlargest(6, "customers")["segment"]
             drawn = by[by["segment"].isin(top) | (by["segment"].isna() & top.isna().any())]
             one = drawn[drawn["period"] == 1].sort_values("retention_pct").fillna({"segment": "(no value)"})
-            report.chart(ui.pure(charts.segment_curves, drawn, {"x": f"{GRAINS[grain]} (k)", "y": unit, "none": "(no value)"},
+            report_sections.chart(cache.reuse(charts.segment_curves, drawn, {"x": f"{GRAINS[grain]} (k)", "y": unit, "none": "(no value)"},
                                                f"In {grain} 1, {one['segment'].iloc[-1]} keeps the most "
                                                f"({one['retention_pct'].iloc[-1]:.0f}%), {one['segment'].iloc[0]} the "
                                                f"fewest ({one['retention_pct'].iloc[0]:.0f}%)" if len(one) > 1
                                                else f"{MODES[mode]} retention by {seg}"), "cohorts_segments", f"By {seg}")
             st.caption("The six largest groups; each with its 95% band. All groups are in the download.")
-            ui.download_buttons(report.table(by, f"Average curve by {seg}"), f"cohort_average_by_{seg}",
+            downloads.download_buttons(report_sections.table(by, f"Average curve by {seg}"), f"cohort_average_by_{seg}",
                                 key="cohorts_segments_dl")
         else:
             st.info("This data has no segment columns (such as channel, plan or country) to compare by.")
-ui.report_button("Cohorts", report, key="cohorts_report")
+downloads.report_button("Cohorts", report_sections, key="cohorts_report")

@@ -6,7 +6,8 @@ import json
 import pandas as pd
 import streamlit as st
 
-from retention import access, config, store, ui, ui_text
+from retention import access, config, store, ui_text
+from retention.ui import datasets, downloads, links, session_uploads, widgets
 from retention.ingest import date_order, headers
 from retention.ingest.canonical import prepare
 from retention.ingest.errors import IngestError, MissingRoles
@@ -25,8 +26,8 @@ FILE_TYPES = ["csv", "tsv", "txt", "xlsx", "xls", "ods", "parquet", "gz", "zip"]
 NONE = "— none —"
 QUEUED = "Other uploads are being loaded; yours starts as soon as one finishes…"
 
-ui.ensure_frame()  # a deep link to this page on a fresh server must still run through app.py
-ui.release_uploads_when_session_ends()
+links.route_through_app()  # a deep link to this page on a fresh server must still run through app.py
+session_uploads.release_uploads_when_session_ends()
 st.title("Upload your data")
 st.caption("Drop an export from your shop, billing or CRM tool. Nothing is saved until you press **Save dataset**; "
            "saved datasets are private to whoever has their link.")
@@ -92,7 +93,7 @@ def _configure(kind: str, uploaded, box, opened, hint):
         offered, left_out = choice.options, choice.left_out
     info = raw.info
     how = [info.get("format"), info.get("encoding"), f"delimiter {info['delimiter']!r}" if info.get("delimiter") else None,
-           f"sheet “{ui.md(info['sheet'])}”" if info.get("sheet") else None, f"header on row {info.get('header_row')}" if not info.get("headerless") else None]
+           f"sheet “{widgets.md(info['sheet'])}”" if info.get("sheet") else None, f"header on row {info.get('header_row')}" if not info.get("headerless") else None]
     box.caption("Read as " + ", ".join(h for h in how if h) + (f" · recognised: **{export}**" if export else ""))
     if info.get("headerless"):
         box.info(ui_text.headerless_note(info["columns_named"]), icon=":material/table_rows:")
@@ -189,7 +190,7 @@ waiting_for_dates = [kind for kind in opened if prepared.get(kind) is None
                      and opened[kind][3] is not None and date_order.undecided([opened[kind][3]])]
 
 if saved := st.session_state.pop("data_saved", None):
-    st.success(f"Saved “{ui.md(saved)}”. It is now the dataset in view. Its link is in the sidebar: anyone with the link "
+    st.success(f"Saved “{widgets.md(saved)}”. It is now the dataset in view. Its link is in the sidebar: anyone with the link "
                "can view it; you can set a password, change how long it is kept, or delete it there.")
     st.page_link("pages/overview.py", label="Go to the overview", icon=":material/home:")
 if not any(files.values()):
@@ -220,7 +221,7 @@ reports, rejected, duplicates = st.session_state["data_preview"]
 st.subheader("Validation")
 for kind, report in reports.items():
     s = report["summary"]
-    st.markdown(f"**{KIND_LABELS[kind]}** · {ui.md(report['file'])}")
+    st.markdown(f"**{KIND_LABELS[kind]}** · {widgets.md(report['file'])}")
     m = st.columns(4)
     m[0].metric("Rows read", f"{s['rows_read']:,}")
     m[1].metric("Rows used", f"{s['rows_used']:,}")
@@ -239,29 +240,29 @@ for kind, report in reports.items():
         st.caption(note)
     money = report.get("money")
     for line in money_notes(money) if money else []:
-        st.caption(ui.md(line))
+        st.caption(widgets.md(line))
     for line in money_warnings(money) if money else []:
-        st.warning(ui.md(line))
+        st.warning(widgets.md(line))
     _judgement_choices(kind, report)
     if report["problems"]:
         st.dataframe(pd.DataFrame([{
             "Problem": reject_reason(p["reason"]), "Column": p["column"] or "(whole row)", "Rows": p["rows"],
             "Example rows": ", ".join(map(str, p["examples"]))} for p in report["problems"]]), hide_index=True)
     if report.get("unusable"):
-        st.error(f"{ui.md(report['file'])}: {ui.md(report['unusable'])}. {NOTHING_USABLE_HINT}")
+        st.error(f"{widgets.md(report['file'])}: {widgets.md(report['unusable'])}. {NOTHING_USABLE_HINT}")
 rejected_total = sum(r["summary"]["rows_rejected"] for r in reports.values())
 duplicates_total = sum(f["rows"] for r in reports.values() for f in r.get("flags", [])
                        if f["flag"] == "possible_duplicate")
 if len(rejected):
     with st.expander(f"Download the {len(rejected):,} rejected rows" if len(rejected) >= rejected_total else
                      f"Download the first {len(rejected):,} of the {rejected_total:,} rejected rows"):
-        ui.download_buttons(rejected.assign(reason=rejected["reason"].map(reject_reason)), "rejected_rows",
+        downloads.download_buttons(rejected.assign(reason=rejected["reason"].map(reject_reason)), "rejected_rows",
                             key="data_rejected")
 if len(duplicates):
     with st.expander(f"Download the {len(duplicates):,} possible duplicates (kept)"
                      if len(duplicates) >= duplicates_total else
                      f"Download the first {len(duplicates):,} of the {duplicates_total:,} possible duplicates (kept)"):
-        ui.download_buttons(duplicates, "possible_duplicates", key="data_duplicates")
+        downloads.download_buttons(duplicates, "possible_duplicates", key="data_duplicates")
 unusable = any(report.get("unusable") for report in reports.values())
 
 name = st.text_input("Dataset name", value=next(p.filename for p in prepared.values() if p).rsplit(".", 1)[0],
@@ -276,11 +277,11 @@ if st.button("Save dataset", type="primary", key="data_save", disabled=unusable,
                                              progress=lambda step: status.write(steps.get(step, step)),
                                              owner_token=token)
         status.update(label="Saved", state="complete")
-    ui.remember_upload(dataset_id, name or "Untitled", token)
+    datasets.remember_upload(dataset_id, name or "Untitled", token)
     st.session_state["data_saved"] = name or "Untitled"
     st.session_state["data_round"] = round_ + 1
     for key in ("data_preview", "data_preview_key"):
         st.session_state.pop(key, None)
     _read.clear()
-    ui.drop_uploads(list(files.values()))  # the saved dataset is on disk; free the uploaded bytes now
+    session_uploads.drop_uploads(list(files.values()))  # the saved dataset is on disk; free the uploaded bytes now
     st.rerun()

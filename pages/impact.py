@@ -3,13 +3,14 @@
 import pandas as pd
 import streamlit as st
 
-from retention import state, ui, ui_text
+from retention import state, ui_text
+from retention.ui import cache, datasets, downloads, links, widgets
 from retention.charts import impact as charts
 from retention.fmt import money, money_label
 from retention.metrics import churn, cohorts, impact
 from retention.scenarios import clv, impact_value, inputs
 
-ds = ui.dataset()
+ds = datasets.dataset()
 st.title("Did it work?")
 st.caption("Measures whether a retention programme kept more customers, by how much and how sure the data can be. "
            "Programmes are rarely tried at random, so every result says what could make it wrong. "
@@ -18,15 +19,15 @@ if not ds.has_purchases:
     st.info("This page needs a purchases file with dates: retention is measured from purchases month by month.")
     st.stop()
 
-first, last = ui.data_days(ds)
-values, segments = ui.cached(cohorts.attribute_values, ds), ui.segment_attributes(ds)
+first, last = datasets.data_days(ds)
+values, segments = cache.cached(cohorts.attribute_values, ds), datasets.segment_attributes(ds)
 
 
 def column_values(column: str) -> list[str]:
     return values.loc[values["attribute"] == column, "value"].astype(str).tolist()
 
 
-view = ui.page_state(state.Impact, state.impact_limits(
+view = links.page_state(state.Impact, state.impact_limits(
     first, last, segments, column_values, lambda c: impact.member_values_guess(column_values(c))))
 design = st.segmented_control("Design", list(ui_text.IMPACT_DESIGNS), required=True, key="impact_design",
                               format_func=ui_text.IMPACT_DESIGNS.get)
@@ -38,7 +39,7 @@ member_ids: list[str] = []
 if design == "launch":
     launch = c[1].date_input("Launch date", min_value=first, max_value=last, key="impact_launch",
                              help="Cohorts whose first month starts on or after this date count as 'after'.")
-    result_bundle = ui.cached(impact.launch_effect, ds, launch=launch.isoformat(), k=k)
+    result_bundle = cache.cached(impact.launch_effect, ds, launch=launch.isoformat(), k=k)
 else:
     if not segments:
         st.info("Mark members with a segment column (for example a 'member' or 'loyalty' column mapped as a segment "
@@ -54,11 +55,11 @@ else:
     if uploaded is not None:
         lines = uploaded.getvalue().decode("utf-8-sig", errors="replace").splitlines()
         member_ids = [line.split(",")[0].strip().strip('"') for line in lines if line.strip()]
-        st.caption(f"{len(member_ids):,} ids read from {ui.md(uploaded.name)} (the list is not kept in the link).")
+        st.caption(f"{len(member_ids):,} ids read from {widgets.md(uploaded.name)} (the list is not kept in the link).")
     if not member_ids and not (column and chosen):
         st.info("Pick the member column and the values that mean 'member', or upload a list of member ids.")
         st.stop()
-    result_bundle = ui.cached(impact.member_effect, ds, k=k, member_column=None if member_ids else column,
+    result_bundle = cache.cached(impact.member_effect, ds, k=k, member_column=None if member_ids else column,
                               member_values=[] if member_ids else list(chosen), member_ids=member_ids, segment=match)
 
 result = result_bundle["result"]
@@ -88,31 +89,31 @@ st.caption(f"Method: {ui_text.IMPACT_METHODS[result['method']]}.")
 if design == "launch":
     table = result_bundle["cohorts"]
     if len(table):
-        st.plotly_chart(ui.pure(charts.trend, table, result["launch"],
+        st.plotly_chart(cache.reuse(charts.trend, table, result["launch"],
                                 f"Month-{k} retention by cohort, the pre-launch trend and the launch",
                                 f"Retained at month {k}, %", ("Before the launch", "After the launch", "Trend"),
                                 "Launch"), key="impact_trend_chart")
     st.markdown(ui_text.impact_year_earlier(result["year_earlier"], k))
     shown = table.rename(columns={"expected_pct": "trend_pct"})
     st.caption("Download: month-k retention per cohort and the trend.")
-    ui.download_buttons(shown, "impact_cohorts", key="impact_cohorts")
+    downloads.download_buttons(shown, "impact_cohorts", key="impact_cohorts")
 else:
     curves = result_bundle["curves"]
     if len(curves):
-        st.plotly_chart(ui.pure(charts.curves, curves, "Members against matched and all non-members",
+        st.plotly_chart(cache.reuse(charts.curves, curves, "Members against matched and all non-members",
                                 "Months after the first purchase", "Retained, %",
                                 ("Members", "Matched non-members", "All non-members")), key="impact_curves_chart")
     st.subheader("Balance: were members already different?")
     balance = result_bundle["balance"].assign(covariate=lambda f: f["covariate"].map(ui_text.IMPACT_COVARIATES))
-    shown, config = ui.readable(balance, ui_text.IMPACT_BALANCE_LABELS,
+    shown, config = widgets.readable(balance, ui_text.IMPACT_BALANCE_LABELS,
                                 {c: "{:,.2f}" for c in balance.columns if c != "covariate"})
     st.dataframe(shown, hide_index=True, column_config=config, key="impact_balance")
     st.caption("Standardised mean difference: the gap in standard deviations; below 0.1 is usually read as balanced.")
-    ui.download_buttons(balance, "impact_balance", key="impact_balance_download")
+    downloads.download_buttons(balance, "impact_balance", key="impact_balance_download")
 
 st.subheader("What it is worth")
 try:
-    measured = ui.cached(inputs.measure, ds, period="month").iloc[0].to_dict()
+    measured = cache.cached(inputs.measure, ds, period="month").iloc[0].to_dict()
 except churn.NoChurnData:
     measured = {}
 baseline = result["treated_pct"] - result["effect_pp"]
@@ -131,7 +132,7 @@ else:
     effects = {"effect": result["effect_pp"], "low": result["ci_low_pp"], "high": result["ci_high_pp"]}
     worth = impact_value.worth(model, baseline, k, effects)
     shown = worth.assign(estimate=worth["estimate"].map(ui_text.IMPACT_WORTH_ROWS))
-    shown, config = ui.readable(shown, {
+    shown, config = widgets.readable(shown, {
         "estimate": "Estimate", "effect_pp": f"Month-{k} retention, points", "x_pct": "Monthly churn removed, %",
         "profit_change": money_label("Profit change over 5 years, after the programme's cost", ds.currency),
         "break_even": money_label("Break-even cost per customer per month", ds.currency)},
@@ -146,7 +147,7 @@ else:
     if x == x:
         st.page_link("pages/whatif.py", label="Use as scenario in What if", icon=":material/calculate:",
                      query_params={"dataset": ds.id, **impact_value.whatif_query(x, cost, margin)})
-    ui.download_buttons(worth, "impact_worth", key="impact_worth_download")
+    downloads.download_buttons(worth, "impact_worth", key="impact_worth_download")
 st.caption("Download: the result in one row (effect, interval, customers, method, warning codes).")
-ui.download_buttons(pd.DataFrame([impact.summary_row(result)]).assign(
+downloads.download_buttons(pd.DataFrame([impact.summary_row(result)]).assign(
     warnings=lambda f: f["warnings"].map(" ".join)), "impact_result", key="impact_result")

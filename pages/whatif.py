@@ -5,14 +5,15 @@ import math
 import pandas as pd
 import streamlit as st
 
-from retention import state, ui, ui_text
+from retention import state, ui_text
+from retention.ui import cache, datasets, downloads, links, widgets
 from retention.fmt import money, money_label
 from retention.charts import whatif as charts
 from retention.metrics import btyd, churn, customers, reasons
 from retention.scenarios import analysis, clv, inputs, sbg, tenure, wording
 from retention.scenarios.scenario import KINDS, R_CAP, Scenario, apply, equivalents
 
-ds = ui.dataset()
+ds = datasets.dataset()
 st.title("What if customers stayed longer?")
 st.caption("Turns your measured retention, revenue and costs into the profit effect of keeping customers longer. "
            "Every input can be edited; values measured from the data are marked *measured*. "
@@ -22,17 +23,17 @@ def measure(period: str) -> dict:
     """The measured inputs; from tenure when the data has no dates (a customers file with tenure and a churned
     flag); {} when neither gives retention."""
     try:
-        return ui.cached(inputs.measure, ds, period=period).iloc[0].to_dict()
+        return cache.cached(inputs.measure, ds, period=period).iloc[0].to_dict()
     except churn.NoChurnData:
         pass
     try:
-        return ui.cached(tenure.measure, ds, period=period).iloc[0].to_dict()
+        return cache.cached(tenure.measure, ds, period=period).iloc[0].to_dict()
     except churn.NoChurnData:
         return {}
 
 
 def reason_shares() -> pd.DataFrame:
-    return ui.cached(reasons.reason_counts, ds) if ds.has_customers else pd.DataFrame({"reason": []})
+    return cache.cached(reasons.reason_counts, ds) if ds.has_customers else pd.DataFrame({"reason": []})
 
 
 def model_tab() -> None:
@@ -40,9 +41,9 @@ def model_tab() -> None:
     with this page's margin, discount rate and years."""
     margin, discount, years = (float(st.session_state[k]) for k in ("whatif_margin", "whatif_discount", "whatif_years"))
     try:
-        v = ui.cached(customers.model_clv, ds, years=years, margin_pct=margin, discount_pct=discount)
+        v = cache.cached(customers.model_clv, ds, years=years, margin_pct=margin, discount_pct=discount)
     except btyd.NoModelData as exc:
-        st.info(f"The purchase model could not be fitted on this data ({ui.md(exc)}).")
+        st.info(f"The purchase model could not be fitted on this data ({widgets.md(exc)}).")
         return
     c = st.columns(3)
     c[0].metric("Expected active customers (Σ P(alive))", f"{v['expected_active']:,.0f}",
@@ -60,7 +61,7 @@ def model_tab() -> None:
                                                                           if assumed(k)]))
 
 
-ui.page_state(state.WhatIf, state.whatif_limits(measure, lambda: reason_shares()["reason"].tolist()))
+links.page_state(state.WhatIf, state.whatif_limits(measure, lambda: reason_shares()["reason"].tolist()))
 period = st.segmented_control("Period of the model", list(clv.PERIODS_PER_YEAR), required=True, key="whatif_period")
 measured = measure(period)
 if measured.get("basis") == tenure.BASIS:
@@ -72,7 +73,7 @@ elif measured:
         st.info("The purchases have no amounts, so revenue per customer is not measured: type your own.")
 else:
     try:
-        ui.cached(inputs.measure, ds, period=period)
+        cache.cached(inputs.measure, ds, period=period)
     except churn.NoChurnData as exc:
         st.warning(f"Retention cannot be measured from this dataset ({exc}); type your own numbers below.")
 
@@ -135,7 +136,7 @@ if kind == "reason":
 applied = apply(model.retention, scenario)
 same = equivalents(model.retention, applied.retention, model.periods_per_year)
 per_year = tuple(clv.annual_retention(r, model.periods_per_year) for r in (model.retention, applied.retention))
-st.markdown(wording.scenario_summary(kind, x, period, scenario.reason and ui.md(scenario.reason), model.retention,
+st.markdown(wording.scenario_summary(kind, x, period, scenario.reason and widgets.md(scenario.reason), model.retention,
                                      applied.retention, same,
                                      per_year))
 note = wording.assumed_note({k: v[k] for k in wording.ASSUMED if assumed(k)})
@@ -165,20 +166,20 @@ c[3].metric(f"Break-even programme cost per customer per {period}",
 st.info(f"**Published: “+5 % retention → +25–95 % profit”.** {wording.published_explanation(facts)}",
         icon=":material/menu_book:")
 
-shown, report = wording.output_table(table.reset_index(), period, ds.currency), ui.Shown()
+shown, report_sections = wording.output_table(table.reset_index(), period, ds.currency), downloads.ReportSections()
 st.dataframe(shown, hide_index=True, width="stretch", column_config={
     **{col: st.column_config.NumberColumn(col, format="%,.2f") for col in ("base", "scenario", "change")},
     "change_pct": st.column_config.NumberColumn("change %", format="%+.1f")})
-ui.download_buttons(shown, "whatif", key="whatif_table")
+downloads.download_buttons(shown, "whatif", key="whatif_table")
 with st.expander("How every number is computed", icon=":material/function:"):
     st.markdown(wording.formulas_markdown(period))
 
-tab, panel = ui.tabs({"profit": "Profit over time", "sensitivity": "Sensitivity", "tornado": "What matters most",
+tab, panel = widgets.tabs({"profit": "Profit over time", "sensitivity": "Sensitivity", "tornado": "What matters most",
                       "sbg": "Young cohorts (sBG)", **({"bgnbd": "From the purchase model"} if ds.has_purchases else {})},
                      key="whatif_tab")
 with panel:
     if tab == "profit":
-        report.chart(ui.pure(charts.profit,
+        report_sections.chart(cache.reuse(charts.profit,
             analysis.profit_paths(model, applied.retention, head["assumption"]),
             f"The scenario adds {head['profit_change']:,.0f} of profit in present value over {span}",
             f"{period.capitalize()}s from now", money_label(f"Profit per {period}", ds.currency),
@@ -187,29 +188,29 @@ with panel:
         st.caption("Constant inflow: the same number of new customers every period, so better retention grows the "
                    "base. Constant base: every leaver is replaced, so better retention saves acquisition costs.")
     elif tab == "sensitivity":
-        report.chart(ui.pure(charts.sensitivity,
+        report_sections.chart(cache.reuse(charts.sensitivity,
             analysis.sensitivity(model), same["pp"], head["profit_change_pct"],
             f"Each extra point of {wording.ADJECTIVE[period]} retention adds profit",
             f"Retention uplift, percentage points per {period}", "Profit change, %", "Your scenario"),
             key="whatif_sensitivity_chart")
     elif tab == "tornado":
         spread = analysis.tornado(model, scenario)
-        report.chart(ui.pure(charts.tornado,
+        report_sections.chart(cache.reuse(charts.tornado,
             spread, wording.INPUT_LABELS, f"{wording.INPUT_LABELS[spread['input'].iloc[0]]} moves the profit gain most",
             "Profit gain (present value)", ("Input −20 %", "Input +20 %")), key="whatif_tornado_chart")
         st.caption("Each input moved 20 % down and up with the others fixed (retention: its churn ±20 %).")
     elif tab == "bgnbd":
         model_tab()
     else:
-        fitted = ui.cached(inputs.sbg_fit, ds, period=period)
+        fitted = cache.cached(inputs.sbg_fit, ds, period=period)
         if fitted.empty:
             st.info("Not enough cohort data to fit the model at this period (it needs week, month or quarter "
                     "cohorts observed for at least two periods).")
         else:
             f = sbg.Fit(**fitted.iloc[0].drop("mode").to_dict())
-            cells = ui.cached(inputs.survival_cells, ds, period=period)
+            cells = cache.cached(inputs.survival_cells, ds, period=period)
             first, twelfth = sbg.retention_rate(f.alpha, f.beta, [1, 12])
-            report.chart(ui.pure(charts.sbg_projection,
+            report_sections.chart(cache.reuse(charts.sbg_projection,
                 analysis.cohort_projections(cells, f, f.periods), analysis.pooled_survival(cells),
                 sbg.projection(f, f.periods),
                 f"Retention rises with tenure: {first:.0%} stay after the first {period}, {twelfth:.0%} after the twelfth",
@@ -229,4 +230,4 @@ with panel:
             st.caption(wording.SBG_NOTE + " Solid: observed; dotted: projected beyond each cohort's data."
                        + (" Purchase data: survival read as 'bought in this period or later'; the model is meant for "
                           "subscriptions." if fitted.iloc[0]["mode"] == "rolling" else ""))
-ui.report_button("What if", [("Base and scenario", shown), *report], key="whatif_report")
+downloads.report_button("What if", [("Base and scenario", shown), *report_sections], key="whatif_report")

@@ -1,4 +1,4 @@
-"""`python -m retention alive` (retention/cli_alive.py) on the CDNOW sample (tests/fixtures/cdnow_sample)."""
+"""`python -m retention alive` (retention/cli/alive.py) on the CDNOW sample (tests/fixtures/cdnow_sample)."""
 
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from scipy import stats as sps
 
-from retention.benchmarks import catalog, definitions, statistics, text
+from retention.benchmarks import catalog, definitions, statistics, wording
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +68,7 @@ def test_user_file_rows_checked_with_reasons():
     assert dict(zip(rejected["row"], rejected["reason"])) == {
         2: "bad_period", 3: "unknown_metric", 4: "value_out_of_range", 6: "bad_year", 7: "bad_url",
         8: "missing_value", 10: "bad_value"}
-    assert set(rejected["reason"]) <= set(text.REJECT_REASONS)
+    assert set(rejected["reason"]) <= set(wording.REJECT_REASONS)
 
 
 def test_user_file_with_semicolons_and_bom():
@@ -84,7 +84,7 @@ def test_user_file_with_semicolons_and_bom():
 def test_user_file_missing_columns():
     with pytest.raises(catalog.BenchmarkFileError, match="missing_columns:definition"):
         catalog.parse(b"industry,metric,period,value_pct,year,publisher,source_url\n")
-    assert "definition" in text.file_error("missing_columns:definition")
+    assert "definition" in wording.file_error("missing_columns:definition")
 
 
 def test_user_file_same_format_as_shipped_roundtrips(shipped):
@@ -221,7 +221,7 @@ def test_verdict_above_below_within_noise(ci, expected, word):
     row = compared.iloc[0].to_dict()
     assert row["position"] == expected
     assert row["gap_pts"] == pytest.approx(user["value"] - 78.0)
-    sentence = text.verdict("customer_retention", 12, user, row)
+    sentence = wording.verdict("customer_retention", 12, user, row)
     assert word in sentence
     assert sentence.startswith(f"Your annual customer retention of {user['value']:.1f}% (95% CI {ci[0]:.1f}–{ci[1]:.1f}%)")
     assert "Telecommunications by Exploding Topics (citing Statista) in 2023" in sentence
@@ -236,7 +236,7 @@ def test_churn_scale_lower_is_better():
 
 def test_verdict_without_interval_uses_point_value():
     assert statistics.position(80.0, math.nan, math.nan, 78.0) == "above"
-    assert "no interval" in text.interval({"value": 80.0, "ci_low": math.nan, "ci_high": math.nan})
+    assert "no interval" in wording.interval({"value": 80.0, "ci_low": math.nan, "ci_high": math.nan})
 
 
 def test_converted_benchmark_says_from_what():
@@ -244,7 +244,7 @@ def test_converted_benchmark_says_from_what():
     pairs = definitions.pair(pd.DataFrame([_bench(5.0, metric="customer_churn", period="monthly")]).drop(
         columns=["value", "converted"]), "customer_retention", 12)
     row = statistics.compare(user, pairs).iloc[0].to_dict()
-    sentence = text.verdict("customer_retention", 12, user, row)
+    sentence = wording.verdict("customer_retention", 12, user, row)
     assert "54.0%" in sentence and "converted from monthly customer churn of 5%" in sentence
 
 
@@ -253,14 +253,14 @@ def test_sources_disagree():
     found = statistics.disagreement(pairs)
     assert found["spread_pts"] == pytest.approx(13.0)
     assert found["low"]["value"] == 78.0 and found["high"]["publisher"] == "T-Mobile"
-    assert "Sources disagree by 13.0 points" in text.disagreement(found)
+    assert "Sources disagree by 13.0 points" in wording.disagreement(found)
     assert statistics.disagreement(pairs.iloc[[0, 2]]) is None
 
 
 def test_headline_counts():
     user = {"value": 80.0, "ci_low": 79.0, "ci_high": 81.0}
     compared = statistics.compare(user, pd.DataFrame([_bench(70.0), _bench(90.0), _bench(80.5), _bench(60.0)]))
-    line = text.headline("customer_retention", 12, user, compared)
+    line = wording.headline("customer_retention", 12, user, compared)
     assert "is above 2, below 1 and within the noise of 1 of the 4 published figures" in line
 
 

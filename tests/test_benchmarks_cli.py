@@ -9,13 +9,13 @@ import sys
 import pandas as pd
 import pytest
 
-import retention.cli_benchmark  # noqa: F401 - registers the commands for the in-process runs
+import retention.cli.benchmark  # noqa: F401 - registers the commands for the in-process runs
 from retention import cli
 from tests.cli_runner import run_cli
 from tests.conftest import ROOT
 
-# Importing retention.cli_benchmark registers the command even before cli.COMMAND_MODULES lists it.
-MAIN = "import sys, retention.cli_benchmark, retention.cli as c; sys.exit(c.main(sys.argv[1:]))"
+# Importing retention.cli.benchmark registers the command even before cli.COMMAND_MODULES lists it.
+MAIN = "import sys, retention.cli.benchmark, retention.cli as c; sys.exit(c.main(sys.argv[1:]))"
 
 CUSTOMERS = "customer_id,signup_date,cancel_date\n" + "".join(
     [f"A{i},2023-06-01,\n" for i in range(6)] + [f"B{i},2023-06-01,2024-05-10\n" for i in range(4)]

@@ -214,16 +214,16 @@ def test_year_over_year_shifts_a_year():
 
 
 def test_overview_context_last_year():
-    from retention.benchmarks import compare, text
+    from retention.benchmarks import compare, wording
 
     con = load(customers=subscriptions())
     row = compare.context(con, as_of="2025-12-31").iloc[0].to_dict()
     assert (row["value"], row["trials"]) == (pytest.approx(100 * 8 / 9), 9)  # 2025: 8 of the 9 at its start
     assert row["sources"] == row["above"] + row["below"] + row["within_noise"] > 0
     assert row["low_pct"] <= row["median_pct"] <= row["high_pct"]
-    assert text.context(row).startswith("Your annual customer retention of 88.9% is ")
+    assert wording.context(row).startswith("Your annual customer retention of 88.9% is ")
     empty = compare.context(con, as_of="2025-12-31", industries=["Mobile apps - gaming"]).iloc[0].to_dict()
-    assert empty["sources"] == 0 and text.context(empty) is None
+    assert empty["sources"] == 0 and wording.context(empty) is None
 
 
 def test_repeat_and_month1_year_over_year_by_hand():

@@ -1,4 +1,4 @@
-"""`python -m retention churn` and `python -m retention reasons` (retention/cli_churn.py)."""
+"""`python -m retention churn` and `python -m retention reasons` (retention/cli/churn.py)."""
 
 from __future__ import annotations
 

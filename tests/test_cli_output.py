@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from retention import cli, cli_format
+from retention import cli
+from retention.cli import formatting
 from tests.conftest import ROOT
 
 PURCHASES = ("customer,date,amount\n"
@@ -37,11 +38,11 @@ def run(*args, cwd=ROOT):
     (("recency_days",), 2),
 ])
 def test_decimals_follow_what_a_number_is(path, decimals):
-    assert cli_format.decimals_for(path) == decimals
+    assert formatting.decimals_for(path) == decimals
 
 
 def test_rounding_by_hand():
-    tidy = cli_format.tidy_value({"retention_scenario": 0.8500000000000001, "pp": 5.000000000000004,
+    tidy = formatting.tidy_value({"retention_scenario": 0.8500000000000001, "pp": 5.000000000000004,
                                   "clv": {"base": 63.72292006879809}, "p_value": 3.14159265358979e-9,
                                   "lifetime": float("inf"), "share": float("nan"), "change_pct": -0.0001,
                                   "n": np.int64(3), "ok": np.bool_(True)})
@@ -162,6 +163,6 @@ def test_help_states_each_commands_real_format_default():
 def test_a_figure_in_percent_is_rounded_as_a_percentage():
     figure = {"customer_retention_month": {"value": 91.971234, "unit": "%", "ci_95": [91.771234, 92.1651],
                                            "customers": 7, "amount_per_month": 1234.5678}}
-    assert cli_format.tidy_value(figure) == {"customer_retention_month": {
+    assert formatting.tidy_value(figure) == {"customer_retention_month": {
         "value": 91.97, "unit": "%", "ci_95": [91.77, 92.17], "customers": 7, "amount_per_month": 1234.57}}
-    assert cli_format.tidy_value({"retention": {"value": 0.912345}}) == {"retention": {"value": 0.9123}}
+    assert formatting.tidy_value({"retention": {"value": 0.912345}}) == {"retention": {"value": 0.9123}}

@@ -229,11 +229,11 @@ def test_two_complete_months_are_enough_for_a_comparison():
 def test_tables_show_blanks_as_a_dash_and_human_labels():
     import numpy as np
 
-    from retention import ui
+    from retention.ui import widgets
 
     frame = pd.DataFrame({"period_start": pd.to_datetime(["2024-01-01", None]), "crr_pct": [np.nan, 93.04],
                           "reason": [None, "Price"], "joined_and_left": [1, 2]})
-    shown, config = ui.readable(frame, {"period_start": "Period", "crr_pct": "Kept, %", "reason": "Reason"},
+    shown, config = widgets.readable(frame, {"period_start": "Period", "crr_pct": "Kept, %", "reason": "Reason"},
                                 {"crr_pct": "{:.1f}"}, date_columns=("period_start",))
     assert shown.to_dict("list") == {"period_start": ["2024-01-01", "—"], "crr_pct": ["—", "93.0"],
                                      "reason": ["—", "Price"], "joined_and_left": [1, 2]}

@@ -1,6 +1,6 @@
 """Bounded work (issue 16.6): every hostile shape of file is refused with a sentence naming the file and
 the problem (the column count, the claimed cells, the unpacked size, the time limit), or read, at small
-sizes. The files are those of benchmarks/hostile_files.py, which measures the time and memory of each at
+sizes. The files are those of performance/hostile_files.py, which measures the time and memory of each at
 the upload limit (README, Performance); nothing here is timed."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from benchmarks import hostile_files as hostile
+from performance import hostile_files as hostile
 from retention import store
 from retention.ingest.canonical import prepare
 from retention.ingest.errors import IngestError

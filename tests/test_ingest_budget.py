@@ -1,7 +1,7 @@
 """Bounded work (issue 16.6), the rest of it: detection reads at most values.DETECT_ROWS rows however long
 the file is, and reading, detection and the load together stay within the load's time limit (ingest/budget.py).
 Nothing here is timed: rows scanned are counted by DuckDB's profiler, time limits are forced with tiny limits.
-The time ratio of detection on 5 MB vs 50 MB is printed by benchmarks/detect_scaling.py (README, Performance)."""
+The time ratio of detection on 5 MB vs 50 MB is printed by performance/detect_scaling.py (README, Performance)."""
 
 from __future__ import annotations
 
@@ -50,7 +50,7 @@ def _scanned(con, tmp_path, call) -> int:
 
 
 def test_the_whole_column_questions_scan_only_the_first_detection_rows(big, tmp_path):
-    """sample_day_month, sample_number_marks and sample_column_values used to scan every row of the staged
+    """detect_day_month_order, sample_number_marks and sample_column_values used to scan every row of the staged
     table (a 200 MB file of tiny rows: minutes before the load's limit applied)."""
     detector = values.Detector(big.frame, big.staged, rows=LIMIT)
     try:

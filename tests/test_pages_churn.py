@@ -24,7 +24,7 @@ def charts(at: AppTest) -> list[str]:
 
 
 def open_tab(at: AppTest, code: str) -> AppTest:
-    """What picking a tab does in the browser: ui.tabs' callback stores the tab's code, and the page reruns."""
+    """What picking a tab does in the browser: widgets.tabs' callback stores the tab's code, and the page reruns."""
     at.session_state["churn_tab"] = code
     return at.run()
 

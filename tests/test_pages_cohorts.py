@@ -39,7 +39,7 @@ def test_cohorts_page_on_the_demo(demo_warm):
         ("selectbox", "cohorts_mode", "classic"),
     ]
     for kind, key, value in changes:
-        if kind == "tab":  # what picking a tab does in the browser: ui.tabs' callback stores its code, and a rerun
+        if kind == "tab":  # what picking a tab does in the browser: widgets.tabs' callback stores its code, and a rerun
             at.session_state[key] = value
             at.run()
         else:

@@ -40,7 +40,7 @@ def test_renders_on_demo_with_measured_defaults(demo_warm):
     assert [c.key for c in at.get("plotly_chart")] == ["whatif_profit_chart"]  # only the open tab is computed
     assert any("Published" in i.value for i in at.info)
     for tab in ("sensitivity", "tornado", "sbg"):
-        at.session_state["whatif_tab"] = tab  # what picking the tab does (ui.tabs' callback), then the rerun
+        at.session_state["whatif_tab"] = tab  # what picking the tab does (widgets.tabs' callback), then the rerun
         assert [c.key for c in at.run().get("plotly_chart")] == [f"whatif_{tab}_chart"], tab
 
 

@@ -10,7 +10,8 @@ import plotly.graph_objects as go
 from plotly.io.json import to_json_plotly
 import pytest
 
-from retention import report, ui
+from retention import report
+from retention.ui import downloads
 from tests.conftest import open_page
 
 PAGES = ["pages/overview.py", "pages/cohorts.py", "pages/churn.py", "pages/benchmarks.py", "pages/whatif.py"]
@@ -20,13 +21,13 @@ PAGES = ["pages/overview.py", "pages/cohorts.py", "pages/churn.py", "pages/bench
 def reports(monkeypatch):
     """The report each page offers: button key → (title, sections), recorded when the page asks for its button."""
     offered: dict[str, list] = {}
-    real = ui.report_button
+    real = downloads.report_button
 
     def record(title, sections, key):
         offered[key] = (title, list(sections))
         real(title, sections, key)
 
-    monkeypatch.setattr(ui, "report_button", record)
+    monkeypatch.setattr(downloads, "report_button", record)
     return offered
 
 

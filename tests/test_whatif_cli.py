@@ -10,12 +10,12 @@ import sys
 import pytest
 
 from retention import cli, demo
-from retention.cli_whatif import MEASURABLE
+from retention.cli.whatif import MEASURABLE
 from tests.cli_runner import run_cli
 from tests.conftest import ROOT
 
-# Importing retention.cli_whatif registers the command whether or not cli.COMMAND_MODULES lists it yet.
-MAIN = "import sys, retention.cli_whatif, retention.cli as c; sys.exit(c.main(sys.argv[1:]))"
+# Importing retention.cli.whatif registers the command whether or not cli.COMMAND_MODULES lists it yet.
+MAIN = "import sys, retention.cli.whatif, retention.cli as c; sys.exit(c.main(sys.argv[1:]))"
 
 GIVEN = ["--retention", "0.8", "--arpu", "200", "--active-customers", "10000", "--new-customers", "2000"]
 ANNUAL = ["whatif", "--period", "year", "--margin-pct", "100", "--cac", "300", "--discount-pct", "10",

@@ -1,8 +1,8 @@
 """Measurement: how long, and how much memory, each hostile file shape costs before it is loaded or refused.
 
-Run: .venv/bin/python benchmarks/hostile_files.py [--mb 200] [--shapes wide,tiny_rows,…] [--path upload|disk|both]
+Run: .venv/bin/python performance/hostile_files.py [--mb 200] [--shapes wide,tiny_rows,…] [--path upload|disk|both]
 
-Each shape is generated (seeded, streamed to disk) under benchmarks/out/hostile/ at about --mb megabytes
+Each shape is generated (seeded, streamed to disk) under performance/out/hostile/ at about --mb megabytes
 (the upload limit, config.max_upload_mb(), by default), then read in a fresh child process through the
 app's own path: `upload` = upload.read_upload on the bytes + prepare + store.preview (what the Data page does
 with an upload: read, detect, parse and validate, nothing saved); `bytes` = read_table on the bytes + the same

@@ -1,7 +1,7 @@
-"""Benchmark: load the scale purchases CSV (benchmarks/generate_purchases.py; 10M rows ≈ 600 MB by default)
+"""Benchmark: load the scale purchases CSV (performance/generate_purchases.py; 10M rows ≈ 600 MB by default)
 into a dataset through the real ingest path, next to `pandas.read_csv` of the same file in the same run.
 
-Run: .venv/bin/python benchmarks/bench_load.py [--rows 10000000] [--repeat 1] [--json]
+Run: .venv/bin/python performance/bench_load.py [--rows 10000000] [--repeat 1] [--json]
 
 "Ours" is what the CLI does with a file on disk and what the app does when it saves a dataset:
 stage.read_path (sniff the dialect on the first 512 KB, check for blank lines, stream the file through
@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.generate_purchases import default_path, generate  # noqa: E402
+from performance.generate_purchases import default_path, generate  # noqa: E402
 
 # Query files → the stage of the load they belong to (anything else is "other").
 STAGES = {

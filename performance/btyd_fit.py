@@ -1,7 +1,7 @@
 """Benchmark: fitting BG/NBD (retention/metrics/btyd.py) on 1,000,000 customers' summaries, next to the `lifetimes`
 library (BetaGeoFitter) on the same summaries when a Python with lifetimes installed is given.
 
-Run: .venv/bin/python benchmarks/btyd_fit.py [--customers 1000000] [--reference-python /tmp/lt/bin/python]
+Run: .venv/bin/python performance/btyd_fit.py [--customers 1000000] [--reference-python /tmp/lt/bin/python]
 (the reference's Python may also come from $BTYD_REFERENCE_PYTHON; without one the reference is skipped).
 lifetimes pins old numpy/pandas, so it lives in a throwaway venv, never in the project's:
     python3 -m venv /tmp/lt && /tmp/lt/bin/pip install lifetimes

@@ -248,4 +248,4 @@ def run(args: argparse.Namespace, _con) -> dict:
         "sbg": _sbg_section(fit_row, model) if fit_row else None,
         "warnings": warnings,
     }
-    return result  # cli.emit rounds and writes null for NaN/infinity (cli_format)
+    return result  # cli.emit rounds and writes null for NaN/infinity (cli.formatting)

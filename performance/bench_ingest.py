@@ -1,9 +1,9 @@
 """Benchmark: ingest a 1,000,000-row purchases CSV (~60 MB) into a dataset file, next to
 `pandas.read_csv` of the same file measured in the same run (the ratio is what matters).
 
-Run: .venv/bin/python benchmarks/bench_ingest.py [--rows 1000000] [--encoding utf-8|cp1250] [--decimal-comma]
+Run: .venv/bin/python performance/bench_ingest.py [--rows 1000000] [--encoding utf-8|cp1250] [--decimal-comma]
 
-The file is generated (seeded) under benchmarks/out/. "Ingest" is everything from the bytes to the
+The file is generated (seeded) under performance/out/. "Ingest" is everything from the bytes to the
 stored canonical purchases table: prepare() (read, detect roles and conventions) and the load into a
 dataset file (parse, validate, reject, sort and write). The last line adds the derived tables every
 page precomputes (store.DERIVED_TABLES, owned by each area). pandas.read_csv only splits the file into

@@ -1,6 +1,6 @@
 """Where a one-shot CLI command's (or a save's) CPU seconds go, query file by query file (issue 20).
 
-Run: .venv/bin/python benchmarks/load_stages.py FILE [--command matrix|curve|churn|summary|save] [--top 25]
+Run: .venv/bin/python performance/load_stages.py FILE [--command matrix|curve|churn|summary|save] [--top 25]
 
 Runs the command in this process with retention.sql's execute/frame/relation wrapped so that each
 queries/NAME.sql run is charged the process's CPU seconds (user + sys of every thread, getrusage) and wall

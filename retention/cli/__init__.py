@@ -23,7 +23,8 @@ from typing import Any, Callable
 import duckdb
 import pandas as pd
 
-from retention import cli_format, config, ui_text
+from retention import config, ui_text
+from retention.cli import formatting
 from retention.engines.config import ENV_VAR as ENGINE_ENV
 from retention.ingest import date_order
 from retention.ingest.canonical import prepare
@@ -33,15 +34,15 @@ from retention.ingest.stage import read_path
 from retention.ingest.unwrap import check_size
 
 COMMAND_MODULES = [
-    "retention.cli_summary",
-    "retention.cli_cohorts",
-    "retention.cli_churn",
-    "retention.cli_whatif",
-    "retention.cli_benchmark",
-    "retention.cli_alive",
-    "retention.cli_drivers",
-    "retention.cli_impact",
-    "retention.cli_demo",
+    "retention.cli.summary",
+    "retention.cli.cohorts",
+    "retention.cli.churn",
+    "retention.cli.whatif",
+    "retention.cli.benchmark",
+    "retention.cli.alive",
+    "retention.cli.drivers",
+    "retention.cli.impact",
+    "retention.cli.demo",
 ]
 EXIT_BAD_INPUT = 2
 
@@ -240,18 +241,18 @@ def source(args: argparse.Namespace):
 
 def emit(result: Any, fmt: str, out=None) -> None:
     """Print a DataFrame (CSV or JSON records) or a dict (JSON) to `out` (default: the current stdout), after
-    cli_format has rounded its numbers to the precision they have and written its dates in one form."""
+    cli.formatting has rounded its numbers to the precision they have and written its dates in one form."""
     out = out or sys.stdout
     if isinstance(result, pd.DataFrame):
-        frame = cli_format.tidy_frame(result)
+        frame = formatting.tidy_frame(result)
         if fmt == "json":
-            out.write(json.dumps(cli_format.records(frame), indent=1, ensure_ascii=False) + "\n")
+            out.write(json.dumps(formatting.records(frame), indent=1, ensure_ascii=False) + "\n")
         else:
-            cli_format.csv_ready(frame).to_csv(out, index=False, lineterminator="\n")
+            formatting.csv_ready(frame).to_csv(out, index=False, lineterminator="\n")
     elif isinstance(result, str):
         out.write(result if result.endswith("\n") else result + "\n")
     else:
-        out.write(json.dumps(cli_format.tidy_value(result), indent=1, ensure_ascii=False, default=str) + "\n")
+        out.write(json.dumps(formatting.tidy_value(result), indent=1, ensure_ascii=False, default=str) + "\n")
 
 
 def build_parser() -> argparse.ArgumentParser:

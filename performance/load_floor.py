@@ -1,10 +1,10 @@
 """Benchmark (issue 20): what the first answer from a file costs, next to the floor a user could write by hand.
 
-Run: .venv/bin/python benchmarks/load_floor.py [--rows 1000000 2500000] [--10m] [--only cli,save,hand,pandas,polars]
+Run: .venv/bin/python performance/load_floor.py [--rows 1000000 2500000] [--10m] [--only cli,save,hand,pandas,polars]
 
 For each size a seeded three-column purchases CSV (customer_id, order_date 'YYYY-MM-DD HH:MM', amount: the
-columns of benchmarks/generate_purchases.py's file, 1 customer in 10, 3% refunds, 0.02% rows without a
-customer) is generated under benchmarks/out/, then each of these runs in a fresh child process:
+columns of performance/generate_purchases.py's file, 1 customer in 10, 3% refunds, 0.02% rows without a
+customer) is generated under performance/out/, then each of these runs in a fresh child process:
 
 - cli matrix / curve / churn / summary: `python -m retention COMMAND FILE --format csv` (the one-shot path:
   read, detect, parse and validate, compute, print);
@@ -39,7 +39,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.generate_purchases import OUT, generate  # noqa: E402
+from performance.generate_purchases import OUT, generate  # noqa: E402
 
 PYTHON = sys.executable
 CLI_COMMANDS = ("matrix", "curve", "churn", "summary")
@@ -101,7 +101,7 @@ print("[]")
 
 
 def csv_file(rows: int) -> Path:
-    """The three-column CSV of `rows` purchases (generated once, kept under benchmarks/out/)."""
+    """The three-column CSV of `rows` purchases (generated once, kept under performance/out/)."""
     path = OUT / f"floor_{rows}.csv"
     if not path.exists():
         wide = OUT / f"floor_{rows}.wide.csv"

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from retention import cli
-from retention.benchmarks import catalog, compare, definitions, text
+from retention.benchmarks import catalog, compare, definitions, wording
 from retention.metrics import churn
 
 COLUMNS = ["metric", "period", "your_pct", "your_ci_low_pct", "your_ci_high_pct", "your_customers", "industry",
@@ -71,7 +71,7 @@ def read_benchmarks(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     try:
         return catalog.parse(path.read_bytes())
     except catalog.BenchmarkFileError as exc:
-        raise cli.BadInput(f"file {str(path)!r}: {text.file_error(str(exc))}") from exc
+        raise cli.BadInput(f"file {str(path)!r}: {wording.file_error(str(exc))}") from exc
 
 
 def load_benchmarks(path: str | None) -> pd.DataFrame:
@@ -80,7 +80,7 @@ def load_benchmarks(path: str | None) -> pd.DataFrame:
         return catalog.shipped()
     good, rejected = read_benchmarks(Path(path))
     for row in rejected.itertuples():
-        print(f"note: {Path(path).name} row {row.row} left out: {text.REJECT_REASONS[row.reason]}", file=sys.stderr)
+        print(f"note: {Path(path).name} row {row.row} left out: {wording.REJECT_REASONS[row.reason]}", file=sys.stderr)
     return good
 
 
@@ -103,18 +103,18 @@ def rows_for_output(user: pd.DataFrame, paired: pd.DataFrame) -> pd.DataFrame:
     """COLUMNS: each pair, then each figure (and curve point) with no benchmark on its own row."""
     out = pd.DataFrame({
         "metric": paired["figure"],
-        "period": [text.period_label(r) for _, r in paired.iterrows()],
+        "period": [wording.period_label(r) for _, r in paired.iterrows()],
         "your_pct": paired["user_value"], "your_ci_low_pct": paired["user_ci_low"],
         "your_ci_high_pct": paired["user_ci_high"], "your_customers": paired["user_trials"],
         "industry": paired["industry"], "publisher": paired["publisher"], "year": paired["year"],
         "benchmark_pct": paired["value"],
-        "as_published": [f"{r.period} {text.METRIC_WORDS[r.metric]} {text.published(r.value_pct)}"
+        "as_published": [f"{r.period} {wording.METRIC_WORDS[r.metric]} {wording.published(r.value_pct)}"
                          for r in paired.itertuples()],
         "gap_pts": paired["gap_pts"], "position": paired["position"], "confidence": paired["confidence"],
         "statistic": paired["statistic"], "population": paired["population"], "source_url": paired["source_url"],
     })
     alone = user[user["unit"].isin(["rate", "lifetime"]) & ~user["figure"].isin(set(paired["figure"]))]
-    lonely = pd.DataFrame({"metric": alone["figure"], "period": [text.period_label(r) for _, r in alone.iterrows()],
+    lonely = pd.DataFrame({"metric": alone["figure"], "period": [wording.period_label(r) for _, r in alone.iterrows()],
                            "your_pct": alone["value"], "your_ci_low_pct": alone["ci_low"],
                            "your_ci_high_pct": alone["ci_high"], "your_customers": alone["trials"]})
     out = pd.concat([out, lonely], ignore_index=True).reindex(columns=COLUMNS)
@@ -173,7 +173,7 @@ def _check(args: argparse.Namespace, _con) -> pd.DataFrame:
     path = Path(args.file) if args.file else catalog.SHIPPED
     good, rejected = read_benchmarks(path)
     if len(rejected):
-        lines = [f"row {r.row} ({r.industry or '?'}, {r.metric or '?'}): {text.REJECT_REASONS[r.reason]}"
+        lines = [f"row {r.row} ({r.industry or '?'}, {r.metric or '?'}): {wording.REJECT_REASONS[r.reason]}"
                  for r in rejected.itertuples()]
         raise cli.BadInput(f"file {path.name!r}: {len(rejected)} of {len(good) + len(rejected)} rows rejected\n  "
                            + "\n  ".join(lines))

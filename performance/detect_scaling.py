@@ -1,8 +1,8 @@
 """Measurement: detection's time does not grow with the file (issue 16.6).
 
-Run: .venv/bin/python benchmarks/detect_scaling.py [--small 5] [--large 50] [--shape tiny_purchases.csv] [--unbounded]
+Run: .venv/bin/python performance/detect_scaling.py [--small 5] [--large 50] [--shape tiny_purchases.csv] [--unbounded]
 
-Generates the shape (benchmarks/hostile_files.py) at --small and --large megabytes under benchmarks/out/,
+Generates the shape (performance/hostile_files.py) at --small and --large megabytes under performance/out/,
 stages each in DuckDB as the CLI and the upload page do (stage.read_path), then times prepare() on the
 staged table (roles, number and date formats, currency: everything detection does) and prints the rows,
 the read and detection seconds and the large/small ratios. Detection reads at most values.DETECT_ROWS rows,
@@ -44,7 +44,7 @@ def main() -> None:
     parser.add_argument("--unbounded", action="store_true", help="detection reads every row (as before the bound)")
     args = parser.parse_args()
     os.environ.setdefault("RETENTION_DATA_DIR", tempfile.mkdtemp(prefix="detect-scaling-"))
-    from benchmarks.hostile_files import SHAPES
+    from performance.hostile_files import SHAPES
     from retention.ingest import values
 
     if args.unbounded:

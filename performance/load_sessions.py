@@ -16,8 +16,8 @@ Two clients (--client):
   `data-test-script-state="notRunning"` with the expected text visible. The tabs share the cores with the
   server, which inflates every figure on a small machine.
 
-    .venv/bin/python benchmarks/load_sessions.py --sessions 20 --rows 150000
-    .venv/bin/python benchmarks/load_sessions.py --sessions 20 --rows 150000 --client chromium
+    .venv/bin/python performance/load_sessions.py --sessions 20 --rows 150000
+    .venv/bin/python performance/load_sessions.py --sessions 20 --rows 150000 --client chromium
 
 Traffic goes only to 127.0.0.1; the run is bounded by --timeout seconds and stops by itself. When a step
 fails, the error says what the page showed instead, and the server's log is printed; with

@@ -1,17 +1,17 @@
 """Benchmark: the Cohorts and Churn pages' queries on a dataset loaded from the scale CSV (10M purchases by
 default), as the app runs them, next to two references measured in the same run on the same data.
 
-Run: .venv/bin/python benchmarks/bench_views.py [--rows 10000000] [--data-dir DIR --dataset ID]
+Run: .venv/bin/python performance/bench_views.py [--rows 10000000] [--data-dir DIR --dataset ID]
 
-Without --data-dir the CSV (benchmarks/generate_purchases.py) is loaded through the real ingest first
-(bench_load's child process, dataset kept under benchmarks/out/). Then, in this process, as the app does:
+Without --data-dir the CSV (performance/generate_purchases.py) is loaded through the real ingest first
+(bench_load's child process, dataset kept under performance/out/). Then, in this process, as the app does:
 a read-only connection (store.open_dataset) and a fresh cursor, and the functions the pages call
 (retention.metrics.*), each timed on its own (wall seconds; nothing cached between calls):
   first view   open the dataset + the Cohorts page's first data (availability, segment values, the classic
                monthly matrix, its average curve and summary) + the Churn page's table (basis, inactivity
                hint, retention by period)
   changes      every control of both pages changed once from the defaults (each a new query)
-  page switch  the same first-view calls through retention.ui.cached (the app's st.cache_data wrapper;
+  page switch  the same first-view calls through retention.ui.cache.cached (the app's st.cache_data wrapper;
                Streamlit's cache works without a server): once to fill the cache, then again as a page
                switch with unchanged controls does. This is the data part of a rerun only; the whole
                script runs (figures included, no browser) are timed with Streamlit's AppTest after it.
@@ -148,27 +148,28 @@ def control_changes(con, cohorts, churn, lifecycle, params: dict, churn_params: 
 
 
 def page_switch(dataset_id: str, params: dict, churn_params: dict) -> tuple[float, float]:
-    """(first pass, second pass) seconds of the first-view calls through ui.cached."""
+    """(first pass, second pass) seconds of the first-view calls through cache.cached."""
     import warnings
 
     warnings.filterwarnings("ignore")
     import logging
 
     logging.getLogger("streamlit").setLevel(logging.ERROR)
-    from retention import store, ui
+    from retention import store
+    from retention.ui import cache, connections
     from retention.metrics import churn, cohorts
 
     con = store.open_dataset(dataset_id)
-    ds = ui.Dataset(dataset_id, con.cursor(), store.read_meta(con.cursor()))
+    ds = connections.Dataset(dataset_id, con.cursor(), store.read_meta(con.cursor()))
 
     def page():
-        ui.cached(cohorts.availability, ds)
-        ui.cached(cohorts.attribute_values, ds)
-        ui.cached(cohorts.matrix, ds, **params)
-        ui.cached(churn.basis_info, ds)
+        cache.cached(cohorts.availability, ds)
+        cache.cached(cohorts.attribute_values, ds)
+        cache.cached(cohorts.matrix, ds, **params)
+        cache.cached(churn.basis_info, ds)
         if churn_params["basis"] == "purchases":
-            ui.cached(churn.inactivity_hint, ds)
-        ui.cached(churn.retention_by_period, ds, **churn_params)
+            cache.cached(churn.inactivity_hint, ds)
+        cache.cached(churn.retention_by_period, ds, **churn_params)
 
     fill, _ = timed(page)
     again = min(timed(page)[0] for _ in range(5))
@@ -269,7 +270,7 @@ def report(rows: int, r: dict) -> str:
     lines.append(f"  sizes sent to pages: matrix {r['cells']:,} cells, churn table {r['churn_rows']:,} rows, "
                  f"win-back list {r['winback_rows']:,} of {r['winback_total']:,} customers (the full list, "
                  f"built when its download is clicked: {r['winback_download']:.2f} s)")
-    lines.append(f"  page switch (ui.cached, unchanged controls): {r['page_switch']:.4f} s "
+    lines.append(f"  page switch (cache.cached, unchanged controls): {r['page_switch']:.4f} s "
                  f"(filling the cache: {r['page_switch_fill']:.2f} s)   target ≤ 0.2 s")
     if r.get("script_runs"):
         lines.append("  whole page runs (AppTest, in-process: queries + figures, no browser):")
@@ -298,7 +299,7 @@ def main() -> None:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     if args.data_dir is None:
-        from benchmarks import bench_load
+        from performance import bench_load
 
         loaded = bench_load.run_child("load", bench_load.ensure_file(args.rows), keep=True)
         args.data_dir, args.dataset = Path(loaded["data_dir"]), loaded["dataset_id"]

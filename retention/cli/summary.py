@@ -6,7 +6,8 @@ from __future__ import annotations
 import argparse
 import math
 
-from retention import cli, cli_format, ui_text
+from retention import cli, ui_text
+from retention.cli import formatting
 from retention.metrics import churn, headline
 
 
@@ -22,7 +23,7 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _number(value):
-    """A float, or None for a missing value; cli_format rounds it ("unit": "%" → 2 decimals)."""
+    """A float, or None for a missing value; cli.formatting rounds it ("unit": "%" → 2 decimals)."""
     return None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
 
 
@@ -55,7 +56,7 @@ def _summary(args: argparse.Namespace, con):
     frame = headline.summary(con, basis=args.basis, inactive_days=args.inactive_days, as_of=args.as_of)
     result = figures(frame)
     if args.format == "csv":  # flattened after rounding: the CSV's value/ci_low/ci_high keep what the JSON says
-        result = cli_format.tidy_value(result)
+        result = formatting.tidy_value(result)
         import pandas as pd
 
         return pd.DataFrame([{"figure": k, **{c: v for c, v in item.items() if c not in ("window", "ci_95")},

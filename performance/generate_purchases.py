@@ -1,7 +1,7 @@
 """Generate the scale benchmark's purchases CSV: by default 10,000,000 purchases by 1,000,000 customers
 over five years (2021-01-01 … 2025-12-31), with four segment columns (≈ 610 MB).
 
-Run: .venv/bin/python benchmarks/generate_purchases.py [--rows 10000000] [--customers N] [--seed 1] [--out PATH]
+Run: .venv/bin/python performance/generate_purchases.py [--rows 10000000] [--customers N] [--seed 1] [--out PATH]
 
 Written by one DuckDB `COPY (SELECT … FROM range(n)) TO …` statement, so it takes seconds and never holds
 the rows in Python. Every value is a deterministic function of (row number, seed) through DuckDB's hash(),
@@ -111,7 +111,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rows", type=int, default=10_000_000)
     parser.add_argument("--customers", type=int, help="default: rows / 10")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--out", type=Path, help="default: benchmarks/out/scale_<rows>_s<seed>.csv")
+    parser.add_argument("--out", type=Path, help="default: performance/out/scale_<rows>_s<seed>.csv")
     args = parser.parse_args(argv)
     path = args.out or default_path(args.rows, args.seed)
     seconds = generate(args.rows, path, args.customers, args.seed)

@@ -1,11 +1,11 @@
 """The scale benchmarks at several sizes, as one Markdown table (the README's Performance section).
 
-Run: .venv/bin/python benchmarks/run_scale.py [--rows 1000000 3000000 10000000] [--repeat 1] [--clean]
+Run: .venv/bin/python performance/run_scale.py [--rows 1000000 3000000 10000000] [--repeat 1] [--clean]
 
-For each size: the seeded CSV (benchmarks/generate_purchases.py, cached under benchmarks/out/), its load
-through the real ingest next to pandas.read_csv (benchmarks/bench_load.py, fresh child processes), then the
+For each size: the seeded CSV (performance/generate_purchases.py, cached under performance/out/), its load
+through the real ingest next to pandas.read_csv (performance/bench_load.py, fresh child processes), then the
 Cohorts/Churn views on the loaded dataset next to the pandas and hand-written DuckDB references
-(benchmarks/bench_views.py, a child process). Each script's own report is printed as it finishes; the table
+(performance/bench_views.py, a child process). Each script's own report is printed as it finishes; the table
 comes last, with the machine described (CPUs, memory, load average before and after each size: other work
 on the machine inflates wall times, CPU seconds less so). --clean deletes the generated files afterwards.
 """
@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks import bench_load  # noqa: E402
+from performance import bench_load  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 

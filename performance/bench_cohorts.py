@@ -1,10 +1,10 @@
 """Benchmark: the cohort retention matrix on 10,000,000 purchases by 1,000,000 customers, next to a
 straightforward pandas implementation of the same matrix measured in the same run (the ratio is what matters).
 
-Run: .venv/bin/python benchmarks/bench_cohorts.py [--rows 10000000] [--threads 2]
+Run: .venv/bin/python performance/bench_cohorts.py [--rows 10000000] [--threads 2]
 
 Data: seeded, generated with numpy straight into the canonical schema (the ingest has its own benchmark),
-written to a dataset file under benchmarks/out/ and derived as at load time (store.derive). Then, on a
+written to a dataset file under performance/out/ and derived as at load time (store.derive). Then, on a
 fresh read-only connection like the app's:
   first   opening the file and the first matrix (default analysis date looked up, classic, monthly)
   change  each control change after that (granularity, mode, cohort basis, analysis date, segment, filter,
