@@ -51,7 +51,7 @@ def is_engine(dataset_id: str | None) -> bool:
 # and binding the tables takes seconds. Safe to share: SparkEngine and LakeEngine keep no per-query state
 # but last_run; the Spark Connect client keeps its per-call state thread-local (one gRPC channel, many
 # threads), a classic SparkSession accepts jobs from several threads, and LakeEngine gives each query its own
-# DuckDB cursor (tests/test_engines_lake.py, tests/test_spark_connect.py run queries from several threads).
+# DuckDB cursor (tests/engines/test_engines_lake.py, tests/engines/test_spark_connect.py run queries from several threads).
 @st.cache_resource(max_entries=1, show_spinner="Connecting to the engine (first use only)…")
 def engine(source_id: str) -> Any:
     from retention import engines
