@@ -7,7 +7,9 @@ from typing import Any
 
 import streamlit as st
 
+from retention import i18n
 from retention.ui.connections import CURRENT
+from retention.ui.language import LANGUAGE
 
 
 def share_link() -> str:
@@ -150,6 +152,8 @@ def route_through_app() -> None:
     from streamlit.runtime.scriptrunner import get_script_run_ctx
 
     ctx = get_script_run_ctx()
+    if st.session_state.get(LANGUAGE):  # a run of the page alone (AppTest's legacy mode) keeps the session's language
+        i18n.set_language(st.session_state[LANGUAGE])
     if not (PagesManager.uses_pages_directory and ctx) or st.session_state.get("_left_legacy_pages"):
         return  # once per session: AppTest re-enters the legacy mode on every run of a switched page
     main = Path(ctx.main_script_path).resolve()

@@ -26,11 +26,14 @@ def md(text: object) -> str:
 
 PHONE_CSS = """<style>
 @media (max-width: 640px) {
-  /* a page's row of controls (it has a date) or of figures: two per line, not one under the other */
-  [data-testid="stHorizontalBlock"]:has([data-testid="stDateInput"], [data-testid="stMetric"]) {
+  /* a page's row of controls (it has a date) or of figures: two per line, not one under the other; only a
+     row of its own (no row inside it): a row of cards holding figures stacks, one card a line, as Streamlit
+     stacks columns, and the figures inside each card go two per line */
+  [data-testid="stHorizontalBlock"]:has([data-testid="stDateInput"], [data-testid="stMetric"]):not(
+      :has([data-testid="stHorizontalBlock"])) {
       flex-wrap: wrap; gap: 0.5rem 1rem; }
-  [data-testid="stHorizontalBlock"]:has([data-testid="stDateInput"], [data-testid="stMetric"])
-      > [data-testid="stColumn"] {
+  [data-testid="stHorizontalBlock"]:has([data-testid="stDateInput"], [data-testid="stMetric"]):not(
+      :has([data-testid="stHorizontalBlock"])) > [data-testid="stColumn"] {
       min-width: calc(50% - 0.5rem) !important; flex: 1 1 calc(50% - 0.5rem) !important; }
   /* a page's controls after its finding and chart (the page puts them in a container keyed *_controls) */
   [data-testid="stVerticalBlock"] > :has(> [class*="_controls"]),
