@@ -4,17 +4,18 @@ internal benchmarks (segments against the rest, this period against a year earli
 import pandas as pd
 import streamlit as st
 
-from retention import fmt, state, ui, ui_text
+from retention import fmt, state, ui_text
+from retention.ui import cache, datasets, downloads, links, widgets
 from retention.i18n import _
-from retention.benchmarks import catalog, compare, figures, internal, statistics, text
+from retention.benchmarks import catalog, compare, figures, internal, statistics, wording
 from retention.charts import benchmarks as charts
 from retention.metrics import churn, headline
 
-T = text.PAGE
+T = wording.PAGE
 SHOWN = ["industry", "publisher", "year", "value", "as_published", "gap_pts", "confidence", "statistic",
          "population", "definition", "source_url", "notes"]
 
-ds = ui.dataset()
+ds = datasets.dataset()
 st.title(str(T["title"]))
 st.caption(str(T["intro"]))
 
@@ -26,62 +27,62 @@ with st.expander(str(T["upload"])):
         try:
             bench, rejected = catalog.parse(upload.getvalue())
             for row in rejected.itertuples():
-                st.warning(T["row_left_out"].format(row=row.row, reason=text.REJECT_REASONS[row.reason]))
+                st.warning(T["row_left_out"].format(row=row.row, reason=wording.REJECT_REASONS[row.reason]))
         except catalog.BenchmarkFileError as exc:
-            st.error(text.file_error(str(exc)))
+            st.error(wording.file_error(str(exc)))
 
 options = catalog.industries(bench)
-labels = {industry: f"{text.industry_name(sector)} · {text.industry_name(industry)}"
+labels = {industry: f"{wording.industry_name(sector)} · {wording.industry_name(industry)}"
           for sector, industry in zip(options["sector"], options["industry"])}
-attributes = ui.segment_attributes(ds)
-first_day, last_day = ui.data_days(ds)
+attributes = datasets.segment_attributes(ds)
+first_day, last_day = datasets.data_days(ds)
 try:
-    default_period, why = ui.cached(compare.default_period, ds)
+    default_period, why = cache.cached(compare.default_period, ds)
 except churn.NoChurnData:
     default_period, why = "year", None
-ui.page_state(state.Benchmarks, state.benchmarks_limits(list(labels), compare.DEFAULT_INDUSTRIES, attributes,
+links.page_state(state.Benchmarks, state.benchmarks_limits(list(labels), compare.DEFAULT_INDUSTRIES, attributes,
                                                         first_day, last_day, default_period))
 picked = st.multiselect(str(T["industries"]), list(labels), format_func=labels.get, help=str(T["industries_help"]),
                         key="benchmarks_industries")
 selected = bench[bench["industry"].isin(picked)]
 
 try:
-    as_of = str(ui.cached(churn.basis_info, ds).iloc[0]["as_of"])
+    as_of = str(cache.cached(churn.basis_info, ds).iloc[0]["as_of"])
 except churn.NoChurnData:
     as_of = None
 with st.expander(str(T["settings"])):
     c = st.columns([1, 2, 2, 1])
     period = c[0].selectbox(str(T["period"]), list(compare.RATE_PERIODS), help=str(T["period_help"]),
-                            format_func=lambda p: str(text.RATE_PERIOD_WORDS.get(p, p)), key="benchmarks_period")
+                            format_func=lambda p: str(wording.RATE_PERIOD_WORDS.get(p, p)), key="benchmarks_period")
     rng = c[1].date_input(str(T["range"]), value=(), min_value=first_day, max_value=last_day, key="benchmarks_range",
                           format=ui_text.date_input_format())
     first = c[2].date_input(str(T["first_range"]), value=(), min_value=first_day, max_value=last_day,
                             key="benchmarks_first", format=ui_text.date_input_format())
     days = c[3].number_input(str(T["inactive"]), 1, 3650, help=str(T["inactive_help"]), key="benchmarks_days")
-    st.markdown("\n".join(f"- **{text.cap(text.figure_name(k))}**: {v}" for k, v in text.FIGURE_HELP.items()))
+    st.markdown("\n".join(f"- **{wording.cap(wording.figure_name(k))}**: {v}" for k, v in wording.FIGURE_HELP.items()))
 
 
 if why:
-    st.caption(T["default_period"][why].format(period=text.RATE_PERIOD_WORDS[default_period])
+    st.caption(T["default_period"][why].format(period=wording.RATE_PERIOD_WORDS[default_period])
                + ("" if period == default_period else " " + T["period_changed"].format(
-                   period=text.RATE_PERIOD_WORDS[period])))
+                   period=wording.RATE_PERIOD_WORDS[period])))
 
 
 def ends(value) -> tuple:
     return tuple(d.isoformat() for d in value) if len(value) == 2 else (None, None)
 
 
-can, report = ui.cached(figures.available, ds).iloc[0], ui.Shown()
+can, report_sections = cache.cached(figures.available, ds).iloc[0], downloads.ReportSections()
 wanted = compare.comparable(can, selected)
 if not picked:
     st.info(str(T["pick_industry"]))
 elif not wanted:
-    head = headline.as_dict(ui.cached(headline.summary, ds))
+    head = headline.as_dict(cache.cached(headline.summary, ds))
     tenure = [head[f] for f in ("share_churned", "tenure_churn_month") if f in head]
     if tenure and "customer_retention_month" not in head:  # a customers file with tenure but no dates
         m = st.columns(len(tenure))
         for col, row in zip(m, tenure):
-            ui.headline_metric(col, row)
+            widgets.headline_metric(col, row)
         st.info(str(T["no_dates"]))
     else:
         st.info(str(T["nothing"]))
@@ -90,56 +91,56 @@ else:
     params = dict(wanted=wanted, period=period, date_from=ends(rng)[0], date_to=ends(rng)[1],
                   first_from=ends(first)[0], first_to=ends(first)[1], as_of=as_of, inactive_days=int(days),
                   months=months, days=horizon_days)
-    user = ui.cached(compare.user_figures, ds, **params)
+    user = cache.cached(compare.user_figures, ds, **params)
     paired = compare.table(user, selected)
     empty = set(user.loc[user["value"].isna(), "figure"]) | (set(wanted) - set(user["figure"]))
-    missing = [text.figure_name(f) for f in wanted if f not in set(paired["figure"]) | empty]
+    missing = [wording.figure_name(f) for f in wanted if f not in set(paired["figure"]) | empty]
     for figure, rows in paired.groupby("figure", sort=False):
         mine = user[user["figure"] == figure]
         first_row = mine.iloc[0]
         rate_months = int(first_row["months"]) if first_row["unit"] == "rate" else None
-        st.subheader(text.cap(text.figure_name(figure, rate_months)), help=str(text.FIGURE_HELP[figure]))
+        st.subheader(wording.cap(wording.figure_name(figure, rate_months)), help=str(wording.FIGURE_HELP[figure]))
         ax = {k: str(T[v]) for k, v in (("you", "you"), ("band", "band"), ("benchmark", "benchmark"),
                                         ("converted", "converted"), ("low", "low"), ("none", "no_value"),
                                         ("x", "x_pct"), ("y", "x_pct"))}
-        ax["periods"] = {k: str(v) for k, v in text.CATALOG_PERIODS.items()}
+        ax["periods"] = {k: str(v) for k, v in wording.CATALOG_PERIODS.items()}
         if first_row["unit"] in ("rate", "lifetime"):
             mine_d = first_row.to_dict()
-            st.markdown(text.headline(figure, rate_months, mine_d, rows))
+            st.markdown(wording.headline(figure, rate_months, mine_d, rows))
             if first_row["unit"] == "rate":
-                st.caption(text.periods_used(first_row["first_period"], first_row["last_period"],
+                st.caption(wording.periods_used(first_row["first_period"], first_row["last_period"],
                                              int(first_row["periods"]), rate_months))
-            chart = charts.figure_against(rows, mine_d, ax, text.chart_title(figure, rate_months, mine_d, rows))
+            chart = charts.figure_against(rows, mine_d, ax, wording.chart_title(figure, rate_months, mine_d, rows))
         else:
             ax["x"] = str(T["months_since"])
             points = rows.assign(horizon_months=rows["months"])
             chart = charts.curve_with_points(mine.assign(horizon_months=mine["months"]), points, ax,
-                                             text.curve_title(figure, rows))
+                                             wording.curve_title(figure, rows))
         if rows["user_small"].any():
-            st.warning(text.small_sample(int(rows["user_trials"].min())))
+            st.warning(wording.small_sample(int(rows["user_trials"].min())))
         for found in statistics.disagreements(rows, None if first_row["unit"] in ("rate", "lifetime") else "months"):
-            st.info(text.disagreement(found))
-        report.chart(chart, f"benchmarks_chart_{figure}", text.cap(text.figure_name(figure, rate_months)))
+            st.info(wording.disagreement(found))
+        report_sections.chart(chart, f"benchmarks_chart_{figure}", wording.cap(wording.figure_name(figure, rate_months)))
         with st.expander(str(T["sources"])):
             for row in rows.to_dict("records"):
                 user_point = {"value": row["user_value"], "ci_low": row["user_ci_low"], "ci_high": row["user_ci_high"]}
-                st.markdown("- " + text.verdict(figure, rate_months, user_point, row))
+                st.markdown("- " + wording.verdict(figure, rate_months, user_point, row))
             shown = rows.assign(
-                as_published=[f"{text.CATALOG_PERIODS.get(r.period, r.period)} {text.METRIC_WORDS[r.metric]} "
-                              f"{text.published(r.value_pct)}" for r in rows.itertuples()],
-                industry=[text.industry_name(i) for i in rows["industry"]],
-                confidence=[str(text.CONFIDENCE_VALUES.get(c, c)) for c in rows["confidence"]])[SHOWN]
-            st.dataframe(report.table(shown, str(T["sources"])), hide_index=True, key=f"benchmarks_table_{figure}",
-                         column_config={k: st.column_config.TextColumn(str(v)) for k, v in text.COLUMN_LABELS.items()}
-                         | {"source_url": st.column_config.LinkColumn(str(text.COLUMN_LABELS["source_url"])),
-                            "value": st.column_config.NumberColumn(str(text.COLUMN_LABELS["value"]), format="%.2f"),
-                            "gap_pts": st.column_config.NumberColumn(str(text.COLUMN_LABELS["gap_pts"]),
+                as_published=[f"{wording.CATALOG_PERIODS.get(r.period, r.period)} {wording.METRIC_WORDS[r.metric]} "
+                              f"{wording.published(r.value_pct)}" for r in rows.itertuples()],
+                industry=[wording.industry_name(i) for i in rows["industry"]],
+                confidence=[str(wording.CONFIDENCE_VALUES.get(c, c)) for c in rows["confidence"]])[SHOWN]
+            st.dataframe(report_sections.table(shown, str(T["sources"])), hide_index=True, key=f"benchmarks_table_{figure}",
+                         column_config={k: st.column_config.TextColumn(str(v)) for k, v in wording.COLUMN_LABELS.items()}
+                         | {"source_url": st.column_config.LinkColumn(str(wording.COLUMN_LABELS["source_url"])),
+                            "value": st.column_config.NumberColumn(str(wording.COLUMN_LABELS["value"]), format="%.2f"),
+                            "gap_pts": st.column_config.NumberColumn(str(wording.COLUMN_LABELS["gap_pts"]),
                                                                      format="%+.1f")})
-            ui.download_buttons(shown, _("benchmarks_{figure}").format(figure=figure), key=f"benchmarks_dl_{figure}")
+            downloads.download_buttons(shown, _("benchmarks_{figure}").format(figure=figure), key=f"benchmarks_dl_{figure}")
     if missing:
         st.caption(T["no_pair"].format(names=", ".join(missing)))
     if empty:
-        st.caption(text.not_enough([text.figure_name(f) for f in wanted if f in empty]))
+        st.caption(wording.not_enough([wording.figure_name(f) for f in wanted if f in empty]))
 
 st.header(str(T["internal"]))
 st.caption(str(T["internal_intro"]))
@@ -152,15 +153,15 @@ def year_over_year(label: str, start: str, end: str, compute) -> None:
     if clipped is None:
         return
     start, end, earlier = clipped
-    label = label.format(span=text.span(start, end))
-    st.markdown(f"**{T['yoy']}.** " + (text.comparison(label, T["year_before"], compute(start, end)) if earlier
+    label = label.format(span=wording.span(start, end))
+    st.markdown(f"**{T['yoy']}.** " + (wording.comparison(label, T["year_before"], compute(start, end)) if earlier
                 else T["no_year_before"].format(label=label, first=fmt.month_year(first_day, short=True))))
 
 
 if can["customer_retention"] and as_of:
-    year_over_year(T["yoy_label"].format(figure=text.cap(text.figure_name("customer_retention", 1)), span="{span}"),
+    year_over_year(T["yoy_label"].format(figure=wording.cap(wording.figure_name("customer_retention", 1)), span="{span}"),
                    *internal.recent_year(as_of),
-                   lambda start, end: ui.cached(internal.retention_year_over_year, ds, period="month",
+                   lambda start, end: cache.cached(internal.retention_year_over_year, ds, period="month",
                                                 date_from=start, date_to=end, inactive_days=int(days),
                                                 as_of=as_of).iloc[0].to_dict())
 share = st.selectbox(str(T["segment_metric"]), list(T["segment_metrics"]),
@@ -169,25 +170,25 @@ share = st.selectbox(str(T["segment_metric"]), list(T["segment_metrics"]),
 if share in ("repeat_12", "month1") and as_of:
     year_over_year(T["yoy_first_label"].format(figure=T["segment_metrics"][share], span="{span}"), *internal.recent_year(
         (pd.Timestamp(as_of) - pd.DateOffset(months=12 if share == "repeat_12" else 0)).date().isoformat()),
-        lambda start, end: (ui.cached(internal.repurchase_year_over_year, ds, months=12, first_from=start,
+        lambda start, end: (cache.cached(internal.repurchase_year_over_year, ds, months=12, first_from=start,
                                       first_to=end, as_of=as_of) if share == "repeat_12" else
-                            ui.cached(internal.cohort_retention_year_over_year, ds, k=1, cohort_from=start,
+                            cache.cached(internal.cohort_retention_year_over_year, ds, k=1, cohort_from=start,
                                       cohort_to=end, as_of=as_of)).iloc[0].to_dict())
 if not attributes:
     st.caption(str(T["no_segments"]))
 elif share:
     attribute = st.selectbox(str(T["segment"]), attributes, key="benchmarks_segment")
     if share == "month1":
-        groups = ui.cached(internal.cohort_retention_by_segment, ds, segment=attribute, k=1, as_of=as_of)
+        groups = cache.cached(internal.cohort_retention_by_segment, ds, segment=attribute, k=1, as_of=as_of)
     else:
-        groups = ui.cached(internal.repurchase_by_segment, ds, segment=attribute,
+        groups = cache.cached(internal.repurchase_by_segment, ds, segment=attribute,
                            months=12 if share == "repeat_12" else None, as_of=as_of)
     if len(groups):
-        report.chart(ui.pure(charts.segments_against_rest, groups, {"segment": str(T["segment_metrics"][share]),
+        report_sections.chart(cache.reuse(charts.segments_against_rest, groups, {"segment": str(T["segment_metrics"][share]),
                                                            "overall": str(T["overall"]), "none": str(T["no_value"]),
                                                            "x": str(T["x_pct"]), "y": attribute},
-                                                  text.segments_title(groups)), "benchmarks_segments_chart",
+                                                  wording.segments_title(groups)), "benchmarks_segments_chart",
                      str(T["internal"]))
-        st.markdown("\n".join("- " + text.comparison(ui.md(text.segment_name(r["segment"])), str(T["rest"]), r)
+        st.markdown("\n".join("- " + wording.comparison(widgets.md(wording.segment_name(r["segment"])), str(T["rest"]), r)
                                for r in groups.to_dict("records")))
-ui.report_button(str(T["title"]), report, key="benchmarks_report")
+downloads.report_button(str(T["title"]), report_sections, key="benchmarks_report")

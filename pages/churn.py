@@ -6,7 +6,8 @@ from types import SimpleNamespace
 import pandas as pd
 import streamlit as st
 
-from retention import fmt, state, ui, ui_text
+from retention import fmt, state, ui_text
+from retention.ui import cache, connections, datasets, downloads, links, widgets
 from retention.fmt import money, money_label, number, percent
 from retention.charts import churn as charts
 from retention.charts import drivers as driver_charts
@@ -108,7 +109,7 @@ def rate_tab(v) -> None:
         periods=complete_periods(s["periods"], period), pct=percent(s["alt_crr_pct"]), per=per)
         if s["periods"] else _("Retention {per}").format(per=per))
     y = _("Retention {per} (%)") if measure == "crr" else _("Churn {per} (%)")
-    report.chart(ui.pure(charts.rate_lines, frame, measure, {"standard": _("Standard (CE − CN)/CS"), "alternative":
+    report_sections.chart(cache.reuse(charts.rate_lines, frame, measure, {"standard": _("Standard (CE − CN)/CS"), "alternative":
                  _("Kept (active at start and end)"), "band": _("{level} interval (kept)").format(level=percent(95, 0)), "x": str(PERIOD_NAMES[period]),
                  "y": y.format(per=per)}, title), "churn_rate_chart")
     if basis == "purchases":
@@ -122,17 +123,17 @@ def rate_tab(v) -> None:
     table = frame[["period_start", "complete", "warm_up", "customers_start", "new_customers", "lost",
                    "customers_end", "alt_crr_pct", "crr_pct", "churn_pct", "difference_pp"]]
     labels = texts(RATE_LABELS)
-    readable_table, config = ui.readable(table, labels, {c: "{:.1f}" for c in ("alt_crr_pct", "crr_pct", "churn_pct")}
+    readable_table, config = widgets.readable(table, labels, {c: "{:.1f}" for c in ("alt_crr_pct", "crr_pct", "churn_pct")}
                                          | {"difference_pp": "{:+.2f}"}, date_columns=("period_start",))
     st.dataframe(readable_table, hide_index=True, key="churn_table", column_config=config)
-    report.table(table.rename(columns=labels), _("Retention {per}").format(per=per))
-    ui.download_buttons(table.rename(columns=labels), str(DOWNLOADS[period]), key="churn_table_download")
+    report_sections.table(table.rename(columns=labels), _("Retention {per}").format(per=per))
+    downloads.download_buttons(table.rename(columns=labels), str(DOWNLOADS[period]), key="churn_table_download")
 
 
 def model_figures(period: str, as_of: str, s: dict) -> None:
     """The BG/NBD model's expected active customers and churn per period, next to the inactivity window's."""
     try:
-        frame = ui.cached(customers.model_churn, ds, period=period, as_of=as_of)
+        frame = cache.cached(customers.model_churn, ds, period=period, as_of=as_of)
     except btyd.NoModelData:
         return
     m = customers.model_churn_summary(frame)
@@ -151,18 +152,18 @@ def model_figures(period: str, as_of: str, s: dict) -> None:
     table = frame
     labels = texts(MODEL_LABELS)
     with st.expander(_("Model churn {per}").format(per=per)):
-        readable_table, config = ui.readable(table, labels, {k: "{:,.0f}" for k in ("expected_start", "expected_kept",
+        readable_table, config = widgets.readable(table, labels, {k: "{:,.0f}" for k in ("expected_start", "expected_kept",
                                              "expected_active_end")} | {"model_retention_pct": "{:.1f}",
                                                                         "model_churn_pct": "{:.1f}"},
                                              date_columns=("period_start",))
         st.dataframe(readable_table, hide_index=True, key="churn_model_table", column_config=config)
-    report.table(table.rename(columns=labels), _("Model churn {per}").format(per=per))
+    report_sections.table(table.rename(columns=labels), _("Model churn {per}").format(per=per))
 
 
 def lifecycle_tab(v) -> None:
     """New, came back, retained and churned customers per period, and the quick ratio."""
     period, params = v.period, v.params
-    life = ui.cached(lifecycle.lifecycle, ds, **params)
+    life = cache.cached(lifecycle.lifecycle, ds, **params)
     done = life[life["complete"] & ~life["warm_up"]]
     ratio = done["quick_ratio"].tail(1).iloc[0] if len(done) else float("nan")
     if ratio == ratio:
@@ -171,7 +172,7 @@ def lifecycle_tab(v) -> None:
                                                                          when=LAST_COMPLETE[period])
     else:
         title = _("Customers gained and lost {per}").format(per=PER_PERIOD[period])
-    report.chart(ui.pure(charts.lifecycle_bars, life, {"new": _("New"), "resurrected": _("Came back"),
+    report_sections.chart(cache.reuse(charts.lifecycle_bars, life, {"new": _("New"), "resurrected": _("Came back"),
                  "retained": _("Retained"), "churned": _("Churned"), "quick_ratio": _("Quick ratio"),
                  "x": str(PERIOD_NAMES[period]), "y": _("Customers (churned below 0)"), "y2": _("Quick ratio")},
                  title), "churn_life")
@@ -180,18 +181,18 @@ def lifecycle_tab(v) -> None:
                  "Customers who joined and left within the same period are in no bar (column “Joined and left in "
                  "the period”)."))
     labels = texts(LIFE_LABELS)
-    readable_table, config = ui.readable(life, labels, {"quick_ratio": "{:.2f}"},
+    readable_table, config = widgets.readable(life, labels, {"quick_ratio": "{:.2f}"},
                                          date_columns=("period_start", "period_end"))
     st.dataframe(readable_table, hide_index=True, key="churn_life_table", column_config=config)
-    report.table(life.rename(columns=labels), _("Lifecycle"))
+    report_sections.table(life.rename(columns=labels), _("Lifecycle"))
 
 
 def revenue_tab(v) -> None:
     """Gross and net revenue retention from one period to the next."""
     info, period, as_of = v.info, v.period, v.as_of
-    revenue = ui.cached(churn.revenue_retention, ds, period=period, as_of=as_of)
+    revenue = cache.cached(churn.revenue_retention, ds, period=period, as_of=as_of)
     if info.has_amounts and len(revenue):
-        report.chart(ui.pure(charts.revenue_lines, revenue, {"grr": _("Gross (GRR)"), "nrr": _("Net (NRR)"), "x":
+        report_sections.chart(cache.reuse(charts.revenue_lines, revenue, {"grr": _("Gross (GRR)"), "nrr": _("Net (NRR)"), "x":
                      str(PERIOD_NAMES[period]), "y": _("Revenue kept from the previous period (%)")},
                      _("Revenue kept from one period to the next ({per})").format(per=PER_PERIOD[period])),
                      "churn_revenue")
@@ -200,11 +201,11 @@ def revenue_tab(v) -> None:
                      "counts). Refunds subtract. New customers are not in the base."))
         labels = texts(REVENUE_LABELS)
         labels |= {k: money_label(labels[k], ds.currency) for k in ("base_revenue", "kept_gross", "kept_net")}
-        readable_table, config = ui.readable(revenue, labels, {"base_revenue": "{:,.2f}", "kept_gross": "{:,.2f}",
+        readable_table, config = widgets.readable(revenue, labels, {"base_revenue": "{:,.2f}", "kept_gross": "{:,.2f}",
                                              "kept_net": "{:,.2f}", "grr_pct": "{:.1f}", "nrr_pct": "{:.1f}"},
                                              date_columns=("period_start", "period_end"))
         st.dataframe(readable_table, hide_index=True, key="churn_revenue_table", column_config=config)
-        report.table(revenue.rename(columns=labels), _("Revenue retention"))
+        report_sections.table(revenue.rename(columns=labels), _("Revenue retention"))
     else:
         st.info(_("Revenue retention needs purchases with amounts."))
 
@@ -230,33 +231,33 @@ def reasons_tab(v) -> None:
         if not edited.equals(shown):
             st.session_state[SYNONYMS] = edited.dropna().astype(str).values.tolist()
     rp = reason_params()
-    counts = ui.cached(reasons.reason_counts, ds, **rp)
+    counts = cache.cached(reasons.reason_counts, ds, **rp)
     if counts.empty:
         st.info(_("No churned customers with a known churn in this data (a customers file with a cancel date, a "
                   "churn status or a churn reason is needed)."))
     else:
         top = counts.iloc[0]
         shown_counts = counts.assign(reason=counts["reason"].map(ui_text.reason_label))
-        report.chart(ui.pure(charts.pareto, shown_counts, {"churned": _("Churned customers"),
+        report_sections.chart(cache.reuse(charts.pareto, shown_counts, {"churned": _("Churned customers"),
                      "cumulative": _("Cumulative share"), "x": _("Reason"), "y": _("Churned customers"),
                      "y2": _("Cumulative share (%)")},
                      _("“{reason}” is the most common reason: {pct} of {n} churned customers").format(
                          reason=ui_text.reason_label(top.reason), pct=percent(top.share_pct, 0),
                          n=number(counts.churned.sum()))), "churn_pareto")
-        ui.download_buttons(report.table(shown_counts, _("Churn reasons")), str(DOWNLOADS["reasons"]),
+        downloads.download_buttons(report_sections.table(shown_counts, _("Churn reasons")), str(DOWNLOADS["reasons"]),
                             key="churn_reasons_download")
-        over = ui.cached(reasons.reasons_over_time, ds, period=period, as_of=as_of, **rp) if info is not None else None
+        over = cache.cached(reasons.reasons_over_time, ds, period=period, as_of=as_of, **rp) if info is not None else None
         if over is not None and len(over):
             share = st.toggle(_("Show shares instead of counts"), key="churn_reason_share")
             over = over.assign(reason=over["reason"].map(ui_text.reason_label)) if "reason" in over else over
-            report.chart(ui.pure(charts.reasons_area, over, "share_pct" if share else "churned",
+            report_sections.chart(cache.reuse(charts.reasons_area, over, "share_pct" if share else "churned",
                          {"x": _("Period of churn"), "y": _("Share of churned (%)") if share else _("Churned customers")},
                          _("Churn reasons {per}").format(per=per)), "churn_reason_time")
         if segments:
             seg = st.selectbox(_("Reasons by segment"), segments, key="churn_segment")
-            by = ui.cached(reasons.reasons_by_segment, ds, segment=seg, **rp)
+            by = cache.cached(reasons.reasons_by_segment, ds, segment=seg, **rp)
             by = by.assign(reason=by["reason"].map(ui_text.reason_label)) if "reason" in by else by
-            report.chart(ui.pure(charts.segment_heatmap, by, {"x": _("Reason"), "y": seg, "colorbar": _("vs overall"),
+            report_sections.chart(cache.reuse(charts.segment_heatmap, by, {"x": _("Reason"), "y": seg, "colorbar": _("vs overall"),
                          "none": _("(no value)"), "small": _(" (few)")},
                          _("Which {segment} leaves for which reason").format(segment=seg)), "churn_segment_map")
             st.caption(_("Blue: the reason is more common in this segment than overall; orange: less. Cells show the "
@@ -264,22 +265,22 @@ def reasons_tab(v) -> None:
                          "with care. Residual beyond ±2 in the table: unlikely to be chance.").format(
                 n=reasons.SMALL_SEGMENT))
             labels = texts(SEGMENT_LABELS) | {"segment": seg}
-            readable_table, config = ui.readable(by, labels, {
+            readable_table, config = widgets.readable(by, labels, {
                 "share_pct": "{:.1f}", "overall_share_pct": "{:.1f}", "index": "{:.0f}", "residual": "{:+.1f}"})
             st.dataframe(readable_table, hide_index=True, key="churn_segment_table", column_config=config)
-            report.table(by.rename(columns=labels), _("Reasons by {segment}").format(segment=seg))
+            report_sections.table(by.rename(columns=labels), _("Reasons by {segment}").format(segment=seg))
         if ds.has_purchases:
-            lost = ui.cached(reasons.lost_revenue_by_reason, ds, period=period, **rp)
+            lost = cache.cached(reasons.lost_revenue_by_reason, ds, period=period, **rp)
             lost = lost.assign(reason=lost["reason"].map(ui_text.reason_label)) if "reason" in lost else lost
-            report.chart(ui.pure(charts.lost_revenue_bars, lost, {"x": money_label(
+            report_sections.chart(cache.reuse(charts.lost_revenue_bars, lost, {"x": money_label(
                          _("Revenue {per} that left").format(per=per), ds.currency), "y": _("Reason")},
                          _("Revenue {per} lost, by reason").format(per=per)), "churn_lost")
             st.caption(_("Each churned customer's revenue to date / the number of periods from their first purchase "
                          "to their churn (both included), summed per reason."))
-        tenure = ui.cached(reasons.reasons_by_tenure, ds, **rp)
+        tenure = cache.cached(reasons.reasons_by_tenure, ds, **rp)
         if tenure["band_no"].notna().any():
             tenure = tenure.assign(reason=tenure["reason"].map(ui_text.reason_label))
-            report.chart(ui.pure(charts.tenure_heatmap, tenure, {"x": _("Tenure at churn"), "y": _("Reason"),
+            report_sections.chart(cache.reuse(charts.tenure_heatmap, tenure, {"x": _("Tenure at churn"), "y": _("Reason"),
                          "colorbar": _("Share of the reason (%)"), "unit": _(" mo"), "open": "+"},
                          _("When customers leave, per reason")), "churn_tenure")
             st.caption(_("Tenure from signup (else first purchase) to churn, else the file's tenure column, in months."))
@@ -289,9 +290,9 @@ def drivers_tab(v) -> None:
     """Churn drivers: the attributes that go with churning, ranked; a chart per attribute, the model, the rules."""
     days = int(v.days) if v.basis == "purchases" else churn.DEFAULT_INACTIVE_DAYS
     try:
-        found = ui.cached(drivers.drivers, ds, inactive_days=days)
+        found = cache.cached(drivers.drivers, ds, inactive_days=days)
     except drivers.NoDrivers:
-        st.info(_("Churn drivers are computed on uploaded datasets, not on a remote engine.") if ui.is_engine(ds.id) else
+        st.info(_("Churn drivers are computed on uploaded datasets, not on a remote engine.") if connections.is_engine(ds.id) else
                 _("Churn drivers need to know who churned: a customers file with a churn status or cancel date, or "
                   "dated purchases."))
         return
@@ -303,7 +304,7 @@ def drivers_tab(v) -> None:
     beyond = ranking[ranking["significant"]]
     for row in beyond.head(3).to_dict("records"):
         st.markdown("- " + t.driver_sentence(row | {"attribute": t.driver_attribute(row["attribute"])},
-                                             found["customers"], found["churned"], ui.md))
+                                             found["customers"], found["churned"], widgets.md))
     if len(ranking) and beyond.empty:
         st.markdown(_("No attribute's churn differs beyond what chance gives (Holm-corrected p ≥ 0.05)."))
     if len(ranking):
@@ -312,7 +313,7 @@ def drivers_tab(v) -> None:
                                kind=ranking["kind"].map(lambda k: str(t.DRIVER_KINDS.get(k, k))))[
             ["rank", "attribute", "top_value", "top_churn_pct", "top_diff_pp", "top_excess_churned", "cramers_v",
              "p_adjusted", "significant", "kind", "values"]]
-        table, config = ui.readable(shown, texts(t.DRIVER_RANK_LABELS), {"top_churn_pct": "{:.1f}",
+        table, config = widgets.readable(shown, texts(t.DRIVER_RANK_LABELS), {"top_churn_pct": "{:.1f}",
                                     "top_diff_pp": "{:+.1f}", "top_excess_churned": "{:,.0f}", "cramers_v": "{:.3f}",
                                     "p_adjusted": "{:.2g}"})
         st.dataframe(table, hide_index=True, key="churn_drivers_rank", column_config=config)
@@ -328,7 +329,7 @@ def drivers_tab(v) -> None:
         rows = values[values["attribute"] == attribute]
         overall = 100 * found["churned"] / max(found["customers"], 1)
         top = ranking[ranking["attribute"] == attribute].iloc[0]
-        report.chart(ui.pure(driver_charts.value_bars, rows, overall, {"x": _("Churned (%), with the {level} interval").format(level=percent(95, 0)),
+        report_sections.chart(cache.reuse(driver_charts.value_bars, rows, overall, {"x": _("Churned (%), with the {level} interval").format(level=percent(95, 0)),
                      "overall": _("everyone {pct}").format(pct=percent(overall)), "blank": str(t.DRIVER_BLANK)},
                      _("{attribute}: “{value}” churns at {pct}").format(
                          attribute=t.driver_attribute(attribute), value=t.driver_value(top["top_value"]),
@@ -336,60 +337,60 @@ def drivers_tab(v) -> None:
         labels = texts(t.DRIVER_VALUE_LABELS)
         labels |= {"excess_revenue": money_label(labels["excess_revenue"], ds.currency)}
         shown_rows = rows.assign(value=rows["value"].map(t.driver_value))
-        table, config = ui.readable(shown_rows, labels, {c: "{:.1f}" for c in ("churn_pct", "ci_low_pct", "ci_high_pct",
+        table, config = widgets.readable(shown_rows, labels, {c: "{:.1f}" for c in ("churn_pct", "ci_low_pct", "ci_high_pct",
                                     "rest_pct")} | {"diff_pp": "{:+.1f}", "excess_churned": "{:+,.0f}",
                                     "excess_revenue": "{:+,.0f}"})
         st.dataframe(table, hide_index=True, key="churn_driver_values", column_config=config)
         st.caption(_("Grey bars: fewer than {n} customers, read with care. Churned customers the difference accounts "
                      "for = churned − customers × everyone else's churn rate.").format(n=drivers.SMALL))
         driver_links(attribute, rows)
-        ui.download_buttons(values.assign(value=values["value"].map(t.driver_value)), str(DOWNLOADS["drivers"]),
+        downloads.download_buttons(values.assign(value=values["value"].map(t.driver_value)), str(DOWNLOADS["drivers"]),
                             key="churn_drivers_download")
-        report.table(values, _("Churn drivers"))
+        report_sections.table(values, _("Churn drivers"))
         multivariable_view(days)
     left_out = found["excluded"]
     if len(left_out):
         with st.expander(_("Columns never used as drivers ({n})").format(n=number(len(left_out)))):
             for r in left_out.itertuples():
-                st.markdown(f"- **{ui.md(r.column)}**: {t.DRIVER_EXCLUDED.get(r.reason, r.reason)}")
+                st.markdown(f"- **{widgets.md(r.column)}**: {t.DRIVER_EXCLUDED.get(r.reason, r.reason)}")
 
 
 def driver_links(attribute: str, rows: pd.DataFrame) -> None:
     """Links that open Cohorts and the win-back list filtered to one value of a segment attribute."""
-    known = ui.cached(cohorts.attribute_values, ds)
+    known = cache.cached(cohorts.attribute_values, ds)
     if attribute not in set(known["attribute"]) and attribute not in segments:
         return
     choices = [v for v in rows.sort_values("order")["value"] if v is not None and v == v]
-    value = st.selectbox(_("Look at the customers with this {attribute}").format(attribute=ui.md(attribute)), choices,
+    value = st.selectbox(_("Look at the customers with this {attribute}").format(attribute=widgets.md(attribute)), choices,
                          key="churn_driver_value")
     if value is None:
         return
     c = st.columns(2)
     if attribute in set(known["attribute"]):
         c[0].page_link("pages/cohorts.py", label=_("Cohorts of {attribute} “{value}”").format(
-                       attribute=ui.md(attribute), value=ui.md(value)), icon=":material/grid_on:",
+                       attribute=widgets.md(attribute), value=widgets.md(value)), icon=":material/grid_on:",
                        query_params={"dataset": ds.id, "filter": attribute, "value": value})
     if attribute in segments:
         c[1].page_link("pages/churn.py", label=_("Win-back list of {attribute} “{value}”").format(
-                       attribute=ui.md(attribute), value=ui.md(value)), icon=":material/group:",
+                       attribute=widgets.md(attribute), value=widgets.md(value)), icon=":material/group:",
                        query_params={"dataset": ds.id, "tab": "winback", "list_segment": attribute,
                                      "list_value": value})
 
 
 def multivariable_view(days: int) -> None:
     """Logistic regression on the top attributes (odds ratios, holdout AUC), the top combinations, the gap over time."""
-    multi = ui.cached(drivers.multivariable, ds, inactive_days=days)
+    multi = cache.cached(drivers.multivariable, ds, inactive_days=days)
     fit, t = multi["model"], ui_text
     st.subheader(_("The top attributes together"))
     rules = multi["rules"]
     if len(rules):
         st.markdown(_("Churn by combination of the two top attributes (highest and lowest):"))
         for row in rules.to_dict("records"):
-            st.markdown("- " + t.driver_rule(row | {k: t.driver_attribute(row[k]) for k in ("first", "second")}, ui.md))
+            st.markdown("- " + t.driver_rule(row | {k: t.driver_attribute(row[k]) for k in ("first", "second")}, widgets.md))
     if len(fit["odds"]):
         named = fit["odds"].assign(attribute=fit["odds"]["attribute"].map(t.driver_attribute))
         fitted = named[named["status"] == "ok"]  # the values without an odds ratio are named below
-        report.chart(ui.pure(driver_charts.odds_forest, fitted, {"x": _("Odds ratio (log scale; 1 = as the "
+        report_sections.chart(cache.reuse(driver_charts.odds_forest, fitted, {"x": _("Odds ratio (log scale; 1 = as the "
                      "most common value)"), "blank": str(t.DRIVER_BLANK)}, _("Each attribute with the others held equal")),
                      "churn_driver_odds")
         st.caption(t.driver_model_note(fit["auc"], fit["train"], fit["test"])
@@ -399,12 +400,12 @@ def multivariable_view(days: int) -> None:
         if flags:
             st.caption(flags)
         odds = named.assign(value=named["value"].map(t.driver_value), reference=named["reference"].map(t.driver_value))
-        table, config = ui.readable(odds, texts(t.DRIVER_ODDS_LABELS), {"odds_ratio": "{:.2f}", "or_low": "{:.2f}",
+        table, config = widgets.readable(odds, texts(t.DRIVER_ODDS_LABELS), {"odds_ratio": "{:.2f}", "or_low": "{:.2f}",
                                     "or_high": "{:.2f}", "p_value": "{:.2g}"})
         st.dataframe(table, hide_index=True, key="churn_driver_odds_table", column_config=config)
     gaps = multi["over_time"]
     if len(gaps):
-        report.chart(ui.pure(driver_charts.gap_lines, gaps, {"x": _("Cohort (year customers started)"),
+        report_sections.chart(cache.reuse(driver_charts.gap_lines, gaps, {"x": _("Cohort (year customers started)"),
                      "y": _("Churn vs everyone else (points)"), "blank": str(t.DRIVER_BLANK)},
                      _("{attribute}: churn gap by cohort").format(attribute=t.driver_attribute(multi["top"]))),
                      "churn_driver_time")
@@ -435,14 +436,14 @@ def winback_tab(v) -> None:
     risk = c[1].number_input(_("At risk: no purchase for (days)"), 1, 3650, key="churn_risk")
     status = c[2].multiselect(_("Show"), list(STATUS), format_func=lambda s: str(STATUS[s]), key="churn_status",
                               placeholder=_("Choose options"))
-    labels = sorted(ui.cached(reasons.reason_map, ds, **rp)["reason"].unique())
+    labels = sorted(cache.cached(reasons.reason_map, ds, **rp)["reason"].unique())
     chosen = st.multiselect(_("Reasons"), labels, format_func=ui_text.reason_label, key="churn_list_reasons",
                             placeholder=_("Choose options"))
     column, values = None, []
     if segments:
         f = st.columns(2)
         column = f[0].selectbox(_("Segment filter"), segments, key="churn_list_segment")
-        known = ui.cached(cohorts.attribute_values, ds)
+        known = cache.cached(cohorts.attribute_values, ds)
         values = f[1].multiselect(_("Values"), sorted(known.loc[known["attribute"] == column, "value"].dropna()),
                                   key="churn_list_values", placeholder=_("Choose options"))
     wp = dict(basis=basis if info is not None else "auto", inactive_days=int(days), as_of=as_of,
@@ -454,10 +455,10 @@ def winback_tab(v) -> None:
         order = st.radio(_("Sort by"), list(LIST_ORDERS), format_func=lambda o: str(LIST_ORDERS[o]), horizontal=True,
                          key="churn_list_order")
     if order == "value_at_risk":  # the whole list is needed to sort it by a figure the query does not know
-        everyone = churn.with_model(ui.cached(churn.at_risk, ds, **wp), model.customers, order)
+        everyone = churn.with_model(cache.cached(churn.at_risk, ds, **wp), model.customers, order)
         picked, total = everyone.head(churn.WIN_BACK_SHOWN), len(everyone)
     else:
-        picked, total = ui.cached(churn.win_back, ds, shown=churn.WIN_BACK_SHOWN, **wp)
+        picked, total = cache.cached(churn.win_back, ds, shown=churn.WIN_BACK_SHOWN, **wp)
         picked = churn.with_model(picked, None if model is None else model.customers)
     shown = (_("Showing the first {shown} of {total} customers (the download has them all)").format(
         shown=number(len(picked)), total=number(total)) if total > len(picked) else ui_text.count_of("customers", total))
@@ -467,7 +468,7 @@ def winback_tab(v) -> None:
     labels = texts(WINBACK_LABELS)
     labels |= {k: money_label(labels[k], ds.currency) for k in ("revenue_to_date", "expected_value", "value_at_risk")}
     picked = win_back_words(picked)
-    readable_table, config = ui.readable(picked.assign(**({"p_alive": 100 * picked["p_alive"]} if "p_alive" in picked
+    readable_table, config = widgets.readable(picked.assign(**({"p_alive": 100 * picked["p_alive"]} if "p_alive" in picked
                                                           else {})),
                                          labels | {c: c for c in picked.columns if c not in labels},
                                          {"revenue_to_date": "{:,.2f}", "days_since_purchase": "{:.0f}",
@@ -475,7 +476,7 @@ def winback_tab(v) -> None:
                                           "value_at_risk": "{:,.2f}"},
                                          date_columns=("churn_day", "last_purchase"))
     st.dataframe(readable_table, hide_index=True, key="churn_list", column_config=config)
-    report.table(picked.rename(columns=labels), _("Win-back list"))
+    report_sections.table(picked.rename(columns=labels), _("Win-back list"))
 
     def full_list() -> pd.DataFrame:
         out = churn.with_model(churn.at_risk(ds.cursor, **wp), None if model is None else model.customers, order)
@@ -485,7 +486,7 @@ def winback_tab(v) -> None:
                                                            for k in ("revenue_to_date", "expected_value",
                                                                      "value_at_risk")})
 
-    ui.download_buttons(full_list, str(DOWNLOADS["winback"]), key="churn_list_download")
+    downloads.download_buttons(full_list, str(DOWNLOADS["winback"]), key="churn_list_download")
 
 
 def customer_model():
@@ -493,14 +494,14 @@ def customer_model():
     if not ds.has_purchases:
         return None
     try:
-        return ui.cached(customers.scored, ds, horizon_months=customers.DEFAULT_HORIZON_MONTHS)
+        return cache.cached(customers.scored, ds, horizon_months=customers.DEFAULT_HORIZON_MONTHS)
     except btyd.NoModelData:
         return None
 
 
 def lead_with_dates(v) -> None:
     """The finding in plain words: the headline figures for the page's basis, window and analysis date."""
-    head = headline.as_dict(ui.cached(headline.summary, ds, basis=v.basis, inactive_days=int(v.days), as_of=v.as_of))
+    head = headline.as_dict(cache.cached(headline.summary, ds, basis=v.basis, inactive_days=int(v.days), as_of=v.as_of))
     if "customer_retention_month" not in head:
         st.write(_("No complete month with customers yet: nothing to measure retention over."))
         return
@@ -549,7 +550,7 @@ def lead_with_dates(v) -> None:
 def lead_without_dates() -> None:
     """Customers files without dates (tenure and a churned flag): share churned, churn implied by tenure,
     survival by tenure."""
-    head = headline.as_dict(ui.cached(headline.summary, ds))
+    head = headline.as_dict(cache.cached(headline.summary, ds))
     if "share_churned" not in head:
         st.info(_("Retention over time cannot be measured here: the data has no dates and no churn status. "
                   "Churn reasons, if any, are below."))
@@ -566,7 +567,7 @@ def lead_without_dates() -> None:
         m[1].metric(str(ui_text.HEADLINE["tenure_churn_month"][0]),
                     ui_text.headline_value("tenure_churn_month", t["value"]),
                     help=ui_text.headline_definition("tenure_churn_month"))
-        km = ui.cached(cohorts.tenure_survival, ds)
+        km = cache.cached(cohorts.tenure_survival, ds)
         at_12 = km[km["period"] <= 12].tail(1)
         if len(at_12):
             m[2].metric(_("Still customers after 12 months of tenure"), percent(at_12["retention_pct"].iloc[0]),
@@ -592,28 +593,28 @@ def lead_without_dates() -> None:
                       "**Survival by tenure** is Kaplan–Meier: of the customers who reached a tenure, the share who "
                       "did not churn at it, multiplied over tenures (the Cohorts page shows the curve)."))
     if "tenure_churn_month" in head:
-        bands = ui.pure(cohorts.tenure_bands, ui.cached(cohorts.tenure_survival, ds))
+        bands = cache.reuse(cohorts.tenure_bands, cache.cached(cohorts.tenure_survival, ds))
         labels = texts(TENURE_LABELS)
-        readable_table, config = ui.readable(bands, labels, {"band_to": "{:.0f}", "churned_pct": "{:.1f}"})
+        readable_table, config = widgets.readable(bands, labels, {"band_to": "{:.0f}", "churned_pct": "{:.1f}"})
         st.markdown("**" + _("Churn by tenure") + "**")
         st.dataframe(readable_table, hide_index=True, key="churn_tenure_bands", column_config=config)
-        report.table(bands.rename(columns=labels), _("Churn by tenure"))
+        report_sections.table(bands.rename(columns=labels), _("Churn by tenure"))
 
 
-ds = ui.dataset()
+ds = datasets.dataset()
 st.title(_("Churn"))
 st.caption(_("How many customers leave each period, who comes and goes, and why they leave."))
 lead = st.container()
-report = ui.Shown()
+report_sections = downloads.ReportSections()
 try:
-    info = ui.cached(churn.basis_info, ds).iloc[0]
+    info = cache.cached(churn.basis_info, ds).iloc[0]
 except churn.NoChurnData:
     info = None
 
-segments = ui.segment_attributes(ds)
+segments = datasets.segment_attributes(ds)
 bases, last_day = (churn.available_bases(info), pd.Timestamp(info.as_of).date()) if info is not None else ([], None)
-first_day = (ui.data_days(ds)[0] or last_day) if info is not None else None
-ui.page_state(state.Churn, state.churn_limits(bases, info.basis if info is not None else None, last_day, segments,
+first_day = (datasets.data_days(ds)[0] or last_day) if info is not None else None
+links.page_state(state.Churn, state.churn_limits(bases, info.basis if info is not None else None, last_day, segments,
                                               first_day))
 period, basis, days, as_of, params, frame, s = "month", "customers", churn.DEFAULT_INACTIVE_DAYS, None, None, None, None
 if info is not None:
@@ -623,14 +624,14 @@ if info is not None:
                            help=_("Customers file: signed up and not yet cancelled. Purchases: from the first "
                                   "purchase until W days after the last."))
     if basis == "purchases":
-        hint = ui.cached(churn.inactivity_hint, ds).iloc[0]
+        hint = cache.cached(churn.inactivity_hint, ds).iloc[0]
         days = c[2].number_input(_("Inactivity window W (days)"), 1, 3650, key="churn_days",
                                  help=_("Lapsed W days after the last purchase. In this data, {share} of the gaps "
                                         "between a customer's purchases are {days} days or less.").format(share=percent(90, 0),
                                      days=number(hint.p90_days)))
     as_of = c[3].date_input(_("Analysis date"), min_value=first_day, max_value=last_day, key="churn_as_of").isoformat()
     params = dict(period=period, basis=basis, inactive_days=int(days), as_of=as_of)
-    frame = ui.cached(churn.retention_by_period, ds, **params)
+    frame = cache.cached(churn.retention_by_period, ds, **params)
     s = churn.crr_summary(frame, period)
 view = SimpleNamespace(info=info, period=period, basis=basis, days=days, as_of=as_of, frame=frame, summary=s,
                        params=params)
@@ -640,7 +641,7 @@ with lead:
     else:
         lead_without_dates()
 if info is not None:
-    tab, panel = ui.tabs(texts(TABS), key="churn_tab")
+    tab, panel = widgets.tabs(texts(TABS), key="churn_tab")
     with panel:
         {"rate": rate_tab, "lifecycle": lifecycle_tab, "revenue": revenue_tab, "reasons": reasons_tab,
          "drivers": drivers_tab, "winback": winback_tab}[tab](view)
@@ -649,4 +650,4 @@ else:  # no dates: no tabs, the reasons, the drivers and the win-back list one u
     st.header(_("Drivers"))
     drivers_tab(view)
     winback_tab(view)
-ui.report_button(_("Churn"), report, key="churn_report")
+downloads.report_button(_("Churn"), report_sections, key="churn_report")

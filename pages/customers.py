@@ -3,7 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from retention import state, ui, ui_text
+from retention import state, ui_text
+from retention.ui import cache, datasets, downloads, links, widgets
 from retention.charts import customers as charts
 from retention.fmt import date, money_label, number, percent
 from retention.i18n import L, _
@@ -34,7 +35,7 @@ def _named(frame: pd.DataFrame) -> pd.DataFrame:
 def alive_tab(result, horizon) -> None:
     c = result.customers
     likely = (c["p_alive"] >= 0.5).mean() * 100
-    report.chart(ui.pure(charts.p_alive_histogram, customers.distribution(result),
+    report_sections.chart(cache.reuse(charts.p_alive_histogram, customers.distribution(result),
                          {"x": _("P(alive) (%)"), "y": _("Customers")},
                          _("{share} of customers are more likely alive than gone").format(share=percent(likely, 0))),
                  "customers_p_alive")
@@ -42,10 +43,10 @@ def alive_tab(result, horizon) -> None:
     grid = customers.heatmap_grid(result)
     age = int(c["age_days"].max())
     labels = {"x": _("Days since the last purchase"), "y": _("Repeat purchase days")}
-    report.chart(ui.pure(charts.grid_heatmap, grid, "p_alive", labels | {"colorbar": _("P(alive)")},
+    report_sections.chart(cache.reuse(charts.grid_heatmap, grid, "p_alive", labels | {"colorbar": _("P(alive)")},
                          _("Frequent buyers who stopped: likely gone"), percent=True),
                  "customers_alive_map")
-    report.chart(ui.pure(charts.grid_heatmap, grid, "expected_purchases",
+    report_sections.chart(cache.reuse(charts.grid_heatmap, grid, "expected_purchases",
                          labels | {"colorbar": _("Purchases")},
                          _("Recent frequent buyers will buy the most")),
                  "customers_expected_map")
@@ -71,17 +72,17 @@ def top_tab(result, shown) -> None:
         st.caption(ui_text.value_note(view.horizon))
     table = c.sort_values([order, "customer_id"], ascending=[False, True]).head(shown)[columns]
     table = table.assign(p_alive=100 * table["p_alive"])
-    readable, config = ui.readable(table, labels, {"p_alive": "{:.0f}", "expected_purchases": "{:.2f}",
+    readable, config = widgets.readable(table, labels, {"p_alive": "{:.0f}", "expected_purchases": "{:.2f}",
                                                    "expected_value": "{:,.2f}", "clv": "{:,.2f}",
                                                    "past_value": "{:,.2f}", "value_at_risk": "{:,.2f}"})
     st.dataframe(readable, hide_index=True, key="customers_top_table", column_config=config)
-    report.table(table.rename(columns=labels), _("Top customers"))
+    report_sections.table(table.rename(columns=labels), _("Top customers"))
     full = c[columns].assign(p_alive=100 * c["p_alive"]).rename(columns=labels)
-    ui.download_buttons(lambda: full, "customers_expected_value", key="customers_top_download")
+    downloads.download_buttons(lambda: full, "customers_expected_value", key="customers_top_download")
 
 
 def rfm_tab(result) -> None:
-    groups = ui.cached(rfm.segments, ds, as_of=result.as_of.isoformat())
+    groups = cache.cached(rfm.segments, ds, as_of=result.as_of.isoformat())
     table = rfm.summary(groups, result.customers[["customer_id", "p_alive"]])
     table = _named(table).assign(mean_p_alive=100 * table["mean_p_alive"])
     biggest = table.sort_values("revenue_pct", ascending=False).iloc[0] if table["revenue_pct"].notna().any() \
@@ -91,18 +92,18 @@ def rfm_tab(result) -> None:
     st.markdown(_("**{group}: {customers} of customers, {revenue} of revenue**").format(**shares)
                 if pd.notna(biggest.revenue_pct) else _("**{group}: {customers} of customers**").format(**shares))
     labels = _words(RFM_LABELS) | {"revenue": money_label(RFM_LABELS["revenue"], ds.currency)}
-    readable, config = ui.readable(table, labels, {"customers_pct": "{:.1f}", "revenue": "{:,.2f}",
+    readable, config = widgets.readable(table, labels, {"customers_pct": "{:.1f}", "revenue": "{:,.2f}",
                                                    "revenue_pct": "{:.1f}", "mean_recency_days": "{:.0f}",
                                                    "mean_frequency": "{:.1f}", "mean_p_alive": "{:.0f}"})
     st.dataframe(readable, hide_index=True, key="customers_rfm_table", column_config=config)
-    report.table(table.rename(columns=labels), _("RFM groups"))
-    ui.download_buttons(table.rename(columns=labels), "rfm_groups", key="customers_rfm_download")
+    report_sections.table(table.rename(columns=labels), _("RFM groups"))
+    downloads.download_buttons(table.rename(columns=labels), "rfm_groups", key="customers_rfm_download")
     st.caption(_("Recency, frequency (purchase days) and monetary value (revenue to date) are each cut into five "
                  "equal groups (quintiles, 5 = best); the group comes from recency and the mean of frequency and "
                  "value, with the usual published map (README, “RFM groups”).") + " " + " ".join(
                    f"**{ui_text.RFM_GROUP_NAMES[g]}**: {ui_text.RFM_GROUP_HELP[g]}" for g in rfm.GROUPS))
     named = _named(groups)[["customer_id", "recency_days", "frequency", "monetary", "r", "f", "m", "segment"]]
-    ui.download_buttons(lambda: named, "rfm_customers", key="customers_rfm_customers_download")
+    downloads.download_buttons(lambda: named, "rfm_customers", key="customers_rfm_customers_download")
 
 
 def check_tab(check, result) -> None:
@@ -111,16 +112,16 @@ def check_tab(check, result) -> None:
     else:
         v = check.verdict
         labels = {"actual": _("Actual"), "predicted": _("Model"), "holdout": _("Held out"), "x": _("Week")}
-        report.chart(ui.pure(charts.tracking_lines, check.tracking, True, check.calibration_end,
+        report_sections.chart(cache.reuse(charts.tracking_lines, check.tracking, True, check.calibration_end,
                              labels | {"y": _("Repeat purchases, cumulative")},
                              _("Held-out repeat purchases: {predicted} predicted, {actual} actual").format(
                                  predicted=number(v.total_predicted), actual=number(v.total_actual))),
                      "customers_tracking_cumulative")
-        report.chart(ui.pure(charts.tracking_lines, check.tracking, False, check.calibration_end,
+        report_sections.chart(cache.reuse(charts.tracking_lines, check.tracking, False, check.calibration_end,
                              labels | {"y": _("Repeat purchases per week")},
                              _("Repeat purchases per week: model and actual")), "customers_tracking_weekly")
         groups = check.by_frequency
-        report.chart(ui.pure(charts.by_frequency_bars, groups, {"actual": _("Actual"), "predicted": _("Model"),
+        report_sections.chart(cache.reuse(charts.by_frequency_bars, groups, {"actual": _("Actual"), "predicted": _("Model"),
                              "x": _("Repeat purchase days before the holdout"),
                              "y": _("Purchases in the holdout, mean")},
                              _("Per customer group the model is {error} off on average").format(
@@ -135,9 +136,9 @@ def check_tab(check, result) -> None:
         unit=unit, currency=ds.currency or _("the amounts’ unit"), ll=number(result.fit.log_likelihood, 1),
         n=number(result.fit.customers)))
     param_labels = _words(PARAM_LABELS)
-    readable, config = ui.readable(params, param_labels, {"value": "{:.4g}", "se": "{:.3g}"})
+    readable, config = widgets.readable(params, param_labels, {"value": "{:.4g}", "se": "{:.3g}"})
     st.dataframe(readable, hide_index=True, key="customers_params", column_config=config)
-    report.table(params.rename(columns=param_labels), _("Fitted parameters"))
+    report_sections.table(params.rename(columns=param_labels), _("Fitted parameters"))
     gg = result.fit.gamma_gamma
     if gg is not None and gg.correlated:
         st.warning(_("Frequency and purchase value are correlated ({correlation}) among repeat buyers: the "
@@ -149,11 +150,11 @@ def check_tab(check, result) -> None:
                                                                  correlation=number(gg.correlation, 2, sign=True)))
 
 
-ds = ui.dataset()
+ds = datasets.dataset()
 st.title(_("Customers"))
 st.caption(str(ui_text.CUSTOMERS_CAPTION))
-report = ui.Shown()
-view = ui.page_state(state.Customers)
+report_sections = downloads.ReportSections()
+view = links.page_state(state.Customers)
 if not ds.has_purchases:
     st.info(ui_text.CUSTOMERS_NO_PURCHASES.format(why=_("a customers file only")), icon=":material/info:")
     st.stop()
@@ -162,12 +163,12 @@ c[0].number_input(_("Months ahead"), 1, 60, key="customers_horizon",
                   help=_("The horizon of expected purchases and expected value."))
 c[1].number_input(_("Top customers shown"), 10, 1000, step=10, key="customers_top")
 try:
-    result = ui.cached(customers.scored, ds, horizon_months=int(view.horizon))
+    result = cache.cached(customers.scored, ds, horizon_months=int(view.horizon))
 except btyd.NoModelData as problem:
-    st.info(ui_text.CUSTOMERS_NO_FIT.format(problem=ui.md(problem)), icon=":material/info:")
+    st.info(ui_text.CUSTOMERS_NO_FIT.format(problem=widgets.md(problem)), icon=":material/info:")
     st.stop()
 try:
-    check = ui.cached(customers.validation, ds)
+    check = cache.cached(customers.validation, ds)
 except btyd.NoModelData:
     check = None
 head = customers.headline(result)
@@ -188,7 +189,7 @@ if pd.notna(head["expected_value_total"]):
 if check is not None:
     (st.success if check.verdict.fits else st.warning)(
         ui_text.fit_verdict(check.verdict, check.calibration_end, check.holdout_end))
-tab, panel = ui.tabs(_words(TABS), key="customers_tab")
+tab, panel = widgets.tabs(_words(TABS), key="customers_tab")
 with panel:
     if tab == "alive":
         alive_tab(result, view.horizon)
@@ -198,4 +199,4 @@ with panel:
         rfm_tab(result)
     else:
         check_tab(check, result)
-ui.report_button(_("Customers"), report, key="customers_report")
+downloads.report_button(_("Customers"), report_sections, key="customers_report")

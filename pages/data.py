@@ -6,7 +6,8 @@ import json
 import pandas as pd
 import streamlit as st
 
-from retention import access, config, i18n, store, ui, ui_text
+from retention import access, config, i18n, store, ui_text
+from retention.ui import datasets, downloads, links, session_uploads, widgets
 from retention.fmt import number
 from retention.i18n import L, _, ngettext
 from retention.ingest import date_order, headers
@@ -27,8 +28,8 @@ FILE_TYPES = ["csv", "tsv", "txt", "xlsx", "xls", "ods", "parquet", "gz", "zip"]
 NONE = "— none —"  # the choice "no column" (a code: the dropdowns show it in words)
 QUEUED = L("Other uploads are being loaded; yours starts as soon as one finishes…")
 
-ui.ensure_frame()  # a deep link to this page on a fresh server must still run through app.py
-ui.release_uploads_when_session_ends()
+links.route_through_app()  # a deep link to this page on a fresh server must still run through app.py
+session_uploads.release_uploads_when_session_ends()
 st.title(_("Upload your data"))
 st.caption(_("Drop an export from your shop, billing or CRM tool. Nothing is saved until you press **Save dataset**; "
              "saved datasets are private to whoever has their link."))
@@ -94,7 +95,7 @@ def _configure(kind: str, uploaded, box, opened, hint):
         choice = choose_segments(raw.frame, [c for c in raw.columns if c not in roles.values()])
         offered, left_out = choice.options, choice.left_out
     info = raw.info
-    box.caption(ui_text.read_as(info, export, ui.md))
+    box.caption(ui_text.read_as(info, export, widgets.md))
     if info.get("headerless"):
         box.info(ui_text.headerless_note(info["columns_named"]), icon=":material/table_rows:")
     if len(info.get("sheets", [])) > 1:
@@ -198,7 +199,7 @@ waiting_for_dates = [kind for kind in opened if prepared.get(kind) is None
 if saved := st.session_state.pop("data_saved", None):
     st.success(_("Saved “{name}”. It is now the dataset in view. Its link is in the sidebar: anyone with the link "
                  "can view it; you can set a password, change how long it is kept, or delete it there.").format(
-        name=ui.md(saved)))
+        name=widgets.md(saved)))
     st.page_link("pages/overview.py", label=_("Go to the overview"), icon=":material/home:")
 if not any(files.values()):
     st.info(_("Upload a purchases file, a customers file, or both. The demo dataset stays available in the sidebar."))
@@ -229,7 +230,7 @@ reports, rejected, duplicates = st.session_state["data_preview"]
 st.subheader(_("Validation"))
 for kind, report in reports.items():
     s = report["summary"]
-    st.markdown(f"**{KIND_LABELS[kind]}** · {ui.md(report['file'])}")
+    st.markdown(f"**{KIND_LABELS[kind]}** · {widgets.md(report['file'])}")
     m = st.columns(4)
     m[0].metric(_("Rows read"), number(s["rows_read"]))
     m[1].metric(_("Rows used"), number(s["rows_used"]))
@@ -250,16 +251,16 @@ for kind, report in reports.items():
         st.caption(note)
     money = report.get("money")
     for line in money_notes(money) if money else []:
-        st.caption(ui.md(line))
+        st.caption(widgets.md(line))
     for line in money_warnings(money) if money else []:
-        st.warning(ui.md(line))
+        st.warning(widgets.md(line))
     _judgement_choices(kind, report)
     if report["problems"]:
         st.dataframe(pd.DataFrame([{
             _("Problem"): reject_reason(p["reason"]), _("Column"): p["column"] or _("(whole row)"), _("Rows"): p["rows"],
             _("Example rows"): ", ".join(map(str, p["examples"]))} for p in report["problems"]]), hide_index=True)
     if report.get("unusable"):
-        st.error(f"{ui.md(report['file'])}: {ui.md(report['unusable'])}. {NOTHING_USABLE_HINT}")
+        st.error(f"{widgets.md(report['file'])}: {widgets.md(report['unusable'])}. {NOTHING_USABLE_HINT}")
 rejected_total = sum(r["summary"]["rows_rejected"] for r in reports.values())
 duplicates_total = sum(f["rows"] for r in reports.values() for f in r.get("flags", [])
                        if f["flag"] == "possible_duplicate")
@@ -269,7 +270,7 @@ if len(rejected):
                      ngettext("Download the first {n} of the {total} rejected rows",
                               "Download the first {n} of the {total} rejected rows", rejected_total).format(
                          n=number(len(rejected)), total=number(rejected_total))):
-        ui.download_buttons(rejected.assign(reason=rejected["reason"].map(reject_reason)), _("rejected_rows"),
+        downloads.download_buttons(rejected.assign(reason=rejected["reason"].map(reject_reason)), _("rejected_rows"),
                             key="data_rejected")
 if len(duplicates):
     with st.expander(ngettext("Download the {n} possible duplicate (kept)", "Download the {n} possible duplicates (kept)",
@@ -278,7 +279,7 @@ if len(duplicates):
                      ngettext("Download the first {n} of the {total} possible duplicates (kept)",
                               "Download the first {n} of the {total} possible duplicates (kept)",
                               duplicates_total).format(n=number(len(duplicates)), total=number(duplicates_total))):
-        ui.download_buttons(duplicates, _("possible_duplicates"), key="data_duplicates")
+        downloads.download_buttons(duplicates, _("possible_duplicates"), key="data_duplicates")
 unusable = any(report.get("unusable") for report in reports.values())
 
 name = st.text_input(_("Dataset name"), value=next(p.filename for p in prepared.values() if p).rsplit(".", 1)[0],
@@ -293,11 +294,11 @@ if st.button(_("Save dataset"), type="primary", key="data_save", disabled=unusab
                                              progress=lambda step: status.write(steps.get(step, step)),
                                              owner_token=token)
         status.update(label=_("Saved"), state="complete")
-    ui.remember_upload(dataset_id, name or _("Untitled"), token)
+    datasets.remember_upload(dataset_id, name or _("Untitled"), token)
     st.session_state["data_saved"] = name or _("Untitled")
     st.session_state["data_round"] = round_ + 1
     for key in ("data_preview", "data_preview_key"):
         st.session_state.pop(key, None)
     _read.clear()
-    ui.drop_uploads(list(files.values()))  # the saved dataset is on disk; free the uploaded bytes now
+    session_uploads.drop_uploads(list(files.values()))  # the saved dataset is on disk; free the uploaded bytes now
     st.rerun()

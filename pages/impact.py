@@ -3,14 +3,15 @@
 import pandas as pd
 import streamlit as st
 
-from retention import fmt, state, ui, ui_text
+from retention import fmt, state, ui_text
+from retention.ui import cache, datasets, downloads, links, widgets
 from retention.charts import impact as charts
 from retention.fmt import money, money_label
 from retention.i18n import _, ngettext
 from retention.metrics import churn, cohorts, impact
 from retention.scenarios import clv, impact_value, inputs
 
-ds = ui.dataset()
+ds = datasets.dataset()
 st.title(_("Did it work?"))
 st.caption(_("Measures whether a retention programme kept more customers, by how much and how sure the data can be. "
              "Programmes are rarely tried at random, so every result says what could make it wrong. "
@@ -19,8 +20,8 @@ if not ds.has_purchases:
     st.info(_("This page needs a purchases file with dates: retention is measured from purchases month by month."))
     st.stop()
 
-first, last = ui.data_days(ds)
-values, segments = ui.cached(cohorts.attribute_values, ds), ui.segment_attributes(ds)
+first, last = datasets.data_days(ds)
+values, segments = cache.cached(cohorts.attribute_values, ds), datasets.segment_attributes(ds)
 
 
 def column_values(column: str) -> list[str]:
@@ -31,7 +32,7 @@ def points(value: float) -> str:
     return "–" if value != value else _("{value} points").format(value=fmt.number(value, 1, sign=True))
 
 
-view = ui.page_state(state.Impact, state.impact_limits(
+view = links.page_state(state.Impact, state.impact_limits(
     first, last, segments, column_values, lambda c: impact.member_values_guess(column_values(c))))
 design = st.segmented_control(_("Design"), list(ui_text.IMPACT_DESIGNS), required=True, key="impact_design",
                               format_func=lambda d: str(ui_text.IMPACT_DESIGNS[d]))
@@ -44,7 +45,7 @@ dated = False
 if design == "launch":
     launch = c[1].date_input(_("Launch date"), min_value=first, max_value=last, key="impact_launch",
                              help=_("Cohorts whose first month starts on or after this date count as 'after'."))
-    result_bundle = ui.cached(impact.launch_effect, ds, launch=launch.isoformat(), k=k)
+    result_bundle = cache.cached(impact.launch_effect, ds, launch=launch.isoformat(), k=k)
 else:
     if not segments:
         st.info(_("Mark members with a segment column (for example a 'member' or 'loyalty' column mapped as a segment "
@@ -71,15 +72,15 @@ else:
         st.caption(ngettext("{n} id read from {file} (the list is not kept in the link).",
                             "{n} ids read from {file} (the list is not kept in the link).",
                             len(members["all_ids"])).format(n=fmt.number(len(members["all_ids"])),
-                                                            file=ui.md(uploaded.name)))
+                                                            file=widgets.md(uploaded.name)))
     elif join_column:
-        members = {**ui.cached(impact.join_dates_from_column, ds, column=join_column), "dated": True}
+        members = {**cache.cached(impact.join_dates_from_column, ds, column=join_column), "dated": True}
         st.caption(_("Members: the customers with a join date in {column}; the member column is not used.").format(
-            column=ui.md(join_column)))
+            column=widgets.md(join_column)))
     if members is not None and members["dated"]:
         if members["bad"]:
-            shown = "; ".join(f"{ui.md(i)}: {ui.md(t)}" for i, t in members["bad"][:3])
-            source = ui.md(uploaded.name) if uploaded is not None else ui.md(join_column)
+            shown = "; ".join(f"{widgets.md(i)}: {widgets.md(t)}" for i, t in members["bad"][:3])
+            source = widgets.md(uploaded.name) if uploaded is not None else widgets.md(join_column)
             st.warning(ngettext("{source}: {n} join date could not be read ({shown}); that member is left out. "
                                 "Write dates as YYYY-MM-DD.",
                                 "{source}: {n} join dates could not be read ({shown}); those members are left out. "
@@ -89,12 +90,12 @@ else:
             st.info(_("No join date could be read, so members cannot be compared from the month they joined."))
             st.stop()
         dated = True
-        result_bundle = ui.cached(impact.joined_effect, ds, k=k, member_ids=members["ids"],
+        result_bundle = cache.cached(impact.joined_effect, ds, k=k, member_ids=members["ids"],
                                   join_dates=members["dates"], undated_ids=members["undated"], segment=match)
     elif members is not None:
-        result_bundle = ui.cached(impact.member_effect, ds, k=k, member_ids=members["all_ids"], segment=match)
+        result_bundle = cache.cached(impact.member_effect, ds, k=k, member_ids=members["all_ids"], segment=match)
     elif column and chosen:
-        result_bundle = ui.cached(impact.member_effect, ds, k=k, member_column=column, member_values=list(chosen),
+        result_bundle = cache.cached(impact.member_effect, ds, k=k, member_column=column, member_values=list(chosen),
                                   segment=match)
     else:
         st.info(_("Pick the member column and the values that mean 'member', a column of join dates, or upload a "
@@ -133,7 +134,7 @@ st.caption(_("Method: {method}.").format(method=ui_text.impact_method(result["me
 if design == "launch":
     table = result_bundle["cohorts"]
     if len(table):
-        st.plotly_chart(ui.pure(charts.trend, table, result["launch"],
+        st.plotly_chart(cache.reuse(charts.trend, table, result["launch"],
                                 _("Month-{k} retention by cohort, the pre-launch trend and the launch").format(k=k),
                                 _("Retained at month {k}, %").format(k=k),
                                 (_("Before the launch"), _("After the launch"), _("Trend")), _("Launch"),
@@ -141,11 +142,11 @@ if design == "launch":
     st.markdown(ui_text.impact_year_earlier(result["year_earlier"], k))
     shown = table.rename(columns={"expected_pct": "trend_pct"})
     st.caption(_("Download: month-k retention per cohort and the trend."))
-    ui.download_buttons(shown, "impact_cohorts", key="impact_cohorts")
+    downloads.download_buttons(shown, "impact_cohorts", key="impact_cohorts")
 else:
     curves = result_bundle["curves"]
     if len(curves):
-        st.plotly_chart(ui.pure(charts.curves, curves, _("Members against matched and all non-members"),
+        st.plotly_chart(cache.reuse(charts.curves, curves, _("Members against matched and all non-members"),
                                 _("Months after joining") if dated else _("Months after the first purchase"),
                                 _("Retained, %"),
                                 (_("Members"), _("Matched non-members"), _("All non-members")),
@@ -153,17 +154,17 @@ else:
     st.subheader(_("Balance: were members already different?"))
     balance = result_bundle["balance"].assign(
         covariate=lambda f: f["covariate"].map(lambda c: str(ui_text.IMPACT_COVARIATES[c])))
-    shown, config = ui.readable(
+    shown, config = widgets.readable(
         balance.assign(**{c: balance[c].map(lambda v: fmt.number(v, 2)) for c in balance.columns if c != "covariate"}),
         {c: str(t) for c, t in ui_text.IMPACT_BALANCE_LABELS.items()})
     st.dataframe(shown, hide_index=True, column_config=config, key="impact_balance")
     st.caption(_("Standardised mean difference: the gap in standard deviations; below 0.1 is usually read as "
                  "balanced."))
-    ui.download_buttons(balance, "impact_balance", key="impact_balance_download")
+    downloads.download_buttons(balance, "impact_balance", key="impact_balance_download")
 
 st.subheader(_("What it is worth"))
 try:
-    measured = ui.cached(inputs.measure, ds, period="month").iloc[0].to_dict()
+    measured = cache.cached(inputs.measure, ds, period="month").iloc[0].to_dict()
 except churn.NoChurnData:
     measured = {}
 baseline = result["treated_pct"] - result["effect_pp"]
@@ -186,7 +187,7 @@ else:
                          x_pct=worth["x_pct"].map(lambda v: fmt.number(v, 2, sign=True)),
                          profit_change=worth["profit_change"].map(lambda v: fmt.number(v, 0, sign=True)),
                          break_even=worth["break_even"].map(lambda v: fmt.number(v, 2)))
-    shown, config = ui.readable(shown, {
+    shown, config = widgets.readable(shown, {
         "estimate": _("Estimate"), "effect_pp": _("Month-{k} retention, points").format(k=k),
         "x_pct": _("Monthly churn removed, %"),
         "profit_change": money_label(_("Profit change over 5 years, after the programme's cost"), ds.currency),
@@ -203,7 +204,7 @@ else:
     if x == x:
         st.page_link("pages/whatif.py", label=_("Use as scenario in What if"), icon=":material/calculate:",
                      query_params={"dataset": ds.id, **impact_value.whatif_query(x, cost, margin)})
-    ui.download_buttons(worth, "impact_worth", key="impact_worth_download")
+    downloads.download_buttons(worth, "impact_worth", key="impact_worth_download")
 st.caption(_("Download: the result in one row (effect, interval, customers, method, warning codes)."))
-ui.download_buttons(pd.DataFrame([impact.summary_row(result)]).assign(
+downloads.download_buttons(pd.DataFrame([impact.summary_row(result)]).assign(
     warnings=lambda f: f["warnings"].map(" ".join)), "impact_result", key="impact_result")

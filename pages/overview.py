@@ -5,27 +5,28 @@ import math
 import pandas as pd
 import streamlit as st
 
-from retention import fmt, ui, ui_text
+from retention import fmt, ui_text
+from retention.ui import cache, datasets, downloads, widgets
 from retention.fmt import money, number
 from retention.i18n import _, ngettext
 from retention.benchmarks import compare
-from retention.benchmarks import text as bench_text
+from retention.benchmarks import wording as bench_text
 from retention.charts import overview as charts
 from retention.metrics import churn, cohorts, drivers, headline, overview, reasons
 
 SMALL = 30  # fewer customers than this behind a percentage: say so
-ds = ui.dataset()
+ds = datasets.dataset()
 link = {"dataset": ds.id}
-st.title(ui.md(ds.name))
+st.title(widgets.md(ds.name))
 
-t = ui.cached(overview.totals, ds).iloc[0]
+t = cache.cached(overview.totals, ds).iloc[0]
 if t.first_date == t.first_date:
     st.caption(_("Data from {first} to {last}. Hover over a number for what it means.").format(
         first=fmt.date(t.first_date), last=fmt.date(t.last_date)))
 
-head = headline.as_dict(ui.cached(headline.summary, ds, model=True))
+head = headline.as_dict(cache.cached(headline.summary, ds, model=True))
 try:
-    monthly_crr = ui.cached(churn.retention_by_period, ds, period="month")
+    monthly_crr = cache.cached(churn.retention_by_period, ds, period="month")
 except churn.NoChurnData:
     monthly_crr = None
 done = monthly_crr[monthly_crr["complete"] & ~monthly_crr["warm_up"] & (monthly_crr["customers_start"] > 0)] \
@@ -34,7 +35,7 @@ done = monthly_crr[monthly_crr["complete"] & ~monthly_crr["warm_up"] & (monthly_
 
 def card(column, figure: str, label: str | None = None) -> None:
     """A headline figure as a metric: the shared label, its window, and the definition on hover."""
-    ui.headline_metric(column, head[figure], label)
+    widgets.headline_metric(column, head[figure], label)
 
 
 def model_headline(check: dict) -> None:
@@ -82,7 +83,7 @@ with left.container(border=True):
     check = check if isinstance(check, dict) else None
     if check and check["used"] and "model_retention_month" in head:
         model_headline(check)
-        spark = ui.pure(charts.kept_sparkline, done.assign(crr_pct=done["alt_crr_pct"]), "Kept (%)")
+        spark = cache.reuse(charts.kept_sparkline, done.assign(crr_pct=done["alt_crr_pct"]), "Kept (%)")
         st.plotly_chart(spark, width="stretch", key="overview_crr_spark")
     elif "customer_retention_month" in head:
         year, month = head["customer_retention_year"], head["customer_retention_month"]
@@ -113,7 +114,7 @@ with left.container(border=True):
                                 kept["customers"]).format(n=number(kept["customers"])))
         with st.expander(str(ui_text.DEFINITIONS_HEADING)):
             st.markdown(str(ui_text.CRR_DEFINITION))
-        spark = ui.pure(charts.kept_sparkline, done.assign(crr_pct=done["alt_crr_pct"]), _("Kept (%)"))
+        spark = cache.reuse(charts.kept_sparkline, done.assign(crr_pct=done["alt_crr_pct"]), _("Kept (%)"))
         st.plotly_chart(spark, width="stretch", key="overview_crr_spark")
     elif "share_churned" in head:
         m = st.columns(2)
@@ -147,7 +148,7 @@ with left.container(border=True):
     st.page_link("pages/churn.py", label=_("Churn details"), icon=":material/trending_down:", query_params=link)
 
 with right.container(border=True):
-    cells = ui.cached(cohorts.matrix, ds, period="month") if ds.has_purchases else None
+    cells = cache.cached(cohorts.matrix, ds, period="month") if ds.has_purchases else None
     s = cohorts.summary(cells, k=1, window=6) if cells is not None and len(cells) else {}
     if "month1_cohort_retention" in head:
         st.subheader(_("Do new customers come back?"))
@@ -173,7 +174,7 @@ with right.container(border=True):
         st.page_link("pages/cohorts.py", label=_("Cohort details"), icon=":material/grid_on:", query_params=link)
     elif ds.has_customers and not ds.has_purchases:
         st.subheader(_("How long do customers stay?"))
-        km = ui.cached(cohorts.tenure_survival, ds)
+        km = cache.cached(cohorts.tenure_survival, ds)
         points = cohorts.survival_at(km)
         if points:
             m = st.columns(2)
@@ -193,7 +194,7 @@ left, right = st.columns(2)
 with left.container(border=True):
     st.subheader(_("How do we compare?"))
     try:
-        ctx = ui.cached(compare.context, ds).iloc[0].to_dict()
+        ctx = cache.cached(compare.context, ds).iloc[0].to_dict()
     except churn.NoChurnData:
         ctx = None
     sentence = bench_text.context(ctx) if ctx else None
@@ -214,32 +215,32 @@ with left.container(border=True):
 
 with right.container(border=True):
     st.subheader(_("Why do customers leave?"))
-    top = ui.cached(reasons.reason_counts, ds)
+    top = cache.cached(reasons.reason_counts, ds)
     given = top[top["reason"] != reasons.NO_REASON] if len(top) else top
     if len(given):
         total = int(top["churned"].sum())
         for row in top.head(3).itertuples():
             st.write(ngettext("**{reason}** — {pct} of the {n} customer who left",
                               "**{reason}** — {pct} of the {n} customers who left", total).format(
-                reason=ui.md(row.reason), pct=fmt.percent(row.share_pct, 0), n=number(total)))
+                reason=widgets.md(row.reason), pct=fmt.percent(row.share_pct, 0), n=number(total)))
         st.page_link("pages/churn.py", label=_("All reasons"), icon=":material/help:", query_params=link)
     else:  # nobody said why: what the customers' own attributes say (churn drivers)
         try:
-            found = ui.cached(drivers.drivers, ds)
+            found = cache.cached(drivers.drivers, ds)
         except drivers.NoDrivers:
             found = None
         beyond = found["ranking"][found["ranking"]["significant"]] if found else None
         if beyond is not None and len(beyond):
             st.caption(_("No churn reasons in this dataset; the attributes that go with churning:"))
             for row in beyond.head(3).to_dict("records"):
-                st.write(ui_text.driver_sentence(row, found["customers"], found["churned"], ui.md))
+                st.write(ui_text.driver_sentence(row, found["customers"], found["churned"], widgets.md))
         else:
             st.write(_("No churn reasons in this dataset, and no attribute whose churn differs beyond chance. Upload "
                        "a customers file with a reason column or with attributes such as plan or contract."))
         st.page_link("pages/churn.py", label=_("Churn drivers"), icon=":material/help:",
                      query_params=link | {"tab": "drivers"})
 
-monthly = ui.cached(overview.monthly, ds)
+monthly = cache.cached(overview.monthly, ds)
 fig = None
 if len(monthly):
     # The last month is incomplete unless the data runs to its last day: drawn faded, not used in the title.
@@ -255,12 +256,12 @@ if len(monthly):
         title = _("Buyers per month (no complete month yet)")
     if not complete.all():
         title += " " + _("(faded: month not over)")
-    fig = ui.pure(charts.buyers_per_month, monthly, complete, (_("Returning buyers"), _("New buyers")), title,
+    fig = cache.reuse(charts.buyers_per_month, monthly, complete, (_("Returning buyers"), _("New buyers")), title,
                   _("Month"), _("Customers who bought (count)"))
     st.plotly_chart(fig, width="stretch", key="overview_monthly")
 
-ui.report_button(_("Overview"), [(_("Headline numbers"), t.to_frame().T),
-                                 (_("Headline figures"), ui.cached(headline.summary, ds, model=True).drop(
+downloads.report_button(_("Overview"), [(_("Headline numbers"), t.to_frame().T),
+                                 (_("Headline figures"), cache.cached(headline.summary, ds, model=True).drop(
                                       columns=["check"], errors="ignore")),
                                  (_("Buyers per month"), fig), (_("Customers kept per month"), spark),
                                  (_("Customer retention per month"), done), (_("Monthly figures"), monthly)],

@@ -5,7 +5,8 @@ import math
 import pandas as pd
 import streamlit as st
 
-from retention import fmt, state, ui, ui_text
+from retention import fmt, state, ui_text
+from retention.ui import cache, datasets, downloads, links, widgets
 from retention.fmt import money, money_label, number, percent
 from retention.i18n import _, ngettext
 from retention.charts import whatif as charts
@@ -18,7 +19,7 @@ ASSUMPTIONS = {"constant_base": _("constant base"), "constant_inflow": _("consta
 TABLE_COLUMNS = {"base": _("base"), "scenario": _("scenario"), "change": _("change")}
 UNITS_TITLE = {"week": _("Weeks"), "month": _("Months"), "quarter": _("Quarters"), "year": _("Years")}
 
-ds = ui.dataset()
+ds = datasets.dataset()
 st.title(_("What if customers stayed longer?"))
 st.caption(_("Turns your measured retention, revenue and costs into the profit effect of keeping customers longer. "
              "Every input can be edited; values measured from the data are marked *measured*. "
@@ -28,17 +29,17 @@ def measure(period: str) -> dict:
     """The measured inputs; from tenure when the data has no dates (a customers file with tenure and a churned
     flag); {} when neither gives retention."""
     try:
-        return ui.cached(inputs.measure, ds, period=period).iloc[0].to_dict()
+        return cache.cached(inputs.measure, ds, period=period).iloc[0].to_dict()
     except churn.NoChurnData:
         pass
     try:
-        return ui.cached(tenure.measure, ds, period=period).iloc[0].to_dict()
+        return cache.cached(tenure.measure, ds, period=period).iloc[0].to_dict()
     except churn.NoChurnData:
         return {}
 
 
 def reason_shares() -> pd.DataFrame:
-    return ui.cached(reasons.reason_counts, ds) if ds.has_customers else pd.DataFrame({"reason": []})
+    return cache.cached(reasons.reason_counts, ds) if ds.has_customers else pd.DataFrame({"reason": []})
 
 
 def model_tab() -> None:
@@ -46,9 +47,9 @@ def model_tab() -> None:
     with this page's margin, discount rate and years."""
     margin, discount, years = (float(st.session_state[k]) for k in ("whatif_margin", "whatif_discount", "whatif_years"))
     try:
-        v = ui.cached(customers.model_clv, ds, years=years, margin_pct=margin, discount_pct=discount)
+        v = cache.cached(customers.model_clv, ds, years=years, margin_pct=margin, discount_pct=discount)
     except btyd.NoModelData as exc:
-        st.info(_("The purchase model could not be fitted on this data ({problem}).").format(problem=ui.md(exc)))
+        st.info(_("The purchase model could not be fitted on this data ({problem}).").format(problem=widgets.md(exc)))
         return
     c = st.columns(3)
     c[0].metric(_("Expected active customers (Σ P(alive))"), number(v["expected_active"]),
@@ -74,7 +75,7 @@ def model_scenario(margin: float, discount: float, years: float) -> None:
     """The page's retention scenario in the model's terms: every customer's future dropout probability scaled so
     that the model's implied annual retention moves by the scenario's points (customers.model_scenario)."""
     points = 100 * (per_year[1] - per_year[0])
-    got = ui.cached(customers.model_scenario, ds, points=round(points, 6), years=years, margin_pct=margin,
+    got = cache.cached(customers.model_scenario, ds, points=round(points, 6), years=years, margin_pct=margin,
                     discount_pct=discount)
     st.subheader(_("Your scenario in the model's terms"))
     st.markdown(_("The scenario moves annual retention by **{points}** points. In the purchase model, of today's "
@@ -106,7 +107,7 @@ def model_scenario(margin: float, discount: float, years: float) -> None:
                  "margin, discount rate and years."))
 
 
-ui.page_state(state.WhatIf, state.whatif_limits(measure, lambda: reason_shares()["reason"].tolist()))
+links.page_state(state.WhatIf, state.whatif_limits(measure, lambda: reason_shares()["reason"].tolist()))
 period = st.segmented_control(_("Period of the model"), list(clv.PERIODS_PER_YEAR), required=True, key="whatif_period",
                               format_func=lambda p: str(wording.PERIOD_NAMES.get(p, p)))
 measured = measure(period)
@@ -121,7 +122,7 @@ elif measured:
         st.info(_("The purchases have no amounts, so revenue per customer is not measured: type your own."))
 else:
     try:
-        ui.cached(inputs.measure, ds, period=period)
+        cache.cached(inputs.measure, ds, period=period)
     except churn.NoChurnData as exc:
         st.warning(_("Retention cannot be measured from this dataset ({problem}); type your own numbers below.").format(
             problem=exc))
@@ -187,7 +188,7 @@ if kind == "reason":
 applied = apply(model.retention, scenario)
 same = equivalents(model.retention, applied.retention, model.periods_per_year)
 per_year = tuple(clv.annual_retention(r, model.periods_per_year) for r in (model.retention, applied.retention))
-st.markdown(wording.scenario_summary(kind, x, period, scenario.reason and ui.md(scenario.reason), model.retention,
+st.markdown(wording.scenario_summary(kind, x, period, scenario.reason and widgets.md(scenario.reason), model.retention,
                                      applied.retention, same,
                                      per_year))
 note = wording.assumed_note({k: v[k] for k in wording.ASSUMED if assumed(k)})
@@ -221,21 +222,21 @@ c[3].metric(_("Break-even programme cost per customer {per}").format(per=per),
 st.info(_("**Published: “+5 % retention → +25–95 % profit”.**") + " " + wording.published_explanation(facts),
         icon=":material/menu_book:")
 
-shown, report = wording.output_table(table.reset_index(), period, ds.currency), ui.Shown()
+shown, report_sections = wording.output_table(table.reset_index(), period, ds.currency), downloads.ReportSections()
 st.dataframe(shown, hide_index=True, width="stretch", column_config={
     "measure": st.column_config.TextColumn(_("measure")), "formula": st.column_config.TextColumn(_("formula")),
     **{col: st.column_config.NumberColumn(str(name), format="%,.2f") for col, name in TABLE_COLUMNS.items()},
     "change_pct": st.column_config.NumberColumn(_("change %"), format="%+.1f")})
-ui.download_buttons(shown, _("whatif"), key="whatif_table")
+downloads.download_buttons(shown, _("whatif"), key="whatif_table")
 with st.expander(_("How every number is computed"), icon=":material/function:"):
     st.markdown(wording.formulas_markdown(period))
 
-tab, panel = ui.tabs({"profit": _("Profit over time"), "sensitivity": _("Sensitivity"), "tornado": _("What matters most"),
+tab, panel = widgets.tabs({"profit": _("Profit over time"), "sensitivity": _("Sensitivity"), "tornado": _("What matters most"),
                       "sbg": _("Young cohorts (sBG)"),
                       **({"bgnbd": _("From the purchase model")} if ds.has_purchases else {})}, key="whatif_tab")
 with panel:
     if tab == "profit":
-        report.chart(ui.pure(charts.profit,
+        report_sections.chart(cache.reuse(charts.profit,
             analysis.profit_paths(model, applied.retention, head["assumption"]),
             _("The scenario adds {amount} of profit in present value over {span}").format(
                 amount=number(head["profit_change"]), span=span),
@@ -245,14 +246,14 @@ with panel:
         st.caption(_("Constant inflow: the same number of new customers every period, so better retention grows the "
                      "base. Constant base: every leaver is replaced, so better retention saves acquisition costs."))
     elif tab == "sensitivity":
-        report.chart(ui.pure(charts.sensitivity,
+        report_sections.chart(cache.reuse(charts.sensitivity,
             analysis.sensitivity(model), same["pp"], head["profit_change_pct"],
             _("Each extra point of retention {per} adds profit").format(per=per),
             _("Retention uplift, percentage points {per}").format(per=per), _("Profit change, %"), _("Your scenario")),
             key="whatif_sensitivity_chart")
     elif tab == "tornado":
         spread = analysis.tornado(model, scenario)
-        report.chart(ui.pure(charts.tornado,
+        report_sections.chart(cache.reuse(charts.tornado,
             spread, {k: str(v) for k, v in wording.INPUT_LABELS.items()},
             _("{input} moves the profit gain most").format(input=wording.INPUT_LABELS[spread["input"].iloc[0]]),
             _("Profit gain (present value)"), (_("Input −20 %"), _("Input +20 %"))), key="whatif_tornado_chart")
@@ -260,15 +261,15 @@ with panel:
     elif tab == "bgnbd":
         model_tab()
     else:
-        fitted = ui.cached(inputs.sbg_fit, ds, period=period)
+        fitted = cache.cached(inputs.sbg_fit, ds, period=period)
         if fitted.empty:
             st.info(_("Not enough cohort data to fit the model at this period (it needs week, month or quarter "
                       "cohorts observed for at least two periods)."))
         else:
             f = sbg.Fit(**fitted.iloc[0].drop("mode").to_dict())
-            cells = ui.cached(inputs.survival_cells, ds, period=period)
+            cells = cache.cached(inputs.survival_cells, ds, period=period)
             first, twelfth = sbg.retention_rate(f.alpha, f.beta, [1, 12])
-            report.chart(ui.pure(charts.sbg_projection,
+            report_sections.chart(cache.reuse(charts.sbg_projection,
                 analysis.cohort_projections(cells, f, f.periods), analysis.pooled_survival(cells),
                 sbg.projection(f, f.periods),
                 _("Retention rises with tenure: {first} stay after the first period, {twelfth} after the twelfth").format(
@@ -295,4 +296,4 @@ with panel:
             st.caption(str(wording.SBG_NOTE) + " " + _("Solid: observed; dotted: projected beyond each cohort's data.")
                        + (" " + _("Purchase data: survival read as 'bought in this period or later'; the model is "
                                   "meant for subscriptions.") if fitted.iloc[0]["mode"] == "rolling" else ""))
-ui.report_button(_("What if"), [(_("Base and scenario"), shown), *report], key="whatif_report")
+downloads.report_button(_("What if"), [(_("Base and scenario"), shown), *report_sections], key="whatif_report")

@@ -3,7 +3,7 @@
 --   2024年1月5日), 'slashed' (05/01/2024, 05-01-24: day/month order unknown from the cell alone),
 --   'dotted' (05.01.2024), 'yyyymmdd' (20240105), 'excel_serial' (45296), 'month_name' (Jan 5 2024,
 --   5 January 2024, Mon, 5 Jan 2024), 'other'; NULL for a blank cell. Checks are in that order.
---   The slashed/dotted test is the one sample_day_month.sql splits into day-first/month-first.
+--   The slashed/dotted test is the one detect_day_month_order.sql splits into day-first/month-first.
 -- Params: none (created once per connection; called as date_form(text)).
 -- Returns: a TEMP MACRO date_form(s VARCHAR) -> VARCHAR.
 create or replace temp macro date_form(s) as

@@ -1,6 +1,6 @@
 """A module imported on first use: `special = lazy.module("scipy.special")` at the top of a file costs nothing
 until `special.gammaln(...)` runs. scipy's import costs a CLI command about a CPU second, and most commands never
-need it (tests/test_load_floor.py checks that the CLI's start imports no scipy)."""
+need it (tests/ingest/test_load_floor.py checks that the CLI's start imports no scipy)."""
 
 from __future__ import annotations
 

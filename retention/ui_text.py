@@ -172,7 +172,7 @@ def engine_timing(engine: str, computed: int, cached: int, seconds: float, cache
     return text + "."
 
 
-# The sidebar's link to the view in sight (ui.show_share_link).
+# The sidebar's link to the view in sight (links.show_share_link).
 SHARE = {"copy": L("Copy link"), "copied": L("Link copied"), "failed": L("Copy it from the box below")}
 
 
@@ -469,7 +469,7 @@ def driver_definition(how: dict) -> str:
 
 def driver_sentence(row: dict, customers: int, churned: int, escape=str) -> str:
     """One top driver in plain words (Markdown), from a ranking row (retention.metrics.drivers.attribute_tests);
-    `escape` makes the file's names and values inert (ui.md)."""
+    `escape` makes the file's names and values inert (widgets.md)."""
     row = row | {"attribute": escape(row["attribute"]), "top_value": escape(driver_value(row["top_value"]))}
     overall = 100 * churned / customers if customers else float("nan")
     above = row["top_diff_pp"] >= 0
@@ -486,7 +486,7 @@ def driver_sentence(row: dict, customers: int, churned: int, escape=str) -> str:
 
 def driver_rule(row: dict, escape=str) -> str:
     """A combination of two attributes in plain words (Markdown; retention.metrics.drivers.rules row); `escape`
-    makes the file's names and values inert (ui.md)."""
+    makes the file's names and values inert (widgets.md)."""
     row = row | {k: escape(driver_value(row[k])) for k in ("first", "first_value", "second", "second_value")}
     return _("{first} “{first_value}” and {second} “{second_value}”: **{pct}** churn ({churned} of {n} customers; "
              "{level} interval {low}–{high}).").format(level=fmt.percent(95, 0),
@@ -507,7 +507,7 @@ def driver_model_note(auc: float, train: int, test: int) -> str:
              "not proof of cause.").format(test=fmt.number(test), train=fmt.number(train), auc=fmt.number(auc, 2),
                                            grade=grade)
 
-# ---------------------------------------------------------------- "Did it work?" (pages/impact.py, cli_impact.py)
+# ---------------------------------------------------------------- "Did it work?" (pages/impact.py, cli/impact.py)
 
 IMPACT_DESIGNS = {"launch": L("Before/after a launch date"), "members": L("Members against comparable non-members")}
 IMPACT_WARNINGS = {

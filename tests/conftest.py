@@ -62,7 +62,7 @@ def demo_warm(demo_data_dir, monkeypatch):
     """Like demo_env, but Streamlit's caches are kept between consecutive tests that use this fixture too.
 
     A page on the demo costs ~3 s of CPU with empty caches and ~0.6 s with warm ones. The demo never
-    changes and the caches are keyed by dataset id and inputs (ui._run, ui.pure), so a test reading the
+    changes and the caches are keyed by dataset id and inputs (cache._run, cache.reuse), so a test reading the
     demo gets the very results it would compute itself; the first test of each run of them computes them.
     The caches are emptied when such a run starts and when it ends (pytest_runtest_teardown below), so
     other tests never see them. Not for tests that patch the functions the pages call or change the

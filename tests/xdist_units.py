@@ -15,7 +15,7 @@ order only matters for the wall time: a file missing from these lists is still r
 from __future__ import annotations
 
 SPARK_UNIT = "spark"
-SPARK_FILES = ("tests/test_spark_connect.py", "tests/test_spark_queries.py")
+SPARK_FILES = ("tests/engines/test_spark_connect.py", "tests/engines/test_spark_queries.py")
 E2E = "tests/e2e/"
 # Browser test files with module-scoped servers: one unit per file, so one server start per file.
 E2E_BY_FILE = ("tests/e2e/test_access_flows.py", "tests/e2e/test_scale.py")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import sqlglot
 from sqlglot import exp
 
-# Read queries that return the same result on Spark as on DuckDB (tests/test_spark_queries.py).
+# Read queries that return the same result on Spark as on DuckDB (tests/engines/test_spark_queries.py).
 SPARK_READ_QUERIES = (
     "overview_totals", "overview_monthly", "overview_attributes", "headline_window_retention", "headline_customers",
     "cohort_attribute_values", "cohort_availability", "cohort_tenure_events",

@@ -1,5 +1,5 @@
 """DuckDB-dialect query text → Spark SQL: sqlglot, plus the project's own rewrites for what sqlglot gets
-silently wrong (each one measured on a real Spark session; see tests/test_spark_queries.py).
+silently wrong (each one measured on a real Spark session; see tests/engines/test_spark_queries.py).
 
 Rewrites (applied to the DuckDB syntax tree before Spark SQL is generated):
 - date_diff(unit, a, b): DuckDB counts unit *boundaries* crossed; Spark's datediff(unit, …) counts whole
@@ -24,7 +24,7 @@ Rewrites (applied to the DuckDB syntax tree before Spark SQL is generated):
 - create table X as SELECT (the derive_* queries): → create or replace temporary view X as SELECT, so a
   remote engine never writes: it computes the precomputed tables lazily from the user's tables.
 Constructs with no faithful rewrite (ordered list(), PIVOT, struct literals, …) raise Unportable; the lint in
-tests/test_query_portability.py keeps them out of the queries that must run on Spark.
+tests/engines/test_query_portability.py keeps them out of the queries that must run on Spark.
 """
 
 from __future__ import annotations

@@ -30,7 +30,7 @@ from retention import sql
 from retention.ingest.encoding import decode
 from retention.ingest.errors import IngestError
 from retention.ingest.table import ROW, check_width, drop_total_rows, repeated_headers, unique_names
-from retention.ingest.text import read_text, sniff_delimiter
+from retention.ingest.delimited import read_text, sniff_delimiter
 from retention.ingest.unwrap import OLE_MAGIC, WORKBOOK_EXTENSIONS, ZIP_MAGIC, check_size, unwrap
 from retention.ingest.workbook import read_workbook
 

@@ -41,7 +41,7 @@ from retention.ingest.encoding import detect
 from retention.ingest.read import ROW, TEXT_EXTENSIONS, RawTable, read_table
 from retention.ingest.table import (FOOTER_SCAN_ROWS, HEADER_SCAN_ROWS, check_width, drop_total_rows, find_header_row,
                                     header_width, repeated_headers, unique_names)
-from retention.ingest.text import _head, _looks_binary, _records, has_bare_cr, sniff_delimiter
+from retention.ingest.delimited import _head, _looks_binary, _records, has_bare_cr, sniff_delimiter
 from retention.ingest.unwrap import check_size, check_workbook_archive, sniff_not_data
 from retention.ingest.workbook import MAX_BLANK_RUN, oversized_sheets, refuse_oversized
 

@@ -3,7 +3,7 @@
 The parsing itself happens in DuckDB (queries/macro_parse_number.sql, macro_parse_date.sql);
 this module only chooses the parameters those macros get, by trying them on a sample with the
 very same macros, so detection and parsing can never disagree. Day/month order is decided from
-the whole column (one DuckDB pass over the text, `sample_day_month.sql`), not from a sample.
+the whole column (one DuckDB pass over the text, `detect_day_month_order.sql`), not from a sample.
 
 Columns are read through a `Detector`: a private DuckDB connection in which the raw frame is
 registered, so whole-column questions cost one scan and no Python loop over rows. Detection's work is
@@ -117,7 +117,7 @@ class Detector:
         month_first (second part > 12), undecided (both ≤ 12), dotted (written with '.'); and
         form_<form> for each of FORMS (cells written that way)."""
         self._focus(column)
-        row = sql.frame(self.con, "sample_day_month").iloc[0]
+        row = sql.frame(self.con, "detect_day_month_order").iloc[0]
         return {k: int(v or 0) for k, v in row.items()}
 
     def dates(self, column: str, order: str | None = None, prefer_dmy: bool = False,

@@ -261,7 +261,7 @@ def _share(rows: pd.DataFrame) -> float:
 
 
 def launch_effect(con, *, launch: str, k: int = 3, as_of: str | None = None) -> dict:
-    """before_after() on the dataset (for ui.cached)."""
+    """before_after() on the dataset (for cache.cached)."""
     return before_after(people(con, as_of=as_of, k=k), launch, k)
 
 
@@ -473,7 +473,7 @@ def member_curves(frame: pd.DataFrame, up_to: int, *, segment: bool = False) -> 
 
 def member_effect(con, *, k: int = 3, member_column: str | None = None, member_values: list[str] | tuple = (),
                   member_ids: list[str] | tuple = (), segment: str | None = None, as_of: str | None = None) -> dict:
-    """members() on the dataset (for ui.cached)."""
+    """members() on the dataset (for cache.cached)."""
     frame = people(con, as_of=as_of, k=k, member_column=member_column, member_values=member_values,
                    member_ids=member_ids, segment=segment)
     return members(frame, k, segment=segment is not None)
@@ -555,7 +555,7 @@ def joined_people(con, *, member_ids: list[str] | tuple, join_dates: list | tupl
 
 def joined_effect(con, *, k: int = 3, member_ids: list[str] | tuple = (), join_dates: list | tuple = (),
                   undated_ids: list[str] | tuple = (), segment: str | None = None, as_of: str | None = None) -> dict:
-    """members() on joined_people() (for ui.cached): members with join dates against matched non-members."""
+    """members() on joined_people() (for cache.cached): members with join dates against matched non-members."""
     frame = joined_people(con, member_ids=member_ids, join_dates=join_dates, undated_ids=undated_ids, as_of=as_of,
                           k=k, segment=segment)
     return members(frame, k, segment=segment is not None, undated_members=len(undated_ids))

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from e2e_helpers import WAIT_TIMEOUT_MS, assert_clean, metric_value, open_page, rerun, save_dataset, screenshot, upload
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from tests.test_drivers import telco_rows  # noqa: E402
+from tests.metrics.test_drivers import telco_rows  # noqa: E402
 
 
 def test_telco_drivers_on_the_churn_page(page, app_url):

@@ -2,7 +2,7 @@
 purchases by 1 million customers, loaded through the real ingest into the server's data directory, updates
 after a control change (Month → Week) with no error.
 
-The file comes from benchmarks/generate_purchases.py (seeded; RETENTION_SCALE_ROWS changes its size) and is
+The file comes from performance/generate_purchases.py (seeded; RETENTION_SCALE_ROWS changes its size) and is
 deleted once loaded. Expected labels come from the generator's calendar (2021-01-01 … 2025-12-31), not from
 the app: monthly cohorts are labelled "Jan 2021", weekly ones by their Monday, "04 Jan 2021" (2021-01-01 is
 a Friday, so its week starts on 28 Dec 2020).
@@ -28,7 +28,7 @@ SLOW_MS = 240_000  # the first page on 10M rows on a busy 2-core machine; the us
 @pytest.fixture(scope="module")
 def scale_server(tmp_path_factory, log_dir):
     """A server whose data directory holds the scale dataset; yields (server, dataset id, load seconds)."""
-    from benchmarks.generate_purchases import generate
+    from performance.generate_purchases import generate
     from retention import store
     from retention.ingest.canonical import prepare
     from retention.ingest.stage import read_path

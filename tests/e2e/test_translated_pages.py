@@ -181,7 +181,7 @@ DEMO_DATA = {"Demo shop (generated)", "Demo shop", "Woo shop", "channel", "plan"
              *(v for s in ("email", "paid search", "organic", "social", "referral", "affiliate", "direct", "paid social")
                for v in (s, s.capitalize(), s.title()))}
 PUBLISHERS = set(pd.read_csv(Path(__file__).resolve().parents[2] / "data" / "benchmarks.csv")["publisher"])
-# Text another part of the app writes, translated on another branch this session (retention/ui.py: the house
+# Text another part of the app writes, translated on another branch this session (retention/ui/: the house
 # helper; Streamlit's own widget texts cannot be translated from here). EMPTY the first list after merging.
 OWNED_ELSEWHERE_TEXT = [r"(From the cache|Computed)[^\n]*DuckDB[^\n]*",
                         r"\b(Orders|Revenue to date|Tenure)\b"]  # retention/metrics/drivers.py SUMMARY names

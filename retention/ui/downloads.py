@@ -1,0 +1,80 @@
+"""Downloads: tables as CSV/XLSX (safe from spreadsheet formulas), and the page as a self-contained HTML report
+of the charts and tables it drew (ReportSections)."""
+
+from __future__ import annotations
+
+import io
+from typing import Callable
+
+import pandas as pd
+import streamlit as st
+
+from retention import i18n, ui_text
+from retention.i18n import _
+from retention.ui.datasets import dataset
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_for_spreadsheets(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text cells that a spreadsheet would run as a formula get a leading apostrophe (numbers untouched)."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(
+                lambda v: "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v)
+    out.columns = [("'" + c if isinstance(c, str) and c.startswith(_FORMULA_START) else c) for c in out.columns]
+    return out
+
+
+def to_xlsx(frame: pd.DataFrame, sheet: str = "data") -> bytes:
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="xlsxwriter") as writer:
+        safe_for_spreadsheets(frame).to_excel(writer, sheet_name=sheet[:31], index=False)
+    return buffer.getvalue()
+
+
+def download_buttons(frame: pd.DataFrame | Callable[[], pd.DataFrame], basename: str, key: str | None = None) -> None:
+    """CSV and XLSX download buttons for a table (formula-injection safe). The files are written when a
+    button is clicked, not on every run: a 60,000-row win-back list took seconds to write as XLSX, and
+    the bytes stayed in memory for each session. `frame` may be a function that returns the table, then
+    called only on a click too (a list too long to compute and send with every run)."""
+    key = key or basename
+    table = frame if callable(frame) else (lambda: frame)
+    left, right = st.columns(2)
+    left.download_button(_("Download CSV"), lambda: safe_for_spreadsheets(table()).to_csv(index=False).encode("utf-8-sig"),
+                         file_name=f"{basename}.csv", mime="text/csv", key=f"{key}_csv", width="stretch")
+    right.download_button(_("Download Excel"), lambda: to_xlsx(table()), file_name=f"{basename}.xlsx", key=f"{key}_xlsx",
+                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", width="stretch")
+
+
+class ReportSections(list):
+    """The charts and tables a page draws, collected in order for report_button: [(heading, item)]."""
+
+    def chart(self, figure, key: str, heading: str = "", where=None, min_width: int | None = None) -> None:
+        """min_width (px): on a narrower screen the chart keeps that width and scrolls sideways in its box."""
+        if min_width:
+            where = (where or st).container(key=f"{key}_scroll")
+            where.html(f"<style>.st-key-{key}_scroll {{overflow-x: auto}} "
+                       f".st-key-{key}_scroll .st-key-{key} {{min-width: {int(min_width)}px}}</style>")
+        (where or st).plotly_chart(figure, width="stretch", key=key)
+        self.append((heading, figure))
+
+    def table(self, frame: pd.DataFrame, heading: str) -> pd.DataFrame:
+        self.append((heading, frame))
+        return frame
+
+
+def report_button(title: str, sections: list[tuple[str, object]], key: str) -> None:
+    """'Download this view as a report': one self-contained HTML file with the given charts and tables.
+    Built only when clicked (it embeds plotly.js, ~5 MB), not on every rerun."""
+    from retention import report
+
+    ds = dataset()
+    subtitle = _("Dataset: {name}").format(name=ds.name) + ui_text.amounts_in(ds.currency)
+    footer = _("Made with the retention dashboard; definitions are in the app and its documentation.")
+    st.download_button(
+        _("Download this view as a report (HTML)"), key=key,
+        file_name=f"{i18n.unmark(str(title)).lower().replace(' ', '_')}.html", mime="text/html",
+        icon=":material/description:", data=lambda: report.build(title, subtitle, sections, footer=footer).encode("utf-8"))

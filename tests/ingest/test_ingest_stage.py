@@ -1,0 +1,135 @@
+"""The staged reader (retention/ingest/stage.py: a large text file goes from disk into a DuckDB staging
+file, never into pandas) gives exactly what read_table gives on the file's bytes: the same cells, row
+numbers and read info, and after loading the same purchases, rejected rows and validation report.
+The reference is the in-memory path (itself tested against Python's csv module in test_ingest_corpus)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import json
+from pathlib import Path
+
+import duckdb
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from retention import sql
+from retention.ingest.canonical import load_into, prepare
+from retention.ingest.read import ROW, read_table
+from retention.ingest.stage import read_path
+from tests.ingest.test_ingest_properties import messy_text
+
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "ingest"
+TODAY = dt.date(2025, 6, 1)
+TEXT = sorted(p for folder in ("conventions", "exports") for p in (FIXTURES / folder).iterdir()
+              if p.suffix in (".csv", ".tsv", ".txt"))
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("RETENTION_DATA_DIR", str(tmp_path))
+    return tmp_path
+
+
+def whole(raw):
+    """Every row of a RawTable as text lists (a staged one read back from its staging file)."""
+    if raw.staged is None:
+        return raw.frame.astype(str).values.tolist()
+    with duckdb.connect() as con:
+        raw.staged.attach(con, "everything")
+        frame = con.execute(f"select * from everything order by {sql.quote_ident(ROW)}").df()
+    return frame.astype(str).values.tolist()
+
+
+def loaded(raw, name, kind="purchases"):
+    prepared = prepare(b"", name, kind, raw=raw)
+    with duckdb.connect() as con:
+        sql.execute(con, "create_rejected")
+        report = load_into(con, prepared, TODAY)
+        table = con.execute(f"select * from {kind} order by row_no").fetchall()
+        rejected = con.execute("select * from rejected order by row_no").fetchall()
+    return table, rejected, report
+
+
+def test_some_fixtures_are_staged():
+    staged = [p.name for p in TEXT if read_path(p, stage_min_bytes=0).staged is not None]
+    assert {"utf8_comma.csv", "crlf_quoted_all.csv", "tab_separated.tsv"} <= set(staged)
+
+
+@pytest.mark.parametrize("path", TEXT, ids=lambda p: p.name)
+def test_staged_file_reads_and_loads_like_its_bytes(path):
+    staged, memory = read_path(path, stage_min_bytes=0), read_table(path.read_bytes(), path.name)
+    assert staged.columns == memory.columns
+    assert whole(staged) == whole(memory)
+    assert staged.row_count == len(memory.frame)
+    assert {k: v for k, v in staged.info.items() if k != "reader"} == {k: v for k, v in memory.info.items() if k != "reader"}
+    kind = "customers" if "customer" in path.name or "subscriptions" in path.name or "hubspot" in path.name else "purchases"
+    try:
+        expected = loaded(memory, path.name, kind)
+    except Exception as exc:  # noqa: BLE001 - a file of the other kind: both paths must fail alike
+        with pytest.raises(type(exc)):
+            loaded(staged, path.name, kind)
+        return
+    assert loaded(staged, path.name, kind) == expected
+
+
+def test_rejected_rows_totals_and_blank_cells_survive_staging(tmp_path):
+    text = ("title line\n\norder_id,customer,order date,amount,channel,amount (x)\n"
+            "1,c1,2024-01-05,10.00,Email,a\n"
+            "2,,2024-01-06,11.00,Email,b\n"        # missing customer → rejected
+            ",,,,,\n"                               # every cell empty → a blank row
+            "3,c2,not a date,12.00,Paid,c\n"        # bad date → rejected
+            "1,c1,2024-01-05,10.00,Email,a\n"       # exact copy of a line of order 1 → merged (duplicate_line)
+            "4,c3,2024-02-01,-5.00,Paid,d\n"        # refund, kept and flagged
+            "Total,,,28.00,,\n")                    # totals row set aside
+    path = tmp_path / "shop.csv"
+    path.write_text(text, encoding="utf-8")
+    staged, memory = read_path(path, stage_min_bytes=0), read_table(path.read_bytes(), path.name)
+    assert staged.staged is not None and staged.info["total_rows"] == memory.info["total_rows"] == [10]
+    assert whole(staged) == whole(memory)
+    table, rejected, report = loaded(staged, path.name)
+    assert (table, rejected, report) == loaded(memory, path.name)
+    assert [r[1] for r in rejected] == [5, 7]
+    assert {k["reason"]: k["examples"] for k in report["skipped"]} == {"duplicate_line": [8], "total_row": [10]}
+    assert json.loads(rejected[0][4])["customer"] == ""
+
+
+def test_blank_lines_between_rows_fall_back_to_the_exact_reader(tmp_path):
+    path = tmp_path / "gaps.csv"
+    path.write_text("customer,date,amount\nc1,2024-01-05,1\n\nc2,2024-01-06,2\n", encoding="utf-8")
+    raw = read_path(path, stage_min_bytes=0)
+    assert raw.staged is None and raw.frame[ROW].tolist() == [2, 4]
+
+
+def test_other_encodings_and_small_files_are_read_in_memory(tmp_path):
+    path = tmp_path / "polish.csv"
+    path.write_bytes("klient;data;kwota\nŁukasz;2024-01-05;1,50\n".encode("cp1250"))
+    assert read_path(path, stage_min_bytes=0).staged is None
+    assert read_path(FIXTURES / "conventions" / "utf8_comma.csv").staged is None  # below the size threshold
+
+
+def test_the_staging_file_is_removed_with_the_table(data_dir):
+    raw = read_path(FIXTURES / "conventions" / "utf8_comma.csv", stage_min_bytes=0)
+    staging = raw.staged.path
+    assert staging.exists() and staging.parent == data_dir / "tmp"
+    del raw
+    gc.collect()
+    assert not staging.exists()
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(messy_text())
+def test_messy_text_stages_like_it_reads(tmp_path, data):
+    path = tmp_path / "messy.csv"
+    path.write_bytes(data)
+    try:
+        memory = read_table(data, path.name)
+    except Exception as exc:  # noqa: BLE001 - both paths must fail alike
+        with pytest.raises(type(exc)) as info:
+            read_path(path, stage_min_bytes=0)
+        assert str(info.value) == str(exc)
+        return
+    staged = read_path(path, stage_min_bytes=0)
+    assert staged.columns == memory.columns
+    assert whole(staged) == whole(memory)
