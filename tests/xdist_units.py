@@ -18,7 +18,7 @@ SPARK_UNIT = "spark"
 SPARK_FILES = ("tests/engines/test_spark_connect.py", "tests/engines/test_spark_queries.py")
 E2E = "tests/e2e/"
 # Browser test files with module-scoped servers: one unit per file, so one server start per file.
-E2E_BY_FILE = ("tests/e2e/test_access_flows.py", "tests/e2e/test_scale.py")
+E2E_BY_FILE = ("tests/e2e/test_access_flows.py", "tests/e2e/test_scale.py", "tests/e2e/test_translated_pages.py")
 # Slowest units first (seconds of one run, measured; see SLOW_FIRST's note in the docs): not e2e.
 SLOW_FIRST = (SPARK_UNIT,)
 
