@@ -257,7 +257,8 @@ def reasons_tab(v) -> None:
             seg = st.selectbox(_("Reasons by segment"), segments, key="churn_segment")
             by = cache.cached(reasons.reasons_by_segment, ds, segment=seg, **rp)
             by = by.assign(reason=by["reason"].map(ui_text.reason_label)) if "reason" in by else by
-            report_sections.chart(cache.reuse(charts.segment_heatmap, by, {"x": _("Reason"), "y": seg, "colorbar": _("vs overall"),
+            report_sections.chart(cache.reuse(charts.segment_heatmap, by, {
+                         "x": _("Reason"), "y": seg, "colorbar": _("vs overall"), "share": _("of the segment's churned"), "index": _("index"),
                          "none": _("(no value)"), "small": _(" (few)")},
                          _("Which {segment} leaves for which reason").format(segment=seg)), "churn_segment_map")
             st.caption(_("Blue: the reason is more common in this segment than overall; orange: less. Cells show the "
@@ -273,7 +274,8 @@ def reasons_tab(v) -> None:
             lost = cache.cached(reasons.lost_revenue_by_reason, ds, period=period, **rp)
             lost = lost.assign(reason=lost["reason"].map(ui_text.reason_label)) if "reason" in lost else lost
             report_sections.chart(cache.reuse(charts.lost_revenue_bars, lost, {"x": money_label(
-                         _("Revenue {per} that left").format(per=per), ds.currency), "y": _("Reason")},
+                         _("Revenue {per} that left").format(per=per), ds.currency), "y": _("Reason"),
+                         "customers": _("customers"), "each": _("each")},
                          _("Revenue {per} lost, by reason").format(per=per)), "churn_lost")
             st.caption(_("Each churned customer's revenue to date / the number of periods from their first purchase "
                          "to their churn (both included), summed per reason."))
@@ -329,7 +331,7 @@ def drivers_tab(v) -> None:
         rows = values[values["attribute"] == attribute]
         overall = 100 * found["churned"] / max(found["customers"], 1)
         top = ranking[ranking["attribute"] == attribute].iloc[0]
-        report_sections.chart(cache.reuse(driver_charts.value_bars, rows, overall, {"x": _("Churned (%), with the {level} interval").format(level=percent(95, 0)),
+        report_sections.chart(cache.reuse(driver_charts.value_bars, rows, overall, {"x": _("Churned (%), with the {level} interval").format(level=percent(95, 0)), "of": _("of"),
                      "overall": _("everyone {pct}").format(pct=percent(overall)), "blank": str(t.DRIVER_BLANK)},
                      _("{attribute}: “{value}” churns at {pct}").format(
                          attribute=t.driver_attribute(attribute), value=t.driver_value(top["top_value"]),

@@ -159,17 +159,18 @@ def engine_dataset_name(kind: str, tables: list[str]) -> str:
 
 
 def _seconds(value: float) -> str:
-    return f"{value:.2f} s" if value < 0.1 else f"{value:.1f} s"
+    return _("{seconds} s").format(seconds=fmt.number(value, 2 if value < 0.1 else 1))
 
 
 def engine_timing(engine: str, computed: int, cached: int, seconds: float, cached_seconds: float) -> str:
     """'Computed on Spark 4.0.5 (Spark Connect) in 1.8 s', or how much came from the cache."""
     if not computed:
-        return f"From the cache (computed earlier on {engine} in {_seconds(cached_seconds)})."
-    text = f"Computed on {engine} in {_seconds(seconds)}"
+        return _("From the cache (computed earlier on {engine} in {seconds}).").format(
+            engine=engine, seconds=_seconds(cached_seconds))
     if cached:
-        text += f" ({cached} of {computed + cached} results from the cache)"
-    return text + "."
+        return _("Computed on {engine} in {seconds} ({cached} of {total} results from the cache).").format(
+            engine=engine, seconds=_seconds(seconds), cached=fmt.number(cached), total=fmt.number(computed + cached))
+    return _("Computed on {engine} in {seconds}.").format(engine=engine, seconds=_seconds(seconds))
 
 
 # The sidebar's link to the view in sight (links.show_share_link).

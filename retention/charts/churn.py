@@ -107,7 +107,8 @@ def reasons_area(frame: pd.DataFrame, value: str, labels: dict, title: str) -> g
 def segment_heatmap(frame: pd.DataFrame, labels: dict, title: str) -> go.Figure:
     """reasons_by_segment output → segments × reasons coloured by over/under-representation
     (log2 of index/100, so 2× and ½× are equally strong), with the share in each cell.
-    labels: x, y, colorbar, none (name for customers without a segment value), small (suffix for small segments)."""
+    labels: x, y, colorbar, none (name for customers without a segment value), small (suffix for small segments);
+    optional hover words: share ("of the segment's churned"), index."""
     data = frame.assign(segment=frame["segment"].astype(object).where(frame["segment"].notna(), labels["none"]))
     data["segment"] = np.where(data["small"], data["segment"].astype(str) + labels["small"], data["segment"].astype(str))
     reasons = list(dict.fromkeys(data["reason"]))
@@ -120,8 +121,8 @@ def segment_heatmap(frame: pd.DataFrame, labels: dict, title: str) -> go.Figure:
         z=strength, x=reasons, y=list(z.index), zmin=-2, zmax=2, colorscale=DIVERGING,
         text=share.round(0).astype("Int64").astype(str).to_numpy() + "%", texttemplate="%{text}",
         customdata=np.dstack([count.to_numpy(), z.to_numpy(float)]),
-        hovertemplate="%{y} · %{x}: %{text} of the segment's churned (%{customdata[0]:,}), "
-                      "index %{customdata[1]:.0f}<extra></extra>",
+        hovertemplate="%{y} · %{x}: %{text} " + labels.get("share", "of the segment's churned")
+                      + " (%{customdata[0]:,}), " + labels.get("index", "index") + " %{customdata[1]:.0f}<extra></extra>",
         colorbar={"title": {"text": labels["colorbar"], "side": "right"}, "thickness": 12,
                   "tickvals": [-2, -1, 0, 1, 2], "ticktext": ["¼×", "½×", "1×", "2×", "4×"]},
     ))
@@ -132,12 +133,13 @@ def segment_heatmap(frame: pd.DataFrame, labels: dict, title: str) -> go.Figure:
 
 
 def lost_revenue_bars(frame: pd.DataFrame, labels: dict, title: str) -> go.Figure:
-    """lost_revenue_by_reason output → horizontal bars of revenue per period lost per reason. labels: x, y."""
+    """lost_revenue_by_reason output → horizontal bars of revenue per period lost per reason. labels: x, y;
+    optional hover words: customers, each."""
     data = frame.sort_values("lost_per_period")
     fig = go.Figure(go.Bar(x=data["lost_per_period"], y=data["reason"], orientation="h", marker_color=color(5),
                            customdata=data[["with_purchases", "avg_per_customer"]].to_numpy(),
-                           hovertemplate="%{y}: %{x:,.0f} (%{customdata[0]:,} customers, %{customdata[1]:,.0f} each)"
-                                         "<extra></extra>"))
+                           hovertemplate="%{y}: %{x:,.0f} (%{customdata[0]:,} " + labels.get("customers", "customers")
+                                         + ", %{customdata[1]:,.0f} " + labels.get("each", "each") + ")<extra></extra>"))
     return style(fig, title, labels["x"], labels["y"], height=max(320, 60 + 32 * len(data)))
 
 

@@ -11,7 +11,7 @@ from retention.charts.theme import MUTED, PRIMARY, color, style
 def value_bars(values: pd.DataFrame, overall_pct: float, labels: dict, title: str) -> go.Figure:
     """One attribute's rows of drivers()['values'] → horizontal bars of churn % per value with the 95% interval,
     in the attribute's order (top first), small groups grey, a dashed line at the overall churn rate.
-    labels: x, overall, blank."""
+    labels: x, overall, blank; optional hover word: of."""
     frame = values.sort_values("order")
     names = [labels["blank"] if v is None or v != v else str(v) for v in frame["value"]]
     fig = go.Figure()
@@ -20,7 +20,7 @@ def value_bars(values: pd.DataFrame, overall_pct: float, labels: dict, title: st
                 error_x={"type": "data", "symmetric": False, "array": frame["ci_high_pct"] - frame["churn_pct"],
                          "arrayminus": frame["churn_pct"] - frame["ci_low_pct"], "color": "#444"},
                 customdata=frame[["customers", "churned"]].to_numpy(),
-                hovertemplate="%{y}: %{x:.1f}% (%{customdata[1]:,} of %{customdata[0]:,})<extra></extra>",
+                hovertemplate="%{y}: %{x:.1f}% (%{customdata[1]:,} " + labels.get("of", "of") + " %{customdata[0]:,})<extra></extra>",
                 showlegend=False)
     fig.add_vline(x=overall_pct, line={"dash": "dash", "color": color(5)}, annotation_text=labels["overall"],
                   annotation_position="top")

@@ -13,7 +13,7 @@ import plotly.io as pio
 from retention.charts import cohorts as charts
 
 LABELS = {"x": "Months after (k)", "y": "Cohort", "sizes": "Cohort size", "colorbar": "%",
-          "hover": "{cohort}, {k}: {active:,} of {size:,} = {value}{note}", "incomplete": " · open",
+          "hover": "{cohort}, {k}: {active} of {size} = {value}{note}", "incomplete": " · open",
           "small": " · few"}
 
 

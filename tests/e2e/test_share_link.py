@@ -166,7 +166,7 @@ def test_a_shared_link_opens_the_same_view(open_session, app_url, server):
     # What if: quarterly model, relative scenario, X = 2, margin 40 %
     open_page(author, f"{app_url}/whatif?dataset={shared}")
     with rerun(author):
-        segment(author, "Period of the model", "quarter").click()
+        segment(author, "Period of the model", "Quarter").click()
     with rerun(author):
         segment(author, "Scenario", "+X % relative retention").click()
     set_number(author, "X", "2")
@@ -179,6 +179,6 @@ def test_a_shared_link_opens_the_same_view(open_session, app_url, server):
     open_page(viewer, link)
     expect(viewer.get_by_role("spinbutton")).to_have_count(len(inputs))  # widgets drawn after the run ended
     assert {b.get_attribute("aria-label"): b.input_value() for b in viewer.get_by_role("spinbutton").all()} == inputs
-    expect(segment(viewer, "Period of the model", "quarter")).to_be_checked()
+    expect(segment(viewer, "Period of the model", "Quarter")).to_be_checked()
     expect(segment(viewer, "Scenario", "+X % relative retention")).to_be_checked()
     assert charts_of(viewer, charts) == charts

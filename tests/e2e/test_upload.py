@@ -174,7 +174,7 @@ def test_identical_rows_are_reported_and_an_unusable_file_cannot_be_saved(page, 
     upload_table(page, app_url, "log.csv", "customer,date,amount",
                  [f"K{i % 5},2024-03-{1 + i:02d},{10 + i}.00" for i in range(10)] + ["K0,2024-03-01,10.00"])
     expect(metric_value(page, "Rows used")).to_have_text("11", timeout=WAIT_TIMEOUT_MS)
-    expect(page.get_by_text(re.compile(r"^1 possible duplicates.*\(10\.00 of revenue\); e\.g\. rows 12\."))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"^1 possible duplicate:.*\(10\.00 of revenue\); e\.g\. rows 12\."))).to_be_visible()
     expect(page.get_by_role("button", name="Save dataset")).to_be_enabled()
     screenshot(page, "possible-duplicates")
     # every amount rejected: the page says why and offers no Save
