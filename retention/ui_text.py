@@ -471,7 +471,8 @@ def driver_definition(how: dict) -> str:
 def driver_sentence(row: dict, customers: int, churned: int, escape=str) -> str:
     """One top driver in plain words (Markdown), from a ranking row (retention.metrics.drivers.attribute_tests);
     `escape` makes the file's names and values inert (widgets.md)."""
-    row = row | {"attribute": escape(row["attribute"]), "top_value": escape(driver_value(row["top_value"]))}
+    row = row | {"attribute": escape(driver_attribute(row["attribute"])),
+                 "top_value": escape(driver_value(row["top_value"]))}
     overall = 100 * churned / customers if customers else float("nan")
     above = row["top_diff_pp"] >= 0
     text = (_("**{attribute}**: customers with “{value}” churn at **{pct}** ({n} customers), {diff} points above "

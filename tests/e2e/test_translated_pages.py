@@ -181,10 +181,9 @@ DEMO_DATA = {"Demo shop (generated)", "Demo shop", "Woo shop", "channel", "plan"
              *(v for s in ("email", "paid search", "organic", "social", "referral", "affiliate", "direct", "paid social")
                for v in (s, s.capitalize(), s.title()))}
 PUBLISHERS = set(pd.read_csv(Path(__file__).resolve().parents[2] / "data" / "benchmarks.csv")["publisher"])
-# Text another part of the app writes, translated on another branch this session (retention/ui/: the house
-# helper; Streamlit's own widget texts cannot be translated from here). EMPTY the first list after merging.
-OWNED_ELSEWHERE_TEXT = [r"DuckDB \d[\d.]*",  # the engine's own name and version
-                        r"\b(Orders|Revenue to date|Tenure)\b"]  # retention/metrics/drivers.py SUMMARY names
+# Names that are not words to translate (the engine's name and version); Streamlit's own widget texts cannot be
+# translated from here.
+OWNED_ELSEWHERE_TEXT = [r"DuckDB \d[\d.]*"]
 STREAMLIT_OWN_TEXT = [r"Drag and drop files? here", r"(Limit )?\d+MB per file[^\n]*", r"Browse files", r"\bUpload\b",
                       r"\b(yyyy|mm|dd|YYYY|MM|DD)\b",  # the uploader's own words; a date box's placeholder
                       r"\b(CSV|TSV|TXT|XLSX|XLSM|XLSB|XLS|ODS|PARQUET|GZ|ZIP)\b"]  # the file box's accepted types
