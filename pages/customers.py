@@ -23,11 +23,6 @@ PARAM_LABELS = {"model": L("Model"), "parameter": L("Parameter"), "value": L("Es
 TABS = {"alive": L("Still a customer?"), "top": L("Top customers"), "rfm": L("RFM groups"), "check": L("Model check")}
 
 
-def _words(labels: dict) -> dict[str, str]:
-    """Labels in this run's language, as plain strings (column names, downloads)."""
-    return {k: str(v) for k, v in labels.items()}
-
-
 def _named(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(segment=frame["segment"].map(lambda g: str(ui_text.RFM_GROUP_NAMES.get(g, g))))
 
@@ -60,7 +55,7 @@ def top_tab(result, shown) -> None:
     has_value = c["clv"].notna().any()
     columns = ["customer_id", "segment", "p_alive", "frequency", "expected_purchases", "expected_value", "clv",
                "past_value", "value_at_risk"]
-    labels = _words(TOP_LABELS) | {k: money_label(TOP_LABELS[k], ds.currency)
+    labels = ui_text.texts(TOP_LABELS) | {k: money_label(TOP_LABELS[k], ds.currency)
                                    for k in ("expected_value", "clv", "past_value", "value_at_risk")}
     order = "clv" if has_value else "expected_purchases"
     top = {"n": number(min(shown, len(c))), "horizon": view.horizon, "total": number(len(c))}
@@ -91,7 +86,7 @@ def rfm_tab(result) -> None:
               "revenue": percent(biggest.revenue_pct, 0)}
     st.markdown(_("**{group}: {customers} of customers, {revenue} of revenue**").format(**shares)
                 if pd.notna(biggest.revenue_pct) else _("**{group}: {customers} of customers**").format(**shares))
-    labels = _words(RFM_LABELS) | {"revenue": money_label(RFM_LABELS["revenue"], ds.currency)}
+    labels = ui_text.texts(RFM_LABELS) | {"revenue": money_label(RFM_LABELS["revenue"], ds.currency)}
     readable, config = widgets.readable(table, labels, {"customers_pct": "{:.1f}", "revenue": "{:,.2f}",
                                                    "revenue_pct": "{:.1f}", "mean_recency_days": "{:.0f}",
                                                    "mean_frequency": "{:.1f}", "mean_p_alive": "{:.0f}"})
@@ -135,7 +130,7 @@ def check_tab(check, result) -> None:
     st.markdown(_("**Fitted parameters** (α in {unit}, γ in {currency}), log-likelihood {ll}, {n} customers:").format(
         unit=unit, currency=ds.currency or _("the amounts’ unit"), ll=number(result.fit.log_likelihood, 1),
         n=number(result.fit.customers)))
-    param_labels = _words(PARAM_LABELS)
+    param_labels = ui_text.texts(PARAM_LABELS)
     readable, config = widgets.readable(params, param_labels, {"value": "{:.4g}", "se": "{:.3g}"})
     st.dataframe(readable, hide_index=True, key="customers_params", column_config=config)
     report_sections.table(params.rename(columns=param_labels), _("Fitted parameters"))
@@ -189,7 +184,7 @@ if pd.notna(head["expected_value_total"]):
 if check is not None:
     (st.success if check.verdict.fits else st.warning)(
         ui_text.fit_verdict(check.verdict, check.calibration_end, check.holdout_end))
-tab, panel = widgets.tabs(_words(TABS), key="customers_tab")
+tab, panel = widgets.tabs(ui_text.texts(TABS), key="customers_tab")
 with panel:
     if tab == "alive":
         alive_tab(result, view.horizon)

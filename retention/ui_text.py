@@ -8,6 +8,7 @@ import datetime as dt
 from babel import dates as bdates
 
 from retention import fmt, i18n
+from retention.scenarios.wording import PER, PERIOD_NAMES as _PERIOD_NAMES
 from retention.i18n import L, _, ngettext
 
 ROLE_LABELS = {
@@ -885,8 +886,9 @@ def driver_model_flags(odds, fallback: str | None, value=str) -> str | None:
 
 
 # ---------------------------------------------------------------- Churn and upload pages (issue 19: translated)
-PERIOD_NAMES = {"week": L("Week"), "month": L("Month"), "quarter": L("Quarter"), "year": L("Year")}
-PER_PERIOD = {"week": L("per week"), "month": L("per month"), "quarter": L("per quarter"), "year": L("per year")}
+# The period words the What-if page already keeps (one place for them): "Month", "per month".
+PERIOD_NAMES = _PERIOD_NAMES
+PER_PERIOD = PER
 
 
 def complete_periods(n: int, period: str) -> str:
