@@ -13,6 +13,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from e2e_helpers import (ARTIFACTS, SCREENSHOT_VIEWPORT, WARM_UP_TIMEOUT_MS, StreamlitServer, data_dir_with_demo,
                          open_page, screenshot)
@@ -21,6 +22,9 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run"]
 IN_CI = os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
+# Playwright's default of 5 s for expect() is shorter than one script run on a loaded 2-core CI machine
+# (a page whose run had finished was still being drawn when a 5 s expect gave up). A wait, not a timing check.
+expect.set_options(timeout=20_000)
 
 
 def pytest_collection_modifyitems(items):

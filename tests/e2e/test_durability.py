@@ -15,6 +15,7 @@ import itertools
 import os
 import random
 import re
+import time
 from pathlib import Path
 
 from playwright.sync_api import expect
@@ -198,15 +199,24 @@ async def upload_stream(url: str, rng: random.Random, numbers, attempted: dict, 
             acknowledged[re.search(r"dataset=([A-Za-z0-9_-]{32})", session.query_string).group(1)] = name
 
 
-async def kill_during_stream(server, rng: random.Random, numbers, attempted: dict, acknowledged: dict) -> float:
-    """Run the writers, SIGKILL the server after a random delay; the delay used."""
+async def kill_during_stream(server, rng: random.Random, numbers, attempted: dict, acknowledged: dict,
+                             after_a_save: bool = False) -> float:
+    """Run the writers, SIGKILL the server after a random delay; the delay used (seconds from the start).
+
+    after_a_save: the random delay starts once this cycle's first save was acknowledged (at most 180 s),
+    for when the blind delays never outlasted a save (a machine so loaded that a save takes > 6 s)."""
     ready: asyncio.Queue = asyncio.Queue()
     writers = [asyncio.create_task(upload_stream(server.url, rng, numbers, attempted, acknowledged, ready))
                for _ in range(STREAM_WRITERS)]
     for _ in writers:  # the clock starts when every session is on the upload page
         await asyncio.wait_for(ready.get(), 60)
-    delay = rng.uniform(*KILL_AFTER_S)
-    await asyncio.sleep(delay)  # not a wait for a condition: the kill is meant to land at a random moment
+    started = time.monotonic()
+    if after_a_save:
+        saved_before = len(acknowledged)
+        while len(acknowledged) == saved_before and time.monotonic() - started < 180:
+            await asyncio.sleep(0.05)
+    await asyncio.sleep(rng.uniform(*KILL_AFTER_S))  # not a wait for a condition: the kill lands at a random moment
+    delay = time.monotonic() - started
     server.kill()
     outcomes = await asyncio.gather(*writers, return_exceptions=True)
     for outcome in outcomes:  # a writer ends only when its connection dies; anything else is a real failure
@@ -240,7 +250,8 @@ def test_random_sigkills_during_a_stream_of_uploads_lose_nothing_acknowledged(ow
     while cycle < MIN_CYCLES or ((not interrupted or not acknowledged) and cycle < MAX_CYCLES):
         cycle += 1
         acked_before = len(acknowledged)
-        delay = run_async(kill_during_stream(own_server, rng, numbers, attempted, acknowledged))
+        delay = run_async(kill_during_stream(own_server, rng, numbers, attempted, acknowledged,
+                                             after_a_save=cycle > MIN_CYCLES and not acknowledged))
         left = tmp_files(data_dir)
         interrupted += bool(left)
 

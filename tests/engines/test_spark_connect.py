@@ -124,10 +124,17 @@ def engine(connect_url, engine_toml):
 QUERIES = ["cohort_matrix", "churn_periods", "reasons_counts", "overview_totals"]
 
 
+# Each case is a few Spark jobs (seconds each): the Connect path takes the first and last case of a query
+# (churn_periods: purchases by week, customers by quarter); every case runs on the local session.
+def connect_cases(name: str) -> list[dict]:
+    every = cases.CASES[name]
+    return every if len(every) <= 2 else [every[0], every[-1]]
+
+
 @pytest.mark.parametrize("name", QUERIES)
 def test_query_matches_duckdb_over_spark_connect(name, duck, engine):
     assert "Spark Connect" in engine.label
-    for params in cases.CASES[name]:
+    for params in connect_cases(name):
         cases.same(sql.frame(duck, name, **params), engine.frame(name, **params))
 
 
