@@ -7,21 +7,11 @@ from retention import state, ui_text
 from retention.ui import cache, datasets, downloads, links, widgets
 from retention.charts import customers as charts
 from retention.fmt import date, money_label, number, percent
-from retention.i18n import L, _
+from retention.i18n import _
 from retention.metrics import btyd, customers, rfm
+from retention.ui_text.customers import PARAM_LABELS, RFM_LABELS, TABS, TOP_LABELS
 
-TOP_LABELS = {"customer_id": L("Customer"), "segment": L("RFM group"), "p_alive": L("P(alive), %"),
-              "frequency": L("Repeat purchase days"), "recency_days": L("Days first to last purchase"),
-              "age_days": L("Days since first purchase"), "expected_purchases": L("Expected purchases"),
-              "expected_value": L("Value per purchase"), "clv": L("Expected value"), "past_value": L("Revenue to date"),
-              "value_at_risk": L("Value at risk (1 − P(alive)) × revenue")}
-RFM_LABELS = {"segment": L("RFM group"), "customers": L("Customers"), "customers_pct": L("Customers, %"),
-              "revenue": L("Revenue to date"), "revenue_pct": L("Revenue, %"),
-              "mean_recency_days": L("Days since last purchase (mean)"), "mean_frequency": L("Purchase days (mean)"),
-              "mean_p_alive": L("P(alive), % (mean)")}
-PARAM_LABELS = {"model": L("Model"), "parameter": L("Parameter"), "value": L("Estimate"), "se": L("Standard error")}
-TABS = {"alive": L("Still a customer?"), "top": L("Top customers"), "rfm": L("RFM groups"), "check": L("Model check")}
-
+K = state.keys(state.Customers)
 
 def _named(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(segment=frame["segment"].map(lambda g: str(ui_text.RFM_GROUP_NAMES.get(g, g))))
@@ -154,9 +144,9 @@ if not ds.has_purchases:
     st.info(ui_text.CUSTOMERS_NO_PURCHASES.format(why=_("a customers file only")), icon=":material/info:")
     st.stop()
 c = st.columns(2)
-c[0].number_input(_("Months ahead"), 1, 60, key="customers_horizon",
+c[0].number_input(_("Months ahead"), 1, 60, key=K.horizon,
                   help=_("The horizon of expected purchases and expected value."))
-c[1].number_input(_("Top customers shown"), 10, 1000, step=10, key="customers_top")
+c[1].number_input(_("Top customers shown"), 10, 1000, step=10, key=K.top)
 try:
     result = cache.cached(customers.scored, ds, horizon_months=int(view.horizon))
 except btyd.NoModelData as problem:
@@ -184,7 +174,7 @@ if pd.notna(head["expected_value_total"]):
 if check is not None:
     (st.success if check.verdict.fits else st.warning)(
         ui_text.fit_verdict(check.verdict, check.calibration_end, check.holdout_end))
-tab, panel = widgets.tabs(ui_text.texts(TABS), key="customers_tab")
+tab, panel = widgets.tabs(ui_text.texts(TABS), key=K.tab)
 with panel:
     if tab == "alive":
         alive_tab(result, view.horizon)

@@ -8,7 +8,7 @@ import datetime as dt
 from babel import dates as bdates
 
 from retention import fmt, i18n
-from retention.scenarios.wording import PER, PERIOD_NAMES as _PERIOD_NAMES
+from retention.ui_text.whatif import PER, PERIOD_NAMES as _PERIOD_NAMES
 from retention.i18n import L, _, ngettext
 
 ROLE_LABELS = {
@@ -666,7 +666,7 @@ WHATIF_TENURE_TAG = L("measured from tenure")
 
 def whatif_from_tenure(measured: dict, period: str) -> str:
     """The What-if page's note when retention comes from tenure (retention.scenarios.tenure.measure's row)."""
-    from retention.scenarios.wording import PER
+    from retention.ui_text.whatif import PER
 
     per = "" if period == "month" else "; " + _("{per}: {pct}").format(
         per=PER[period], pct=fmt.percent(100 * measured["retention"], 2))
@@ -823,9 +823,10 @@ def model_churn_difference(period: str, periods: int) -> str:
 
 
 def whatif_model_note(margin: float, discount: float, years: float, used: float, assumed: list[str]) -> str:
-    """How the what-if page's model figures are computed, naming the inputs still at their assumed defaults."""
-    names = {"whatif_margin": _("margin {pct}").format(pct=f"{margin:g}%"),
-             "whatif_discount": _("discount rate {pct} a year").format(pct=f"{discount:g}%")}
+    """How the what-if page's model figures are computed, naming the inputs (fields of state.WhatIf: margin,
+    discount) still at their assumed defaults."""
+    names = {"margin": _("margin {pct}").format(pct=f"{margin:g}%"),
+             "discount": _("discount rate {pct} a year").format(pct=f"{discount:g}%")}
     text = _("From the BG/NBD and Gamma-Gamma models fitted on every purchase (Customers page): each customer's "
              "expected purchases per month × their expected value per purchase × margin {margin}, discounted at "
              "{discount} a year, over {years} years").format(margin=f"{margin:g}%", discount=f"{discount:g}%",
