@@ -147,12 +147,11 @@ else:
 
 st.header(str(T["internal"]))
 st.caption(str(T["internal_intro"]))
-first_iso = first_day.isoformat() if first_day else None
 
 
-def year_over_year(label: str, start: str, end: str, compute) -> None:
+def year_over_year(label: str, start: str, end: str, compute, first_day) -> None:
     """One year-over-year line, naming only months with data (the window clipped to the data's first day)."""
-    clipped = internal.window_with_data(start, end, first_iso)
+    clipped = internal.window_with_data(start, end, first_day.isoformat() if first_day else None)
     if clipped is None:
         return
     start, end, earlier = clipped
@@ -166,7 +165,7 @@ if can["customer_retention"] and as_of:
                    *internal.recent_year(as_of),
                    lambda start, end: cache.cached(internal.retention_year_over_year, ds, period="month",
                                                 date_from=start, date_to=end, inactive_days=int(days),
-                                                as_of=as_of).iloc[0].to_dict())
+                                                as_of=as_of).iloc[0].to_dict(), first_day)
 share = st.selectbox(str(T["segment_metric"]), list(T["segment_metrics"]),
                      format_func=lambda m: str(T["segment_metrics"][m]),
                      key=K.segment_metric) if can["repeat_purchase_rate"] else None
@@ -176,7 +175,7 @@ if share in ("repeat_12", "month1") and as_of:
         lambda start, end: (cache.cached(internal.repurchase_year_over_year, ds, months=12, first_from=start,
                                       first_to=end, as_of=as_of) if share == "repeat_12" else
                             cache.cached(internal.cohort_retention_year_over_year, ds, k=1, cohort_from=start,
-                                      cohort_to=end, as_of=as_of)).iloc[0].to_dict())
+                                      cohort_to=end, as_of=as_of)).iloc[0].to_dict(), first_day)
 if not attributes:
     st.caption(str(T["no_segments"]))
 elif share:

@@ -10,6 +10,7 @@ from retention.fmt import money, money_label
 from retention.i18n import _, ngettext
 from retention.metrics import churn, cohorts, impact
 from retention.scenarios import clv, impact_value, inputs
+from retention.ui_text.impact import points
 
 K = state.keys(state.Impact)
 
@@ -26,16 +27,14 @@ first, last = datasets.data_days(ds)
 values, segments = cache.cached(cohorts.attribute_values, ds), datasets.segment_attributes(ds)
 
 
-def column_values(column: str) -> list[str]:
+def column_values(values: pd.DataFrame, column: str) -> list[str]:
+    """The values of one segment column, as text (values: cohorts.attribute_values' attribute, value)."""
     return values.loc[values["attribute"] == column, "value"].astype(str).tolist()
 
 
-def points(value: float) -> str:
-    return "–" if value != value else _("{value} points").format(value=fmt.number(value, 1, sign=True))
-
-
 view = links.page_state(state.Impact, state.impact_limits(
-    first, last, segments, column_values, lambda c: impact.member_values_guess(column_values(c))))
+    first, last, segments, lambda c: column_values(values, c),
+    lambda c: impact.member_values_guess(column_values(values, c))))
 design = st.segmented_control(_("Design"), list(ui_text.IMPACT_DESIGNS), required=True, key=K.design,
                               format_func=lambda d: str(ui_text.IMPACT_DESIGNS[d]))
 c = st.columns(3)
@@ -54,7 +53,7 @@ else:
                   "on the upload page), a column of join dates, or upload a list of member ids below."))
     column = c[1].selectbox(_("Member column"), segments or [None], key=K.member_column,
                             format_func=lambda s: "—" if s is None else s)
-    chosen = c[2].multiselect(_("Values that mean member"), column_values(column) if column else [],
+    chosen = c[2].multiselect(_("Values that mean member"), column_values(values, column) if column else [],
                               key=K.member_values)
     c = st.columns(3)
     join_column = c[0].selectbox(
