@@ -92,7 +92,7 @@ def driver_links(v: View, attribute: str, rows: pd.DataFrame) -> None:
     known = cache.cached(cohorts.attribute_values, ds)
     if attribute not in set(known["attribute"]) and attribute not in segments:
         return
-    choices = [v for v in rows.sort_values("order")["value"] if v is not None and v == v]
+    choices = [x for x in rows.sort_values("order")["value"] if x is not None and x == x]
     value = st.selectbox(_("Look at the customers with this {attribute}").format(attribute=widgets.md(attribute)), choices,
                          key="churn_driver_value")
     if value is None:
