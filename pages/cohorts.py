@@ -107,7 +107,7 @@ with controls.expander(_("How these numbers are defined")):
 
 most = int(cells["period"].max())
 g = controls.columns([2, 3, 3])
-links.keep_within("cohorts_shown", 1, max(most, 1))
+links.keep_within(K.shown, 1, max(most, 1))
 shown = g[0].slider(str(GRAINS_SHOWN[grain]), 1, max(most, 1), key=K.shown) if most > 1 else most
 measures = ["pct", "count"] + ["revenue"] * (mode == "revenue")
 show = g[1].radio(_("Cells show"), measures, format_func=lambda m: str(SHOW[m]), horizontal=True, key=K.show)
@@ -150,7 +150,7 @@ with panel:
         downloads.download_buttons(report_sections.table(curve, _("Average curve (table)")),
                             _("cohort_average_{mode}_{period}").format(mode=mode, period=grain), key="cohorts_curve_dl")
     elif tab == "over_time":
-        links.keep_within("cohorts_k", 1, max(most, 1))
+        links.keep_within(K.k, 1, max(most, 1))
         k = st.number_input(_("Period k"), 1, max(most, 1), key=K.k)
         series = cohorts.period_over_time(cells, k=int(k), mode=mode)
         report_sections.chart(cache.reuse(charts.over_time, series, {"name": GRAIN_K[grain].format(k=k),
