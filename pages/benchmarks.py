@@ -7,9 +7,12 @@ import streamlit as st
 from retention import fmt, state, ui_text
 from retention.ui import cache, datasets, downloads, links, widgets
 from retention.i18n import _
-from retention.benchmarks import catalog, compare, figures, internal, statistics, wording
+from retention.benchmarks import catalog, compare, figures, internal, statistics
+from retention.ui_text import benchmarks as wording
 from retention.charts import benchmarks as charts
 from retention.metrics import churn, headline
+
+K = state.keys(state.Benchmarks)
 
 T = wording.PAGE
 SHOWN = ["industry", "publisher", "year", "value", "as_published", "gap_pts", "confidence", "statistic",
@@ -43,7 +46,7 @@ except churn.NoChurnData:
 links.page_state(state.Benchmarks, state.benchmarks_limits(list(labels), compare.DEFAULT_INDUSTRIES, attributes,
                                                         first_day, last_day, default_period))
 picked = st.multiselect(str(T["industries"]), list(labels), format_func=labels.get, help=str(T["industries_help"]),
-                        key="benchmarks_industries")
+                        key=K.industries)
 selected = bench[bench["industry"].isin(picked)]
 
 try:
@@ -53,12 +56,12 @@ except churn.NoChurnData:
 with st.expander(str(T["settings"])):
     c = st.columns([1, 2, 2, 1])
     period = c[0].selectbox(str(T["period"]), list(compare.RATE_PERIODS), help=str(T["period_help"]),
-                            format_func=lambda p: str(wording.RATE_PERIOD_WORDS.get(p, p)), key="benchmarks_period")
-    rng = c[1].date_input(str(T["range"]), value=(), min_value=first_day, max_value=last_day, key="benchmarks_range",
+                            format_func=lambda p: str(wording.RATE_PERIOD_WORDS.get(p, p)), key=K.period)
+    rng = c[1].date_input(str(T["range"]), value=(), min_value=first_day, max_value=last_day, key=K.range,
                           format=ui_text.date_input_format())
     first = c[2].date_input(str(T["first_range"]), value=(), min_value=first_day, max_value=last_day,
-                            key="benchmarks_first", format=ui_text.date_input_format())
-    days = c[3].number_input(str(T["inactive"]), 1, 3650, help=str(T["inactive_help"]), key="benchmarks_days")
+                            key=K.first, format=ui_text.date_input_format())
+    days = c[3].number_input(str(T["inactive"]), 1, 3650, help=str(T["inactive_help"]), key=K.days)
     st.markdown("\n".join(f"- **{wording.cap(wording.figure_name(k))}**: {v}" for k, v in wording.FIGURE_HELP.items()))
 
 
@@ -144,12 +147,11 @@ else:
 
 st.header(str(T["internal"]))
 st.caption(str(T["internal_intro"]))
-first_iso = first_day.isoformat() if first_day else None
 
 
-def year_over_year(label: str, start: str, end: str, compute) -> None:
+def year_over_year(label: str, start: str, end: str, compute, first_day) -> None:
     """One year-over-year line, naming only months with data (the window clipped to the data's first day)."""
-    clipped = internal.window_with_data(start, end, first_iso)
+    clipped = internal.window_with_data(start, end, first_day.isoformat() if first_day else None)
     if clipped is None:
         return
     start, end, earlier = clipped
@@ -163,21 +165,21 @@ if can["customer_retention"] and as_of:
                    *internal.recent_year(as_of),
                    lambda start, end: cache.cached(internal.retention_year_over_year, ds, period="month",
                                                 date_from=start, date_to=end, inactive_days=int(days),
-                                                as_of=as_of).iloc[0].to_dict())
+                                                as_of=as_of).iloc[0].to_dict(), first_day)
 share = st.selectbox(str(T["segment_metric"]), list(T["segment_metrics"]),
                      format_func=lambda m: str(T["segment_metrics"][m]),
-                     key="benchmarks_segment_metric") if can["repeat_purchase_rate"] else None
+                     key=K.segment_metric) if can["repeat_purchase_rate"] else None
 if share in ("repeat_12", "month1") and as_of:
     year_over_year(T["yoy_first_label"].format(figure=T["segment_metrics"][share], span="{span}"), *internal.recent_year(
         (pd.Timestamp(as_of) - pd.DateOffset(months=12 if share == "repeat_12" else 0)).date().isoformat()),
         lambda start, end: (cache.cached(internal.repurchase_year_over_year, ds, months=12, first_from=start,
                                       first_to=end, as_of=as_of) if share == "repeat_12" else
                             cache.cached(internal.cohort_retention_year_over_year, ds, k=1, cohort_from=start,
-                                      cohort_to=end, as_of=as_of)).iloc[0].to_dict())
+                                      cohort_to=end, as_of=as_of)).iloc[0].to_dict(), first_day)
 if not attributes:
     st.caption(str(T["no_segments"]))
 elif share:
-    attribute = st.selectbox(str(T["segment"]), attributes, key="benchmarks_segment")
+    attribute = st.selectbox(str(T["segment"]), attributes, key=K.segment)
     if share == "month1":
         groups = cache.cached(internal.cohort_retention_by_segment, ds, segment=attribute, k=1, as_of=as_of)
     else:

@@ -7,79 +7,15 @@ import streamlit as st
 from retention import fmt, state, ui_text
 from retention.ui import cache, datasets, downloads, links, widgets
 from retention.fmt import number, percent
-from retention.i18n import L, _
+from retention.i18n import _
 from retention.charts import cohorts as charts
 from retention.metrics import cohorts, headline
+from retention.ui_text.cohorts import (AVERAGES, AVERAGE_NAMES, BASES, DEFINITIONS, FADED, GRAINS, GRAINS_AFTER,
+                                       GRAINS_SHOWN, GRAIN_K, GRAIN_K_OVER_TIME, IMPROVING, LEAD, MODES,
+                                       MODES_BY_COHORT, MODES_BY_SEGMENT, NEXT, NEXT_BARE, NEXT_END, NONE_YET,
+                                       ON_AVERAGE, PERIOD_ONE, PERIOD_ONE_NAME, SHOW, STARTED, TREND, quarter)
 
-GRAINS = {"week": L("Week"), "month": L("Month"), "quarter": L("Quarter")}
-GRAINS_SHOWN = {"week": L("Weeks shown"), "month": L("Months shown"), "quarter": L("Quarters shown")}
-GRAINS_AFTER = {"week": L("Weeks after the cohort's week (k)"), "month": L("Months after the cohort's month (k)"),
-                "quarter": L("Quarters after the cohort's quarter (k)")}
-GRAIN_K = {"week": L("Week {k}"), "month": L("Month {k}"), "quarter": L("Quarter {k}")}
-GRAIN_K_OVER_TIME = {"week": L("Week {k} over time"), "month": L("Month {k} over time"),
-                     "quarter": L("Quarter {k} over time")}
-MODES = {"classic": L("Classic"), "rolling": L("Rolling (then or later)"), "revenue": L("Revenue"),
-         "survival": L("Survival")}
-MODES_BY_COHORT = {"classic": L("Classic retention by cohort"), "rolling": L("Rolling retention by cohort"),
-                   "revenue": L("Revenue retention by cohort"), "survival": L("Survival by cohort")}
-MODES_BY_SEGMENT = {"classic": L("Classic retention by {segment}"), "rolling": L("Rolling retention by {segment}"),
-                    "revenue": L("Revenue retention by {segment}"), "survival": L("Survival by {segment}")}
-BASES = {"first_purchase": L("First purchase"), "signup": L("Signup date")}
-SHOW = {"pct": "%", "count": L("Customers"), "revenue": L("Revenue")}
-AVERAGES = {"weighted": L("Weighted (all customers pooled)"), "simple": L("Simple mean of cohorts (unweighted)")}
-AVERAGE_NAMES = {"weighted": L("Weighted average"), "simple": L("Simple mean")}
-# The finding above the view: {who} is WHO[basis], {next} a NEXT_* phrase of the period.
-LEAD = {"classic": L("Of customers who {started} in **{cohort}** ({size}), **{pct}** bought again {next_bare}"),
-        "rolling": L("Of customers who {started} in **{cohort}** ({size}), **{pct}** bought again {next_bare} or "
-                     "later"),
-        "survival": L("Of customers who {started} in **{cohort}** ({size}), **{pct}** were still customers {next_end}"),
-        "revenue": L("Customers who {started} in **{cohort}** ({size}) spent **{pct}** as much {next} as in their "
-                     "first")}
-NEXT = {"week": L("in the next week"), "month": L("in the next month"), "quarter": L("in the next quarter")}
-NEXT_BARE = {"week": L("the next week"), "month": L("the next month"), "quarter": L("the next quarter")}
-NEXT_END = {"week": L("at the end of the next week"), "month": L("at the end of the next month"),
-            "quarter": L("at the end of the next quarter")}
-PERIOD_ONE_NAME = {"week": L("week 1"), "month": L("month 1"), "quarter": L("quarter 1")}
-PERIOD_ONE = {"week": L("week-1 retention"), "month": L("month-1 retention"), "quarter": L("quarter-1 retention")}
-TREND = {"risen": L("{retention} has risen from {first} to {latest} over the last {n} cohorts (weighted average of "
-                    "all {m} complete cohorts: {average})."),
-         "fallen": L("{retention} has fallen from {first} to {latest} over the last {n} cohorts (weighted average of "
-                     "all {m} complete cohorts: {average})."),
-         "level": L("{retention} has stayed about level, from {first} to {latest}, over the last {n} cohorts "
-                    "(weighted average of all {m} complete cohorts: {average}).")}
-NONE_YET = {"week": L("No cohort has completed its first week after the start yet."),
-            "month": L("No cohort has completed its first month after the start yet."),
-            "quarter": L("No cohort has completed its first quarter after the start yet.")}
-FADED = {"week": L("Faded, hatched cells: the week had not ended on {day}. Dotted outline: fewer than {n} customers "
-                   "in the cohort (read with care). Blank: not reached yet."),
-         "month": L("Faded, hatched cells: the month had not ended on {day}. Dotted outline: fewer than {n} customers "
-                    "in the cohort (read with care). Blank: not reached yet."),
-         "quarter": L("Faded, hatched cells: the quarter had not ended on {day}. Dotted outline: fewer than {n} "
-                      "customers in the cohort (read with care). Blank: not reached yet.")}
-IMPROVING = {"week": L("Is week-{k} retention improving? Each cohort with its 95% CI"),
-             "month": L("Is month-{k} retention improving? Each cohort with its 95% CI"),
-             "quarter": L("Is quarter-{k} retention improving? Each cohort with its 95% CI")}
-ON_AVERAGE = {"classic": L("On average {pct} bought again in period 1"),
-              "rolling": L("On average {pct} bought then or later in period 1"),
-              "survival": L("On average {pct} were still customers in period 1"),
-              "revenue": L("On average {pct} of first-period revenue came back in period 1")}
-STARTED = {"first_purchase": L("first bought"), "signup": L("signed up")}
-DEFINITIONS = L("""
-- A customer's **cohort** is the calendar period (week, month or quarter) of their first purchase with a positive amount, or of their signup date when you pick "cohort by signup". Weeks run Monday to Sunday (so the days of ISO week 53 and the January days after it are one week).
-- **Period k** of a cohort is the k-th calendar period after the cohort period (k = 0 is the cohort period itself).
-- **Classic retention** (c, k): customers of cohort c with at least one positive purchase in period c+k, divided by the cohort size. Refunds (negative or zero amounts) are not activity; customers who only ever refunded are in no cohort.
-- **Rolling retention** ("on or after") (c, k): customers of c with a positive purchase in period c+k or any later period up to the analysis date.
-- **Survival** (customers files with cancel dates): customers of c not yet cancelled at the end of period c+k. Customers marked churned without a cancel date are left out. For files with a tenure and an active/churned status but no dates: the Kaplan–Meier curve by tenure, customers still active counted as censored.
-- **Revenue retention** (c, k): net revenue (refunds subtracted) of cohort c in period c+k divided by its revenue in period 0; and cumulative revenue per customer (LTV to date).
-- **Incomplete periods**: a cell whose period had not ended at the analysis date is faded and hatched, and left out of averages. Nothing after the analysis date is counted. Cells not reached yet are blank.
-- **Average curve**: over the cohorts that completed period k, sum of retained over sum of cohort sizes, with the number of cohorts and customers behind each point and a 95% Wilson interval (survival: Kaplan–Meier over cohorts with Greenwood's interval). The simple mean gives each cohort the same weight and has no band.
-- **Minimum sample**: cells and points resting on fewer customers than the threshold have a dotted outline (heatmap) or are hollow (lines).
-""")
-
-
-def quarter(d) -> str:
-    return _("{year} Q{q}").format(year=d.year, q=d.quarter)
-
+K = state.keys(state.Cohorts)
 
 ds = datasets.dataset()
 st.title(_("Cohorts"))
@@ -100,7 +36,7 @@ if not modes:
         m = st.columns(max(1, len(points)))
         for col, (n, pct) in zip(m, points.items()):  # the same figures as the Overview's
             col.metric(ui_text.still_after(n), percent(pct), help=str(ui_text.KM_TENURE_HELP))
-        seg = st.selectbox(_("Compare by"), [None, *segments], key="cohorts_tenure_segment",
+        seg = st.selectbox(_("Compare by"), [None, *segments], key=K.tenure_segment,
                            format_func=lambda s: _("Everyone together") if s is None else s)
         km = cache.cached(cohorts.tenure_survival, ds, segment=seg)
         title = (_("{pct} of customers are still with you after 12 months of tenure").format(
@@ -124,22 +60,22 @@ if not modes:
 # The finding first, then the view, then its controls; on a phone the controls go after the chart (widgets.PHONE_CSS).
 lead, controls = st.container(), st.container(key="cohorts_controls")
 c = controls.columns(4)
-grain = c[0].selectbox(_("Period"), list(GRAINS), format_func=lambda g: str(GRAINS[g]), key="cohorts_period")
-mode = c[1].selectbox(_("Retention"), modes, format_func=lambda m: str(MODES[m]), key="cohorts_mode")
-basis = c[2].selectbox(_("Cohort by"), bases, format_func=lambda b: str(BASES[b]), key="cohorts_basis")
-as_of = c[3].date_input(_("Analysis date"), min_value=days[0], max_value=days[1], key="cohorts_as_of",
+grain = c[0].selectbox(_("Period"), list(GRAINS), format_func=lambda g: str(GRAINS[g]), key=K.period)
+mode = c[1].selectbox(_("Retention"), modes, format_func=lambda m: str(MODES[m]), key=K.mode)
+basis = c[2].selectbox(_("Cohort by"), bases, format_func=lambda b: str(BASES[b]), key=K.basis)
+as_of = c[3].date_input(_("Analysis date"), min_value=days[0], max_value=days[1], key=K.as_of,
                         format=ui_text.date_input_format(),
                         help=_("Nothing after this day is counted; periods not ended by then are incomplete. Default: "
                                "the last date in the data."))
 with controls.expander(_("Filters and sample size")):
     f = st.columns(4)
     span = f[0].date_input(_("Cohorts starting between"), value=(), min_value=days[0], max_value=days[1],
-                           key="cohorts_span", format=ui_text.date_input_format())
+                           key=K.span, format=ui_text.date_input_format())
     attribute = f[1].selectbox(_("Only customers with"), [None, *values["attribute"].unique()],
-                               key="cohorts_filter_by", format_func=lambda a: _("(anyone)") if a is None else a)
+                               key=K.filter_by, format_func=lambda a: _("(anyone)") if a is None else a)
     kept = f[2].multiselect(_("Values"), values.loc[values["attribute"] == attribute, "value"],
-                            key="cohorts_filter_values")
-    minimum = f[3].number_input(_("Minimum sample (customers)"), 1, 10_000, key="cohorts_min")
+                            key=K.filter_values)
+    minimum = f[3].number_input(_("Minimum sample (customers)"), 1, 10_000, key=K.min)
 params = dict(period=grain, mode=mode, cohort_by=basis, as_of=as_of.isoformat(), min_customers=int(minimum),
               filters={attribute: kept} if attribute and kept else None,
               cohort_from=span[0].isoformat() if len(span) > 0 else None,
@@ -171,17 +107,17 @@ with controls.expander(_("How these numbers are defined")):
 
 most = int(cells["period"].max())
 g = controls.columns([2, 3, 3])
-links.keep_within("cohorts_shown", 1, max(most, 1))
-shown = g[0].slider(str(GRAINS_SHOWN[grain]), 1, max(most, 1), key="cohorts_shown") if most > 1 else most
+links.keep_within(K.shown, 1, max(most, 1))
+shown = g[0].slider(str(GRAINS_SHOWN[grain]), 1, max(most, 1), key=K.shown) if most > 1 else most
 measures = ["pct", "count"] + ["revenue"] * (mode == "revenue")
-show = g[1].radio(_("Cells show"), measures, format_func=lambda m: str(SHOW[m]), horizontal=True, key="cohorts_show")
+show = g[1].radio(_("Cells show"), measures, format_func=lambda m: str(SHOW[m]), horizontal=True, key=K.show)
 average = g[2].radio(_("Average"), list(AVERAGES), format_func=lambda a: str(AVERAGES[a]), horizontal=True,
-                     key="cohorts_average")
+                     key=K.average)
 cells = cells[cells["period"] <= shown]
 unit = _("Revenue kept (%, period 0 = 100)") if mode == "revenue" else _("Retained (%)")
 tab, panel = widgets.tabs({"heatmap": _("Heatmap"), "curve": _("Average curve"),
                       "over_time": GRAIN_K_OVER_TIME[grain].format(k="k"), "segments": _("Segments")},
-                     key="cohorts_tab")
+                     key=K.tab)
 report_sections = downloads.ReportSections()
 with panel:
     if tab == "heatmap":
@@ -202,7 +138,7 @@ with panel:
                             key="cohorts_matrix_dl")
     elif tab == "curve":
         curve = cache.reuse(cohorts.average_curve, cells, mode=mode, average=average, min_customers=int(minimum))
-        picked = st.multiselect(_("Show cohorts"), list(dict.fromkeys(cells["cohort"].dt.date)), key="cohorts_picked",
+        picked = st.multiselect(_("Show cohorts"), list(dict.fromkeys(cells["cohort"].dt.date)), key=K.picked,
                                 format_func=lambda d: label(pd.Timestamp(d)))
         point = curve[curve["period"] == 1]
         report_sections.chart(cache.reuse(charts.average_curve, curve, cells[cells["cohort"].dt.date.isin(picked)], {
@@ -214,15 +150,15 @@ with panel:
         downloads.download_buttons(report_sections.table(curve, _("Average curve (table)")),
                             _("cohort_average_{mode}_{period}").format(mode=mode, period=grain), key="cohorts_curve_dl")
     elif tab == "over_time":
-        links.keep_within("cohorts_k", 1, max(most, 1))
-        k = st.number_input(_("Period k"), 1, max(most, 1), key="cohorts_k")
+        links.keep_within(K.k, 1, max(most, 1))
+        k = st.number_input(_("Period k"), 1, max(most, 1), key=K.k)
         series = cohorts.period_over_time(cells, k=int(k), mode=mode)
         report_sections.chart(cache.reuse(charts.over_time, series, {"name": GRAIN_K[grain].format(k=k),
                                                         "incomplete": _("Not ended yet"), "x": _("Cohort"), "y": unit},
                              IMPROVING[grain].format(k=k)),
                      "cohorts_over_time", GRAIN_K_OVER_TIME[grain].format(k=k))
     else:
-        seg = st.selectbox(_("Compare by"), segments, key="cohorts_segment")
+        seg = st.selectbox(_("Compare by"), segments, key=K.segment)
         if seg:
             split = cache.cached(cohorts.matrix, ds, **params, segment=seg)
             by = cohorts.average_curve(split[split["period"] <= shown], mode=mode, average=average,

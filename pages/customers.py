@@ -7,30 +7,20 @@ from retention import state, ui_text
 from retention.ui import cache, datasets, downloads, links, widgets
 from retention.charts import customers as charts
 from retention.fmt import date, money_label, number, percent
-from retention.i18n import L, _
+from retention.i18n import _
 from retention.metrics import btyd, customers, rfm
+from retention.ui_text.customers import PARAM_LABELS, RFM_LABELS, TABS, TOP_LABELS
 
-TOP_LABELS = {"customer_id": L("Customer"), "segment": L("RFM group"), "p_alive": L("P(alive), %"),
-              "frequency": L("Repeat purchase days"), "recency_days": L("Days first to last purchase"),
-              "age_days": L("Days since first purchase"), "expected_purchases": L("Expected purchases"),
-              "expected_value": L("Value per purchase"), "clv": L("Expected value"), "past_value": L("Revenue to date"),
-              "value_at_risk": L("Value at risk (1 − P(alive)) × revenue")}
-RFM_LABELS = {"segment": L("RFM group"), "customers": L("Customers"), "customers_pct": L("Customers, %"),
-              "revenue": L("Revenue to date"), "revenue_pct": L("Revenue, %"),
-              "mean_recency_days": L("Days since last purchase (mean)"), "mean_frequency": L("Purchase days (mean)"),
-              "mean_p_alive": L("P(alive), % (mean)")}
-PARAM_LABELS = {"model": L("Model"), "parameter": L("Parameter"), "value": L("Estimate"), "se": L("Standard error")}
-TABS = {"alive": L("Still a customer?"), "top": L("Top customers"), "rfm": L("RFM groups"), "check": L("Model check")}
-
+K = state.keys(state.Customers)
 
 def _named(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(segment=frame["segment"].map(lambda g: str(ui_text.RFM_GROUP_NAMES.get(g, g))))
 
 
-def alive_tab(result, horizon) -> None:
+def alive_tab(result, horizon: int, report: downloads.ReportSections) -> None:
     c = result.customers
     likely = (c["p_alive"] >= 0.5).mean() * 100
-    report_sections.chart(cache.reuse(charts.p_alive_histogram, customers.distribution(result),
+    report.chart(cache.reuse(charts.p_alive_histogram, customers.distribution(result),
                          {"x": _("P(alive) (%)"), "y": _("Customers")},
                          _("{share} of customers are more likely alive than gone").format(share=percent(likely, 0))),
                  "customers_p_alive")
@@ -38,10 +28,10 @@ def alive_tab(result, horizon) -> None:
     grid = customers.heatmap_grid(result)
     age = int(c["age_days"].max())
     labels = {"x": _("Days since the last purchase"), "y": _("Repeat purchase days")}
-    report_sections.chart(cache.reuse(charts.grid_heatmap, grid, "p_alive", labels | {"colorbar": _("P(alive)")},
+    report.chart(cache.reuse(charts.grid_heatmap, grid, "p_alive", labels | {"colorbar": _("P(alive)")},
                          _("Frequent buyers who stopped: likely gone"), percent=True),
                  "customers_alive_map")
-    report_sections.chart(cache.reuse(charts.grid_heatmap, grid, "expected_purchases",
+    report.chart(cache.reuse(charts.grid_heatmap, grid, "expected_purchases",
                          labels | {"colorbar": _("Purchases")},
                          _("Recent frequent buyers will buy the most")),
                  "customers_expected_map")
@@ -50,7 +40,7 @@ def alive_tab(result, horizon) -> None:
                  "purchases has a last purchase after the first).").format(horizon=horizon, age=number(age)))
 
 
-def top_tab(result, shown) -> None:
+def top_tab(ds, result, shown: int, horizon: int, report: downloads.ReportSections) -> None:
     c = _named(result.customers)
     has_value = c["clv"].notna().any()
     columns = ["customer_id", "segment", "p_alive", "frequency", "expected_purchases", "expected_value", "clv",
@@ -58,25 +48,25 @@ def top_tab(result, shown) -> None:
     labels = ui_text.texts(TOP_LABELS) | {k: money_label(TOP_LABELS[k], ds.currency)
                                    for k in ("expected_value", "clv", "past_value", "value_at_risk")}
     order = "clv" if has_value else "expected_purchases"
-    top = {"n": number(min(shown, len(c))), "horizon": view.horizon, "total": number(len(c))}
+    top = {"n": number(min(shown, len(c))), "horizon": horizon, "total": number(len(c))}
     st.markdown(_("**The {n} customers with the highest expected value** in the next {horizon} months (of {total}).")
                 .format(**top) if has_value else
                 _("**The {n} customers with the most expected purchases** in the next {horizon} months (of {total}).")
                 .format(**top))
     if has_value:
-        st.caption(ui_text.value_note(view.horizon))
+        st.caption(ui_text.value_note(horizon))
     table = c.sort_values([order, "customer_id"], ascending=[False, True]).head(shown)[columns]
     table = table.assign(p_alive=100 * table["p_alive"])
     readable, config = widgets.readable(table, labels, {"p_alive": "{:.0f}", "expected_purchases": "{:.2f}",
                                                    "expected_value": "{:,.2f}", "clv": "{:,.2f}",
                                                    "past_value": "{:,.2f}", "value_at_risk": "{:,.2f}"})
     st.dataframe(readable, hide_index=True, key="customers_top_table", column_config=config)
-    report_sections.table(table.rename(columns=labels), _("Top customers"))
+    report.table(table.rename(columns=labels), _("Top customers"))
     full = c[columns].assign(p_alive=100 * c["p_alive"]).rename(columns=labels)
     downloads.download_buttons(lambda: full, "customers_expected_value", key="customers_top_download")
 
 
-def rfm_tab(result) -> None:
+def rfm_tab(ds, result, report: downloads.ReportSections) -> None:
     groups = cache.cached(rfm.segments, ds, as_of=result.as_of.isoformat())
     table = rfm.summary(groups, result.customers[["customer_id", "p_alive"]])
     table = _named(table).assign(mean_p_alive=100 * table["mean_p_alive"])
@@ -91,7 +81,7 @@ def rfm_tab(result) -> None:
                                                    "revenue_pct": "{:.1f}", "mean_recency_days": "{:.0f}",
                                                    "mean_frequency": "{:.1f}", "mean_p_alive": "{:.0f}"})
     st.dataframe(readable, hide_index=True, key="customers_rfm_table", column_config=config)
-    report_sections.table(table.rename(columns=labels), _("RFM groups"))
+    report.table(table.rename(columns=labels), _("RFM groups"))
     downloads.download_buttons(table.rename(columns=labels), "rfm_groups", key="customers_rfm_download")
     st.caption(_("Recency, frequency (purchase days) and monetary value (revenue to date) are each cut into five "
                  "equal groups (quintiles, 5 = best); the group comes from recency and the mean of frequency and "
@@ -101,22 +91,22 @@ def rfm_tab(result) -> None:
     downloads.download_buttons(lambda: named, "rfm_customers", key="customers_rfm_customers_download")
 
 
-def check_tab(check, result) -> None:
+def check_tab(ds, check, result, report: downloads.ReportSections) -> None:
     if check is None:
         st.info(_("The fit cannot be checked: the data is too short to hold out its last quarter."))
     else:
         v = check.verdict
         labels = {"actual": _("Actual"), "predicted": _("Model"), "holdout": _("Held out"), "x": _("Week")}
-        report_sections.chart(cache.reuse(charts.tracking_lines, check.tracking, True, check.calibration_end,
+        report.chart(cache.reuse(charts.tracking_lines, check.tracking, True, check.calibration_end,
                              labels | {"y": _("Repeat purchases, cumulative")},
                              _("Held-out repeat purchases: {predicted} predicted, {actual} actual").format(
                                  predicted=number(v.total_predicted), actual=number(v.total_actual))),
                      "customers_tracking_cumulative")
-        report_sections.chart(cache.reuse(charts.tracking_lines, check.tracking, False, check.calibration_end,
+        report.chart(cache.reuse(charts.tracking_lines, check.tracking, False, check.calibration_end,
                              labels | {"y": _("Repeat purchases per week")},
                              _("Repeat purchases per week: model and actual")), "customers_tracking_weekly")
         groups = check.by_frequency
-        report_sections.chart(cache.reuse(charts.by_frequency_bars, groups, {"actual": _("Actual"), "predicted": _("Model"),
+        report.chart(cache.reuse(charts.by_frequency_bars, groups, {"actual": _("Actual"), "predicted": _("Model"),
                              "x": _("Repeat purchase days before the holdout"),
                              "y": _("Purchases in the holdout, mean")},
                              _("Per customer group the model is {error} off on average").format(
@@ -133,7 +123,7 @@ def check_tab(check, result) -> None:
     param_labels = ui_text.texts(PARAM_LABELS)
     readable, config = widgets.readable(params, param_labels, {"value": "{:.4g}", "se": "{:.3g}"})
     st.dataframe(readable, hide_index=True, key="customers_params", column_config=config)
-    report_sections.table(params.rename(columns=param_labels), _("Fitted parameters"))
+    report.table(params.rename(columns=param_labels), _("Fitted parameters"))
     gg = result.fit.gamma_gamma
     if gg is not None and gg.correlated:
         st.warning(_("Frequency and purchase value are correlated ({correlation}) among repeat buyers: the "
@@ -154,9 +144,9 @@ if not ds.has_purchases:
     st.info(ui_text.CUSTOMERS_NO_PURCHASES.format(why=_("a customers file only")), icon=":material/info:")
     st.stop()
 c = st.columns(2)
-c[0].number_input(_("Months ahead"), 1, 60, key="customers_horizon",
+c[0].number_input(_("Months ahead"), 1, 60, key=K.horizon,
                   help=_("The horizon of expected purchases and expected value."))
-c[1].number_input(_("Top customers shown"), 10, 1000, step=10, key="customers_top")
+c[1].number_input(_("Top customers shown"), 10, 1000, step=10, key=K.top)
 try:
     result = cache.cached(customers.scored, ds, horizon_months=int(view.horizon))
 except btyd.NoModelData as problem:
@@ -184,14 +174,14 @@ if pd.notna(head["expected_value_total"]):
 if check is not None:
     (st.success if check.verdict.fits else st.warning)(
         ui_text.fit_verdict(check.verdict, check.calibration_end, check.holdout_end))
-tab, panel = widgets.tabs(ui_text.texts(TABS), key="customers_tab")
+tab, panel = widgets.tabs(ui_text.texts(TABS), key=K.tab)
 with panel:
     if tab == "alive":
-        alive_tab(result, view.horizon)
+        alive_tab(result, view.horizon, report_sections)
     elif tab == "top":
-        top_tab(result, int(view.top))
+        top_tab(ds, result, int(view.top), view.horizon, report_sections)
     elif tab == "rfm":
-        rfm_tab(result)
+        rfm_tab(ds, result, report_sections)
     else:
-        check_tab(check, result)
+        check_tab(ds, check, result, report_sections)
 downloads.report_button(_("Customers"), report_sections, key="customers_report")

@@ -9,7 +9,7 @@ import streamlit as st
 from retention import access, config, i18n, store, ui_text
 from retention.ui import datasets, downloads, links, session_uploads, widgets
 from retention.fmt import number
-from retention.i18n import L, _, ngettext
+from retention.i18n import _, ngettext
 from retention.ingest import date_order, headers
 from retention.ingest.canonical import prepare
 from retention.ingest.errors import IngestError, MissingRoles
@@ -23,10 +23,10 @@ from retention.ui_text import (DATA_MODEL_HELP, DATE_ORDER_ASK, DATE_ORDER_HELP,
                                reject_reason,
                                repeated_header_option, repeated_header_warning, role_label, segments_left_out_note,
                                skipped_note, spelled_date)
+from retention.ui_text.data import QUEUED
 
 FILE_TYPES = ["csv", "tsv", "txt", "xlsx", "xls", "ods", "parquet", "gz", "zip"]
 NONE = "— none —"  # the choice "no column" (a code: the dropdowns show it in words)
-QUEUED = L("Other uploads are being loaded; yours starts as soon as one finishes…")
 
 links.route_through_app()  # a deep link to this page on a fresh server must still run through app.py
 session_uploads.release_uploads_when_session_ends()

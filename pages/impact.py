@@ -10,6 +10,9 @@ from retention.fmt import money, money_label
 from retention.i18n import _, ngettext
 from retention.metrics import churn, cohorts, impact
 from retention.scenarios import clv, impact_value, inputs
+from retention.ui_text.impact import points
+
+K = state.keys(state.Impact)
 
 ds = datasets.dataset()
 st.title(_("Did it work?"))
@@ -24,44 +27,42 @@ first, last = datasets.data_days(ds)
 values, segments = cache.cached(cohorts.attribute_values, ds), datasets.segment_attributes(ds)
 
 
-def column_values(column: str) -> list[str]:
+def column_values(values: pd.DataFrame, column: str) -> list[str]:
+    """The values of one segment column, as text (values: cohorts.attribute_values' attribute, value)."""
     return values.loc[values["attribute"] == column, "value"].astype(str).tolist()
 
 
-def points(value: float) -> str:
-    return "–" if value != value else _("{value} points").format(value=fmt.number(value, 1, sign=True))
-
-
 view = links.page_state(state.Impact, state.impact_limits(
-    first, last, segments, column_values, lambda c: impact.member_values_guess(column_values(c))))
-design = st.segmented_control(_("Design"), list(ui_text.IMPACT_DESIGNS), required=True, key="impact_design",
+    first, last, segments, lambda c: column_values(values, c),
+    lambda c: impact.member_values_guess(column_values(values, c))))
+design = st.segmented_control(_("Design"), list(ui_text.IMPACT_DESIGNS), required=True, key=K.design,
                               format_func=lambda d: str(ui_text.IMPACT_DESIGNS[d]))
 c = st.columns(3)
-k = c[0].selectbox(_("Retention at month"), list(range(1, impact.MAX_K + 1)), key="impact_k",
+k = c[0].selectbox(_("Retention at month"), list(range(1, impact.MAX_K + 1)), key=K.k,
                    help=_("Month k after the first purchase (or after the join month, when members have join "
                           "dates): the share of customers who bought in that calendar month (as on the Cohorts "
                           "page, classic mode)."))
 dated = False
 if design == "launch":
-    launch = c[1].date_input(_("Launch date"), min_value=first, max_value=last, key="impact_launch",
+    launch = c[1].date_input(_("Launch date"), min_value=first, max_value=last, key=K.launch,
                              help=_("Cohorts whose first month starts on or after this date count as 'after'."))
     result_bundle = cache.cached(impact.launch_effect, ds, launch=launch.isoformat(), k=k)
 else:
     if not segments:
         st.info(_("Mark members with a segment column (for example a 'member' or 'loyalty' column mapped as a segment "
                   "on the upload page), a column of join dates, or upload a list of member ids below."))
-    column = c[1].selectbox(_("Member column"), segments or [None], key="impact_member_column",
+    column = c[1].selectbox(_("Member column"), segments or [None], key=K.member_column,
                             format_func=lambda s: "—" if s is None else s)
-    chosen = c[2].multiselect(_("Values that mean member"), column_values(column) if column else [],
-                              key="impact_member_values")
+    chosen = c[2].multiselect(_("Values that mean member"), column_values(values, column) if column else [],
+                              key=K.member_values)
     c = st.columns(3)
     join_column = c[0].selectbox(
-        _("Or a column of join dates"), [None, *segments], key="impact_join_column",
+        _("Or a column of join dates"), [None, *segments], key=K.join_column,
         format_func=lambda s: _("Not used") if s is None else s,
         help=_("A segment column holding each member's join date (empty for non-members). With join dates, "
                "retention is counted from the month members joined, against non-members of the same cohort at the "
                "same month, matched on what they did before it."))
-    match = c[1].selectbox(_("Also match on segment"), [None, *segments], key="impact_match_segment",
+    match = c[1].selectbox(_("Also match on segment"), [None, *segments], key=K.match_segment,
                            format_func=lambda s: _("No segment") if s is None else s)
     uploaded = st.file_uploader(_("Or a list of members: one customer id per line (first column of a CSV), "
                                   "optionally the join date in the second column"), type=["csv", "txt"],
@@ -173,8 +174,8 @@ if not measured or measured.get("retention") != measured.get("retention") or bas
 else:
     c = st.columns(3)
     cost = c[0].number_input(money_label(_("Programme cost per member per month"), ds.currency), 0.0, None,
-                             key="impact_cost")
-    margin = c[1].number_input(_("Gross margin (share of revenue, %)"), 0.0, 100.0, key="impact_margin",
+                             key=K.cost)
+    margin = c[1].number_input(_("Gross margin (share of revenue, %)"), 0.0, 100.0, key=K.margin,
                                help=_("An assumption: the data has no costs."))
     arpu = measured.get("arpu")
     model = clv.Inputs(float(measured["active_customers"]), float(measured["retention"]),

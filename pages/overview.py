@@ -1,8 +1,5 @@
 """Overview: the dataset at a glance, in plain words first, numbers second; each tile links to its page."""
 
-import math
-
-import pandas as pd
 import streamlit as st
 
 from retention import fmt, ui_text
@@ -10,7 +7,8 @@ from retention.ui import cache, datasets, downloads, widgets
 from retention.fmt import money, number
 from retention.i18n import _, ngettext
 from retention.benchmarks import compare
-from retention.benchmarks import wording as bench_text
+from retention.ui_text import benchmarks as bench_text
+from retention.ui_text import overview as words
 from retention.charts import overview as charts
 from retention.metrics import churn, cohorts, drivers, headline, overview, reasons
 
@@ -33,28 +31,23 @@ done = monthly_crr[monthly_crr["complete"] & ~monthly_crr["warm_up"] & (monthly_
     if monthly_crr is not None else None
 
 
-def card(column, figure: str, label: str | None = None) -> None:
-    """A headline figure as a metric: the shared label, its window, and the definition on hover."""
+def card(head: dict, column, figure: str, label: str | None = None) -> None:
+    """A headline figure (of headline.as_dict) as a metric: the shared label, its window, the definition on hover."""
     widgets.headline_metric(column, head[figure], label)
 
 
-def model_headline(check: dict) -> None:
+def model_headline(head: dict, check: dict) -> None:
     """A shop whose purchase model passed its check: the model's figures lead, the inactivity window's beside."""
     active, kept, window = head["expected_active_customers"], head["model_retention_month"], \
         head["customer_retention_month"]
     m = st.columns(3)
-    card(m[0], "model_retention_month")
+    card(head, m[0], "model_retention_month")
     m[1].metric(ui_text.headline_label(active), number(active["expected"]),
                 _("{share} of {n} who bought").format(share=fmt.percent(active["value"], 1),
                                                       n=number(active["customers"])),
                 delta_color="off", delta_arrow="off", help=ui_text.headline_definition("expected_active_customers"))
-    card(m[2], "customer_retention_month", _("Customers kept per month (inactivity window)"))
-    st.write(_("By the purchase model, **{kept}** of customers stayed each month and **{lost}** left; about "
-               "**{active}** of the {n} customers who ever bought are still customers. Counting a customer as lost "
-               "90 days after their last purchase (the inactivity window) instead, **{window}** stayed each "
-               "month.").format(kept=fmt.percent(kept["value"], 1), lost=fmt.percent(100 - kept["value"], 1),
-                                active=number(active["expected"]), n=number(active["customers"]),
-                                window=fmt.percent(window["value"], 1)))
+    card(head, m[2], "customer_retention_month", _("Customers kept per month (inactivity window)"))
+    st.write(words.model_sentence(kept, active, window))
     st.caption(ui_text.model_headline_note(check))
 
 
@@ -82,19 +75,19 @@ with left.container(border=True):
     check = head.get("customer_retention_month", {}).get("check")
     check = check if isinstance(check, dict) else None
     if check and check["used"] and "model_retention_month" in head:
-        model_headline(check)
+        model_headline(head, check)
         spark = cache.reuse(charts.kept_sparkline, done.assign(crr_pct=done["alt_crr_pct"]), "Kept (%)")
         st.plotly_chart(spark, width="stretch", key="overview_crr_spark")
     elif "customer_retention_month" in head:
         year, month = head["customer_retention_year"], head["customer_retention_month"]
         m = st.columns(2)
         if year["method"] == "measured":
-            card(m[0], "customer_retention_year")
+            card(head, m[0], "customer_retention_year")
             kept = year
         else:  # no whole year: the months the data has, measured directly, rather than monthly^12
-            card(m[0], "customer_retention_span")
+            card(head, m[0], "customer_retention_span")
             kept = head["customer_retention_span"]
-        card(m[1], "customer_retention_month")
+        card(head, m[1], "customer_retention_month")
         st.write(_("Of the customers we had at the start of {window}, **{kept}** were still customers at its end; "
                    "month by month, **{stayed}** stayed and **{left}** left.").format(
             window=ui_text.headline_window(kept), kept=fmt.percent(kept["value"]), stayed=fmt.percent(month["value"]),
@@ -118,24 +111,19 @@ with left.container(border=True):
         st.plotly_chart(spark, width="stretch", key="overview_crr_spark")
     elif "share_churned" in head:
         m = st.columns(2)
-        card(m[0], "share_churned")
+        card(head, m[0], "share_churned")
         row = head["share_churned"]
         if "tenure_churn_month" in head:
             tenure = head["tenure_churn_month"]
-            card(m[1], "tenure_churn_month")
-            st.write(ngettext("**{churned}** of the {n} customer in the file has churned.",
-                              "**{churned}** of the {n} customers in the file have churned.", row["customers"]).format(
-                churned=number(row["successes"]), n=number(row["customers"])) + " "
-                + _("Counting the months each customer stayed, about **{pct}** of customers leave per month (95% CI "
+            card(head, m[1], "tenure_churn_month")
+            st.write(words.churned_sentence(row) + " " + _("Counting the months each customer stayed, about **{pct}** of customers leave per month (95% CI "
                     "{low}–{high}).").format(pct=fmt.percent(tenure["value"], 2),
                                                       low=fmt.number(tenure["ci_low"], 2),
                                                       high=fmt.percent(tenure["ci_high"], 2)))
             st.caption(_("The file has no dates, so churn per month is churned customers ÷ total months of tenure."))
         else:
-            st.write(ngettext("**{churned}** of the {n} customer in the file has churned.",
-                              "**{churned}** of the {n} customers in the file have churned.", row["customers"]).format(
-                churned=number(row["successes"]), n=number(row["customers"])) + " "
-                + _("The file has no dates, so churn per month cannot be measured."))
+            st.write(words.churned_sentence(row) + " " + _("The file has no dates, so churn per month cannot be "
+                                                           "measured."))
         if "revenue_at_risk_month" in head:
             lost = head["revenue_at_risk_month"]
             st.metric(ui_text.HEADLINE["revenue_at_risk_month"][0],
@@ -153,9 +141,9 @@ with right.container(border=True):
     if "month1_cohort_retention" in head:
         st.subheader(_("Do new customers come back?"))
         m = st.columns(2)
-        card(m[0], "month1_cohort_retention", _("Came back the next month"))
+        card(head, m[0], "month1_cohort_retention", _("Came back the next month"))
         if "repeat_purchase_rate" in head:
-            card(m[1], "repeat_purchase_rate")
+            card(head, m[1], "repeat_purchase_rate")
         row = head["month1_cohort_retention"]
         text = ngettext("Of the {n} customer who first bought in {window}, **{pct}** bought again in the next "
                         "calendar month.",
@@ -244,18 +232,8 @@ monthly = cache.cached(overview.monthly, ds)
 fig = None
 if len(monthly):
     # The last month is incomplete unless the data runs to its last day: drawn faded, not used in the title.
-    complete = monthly["month"] + pd.offsets.MonthEnd(0) <= pd.Timestamp(t.last_date)
-    done_months = monthly[complete]
-    if len(done_months):
-        last = done_months.iloc[-1]
-        share = (last.buyers - last.new_buyers) / last.buyers if last.buyers else math.nan
-        title = _("In {month}, {pct} of buyers were returning customers").format(
-            month=fmt.month_year(last.month), pct=fmt.percent(share * 100, 0))
-        title = title[:1].upper() + title[1:]  # pl/ru start with the month, named in lower case
-    else:
-        title = _("Buyers per month (no complete month yet)")
-    if not complete.all():
-        title += " " + _("(faded: month not over)")
+    complete, last = overview.returning_buyers(monthly, t.last_date)
+    title = words.buyers_title(last, bool(complete.all()))
     fig = cache.reuse(charts.buyers_per_month, monthly, complete, (_("Returning buyers"), _("New buyers")), title,
                   _("Month"), _("Customers who bought (count)"))
     st.plotly_chart(fig, width="stretch", key="overview_monthly")

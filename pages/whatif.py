@@ -7,17 +7,17 @@ import streamlit as st
 
 from retention import fmt, state, ui_text
 from retention.ui import cache, datasets, downloads, links, widgets
-from retention.fmt import money, money_label, number, percent
+from retention.fmt import money, money_label, number
 from retention.i18n import _, ngettext
 from retention.charts import whatif as charts
-from retention.metrics import btyd, churn, customers, reasons
-from retention.scenarios import analysis, clv, inputs, sbg, tenure, wording
+from retention.metrics import churn, reasons
+from retention.scenarios import analysis, clv, inputs, tenure
+from retention.ui_text import whatif as wording
 from retention.scenarios.scenario import KINDS, R_CAP, Scenario, apply, equivalents
+from retention.ui_text.whatif import ASSUMPTIONS, BASES, TABLE_COLUMNS, UNITS_TITLE, input_fields
+from retention.ui.whatif_views import model_tab, sbg_tab
 
-BASES = {"customers": _("customers"), "purchases": _("purchases")}
-ASSUMPTIONS = {"constant_base": _("constant base"), "constant_inflow": _("constant inflow")}
-TABLE_COLUMNS = {"base": _("base"), "scenario": _("scenario"), "change": _("change")}
-UNITS_TITLE = {"week": _("Weeks"), "month": _("Months"), "quarter": _("Quarters"), "year": _("Years")}
+K = state.keys(state.WhatIf)
 
 ds = datasets.dataset()
 st.title(_("What if customers stayed longer?"))
@@ -25,7 +25,7 @@ st.caption(_("Turns your measured retention, revenue and costs into the profit e
              "Every input can be edited; values measured from the data are marked *measured*. "
              "The scenario and the inputs are saved in the page's link."))
 
-def measure(period: str) -> dict:
+def measure(ds, period: str) -> dict:
     """The measured inputs; from tenure when the data has no dates (a customers file with tenure and a churned
     flag); {} when neither gives retention."""
     try:
@@ -38,79 +38,14 @@ def measure(period: str) -> dict:
         return {}
 
 
-def reason_shares() -> pd.DataFrame:
+def reason_shares(ds) -> pd.DataFrame:
     return cache.cached(reasons.reason_counts, ds) if ds.has_customers else pd.DataFrame({"reason": []})
 
 
-def model_tab() -> None:
-    """CLV of today's customers and of a new customer from the fitted BG/NBD + Gamma-Gamma models (Customers page),
-    with this page's margin, discount rate and years."""
-    margin, discount, years = (float(st.session_state[k]) for k in ("whatif_margin", "whatif_discount", "whatif_years"))
-    try:
-        v = cache.cached(customers.model_clv, ds, years=years, margin_pct=margin, discount_pct=discount)
-    except btyd.NoModelData as exc:
-        st.info(_("The purchase model could not be fitted on this data ({problem}).").format(problem=widgets.md(exc)))
-        return
-    c = st.columns(3)
-    c[0].metric(_("Expected active customers (Σ P(alive))"), number(v["expected_active"]),
-                ngettext("of {n} who ever bought", "of {n} who ever bought", v["customers"]).format(
-                    n=number(v["customers"])), delta_color="off", delta_arrow="off", help=str(ui_text.P_ALIVE_HELP))
-    if math.isnan(v["today_total"]):
-        st.info(_("The purchases have no amounts (or too few repeat buyers), so the value of a purchase cannot be "
-                  "modelled: only the expected active customers are shown."))
-        return
-    c[1].metric(_("Value of today's customers, next {years} years").format(years=f"{v['years']:g}"),
-                money(v["today_total"], ds.currency, decimals=0),
-                _("{amount} per customer").format(amount=money(v["today_mean"], ds.currency)), delta_color="off",
-                delta_arrow="off")
-    c[2].metric(_("New customer's value, next {years} years").format(years=f"{v['years']:g}"),
-                money(v["new_customer"], ds.currency),
-                help=_("Repeat purchases only: the first purchase is being made. Before acquisition cost."))
-    st.caption(ui_text.whatif_model_note(margin, discount, years, v["years"], [k for k in ("whatif_margin", "whatif_discount")
-                                                                          if assumed(k)]))
-    model_scenario(margin, discount, years)
-
-
-def model_scenario(margin: float, discount: float, years: float) -> None:
-    """The page's retention scenario in the model's terms: every customer's future dropout probability scaled so
-    that the model's implied annual retention moves by the scenario's points (customers.model_scenario)."""
-    points = 100 * (per_year[1] - per_year[0])
-    got = cache.cached(customers.model_scenario, ds, points=round(points, 6), years=years, margin_pct=margin,
-                    discount_pct=discount)
-    st.subheader(_("Your scenario in the model's terms"))
-    st.markdown(_("The scenario moves annual retention by **{points}** points. In the purchase model, of today's "
-                  "customers expected to be active, **{before}** are expected still active a year from now; to make "
-                  "that **{after}**, each customer's chance of leaving after a purchase is multiplied by **{k}** "
-                  "(on average {drop_before} → {drop_after}).").format(
-        points=number(points, 1, sign=True), before=percent(got["retention_before"], 1),
-        after=percent(got["retention_after"], 1), k=number(got["k"], 2),
-        drop_before=percent(got["dropout_before"], 1), drop_after=percent(got["dropout_after"], 1)))
-    if got["capped"]:
-        st.warning(_("The model cannot reach that: the closest it gets is {after}.").format(
-            after=percent(got["retention_after"], 1)))
-    if math.isnan(got["today_before"]):
-        return
-    c = st.columns(3)
-    c[0].metric(_("Profit change, today's customers, next {years} years").format(years=number(got["years"], 0)),
-                money(got["profit_change"], ds.currency, decimals=0, sign=True),
-                help=_("Margin on the extra (or lost) purchases of today's customers, discounted: their value in "
-                       "the scenario minus their value today."))
-    c[1].metric(_("Value of today's customers, scenario"), money(got["today_after"], ds.currency, decimals=0),
-                money(got["today_after"] - got["today_before"], ds.currency, decimals=0, sign=True),
-                delta_color="off")
-    c[2].metric(_("New customer's value, scenario"), money(got["new_after"], ds.currency),
-                money(got["new_after"] - got["new_before"], ds.currency, sign=True), delta_color="off")
-    st.caption(_("How: the purchase model lets a customer leave only right after a purchase, with their own "
-                 "probability p. The scenario multiplies every customer's p by the same factor from today on "
-                 "(their purchase rates stay as fitted), chosen so that the share of today's active customers "
-                 "still active in a year moves by the scenario's points. Values before and after use the same "
-                 "margin, discount rate and years."))
-
-
-links.page_state(state.WhatIf, state.whatif_limits(measure, lambda: reason_shares()["reason"].tolist()))
-period = st.segmented_control(_("Period of the model"), list(clv.PERIODS_PER_YEAR), required=True, key="whatif_period",
+links.page_state(state.WhatIf, state.whatif_limits(lambda p: measure(ds, p), lambda: reason_shares(ds)["reason"].tolist()))
+period = st.segmented_control(_("Period of the model"), list(clv.PERIODS_PER_YEAR), required=True, key=K.period,
                               format_func=lambda p: str(wording.PERIOD_NAMES.get(p, p)))
-measured = measure(period)
+measured = measure(ds, period)
 per = wording.PER[period]
 if measured.get("basis") == tenure.BASIS:
     st.info(ui_text.whatif_from_tenure(measured, period), icon=":material/hourglass_bottom:")
@@ -128,62 +63,44 @@ else:
             problem=exc))
 
 
-def tagged(label: str, key: str) -> str:
-    found = measure(period)
-    measured_here = state.measured_input(found, key.removeprefix("whatif_"))
+def tagged(label: str, name: str, found: dict) -> str:
+    """An input's label tagged as measured (or from tenure) while it holds the measured value, else as the viewer's."""
     tag = ui_text.WHATIF_TENURE_TAG if found.get("basis") == tenure.BASIS else _("measured")
     yours = _("your value")
-    return f"{label} ({tag if st.session_state[key] == measured_here else yours})"
+    mine = st.session_state[state.widget_key(state.WhatIf, name)] != state.measured_input(found, name)
+    return f"{label} ({yours if mine else tag})"
 
 
-def assumed(key: str) -> bool:
+def assumed(name: str) -> bool:
     """An input the data cannot give (margin, acquisition cost) still at the page's assumed default."""
-    return key in wording.ASSUMED and st.session_state[key] == state.WhatIf.__dataclass_fields__[
-        key.removeprefix("whatif_")].default
+    return name in wording.ASSUMED and st.session_state[state.widget_key(state.WhatIf, name)] == \
+        state.WhatIf.__dataclass_fields__[name].default
 
 
-FIELDS = [  # key, label, maximum, step, format, help (defaults: retention.state.WhatIf)
-    ("whatif_active", _("Active customers"), None, 100.0, "%.0f", _("Customers active at the analysis date.")),
-    ("whatif_retention", _("Retention {per}, %").format(per=per), R_CAP * 100, 0.5, None,
-     _("Of the customers at the start of a period, the share still customers at its end, pooled over the periods "
-       "above: the headline figure of the Overview and Churn pages (per year: measured over the last 12 months).")),
-    ("whatif_arpu", money_label(_("Revenue per customer {per}").format(per=per), ds.currency), None, None, None,
-     _("Net revenue ÷ average active customers ((CS + CE)/2) over the same periods.")),
-    ("whatif_new", _("New customers {per}").format(per=per), None, 1.0, "%.0f",
-     _("Average CN: customers starting (or restarting) during a period.")),
-    ("whatif_margin", _("Gross margin, % of revenue"), 100.0, None, None, _("An assumption: the data has no costs.")),
-    ("whatif_cac", money_label(_("Acquisition cost per new customer"), ds.currency), None, None, None, None),
-    ("whatif_discount", _("Discount rate per year, %"), 100.0, None, None, _("Converted to the period.")),
-    ("whatif_years", _("Horizon, years (0 = none)"), 50.0, 1.0, None,
-     _("Finite by default; 0 values customers over their whole life.")),
-    ("whatif_growth", _("Margin growth per year of tenure, %"), 100.0, None, None, None),
-    ("whatif_programme", money_label(_("Programme cost per customer {per}").format(per=per), ds.currency), None, None,
-     None, _("What the retention effort costs; charged in the scenario only.")),
-]
 v = {}
 with st.expander(_("Inputs"), expanded=True, icon=":material/tune:"):
     cols = st.columns(4)
-    for i, (key, label, top, step, form, tip) in enumerate(FIELDS):
-        measured_input = key.removeprefix("whatif_") in state.MEASURED
-        shown = tagged(label, key) if measured_input else f"{label} ({wording.ASSUMED_TAG})" if assumed(key) else label
-        v[key] = cols[i % 4].number_input(shown, 0.0, top, step=step, format=form, key=key, help=tip)
-years = v["whatif_years"]
+    for i, (name, label, top, step, form, tip) in enumerate(input_fields(per, ds.currency, R_CAP)):
+        shown = tagged(label, name, measured) if name in state.MEASURED else \
+            f"{label} ({wording.ASSUMED_TAG})" if assumed(name) else label
+        v[name] = cols[i % 4].number_input(shown, 0.0, top, step=step, format=form,
+                                           key=state.widget_key(state.WhatIf, name), help=tip)
+years = v["years"]
 horizon = round(years * clv.PERIODS_PER_YEAR[period]) if years > 0 else math.inf
-model = clv.Inputs(v["whatif_active"], v["whatif_retention"] / 100, v["whatif_arpu"], v["whatif_margin"],
-                   v["whatif_cac"], v["whatif_new"], v["whatif_discount"], period, horizon, v["whatif_growth"],
-                   v["whatif_programme"])
+model = clv.Inputs(v["active"], v["retention"] / 100, v["arpu"], v["margin"], v["cac"], v["new"], v["discount"], period,
+                   horizon, v["growth"], v["programme"])
 
-kind = st.segmented_control(_("Scenario"), KINDS, required=True, key="whatif_kind",
+kind = st.segmented_control(_("Scenario"), KINDS, required=True, key=K.kind,
                             format_func=lambda k: str(wording.KIND_LABELS[k]))
 c = st.columns([1, 2, 2])
-x = c[0].number_input("X", -100.0, 100.0, step=0.5, key="whatif_x")
+x = c[0].number_input("X", -100.0, 100.0, step=0.5, key=K.x)
 scenario = Scenario(kind, x, periods_per_year=model.periods_per_year)
 if kind == "reason":
-    shares = reason_shares()
+    shares = reason_shares(ds)
     if shares.empty:
         st.info(_("This dataset has no churn reasons; pick another scenario type."))
         st.stop()
-    reason = c[1].selectbox(_("Churn reason"), shares["reason"].tolist(), key="whatif_reason")
+    reason = c[1].selectbox(_("Churn reason"), shares["reason"].tolist(), key=K.reason)
     scenario = Scenario(kind, x, reason, float(shares.set_index("reason").loc[reason, "share_pct"]) / 100)
 applied = apply(model.retention, scenario)
 same = equivalents(model.retention, applied.retention, model.periods_per_year)
@@ -233,7 +150,7 @@ with st.expander(_("How every number is computed"), icon=":material/function:"):
 
 tab, panel = widgets.tabs({"profit": _("Profit over time"), "sensitivity": _("Sensitivity"), "tornado": _("What matters most"),
                       "sbg": _("Young cohorts (sBG)"),
-                      **({"bgnbd": _("From the purchase model")} if ds.has_purchases else {})}, key="whatif_tab")
+                      **({"bgnbd": _("From the purchase model")} if ds.has_purchases else {})}, key=K.tab)
 with panel:
     if tab == "profit":
         report_sections.chart(cache.reuse(charts.profit,
@@ -259,41 +176,7 @@ with panel:
             _("Profit gain (present value)"), (_("Input −20 %"), _("Input +20 %"))), key="whatif_tornado_chart")
         st.caption(_("Each input moved 20 % down and up with the others fixed (retention: its churn ±20 %)."))
     elif tab == "bgnbd":
-        model_tab()
+        model_tab(ds, v["margin"], v["discount"], years, per_year, [f for f in ("margin", "discount") if assumed(f)])
     else:
-        fitted = cache.cached(inputs.sbg_fit, ds, period=period)
-        if fitted.empty:
-            st.info(_("Not enough cohort data to fit the model at this period (it needs week, month or quarter "
-                      "cohorts observed for at least two periods)."))
-        else:
-            f = sbg.Fit(**fitted.iloc[0].drop("mode").to_dict())
-            cells = cache.cached(inputs.survival_cells, ds, period=period)
-            first, twelfth = sbg.retention_rate(f.alpha, f.beta, [1, 12])
-            report_sections.chart(cache.reuse(charts.sbg_projection,
-                analysis.cohort_projections(cells, f, f.periods), analysis.pooled_survival(cells),
-                sbg.projection(f, f.periods),
-                _("Retention rises with tenure: {first} stay after the first period, {twelfth} after the twelfth").format(
-                    first=fmt.percent(100 * first, 0), twelfth=fmt.percent(100 * twelfth, 0)),
-                _("{unit} since joining").format(unit=UNITS_TITLE[period]), _("Share still customers"),
-                (_("sBG model"), _("All cohorts"))),
-                key="whatif_sbg_chart")
-            lifetime = sbg.expected_residual_lifetime(f.alpha, f.beta)
-            sbg_clv = sbg.residual_clv_end(model.margin, f.alpha, f.beta, 1, model.discount, model.horizon)
-            c = st.columns(3)
-            c[0].metric("α, β", f"{fmt.number(f.alpha, 2)}; {fmt.number(f.beta, 2)}",
-                        help=_("± {alpha_se}, ± {beta_se} (standard errors); {n} customers in {cohorts} cohorts.").format(
-                            alpha_se=fmt.number(f.alpha_se, 2), beta_se=fmt.number(f.beta_se, 2),
-                            n=number(f.customers), cohorts=number(f.cohorts)))
-            c[1].metric(_("Expected lifetime of a new customer ({unit})").format(unit=wording.UNITS[period]),
-                        fmt.number(lifetime, 1) if lifetime < math.inf else "∞",
-                        _("{change} vs constant retention").format(
-                            change=fmt.number(lifetime - clv.expected_lifetime(model.retention), 1, sign=True))
-                        if lifetime < math.inf else None, help=_("1 + β/(α − 1); infinite when α ≤ 1."))
-            c[2].metric(_("New customer's value, sBG (period ends)"), money(sbg_clv, ds.currency),
-                        _("{change} vs constant retention").format(
-                            change=fmt.number(sbg_clv - table.loc["clv_end", "base"], 2, sign=True)),
-                        help=_("Σ m·S(t)/(1+d)^t over the horizon (Fader & Hardie 2010)."))
-            st.caption(str(wording.SBG_NOTE) + " " + _("Solid: observed; dotted: projected beyond each cohort's data.")
-                       + (" " + _("Purchase data: survival read as 'bought in this period or later'; the model is "
-                                  "meant for subscriptions.") if fitted.iloc[0]["mode"] == "rolling" else ""))
+        sbg_tab(ds, model, table, period, report_sections)
 downloads.report_button(_("What if"), [(_("Base and scenario"), shown), *report_sections], key="whatif_report")

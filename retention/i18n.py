@@ -6,7 +6,7 @@ each session's script in its own thread, and a new thread starts with a fresh co
 
     _("Customers")                          → the text in the current language (gettext catalogs in locale/)
     ngettext("{n} customer", "{n} customers", n).format(n=n)   → the right plural form (pl/ru have three)
-    L("Customers")                          → a lazy string for module-level constants (retention/ui_text.py):
+    L("Customers")                          → a lazy string for module-level constants (retention/ui_text/):
                                               translated each time it is used (str(), f-strings, .format, %, +)
 
 Catalogs: locale/<lang>/LC_MESSAGES/messages.po (what translators edit) and the compiled messages.mo next to

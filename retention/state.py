@@ -245,6 +245,13 @@ def widget_key(page: type, name: str) -> str:
     return f"{page.PREFIX}_{name}"
 
 
+def keys(page: type) -> Any:
+    """The widget keys of a page's fields as attributes (`keys(Churn).period == "churn_period"`), so a page never
+    types a key that must match a field: a misspelt field raises AttributeError."""
+    fields = [f.name for f in dataclasses.fields(page)]
+    return type(f"{page.__name__}Keys", (), {"__slots__": ()} | {n: widget_key(page, n) for n in fields})()
+
+
 def params(page: type) -> list[str]:
     """The query parameter names a page owns."""
     return [f.metadata["q"] for f in dataclasses.fields(page)]

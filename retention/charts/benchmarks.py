@@ -19,7 +19,7 @@ CONFIDENCE_SYMBOLS = {"high": "diamond", "medium": "diamond", "low": "diamond-op
 
 def benchmark_label(row, labels: dict) -> str:
     """'Telecommunications · Exploding Topics (citing Statista) 2023 · low confidence' (badge only when low)."""
-    from retention.benchmarks.wording import industry_name
+    from retention.ui_text.benchmarks import industry_name
 
     text = f"{industry_name(row['industry'])} · {row['publisher']} {row['year']}"
     if row.get("confidence") == "low":

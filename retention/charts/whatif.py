@@ -1,5 +1,5 @@
 """What-if charts: frame → plotly Figure, no data access. Every word shown comes in as an argument
-(titles, axis and legend labels live in the page / retention.scenarios.wording)."""
+(titles, axis and legend labels live in the page / retention.ui_text.whatif)."""
 
 from __future__ import annotations
 

@@ -16,7 +16,8 @@ from pathlib import Path
 import pandas as pd
 
 from retention import cli
-from retention.benchmarks import catalog, compare, definitions, wording
+from retention.benchmarks import catalog, compare, definitions
+from retention.ui_text import benchmarks as wording
 from retention.metrics import churn
 
 COLUMNS = ["metric", "period", "your_pct", "your_ci_low_pct", "your_ci_high_pct", "your_customers", "industry",

@@ -14,7 +14,8 @@ from typing import Any
 
 from retention import cli
 from retention.metrics import churn, reasons
-from retention.scenarios import clv, inputs, sbg, tenure, wording
+from retention.scenarios import clv, inputs, sbg, tenure
+from retention.ui_text import whatif as wording
 from retention.scenarios.scenario import Scenario, apply, equivalents
 
 DEFAULT_YEARS = 5

@@ -3,7 +3,7 @@ every page (Overview, Churn, Cohorts, Benchmarks, What-if) and `python -m retent
 number. Built on retention.metrics.churn (periods), retention.metrics.cohorts (month-1 curve) and
 retention.benchmarks.figures (repeat purchase).
 
-Definitions (the words shown to users are in retention/ui_text.py, HEADLINE):
+Definitions (the words shown to users are in retention/ui_text/, HEADLINE):
 - customer_retention_month: of the customers active at the start of a month, the share still active at its
   end (active at both instants, as the published benchmarks count it), pooled over the last SUMMARY_PERIODS
   complete months with customers (Σ retained / Σ CS); churn = 100 − retention.

@@ -20,7 +20,7 @@
   side). Same estimator and interval as above; a non-member can stand in for several join months (the interval
   treats those rows as independent, slightly too narrow when few cohorts carry many join months).
 
-Both return numbers and warning codes (WARNINGS); the words are in retention/ui_text.py.
+Both return numbers and warning codes (WARNINGS); the words are in retention/ui_text/impact.py.
 Retention at month k counts as the cohort matrix's classic mode: a positive purchase in calendar month
 cohort + k (queries/impact_customers.sql; tests check it against retention.metrics.cohorts.matrix).
 """

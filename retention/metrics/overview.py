@@ -20,6 +20,20 @@ def monthly(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return sql.frame(con, "overview_monthly")
 
 
+def returning_buyers(months: pd.DataFrame, last_date) -> tuple[pd.Series, dict | None]:
+    """Which months of `monthly` (month, buyers, new_buyers) are over by `last_date` (a month is over when the
+    data runs to its last day), and the last such month with its share of returning buyers:
+    (complete: one bool per row, {"month", "returning_pct"} or None when no month is over; returning_pct is NaN
+    for a month without buyers)."""
+    complete = months["month"] + pd.offsets.MonthEnd(0) <= pd.Timestamp(last_date)
+    done = months[complete]
+    if not len(done):
+        return complete, None
+    last = done.iloc[-1]
+    share = 100 * (last.buyers - last.new_buyers) / last.buyers if last.buyers else float("nan")
+    return complete, {"month": last.month, "returning_pct": share}
+
+
 def attributes(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Segment attributes: attribute, customers, distinct_values."""
     return sql.frame(con, "overview_attributes")

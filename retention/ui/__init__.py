@@ -10,4 +10,6 @@ Modules, lowest first (each imports only those above it):
     session_uploads  dropping uploaded bytes from server memory
     downloads        CSV/XLSX download buttons, ReportSections and the HTML report button
     language         the session's language and the sidebar's picker
+    churn/           the Churn page's longer views (lead, reasons, drivers, win-back list), each taking its View
+    whatif_views     the What-if page's purchase-model and young-cohorts (sBG) tabs
 """

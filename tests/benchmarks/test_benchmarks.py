@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 from scipy import stats as sps
 
-from retention.benchmarks import catalog, definitions, statistics, wording
+from retention.benchmarks import catalog, definitions, statistics
+from retention.ui_text import benchmarks as wording
 
 
 @pytest.fixture(scope="module")

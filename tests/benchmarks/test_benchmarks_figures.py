@@ -214,7 +214,8 @@ def test_year_over_year_shifts_a_year():
 
 
 def test_overview_context_last_year():
-    from retention.benchmarks import compare, wording
+    from retention.benchmarks import compare
+    from retention.ui_text import benchmarks as wording
 
     con = load(customers=subscriptions())
     row = compare.context(con, as_of="2025-12-31").iloc[0].to_dict()

@@ -38,9 +38,9 @@ ALLOWED = {
     "retention.__main__": {"retention.cli"},
 }
 SMALL = BASE  # the base modules import only each other
-# The words of the Benchmarks and What-if pages live beside their package; any module may use them (they are part
-# of the UI-text layer, which the cycle test keeps free of cycles).
-WORDS = ("retention.benchmarks.wording", "retention.scenarios.wording")
+# The words, the Benchmarks and What-if pages' included, live in the UI-text package (retention/ui_text/: shared
+# words in __init__, one module per page); it is in BASE, so any module may use them.
+WORDS = ("retention.ui_text",)
 
 
 def python_files(*folders: str) -> list[Path]:
@@ -108,6 +108,13 @@ def test_groups_import_only_what_the_architecture_lists():
                 wrong.append(f"{path.relative_to(ROOT)} imports {name}")
     assert not wrong, "imports docs/architecture.md does not allow (change the code, or the table and ALLOWED):\n" \
         + "\n".join(sorted(wrong))
+
+
+def test_words_import_only_the_base():
+    """The UI-text package (every page's words) imports only i18n, fmt and itself, so any module may use it."""
+    wrong = [f"{p.relative_to(ROOT)} imports {n}" for p in python_files("retention/ui_text") for n in imported(p)
+             if group(n) and group(n) not in {"retention.ui_text", "retention.i18n", "retention.fmt"}]
+    assert not wrong, "\n".join(wrong)
 
 
 def test_every_group_has_a_rule():

@@ -22,7 +22,7 @@ def test_money_label():
 def test_whatif_table_names_the_currency_on_money_rows_only():
     import pandas as pd
 
-    from retention.scenarios import wording
+    from retention.ui_text import whatif as wording
 
     frame = pd.DataFrame({"output": ["retention", "margin_per_period", "value_of_base"], "base": [0.9, 10.0, 5.0]})
     measures = wording.output_table(frame, "month", "EUR")["measure"].tolist()

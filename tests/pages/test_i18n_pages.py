@@ -12,7 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from retention import fmt, i18n, report, ui_text
-from retention.benchmarks import wording as bench_text
+from retention.ui_text import benchmarks as bench_text
 from tests.conftest import APP, ROOT
 
 START, END = i18n.INVISIBLE_MARKS

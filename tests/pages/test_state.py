@@ -183,3 +183,27 @@ def test_widgets_go_through_the_same_checks_and_resets():
     assert (after.period, after.shown, after.min, after.filter_values, after.k) == ("week", 26, 50, (), 1)
     seeded = state.to_widgets(after)
     assert seeded["cohorts_filter_values"] == [] and seeded["cohorts_as_of"] == dt.date(2025, 12, 31)
+
+
+ALL_PAGES = state.PAGES
+
+
+@pytest.mark.parametrize("page", ALL_PAGES, ids=lambda p: p.__name__)
+def test_keys_name_every_field_by_its_widget_key(page):
+    keys = state.keys(page)
+    for f in dataclasses.fields(page):
+        assert getattr(keys, f.name) == f"{page.PREFIX}_{f.name}" == state.widget_key(page, f.name)
+    with pytest.raises(AttributeError):
+        keys.no_such_field  # noqa: B018 - a misspelt field fails instead of making a new key
+
+
+def test_no_page_types_a_state_fields_widget_key():
+    """Widget keys of URL-state fields come from state.keys / state.widget_key, never typed as text (issue #21):
+    no quoted "<prefix>_<field>" of a state field in the pages or the Streamlit layer."""
+    from tests.conftest import ROOT
+
+    typed = {f'"{state.widget_key(p, f.name)}"': p.__name__ for p in ALL_PAGES for f in dataclasses.fields(p)}
+    files = [*ROOT.glob("pages/*.py"), *ROOT.glob("retention/ui/**/*.py"), ROOT / "app.py"]
+    found = [f"{path.relative_to(ROOT)}: {key}" for path in files for key in typed
+             if key in path.read_text(encoding="utf-8")]
+    assert not found, found

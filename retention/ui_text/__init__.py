@@ -1,4 +1,6 @@
-"""User-facing words shared by several pages (kept in one place for translation).
+"""User-facing words (kept in one place for translation): this module holds the words several pages share;
+one module per page holds that page's own (churn, cohorts, customers, overview, whatif, benchmarks, data, impact,
+drivers). The word modules import only fmt and i18n, so any module may use them.
 
 Translatable constants are lazy strings, L("…") (retention/i18n.py): written in English here, translated
 wherever they are used; functions use _() and ngettext() (the catalogs are in locale/, see README Languages)."""
@@ -8,7 +10,7 @@ import datetime as dt
 from babel import dates as bdates
 
 from retention import fmt, i18n
-from retention.scenarios.wording import PER, PERIOD_NAMES as _PERIOD_NAMES
+from retention.ui_text.whatif import PER, PERIOD_NAMES as _PERIOD_NAMES
 from retention.i18n import L, _, ngettext
 
 ROLE_LABELS = {
@@ -427,228 +429,6 @@ def money_warnings(money: dict) -> list[str]:
     return out
 
 
-# ---------------------------------------------------------------- churn drivers (Churn page, Overview card, CLI)
-
-DRIVER_BLANK = L("(blank)")
-DRIVER_KINDS = {"text": L("column of the file"), "number": L("number, in bins"), "first": L("at the first purchase"),
-                "accumulated": L("grows while a customer stays")}
-DRIVER_EXCLUDED = {"outcome": L("restates the outcome (whether, when or why a customer left)"),
-                   "identifier": L("identifier or location detail (one group per customer or place)"),
-                   "date": L("a date (used for cohorts, not as a group)"), "one_value": L("one value only"),
-                   "too_many": L("too many different values to compare"), "blank": L("empty")}
-DRIVER_VALUE_LABELS = {"value": L("Value"), "customers": L("Customers"), "churned": L("Churned"), "churn_pct": L("Churn, %"),
-                       "ci_low_pct": L("Interval from, %"), "ci_high_pct": L("to, %"),
-                       "rest_pct": L("Everyone else, %"), "diff_pp": L("Difference, points"),
-                       "excess_churned": L("Churned customers the difference accounts for"),
-                       "excess_revenue": L("Their revenue"), "small": L("Few customers (read with care)")}
-DRIVER_RANK_LABELS = {"rank": L("Rank"), "attribute": L("Attribute"), "kind": L("Kind"), "values": L("Values"), "top_value": L("Value that churns most"),
-                      "top_churn_pct": L("Its churn, %"), "top_diff_pp": L("vs everyone else, points"),
-                      "top_excess_churned": L("Extra churned customers"), "cramers_v": L("Strength (corrected Cramér's V)"),
-                      "p_adjusted": L("p-value (Holm-corrected)"), "significant": L("Beyond chance")}
-DRIVER_ODDS_LABELS = {"attribute": L("Attribute"), "value": L("Value"), "reference": L("Compared with"),
-                      "customers": L("Customers"), "odds_ratio": L("Odds ratio"), "or_low": L("Interval from"),
-                      "or_high": L("to"), "p_value": L("p-value")}
-DRIVER_TIME_LABELS = {"cohort": L("Cohort (year of start)"), "value": L("Value"), "customers": L("Customers"),
-                      "churned": L("Churned"), "churn_pct": L("Churn, %"), "rest_pct": L("Everyone else, %"),
-                      "diff_pp": L("Difference, points"), "small": L("Few customers")}
-
-
-def driver_value(value) -> str:
-    """A driver value as shown (a blank cell is '(blank)')."""
-    return str(DRIVER_BLANK) if value is None or value != value else str(value)
-
-
-def driver_definition(how: dict) -> str:
-    """What 'churned' means in the drivers view of this dataset (definition() of retention.metrics.drivers)."""
-    if how["basis"] == "customers":
-        return _("**Churned** = marked churned in the customers file (a cancel date or a churned status); customers "
-                 "whose churn the file does not state are left out.")
-    return _("**Churned** = lapsed: no purchase in the {days} days up to {day} (the inactivity window), among "
-             "customers whose first purchase was at least {days} days before that date. Change the window above "
-             "(Purchases basis) to see how the drivers move.").format(
-        days=how["inactive_days"], day=f"{how['as_of']:%Y-%m-%d}")
-
-
-def driver_sentence(row: dict, customers: int, churned: int, escape=str) -> str:
-    """One top driver in plain words (Markdown), from a ranking row (retention.metrics.drivers.attribute_tests);
-    `escape` makes the file's names and values inert (widgets.md)."""
-    row = row | {"attribute": escape(driver_attribute(row["attribute"])),
-                 "top_value": escape(driver_value(row["top_value"]))}
-    overall = 100 * churned / customers if customers else float("nan")
-    above = row["top_diff_pp"] >= 0
-    text = (_("**{attribute}**: customers with “{value}” churn at **{pct}** ({n} customers), {diff} points above "
-              "everyone else (overall {overall}); the difference accounts for about {excess} churned customers.")
-            if above else
-            _("**{attribute}**: customers with “{value}” churn at **{pct}** ({n} customers), {diff} points below "
-              "everyone else (overall {overall}); the difference accounts for about {excess} churned customers."))
-    return text.format(attribute=row["attribute"], value=driver_value(row["top_value"]),
-                       pct=fmt.percent(row["top_churn_pct"]), n=fmt.number(row["top_customers"]),
-                       diff=fmt.number(abs(row["top_diff_pp"]), 1), overall=fmt.percent(overall),
-                       excess=fmt.number(max(row["top_excess_churned"], 0)))
-
-
-def driver_rule(row: dict, escape=str) -> str:
-    """A combination of two attributes in plain words (Markdown; retention.metrics.drivers.rules row); `escape`
-    makes the file's names and values inert (widgets.md)."""
-    row = row | {k: escape(driver_value(row[k])) for k in ("first", "first_value", "second", "second_value")}
-    return _("{first} “{first_value}” and {second} “{second_value}”: **{pct}** churn ({churned} of {n} customers; "
-             "{level} interval {low}–{high}).").format(level=fmt.percent(95, 0),
-        first=row["first"], first_value=driver_value(row["first_value"]), second=row["second"],
-        second_value=driver_value(row["second_value"]), pct=fmt.percent(row["churn_pct"]),
-        churned=fmt.number(row["churned"]), n=fmt.number(row["customers"]), low=fmt.number(row["ci_low_pct"], 1),
-        high=fmt.percent(row["ci_high_pct"]))
-
-
-def driver_model_note(auc: float, train: int, test: int) -> str:
-    """How far to trust the multivariable model."""
-    if auc != auc:
-        return _("Too few customers to check the model on customers it has not seen.")
-    grade = _("weak") if auc < 0.65 else (_("fair") if auc < 0.75 else _("good"))
-    return _("Checked on {test} customers the model did not see (fitted on {train}): AUC {auc} ({grade}; 0.5 "
-             "is guessing, 1 is perfect). Odds ratios compare a value with the most common value of its attribute, "
-             "the other attributes held equal; an interval that does not include 1 is beyond chance. An association, "
-             "not proof of cause.").format(test=fmt.number(test), train=fmt.number(train), auc=fmt.number(auc, 2),
-                                           grade=grade)
-
-# ---------------------------------------------------------------- "Did it work?" (pages/impact.py, cli/impact.py)
-
-IMPACT_DESIGNS = {"launch": L("Before/after a launch date"), "members": L("Members against comparable non-members")}
-IMPACT_WARNINGS = {
-    "not_randomised": L("Nobody was assigned at random: anything else that changed around the launch (prices, "
-                        "marketing, the product, competitors, the economy) is credited to the programme as well."),
-    "too_few_cohorts": L("Few cohorts on one side of the launch (fewer than 6 before or 3 after that completed month "
-                         "{k}): the trend and the effect rest on little data."),
-    "trend_unchecked": L("Fewer than 3 cohorts before the launch: the pre-launch trend cannot be fitted, so this is "
-                         "the plain before/after difference."),
-    "pre_trend": L("Cohorts were already changing before the launch ({slope} points a month): the effect is "
-                   "measured against that trend, not against the plain average before."),
-    "seasonality_unchecked": L("Less than two years of cohorts before the launch: seasonality is not part of the "
-                               "trend. If your customers return more in some months, compare with the same months a "
-                               "year earlier below."),
-    "launch_month_left_out": L("The cohort of the launch month started partly before the launch: it is left out."),
-    "selection": L("Members chose to join: if they were keener customers in ways the matching does not see, the "
-                   "effect is overstated."),
-    "join_date_unknown": L("The data has no join dates: what customers did in their first month stands in for "
-                           "'before joining', and retention is counted from the first purchase."),
-    "unmatched_members": L("{unmatched} members had no comparable non-member (same cohort, purchases and spend) and "
-                           "are left out."),
-    "few_members": L("Fewer than 30 matched members: the interval is wide and the estimate fragile."),
-    "members_differed": L("Before matching, members differed from non-members on what drives retention anyway (see "
-                          "the balance table): the plain comparison ({naive} points) would mislead."),
-    "still_unbalanced": L("Even after matching, members and non-members differ by more than 0.1 standard deviations "
-                          "on something in the balance table (matching groups spend in quarters): read the effect "
-                          "with care."),
-    "no_amounts": L("The purchases have no amounts: revenue per customer is not compared."),
-    "members_without_date": L("{undated} members have no usable join date: they are on neither side."),
-}
-IMPACT_METHODS = {
-    "none": L("not measured (no cohorts on one side of the launch)"),
-    "pooled": L("pooled before/after difference of proportions (no trend: fewer than 3 cohorts before the launch)"),
-    "trend": L("against the pre-launch trend: weighted least squares on cohort month, extrapolated; {level} interval "
-               "analytic (the trend's prediction error)"),
-    "trend_seasonal": L("against the pre-launch trend: weighted least squares on cohort month with calendar-month "
-                        "terms, extrapolated; {level} interval analytic (the trend's prediction error)"),
-    "cem": L("coarsened exact matching on cohort month, first-month purchases (1, 2, 3+) and spend (quartiles); "
-             "effect on the members; {level} interval analytic (stratified difference)"),
-    "cem_segment": L("coarsened exact matching on cohort month, first-month purchases (1, 2, 3+), spend (quartiles) "
-                     "and segment; effect on the members; {level} interval analytic (stratified difference)"),
-    "cem_joined": L("retention after the join month; coarsened exact matching on cohort month, join month (a pseudo "
-                    "join date for non-members), purchases, spend (quartiles) and months since the last purchase "
-                    "before joining; effect on the members; {level} interval analytic (stratified difference)"),
-    "cem_joined_segment": L("retention after the join month; coarsened exact matching on cohort month, join month (a "
-                            "pseudo join date for non-members), purchases, spend (quartiles) and months since the "
-                            "last purchase before joining, and segment; effect on the members; {level} interval "
-                            "analytic (stratified difference)"),
-}
-def impact_method(code: str) -> str:
-    """The words for a method code (metrics.impact.METHODS)."""
-    return IMPACT_METHODS[code].format(level=fmt.percent(95, 0))
-
-
-IMPACT_SIDES = {"launch": (L("after the launch"), L("before the launch")),
-                "members": (L("members"), L("matched non-members"))}
-
-
-def _pp(value: float) -> str:
-    return fmt.number(value, 1, sign=True)
-
-
-def impact_sentence(result: dict) -> str:
-    """The plain sentence for an impact result (metrics.impact RESULT_KEYS); 'no clear effect' when the interval
-    crosses zero, never a number alone."""
-    k, n = result["k"], result["treated_customers"] + result["control_customers"]
-    effect, low, high = result["effect_pp"], result["ci_low_pp"], result["ci_high_pp"]
-    if effect != effect:
-        return _("There is not enough data on both sides to measure an effect.")
-    trend = result["method"] in ("trend", "trend_seasonal")
-    launch = result["design"] == "launch"
-    values = {"k": k, "n": fmt.number(n), "low": _pp(low), "high": _pp(high), "effect": fmt.number(abs(effect), 1),
-              "level": fmt.percent(95, 0)}
-    if not result["clear"]:
-        if launch and trend:
-            text = _("**No clear effect** on month-{k} retention: cohorts after the launch kept between {low} and "
-                     "{high} points of customers against the pre-launch trend ({level} interval; {n} customers), so the "
-                     "data cannot tell a gain from a loss or from nothing.")
-        elif launch:
-            text = _("**No clear effect** on month-{k} retention: cohorts after the launch kept between {low} and "
-                     "{high} points of customers against the cohorts before ({level} interval; {n} customers), so the "
-                     "data cannot tell a gain from a loss or from nothing.")
-        else:
-            text = _("**No clear effect** on month-{k} retention: members kept between {low} and {high} points of "
-                     "customers against comparable non-members ({level} interval; {n} customers), so the data cannot "
-                     "tell a gain from a loss or from nothing.")
-        return text.format(**values)
-    more = effect > 0
-    if launch and trend:
-        text = (_("Cohorts after the launch kept **{effect} points more** customers at month {k} ({level} interval {low} "
-                  "to {high}; {n} customers), above the pre-launch trend.") if more else
-                _("Cohorts after the launch kept **{effect} points fewer** customers at month {k} ({level} interval {low} "
-                  "to {high}; {n} customers), below the pre-launch trend."))
-    elif launch:
-        text = (_("Cohorts after the launch kept **{effect} points more** customers at month {k} ({level} interval {low} "
-                  "to {high}; {n} customers), against the cohorts before.") if more else
-                _("Cohorts after the launch kept **{effect} points fewer** customers at month {k} ({level} interval {low} "
-                  "to {high}; {n} customers), against the cohorts before."))
-    else:
-        text = (_("Members kept **{effect} points more** customers at month {k} ({level} interval {low} to {high}; {n} "
-                  "customers), against comparable non-members.") if more else
-                _("Members kept **{effect} points fewer** customers at month {k} ({level} interval {low} to {high}; {n} "
-                  "customers), against comparable non-members."))
-    return text.format(**values)
-
-
-def impact_warning(code: str, result: dict) -> str:
-    """The words for a warning code, filled in from the result."""
-    return IMPACT_WARNINGS[code].format(k=result["k"], slope=fmt.number(result.get("slope_pp", 0.0), 2, sign=True),
-                                        unmatched=fmt.number(result.get("unmatched_members", 0)),
-                                        undated=fmt.number(result.get("undated_members", 0)),
-                                        naive=_pp(result.get("naive_pp", 0.0)))
-
-
-def impact_year_earlier(check: dict | None, k: int) -> str:
-    if not check:
-        return _("The data does not cover the same months a year before the launch, so seasonality cannot be "
-                 "checked.")
-    return _("Seasonality check: the {cohorts} post-launch cohorts against the same calendar months a year earlier "
-             "kept {pp} points at month {k} ({level} interval {low} to {high}); a year of any trend is included in this "
-             "figure.").format(cohorts=check["cohorts"], pp=_pp(check["pp"]), k=k, low=_pp(check["low_pp"]),
-                               high=_pp(check["high_pp"]), level=fmt.percent(95, 0))
-
-
-IMPACT_BALANCE_LABELS = {"covariate": L("What drives retention anyway"), "members": L("Members"),
-                         "others": L("All non-members"), "smd": L("Difference (SMD)"),
-                         "members_matched": L("Matched members"), "others_matched": L("Matched non-members"),
-                         "smd_matched": L("Difference after matching (SMD)")}
-IMPACT_COVARIATES = {"cohort_index": L("Cohort (months since the data's first month)"),
-                     "first_purchases": L("Purchases in the first month"),
-                     "first_spend": L("Spend in the first month"),
-                     "join_index": L("Join month (months since the data's first month)"),
-                     "before_purchases": L("Purchases before the join month"),
-                     "before_spend": L("Spend before the join month"),
-                     "active_before": L("Bought in the month before joining (share)")}
-IMPACT_WORTH_ROWS = {"effect": L("Measured effect"), "low": L("Low end of the interval"),
-                     "high": L("High end of the interval")}
-
 # ---------------------------------------------------------------- leftovers of #15/#16 (files without a header,
 # what-if from tenure, judgement calls made visible)
 
@@ -666,7 +446,7 @@ WHATIF_TENURE_TAG = L("measured from tenure")
 
 def whatif_from_tenure(measured: dict, period: str) -> str:
     """The What-if page's note when retention comes from tenure (retention.scenarios.tenure.measure's row)."""
-    from retention.scenarios.wording import PER
+    from retention.ui_text.whatif import PER
 
     per = "" if period == "month" else "; " + _("{per}: {pct}").format(
         per=PER[period], pct=fmt.percent(100 * measured["retention"], 2))
@@ -823,9 +603,10 @@ def model_churn_difference(period: str, periods: int) -> str:
 
 
 def whatif_model_note(margin: float, discount: float, years: float, used: float, assumed: list[str]) -> str:
-    """How the what-if page's model figures are computed, naming the inputs still at their assumed defaults."""
-    names = {"whatif_margin": _("margin {pct}").format(pct=f"{margin:g}%"),
-             "whatif_discount": _("discount rate {pct} a year").format(pct=f"{discount:g}%")}
+    """How the what-if page's model figures are computed, naming the inputs (fields of state.WhatIf: margin,
+    discount) still at their assumed defaults."""
+    names = {"margin": _("margin {pct}").format(pct=f"{margin:g}%"),
+             "discount": _("discount rate {pct} a year").format(pct=f"{discount:g}%")}
     text = _("From the BG/NBD and Gamma-Gamma models fitted on every purchase (Customers page): each customer's "
              "expected purchases per month × their expected value per purchase × margin {margin}, discounted at "
              "{discount} a year, over {years} years").format(margin=f"{margin:g}%", discount=f"{discount:g}%",
@@ -864,27 +645,6 @@ def days(n: int) -> str:
     return ngettext("{n} day", "{n} days", n).format(n=fmt.number(n))
 
 
-# ---------------------------------------------------------------- churn drivers: values the model could not fit
-DRIVER_MODEL_STATUS = {"separated": L("everyone or no one with it churned, so its odds ratio is infinite or zero "
-                                    "(those customers were set aside for the others' odds ratios)"),
-                       "collinear": L("it says the same as other attributes in the model"),
-                       "unstable": L("too few customers in some combination with other attributes for a stable "
-                                   "estimate")}
-
-
-def driver_model_flags(odds, fallback: str | None, value=str) -> str | None:
-    """One sentence per reason naming the values of drivers.model()['odds'] without an odds ratio (status not
-    'ok'), and a note when the fit did not converge; None when there is nothing to say."""
-    parts = []
-    for status, why in DRIVER_MODEL_STATUS.items():
-        names = [f"{r.attribute}: {value(r.value)}" for r in odds.itertuples() if r.status == status]
-        if names:
-            parts.append(_("No odds ratio for {names}: {why}.").format(names=", ".join(names), why=why))
-    if fallback == "not_converged":
-        parts.append(_("The model did not settle on a best fit; read its odds ratios as rough."))
-    return " ".join(parts) or None
-
-
 # ---------------------------------------------------------------- Churn and upload pages (issue 19: translated)
 # The period words the What-if page already keeps (one place for them): "Month", "per month".
 PERIOD_NAMES = _PERIOD_NAMES
@@ -913,23 +673,6 @@ REASON_LABELS = {"(no reason given)": L("(no reason given)"), "Other": L("Other"
 def reason_label(reason: object) -> str:
     """A churn reason as shown: the app's own labels translated, the file's reasons as written."""
     return str(REASON_LABELS.get(reason, reason)) if isinstance(reason, str) else reason
-
-
-# The per-customer figures the drivers compute (retention/metrics/drivers.py SUMMARY): their names are shown
-# translated; the data and the links keep the English name. A file's own column names are shown as written.
-DRIVER_FIGURES = {"Tenure": L("Tenure"), "Orders": L("Orders"), "Revenue to date": L("Revenue to date")}
-
-
-def driver_attribute(name: object) -> str:
-    """A driver attribute as shown: the app's per-customer figures in the reader's language, columns as written."""
-    return str(DRIVER_FIGURES.get(name, name)) if isinstance(name, str) else name
-
-
-def driver_churned_share(churned: int, customers: int) -> str:
-    """'1,869 of 7,043 customers churned (26.5%).'"""
-    return ngettext("{churned} of {n} customer churned ({pct}).", "{churned} of {n} customers churned ({pct}).",
-                    customers).format(churned=fmt.number(churned), n=fmt.number(customers),
-                                      pct=fmt.percent(100 * churned / max(customers, 1)))
 
 
 def flag_note(entry: dict, revenue: str = "") -> str:
@@ -1159,3 +902,13 @@ CRR_DEFINITION = L("""**Customer retention rate (CRR)** = ((CE − CN) / CS) × 
 
 The Overview's "customers kept" counts the customers active at both the start and the end of a period (new customers are neither added nor subtracted), so it is usually higher than CRR; the Churn page shows both.""")
 DEFINITIONS_HEADING = L("How these numbers are defined")
+
+# The churn drivers' and "Did it work?"'s words live in their own modules (which import only fmt and i18n);
+# re-exported so that ui_text.X keeps naming them.
+from retention.ui_text.drivers import (  # noqa: E402
+    DRIVER_BLANK, DRIVER_KINDS, DRIVER_EXCLUDED, DRIVER_VALUE_LABELS, DRIVER_RANK_LABELS, DRIVER_ODDS_LABELS,
+    DRIVER_TIME_LABELS, driver_value, driver_definition, driver_sentence, driver_rule, driver_model_note,
+    DRIVER_MODEL_STATUS, driver_model_flags, DRIVER_FIGURES, driver_attribute, driver_churned_share)
+from retention.ui_text.impact import (  # noqa: E402
+    IMPACT_DESIGNS, IMPACT_WARNINGS, IMPACT_METHODS, impact_method, IMPACT_SIDES, impact_sentence,
+    impact_warning, impact_year_earlier, IMPACT_BALANCE_LABELS, IMPACT_COVARIATES, IMPACT_WORTH_ROWS)

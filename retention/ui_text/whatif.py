@@ -174,14 +174,14 @@ def scenario_summary(kind: str, x: float, period: str, reason: str | None, r: fl
         year_from=_pct(per_year[0]), year_to=_pct(per_year[1]))
 
 
-ASSUMED = {"whatif_margin": L("gross margin {value} %"), "whatif_cac": L("acquisition cost {value}")}
+ASSUMED = {"margin": L("gross margin {value} %"), "cac": L("acquisition cost {value}")}  # fields of state.WhatIf
 ASSUMED_TAG = L("assumed — enter yours")
 
 
 def assumed_note(values: dict[str, float]) -> str:
     """The inputs still at an assumed value (not from the data, not typed), named with their values;
-    '' when there are none. values: widget key → value, for the keys of ASSUMED still at their default."""
-    named = [ASSUMED[key].format(value=_x(value, sign=False) if key == "whatif_margin" else fmt.number(value))
+    '' when there are none. values: field → value, for the fields of ASSUMED still at their default."""
+    named = [ASSUMED[key].format(value=_x(value, sign=False) if key == "margin" else fmt.number(value))
              for key, value in values.items()]
     if not named:
         return ""
@@ -209,3 +209,32 @@ def output_table(frame, period: str, currency: str | None = None):
                               for k in out["output"]])
     out["formula"] = [str(FORMULAS[k]) for k in out["output"]]
     return out.drop(columns="output")
+
+BASES = {"customers": L("customers"), "purchases": L("purchases")}
+ASSUMPTIONS = {"constant_base": L("constant base"), "constant_inflow": L("constant inflow")}
+TABLE_COLUMNS = {"base": L("base"), "scenario": L("scenario"), "change": L("change")}
+UNITS_TITLE = {"week": L("Weeks"), "month": L("Months"), "quarter": L("Quarters"), "year": L("Years")}
+
+
+def input_fields(per: str, currency: str | None, r_cap: float) -> list[tuple]:
+    """The What-if inputs in their order: (field of retention.state.WhatIf, label, maximum, step, format, help);
+    per: the period's PER phrase, currency: the dataset's (for the money labels), r_cap: the highest retention."""
+    return [
+        ("active", _("Active customers"), None, 100.0, "%.0f", _("Customers active at the analysis date.")),
+        ("retention", _("Retention {per}, %").format(per=per), r_cap * 100, 0.5, None,
+         _("Of the customers at the start of a period, the share still customers at its end, pooled over the periods "
+           "above: the headline figure of the Overview and Churn pages (per year: measured over the last 12 "
+           "months).")),
+        ("arpu", fmt.money_label(_("Revenue per customer {per}").format(per=per), currency), None, None, None,
+         _("Net revenue ÷ average active customers ((CS + CE)/2) over the same periods.")),
+        ("new", _("New customers {per}").format(per=per), None, 1.0, "%.0f",
+         _("Average CN: customers starting (or restarting) during a period.")),
+        ("margin", _("Gross margin, % of revenue"), 100.0, None, None, _("An assumption: the data has no costs.")),
+        ("cac", fmt.money_label(_("Acquisition cost per new customer"), currency), None, None, None, None),
+        ("discount", _("Discount rate per year, %"), 100.0, None, None, _("Converted to the period.")),
+        ("years", _("Horizon, years (0 = none)"), 50.0, 1.0, None,
+         _("Finite by default; 0 values customers over their whole life.")),
+        ("growth", _("Margin growth per year of tenure, %"), 100.0, None, None, None),
+        ("programme", fmt.money_label(_("Programme cost per customer {per}").format(per=per), currency), None, None,
+         None, _("What the retention effort costs; charged in the scenario only.")),
+    ]
