@@ -37,3 +37,30 @@ def annual_points_scenario(annual_pct: float, points: float) -> dict:
     month, month_after = 100 * (annual_pct / 100) ** (1 / 12), 100 * (year_after / 100) ** (1 / 12)
     return {"year": annual_pct, "year_after": year_after, "month": month, "month_after": month_after,
             "points": month_after - month, "churn_cut": 100 * (month_after - month) / (100 - month)}
+
+
+def outcomes(active: float, r: float, r_after: float, arpu: float, margin_pct: float, new: float, cac: float,
+             discount_pct: float, months: int) -> dict:
+    """The What-if page's four figures, period by period over `months` months, from the formulas it shows: margin
+    m = ARPU × margin %, d = (1 + annual discount)^(1/12) − 1; a customer's value = Σ_{t=1..T} m r^t / (1+d)^t
+    (margins at month ends), at month starts Σ_{t=0..T−1}; today's customers' value = N × a customer's value;
+    a new customer's value = that − CAC; break-even programme cost = the gain in value at month starts ÷
+    Σ_{t=0..T−1} (r′/(1+d))^t; profit with a constant inflow of A new customers a month: N_t = r N_(t−1) + A,
+    Σ_t (N_t m − A CAC) / (1+d)^t; each at r (base) and r′ (scenario)."""
+    m, d = arpu * margin_pct / 100, (1 + discount_pct / 100) ** (1 / 12) - 1
+
+    def value(rate: float, first: int) -> float:
+        return sum(m * rate ** t / (1 + d) ** t for t in range(first, first + months))
+
+    def profit(rate: float) -> float:
+        total, customers = 0.0, active
+        for t in range(1, months + 1):
+            customers = rate * customers + new
+            total += (customers * m - new * cac) / (1 + d) ** t
+        return total
+
+    annuity = sum((r_after / (1 + d)) ** t for t in range(months))
+    return {"profit_change": profit(r_after) - profit(r), "profit_change_pct": 100 * (profit(r_after) / profit(r) - 1),
+            "base_value": active * value(r_after, 1), "base_value_change": active * (value(r_after, 1) - value(r, 1)),
+            "new_value": value(r_after, 1) - cac, "new_value_change_pct": 100 * ((value(r_after, 1) - cac) / (value(r, 1) - cac) - 1),
+            "break_even": (value(r_after, 0) - value(r, 0)) / annuity}

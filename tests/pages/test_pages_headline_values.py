@@ -142,6 +142,12 @@ def test_reference_checks_its_own_small_case():
     s = reference_whatif.annual_points_scenario(64.0, 5)
     assert s["month"] == pytest.approx(96.3492, abs=1e-4) and s["month_after"] == pytest.approx(96.9551, abs=1e-4)
     assert s["churn_cut"] == pytest.approx(100 * (s["month_after"] - s["month"]) / (100 - s["month"]))
+    # margin 10 a month, no discount, two months, retention 50% → 100%, 2 customers, 1 new a month costing 3:
+    # a customer's value 10·0.5 + 10·0.25 = 7.5 → 20 (at month starts 15 → 20); profit 17 + 17 = 34 → 27 + 37 = 64
+    o = reference_whatif.outcomes(2, 0.5, 1.0, 100, 10, 1, 3, 0, 2)
+    assert o["profit_change"] == pytest.approx(30) and o["base_value"] == pytest.approx(40)
+    assert o["base_value_change"] == pytest.approx(25) and o["new_value"] == pytest.approx(17)
+    assert o["new_value_change_pct"] == pytest.approx(100 * (17 / 4.5 - 1)) and o["break_even"] == pytest.approx(2.5)
 
 
 def test_bgnbd_reference_reproduces_the_paper():
@@ -250,6 +256,16 @@ def test_whatif(page, want):
     shown = round(w["retention_month_pct"], 2)
     s = reference_whatif.annual_points_scenario(100 * (shown / 100) ** 12, 5)
     assert pct(s["year"]) == pct(want["kept"]["direct"])
+    o = reference_whatif.outcomes(w["active"], shown / 100, s["month_after"] / 100, round(w["arpu"], 2), 30,
+                                  round(w["new_per_month"], 2), 0, 10, 60)  # assumed: margin 30%, no CAC, 10% a year
+    figures = {m.label: m for m in at.metric}
+    assert (figures["More profit over 5 years"].value, figures["More profit over 5 years"].delta) == (
+        f"{o['profit_change']:,.0f}", f"{o['profit_change_pct']:+.1f} %")
+    assert (figures["Value of today's customers"].value, figures["Value of today's customers"].delta) == (
+        f"{o['base_value']:,.0f}", f"{o['base_value_change']:+,.0f}")
+    assert (figures["New customer's value"].value, figures["New customer's value"].delta) == (
+        f"{o['new_value']:,.2f}", f"{o['new_value_change_pct']:+.1f} %")
+    assert figures["Break-even programme cost per customer per month"].value == f"{o['break_even']:,.2f}"
     assert (f"retention per year {pct(s['year'])} → {pct(s['year_after'])}; the model works per month: "
             f"{pct(s['month'], 2)} → {pct(s['month_after'], 2)} per month ({s['points']:+.2f} points, "
             f"{s['churn_cut']:+.1f} % churn cut)") in texts(at)
