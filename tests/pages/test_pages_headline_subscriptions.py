@@ -6,7 +6,6 @@ each page is run once (AppTest)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter
 
 import pandas as pd
@@ -15,7 +14,8 @@ import pytest
 from retention import store
 from retention.ingest.canonical import prepare
 from tests.conftest import app_data_dir, open_page
-from tests.helpers import reference_churn, reference_cohorts, reference_headline
+from tests.helpers import page_text, reference_churn, reference_cohorts, reference_headline
+from tests.helpers.page_text import metrics, months, pct
 
 SEED, CUSTOMERS = 3, 300
 NO_REASON = "(no reason given)"
@@ -71,18 +71,6 @@ def want(subscriptions):
             "reasons": reasons, "cohort_lead": reference_cohorts.lead(cells, k=1, window=6)}
 
 
-def pct(value: float, decimals: int = 1) -> str:
-    return f"{value:,.{decimals}f}%"
-
-
-def months(start: dt.date, end: dt.date) -> str:
-    return f"{start:%b %Y} – {end:%b %Y}"
-
-
-def metrics(at) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
-
-
 def texts(at) -> list[str]:
     return [e.value for e in list(at.markdown) + list(at.caption)]
 
@@ -127,13 +115,5 @@ def test_churn(page, want):
 
 def test_cohorts(page, want):
     at = page("cohorts")
-    s = want["cohort_lead"]
-    trend = ("risen" if s["latest_pct"] > s["first_pct"] + 0.5 else "fallen" if s["latest_pct"] < s["first_pct"] - 0.5
-             else "level")
-    first, latest, average = (pct(s[k], 0) for k in ("first_pct", "latest_pct", "average_pct"))
-    story = (f"has stayed about level, from {first} to {latest}, over" if trend == "level"
-             else f"has {trend} from {first} to {latest} over")
-    assert at.markdown[0].value == (
-        f"Of customers who signed up in **{s['latest_cohort']:%b %Y}** ({s['latest_size']:,}), **{latest}** were "
-        f"still customers at the end of the next month; month-1 retention {story} the last {s['cohorts']} cohorts "
-        f"(weighted average of all {s['average_cohorts']} complete cohorts: {average}).")
+    assert at.markdown[0].value == page_text.cohorts_lead(want["cohort_lead"], "signed up",
+                                                         "were still customers at the end of the next month")
