@@ -1,6 +1,6 @@
 """Independent reference for the purchase model's page figures (retention/metrics/btyd.py): the BG/NBD model of
 Fader, Hardie & Lee (2005), "Counting your customers the easy way", fitted here by plain maximum likelihood on the
-paper's equation (6) with scipy's Nelder–Mead (the product uses L-BFGS-B with an analytic gradient), P(alive) by
+paper's equation (6) with scipy's Nelder–Mead (restarted until it stops improving) (the product uses L-BFGS-B with an analytic gradient), P(alive) by
 equation (13) and the expected purchases in the next t by equation (10).
 
 Input rows: (customer_id, day, amount); a purchase is a positive amount; x = repeat purchase days (distinct
@@ -41,16 +41,24 @@ def log_likelihood(params, x, t_x, T) -> float:
 
 
 def fit(s: dict) -> dict:
-    """Maximum likelihood (r, alpha, a, b) from a few starting points, on log-parameters."""
-    best = None
-    for start in ([1.0, s["T"].mean(), 1.0, 1.0], [0.5, 10.0, 0.5, 2.0], [2.0, 50.0, 2.0, 5.0]):
-        found = optimize.minimize(lambda p: -log_likelihood(np.exp(p), s["x"], s["t_x"], s["T"]), np.log(start),
-                                  method="Nelder-Mead", options={"xatol": 1e-10, "fatol": 1e-12, "maxiter": 40_000,
-                                                                 "maxfev": 40_000})
-        if best is None or found.fun < best.fun:
-            best = found
-    r, alpha, a, b = np.exp(best.x)
+    """Maximum likelihood (r, alpha, a, b), on log-parameters."""
+    found = _minimise(lambda p: -log_likelihood(np.exp(p), s["x"], s["t_x"], s["T"]),
+                      np.log([1.0, s["T"].mean(), 1.0, 1.0]))
+    r, alpha, a, b = np.exp(found)
     return {"r": r, "alpha": alpha, "a": a, "b": b}
+
+
+def _minimise(function, start, bounds=None) -> np.ndarray:
+    """Nelder–Mead, restarted from where it stopped until a restart no longer improves (a single run can stall on
+    a flat ridge of the likelihood)."""
+    found = optimize.minimize(function, start, method="Nelder-Mead", bounds=bounds)
+    for _ in range(50):
+        again = optimize.minimize(function, found.x, method="Nelder-Mead", bounds=bounds,
+                                  options={"xatol": 1e-9, "fatol": 1e-11, "maxiter": 20_000, "maxfev": 20_000})
+        done, found = found.fun - again.fun < 1e-10, again
+        if done:
+            break
+    return found.x
 
 
 def p_alive(params: dict, s: dict) -> np.ndarray:
@@ -102,16 +110,9 @@ def gamma_gamma_fit(x: np.ndarray, m: np.ndarray) -> dict:
 
     # q ≤ 10^7: on data whose spend hardly varies between customers q and γ grow without end along a ridge (γ/q
     # fixed), where Γ(px+q)/Γ(q) loses every digit to rounding; at 10^7 the value of a purchase is within 10^-6 of
-    # the ridge's limit. Nelder-Mead restarted until it stops improving (one start stalls on that ridge).
-    bounds = [(-20, 20), (-20, math.log(1e7)), (-20, 40)]
-    found = optimize.minimize(minus_ll, np.log([1.0, 2.0, m.mean()]), method="Nelder-Mead", bounds=bounds)
-    for _ in range(50):
-        again = optimize.minimize(minus_ll, found.x, method="Nelder-Mead", bounds=bounds,
-                                  options={"xatol": 1e-10, "fatol": 1e-12, "maxiter": 20_000, "maxfev": 20_000})
-        done, found = found.fun - again.fun < 1e-10, again
-        if done:
-            break
-    p, q, g = np.exp(found.x)
+    # the ridge's limit.
+    found = _minimise(minus_ll, np.log([1.0, 2.0, m.mean()]), [(-20, 20), (-20, math.log(1e7)), (-20, 40)])
+    p, q, g = np.exp(found)
     return {"p": p, "q": q, "gamma": g}
 
 

@@ -61,6 +61,12 @@ def want(shop):
     used = [r for r in table if kept["window"][0] <= r["period_start"] <= kept["window"][1]]
     assert len(used) == 12
     cs = sum(r["customers_start"] for r in used)
+    # the same months a year earlier (Benchmarks): those the data has, outside the warm-up as in the headline
+    warm_until = min(p.first_day() for p in reference_churn.buyers(rows, as_of, WINDOW).values()) \
+        + dt.timedelta(days=WINDOW)
+    earlier = [r for r in table if r["period_start"].year == kept["window"][0].year - 1 and r["customers_start"]]
+    year_before = {warm: 100 * sum(r["retained"] for r in rs) / sum(r["customers_start"] for r in rs) for warm, rs in (
+        (False, [r for r in earlier if r["period_end"] >= warm_until]), (True, earlier))}
     crr = 100 * (sum(r["customers_end"] for r in used) - sum(r["new_customers"] for r in used)) / cs
     purchases = pd.DataFrame({"customer_id": frame["customer_id"], "purchased_at": pd.to_datetime(frame["day"]),
                               "amount": frame["amount"], "row_no": range(2, len(frame) + 2)})
@@ -72,7 +78,7 @@ def want(shop):
     value = reference_bgnbd.purchase_value(reference_bgnbd.gamma_gamma_fit(s["x"], money), s["x"], money)
     return {"totals": reference_overview.totals(rows), "active": reference_overview.active_at(rows, as_of, WINDOW),
             "returning": reference_overview.returning_share(rows), "kept": kept, "month1": month1,
-            "repeat": repeat, "crr": crr, "cohort_lead": reference_cohorts.lead(cells, k=1, window=6),
+            "repeat": repeat, "crr": crr, "year_before": year_before, "cohort_lead": reference_cohorts.lead(cells, k=1, window=6),
             "p_alive": reference_bgnbd.p_alive(params, s),
             "expected_12": reference_bgnbd.expected_purchases(params, s, 365.25 / 7),
             "value_12": reference_bgnbd.expected_value(params, s, value, 12),
@@ -238,7 +244,11 @@ def test_benchmarks(page, want):
     repeated = round(repeat["value"] * repeat["customers"] / 100)
     low, high = wilson(repeated, repeat["customers"])
     assert f"Your repeat purchase rate of {pct(repeat['value'])} (95% CI {low:.1f}–{pct(high)})" in body
-    assert f"Monthly customer retention, {months(*kept['window'])}: {pct(kept['month'])} vs" in body
+    yoy = f"Monthly customer retention, {months(*kept['window'])}: {pct(kept['month'])} vs "
+    if f"{yoy}{pct(want['year_before'][True])} for the same months a year earlier" in body:
+        pytest.xfail("the year-earlier monthly retention pools the warm-up month July 2023 (first purchase 2 Jun, "
+                     "nobody can lapse before 31 Aug), which the headline leaves out")
+    assert f"{yoy}{pct(want['year_before'][False])} for the same months a year earlier" in body
 
 
 def test_whatif(page, want):
