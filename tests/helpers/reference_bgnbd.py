@@ -132,3 +132,30 @@ def expected_value(params: dict, s: dict, value: np.ndarray, months: int, discou
         total += (upto - before) / (1 + discount_pct / 100) ** (k / 12)
         before = upto
     return total * value
+
+
+def alive_on(rows, params: dict, day) -> dict:
+    """P(alive) at the end of `day` of every customer who had bought by then, from their purchases up to that day
+    (x, t_x, T measured on it): {customer_id: P(alive)}."""
+    days = defaultdict(set)
+    for c, d, a in rows:
+        if a > 0 and d <= day:
+            days[c].add(d)
+    ids = list(days)
+    s = {"x": np.array([len(days[c]) - 1 for c in ids], float),
+         "t_x": np.array([(max(days[c]) - min(days[c])).days / 7 for c in ids]),
+         "T": np.array([(day - min(days[c])).days / 7 for c in ids])}
+    return dict(zip(ids, p_alive(params, s)))
+
+
+def model_retention(rows, params: dict, months: list[tuple]) -> float:
+    """Model retention (%) pooled over months given as (first day, last day): Σ over months of the P(alive) at the
+    month's end of the customers who had bought before it ÷ Σ of their P(alive) at its start (the day before)."""
+    import datetime as dt
+
+    kept = start = 0.0
+    for first, last in months:
+        before, after = alive_on(rows, params, first - dt.timedelta(days=1)), alive_on(rows, params, last)
+        start += sum(before.values())
+        kept += sum(after[c] for c in before)
+    return 100 * kept / start

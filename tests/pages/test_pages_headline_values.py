@@ -72,6 +72,7 @@ def want(shop):
                               "amount": frame["amount"], "row_no": range(2, len(frame) + 2)})
     no_customers = pd.DataFrame(columns=["customer_id", "signup_date", "churn_date", "churned"])
     cells = reference_cohorts.matrix(purchases, no_customers, {}, grain="month")
+    assert all(r["complete"] for r in table[-12:])  # the model's twelve months: the last twelve, all complete
     s = reference_bgnbd.summary(rows)
     params = reference_bgnbd.fit(s)
     money = reference_bgnbd.monetary(rows)
@@ -80,6 +81,8 @@ def want(shop):
             "returning": reference_overview.returning_share(rows), "kept": kept, "month1": month1,
             "repeat": repeat, "crr": crr, "year_before": year_before, "cohort_lead": reference_cohorts.lead(cells, k=1, window=6),
             "p_alive": reference_bgnbd.p_alive(params, s),
+            "model_month": reference_bgnbd.model_retention(rows, params, [(r["period_start"], r["period_end"])
+                                                                          for r in table[-12:]]),
             "expected_12": reference_bgnbd.expected_purchases(params, s, 365.25 / 7),
             "value_12": reference_bgnbd.expected_value(params, s, value, 12),
             "whatif": reference_whatif.measured(rows, kept["direct"], WINDOW),
@@ -200,6 +203,7 @@ def test_overview(page, want):
     assert (f"Of the {want['month1']['customers']:,} customers who first bought in {month1_window(want)}, "
             f"**{pct(want['month1']['value'])}** bought again in the next calendar month. The latest cohort "
             f"({lead['latest_cohort']:%B %Y}, {size:,} customer{'s' * (size != 1)}): {pct(lead['latest_pct'])}.") in body
+    assert f"Your annual customer retention of {pct(kept['direct'])} is " in body  # "How do we compare?"
     month, share = want["returning"]
     assert f"In {month:%B %Y}, {share:.0f}% of buyers were returning customers" in chart_titles(at)
 
@@ -220,6 +224,8 @@ def test_churn(page, want):
     assert standard.delta == f"{want['crr'] - kept['month']:+.2f} pts"
     assert shown["Churn per month (standard formula)"] == pct(100 - want["crr"])
     assert shown["Expected active customers (Σ P(alive))"] == f"{want['p_alive'].sum():,.0f}"
+    assert shown["Model retention per month"] == pct(want["model_month"])
+    assert shown["Model churn per month"] == pct(100 - want["model_month"])
     body = texts(at)
     n = kept["direct_customers"]
     assert (f"Of the {n:,} customers at the start of {window}, **{pct(kept['direct'])}** were still customers at its "
