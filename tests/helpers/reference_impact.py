@@ -7,6 +7,7 @@ import math
 
 import numpy as np
 import pandas as pd
+from scipy import stats as sps
 
 from retention.metrics.impact import trend_inputs
 
@@ -68,6 +69,19 @@ def launch_sides(rows, launch, k: int) -> dict:
     n = np.array([before[m][0] for m in sorted(before)], float)
     y = np.array([before[m][1] / before[m][0] for m in sorted(before)])
     slope, intercept = np.polyfit(x, y, 1, w=np.sqrt(n))
-    gap = sum(v[1] - v[0] * (intercept + slope * m) for m, v in after.items()) / sum(v[0] for v in after.values())
-    return {"after": sum(v[0] for v in after.values()), "before": sum(v[0] for v in before.values()),
-            "naive_pp": 100 * (share(after) - share(before)), "effect_pp": 100 * gap}
+    n_after = sum(v[0] for v in after.values())
+    gap = sum(v[1] - v[0] * (intercept + slope * m) for m, v in after.items()) / n_after
+    # 95% interval: σ² = Σ n·residual² / (cohorts − 2), at least the pooled p(1 − p) (then the normal quantile, else
+    # t); Var = σ²/N_after + σ²·x̄'(X'NX)⁻¹x̄, x̄ = the after cohorts' customer-weighted mean of (1, month)
+    df = len(x) - 2
+    sigma2 = float(np.sum(n * (y - intercept - slope * x) ** 2) / df)
+    pooled = float(np.sum(n * y) / np.sum(n))
+    if sigma2 < pooled * (1 - pooled):
+        sigma2, df = pooled * (1 - pooled), None
+    design = np.column_stack([np.ones_like(x), x])
+    xbar = np.array([1.0, sum(v[0] * m for m, v in after.items()) / n_after])
+    variance = sigma2 / n_after + sigma2 * xbar @ np.linalg.inv(design.T @ (design * n[:, None])) @ xbar
+    q = 1.959963984540054 if df is None else float(sps.t.ppf(0.975, df))
+    return {"after": n_after, "before": sum(v[0] for v in before.values()),
+            "naive_pp": 100 * (share(after) - share(before)), "effect_pp": 100 * gap,
+            "low_pp": 100 * (gap - q * math.sqrt(variance)), "high_pp": 100 * (gap + q * math.sqrt(variance))}

@@ -157,6 +157,28 @@ def test_reference_checks_its_own_small_case():
     assert o["new_value_change_pct"] == pytest.approx(100 * (17 / 4.5 - 1)) and o["break_even"] == pytest.approx(2.5)
 
 
+def test_reference_checks_its_cohort_and_launch_cases():
+    # cohorts at period 1: Jan 10 of 40, Feb 5 of 10 (below the minimum sample), Mar 20 of 50; Apr not complete
+    cells = pd.DataFrame([(dt.date(2024, m, 1), 1, size, active, 100 * active / size, m < 4, size < 30)
+                          for m, size, active in ((1, 40, 10), (2, 10, 5), (3, 50, 20), (4, 30, 3))],
+                         columns=["cohort", "period", "cohort_size", "active", "retention_pct", "complete", "small"])
+    lead = reference_cohorts.lead(cells, k=1, window=6)
+    assert (lead["latest_cohort"], lead["latest_size"], lead["latest_pct"], lead["first_pct"], lead["cohorts"]) == (
+        dt.date(2024, 3, 1), 50, 40.0, 25.0, 2)  # the small February cohort left out of the sentence
+    assert (lead["average_pct"], lead["average_cohorts"]) == (35.0, 3)  # (10 + 5 + 20) / 100, every complete one
+    # launch on 1 Apr, month 1: Jan, Feb, Mar cohorts keep 1 of 2 each (a flat line at 50%), April's 2 of 2; June's
+    # cohort has not completed July by 30 June
+    day = dt.date
+    rows = [("a1", day(2024, 1, 3), 10), ("a1", day(2024, 2, 5), 10), ("a2", day(2024, 1, 10), 10),
+            ("b1", day(2024, 2, 2), 10), ("b1", day(2024, 3, 2), 10), ("b2", day(2024, 2, 3), 10),
+            ("c1", day(2024, 3, 1), 10), ("c1", day(2024, 4, 1), 10), ("c2", day(2024, 3, 5), 10),
+            ("d1", day(2024, 4, 2), 10), ("d1", day(2024, 5, 2), 10), ("d2", day(2024, 4, 3), 10),
+            ("d2", day(2024, 5, 20), 10), ("e1", day(2024, 6, 30), 5)]
+    got = reference_impact.launch_sides(rows, day(2024, 4, 1), k=1)
+    assert (got["after"], got["before"]) == (2, 6)
+    assert got["naive_pp"] == pytest.approx(50) and got["effect_pp"] == pytest.approx(50)
+
+
 def test_bgnbd_reference_reproduces_the_paper():
     """Fader, Hardie & Lee (2005) on the CDNOW cohort: r, α, a, b = 0.243, 4.414, 0.793, 2.426, LL −9582.4; their
     customer 1 (x = 2, t_x = 30.43, T = 38.86 weeks) is alive with 0.727 and buys 1.226 times in the next 39 weeks;
@@ -308,6 +330,8 @@ def test_impact(page, want):
     assert shown["Customers before the launch"] == f"{got['before']:,}"
     assert shown["Plain difference (no trend, no matching)"] == f"{got['naive_pp']:+.1f} points"
     assert shown["Effect on month-3 retention"] == f"{got['effect_pp']:+.1f} points"
+    effect = next(m for m in at.metric if m.label == "Effect on month-3 retention")
+    assert effect.delta == f"95%: {got['low_pp']:+.1f} to {got['high_pp']:+.1f}"
 
 
 def test_upload(shop, monkeypatch, tmp_path):
