@@ -1,7 +1,8 @@
 """Independent reference for the purchase model's page figures (retention/metrics/btyd.py): the BG/NBD model of
 Fader, Hardie & Lee (2005), "Counting your customers the easy way", fitted here by plain maximum likelihood on the
-paper's equation (6) with scipy's Nelder–Mead (restarted until it stops improving) (the product uses L-BFGS-B with an analytic gradient), P(alive) by
-equation (13) and the expected purchases in the next t by equation (10).
+paper's equation (6) with scipy's Nelder–Mead, restarted until it stops improving (the product uses L-BFGS-B with
+an analytic gradient); P(alive) by equation (13); the expected purchases in the next t by equation (10); and the
+Gamma-Gamma value of a purchase (Fader, Hardie & Lee 2005, "RFM and CLV").
 
 Input rows: (customer_id, day, amount); a purchase is a positive amount; x = repeat purchase days (distinct
 purchase days − 1), t_x = first to last purchase day, T = first purchase day to the last purchase day in the data,

@@ -60,7 +60,9 @@ def outcomes(active: float, r: float, r_after: float, arpu: float, margin_pct: f
         return total
 
     annuity = sum((r_after / (1 + d)) ** t for t in range(months))
-    return {"profit_change": profit(r_after) - profit(r), "profit_change_pct": 100 * (profit(r_after) / profit(r) - 1),
+    return {"profit_change": profit(r_after) - profit(r),
+            "profit_change_pct": 100 * (profit(r_after) / profit(r) - 1),
             "base_value": active * value(r_after, 1), "base_value_change": active * (value(r_after, 1) - value(r, 1)),
-            "new_value": value(r_after, 1) - cac, "new_value_change_pct": 100 * ((value(r_after, 1) - cac) / (value(r, 1) - cac) - 1),
+            "new_value": value(r_after, 1) - cac,
+            "new_value_change_pct": 100 * ((value(r_after, 1) - cac) / (value(r, 1) - cac) - 1),
             "break_even": (value(r_after, 0) - value(r, 0)) / annuity}

@@ -79,7 +79,8 @@ def want(shop):
     value = reference_bgnbd.purchase_value(reference_bgnbd.gamma_gamma_fit(s["x"], money), s["x"], money)
     return {"totals": reference_overview.totals(rows), "active": reference_overview.active_at(rows, as_of, WINDOW),
             "returning": reference_overview.returning_share(rows), "kept": kept, "month1": month1,
-            "repeat": repeat, "crr": crr, "year_before": year_before, "cohort_lead": reference_cohorts.lead(cells, k=1, window=6),
+            "repeat": repeat, "crr": crr, "year_before": year_before,
+            "cohort_lead": reference_cohorts.lead(cells, k=1, window=6),
             "p_alive": reference_bgnbd.p_alive(params, s),
             "model_month": reference_bgnbd.model_retention(rows, params, [(r["period_start"], r["period_end"])
                                                                           for r in table[-12:]]),
@@ -89,20 +90,15 @@ def want(shop):
             "launch": reference_impact.launch_sides(rows, LAUNCH, k=3), "as_of": as_of, "first": first}
 
 
-# --- how the pages write numbers (English) -----------------------------------------------------------------------
-
-
-
-
+# --- how the pages write numbers (English; tests/helpers/page_text.py for the shared ones) -----------------------
 
 
 def wilson(successes: int, trials: int) -> tuple[float, float]:
+    """The 95% Wilson score interval, in %."""
     p, z2 = successes / trials, Z95 ** 2
     centre, half = (p + z2 / (2 * trials)) / (1 + z2 / trials), \
         Z95 * math.sqrt(p * (1 - p) / trials + z2 / (4 * trials ** 2)) / (1 + z2 / trials)
     return 100 * (centre - half), 100 * (centre + half)
-
-
 
 
 def texts(at) -> str:
