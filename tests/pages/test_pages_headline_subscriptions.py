@@ -34,7 +34,7 @@ def subscriptions(tmp_path_factory):
 
 
 @pytest.fixture
-def page(subscriptions, monkeypatch):
+def run_page(subscriptions, monkeypatch):
     path, dataset_id, _ = subscriptions
     with app_data_dir(path, monkeypatch):
         yield lambda name, **query: open_page(f"pages/{name}.py", dataset=dataset_id, **query)
@@ -75,8 +75,8 @@ def texts(at) -> list[str]:
     return [e.value for e in list(at.markdown) + list(at.caption)]
 
 
-def test_overview(page, want):
-    at = page("overview")
+def test_overview(run_page, want):
+    at = run_page("overview")
     shown, kept = metrics(at), want["kept"]
     window = months(*kept["window"])
     assert shown["Customers"] == f"{want['customers']:,}"
@@ -92,8 +92,8 @@ def test_overview(page, want):
     assert lines == [f"**{reason}** — {100 * n / total:.0f}% of the {total:,} customers who left" for reason, n in top]
 
 
-def test_churn(page, want):
-    at = page("churn")
+def test_churn(run_page, want):
+    at = run_page("churn")
     shown, kept = metrics(at), want["kept"]
     window = months(*kept["window"])
     assert shown[f"Customers kept over a year ({window})"] == pct(kept["direct"])
@@ -113,7 +113,7 @@ def test_churn(page, want):
     assert delta == ("0.00 pts" if round(difference, 2) == 0 else f"{difference:+.2f} pts")
 
 
-def test_cohorts(page, want):
-    at = page("cohorts")
+def test_cohorts(run_page, want):
+    at = run_page("cohorts")
     assert at.markdown[0].value == page_text.cohorts_lead(want["cohort_lead"], "signed up",
                                                          "were still customers at the end of the next month")

@@ -39,7 +39,7 @@ def shop(tmp_path_factory):
 
 
 @pytest.fixture
-def page(shop, monkeypatch):
+def run_page(shop, monkeypatch):
     """open(page, **query): the page on the module's dataset (Streamlit's caches emptied around the test)."""
     path, dataset_id, _, _ = shop
     with app_data_dir(path, monkeypatch):
@@ -200,8 +200,8 @@ def test_bgnbd_reference_reproduces_the_paper():
     assert round(reference_bgnbd.expected_purchases(params, one, 39)[0], 3) == 1.226
 
 
-def test_overview(page, want):
-    at = page("overview")
+def test_overview(run_page, want):
+    at = run_page("overview")
     shown = metrics(at)
     t, kept = want["totals"], want["kept"]
     window = months(*kept["window"])
@@ -226,8 +226,8 @@ def test_overview(page, want):
     assert f"In {month:%B %Y}, {share:.0f}% of buyers were returning customers" in chart_titles(at)
 
 
-def test_churn(page, want):
-    at = page("churn")
+def test_churn(run_page, want):
+    at = run_page("churn")
     shown = metrics(at)
     kept = want["kept"]
     window = months(*kept["window"])
@@ -251,14 +251,14 @@ def test_churn(page, want):
     assert f"{want['repeat']['value']:.0f}% of buyers bought more than once." in body
 
 
-def test_cohorts(page, want):
-    at = page("cohorts")
+def test_cohorts(run_page, want):
+    at = run_page("cohorts")
     assert at.markdown[0].value == page_text.cohorts_lead(want["cohort_lead"], "first bought",
                                                          "bought again the next month")
 
 
-def test_benchmarks(page, want):
-    at = page("benchmarks")
+def test_benchmarks(run_page, want):
+    at = run_page("benchmarks")
     body = texts(at)
     kept, repeat = want["kept"], want["repeat"]
     assert at.selectbox(key="benchmarks_period").value == "year"  # a whole year in the data
@@ -275,8 +275,8 @@ def test_benchmarks(page, want):
     assert f"{yoy}{pct(want['year_before'][False])} for the same months a year earlier" in body
 
 
-def test_whatif(page, want):
-    at = page("whatif")
+def test_whatif(run_page, want):
+    at = run_page("whatif")
     w = want["whatif"]
     assert w["months"] == 12
     assert at.number_input(key="whatif_active").value == w["active"]
@@ -303,8 +303,8 @@ def test_whatif(page, want):
             f"{s['churn_cut']:+.1f} % churn cut)") in texts(at)
 
 
-def test_customers(page, want):
-    at = page("customers")
+def test_customers(run_page, want):
+    at = run_page("customers")
     shown = metrics(at)
     alive = want["p_alive"]
     assert shown["Customers who bought"] == f"{want['totals']['buyers']:,}" == f"{len(alive):,}"
@@ -318,8 +318,8 @@ def test_customers(page, want):
     assert abs(int(shown["Expected value, next 12 months"].replace(",", "")) - want["value_12"].sum()) < 1
 
 
-def test_impact(page, want):
-    at = page("impact", launch=LAUNCH.isoformat())
+def test_impact(run_page, want):
+    at = run_page("impact", launch=LAUNCH.isoformat())
     shown = metrics(at)
     got = want["launch"]
     assert shown["Customers after the launch"] == f"{got['after']:,}"
