@@ -160,3 +160,18 @@ def average_curve(cells: pd.DataFrame) -> pd.DataFrame:
             out[row.period] = (cohorts + 1, customers + row.cohort_size, retained + row.active)
     return pd.DataFrame([{"period": k, "cohorts": v[0], "customers": v[1], "retained": v[2]}
                          for k, v in sorted(out.items())])
+
+
+def lead(cells: pd.DataFrame, k: int = 1, window: int = 6) -> dict:
+    """The figures the Cohorts page and the Overview name in words, from `matrix` output (one segment): of the
+    cohorts that completed period k (those of fewer than the minimum sample left out while any cohort is large
+    enough), the latest one's size and retention at k, the retention at k of the oldest of the last `window` such
+    cohorts, how many those are, and the weighted average at k over every cohort that completed k."""
+    done = [r for r in cells.itertuples() if r.period == k and r.complete]
+    large = [r for r in done if not r.small]
+    shown = sorted(large or done, key=lambda r: r.cohort)[-window:]
+    average = average_curve(cells)
+    at_k = average[average["period"] == k].iloc[0]
+    return {"latest_cohort": shown[-1].cohort, "latest_size": shown[-1].cohort_size,
+            "latest_pct": shown[-1].retention_pct, "first_pct": shown[0].retention_pct, "cohorts": len(shown),
+            "average_pct": 100 * at_k["retained"] / at_k["customers"], "average_cohorts": int(at_k["cohorts"])}
