@@ -177,7 +177,7 @@ if share in ("repeat_12", "month1") and as_of:
 if not attributes:
     st.caption(str(T["no_segments"]))
 elif share:
-    attribute = st.selectbox(str(T["segment"]), attributes, key="benchmarks_segment")
+    attribute = st.selectbox(str(T["segment"]), attributes, key="benchmarks_segment", format_func=ui_text.segment_name)
     if share == "month1":
         groups = cache.cached(internal.cohort_retention_by_segment, ds, segment=attribute, k=1, as_of=as_of)
     else:

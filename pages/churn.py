@@ -254,7 +254,7 @@ def reasons_tab(v) -> None:
                          {"x": _("Period of churn"), "y": _("Share of churned (%)") if share else _("Churned customers")},
                          _("Churn reasons {per}").format(per=per)), "churn_reason_time")
         if segments:
-            seg = st.selectbox(_("Reasons by segment"), segments, key="churn_segment")
+            seg = st.selectbox(_("Reasons by segment"), segments, key="churn_segment", format_func=ui_text.segment_name)
             by = cache.cached(reasons.reasons_by_segment, ds, segment=seg, **rp)
             by = by.assign(reason=by["reason"].map(ui_text.reason_label)) if "reason" in by else by
             report_sections.chart(cache.reuse(charts.segment_heatmap, by, {
@@ -422,7 +422,7 @@ def win_back_words(frame: pd.DataFrame, status: bool = True) -> pd.DataFrame:
     words = {}
     if "rfm_group" in frame:
         words["rfm_group"] = frame["rfm_group"].map(lambda g: g if g is None or g != g else
-                                                    str(ui_text.RFM_GROUPS.get(g, g)))
+                                                    str(ui_text.RFM_GROUP_NAMES.get(g, g)))
     if "reason" in frame:
         words["reason"] = frame["reason"].map(ui_text.reason_label)
     if status and "status" in frame:
@@ -444,10 +444,10 @@ def winback_tab(v) -> None:
     column, values = None, []
     if segments:
         f = st.columns(2)
-        column = f[0].selectbox(_("Segment filter"), segments, key="churn_list_segment")
+        column = f[0].selectbox(_("Segment filter"), segments, key="churn_list_segment", format_func=ui_text.segment_name)
         known = cache.cached(cohorts.attribute_values, ds)
         values = f[1].multiselect(_("Values"), sorted(known.loc[known["attribute"] == column, "value"].dropna()),
-                                  key="churn_list_values", placeholder=_("Choose options"))
+                                  key="churn_list_values", placeholder=_("Choose options"), format_func=lambda v: ui_text.segment_value(column, v))
     wp = dict(basis=basis if info is not None else "auto", inactive_days=int(days), as_of=as_of,
               recent_days=int(recent), risk_days=int(risk), statuses=tuple(status), reason_filter=tuple(chosen),
               segment=column if values else None, segment_values=tuple(values), **rp)
@@ -472,7 +472,7 @@ def winback_tab(v) -> None:
     picked = win_back_words(picked)
     readable_table, config = widgets.readable(picked.assign(**({"p_alive": 100 * picked["p_alive"]} if "p_alive" in picked
                                                           else {})),
-                                         labels | {c: c for c in picked.columns if c not in labels},
+                                         labels | {c: ui_text.segment_name(c) for c in picked.columns if c not in labels},
                                          {"revenue_to_date": "{:,.2f}", "days_since_purchase": "{:.0f}",
                                           "p_alive": "{:.0f}", "expected_value": "{:,.2f}",
                                           "value_at_risk": "{:,.2f}"},

@@ -101,7 +101,7 @@ if not modes:
         for col, (n, pct) in zip(m, points.items()):  # the same figures as the Overview's
             col.metric(ui_text.still_after(n), percent(pct), help=str(ui_text.KM_TENURE_HELP))
         seg = st.selectbox(_("Compare by"), [None, *segments], key="cohorts_tenure_segment",
-                           format_func=lambda s: _("Everyone together") if s is None else s)
+                           format_func=lambda s: _("Everyone together") if s is None else ui_text.segment_name(s))
         km = cache.cached(cohorts.tenure_survival, ds, segment=seg)
         title = (_("{pct} of customers are still with you after 12 months of tenure").format(
             pct=percent(points[12], 0)) if 12 in points else _("Share of customers still with you after each tenure"))
@@ -136,9 +136,9 @@ with controls.expander(_("Filters and sample size")):
     span = f[0].date_input(_("Cohorts starting between"), value=(), min_value=days[0], max_value=days[1],
                            key="cohorts_span", format=ui_text.date_input_format())
     attribute = f[1].selectbox(_("Only customers with"), [None, *values["attribute"].unique()],
-                               key="cohorts_filter_by", format_func=lambda a: _("(anyone)") if a is None else a)
+                               key="cohorts_filter_by", format_func=lambda a: _("(anyone)") if a is None else ui_text.segment_name(a))
     kept = f[2].multiselect(_("Values"), values.loc[values["attribute"] == attribute, "value"],
-                            key="cohorts_filter_values")
+                            key="cohorts_filter_values", format_func=lambda v: ui_text.segment_value(attribute, v))
     minimum = f[3].number_input(_("Minimum sample (customers)"), 1, 10_000, key="cohorts_min")
 params = dict(period=grain, mode=mode, cohort_by=basis, as_of=as_of.isoformat(), min_customers=int(minimum),
               filters={attribute: kept} if attribute and kept else None,
@@ -222,7 +222,7 @@ with panel:
                              IMPROVING[grain].format(k=k)),
                      "cohorts_over_time", GRAIN_K_OVER_TIME[grain].format(k=k))
     else:
-        seg = st.selectbox(_("Compare by"), segments, key="cohorts_segment")
+        seg = st.selectbox(_("Compare by"), segments, key="cohorts_segment", format_func=ui_text.segment_name)
         if seg:
             split = cache.cached(cohorts.matrix, ds, **params, segment=seg)
             by = cohorts.average_curve(split[split["period"] <= shown], mode=mode, average=average,
