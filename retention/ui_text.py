@@ -156,6 +156,10 @@ PREPARING_DEMO = L("Preparing the demo dataset (first start only)…")
 ENGINE_SETTING_PROBLEM = L("The engine setting is not valid, so it is not offered: {problem}")
 
 
+# The demo's name is stored in English (store.ensure_demo writes it once per data directory); shown translated.
+DEMO_NAME = L("Demo shop (generated)")
+
+
 def engine_dataset_name(kind: str, tables: list[str]) -> str:
     """The engine source in the dataset picker: its kind and the configured tables ('Spark: shop.orders, …')."""
     short = [t.rstrip("/").split("/")[-1] if "/" in t else t for t in tables]

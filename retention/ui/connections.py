@@ -120,6 +120,13 @@ def demo_id() -> str:
     return _first_time(_demo_id, None, ui_text.PREPARING_DEMO)
 
 
+def shown_name(dataset_id: str, name: str) -> str:
+    """A dataset's name as shown: the demo's in the reader's language (stored in English), others as saved."""
+    from retention import ui_text
+
+    return str(ui_text.DEMO_NAME) if dataset_id == store.DEMO_ID else name
+
+
 @dataclass
 class Dataset:
     id: str
@@ -128,7 +135,7 @@ class Dataset:
 
     @property
     def name(self) -> str:
-        return self.meta.get("name", self.id)
+        return shown_name(self.id, self.meta.get("name", self.id))
 
     @property
     def has_purchases(self) -> bool:

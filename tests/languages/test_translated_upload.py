@@ -109,3 +109,20 @@ def test_every_page_of_an_uploaded_file_is_translated(saved, lang):
         if left:
             problems["data"] = sorted(left)
     assert not problems, problems
+
+
+def test_names_the_app_makes_are_shown_in_the_language():
+    """The demo's name and the RFM segment the app adds are stored in English and shown translated; a file's own
+    column names and values are shown as written."""
+    from retention import ui_text
+    from retention.metrics import rfm
+
+    with i18n.using("ru"):
+        assert str(ui_text.DEMO_NAME) == "Демо-магазин (сгенерированные данные)"
+        assert ui_text.segment_name(rfm.ATTRIBUTE) != rfm.ATTRIBUTE
+        assert ui_text.segment_value(rfm.ATTRIBUTE, ui_text.RFM_GROUPS["champions"]) == \
+            str(ui_text.RFM_GROUP_NAMES["champions"]) != "Champions"
+        assert ui_text.segment_name("Attribution") == "Attribution"
+        assert ui_text.segment_value("Attribution", "Lost") == "Lost"  # a file's value that is also a group's name
+        assert ui_text.segment_value(rfm.ATTRIBUTE, None) is None
+    assert ui_text.segment_name(rfm.ATTRIBUTE) == "RFM group" and str(ui_text.DEMO_NAME) == "Demo shop (generated)"
