@@ -111,7 +111,7 @@ def test_the_glossary_names_every_language():
 
 
 # The names of the figures and models in formulas and definitions: every language writes them as the English does.
-FORMULA_TOKENS = re.compile(r"(?<![\w/])(CRR|CS|CN|CE|NRR|GRR|sBG|BG/NBD|P\(alive\))(?![\w/])")
+FORMULA_TOKENS = re.compile(r"(?<![\w/])(CRR|CS|CN|CE|NRR|GRR|sBG|BG/NBD|P\(alive\)|CLV|LTV|CAC|ARPU)(?![\w/])")
 OPERATORS = "×÷−"
 # Written another way on purpose: the Japanese CRR definition names the ratio 保持率 in the formula and the worked
 # examples, as Japanese retention articles do (docs/languages.md); CRR stays in its heading.
@@ -127,8 +127,8 @@ def _formula_shape(text: str) -> dict:
 @pytest.mark.parametrize("lang", LANGS)
 def test_formulas_and_markup_match_the_source(lang):
     """Each translation has the source's **bold** and `code` marks, its line structure, the same formula tokens
-    (CRR, CS, CN, CE, NRR, GRR, sBG, BG/NBD, P(alive)) as often, and every ×, ÷ and − of the source (a
-    translation may write a word of the source as a symbol: "over" as ÷)."""
+    (CRR, CS, CN, CE, NRR, GRR, sBG, BG/NBD, P(alive), CLV, LTV, CAC, ARPU) as often, and every ×, ÷ and − of the
+    source (a translation may write a word of the source as a symbol: "over" as ÷)."""
     wrong = []
     for message in _catalog(lang):
         if not message.id:
