@@ -257,19 +257,20 @@ def reasons_tab(v) -> None:
             seg = st.selectbox(_("Reasons by segment"), segments, key="churn_segment", format_func=ui_text.segment_name)
             by = cache.cached(reasons.reasons_by_segment, ds, segment=seg, **rp)
             by = by.assign(reason=by["reason"].map(ui_text.reason_label)) if "reason" in by else by
+            by = by.assign(segment=by["segment"].map(lambda v: ui_text.segment_value(seg, v))) if "segment" in by else by
             report_sections.chart(cache.reuse(charts.segment_heatmap, by, {
-                         "x": _("Reason"), "y": seg, "colorbar": _("vs overall"), "share": _("of the segment's churned"), "index": _("index"),
+                         "x": _("Reason"), "y": ui_text.segment_name(seg), "colorbar": _("vs overall"), "share": _("of the segment's churned"), "index": _("index"),
                          "none": _("(no value)"), "small": _(" (few)")},
-                         _("Which {segment} leaves for which reason").format(segment=seg)), "churn_segment_map")
+                         _("Which {segment} leaves for which reason").format(segment=ui_text.segment_name(seg))), "churn_segment_map")
             st.caption(_("Blue: the reason is more common in this segment than overall; orange: less. Cells show the "
                          "share of the segment's churned customers. “(few)”: fewer than {n} churned customers, read "
                          "with care. Residual beyond ±2 in the table: unlikely to be chance.").format(
                 n=reasons.SMALL_SEGMENT))
-            labels = texts(SEGMENT_LABELS) | {"segment": seg}
+            labels = texts(SEGMENT_LABELS) | {"segment": ui_text.segment_name(seg)}
             readable_table, config = widgets.readable(by, labels, {
                 "share_pct": "{:.1f}", "overall_share_pct": "{:.1f}", "index": "{:.0f}", "residual": "{:+.1f}"})
             st.dataframe(readable_table, hide_index=True, key="churn_segment_table", column_config=config)
-            report_sections.table(by.rename(columns=labels), _("Reasons by {segment}").format(segment=seg))
+            report_sections.table(by.rename(columns=labels), _("Reasons by {segment}").format(segment=ui_text.segment_name(seg)))
         if ds.has_purchases:
             lost = cache.cached(reasons.lost_revenue_by_reason, ds, period=period, **rp)
             lost = lost.assign(reason=lost["reason"].map(ui_text.reason_label)) if "reason" in lost else lost
@@ -423,6 +424,7 @@ def win_back_words(frame: pd.DataFrame, status: bool = True) -> pd.DataFrame:
     if "rfm_group" in frame:
         words["rfm_group"] = frame["rfm_group"].map(lambda g: g if g is None or g != g else
                                                     str(ui_text.RFM_GROUP_NAMES.get(g, g)))
+    words |= {c: frame[c].map(lambda v, c=c: ui_text.segment_value(c, v)) for c in ui_text.SEGMENT_NAMES if c in frame}
     if "reason" in frame:
         words["reason"] = frame["reason"].map(ui_text.reason_label)
     if status and "status" in frame:

@@ -227,6 +227,7 @@ with panel:
             split = cache.cached(cohorts.matrix, ds, **params, segment=seg)
             by = cohorts.average_curve(split[split["period"] <= shown], mode=mode, average=average,
                                        min_customers=int(minimum))
+            by = by.assign(segment=by["segment"].map(lambda v: ui_text.segment_value(seg, v)))  # RFM group names
             top = by[by["period"] == 0].nlargest(6, "customers")["segment"]
             drawn = by[by["segment"].isin(top) | (by["segment"].isna() & top.isna().any())]
             one = drawn[drawn["period"] == 1].sort_values("retention_pct").fillna({"segment": _("(no value)")})
@@ -237,10 +238,10 @@ with panel:
                                      period=PERIOD_ONE_NAME[grain],
                                      most=one["segment"].iloc[-1], most_pct=percent(one["retention_pct"].iloc[-1], 0),
                                      fewest=one["segment"].iloc[0], fewest_pct=percent(one["retention_pct"].iloc[0], 0))
-                                 if len(one) > 1 else MODES_BY_SEGMENT[mode].format(segment=seg)),
-                         "cohorts_segments", _("By {segment}").format(segment=seg))
+                                 if len(one) > 1 else MODES_BY_SEGMENT[mode].format(segment=ui_text.segment_name(seg))),
+                         "cohorts_segments", _("By {segment}").format(segment=ui_text.segment_name(seg)))
             st.caption(_("The six largest groups; each with its 95% band. All groups are in the download."))
-            downloads.download_buttons(report_sections.table(by, _("Average curve by {segment}").format(segment=seg)),
+            downloads.download_buttons(report_sections.table(by, _("Average curve by {segment}").format(segment=ui_text.segment_name(seg))),
                                 _("cohort_average_by_{segment}").format(segment=seg), key="cohorts_segments_dl")
         else:
             st.info(_("This data has no segment columns (such as channel, plan or country) to compare by."))

@@ -126,3 +126,22 @@ def test_names_the_app_makes_are_shown_in_the_language():
         assert ui_text.segment_value("Attribution", "Lost") == "Lost"  # a file's value that is also a group's name
         assert ui_text.segment_value(rfm.ATTRIBUTE, None) is None
     assert ui_text.segment_name(rfm.ATTRIBUTE) == "RFM group" and str(ui_text.DEMO_NAME) == "Demo shop (generated)"
+
+
+def test_rfm_segment_in_the_language_on_cohorts(saved):
+    """The RFM group the app adds, compared by on the Cohorts page (linked: ?tab=segments&segment=RFM group):
+    its name and its groups in the legend and title are Russian, like the rest of the page."""
+    from retention import ui_text
+    from retention.metrics import rfm
+
+    with i18n.using("ru"):
+        at = AppTest.from_file(APP, default_timeout=300)
+        at.query_params.update({"dataset": saved, "lang": "ru", "tab": "segments", "segment": rfm.ATTRIBUTE})
+        at.switch_page("pages/cohorts.py").run()
+        assert not at.exception, at.exception
+        chart = json.loads(at.get("plotly_chart")[-1].proto.spec)
+        names = {i18n.unmark(t["name"]) for t in chart["data"] if t.get("name")}
+        russian = {i18n.unmark(str(v)) for v in ui_text.RFM_GROUP_NAMES.values()}
+    assert names and names <= russian | {"Все"}, names
+    assert not names & set(ui_text.RFM_GROUPS.values())
+    assert left_over(at) == set()
