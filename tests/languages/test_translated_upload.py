@@ -111,11 +111,13 @@ def test_every_page_of_an_uploaded_file_is_translated(saved, lang):
     assert not problems, problems
 
 
-def test_names_the_app_makes_are_shown_in_the_language():
+def test_names_the_app_makes_are_shown_in_the_language(monkeypatch):
     """The demo's name and the RFM segment the app adds are stored in English and shown translated; a file's own
     column names and values are shown as written."""
     from retention import ui_text
     from retention.metrics import rfm
+
+    monkeypatch.delenv("RETENTION_I18N_MARK", raising=False)  # the module's page tests turn the marking mode on
 
     with i18n.using("ru"):
         assert str(ui_text.DEMO_NAME) == "Демо-магазин (сгенерированные данные)"
