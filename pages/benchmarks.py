@@ -179,16 +179,18 @@ if share in ("repeat_12", "month1") and as_of:
 if not attributes:
     st.caption(str(T["no_segments"]))
 elif share:
-    attribute = st.selectbox(str(T["segment"]), attributes, key=K.segment)
+    attribute = st.selectbox(str(T["segment"]), attributes, key=K.segment, format_func=ui_text.segment_name)
     if share == "month1":
         groups = cache.cached(internal.cohort_retention_by_segment, ds, segment=attribute, k=1, as_of=as_of)
     else:
         groups = cache.cached(internal.repurchase_by_segment, ds, segment=attribute,
                            months=12 if share == "repeat_12" else None, as_of=as_of)
+    if "segment" in groups:  # the RFM groups' names in the reader's language (a file's values as written)
+        groups = groups.assign(segment=groups["segment"].map(lambda v: ui_text.segment_value(attribute, v)))
     if len(groups):
         report_sections.chart(cache.reuse(charts.segments_against_rest, groups, {"segment": str(T["segment_metrics"][share]),
                                                            "overall": str(T["overall"]), "none": str(T["no_value"]),
-                                                           "x": str(T["x_pct"]), "y": attribute},
+                                                           "x": str(T["x_pct"]), "y": ui_text.segment_name(attribute)},
                                                   wording.segments_title(groups)), "benchmarks_segments_chart",
                      str(T["internal"]))
         st.markdown("\n".join("- " + wording.comparison(widgets.md(wording.segment_name(r["segment"])), str(T["rest"]), r)

@@ -37,7 +37,7 @@ if not modes:
         for col, (n, pct) in zip(m, points.items()):  # the same figures as the Overview's
             col.metric(ui_text.still_after(n), percent(pct), help=str(ui_text.KM_TENURE_HELP))
         seg = st.selectbox(_("Compare by"), [None, *segments], key=K.tenure_segment,
-                           format_func=lambda s: _("Everyone together") if s is None else s)
+                           format_func=lambda s: _("Everyone together") if s is None else ui_text.segment_name(s))
         km = cache.cached(cohorts.tenure_survival, ds, segment=seg)
         title = (_("{pct} of customers are still with you after 12 months of tenure").format(
             pct=percent(points[12], 0)) if 12 in points else _("Share of customers still with you after each tenure"))
@@ -72,9 +72,9 @@ with controls.expander(_("Filters and sample size")):
     span = f[0].date_input(_("Cohorts starting between"), value=(), min_value=days[0], max_value=days[1],
                            key=K.span, format=ui_text.date_input_format())
     attribute = f[1].selectbox(_("Only customers with"), [None, *values["attribute"].unique()],
-                               key=K.filter_by, format_func=lambda a: _("(anyone)") if a is None else a)
+                               key=K.filter_by, format_func=lambda a: _("(anyone)") if a is None else ui_text.segment_name(a))
     kept = f[2].multiselect(_("Values"), values.loc[values["attribute"] == attribute, "value"],
-                            key=K.filter_values)
+                            key=K.filter_values, format_func=lambda v: ui_text.segment_value(attribute, v))
     minimum = f[3].number_input(_("Minimum sample (customers)"), 1, 10_000, key=K.min)
 params = dict(period=grain, mode=mode, cohort_by=basis, as_of=as_of.isoformat(), min_customers=int(minimum),
               filters={attribute: kept} if attribute and kept else None,
@@ -158,11 +158,12 @@ with panel:
                              IMPROVING[grain].format(k=k)),
                      "cohorts_over_time", GRAIN_K_OVER_TIME[grain].format(k=k))
     else:
-        seg = st.selectbox(_("Compare by"), segments, key=K.segment)
+        seg = st.selectbox(_("Compare by"), segments, key=K.segment, format_func=ui_text.segment_name)
         if seg:
             split = cache.cached(cohorts.matrix, ds, **params, segment=seg)
             by = cohorts.average_curve(split[split["period"] <= shown], mode=mode, average=average,
                                        min_customers=int(minimum))
+            by = by.assign(segment=by["segment"].map(lambda v: ui_text.segment_value(seg, v)))  # RFM group names
             top = by[by["period"] == 0].nlargest(6, "customers")["segment"]
             drawn = by[by["segment"].isin(top) | (by["segment"].isna() & top.isna().any())]
             one = drawn[drawn["period"] == 1].sort_values("retention_pct").fillna({"segment": _("(no value)")})
@@ -173,10 +174,10 @@ with panel:
                                      period=PERIOD_ONE_NAME[grain],
                                      most=one["segment"].iloc[-1], most_pct=percent(one["retention_pct"].iloc[-1], 0),
                                      fewest=one["segment"].iloc[0], fewest_pct=percent(one["retention_pct"].iloc[0], 0))
-                                 if len(one) > 1 else MODES_BY_SEGMENT[mode].format(segment=seg)),
-                         "cohorts_segments", _("By {segment}").format(segment=seg))
+                                 if len(one) > 1 else MODES_BY_SEGMENT[mode].format(segment=ui_text.segment_name(seg))),
+                         "cohorts_segments", _("By {segment}").format(segment=ui_text.segment_name(seg)))
             st.caption(_("The six largest groups; each with its 95% band. All groups are in the download."))
-            downloads.download_buttons(report_sections.table(by, _("Average curve by {segment}").format(segment=seg)),
+            downloads.download_buttons(report_sections.table(by, _("Average curve by {segment}").format(segment=ui_text.segment_name(seg))),
                                 _("cohort_average_by_{segment}").format(segment=seg), key="cohorts_segments_dl")
         else:
             st.info(_("This data has no segment columns (such as channel, plan or country) to compare by."))

@@ -63,7 +63,7 @@ def top_tab(ds, result, shown: int, horizon: int, report: downloads.ReportSectio
     st.dataframe(readable, hide_index=True, key="customers_top_table", column_config=config)
     report.table(table.rename(columns=labels), _("Top customers"))
     full = c[columns].assign(p_alive=100 * c["p_alive"]).rename(columns=labels)
-    downloads.download_buttons(lambda: full, "customers_expected_value", key="customers_top_download")
+    downloads.download_buttons(lambda: full, _("customers_expected_value"), key="customers_top_download")
 
 
 def rfm_tab(ds, result, report: downloads.ReportSections) -> None:
@@ -82,13 +82,13 @@ def rfm_tab(ds, result, report: downloads.ReportSections) -> None:
                                                    "mean_frequency": "{:.1f}", "mean_p_alive": "{:.0f}"})
     st.dataframe(readable, hide_index=True, key="customers_rfm_table", column_config=config)
     report.table(table.rename(columns=labels), _("RFM groups"))
-    downloads.download_buttons(table.rename(columns=labels), "rfm_groups", key="customers_rfm_download")
+    downloads.download_buttons(table.rename(columns=labels), _("rfm_groups"), key="customers_rfm_download")
     st.caption(_("Recency, frequency (purchase days) and monetary value (revenue to date) are each cut into five "
                  "equal groups (quintiles, 5 = best); the group comes from recency and the mean of frequency and "
                  "value, with the usual published map (README, “RFM groups”).") + " " + " ".join(
                    f"**{ui_text.RFM_GROUP_NAMES[g]}**: {ui_text.RFM_GROUP_HELP[g]}" for g in rfm.GROUPS))
     named = _named(groups)[["customer_id", "recency_days", "frequency", "monetary", "r", "f", "m", "segment"]]
-    downloads.download_buttons(lambda: named, "rfm_customers", key="customers_rfm_customers_download")
+    downloads.download_buttons(lambda: named, _("rfm_customers"), key="customers_rfm_customers_download")
 
 
 def check_tab(ds, check, result, report: downloads.ReportSections) -> None:

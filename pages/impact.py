@@ -63,7 +63,7 @@ else:
                "retention is counted from the month members joined, against non-members of the same cohort at the "
                "same month, matched on what they did before it."))
     match = c[1].selectbox(_("Also match on segment"), [None, *segments], key=K.match_segment,
-                           format_func=lambda s: _("No segment") if s is None else s)
+                           format_func=lambda s: _("No segment") if s is None else ui_text.segment_name(s))
     uploaded = st.file_uploader(_("Or a list of members: one customer id per line (first column of a CSV), "
                                   "optionally the join date in the second column"), type=["csv", "txt"],
                                 key="impact_member_ids")
@@ -143,7 +143,7 @@ if design == "launch":
     st.markdown(ui_text.impact_year_earlier(result["year_earlier"], k))
     shown = table.rename(columns={"expected_pct": "trend_pct"})
     st.caption(_("Download: month-k retention per cohort and the trend."))
-    downloads.download_buttons(shown, "impact_cohorts", key="impact_cohorts")
+    downloads.download_buttons(shown, _("impact_cohorts"), key="impact_cohorts")
 else:
     curves = result_bundle["curves"]
     if len(curves):
@@ -161,7 +161,7 @@ else:
     st.dataframe(shown, hide_index=True, column_config=config, key="impact_balance")
     st.caption(_("Standardised mean difference: the gap in standard deviations; below 0.1 is usually read as "
                  "balanced."))
-    downloads.download_buttons(balance, "impact_balance", key="impact_balance_download")
+    downloads.download_buttons(balance, _("impact_balance"), key="impact_balance_download")
 
 st.subheader(_("What it is worth"))
 try:
@@ -205,7 +205,7 @@ else:
     if x == x:
         st.page_link("pages/whatif.py", label=_("Use as scenario in What if"), icon=":material/calculate:",
                      query_params={"dataset": ds.id, **impact_value.whatif_query(x, cost, margin)})
-    downloads.download_buttons(worth, "impact_worth", key="impact_worth_download")
+    downloads.download_buttons(worth, _("impact_worth"), key="impact_worth_download")
 st.caption(_("Download: the result in one row (effect, interval, customers, method, warning codes)."))
 downloads.download_buttons(pd.DataFrame([impact.summary_row(result)]).assign(
-    warnings=lambda f: f["warnings"].map(" ".join)), "impact_result", key="impact_result")
+    warnings=lambda f: f["warnings"].map(" ".join)), _("impact_result"), key="impact_result")

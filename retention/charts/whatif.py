@@ -1,5 +1,6 @@
 """What-if charts: frame → plotly Figure, no data access. Every word shown comes in as an argument
-(titles, axis and legend labels live in the page / retention.ui_text.whatif)."""
+(titles, axis and legend labels live in the page / retention.ui_text.whatif); the hover texts are marked
+here, as in retention/charts/customers.py (the figure cache, ui.cache.reuse, is keyed by language)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from retention.charts.theme import MUTED, PALETTE, integer_ticks, rgba, style
+from retention.i18n import _
 
 BASE, SCENARIO = PALETTE[0], PALETTE[1]
 
@@ -14,15 +16,14 @@ BASE, SCENARIO = PALETTE[0], PALETTE[1]
 def profit(paths: pd.DataFrame, title: str, x_title: str, y_title: str, names: tuple[str, str]) -> go.Figure:
     """Profit per period, base vs scenario, the gap shaded. In: analysis.profit_paths output."""
     fig = go.Figure()
+    hover = _("%{y:,.0f} (cumulative present value %{customdata[0]:,.0f}; %{customdata[1]:,.0f} customers)")
     fig.add_scatter(x=paths["period"], y=paths["base"], name=names[0], mode="lines", line={"color": BASE},
                     customdata=paths[["base_cumulative", "base_active"]],
-                    hovertemplate="%{y:,.0f} (cumulative present value %{customdata[0]:,.0f}; "
-                                  "%{customdata[1]:,.0f} customers)<extra>" + names[0] + "</extra>")
+                    hovertemplate=hover + "<extra>" + names[0] + "</extra>")
     fig.add_scatter(x=paths["period"], y=paths["scenario"], name=names[1], mode="lines",
                     line={"color": SCENARIO}, fill="tonexty", fillcolor=rgba(SCENARIO, 0.15),
                     customdata=paths[["scenario_cumulative", "scenario_active"]],
-                    hovertemplate="%{y:,.0f} (cumulative present value %{customdata[0]:,.0f}; "
-                                  "%{customdata[1]:,.0f} customers)<extra>" + names[1] + "</extra>")
+                    hovertemplate=hover + "<extra>" + names[1] + "</extra>")
     fig.update_layout(hovermode="x unified")
     fig.update_yaxes(rangemode="tozero")  # a value axis starts at zero: the gap is not exaggerated
     integer_ticks(fig, paths["period"])
@@ -33,17 +34,18 @@ def sensitivity(frame: pd.DataFrame, current_pp: float, current_pct: float, titl
                 y_title: str, current_name: str) -> go.Figure:
     """Profit change (%) against the uplift in points, the user's scenario marked. In: analysis.sensitivity."""
     fig = go.Figure()
+    point = _("+%{x:.2f} pp → %{y:+.1f}%")  # percentage points of retention → % change in profit
     ok = frame[~frame["capped"]]
     fig.add_scatter(x=ok["uplift_pp"], y=ok["profit_change_pct"], mode="lines", line={"color": BASE},
-                    showlegend=False, hovertemplate="+%{x:.2f} pp → %{y:+.1f} %<extra></extra>")
+                    showlegend=False, hovertemplate=point + "<extra></extra>")
     capped = pd.concat([ok.tail(1), frame[frame["capped"]]])  # joined to the last point below the cap
     if frame["capped"].any():
         fig.add_scatter(x=capped["uplift_pp"], y=capped["profit_change_pct"], mode="lines",
                         line={"color": MUTED, "dash": "dot"}, showlegend=False,
-                        hovertemplate="+%{x:.2f} pp (capped) → %{y:+.1f} %<extra></extra>")
+                        hovertemplate=_("+%{x:.2f} pp (capped) → %{y:+.1f}%") + "<extra></extra>")
     fig.add_scatter(x=[current_pp], y=[current_pct], mode="markers", name=current_name,
                     marker={"color": SCENARIO, "size": 12, "line": {"color": "white", "width": 2}},
-                    hovertemplate="+%{x:.2f} pp → %{y:+.1f} %<extra>" + current_name + "</extra>")
+                    hovertemplate=point + "<extra>" + current_name + "</extra>")
     fig.update_yaxes(rangemode="tozero")
     return style(fig, title, x_title, y_title)
 
@@ -77,7 +79,8 @@ def sbg_projection(projections: pd.DataFrame, pooled: pd.DataFrame, fitted: pd.D
                     hovertemplate="%{x}: %{y:.1%}<extra>" + names[0] + "</extra>")
     fig.add_scatter(x=pooled["t"], y=pooled["survival"], mode="lines+markers", name=names[1],
                     line={"color": "black", "width": 2}, customdata=pooled[["customers"]],
-                    hovertemplate="%{x}: %{y:.1%} (%{customdata[0]:,.0f} customers)<extra>" + names[1] + "</extra>")
+                    hovertemplate=_("%{x}: %{y:.1%} (%{customdata[0]:,.0f} customers)") + "<extra>" + names[1]
+                    + "</extra>")
     for i, (cohort, rows) in enumerate(projections.groupby("cohort", sort=True)):
         colour = PALETTE[(i + 1) % len(PALETTE)]
         label = f"{pd.Timestamp(cohort):%Y-%m-%d}"

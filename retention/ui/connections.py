@@ -52,14 +52,38 @@ def is_engine(dataset_id: str | None) -> bool:
 # but last_run; the Spark Connect client keeps its per-call state thread-local (one gRPC channel, many
 # threads), a classic SparkSession accepts jobs from several threads, and LakeEngine gives each query its own
 # DuckDB cursor (tests/engines/test_engines_lake.py, tests/engines/test_spark_connect.py run queries from several threads).
-@st.cache_resource(max_entries=1, show_spinner="Connecting to the engine (first use only)…")
-def engine(source_id: str) -> Any:
+# The caches' own spinners are off: show_spinner= takes a text fixed when the module is imported, in English.
+# The first call in this process waits under a spinner worded in the reader's language instead (_first_time).
+_OPENED: set = set()  # (function, argument) pairs this process has opened: later calls are cache hits
+
+
+def _first_time(func: Any, arg: Any, words: Any) -> Any:
+    """func(arg), under a spinner saying `words` (read now, in this run's language) unless this process has
+    opened it before (Streamlit shows the spinner only when the call takes over half a second)."""
+    key = (func.__name__, arg)
+    if key in _OPENED:
+        return func(arg) if arg is not None else func()
+    with st.spinner(str(words)):
+        result = func(arg) if arg is not None else func()
+    _OPENED.add(key)
+    return result
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def _engine(source_id: str) -> Any:
     from retention import engines
 
     config = engine_setting()[0]
     if config is None or config.source_id != source_id:
         raise store.DatasetNotFound(source_id)
     return engines.open_engine(config)
+
+
+def engine(source_id: str) -> Any:
+    """The configured engine source, opened once per process (shared by every session)."""
+    from retention import ui_text
+
+    return _first_time(_engine, source_id, ui_text.CONNECTING_ENGINE)
 
 
 def engine_or_stop(source_id: str) -> Any:
@@ -69,7 +93,7 @@ def engine_or_stop(source_id: str) -> Any:
     try:
         return engine(source_id)
     except (engines.EngineConfigError, engines.EngineUnavailable) as error:
-        st.title(ui_text.ENGINE_FAILED_TITLE)
+        st.title(str(ui_text.ENGINE_FAILED_TITLE))
         st.write(ui_text.ENGINE_FAILED.format(problem=md(engines.redact(str(error)))))
         st.stop()
 
@@ -81,12 +105,26 @@ def engine_meta(config) -> dict:
             "has_purchases": "purchases" in config.tables, "has_customers": "customers" in config.tables}
 
 
-@st.cache_resource(show_spinner="Preparing the demo dataset (first start only)…")
-def demo_id() -> str:
+@st.cache_resource(show_spinner=False)
+def _demo_id() -> str:
     # Once per server process: drop leftovers of interrupted writes and datasets past their expiry
     # (those are also removed when someone opens them).
     store.recover()
     return store.ensure_demo()
+
+
+def demo_id() -> str:
+    """The demo dataset's id; built on the first start (about 10 CPU seconds), under a spinner saying so."""
+    from retention import ui_text
+
+    return _first_time(_demo_id, None, ui_text.PREPARING_DEMO)
+
+
+def shown_name(dataset_id: str, name: str) -> str:
+    """A dataset's name as shown: the demo's in the reader's language (stored in English), others as saved."""
+    from retention import ui_text
+
+    return str(ui_text.DEMO_NAME) if dataset_id == store.DEMO_ID else name
 
 
 @dataclass
@@ -97,7 +135,7 @@ class Dataset:
 
     @property
     def name(self) -> str:
-        return self.meta.get("name", self.id)
+        return shown_name(self.id, self.meta.get("name", self.id))
 
     @property
     def has_purchases(self) -> bool:

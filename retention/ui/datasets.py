@@ -58,7 +58,7 @@ def session_datasets() -> list[dict]:
     """Datasets this session may pick from: its uploads, the configured engine source (read-only), the demo."""
     config = engine_setting()[0]
     source = [{"id": config.source_id, "name": connections.engine_meta(config)["name"]}] if config else []
-    return st.session_state.get(SESSION_DATASETS, []) + source + [{"id": connections.demo_id(), "name": connections.meta(connections.demo_id())["name"]}]
+    return st.session_state.get(SESSION_DATASETS, []) + source + [{"id": connections.demo_id(), "name": str(ui_text.DEMO_NAME)}]
 
 
 def is_owner(dataset_id: str) -> bool:

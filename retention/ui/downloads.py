@@ -41,6 +41,7 @@ def download_buttons(frame: pd.DataFrame | Callable[[], pd.DataFrame], basename:
     the bytes stayed in memory for each session. `frame` may be a function that returns the table, then
     called only on a click too (a list too long to compute and send with every run)."""
     key = key or basename
+    basename = i18n.unmark(str(basename))  # a translated name: no acceptance-mode markers in a file name
     table = frame if callable(frame) else (lambda: frame)
     left, right = st.columns(2)
     left.download_button(_("Download CSV"), lambda: safe_for_spreadsheets(table()).to_csv(index=False).encode("utf-8-sig"),

@@ -146,19 +146,26 @@ def role_label(kind: str, role: str) -> str:
     return str(ROLE_LABELS_BY_KIND.get((kind, role), ROLE_LABELS[role]))
 
 # The engine source (retention/engines): its name in the dataset picker, and the caption under each page.
-ENGINE_KINDS = {"duckdb": "Parquet", "motherduck": "MotherDuck (not tested)", "spark-connect": "Spark",
-                "spark-local": "Spark (local)"}
-ENGINE_FAILED_TITLE = "The engine cannot be used"
-ENGINE_FAILED = ("The dashboard is set up to read from an engine, but it cannot be used right now: {problem}. "
-                 "Pick the demo or your own data in the sidebar, or ask whoever runs this dashboard to check the "
-                 "[engine] settings.")
+ENGINE_KINDS = {"duckdb": "Parquet", "motherduck": L("MotherDuck (not tested)"), "spark-connect": "Spark",
+                "spark-local": L("Spark (local)")}
+ENGINE_FAILED_TITLE = L("The engine cannot be used")
+ENGINE_FAILED = L("The dashboard is set up to read from an engine, but it cannot be used right now: {problem}. "
+                  "Pick the demo or your own data in the sidebar, or ask whoever runs this dashboard to check the "
+                  "[engine] settings.")
+# Spinners while a first use waits (retention/ui/connections.py): worded when shown, in the reader's language.
+CONNECTING_ENGINE = L("Connecting to the engine (first use only)…")
+PREPARING_DEMO = L("Preparing the demo dataset (first start only)…")
 ENGINE_SETTING_PROBLEM = L("The engine setting is not valid, so it is not offered: {problem}")
+
+
+# The demo's name is stored in English (store.ensure_demo writes it once per data directory); shown translated.
+DEMO_NAME = L("Demo shop (generated)")
 
 
 def engine_dataset_name(kind: str, tables: list[str]) -> str:
     """The engine source in the dataset picker: its kind and the configured tables ('Spark: shop.orders, …')."""
     short = [t.rstrip("/").split("/")[-1] if "/" in t else t for t in tables]
-    return f"{ENGINE_KINDS.get(kind, kind)}: {', '.join(short)} (read-only)"
+    return _("{engine}: {tables} (read-only)").format(engine=ENGINE_KINDS.get(kind, kind), tables=", ".join(short))
 
 
 def _seconds(value: float) -> str:
@@ -905,6 +912,25 @@ DEFINITIONS_HEADING = L("How these numbers are defined")
 
 # The churn drivers' and "Did it work?"'s words live in their own modules (which import only fmt and i18n);
 # re-exported so that ui_text.X keeps naming them.
+# The segment attribute the app itself adds to every dataset with purchases (retention/metrics/rfm.py ATTRIBUTE):
+# stored, linked and filtered in English like a file's column; its name and its groups are shown translated.
+# A file's own columns and values are shown as written.
+SEGMENT_NAMES = {"RFM group": L("RFM group")}
+
+
+def segment_name(name: object) -> str:
+    """A segment attribute as shown: the app's RFM group in the reader's language, a file's columns as written."""
+    return str(SEGMENT_NAMES.get(name, name)) if isinstance(name, str) else name
+
+
+def segment_value(attribute: object, value: object) -> object:
+    """A segment value as shown: the RFM groups' names translated, a file's values as written."""
+    if attribute in SEGMENT_NAMES and isinstance(value, str):
+        names = {str(v.source): v for v in RFM_GROUP_NAMES.values()}
+        return str(names.get(value, value))
+    return value
+
+
 from retention.ui_text.drivers import (  # noqa: E402
     DRIVER_BLANK, DRIVER_KINDS, DRIVER_EXCLUDED, DRIVER_VALUE_LABELS, DRIVER_RANK_LABELS, DRIVER_ODDS_LABELS,
     DRIVER_TIME_LABELS, driver_value, driver_definition, driver_sentence, driver_rule, driver_model_note,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from retention.ui_text import RFM_GROUPS, reason_label
+from retention.ui_text import RFM_GROUP_NAMES, SEGMENT_NAMES, reason_label, segment_value
 from retention.fmt import number
 from retention.i18n import L, _
 
@@ -85,7 +85,8 @@ def win_back_words(frame: pd.DataFrame, status: bool = True) -> pd.DataFrame:
     words = {}
     if "rfm_group" in frame:
         words["rfm_group"] = frame["rfm_group"].map(lambda g: g if g is None or g != g else
-                                                    str(RFM_GROUPS.get(g, g)))
+                                                    str(RFM_GROUP_NAMES.get(g, g)))
+    words |= {c: frame[c].map(lambda v, c=c: segment_value(c, v)) for c in SEGMENT_NAMES if c in frame}
     if "reason" in frame:
         words["reason"] = frame["reason"].map(reason_label)
     if status and "status" in frame:

@@ -14,7 +14,7 @@ from retention.i18n import _
 from retention.metrics import reasons
 from retention.ui import cache, downloads, widgets
 from retention.ui.churn import View
-from retention.ui_text import PER_PERIOD, reason_label, texts
+from retention.ui_text import PER_PERIOD, reason_label, segment_name, segment_value, texts
 from retention.ui_text.churn import DOWNLOADS, SEGMENT_LABELS
 
 K = state.keys(state.Churn)
@@ -67,22 +67,23 @@ def reasons_tab(v: View) -> None:
                          {"x": _("Period of churn"), "y": _("Share of churned (%)") if share else _("Churned customers")},
                          _("Churn reasons {per}").format(per=per)), "churn_reason_time")
         if segments:
-            seg = st.selectbox(_("Reasons by segment"), segments, key=K.segment)
+            seg = st.selectbox(_("Reasons by segment"), segments, key=K.segment, format_func=segment_name)
             by = cache.cached(reasons.reasons_by_segment, ds, segment=seg, **rp)
             by = by.assign(reason=by["reason"].map(reason_label)) if "reason" in by else by
+            by = by.assign(segment=by["segment"].map(lambda v: segment_value(seg, v))) if "segment" in by else by
             report.chart(cache.reuse(charts.segment_heatmap, by, {
-                         "x": _("Reason"), "y": seg, "colorbar": _("vs overall"), "share": _("of the segment's churned"), "index": _("index"),
+                         "x": _("Reason"), "y": segment_name(seg), "colorbar": _("vs overall"), "share": _("of the segment's churned"), "index": _("index"),
                          "none": _("(no value)"), "small": _(" (few)")},
-                         _("Which {segment} leaves for which reason").format(segment=seg)), "churn_segment_map")
+                         _("Which {segment} leaves for which reason").format(segment=segment_name(seg))), "churn_segment_map")
             st.caption(_("Blue: the reason is more common in this segment than overall; orange: less. Cells show the "
                          "share of the segment's churned customers. “(few)”: fewer than {n} churned customers, read "
                          "with care. Residual beyond ±2 in the table: unlikely to be chance.").format(
                 n=reasons.SMALL_SEGMENT))
-            labels = texts(SEGMENT_LABELS) | {"segment": seg}
+            labels = texts(SEGMENT_LABELS) | {"segment": segment_name(seg)}
             readable_table, config = widgets.readable(by, labels, {
                 "share_pct": "{:.1f}", "overall_share_pct": "{:.1f}", "index": "{:.0f}", "residual": "{:+.1f}"})
             st.dataframe(readable_table, hide_index=True, key="churn_segment_table", column_config=config)
-            report.table(by.rename(columns=labels), _("Reasons by {segment}").format(segment=seg))
+            report.table(by.rename(columns=labels), _("Reasons by {segment}").format(segment=segment_name(seg)))
         if ds.has_purchases:
             lost = cache.cached(reasons.lost_revenue_by_reason, ds, period=period, **rp)
             lost = lost.assign(reason=lost["reason"].map(reason_label)) if "reason" in lost else lost

@@ -33,10 +33,11 @@ def winback_tab(v: View) -> None:
     column, values = None, []
     if segments:
         f = st.columns(2)
-        column = f[0].selectbox(_("Segment filter"), segments, key=K.list_segment)
+        column = f[0].selectbox(_("Segment filter"), segments, key=K.list_segment, format_func=ui_text.segment_name)
         known = cache.cached(cohorts.attribute_values, ds)
         values = f[1].multiselect(_("Values"), sorted(known.loc[known["attribute"] == column, "value"].dropna()),
-                                  key=K.list_values, placeholder=_("Choose options"))
+                                  key=K.list_values, placeholder=_("Choose options"),
+                                  format_func=lambda v: ui_text.segment_value(column, v))
     wp = dict(basis=basis if info is not None else "auto", inactive_days=int(days), as_of=as_of,
               recent_days=int(recent), risk_days=int(risk), statuses=tuple(status), reason_filter=tuple(chosen),
               segment=column if values else None, segment_values=tuple(values), **rp)
@@ -61,7 +62,7 @@ def winback_tab(v: View) -> None:
     picked = win_back_words(picked)
     readable_table, config = widgets.readable(picked.assign(**({"p_alive": 100 * picked["p_alive"]} if "p_alive" in picked
                                                           else {})),
-                                         labels | {c: c for c in picked.columns if c not in labels},
+                                         labels | {c: ui_text.segment_name(c) for c in picked.columns if c not in labels},
                                          {"revenue_to_date": "{:,.2f}", "days_since_purchase": "{:.0f}",
                                           "p_alive": "{:.0f}", "expected_value": "{:,.2f}",
                                           "value_at_risk": "{:,.2f}"},
