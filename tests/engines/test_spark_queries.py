@@ -36,7 +36,7 @@ def duck():
 def spark_session():
     logging.getLogger("py4j").setLevel(logging.ERROR)
     logging.getLogger("SQLQueryContextLogger").setLevel(logging.CRITICAL)
-    session = engine_spark.local_session("local[2]")
+    session = engine_spark.local_session("local[2]", cases.SMALL_DATA_SPARK_CONF)
     yield session
     session.stop()
 
