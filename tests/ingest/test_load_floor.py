@@ -80,6 +80,21 @@ def test_cli_start_does_not_import_scipy():
     assert out.strip() == "[]"
 
 
+def test_command_homes_name_the_module_registering_each_command():
+    from retention import cli
+
+    cli.build_parser()  # every module: every command registered
+    assert {name: cmd.run.__module__ for name, cmd in cli.COMMANDS.items()} == cli.COMMAND_HOMES
+
+
+def test_one_shot_matrix_imports_only_its_command_and_no_workbook_reader():
+    code = ("import sys; from retention import cli; cli.build_parser(['matrix', 'x.csv']); "
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'scipy', 'openpyxl', 'plotly', 'statsmodels'}), "
+            "sorted(m for m in sys.modules if m.startswith('retention.cli.')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True).stdout
+    assert out.strip() == "[] ['retention.cli.cohorts', 'retention.cli.formatting']"
+
+
 COPIES = ("customer,date,amount\nA,2024-01-05,10\nA,2024-01-05,10\nB,2024-01-20,5\nA,2024-02-03,7\n"
           "B,2024-03-01,5\nB,2024-03-01,5\nC,2024-03-02,4\n")
 # the same purchases with order ids: each copy is a repeated line of its order (merged)
