@@ -14,21 +14,11 @@ from retention import store
 from retention.ingest.canonical import prepare
 
 # refunds, a rejected row (no customer), a possible duplicate, a future date, a segment column
-PURCHASES = b"""customer,date,amount,channel
-a,2024-01-05,10,web
-a,2024-02-10,-10,web
-a,2024-03-01,25.5,app
-b,2024-01-31,7,app
-b,2024-01-31,7,app
-,2024-02-01,4,web
-c,2024-02-01,4,web
-c,2099-04-02,3,web
-"""
-CUSTOMERS = b"""customer,signup,cancel date,reason,plan
-a,2024-01-01,,,Pro
-b,2024-01-30,2024-03-01,Too expensive,Free
-d,2024-02-15,2024-02-20,,Free
-"""
+PURCHASES = ("customer,date,amount,channel\na,2024-01-05,10,web\na,2024-02-10,-10,web\na,2024-03-01,25.5,app\n"
+             "b,2024-01-31,7,app\nb,2024-01-31,7,app\n,2024-02-01,4,web\nc,2024-02-01,4,web\nc,2099-04-02,3,web\n"
+             ).encode()
+CUSTOMERS = ("customer,signup,cancel date,reason,plan\na,2024-01-01,,,Pro\nb,2024-01-30,2024-03-01,Too expensive,Free\n"
+             "d,2024-02-15,2024-02-20,,Free\n").encode()
 
 
 def _files():
