@@ -135,3 +135,13 @@ def test_one_shot_commands_skip_the_copy_flags_only_where_figures_cannot_depend_
     assert {("2024-01-01", "0", "2", "2"), ("2024-01-01", "1", "2", "1"), ("2024-01-01", "2", "2", "1"),
             ("2024-03-01", "0", "1", "1")} <= cells
     assert not any(c[0] == "2024-02-01" and c[2] != "0" for c in cells)  # nobody's first purchase in February
+
+
+def test_curve_and_churn_compute_intervals_without_importing_scipy_stats(tmp_path):
+    path = tmp_path / "p.csv"
+    path.write_text(COPIES)
+    code = ("import sys; from retention import cli; codes = [cli.main([c, sys.argv[1]]) for c in ('curve', 'churn')]; "
+            "print(codes, 'scipy.stats' in sys.modules, file=sys.stderr)")
+    out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert out.stderr.strip().splitlines()[-1] == "[0, 0] False"
+    assert "ci_low" in out.stdout
