@@ -1,6 +1,7 @@
 """Benchmark (issue 20): what the first answer from a file costs, next to the floor a user could write by hand.
 
 Run: .venv/bin/python performance/load_floor.py [--rows 1000000 2500000] [--10m] [--only cli,save,hand,pandas,polars]
+     [--commands matrix,curve,churn,summary]
 
 For each size a seeded three-column purchases CSV (customer_id, order_date 'YYYY-MM-DD HH:MM', amount: the
 columns of performance/generate_purchases.py's file, 1 customer in 10, 3% refunds, 0.02% rows without a
@@ -143,7 +144,7 @@ def cli_cells(output: str) -> set:
     return {(str(c)[:7], int(k), int(a)) for c, k, a in zip(frame["cohort"], frame["period"], frame["active"])}
 
 
-def measure(rows: int, only: set[str], code: Path = ROOT) -> dict:
+def measure(rows: int, only: set[str], code: Path = ROOT, commands: tuple[str, ...] = CLI_COMMANDS) -> dict:
     path = csv_file(rows)
     results: dict[str, tuple[float, float, float]] = {}
     cells: dict[str, set] = {}
@@ -167,7 +168,7 @@ def measure(rows: int, only: set[str], code: Path = ROOT) -> dict:
             if name != "save":
                 cells[name] = {(c, k, a) for c, k, a in json.loads(out.strip().splitlines()[-1])}
         if "cli" in only:
-            for command in CLI_COMMANDS:
+            for command in commands:
                 cpu, wall, out, peak = run([PYTHON, "-m", "retention", command, str(path), "--format", "csv"], env)
                 results[f"cli {command}"] = (cpu, wall, peak)
                 if command == "matrix":
@@ -206,6 +207,8 @@ def main() -> None:
     parser.add_argument("--rows", type=int, nargs="+", default=[1_000_000, 2_500_000])
     parser.add_argument("--10m", dest="ten", action="store_true", help="also 10M rows (about a minute of CPU each)")
     parser.add_argument("--only", default="cli,save,hand,pandas,polars", help="comma-separated subset")
+    parser.add_argument("--commands", default=",".join(CLI_COMMANDS),
+                        help="the CLI commands timed (comma-separated; summary fits the BG/NBD model: the slowest)")
     parser.add_argument("--code", type=Path, default=ROOT,
                         help="run the CLI and the save from this checkout (e.g. an older commit's worktree: before/after)")
     args = parser.parse_args()
@@ -218,7 +221,7 @@ def main() -> None:
         print(f"code: {args.code.resolve()}")
     measured = []
     for rows in sizes:
-        measured.append(measure(rows, only, args.code.resolve()))
+        measured.append(measure(rows, only, args.code.resolve(), tuple(args.commands.split(","))))
         print(table(measured[-1:]), flush=True)
     print(f"\nload average at the end {os.getloadavg()[0]:.1f}\n\n" + table(measured))
 
