@@ -218,9 +218,10 @@ if st.session_state.get("data_preview_key") != fingerprint:
     waiting = st.empty()
     with st.spinner(_("Checking every row…")):
         try:
+            st.session_state["data_draft"] = draft = store.Draft()  # the parse kept for Save (store.Draft)
             st.session_state["data_preview"] = store.preview(
                 prepared.get("purchases"), prepared.get("customers"),
-                progress=lambda step: waiting.caption(str(QUEUED)) if step == "queued" else waiting.empty())
+                progress=lambda step: waiting.caption(str(QUEUED)) if step == "queued" else waiting.empty(), draft=draft)
         except IngestError as err:
             st.error(str(err))
             st.stop()
@@ -292,12 +293,12 @@ if st.button(_("Save dataset"), type="primary", key="data_save", disabled=unusab
         token = access.new_token()
         dataset_id, _reports = store.create_dataset(prepared.get("purchases"), prepared.get("customers"), name or _("Untitled"),
                                              progress=lambda step: status.write(steps.get(step, step)),
-                                             owner_token=token)
+                                             owner_token=token, draft=st.session_state.get("data_draft"))
         status.update(label=_("Saved"), state="complete")
     datasets.remember_upload(dataset_id, name or _("Untitled"), token)
     st.session_state["data_saved"] = name or _("Untitled")
     st.session_state["data_round"] = round_ + 1
-    for key in ("data_preview", "data_preview_key"):
+    for key in ("data_preview", "data_preview_key", "data_draft"):
         st.session_state.pop(key, None)
     _read.clear()
     session_uploads.drop_uploads(list(files.values()))  # the saved dataset is on disk; free the uploaded bytes now

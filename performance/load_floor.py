@@ -1,6 +1,7 @@
 """Benchmark (issue 20): what the first answer from a file costs, next to the floor a user could write by hand.
 
 Run: .venv/bin/python performance/load_floor.py [--rows 1000000 2500000] [--10m] [--only cli,save,hand,pandas,polars]
+     [--commands matrix,curve,churn,summary]
 
 For each size a seeded three-column purchases CSV (customer_id, order_date 'YYYY-MM-DD HH:MM', amount: the
 columns of performance/generate_purchases.py's file, 1 customer in 10, 3% refunds, 0.02% rows without a
@@ -15,8 +16,8 @@ customer) is generated under performance/out/, then each of these runs in a fres
 - pandas: read_csv with date parsing, then the same groupby;
 - polars: the same with polars (only when it is installed; it is not a dependency of the app).
 
-Figures: CPU seconds (user + sys of the child, resource.getrusage(RUSAGE_CHILDREN): what the machine's other
-load does not blur) and wall seconds, with CPU ratios to `hand`. The CLI matrix, pandas and polars cells are
+Figures: CPU seconds (user + sys of the child, from os.wait4: what the machine's other load does not blur) and
+wall seconds, with CPU ratios to `hand`, and each child's peak resident memory. The CLI matrix, pandas and polars cells are
 checked equal to the hand-written query's (an assertion: a fast wrong answer is no answer). Interpreter start
 and imports count for every child alike (`hand` imports duckdb, `pandas` pandas); the code's package is
 byte-compiled first (as an installed app is), whatever $PYTHONDONTWRITEBYTECODE says.
@@ -29,7 +30,6 @@ import datetime as dt
 import io
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -118,16 +118,21 @@ def csv_file(rows: int) -> Path:
     return path
 
 
-def run(args: list[str], env: dict) -> tuple[float, float, str]:
-    """(CPU seconds user + sys, wall seconds, stdout) of one child process (run in the code's directory)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+def run(args: list[str], env: dict) -> tuple[float, float, str, float]:
+    """(CPU seconds user + sys, wall seconds, stdout, peak resident MB) of one child process (run in the code's
+    directory); CPU and peak memory are the child's own (os.wait4), whatever else the machine runs."""
     started = time.perf_counter()
-    done = subprocess.run(args, capture_output=True, text=True, env=env, cwd=env["PYTHONPATH"])
-    wall = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if done.returncode != 0:
-        raise RuntimeError(f"{' '.join(args[:4])} failed: {done.stderr.strip()[-2000:]}")
-    return after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime, wall, done.stdout
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        child = subprocess.Popen(args, stdout=out, stderr=err, env=env, cwd=env["PYTHONPATH"])
+        _pid, status, usage = os.wait4(child.pid, 0)
+        child.returncode = os.waitstatus_to_exitcode(status)
+        wall = time.perf_counter() - started
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode(), err.read().decode()
+    if child.returncode != 0:
+        raise RuntimeError(f"{' '.join(args[:4])} failed: {stderr.strip()[-2000:]}")
+    return usage.ru_utime + usage.ru_stime, wall, stdout, usage.ru_maxrss / 1024
 
 
 def cli_cells(output: str) -> set:
@@ -139,9 +144,9 @@ def cli_cells(output: str) -> set:
     return {(str(c)[:7], int(k), int(a)) for c, k, a in zip(frame["cohort"], frame["period"], frame["active"])}
 
 
-def measure(rows: int, only: set[str], code: Path = ROOT) -> dict:
+def measure(rows: int, only: set[str], code: Path = ROOT, commands: tuple[str, ...] = CLI_COMMANDS) -> dict:
     path = csv_file(rows)
-    results: dict[str, tuple[float, float]] = {}
+    results: dict[str, tuple[float, float, float]] = {}
     cells: dict[str, set] = {}
     with tempfile.TemporaryDirectory(prefix="load-floor-") as data_dir:
         # no load time limit: on a busy machine a save could be refused (the CLI runs without one anyway)
@@ -158,14 +163,14 @@ def measure(rows: int, only: set[str], code: Path = ROOT) -> dict:
                     import polars  # noqa: F401
                 except ImportError:
                     continue
-            cpu, wall, out = run([PYTHON, "-c", textwrap.dedent(CHILDREN[name]), str(path)], env)
-            results[name] = (cpu, wall)
+            cpu, wall, out, peak = run([PYTHON, "-c", textwrap.dedent(CHILDREN[name]), str(path)], env)
+            results[name] = (cpu, wall, peak)
             if name != "save":
                 cells[name] = {(c, k, a) for c, k, a in json.loads(out.strip().splitlines()[-1])}
         if "cli" in only:
-            for command in CLI_COMMANDS:
-                cpu, wall, out = run([PYTHON, "-m", "retention", command, str(path), "--format", "csv"], env)
-                results[f"cli {command}"] = (cpu, wall)
+            for command in commands:
+                cpu, wall, out, peak = run([PYTHON, "-m", "retention", command, str(path), "--format", "csv"], env)
+                results[f"cli {command}"] = (cpu, wall, peak)
                 if command == "matrix":
                     cells["cli matrix"] = cli_cells(out)
     if "hand" in cells:
@@ -175,21 +180,26 @@ def measure(rows: int, only: set[str], code: Path = ROOT) -> dict:
 
 
 def table(measured: list[dict]) -> str:
+    """CPU s = × the hand-written query (wall s) per size, then the same children's peak resident memory."""
     names = [n for n in ("hand", "pandas", "polars", *(f"cli {c}" for c in CLI_COMMANDS), "save")
              if any(n in m["results"] for m in measured)]
-    lines = ["| rows | CSV | " + " | ".join(names) + " |", "|---|---|" + "---|" * len(names)]
+    head = "| rows | CSV | " + " | ".join(names) + " |\n|---|---|" + "---|" * len(names)
+    lines, peaks = [head], ["peak resident memory of each child, MB:", "", head]
     for m in measured:
         floor = m["results"].get("hand", (None,))[0]
-        cells = []
+        cells, memory = [], []
         for n in names:
             if n not in m["results"]:
                 cells.append("–")
+                memory.append("–")
                 continue
-            cpu, wall = m["results"][n]
+            cpu, wall, peak = m["results"][n]
             ratio = f" = {cpu / floor:.1f}×" if floor and n != "hand" else ""
             cells.append(f"{cpu:.2f}{ratio} ({wall:.2f})")
+            memory.append(f"{peak:,.0f}")
         lines.append(f"| {m['rows'] / 1e6:g}M | {m['mb']:.0f} MB | " + " | ".join(cells) + " |")
-    return "\n".join(lines)
+        peaks.append(f"| {m['rows'] / 1e6:g}M | {m['mb']:.0f} MB | " + " | ".join(memory) + " |")
+    return "\n".join(lines + [""] + peaks)
 
 
 def main() -> None:
@@ -197,6 +207,8 @@ def main() -> None:
     parser.add_argument("--rows", type=int, nargs="+", default=[1_000_000, 2_500_000])
     parser.add_argument("--10m", dest="ten", action="store_true", help="also 10M rows (about a minute of CPU each)")
     parser.add_argument("--only", default="cli,save,hand,pandas,polars", help="comma-separated subset")
+    parser.add_argument("--commands", default=",".join(CLI_COMMANDS),
+                        help="the CLI commands timed (comma-separated; summary fits the BG/NBD model: the slowest)")
     parser.add_argument("--code", type=Path, default=ROOT,
                         help="run the CLI and the save from this checkout (e.g. an older commit's worktree: before/after)")
     args = parser.parse_args()
@@ -209,7 +221,7 @@ def main() -> None:
         print(f"code: {args.code.resolve()}")
     measured = []
     for rows in sizes:
-        measured.append(measure(rows, only, args.code.resolve()))
+        measured.append(measure(rows, only, args.code.resolve(), tuple(args.commands.split(","))))
         print(table(measured[-1:]), flush=True)
     print(f"\nload average at the end {os.getloadavg()[0]:.1f}\n\n" + table(measured))
 

@@ -6,8 +6,8 @@ Run: .venv/bin/python performance/upload_to_chart.py [--rows 1000000] [--code DI
 In one child process (run from `--code`, default this checkout: point it at an older checkout for a
 before/after), the steps the Data page and then the Cohorts page take for a purchases CSV of `--rows`
 rows (load_floor.py's file, generated under performance/out/): read_upload (the uploaded bytes staged),
-prepare (roles, dates, money), store.preview (the validation shown before the person presses Save),
-store.create_dataset (Save), and on the saved dataset the month heatmap's cells (cohorts.matrix, what the
+prepare (roles, dates, money), store.preview (the validation shown before the person presses Save; into a
+store.Draft when the code has one, as the Data page does), store.create_dataset (Save; from that draft), and on the saved dataset the month heatmap's cells (cohorts.matrix, what the
 Cohorts page asks first). Prints CPU seconds (user + sys of the process, every thread) and wall seconds
 per step; import time is counted apart. Streamlit's rendering, the browser, and the person's click on
 Save are not in it: this is the floor under the time to the first chart, not that time.
@@ -48,8 +48,11 @@ def step(label, func):
     return value
 raw = step("read upload", lambda: read_upload(data, name))
 prepared = step("prepare", lambda: prepare(data, name, "purchases", raw=raw))
-step("preview (validation)", lambda: store.preview(prepared, None))
-dataset_id, _ = step("save (create_dataset)", lambda: store.create_dataset(prepared, None, name="bench"))
+# as the Data page does: the preview's parse kept for Save (store.Draft), when the code has it
+draft = store.Draft() if hasattr(store, "Draft") else None
+step("preview (validation)", lambda: store.preview(prepared, None, **({"draft": draft} if draft else {})))
+dataset_id, _ = step("save (create_dataset)", lambda: store.create_dataset(
+    prepared, None, name="bench", **({"draft": draft} if draft else {})))
 cells = step("heatmap cells", lambda: cohorts.matrix(store.open_dataset(dataset_id).cursor(), period="month"))
 print()
 print(json.dumps([[label, b[0] - a[0], b[1] - a[1]] for label, a, b in steps]))

@@ -12,6 +12,8 @@ Layout under config.data_dir():
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -19,6 +21,7 @@ import secrets
 import shutil
 import threading
 import time
+import weakref
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterable
@@ -125,9 +128,12 @@ def create_dataset(
     progress: Callable[[str], None] | None = None,
     owner_token: str | None = None,
     meta: dict | None = None,
+    draft: "Draft | None" = None,
 ) -> tuple[str, dict]:
     """Write a new dataset from prepared files; return (id, {kind: validation report}).
-    meta: extra metadata keys to store with it (JSON values).
+    meta: extra metadata keys to store with it (JSON values). draft: the Draft a preview of the same files
+    filled (preview(..., draft=)): its parsed tables are taken instead of parsing the files again, when they
+    are what a parse today would give (same prepared files, same day); otherwise the files are parsed.
 
     Atomic: the file appears under datasets/ only when complete (write to tmp/, fsync, rename).
     Its access settings (owner = holder of `owner_token`, default expiry) are written just before.
@@ -139,10 +145,18 @@ def create_dataset(
     final = dataset_path(dataset_id)
     _dirs()
     tmp = scratch.claim() / f"{dataset_id}.{WRITER}.{secrets.token_hex(4)}.duckdb.tmp"
+    taken = draft.take(purchases, customers, today or dt.date.today()) if draft is not None else None
     try:
+        if taken is not None:
+            os.replace(taken[0], tmp)
         con = _connect(tmp, read_only=False)
         try:
-            reports = build(con, purchases, customers, name, today, say, meta=meta)
+            if taken is None:
+                reports = build(con, purchases, customers, name, today, say, meta=meta)
+            else:  # parsed and validated by the preview: the derived tables and the metadata are what is left
+                reports = taken[1]
+                with _load_slot(say), _bounded(con, purchases, customers, config.load_seconds()):
+                    _finish(con, purchases, customers, reports, name, say, meta, None, None)
             con.execute("checkpoint")
         finally:
             con.close()
@@ -210,7 +224,15 @@ def _build(con: duckdb.DuckDBPyConnection, purchases: Prepared | None, customers
            today: dt.date | None, say: Callable[[str], None], refuse_unusable: bool = True,
            extra: dict | None = None, flag_copies: bool = True,
            derived: Iterable[str] | None = None, grains: Iterable[str] | None = None) -> dict[str, dict]:
-    today = today or dt.date.today()
+    reports = _load(con, purchases, customers, today or dt.date.today(), say, refuse_unusable, flag_copies)
+    _finish(con, purchases, customers, reports, name, say, extra, derived, grains)
+    return reports
+
+
+def _load(con: duckdb.DuckDBPyConnection, purchases: Prepared | None, customers: Prepared | None, today: dt.date,
+          say: Callable[[str], None], refuse_unusable: bool, flag_copies: bool) -> dict[str, dict]:
+    """The parse and validation of build: the purchases, customers, rejected and possible_duplicates tables and
+    an empty meta table; returns the reports. No derived table."""
     reports: dict[str, dict] = {}
     sql.execute(con, "create_meta")
     sql.execute(con, "create_rejected")
@@ -225,6 +247,13 @@ def _build(con: duckdb.DuckDBPyConnection, purchases: Prepared | None, customers
                 if refuse_unusable:
                     raise IngestError(prepared.filename, f"{problem}; {NOTHING_USABLE_CLI_HINT}")
                 reports[kind]["unusable"] = problem
+    return reports
+
+
+def _finish(con: duckdb.DuckDBPyConnection, purchases: Prepared | None, customers: Prepared | None,
+            reports: dict[str, dict], name: str, say: Callable[[str], None], extra: dict | None,
+            derived: Iterable[str] | None, grains: Iterable[str] | None) -> None:
+    """The rest of build after _load: the derived tables and the metadata."""
     say("summaries")
     derive(con, [stored_name(c) for c in purchases.segments] if purchases else [],
            [stored_name(c) for c in customers.segments] if customers else [], derived, grains)
@@ -240,7 +269,6 @@ def _build(con: duckdb.DuckDBPyConnection, purchases: Prepared | None, customers
     }
     for key, value in meta.items():
         sql.execute(con, "put_meta", key=key, value=json.dumps(value))
-    return reports
 
 
 def derive(con: duckdb.DuckDBPyConnection, purchase_segments: list[str], customer_segments: list[str],
@@ -396,13 +424,79 @@ def ensure_demo(progress: Callable[[str], None] | None = None) -> str:
     return DEMO_ID
 
 
+class Draft:
+    """What a preview parsed and validated, kept for the Save that usually follows: a DuckDB file under tmp/
+    holding the purchases, customers, rejected and possible_duplicates tables and an empty meta table (no derived
+    table), so that create_dataset(..., draft=) derives from it instead of parsing the same files again (at 1M
+    purchases about 3 CPU s of the upload-to-chart path). The file goes when a save takes it, when the Draft is
+    garbage (a new preview replaced it, the session ended) or with the process (scratch.py: its WRITER mark)."""
+
+    def __init__(self) -> None:
+        _dirs()
+        self.path = scratch.claim() / f"draft.{WRITER}.{secrets.token_hex(8)}.duckdb.tmp"
+        # (purchases, customers, today, reports) once preview() filled the file
+        self._held: tuple[Prepared | None, Prepared | None, dt.date, dict] | None = None
+        weakref.finalize(self, _remove_file, self.path)
+
+    def fill(self, purchases: Prepared | None, customers: Prepared | None,
+             say: Callable[[str], None]) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
+        """preview()'s work, into the draft's file."""
+        from retention.metrics.overview import possible_duplicate_rows, rejected_rows
+
+        self._held, today = None, dt.date.today()
+        _remove_file(self.path)
+        try:
+            con = _connect(self.path, read_only=False)
+            try:
+                with _load_slot(say), _bounded(con, purchases, customers, config.load_seconds()):
+                    reports = _load(con, purchases, customers, today, say, refuse_unusable=False, flag_copies=True)
+                result = reports, rejected_rows(con, PREVIEW_ROWS), possible_duplicate_rows(con, PREVIEW_ROWS)
+            finally:
+                con.close()
+        except BaseException:
+            _remove_file(self.path)
+            raise
+        self._held = (purchases, customers, today, copy.deepcopy(reports))
+        return result
+
+    def take(self, purchases: Prepared | None, customers: Prepared | None,
+             today: dt.date) -> tuple[Path, dict] | None:
+        """(the file, the reports) when the draft holds the parse of exactly these prepared files on `today` and
+        every file is usable; else None (and the file is dropped). Taken once: the file is the caller's now."""
+        held, self._held = self._held, None
+        if (held is None or held[2] != today or not _same_load(held[0], purchases)
+                or not _same_load(held[1], customers) or any(r.get("unusable") for r in held[3].values())
+                or not self.path.is_file()):
+            _remove_file(self.path)
+            return None
+        return self.path, held[3]
+
+
+def _same_load(held: Prepared | None, given: Prepared | None) -> bool:
+    """Whether loading `given` gives the tables loading `held` gave: the same read table (the same object) and
+    the same choices (roles, dates, money, statuses …; the seconds spent reading aside)."""
+    if held is None or given is None:
+        return held is given
+    choices = [f.name for f in dataclasses.fields(Prepared) if f.name not in ("raw", "spent_seconds")]
+    return held.raw is given.raw and all(getattr(held, n) == getattr(given, n) for n in choices)
+
+
+def _remove_file(path: Path) -> None:
+    for leftover in (path, Path(str(path) + ".wal")):
+        leftover.unlink(missing_ok=True)
+
+
 def preview(purchases: Prepared | None, customers: Prepared | None,
-            progress: Callable[[str], None] | None = None) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
+            progress: Callable[[str], None] | None = None,
+            draft: Draft | None = None) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
     """Validate files without storing them: (reports by kind, rejected rows with their original cells,
     possible duplicates with their original cells: metrics.overview.possible_duplicate_rows; each list the
-    first PREVIEW_ROWS rows, the reports count them all). progress: as build's `say`."""
+    first PREVIEW_ROWS rows, the reports count them all). progress: as build's `say`. draft: keep the parsed
+    tables in this Draft for create_dataset(..., draft=) (the same reports and lists)."""
     from retention.metrics.overview import possible_duplicate_rows, rejected_rows
 
+    if draft is not None:
+        return draft.fill(purchases, customers, progress or (lambda _step: None))
     con = duckdb.connect(config=config.duckdb_settings(ingest=True))
     try:
         reports = build(con, purchases, customers, name="preview", say=progress or (lambda _step: None),

@@ -44,6 +44,15 @@ COMMAND_MODULES = [
     "retention.cli.impact",
     "retention.cli.demo",
 ]
+# The module registering each command, so that a one-shot run imports only its own command's module (and what
+# that imports: `whatif` alone pulls in scipy). A command missing here still works: every module is imported then.
+COMMAND_HOMES = {
+    "inspect": __name__, "summary": "retention.cli.summary", "matrix": "retention.cli.cohorts",
+    "curve": "retention.cli.cohorts", "churn": "retention.cli.churn", "reasons": "retention.cli.churn",
+    "whatif": "retention.cli.whatif", "benchmark": "retention.cli.benchmark",
+    "check-benchmarks": "retention.cli.benchmark", "alive": "retention.cli.alive",
+    "drivers": "retention.cli.drivers", "impact": "retention.cli.impact", "demo": "retention.cli.demo",
+}
 EXIT_BAD_INPUT = 2
 
 
@@ -264,8 +273,16 @@ def emit(result: Any, fmt: str, out=None) -> None:
         out.write(json.dumps(formatting.tidy_value(result), indent=1, ensure_ascii=False, default=str) + "\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    for module in COMMAND_MODULES:
+def _chosen_command(argv: list[str] | None) -> str | None:
+    """The command named by argv (its first word when that is not an option); None for none or `--help`."""
+    return argv[0] if argv and not argv[0].startswith("-") else None
+
+
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The parser of every command; given the argv it will parse, only of the command argv names (when
+    COMMAND_HOMES knows it), so that a one-shot run does not import every other command's modules."""
+    home = COMMAND_HOMES.get(_chosen_command(argv))
+    for module in [home] if home else COMMAND_MODULES:
         if importlib.util.find_spec(module) is not None:
             importlib.import_module(module)
     parser = argparse.ArgumentParser(
@@ -294,7 +311,8 @@ def main(argv: list[str] | None = None) -> int:
         scratch.clean_abandoned()  # what killed loads (server or CLI) left in the data directory's tmp/
     except OSError:
         pass  # a read-only or missing data directory: nothing of ours to clean
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     if not args.command:
         parser.print_help()

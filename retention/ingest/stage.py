@@ -34,7 +34,7 @@ import pyarrow as pa
 from xml.parsers import expat
 
 from retention import config, scratch, sql
-from retention.ingest import headerless, xlsx_stream
+from retention.ingest import headerless
 from retention.ingest.errors import IngestError
 from retention.ingest.budget import Deadline
 from retention.ingest.encoding import detect
@@ -282,6 +282,8 @@ def stage_workbook(path: Path, filename: str, sheet: str | None, deadline: Deadl
     INSERT_ROWS, never all in memory. Same checks as workbook.read_workbook first (zip bomb, a sheet claiming a
     huge range); the sheet read is the one named, else the worksheet whose XML is largest. Cells, header or
     headerless detection, row numbers (the sheet's own, from row 1) and info as read_table gives them."""
+    from retention.ingest import xlsx_stream  # openpyxl's date formats: imported only when a workbook is read
+
     data = path.read_bytes()
     check_workbook_archive(data, filename)
     oversized = oversized_sheets(data)

@@ -80,6 +80,21 @@ def test_cli_start_does_not_import_scipy():
     assert out.strip() == "[]"
 
 
+def test_command_homes_name_the_module_registering_each_command():
+    from retention import cli
+
+    cli.build_parser()  # every module: every command registered
+    assert {name: cmd.run.__module__ for name, cmd in cli.COMMANDS.items()} == cli.COMMAND_HOMES
+
+
+def test_one_shot_matrix_imports_only_its_command_and_no_workbook_reader():
+    code = ("import sys; from retention import cli; cli.build_parser(['matrix', 'x.csv']); "
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'scipy', 'openpyxl', 'plotly', 'statsmodels'}), "
+            "sorted(m for m in sys.modules if m.startswith('retention.cli.')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True).stdout
+    assert out.strip() == "[] ['retention.cli.cohorts', 'retention.cli.formatting']"
+
+
 COPIES = ("customer,date,amount\nA,2024-01-05,10\nA,2024-01-05,10\nB,2024-01-20,5\nA,2024-02-03,7\n"
           "B,2024-03-01,5\nB,2024-03-01,5\nC,2024-03-02,4\n")
 # the same purchases with order ids: each copy is a repeated line of its order (merged)
@@ -120,3 +135,13 @@ def test_one_shot_commands_skip_the_copy_flags_only_where_figures_cannot_depend_
     assert {("2024-01-01", "0", "2", "2"), ("2024-01-01", "1", "2", "1"), ("2024-01-01", "2", "2", "1"),
             ("2024-03-01", "0", "1", "1")} <= cells
     assert not any(c[0] == "2024-02-01" and c[2] != "0" for c in cells)  # nobody's first purchase in February
+
+
+def test_curve_and_churn_compute_intervals_without_importing_scipy_stats(tmp_path):
+    path = tmp_path / "p.csv"
+    path.write_text(COPIES)
+    code = ("import sys; from retention import cli; codes = [cli.main([c, sys.argv[1]]) for c in ('curve', 'churn')]; "
+            "print(codes, 'scipy.stats' in sys.modules, file=sys.stderr)")
+    out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert out.stderr.strip().splitlines()[-1] == "[0, 0] False"
+    assert "ci_low" in out.stdout

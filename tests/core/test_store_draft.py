@@ -1,0 +1,108 @@
+"""Issue 20: Save takes the tables the upload's preview parsed (store.Draft) instead of parsing the files again,
+and the dataset it writes is the one a save from the files writes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+
+import duckdb
+import pandas as pd
+import pytest
+
+from retention import store
+from retention.ingest.canonical import prepare
+
+# refunds, a rejected row (no customer), a possible duplicate, a future date, a segment column
+PURCHASES = ("customer,date,amount,channel\na,2024-01-05,10,web\na,2024-02-10,-10,web\na,2024-03-01,25.5,app\n"
+             "b,2024-01-31,7,app\nb,2024-01-31,7,app\n,2024-02-01,4,web\nc,2024-02-01,4,web\nc,2099-04-02,3,web\n"
+             ).encode()
+CUSTOMERS = ("customer,signup,cancel date,reason,plan\na,2024-01-01,,,Pro\nb,2024-01-30,2024-03-01,Too expensive,Free\n"
+             "d,2024-02-15,2024-02-20,,Free\n").encode()
+
+
+def _files():
+    return prepare(PURCHASES, "p.csv", "purchases", segments=["channel"]), prepare(CUSTOMERS, "c.csv", "customers")
+
+
+def _contents(dataset_id: str) -> dict:
+    """Every table of a dataset, rows sorted (meta without its creation time), read independently of store."""
+    con = duckdb.connect(str(store.dataset_path(dataset_id)), read_only=True)
+    try:
+        names = [r[0] for r in con.execute("select table_name from duckdb_tables() order by 1").fetchall()]
+        tables = {}
+        for name in names:
+            frame = con.execute(f'select * from "{name}"').df()
+            if name == "meta":
+                frame = frame[~frame["key"].isin(["created_at"])]
+            tables[name] = (list(frame.columns), sorted(map(repr, frame.itertuples(index=False))))
+        return tables
+    finally:
+        con.close()
+
+
+def _parses(monkeypatch) -> list[str]:
+    """The files store parses from here on (store.load_into's calls), by kind."""
+    calls: list[str] = []
+    load_into = store.load_into
+    monkeypatch.setattr(store, "load_into", lambda con, prepared, *a, **k: calls.append(prepared.kind)
+                        or load_into(con, prepared, *a, **k))
+    return calls
+
+
+def test_a_save_from_the_preview_draft_writes_the_same_dataset_without_parsing_again(data_dir, monkeypatch):
+    purchases, customers = _files()
+    plain = store.preview(purchases, customers)
+    draft = store.Draft()
+    kept = store.preview(purchases, customers, draft=draft)
+    assert kept[0] == plain[0]
+    pd.testing.assert_frame_equal(kept[1], plain[1])
+    pd.testing.assert_frame_equal(kept[2], plain[2])
+    assert len(kept[1]) == 1 and len(kept[2]) == 1  # the row without a customer; b's repeated row
+
+    parses = _parses(monkeypatch)
+    from_draft, reports = store.create_dataset(purchases, customers, "t", draft=draft)
+    assert parses == []
+    assert not draft.path.exists()
+    from_files, reports_files = store.create_dataset(purchases, customers, "t")
+    assert parses == ["purchases", "customers"]
+    assert reports == reports_files
+    assert _contents(from_draft) == _contents(from_files)
+    assert sorted(p.name for p in (data_dir / "tmp").glob("*.tmp*")) == []
+
+
+def test_the_draft_is_not_used_for_other_files_another_day_or_twice(data_dir, monkeypatch):
+    purchases, customers = _files()
+    parses = _parses(monkeypatch)
+    draft = store.Draft()
+    store.preview(purchases, None, draft=draft)
+    other = prepare(PURCHASES, "p.csv", "purchases")  # another read of the same bytes, no segment
+    store.create_dataset(other, None, "t", draft=draft)
+    assert parses == ["purchases", "purchases"] and not draft.path.exists()
+    store.create_dataset(purchases, None, "t", draft=draft)  # taken (and dropped) already: parsed again
+    assert parses == ["purchases"] * 3
+
+    store.preview(purchases, None, draft=draft)
+    store.create_dataset(purchases, None, "t", today=dt.date.today() + dt.timedelta(days=1), draft=draft)
+    assert parses == ["purchases"] * 5  # the future flags depend on the day
+
+
+def test_an_unused_draft_leaves_no_file(data_dir):
+    purchases, customers = _files()
+    draft = store.Draft()
+    store.preview(purchases, customers, draft=draft)
+    path = draft.path
+    assert path.is_file()
+    del draft
+    gc.collect()
+    assert not path.exists()
+
+
+def test_an_unusable_file_in_the_draft_is_refused_at_save(data_dir):
+    purchases = prepare(b"customer,date,amount\na,2099-01-05,10\n", "p.csv", "purchases")
+    draft = store.Draft()
+    reports, _rejected, _copies = store.preview(purchases, None, draft=draft)
+    assert reports["purchases"].get("unusable")
+    with pytest.raises(Exception):
+        store.create_dataset(purchases, None, "t", draft=draft)
+    assert list((data_dir / "datasets").glob("*.duckdb")) == []

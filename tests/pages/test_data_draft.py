@@ -1,0 +1,31 @@
+"""Issue 20: on the Data page, Save takes what the validation preview parsed (store.Draft), not the file again."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+from retention import store
+from tests.conftest import APP
+
+
+def test_save_after_the_preview_parses_nothing_again(demo_env, monkeypatch):
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    at.switch_page("pages/data.py").run()
+    at.file_uploader(key="data_purchases_file").set_value(
+        ("shop.csv", b"customer,date,amount\nA,2024-01-05,10\nB,2024-01-06,7\nA,2024-02-01,3\n,2024-02-02,1\n",
+         "text/csv")).run()
+    assert not at.exception, at.exception
+    assert {m.label: m.value for m in at.metric}["Rows rejected"] == "1"
+    parsed: list[str] = []
+    load_into = store.load_into
+    monkeypatch.setattr(store, "load_into", lambda con, prepared, *a, **k: parsed.append(prepared.kind)
+                        or load_into(con, prepared, *a, **k))
+    at.button(key="data_save").click().run()
+    assert not at.exception, at.exception
+    assert parsed == []
+    con = store.open_dataset(at.session_state["dataset_id"])
+    assert con.execute("select count(*), count(distinct customer_id) from purchases").fetchone() == (3, 2)
+    assert con.execute("select count(*) from rejected").fetchone()[0] == 1
+    assert con.execute("select count(*) from cohort_days").fetchone()[0] == 3
+    con.close()
+    assert not list((demo_env / "tmp").glob("draft.*"))
