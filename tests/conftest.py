@@ -101,7 +101,8 @@ def open_page(page: str, **query):
     at = AppTest.from_file(APP, default_timeout=120)
     for key, value in query.items():
         at.query_params[key] = value
-    at.run()
+    # Straight to the page, as a link to it opens (no Overview run first: it would double the test's cost).
+    # AppTest finds a page by file name before the first run; app.py's url_paths are the file names.
     at.switch_page(page).run()
     assert not at.exception, at.exception
     return at
