@@ -1,5 +1,7 @@
-"""Acceptance: each file of the real-layout corpus (tests/fixtures/real/, see its README) is uploaded through
-the file box as a user does, saved, and every page is opened: no error box or exception anywhere, and each
+"""Acceptance: files of the real-layout corpus (tests/fixtures/real/, see its README) are uploaded through
+the file box as a user does, saved, and every page is opened (three files here, IN_THE_BROWSER: a line-item
+export, a workbook, a legacy code page; the other six are saved as the upload saves them and every page is
+checked the same way in AppTest, tests/pages/test_real_files_pages.py): no error box or exception anywhere, and each
 page shows a headline figure (st.metric) or a chart whose title states a finding (a sentence with a number).
 
 Each page is screenshotted at 1440 px wide (test-artifacts/e2e/real-<file>-<page>-<width>.png), and at 390 px
@@ -23,14 +25,9 @@ import pytest
 from playwright.sync_api import expect
 
 from e2e_helpers import ARTIFACTS, dataset_id_in_url, open_page, rerun, screenshot, upload
+from tests.helpers.real_files import CORPUS, IN_THE_BROWSER, PAGES, corpus_files, problems_of, slot
 
-CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "real"
 REAL_DATA = os.environ.get("RETENTION_REAL_DATA", "").strip()
-PAGES = {"Overview": "", "Cohorts": "cohorts", "Churn": "churn", "Customers": "customers", "Benchmarks": "benchmarks",
-         "What if": "whatif", "Did it work?": "impact"}
-# Pages that answer a question only some files can (the purchase model needs purchases; a launch needs dates):
-# on other files an info box saying why, and what would make it work, is the right page.
-EXPLAINED_EMPTY = {"Customers", "Did it work?"}
 # width → viewport height (Streamlit's main area scrolls inside the page). The phone screenshots are opt-in:
 # 63 resizes and tall screenshots cost about a minute of CPU a run and check nothing.
 WIDTHS = {1440: 2200, **({390: 3600} if os.environ.get("RETENTION_REAL_PHONE") == "1" else {})}
@@ -38,10 +35,6 @@ PAGE_TIMEOUT_MS = 120_000  # generous: 9 agents share 2 cores when this runs in 
 SAVE_TIMEOUT_MS = 120_000
 MIME = {".csv": "text/csv", ".txt": "text/plain", ".gz": "application/gzip",
         ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-# A chart title that states a finding: a sentence with a number in it ("In May 2025, 41% of buyers …").
-FINDING = re.compile(r"\d")
-
-
 @dataclass(frozen=True)
 class Upload:
     path: Path
@@ -52,13 +45,9 @@ class Upload:
         return re.sub(r"[^A-Za-z0-9_.-]+", "_", self.path.name.split(".")[0])
 
 
-CUSTOMERS_FILES = {"c_telco_customers_tenure_churn_sample.xlsx", "d_stripe_subscriptions.csv",
-                   "Telco_customer_churn.xlsx", "Telco_customer_churn_status.xlsx"}
-
-
 def corpus() -> list[Upload]:
-    files = sorted(p for p in CORPUS.iterdir() if p.suffix in MIME)
-    return [Upload(p, "customers" if p.name in CUSTOMERS_FILES else "purchases") for p in files]
+    """The corpus files uploaded in the browser (the others: tests/pages/test_real_files_pages.py)."""
+    return [Upload(p, slot(p)) for p in corpus_files() if p.name in IN_THE_BROWSER]
 
 
 def full_files() -> list[Upload]:
@@ -108,20 +97,6 @@ def shown(page) -> dict:
     except Exception:  # noqa: BLE001 - an undrawn chart shows as a chart with no title, and in the screenshot
         pass
     return page.evaluate(_SHOWN)
-
-
-def problems_of(name: str, seen: dict, traceback: bool) -> list[str]:
-    """What is wrong with a page, in words (empty list: the page is acceptable)."""
-    out = [f"{name}: error box: {e[:300]}" for e in seen["errors"]]
-    out += [f"{name}: exception: {e[:500]}" for e in seen["exceptions"]]
-    if traceback and not seen["exceptions"]:
-        out.append(f"{name}: a Python traceback in the page")
-    findings = [t for t in seen["charts"] if FINDING.search(t) and len(t.split()) >= 4]
-    explained = name in EXPLAINED_EMPTY and any(len(t.split()) >= 8 for t in seen.get("infos", []))
-    if not seen["metrics"] and not findings and not explained:
-        out.append(f"{name}: no headline figure (st.metric) and no chart title stating a finding "
-                   f"(chart titles: {seen['charts']})")
-    return out
 
 
 def screenshots(page, label: str) -> None:
@@ -211,8 +186,8 @@ def test_full_public_file(page, app_url, item):
 
 
 def test_corpus_is_small_and_documented():
-    files = corpus()
-    assert len(files) == 9
+    files = [Upload(p, slot(p)) for p in corpus_files()]
+    assert len(files) == 9 and len(corpus()) == len(IN_THE_BROWSER)
     sizes = {u.path.name: u.path.stat().st_size for u in files}
     assert sum(sizes.values()) < 2_000_000 and max(sizes.values()) < 400_000, sizes
     readme = (CORPUS / "README.md").read_text()

@@ -1,9 +1,9 @@
-"""#19: every page of an uploaded file in English, Russian and Chinese, in AppTest with the marking mode on
+"""#19: every page of an uploaded file in every language, in AppTest with the marking mode on
 (RETENTION_I18N_MARK=1): the texts, metrics, widget labels, table headers and the charts' titles, axes, legends
 and hover texts are made of marked (translated) parts, numbers and the file's own data only. The browser test
-(tests/e2e/test_translated_pages.py) does this for Polish and Japanese; these three languages run here, cheaply:
+(tests/e2e/test_translated_pages.py) checks the demo's pages in every language; an upload's run here, cheaply:
 one saved fixture for the module (saved as an upload is: the same preparation and store), its query results
-computed once and shared by the three languages (they are keyed by dataset, not language), each page once per
+computed once and shared by the languages (they are keyed by dataset, not language), each page once per
 language, and the upload page's validation of the same file."""
 
 from __future__ import annotations
@@ -84,7 +84,7 @@ def saved(tmp_path_factory):
         st.cache_resource.clear()
 
 
-@pytest.mark.parametrize("lang", ["en", "ru", "zh"])
+@pytest.mark.parametrize("lang", list(i18n.LANGUAGES))
 def test_every_page_of_an_uploaded_file_is_translated(saved, lang):
     problems = {}
     with i18n.using(lang):  # AppTest formats widget options in the test's thread: in the page's language
@@ -104,7 +104,7 @@ def test_every_page_of_an_uploaded_file_is_translated(saved, lang):
         at.file_uploader(key="data_purchases_file").set_value((FIXTURE.name, FIXTURE.read_bytes(), "text/csv")).run()
         assert not at.exception, ("data", lang, at.exception)
         assert at.button(key="data_save").label == {"en": "Save dataset", "ru": "Сохранить набор данных",
-                                                    "zh": "保存数据集"}[lang].join(i18n.INVISIBLE_MARKS)
+                                                    "zh": "保存数据集", "pl": "Zapisz zbiór danych", "ja": "データセットを保存"}[lang].join(i18n.INVISIBLE_MARKS)
         left = left_over(at)
         if left:
             problems["data"] = sorted(left)
