@@ -29,6 +29,11 @@ def _missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
+def _shown(value: Any, decimals: int) -> Any:
+    """The value to format: a value that rounds to zero at `decimals` is plain 0 (never "-0.00", never "+0.00")."""
+    return 0.0 if round(float(value), decimals) == 0 else value
+
+
 def _pattern(pattern: str, decimals: int) -> bnumbers.NumberPattern:
     """A CLDR number pattern with exactly `decimals` digits after the decimal mark."""
     parsed = bnumbers.parse_pattern(pattern)
@@ -40,6 +45,7 @@ def number(value: float | None, decimals: int = 0, sign: bool = False) -> str:
     """A number with the locale's grouping and decimal mark; '–' when there is no value."""
     if _missing(value):
         return "–"
+    value = _shown(value, decimals)
     locale = Locale.parse(i18n.cldr_locale())
     text = _pattern(locale.decimal_formats[None].pattern, decimals).apply(value, locale)
     return "+" + text if sign and value > 0 else text
@@ -49,6 +55,7 @@ def percent(points: float | None, decimals: int = 1) -> str:
     """A percentage given in points (12.3 → '12.3%'; ru '12,3 %', CLDR's spacing); '–' when there is none."""
     if _missing(points):
         return "–"
+    points = _shown(points, decimals)
     locale = Locale.parse(i18n.cldr_locale())
     return _pattern(locale.percent_formats[None].pattern, decimals).apply(points / 100, locale)
 
@@ -67,8 +74,9 @@ def money(value: float | None, currency: str | None, decimals: int = 2, sign: bo
     tests and the CLI read it so); the other languages use CLDR's symbol and position ('1 234,50 zł')."""
     if _missing(value):
         return "–"
+    value = _shown(value, decimals)
     if i18n.language() == i18n.DEFAULT:
-        text = f"{value:{'+' if sign else ''},.{decimals}f}"
+        text = f"{value:{'+' if sign and value else ''},.{decimals}f}"
         return f"{text} {currency}" if currency else text
     if not currency:
         return number(value, decimals, sign)

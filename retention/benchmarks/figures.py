@@ -91,6 +91,8 @@ def customer_retention(con: duckdb.DuckDBPyConnection, *, period: str = "year", 
     frame = churn.retention_by_period(con, period=period, basis=chosen, inactive_days=inactive_days, as_of=as_of)
     used = _in_range(frame, date_from, date_to)
     used = used[used["customers_start"] > 0]
+    if "warm_up" in used:  # nobody can have lapsed yet in these (purchases basis): left out, as the headline does
+        used = used[~used["warm_up"].astype(bool)]
     starting = int(used["customers_start"].sum())
     retained = starting - int(used["alt_lost"].sum())
     standard = float(100 * (used["customers_end"] - used["new_customers"]).sum() / starting) if starting else np.nan

@@ -1,4 +1,4 @@
-"""#19 acceptance: every page in every language on the demo, in the browser, with the marking mode on
+"""#19 acceptance: every page in every language, on the demo and on one saved fixture, with the marking mode on
 (RETENTION_I18N_MARK=1: each string that went through the catalogs is wrapped in invisible markers U+2063 …
 U+2064, retention/i18n.py). On each page:
 
@@ -10,8 +10,8 @@ U+2064, retention/i18n.py). On each page:
 - no text cut off: no label, metric or button whose text is clipped (scrollWidth beyond its box).
 
 One server, one browser page reused for all runs (a run is a goto, a new session of the same server).
-An uploaded file's pages in every language: tests/languages/test_translated_upload.py (AppTest, the same rule on
-the texts, widgets, tables and charts; cheaper than a browser run per language).
+tests/languages/test_translated_upload.py holds the uploaded file to the same rule in AppTest, where the charts'
+hover texts and the upload page's validation are reachable too.
 Screenshots of Overview, Cohorts and Churn in the five languages at 1440 px: test-artifacts/e2e/lang-*.png.
 """
 
@@ -33,6 +33,7 @@ PAGES = {"overview": "", "cohorts": "cohorts", "churn": "churn", "customers": "c
 # EMPTY THIS after merging them: then every page is held to "no untranslated text".
 OWNED_ELSEWHERE: set[str] = set()  # every page is translated now
 SCREENSHOTS = {"overview", "cohorts", "churn"}
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "real" / "h_woocommerce_orders_14_months.csv"
 
 START, END = "\u2063", "\u2064"
 # Not words: the product's and metrics' own symbols, which every language writes in Latin letters.
@@ -123,6 +124,27 @@ def marked_server(browser, tmp_path_factory, demo_file, log_dir):
     running.stop()
 
 
+@pytest.fixture(scope="module")
+def fixture_dataset(marked_server) -> str:
+    """The fixture saved as an upload is (the same preparation and store), into the server's data directory."""
+    import os
+
+    from retention import store
+    from retention.ingest.canonical import prepare
+
+    before = os.environ.get("RETENTION_DATA_DIR")
+    os.environ["RETENTION_DATA_DIR"] = str(marked_server.data_dir)
+    try:
+        dataset_id, _ = store.create_dataset(prepare(FIXTURE.read_bytes(), FIXTURE.name, "purchases"), None,
+                                             "Woo shop")
+    finally:
+        if before is None:
+            del os.environ["RETENTION_DATA_DIR"]
+        else:
+            os.environ["RETENTION_DATA_DIR"] = before
+    return dataset_id
+
+
 def check_page(page, url: str, name: str, lang: str, data: set[str]) -> list[str]:
     """Open one page in one language; the problems found (an empty list when it passes)."""
     open_page(page, url, timeout_ms=SLOW)
@@ -180,3 +202,18 @@ def test_every_page_of_the_demo_is_translated(page, marked_server, lang):
     assert not problems, "\n".join(problems)
 
 
+# The fixture's own column names and values (data, shown as written).
+FIXTURE_DATA = {"Attribution", "Customer type", "Organic: Google", "Direct", "Unknown", "Referral: Facebook.com",
+                "Organic", "Google", "Referral", "Facebook", "com", "new", "returning"}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_page_of_an_uploaded_file_is_translated(page, marked_server, fixture_dataset, lang):
+    page.set_viewport_size({"width": 1440, "height": 2200})
+    problems = []
+    for name, path in PAGES.items():
+        if name == "data":
+            continue
+        problems += check_page(page, f"{marked_server.url}/{path}?dataset={fixture_dataset}&lang={lang}", name,
+                               lang, DEMO_DATA | FIXTURE_DATA)
+    assert not problems, "\n".join(problems)

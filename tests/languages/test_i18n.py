@@ -209,3 +209,14 @@ def test_overview_sparkline_follows_the_locale():
     with i18n.using("ru"):
         fig = overview_charts.kept_sparkline(done, "Kept (%)")
     assert fig.layout.separators == "," + NBSP and fig.layout.xaxis.tickformat == "%m.%Y"
+
+
+@pytest.mark.parametrize("lang, zero, pct", [("en", "0.00", "0.0%"), ("pl", "0,00", "0,0%")])
+def test_a_value_that_rounds_to_zero_is_written_without_a_sign(lang, zero, pct):
+    from retention import fmt
+
+    with i18n.using(lang):
+        assert fmt.number(-0.0, 2, sign=True) == zero
+        assert fmt.number(-0.004, 2, sign=True) == zero and fmt.number(0.004, 2, sign=True) == zero
+        assert fmt.percent(-0.04, 1).replace("\u00a0", "") == pct
+        assert fmt.number(0.006, 2, sign=True) == ("+0.01" if lang == "en" else "+0,01")

@@ -1,7 +1,8 @@
 """#19: every page of an uploaded file in every language, in AppTest with the marking mode on
 (RETENTION_I18N_MARK=1): the texts, metrics, widget labels, table headers and the charts' titles, axes, legends
 and hover texts are made of marked (translated) parts, numbers and the file's own data only. The browser test
-(tests/e2e/test_translated_pages.py) checks the demo's pages in every language; an upload's run here, cheaply:
+(tests/e2e/test_translated_pages.py) checks the same file's rendered pages; here the hover texts, widget options and
+the upload page's validation are reachable too, cheaply:
 one saved fixture for the module (saved as an upload is: the same preparation and store), its query results
 computed once and shared by the languages (they are keyed by dataset, not language), each page once per
 language, and the upload page's validation of the same file."""

@@ -108,8 +108,6 @@ def test_churn(run_page, want):
     # nobody joined in 2025 (signups end in Dec 2024), so the standard formula equals the kept share exactly
     difference = want["crr"] - kept["month"]
     delta = next(m for m in at.metric if m.label.startswith("Standard formula")).delta
-    if delta == "-0.00 pts":
-        pytest.xfail("fmt.number(-0.0, 2, sign=True) writes '-0.00': the page shows a difference of 0 as '-0.00 pts'")
     assert delta == ("0.00 pts" if round(difference, 2) == 0 else f"{difference:+.2f} pts")
 
 
