@@ -32,7 +32,7 @@ def rate_tab(v: View) -> None:
                            "pooled over the last {periods}. The headline's definition.").format(
                         periods=complete_periods(s["periods"], period)))
         m[1].metric(_("Standard formula (CE − CN) ÷ CS {per}").format(per=per), percent(s["crr_pct"]),
-                    pts(-s["difference_pp"]), delta_color="off",
+                    pts(-s["difference_pp"]), delta_color="off", delta_arrow=widgets.arrow(-s["difference_pp"]),
                     help=_("Also subtracts customers who joined and left within a period. Difference from the "
                            "kept share, in percentage points."))
         m[2].metric(_("Churn {per} (standard formula)").format(per=per), percent(s["churn_pct"]))
@@ -80,7 +80,8 @@ def model_figures(v: View) -> None:
     c[1].metric(_("Model churn {per}").format(per=per), percent(m["churn_pct"]),
                 _("{difference} vs the window").format(difference=pts(m["churn_pct"] - s["churn_pct"], 1))
                 if s["periods"] else None,
-                delta_color="off", help=str(ui_text.MODEL_CHURN_HELP))
+                delta_color="off", delta_arrow=widgets.arrow(m["churn_pct"] - s["churn_pct"], 1),
+                help=str(ui_text.MODEL_CHURN_HELP))
     c[2].metric(_("Model retention {per}").format(per=per), percent(m["retention_pct"]))
     st.caption(ui_text.model_churn_difference(period, m["periods"]))
     table = frame

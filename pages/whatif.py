@@ -122,17 +122,17 @@ span = ngettext("{n} year", "{n} years", int(years) if float(years).is_integer()
     if years > 0 else _("customers' whole lives")
 c = st.columns(4)
 c[0].metric(_("More profit over {span}").format(span=span), money(head['profit_change'], ds.currency, decimals=0),
-            fmt.number(head["profit_change_pct"], 1, sign=True) + " %",
+            fmt.number(head["profit_change_pct"], 1, sign=True) + " %", delta_arrow=widgets.arrow(head["profit_change_pct"], 1),
             help=_("Present value, {assumption}.").format(assumption=ASSUMPTIONS.get(head["assumption"],
                                                                                       head["assumption"]))
             + " " + str(wording.PROFIT_CHANGE_FORMULA))
 row = table.loc["value_of_base"]
 c[1].metric(_("Value of today's customers"), money(row.scenario, ds.currency, decimals=0),
-            money(row.change, ds.currency, decimals=0, sign=True),
+            money(row.change, ds.currency, decimals=0, sign=True), delta_arrow=widgets.arrow(row.change, 0),
             help=str(wording.FORMULAS["value_of_base"]))
 row = table.loc["new_customer_value"]
 c[2].metric(_("New customer's value"), money(row.scenario, ds.currency), fmt.number(row.change_pct, 1, sign=True) + " %",
-            help=_("Net of acquisition cost:") + " " + str(wording.FORMULAS["new_customer_value"]))
+            delta_arrow=widgets.arrow(row.change_pct, 1), help=_("Net of acquisition cost:") + " " + str(wording.FORMULAS["new_customer_value"]))
 c[3].metric(_("Break-even programme cost per customer {per}").format(per=per),
             money(clv.break_even(model, applied.retention), ds.currency),
             help=str(wording.BREAK_EVEN_FORMULA))

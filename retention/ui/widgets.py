@@ -46,6 +46,14 @@ PHONE_CSS = """<style>
 </style>"""
 
 
+def arrow(change: float | None, decimals: int = 2) -> str:
+    """st.metric's delta_arrow for a change given as worded text: Streamlit reads the direction from the text's
+    first character, which a translation (or the marking mode's invisible marker) may not make a minus sign."""
+    if change is None or change != change or round(change, decimals) == 0:
+        return "off"
+    return "up" if change > 0 else "down"
+
+
 def layout_css() -> None:
     """The page CSS every page shares (phone widths, select boxes); app.py calls it once per run."""
     st.html(PHONE_CSS)
