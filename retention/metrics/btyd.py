@@ -327,23 +327,31 @@ def conditional_expected_purchases(params: dict[str, float], t, x, t_x, T) -> np
     bad = ~np.isfinite(product)
     if bad.any():
         product = np.array(product, dtype=float)
-        product[bad] = [math.exp((r + xi) * math.log(hi) + _log_hyp2f1_series(r + xi, b + xi, a + b + xi - 1, zi))
-                        for xi, hi, zi in zip(x[bad], head[bad], z[bad])]
+        product[bad] = [sign * math.exp((r + xi) * math.log(hi) + log_size) for xi, hi, zi in zip(x[bad], head[bad], z[bad])
+                        for sign, log_size in [_hyp2f1_series(r + xi, b + xi, a + b + xi - 1, zi)]]
     return (a + b + x - 1) / (a - 1) * (1.0 - product) * alive
 
 
-def _log_hyp2f1_series(p: float, q: float, c: float, z: float) -> float:
-    """ln ₂F₁(p, q; c; z) for 0 ≤ z < 1 and positive p, q, c by its plain series (positive terms), rescaled so that
-    it neither overflows nor underflows; at most SERIES_TERMS terms."""
+def _hyp2f1_series(p: float, q: float, c: float, z: float) -> tuple[float, float]:
+    """₂F₁(p, q; c; z) for 0 ≤ z < 1 by its plain series, as (sign, ln |value|), rescaled so that it neither
+    overflows nor underflows; at most SERIES_TERMS terms. p, q > 0; c may be negative (c = a + b − 1 when a + b < 1
+    and x = 0): the terms then change sign and the sum may be negative or zero ((0, -inf)); (nan, nan) when c is
+    zero or a negative integer, where the function is not defined."""
     total, term, scale = 1.0, 1.0, 0.0
     for k in range(SERIES_TERMS):
+        if c + k == 0:
+            return math.nan, math.nan
         term *= (p + k) * (q + k) / ((c + k) * (k + 1)) * z
         total += term
-        if term < 1e-17 * total:
+        if abs(term) < 1e-17 * abs(total):
             break
-        if total > 1e200:
+        if abs(total) > 1e200:
             total, term, scale = total * 1e-200, term * 1e-200, scale + 200 * math.log(10)
-    return math.log(total) + scale
+    if not math.isfinite(total):
+        return math.nan, math.nan
+    if total == 0:
+        return 0.0, -math.inf
+    return math.copysign(1.0, total), math.log(abs(total)) + scale
 
 
 def expected_purchases(params: dict[str, float], t) -> np.ndarray:

@@ -104,13 +104,12 @@ def test_sigkill_during_save_keeps_earlier_datasets_and_shows_no_partial_one(ope
 
     big = purchases_csv(rows=BIG_ROWS, customers=BIG_CUSTOMERS, prefix="K")
     medium = purchases_csv(rows=MEDIUM_ROWS, customers=MEDIUM_CUSTOMERS, prefix="M")
-    small = purchases_csv(rows=500, customers=50, prefix="S")
     # the dataset being written: not the preview's draft (store.Draft), which is in tmp/ before Save is pressed
     writing = lambda: [p for p in tmp_files(data_dir) if not p.name.startswith("draft.")]  # noqa: E731
+    # A kill after "Saved" was shown is the random-kill test's case (every acknowledged save survives it).
     moments = {  # moment: (file, condition to kill on; None = once the page says it is saved)
         "tmp-file-appears": (medium, writing),
         "mid-write": (big, lambda: sum(p.stat().st_size for p in writing() if p.exists()) >= MID_WRITE_BYTES),
-        "after-saved": (small, None),
     }
     completed = {}
     outcome = {}
@@ -162,7 +161,6 @@ def test_sigkill_during_save_keeps_earlier_datasets_and_shows_no_partial_one(ope
         check.context.close()
 
     print(f"kills: {outcome}")  # shown with -s or -rP
-    assert outcome["after-saved"] == "completed"
 
 
 

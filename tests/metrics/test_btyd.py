@@ -458,3 +458,23 @@ def test_plain_series_when_hyp2f1_fails(monkeypatch, params):
         ours = btyd.conditional_expected_purchases(named, t, [x], [t_x], [T])[0]
         assert ours == pytest.approx(_ref_conditional(*params, t, x, t_x, T), rel=1e-7)
     assert btyd.expected_purchases(named, [39.0])[0] == pytest.approx(_ref_conditional(*params, 39, 0, 0, 0), rel=1e-7)
+
+
+@pytest.mark.parametrize("p, q, c, z", [(0.5, 0.5, -0.3, 0.5), (0.8, 1.7, -1.6, 0.9), (2.0, 0.3, 4.5, 0.99),
+                                        (0.2, 0.9, 0.05, 0.7), (1.3, 2.2, -0.5, 0.2)])
+def test_hypergeometric_series_matches_scipy_also_for_a_negative_c(p, q, c, z):
+    """The fallback series of conditional_expected_purchases: c = a + b − 1 is negative when a + b < 1 and x = 0,
+    where the terms change sign and the sum can be negative (an Overview crashed on ln of it: 'math domain
+    error'). Reference: scipy's hyp2f1, where it is finite."""
+    from scipy import special
+
+    from retention.metrics.btyd import _hyp2f1_series
+
+    sign, log_size = _hyp2f1_series(p, q, c, z)
+    assert sign * math.exp(log_size) == pytest.approx(float(special.hyp2f1(p, q, c, z)), rel=1e-9)
+
+
+def test_hypergeometric_series_is_undefined_at_a_non_positive_integer_c():
+    from retention.metrics.btyd import _hyp2f1_series
+
+    assert all(math.isnan(v) for v in _hyp2f1_series(0.5, 0.5, -2.0, 0.5))
