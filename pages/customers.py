@@ -6,10 +6,10 @@ import streamlit as st
 from retention import state, ui_text
 from retention.ui import cache, datasets, downloads, links, widgets
 from retention.charts import customers as charts
-from retention.fmt import date, money_label, number, percent
+from retention.fmt import date, money, money_label, number, percent
 from retention.i18n import _
 from retention.metrics import btyd, customers, rfm
-from retention.ui_text.customers import PARAM_LABELS, RFM_LABELS, TABS, TOP_LABELS
+from retention.ui_text.customers import FLAT_SPEND, PARAM_LABELS, RFM_LABELS, TABS, TOP_LABELS
 
 K = state.keys(state.Customers)
 
@@ -171,6 +171,9 @@ m[2].metric(_("Expected purchases, next {horizon} months").format(horizon=view.h
 if pd.notna(head["expected_value_total"]):
     m[3].metric(money_label(_("Expected value, next {horizon} months").format(horizon=view.horizon), ds.currency),
                 number(head['expected_value_total']), help=ui_text.value_note(view.horizon))
+gg = result.fit.gamma_gamma
+if gg is not None and gg.flat:
+    st.caption(FLAT_SPEND.format(spread=percent(100 * gg.spread, 2), average=money(gg.mean_value, ds.currency)))
 if check is not None:
     (st.success if check.verdict.fits else st.warning)(
         ui_text.fit_verdict(check.verdict, check.calibration_end, check.holdout_end))

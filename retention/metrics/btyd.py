@@ -62,6 +62,9 @@ class NoModelData(ValueError):
     """Too little data to fit the model (no purchases before the calibration end, too few customers, …)."""
 
 
+FLAT_SPREAD = 0.02  # Gamma-Gamma: customers' mean spends differing by under 2% (q > 2,502) count as one spend
+
+
 @dataclass(frozen=True)
 class GammaGammaFit:
     """Gamma-Gamma spend model: params {p, q, gamma} (gamma in money), their standard errors, the
@@ -80,6 +83,18 @@ class GammaGammaFit:
         """Population mean purchase value γp/(q−1) (NaN when q ≤ 1: no finite mean)."""
         p, q, g = (self.params[k] for k in GAMMA_GAMMA_PARAMS)
         return g * p / (q - 1) if q > 1 else math.nan
+
+    @property
+    def spread(self) -> float:
+        """Coefficient of variation of the customers' mean purchase values, 1/√(q−2) (inf when q ≤ 2). Below
+        FLAT_SPREAD the fit says spend hardly differs between customers: every customer's expected value then
+        uses about the population mean, whatever their own purchases were."""
+        q = self.params["q"]
+        return 1 / math.sqrt(q - 2) if q > 2 else math.inf
+
+    @property
+    def flat(self) -> bool:
+        return self.spread < FLAT_SPREAD
 
 
 @dataclass(frozen=True)

@@ -15,3 +15,9 @@ RFM_LABELS = {"segment": L("RFM group"), "customers": L("Customers"), "customers
               "mean_p_alive": L("P(alive), % (mean)")}
 PARAM_LABELS = {"model": L("Model"), "parameter": L("Parameter"), "value": L("Estimate"), "se": L("Standard error")}
 TABS = {"alive": L("Still a customer?"), "top": L("Top customers"), "rfm": L("RFM groups"), "check": L("Model check")}
+
+
+# The spend model found (almost) no difference in spend between customers (btyd.GammaGammaFit.flat).
+FLAT_SPEND = L("Spend per purchase hardly differs between customers in this data (the spend model finds a spread of "
+               "{spread} between them), so each customer's expected value uses about the average spend per purchase, "
+               "{average}, rather than their own.")

@@ -478,3 +478,15 @@ def test_hypergeometric_series_is_undefined_at_a_non_positive_integer_c():
     from retention.metrics.btyd import _hyp2f1_series
 
     assert all(math.isnan(v) for v in _hyp2f1_series(0.5, 0.5, -2.0, 0.5))
+
+
+def test_spend_spread_is_the_coefficient_of_variation_of_customers_mean_spend():
+    """Gamma-Gamma: a customer's mean spend ζ = p/ν with ν ~ Gamma(q, γ): CV(ζ) = 1/√(q−2) (hand: q = 6 → 0.5)."""
+    from retention.metrics.btyd import GammaGammaFit
+
+    def fit(q):
+        return GammaGammaFit({"p": 6.25, "q": q, "gamma": 15.44}, {}, 0.0, 100, 0.0, False)
+
+    assert fit(6.0).spread == pytest.approx(0.5) and not fit(6.0).flat
+    assert fit(3.74).spread == pytest.approx(1 / math.sqrt(1.74))  # the paper's CDNOW fit: spend varies a lot
+    assert fit(2.5e7).flat and fit(1.5).spread == math.inf

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import re
 
 import pandas as pd
 import pytest
@@ -76,7 +77,8 @@ def want(shop):
     s = reference_bgnbd.summary(rows)
     params = reference_bgnbd.fit(s)
     money = reference_bgnbd.monetary(rows)
-    value = reference_bgnbd.purchase_value(reference_bgnbd.gamma_gamma_fit(s["x"], money), s["x"], money)
+    gg = reference_bgnbd.gamma_gamma_fit(s["x"], money)
+    value = reference_bgnbd.purchase_value(gg, s["x"], money)
     return {"totals": reference_overview.totals(rows), "active": reference_overview.active_at(rows, as_of, WINDOW),
             "returning": reference_overview.returning_share(rows), "kept": kept, "month1": month1,
             "repeat": repeat, "crr": crr, "year_before": year_before,
@@ -85,7 +87,7 @@ def want(shop):
             "model_month": reference_bgnbd.model_retention(rows, params, [(r["period_start"], r["period_end"])
                                                                           for r in table[-12:]]),
             "expected_12": reference_bgnbd.expected_purchases(params, s, 365.25 / 7),
-            "value_12": reference_bgnbd.expected_value(params, s, value, 12),
+            "value_12": reference_bgnbd.expected_value(params, s, value, 12), "spend_model": gg,
             "whatif": reference_whatif.measured(rows, kept["direct"], WINDOW),
             "launch": reference_impact.launch_sides(rows, LAUNCH, k=3), "as_of": as_of, "first": first}
 
@@ -313,6 +315,12 @@ def test_customers(run_page, want):
     # purchase is worth the mean repeat-day spend); two fits stop at different points of that ridge, 3·10⁻⁵ apart,
     # which here straddles a rounding step (11,349.3 and 11,349.6): equal up to the shown integer's rounding
     assert abs(int(shown["Expected value, next 12 months"].replace(",", "")) - want["value_12"].sum()) < 1
+    # ... and the page says so, with the mean purchase value γp/(q−1) (stable along that ridge)
+    gg = want["spend_model"]
+    assert gg["q"] > 2_502  # the spread 1/√(q−2) of customers' mean spends is under 2%
+    flat = next(c.value for c in at.caption if c.value.startswith("Spend per purchase hardly differs"))
+    shown_mean = float(re.search(r"average spend per purchase, ([\d,.]+), rather than", flat).group(1).replace(",", ""))
+    assert shown_mean == pytest.approx(gg["gamma"] * gg["p"] / (gg["q"] - 1), abs=0.015)  # a cent: see the ridge above
 
 
 def test_impact(run_page, want):
