@@ -535,6 +535,7 @@ RFM_GROUP_NAMES = {  # shown (translated); RFM_GROUPS: the same names in English
     "lost": L("Lost"),
 }
 RFM_GROUPS = {k: v.source for k, v in RFM_GROUP_NAMES.items()}
+_RFM_NAME_OF_STORED = {RFM_GROUPS[k]: v for k, v in RFM_GROUP_NAMES.items()}  # stored English → shown
 RFM_GROUP_HELP = {
     "champions": L("Bought recently, often, and spent the most."),
     "loyal_customers": L("Buy often and spend well; not all of them very recently."),
@@ -926,8 +927,7 @@ def segment_name(name: object) -> str:
 def segment_value(attribute: object, value: object) -> object:
     """A segment value as shown: the RFM groups' names translated, a file's values as written."""
     if attribute in SEGMENT_NAMES and isinstance(value, str):
-        names = {str(v.source): v for v in RFM_GROUP_NAMES.values()}
-        return str(names.get(value, value))
+        return str(_RFM_NAME_OF_STORED.get(value, value))
     return value
 
 
