@@ -11,7 +11,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from retention.charts.theme import DIVERGING, MUTED, PRIMARY, SEQUENTIAL, color, rgba, style, wrap_categories
+from retention.charts.theme import (DIVERGING, MUTED, PRIMARY, SEQUENTIAL, category_lines, color, inert, rgba,
+                                    style, wrap_categories)
 
 
 def _marker_colours(frame: pd.DataFrame, base: str) -> list[str]:
@@ -77,16 +78,24 @@ def revenue_lines(frame: pd.DataFrame, labels: dict, title: str) -> go.Figure:
 
 
 def pareto(frame: pd.DataFrame, labels: dict, title: str) -> go.Figure:
-    """reason_counts output → bars of churned customers per reason and the cumulative share line.
-    labels: churned, cumulative, x, y, y2."""
-    fig = make_subplots(specs=[[{"secondary_y": True}]])
-    fig.add_bar(x=frame["reason"], y=frame["churned"], name=labels["churned"], marker_color=PRIMARY,
-                customdata=frame["share_pct"], hovertemplate="%{x}: %{y:,} (%{customdata:.1f}%)<extra></extra>")
-    fig.add_scatter(x=frame["reason"], y=frame["cumulative_pct"], mode="lines+markers", name=labels["cumulative"],
-                    line={"color": color(5)}, secondary_y=True, hovertemplate="%{y:.1f}%<extra></extra>")
-    style(fig, title, labels["x"], labels["y"])
-    fig.update_yaxes(title_text=labels["y2"], range=[0, 105], secondary_y=True, showgrid=False, tickmode="array",
-                     tickvals=[0, 25, 50, 75, 100])
+    """reason_counts output → a bar of churned customers per reason, most common at the top, and the cumulative
+    share as a line on a second axis along the top. Reasons run down the side (in lines, as wrap_categories
+    breaks them), so long reasons and many of them stay readable on a phone: standing under vertical bars they
+    took most of a 390 px chart's height. labels: churned, cumulative, x (the reasons' axis), y (the count's
+    axis), y2 (the cumulative share's axis)."""
+    reasons = list(frame["reason"])
+    fig = go.Figure()
+    fig.add_bar(y=reasons, x=frame["churned"], orientation="h", name=labels["churned"], marker_color=PRIMARY,
+                customdata=frame["share_pct"], hovertemplate="%{y}: %{x:,} (%{customdata:.1f}%)<extra></extra>")
+    fig.add_scatter(y=reasons, x=frame["cumulative_pct"], xaxis="x2", mode="lines+markers", name=labels["cumulative"],
+                    line={"color": color(5)}, hovertemplate="%{x:.1f}%<extra></extra>")
+    fig.update_layout(xaxis2={"overlaying": "x", "side": "top", "range": [0, 105], "showgrid": False,
+                              "tickmode": "array", "tickvals": [0, 25, 50, 75, 100]})
+    fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=reasons)
+    row = 16 + 14 * category_lines(reasons)  # px per reason: its label's lines
+    fig = style(fig, title, labels["y"], labels["x"], height=max(320, 70 + row * len(reasons)), top_axis=True)
+    fig.update_layout(xaxis2_title_text=inert(labels["y2"]))  # style() gave every x axis the count's title
+    wrap_categories(fig, reasons)
     return fig
 
 
@@ -105,30 +114,34 @@ def reasons_area(frame: pd.DataFrame, value: str, labels: dict, title: str) -> g
 
 
 def segment_heatmap(frame: pd.DataFrame, labels: dict, title: str) -> go.Figure:
-    """reasons_by_segment output → segments × reasons coloured by over/under-representation
-    (log2 of index/100, so 2× and ½× are equally strong), with the share in each cell.
-    labels: x, y, colorbar, none (name for customers without a segment value), small (suffix for small segments);
-    optional hover words: share ("of the segment's churned"), index."""
+    """reasons_by_segment output → reasons (down the side) × segments (along the bottom) coloured by
+    over/under-representation (log2 of index/100, so 2× and ½× are equally strong), with the share in each cell.
+    Reasons are many and long, segments few (the picker offers columns with few values): across a phone the
+    cells keep their width this way round. labels: x (the reasons' axis title), y (the segments'), colorbar,
+    none (name for customers without a segment value), small (suffix for small segments); optional hover
+    words: share ("of the segment's churned"), index."""
     data = frame.assign(segment=frame["segment"].astype(object).where(frame["segment"].notna(), labels["none"]))
     data["segment"] = np.where(data["small"], data["segment"].astype(str) + labels["small"], data["segment"].astype(str))
     reasons = list(dict.fromkeys(data["reason"]))
-    z = data.pivot(index="segment", columns="reason", values="index")[reasons]
-    share = data.pivot(index="segment", columns="reason", values="share_pct")[reasons]
-    count = data.pivot(index="segment", columns="reason", values="churned")[reasons]
+    segments = list(dict.fromkeys(data["segment"]))
+    z = data.pivot(index="reason", columns="segment", values="index").reindex(index=reasons, columns=segments)
+    share = data.pivot(index="reason", columns="segment", values="share_pct").reindex(index=reasons, columns=segments)
+    count = data.pivot(index="reason", columns="segment", values="churned").reindex(index=reasons, columns=segments)
     with np.errstate(divide="ignore"):
         strength = np.clip(np.log2(z.to_numpy(float) / 100), -2, 2)
     fig = go.Figure(go.Heatmap(
-        z=strength, x=reasons, y=list(z.index), zmin=-2, zmax=2, colorscale=DIVERGING,
+        z=strength, x=segments, y=reasons, zmin=-2, zmax=2, colorscale=DIVERGING,
         text=share.round(0).astype("Int64").astype(str).to_numpy() + "%", texttemplate="%{text}",
         customdata=np.dstack([count.to_numpy(), z.to_numpy(float)]),
-        hovertemplate="%{y} · %{x}: %{text} " + labels.get("share", "of the segment's churned")
+        hovertemplate="%{x} · %{y}: %{text} " + labels.get("share", "of the segment's churned")
                       + " (%{customdata[0]:,}), " + labels.get("index", "index") + " %{customdata[1]:.0f}<extra></extra>",
         colorbar={"title": {"text": labels["colorbar"], "side": "right"}, "thickness": 12,
                   "tickvals": [-2, -1, 0, 1, 2], "ticktext": ["¼×", "½×", "1×", "2×", "4×"]},
     ))
     fig.update_yaxes(autorange="reversed")
-    fig = style(fig, title, labels["x"], labels["y"], height=max(320, 60 + 36 * len(z.index)))
-    wrap_categories(fig, list(z.index))  # segment names in lines: the cells keep the width on a phone
+    row = 16 + 14 * category_lines(reasons)  # px per reason: its label's lines
+    fig = style(fig, title, labels["y"], labels["x"], height=max(320, 60 + row * len(reasons)))
+    wrap_categories(fig, reasons)  # reasons in lines: the cells keep the width on a phone
     return fig
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from retention.charts.theme import MUTED, PRIMARY, color, style
+from retention.charts.theme import MUTED, PRIMARY, category_lines, color, style, wrap_categories
 
 
 def value_bars(values: pd.DataFrame, overall_pct: float, labels: dict, title: str) -> go.Figure:
@@ -38,9 +38,12 @@ def odds_forest(odds: pd.DataFrame, labels: dict, title: str) -> go.Figure:
                              "arrayminus": odds["odds_ratio"] - odds["or_low"], "color": "#444"},
                     hovertemplate="%{y}: %{x:.2f}<extra></extra>", showlegend=False)
     fig.add_vline(x=1, line={"dash": "dash", "color": MUTED})
-    fig.update_xaxes(type="log")
+    fig.update_xaxes(type="log", dtick="D2")  # ticks at 1, 2 and 5 of each decade: every digit crowds a phone
     fig.update_yaxes(autorange="reversed")
-    return style(fig, title, labels["x"], None, height=max(260, 60 + 34 * len(odds)))
+    row = 20 + 14 * category_lines(names)  # px per row: its label's lines
+    fig = style(fig, title, labels["x"], None, height=max(260, 60 + row * len(odds)))
+    wrap_categories(fig, names)  # "Attribute: value" in lines: the plot keeps its width on a phone
+    return fig
 
 
 def gap_lines(gaps: pd.DataFrame, labels: dict, title: str) -> go.Figure:

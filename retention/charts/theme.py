@@ -124,6 +124,8 @@ LEGEND_ROW_PX = 24
 LEGEND_ROW_WIDTH_PX = 330
 LEGEND_CHAR_PX = 7.2  # 13 px sans-serif, average
 LEGEND_SYMBOL_PX = 46  # the line/marker sample and the gap after an entry
+AXIS_TITLE_CHARS = 44  # an x axis title's line at phone width (it has the figure's width less the y axis)
+TOP_AXIS_PX = 44  # an x axis along the top of the plot: its tick labels and title
 BASE_HEIGHT_MARGIN = 70  # the top margin the builders' heights were chosen with (one title line, one legend row)
 
 
@@ -184,24 +186,26 @@ def top_margin(lines: int, rows: int) -> int:
 
 
 def style(fig: go.Figure, title: str, x_title: str | None = None, y_title: str | None = None,
-          height: int = 420, legend: str = "top") -> go.Figure:
+          height: int = 420, legend: str = "top", top_axis: bool = False) -> go.Figure:
     """Apply the theme: title (state the finding) wrapped to phone width, axis titles with units, the legend in
     rows between the title and the plot with room for both (legend="below": at the foot of the figure, under
     the x axis title, for long lists of entries); and make every text in the figure inert
     (make_inert), so every builder must call this once, after adding its traces. The figure grows by the extra
-    top margin, so the plot keeps the height the builder asked for."""
+    top margin, so the plot keeps the height the builder asked for. top_axis: the figure has an x axis along the
+    top (ticks and title): room for it between the legend and the plot."""
     lines = title_lines(title)
     entries = legend_entries(fig)
     rows = legend_rows(entries) if fig.layout.showlegend is not False else 0
     below = legend == "below"
-    top = top_margin(len(lines), 0 if below else rows)
+    axis_room = TOP_AXIS_PX if top_axis else 0
+    top = top_margin(len(lines), 0 if below else rows) + axis_room
     bottom = 50 + (LEGEND_ROW_PX * rows + 30 if below and rows else 0)
     figure_height = height + max(0, top - BASE_HEIGHT_MARGIN) + (bottom - 50)
     # The legend's x and y both refer to the container: plotly.js reserves room for a legend whose x is the
     # container's and y the plot's on the side of x, i.e. pushes the plot right by the legend's width (seen on
     # every chart with a legend at 1440 px); with both in container units it reserves only the top (or bottom)
     # rows, which the margin already holds. Top legend: its top edge just under the title's lines.
-    legend_top = (top - LEGEND_ROW_PX * rows - (6 if rows else 0)) / figure_height
+    legend_top = (top - axis_room - LEGEND_ROW_PX * rows - (6 if rows else 0)) / figure_height
     fig.update_layout(
         title={"text": None, "x": 0, "xanchor": "left", "xref": "container", "y": 1, "yref": "container",
                "yanchor": "top", "pad": {"t": 12, "l": 4}, "font": {"size": 16}},
@@ -224,10 +228,17 @@ def style(fig: go.Figure, title: str, x_title: str | None = None, y_title: str |
     make_inert(fig)
     # set after make_inert: each line escaped, the <br> between them kept as markup
     fig.layout.title.text = "<br>".join(inert(line) for line in lines)
+    if x_title is not None and len(str(x_title)) > AXIS_TITLE_CHARS:  # plotly cuts an axis title at the figure's edge
+        fig.update_xaxes(title_text="<br>".join(inert(line) for line in title_lines(x_title, AXIS_TITLE_CHARS)))
     return fig
 
 
 CATEGORY_CHARS = 22  # a category label's line on a phone: the labels keep about half of a 350 px chart
+
+
+def category_lines(categories: list[str], width: int = CATEGORY_CHARS) -> int:
+    """The most lines a category label takes once wrap_categories breaks it (for a builder's height)."""
+    return max((len(title_lines(str(c), width)) for c in categories), default=1)
 
 
 def wrap_categories(fig: go.Figure, categories: list[str], width: int = CATEGORY_CHARS) -> int:

@@ -118,3 +118,55 @@ def test_chinese_and_japanese_titles_wrap_between_characters():
     assert all(sum(2 if theme._wide(c) else 1 for c in line) <= 42 + 2 for line in lines)
     assert not any(line[0] in "，。、）" for line in lines)
     assert theme.title_lines("短い") == ["短い"]
+
+
+def test_a_top_axis_gets_its_room_between_the_legend_and_the_plot():
+    fig = theme.style(_fig(["Churned", "Cumulative"]), "Short title", "x", "y", top_axis=True)
+    assert fig.layout.margin.t == 24 + 21 + 24 + 6 + theme.TOP_AXIS_PX
+    # the legend stays right under the title; the axis takes the room under the legend
+    assert (1 - fig.layout.legend.y) * fig.layout.height == pytest.approx(24 + 21)
+    assert fig.layout.height == 420 + (fig.layout.margin.t - 70)
+
+
+REASONS = ["Competitor offered higher download speeds", "Attitude of support person", "Moved", "Don't know"]
+
+
+def test_reasons_run_down_the_side_of_the_pareto_most_common_first():
+    """At 390 px, reasons under vertical bars took most of the chart's height (Telco, 20 reasons): they run down
+    the side in lines, each bar is its reason's count, and the cumulative share has its own axis along the top."""
+    import pandas as pd
+
+    from retention.charts import churn
+
+    counts = pd.DataFrame({"reason": REASONS, "churned": [50, 30, 15, 5], "share_pct": [50.0, 30.0, 15.0, 5.0],
+                           "cumulative_pct": [50.0, 80.0, 95.0, 100.0]})
+    fig = churn.pareto(counts, {"churned": "Churned", "cumulative": "Cumulative", "x": "Reason", "y": "Customers",
+                                "y2": "Cumulative (%)"}, "Title")
+    bars, line = fig.data
+    assert bars.orientation == "h" and list(bars.y) == REASONS and list(bars.x) == [50, 30, 15, 5]
+    assert list(line.x) == [50.0, 80.0, 95.0, 100.0] and line.xaxis == "x2"
+    assert fig.layout.yaxis.autorange == "reversed"  # the most common at the top
+    assert fig.layout.xaxis.title.text == "Customers" and fig.layout.yaxis.title.text == "Reason"
+    assert fig.layout.xaxis2.side == "top" and fig.layout.xaxis2.title.text == "Cumulative (%)"
+    # "Competitor offered higher download speeds" (41 characters) takes two lines of at most 22
+    assert max(t.count("<br>") for t in fig.layout.yaxis.ticktext) == 1
+    assert fig.layout.height >= 4 * (16 + 2 * 14)
+
+
+def test_reasons_by_segment_put_reasons_down_the_side_and_each_cell_under_its_own_pair():
+    import numpy as np
+    import pandas as pd
+
+    from retention.charts import churn
+
+    frame = pd.DataFrame({"segment": ["Month-to-month", "Two year"] * 2, "reason": [REASONS[0]] * 2 + [REASONS[2]] * 2,
+                          "index": [200.0, 50.0, 100.0, 25.0], "share_pct": [60.0, 10.0, 30.0, 5.0],
+                          "churned": [60, 1, 30, 2], "small": [False, True, False, True]})
+    fig = churn.segment_heatmap(frame, {"x": "Reason", "y": "Contract", "colorbar": "vs overall",
+                                        "none": "(no value)", "small": " (few)"}, "Title")
+    heat = fig.data[0]
+    assert list(heat.y) == [REASONS[0], REASONS[2]] and list(heat.x) == ["Month-to-month", "Two year (few)"]
+    # z is log2(index / 100) of the row's reason and the column's segment
+    assert np.allclose(np.asarray(heat.z, float), [[1.0, -1.0], [0.0, -2.0]])
+    assert [list(r) for r in heat.text] == [["60%", "10%"], ["30%", "5%"]]
+    assert fig.layout.xaxis.title.text == "Contract" and fig.layout.yaxis.title.text == "Reason"
