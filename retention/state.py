@@ -382,6 +382,18 @@ def to_query(state: Any, limits: Mapping[str, Limit] | None = None) -> dict[str,
     return out
 
 
+def link(page: type, **chosen: Any) -> dict[str, list[str]]:
+    """The query parameters of a link that opens `page` with these fields set (in the order given) and every other
+    field at the page's default for its dataset: `link(Churn, tab="winback", list_values=("Yes",))` →
+    {"tab": ["winback"], "list_value": ["Yes"]}. Unlike to_query, a chosen value that equals the default is kept,
+    since the page it opens may have another default; None (the default) is left out. A misspelt field raises
+    TypeError."""
+    view = page(**chosen)
+    meta = {f.name: f.metadata for f in dataclasses.fields(page)}
+    return {meta[name]["q"]: _encode(meta[name], getattr(view, name)) for name in chosen
+            if getattr(view, name) is not None}
+
+
 def _from_widget(meta: Mapping, value: Any) -> list[str] | None:
     """A widget's value in query form (None: leave the field to its default)."""
     if value is None:

@@ -37,6 +37,20 @@ def availability(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return sql.frame(con, "cohort_availability")
 
 
+def available_modes(info: pd.Series) -> list[str]:
+    """The retention modes the dataset allows, in MODES order. info: the row of availability()."""
+    buyers = bool(info.customers_first_purchase)
+    allowed = {"classic": buyers, "rolling": buyers, "revenue": buyers and bool(info.has_amounts),
+               "survival": bool(info.customers_survival)}
+    return [m for m in MODES if allowed[m]]
+
+
+def available_bases(info: pd.Series) -> list[str]:
+    """What cohorts can start with (COHORT_BASES order). info: the row of availability()."""
+    allowed = {"first_purchase": bool(info.customers_first_purchase), "signup": bool(info.customers_signup)}
+    return [b for b in COHORT_BASES if allowed[b]]
+
+
 def attribute_values(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Segment attributes and their values: attribute, value, customers (most common first)."""
     return sql.frame(con, "cohort_attribute_values")
@@ -234,6 +248,14 @@ def summary(cells: pd.DataFrame, *, k: int = 1, window: int = 6, mode: str = "cl
         "first_cohort": first["cohort"], "first_pct": float(first["retention_pct"]), "cohorts": len(recent),
         "average_pct": float(at_k["retention_pct"]), "average_cohorts": int(at_k["cohorts"]),
     }
+
+
+def trend(s: dict, level_pp: float = 0.5) -> str:
+    """'risen', 'fallen' or 'level': the latest cohort's retention against the first of summary()'s window
+    (a non-empty summary), level when within `level_pp` percentage points."""
+    if s["latest_pct"] > s["first_pct"] + level_pp:
+        return "risen"
+    return "fallen" if s["latest_pct"] < s["first_pct"] - level_pp else "level"
 
 
 def tenure_survival(con: duckdb.DuckDBPyConnection, *, segment: str | None = None,

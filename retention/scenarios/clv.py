@@ -39,6 +39,11 @@ def annual_retention(r: float, periods_per_year: float) -> float:
     return r ** periods_per_year
 
 
+def horizon_periods(years: float, period: str) -> float:
+    """A horizon of `years` years in periods of the model, rounded; none (INF) for 0 years."""
+    return round(years * PERIODS_PER_YEAR[period]) if years > 0 else INF
+
+
 def _geometric(q: float, first: int, horizon: float) -> float:
     """Σ q^t for t = first … first + horizon − 1 (horizon terms; math.inf for an unbounded sum)."""
     if horizon <= 0:

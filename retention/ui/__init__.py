@@ -10,6 +10,9 @@ Modules, lowest first (each imports only those above it):
     session_uploads  dropping uploaded bytes from server memory
     downloads        CSV/XLSX download buttons, ReportSections and the HTML report button
     language         the session's language and the sidebar's picker
-    churn/           the Churn page's longer views (lead, reasons, drivers, win-back list), each taking its View
-    whatif_views     the What-if page's purchase-model and young-cohorts (sBG) tabs
+    churn/           the Churn page's views (lead, rate, lifecycle, revenue, reasons, drivers, win-back), each taking its View
+    cohorts_views    the Cohorts page's views: survival by tenure, the lead sentence, the four tabs
+    customers_views  the Customers page's tabs: still a customer, top customers, RFM groups, model check
+    whatif_inputs    the What-if page's measured inputs, input boxes and reason scenario
+    whatif_views     the What-if page's headline figures and tabs (profit, sensitivity, tornado, purchase model, sBG)
 """

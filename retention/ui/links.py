@@ -24,6 +24,14 @@ def share_link() -> str:
 FRAME_PARAMS = ("dataset", "lang")  # query parameters of the frame, kept by every page's own
 
 
+def to_view(dataset_id: str, page: type, **chosen: Any) -> dict[str, list[str]]:
+    """The query parameters of a link (st.page_link) to `page`'s view of this dataset with these controls set
+    (fields of the retention.state dataclass `page`, see state.link); the other controls keep their defaults."""
+    from retention import state
+
+    return {"dataset": [dataset_id]} | state.link(page, **chosen)
+
+
 _VIEW = "_view_in_url"  # ((page, dataset id), state) of the last run that wrote the URL
 
 

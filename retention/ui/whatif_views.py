@@ -1,4 +1,5 @@
-"""The What-if page's longer tabs (pages/whatif.py calls them): the purchase model's view and young cohorts (sBG)."""
+"""The What-if page's figures and longer tabs (pages/whatif.py calls them): the scenario's headline figures, profit
+over time, sensitivity, what matters most, the purchase model's view and young cohorts (sBG)."""
 
 from __future__ import annotations
 
@@ -9,13 +10,14 @@ import streamlit as st
 
 from retention import fmt, ui_text
 from retention.charts import whatif as charts
-from retention.fmt import money, number, percent
+from retention.fmt import money, money_label, number, percent
 from retention.i18n import _, ngettext
 from retention.metrics import btyd, customers
 from retention.scenarios import analysis, clv, inputs, sbg
+from retention.scenarios.scenario import Scenario
 from retention.ui import cache, downloads, widgets
 from retention.ui_text import whatif as wording
-from retention.ui_text.whatif import UNITS_TITLE
+from retention.ui_text.whatif import ASSUMPTIONS, UNITS_TITLE
 
 
 def model_tab(ds, margin: float, discount: float, years: float, per_year: tuple[float, float],
@@ -122,3 +124,65 @@ def sbg_tab(ds, model: clv.Inputs, table: pd.DataFrame, period: str, report: dow
         st.caption(str(wording.SBG_NOTE) + " " + _("Solid: observed; dotted: projected beyond each cohort's data.")
                    + (" " + _("Purchase data: survival read as 'bought in this period or later'; the model is "
                               "meant for subscriptions.") if fitted.iloc[0]["mode"] == "rolling" else ""))
+
+
+def headline_figures(ds, model: clv.Inputs, r_new: float, table: pd.DataFrame, head: dict, span: str) -> None:
+    """The scenario's four figures: more profit over the horizon (`span`, in words), today's customers' value, a new
+    customer's value and the break-even programme cost. r_new: the scenario's retention per period; table:
+    clv.compare indexed by output; head: clv.headline."""
+    per = wording.PER[model.period]
+    c = st.columns(4)
+    c[0].metric(_("More profit over {span}").format(span=span), money(head['profit_change'], ds.currency, decimals=0),
+                fmt.number(head["profit_change_pct"], 1, sign=True) + " %",
+                delta_arrow=widgets.arrow(head["profit_change_pct"], 1),
+                help=_("Present value, {assumption}.").format(assumption=ASSUMPTIONS.get(head["assumption"],
+                                                                                          head["assumption"]))
+                + " " + str(wording.PROFIT_CHANGE_FORMULA))
+    row = table.loc["value_of_base"]
+    c[1].metric(_("Value of today's customers"), money(row.scenario, ds.currency, decimals=0),
+                money(row.change, ds.currency, decimals=0, sign=True), delta_arrow=widgets.arrow(row.change, 0),
+                help=str(wording.FORMULAS["value_of_base"]))
+    row = table.loc["new_customer_value"]
+    c[2].metric(_("New customer's value"), money(row.scenario, ds.currency),
+                fmt.number(row.change_pct, 1, sign=True) + " %", delta_arrow=widgets.arrow(row.change_pct, 1),
+                help=_("Net of acquisition cost:") + " " + str(wording.FORMULAS["new_customer_value"]))
+    c[3].metric(_("Break-even programme cost per customer {per}").format(per=per),
+                money(clv.break_even(model, r_new), ds.currency),
+                help=str(wording.BREAK_EVEN_FORMULA))
+
+
+def profit_tab(currency: str | None, model: clv.Inputs, r_new: float, head: dict, span: str,
+               report: downloads.ReportSections) -> None:
+    """Profit per period today and in the scenario, on the path the headline uses (head: clv.headline)."""
+    period = model.period
+    report.chart(cache.reuse(charts.profit,
+        analysis.profit_paths(model, r_new, head["assumption"]),
+        _("The scenario adds {amount} of profit in present value over {span}").format(
+            amount=number(head["profit_change"]), span=span),
+        _("{unit} from now").format(unit=UNITS_TITLE[period]),
+        money_label(_("Profit {per}").format(per=wording.PER[period]), currency),
+        (_("Today's retention"), _("Scenario"))),
+        key="whatif_profit_chart")
+    st.caption(_("Constant inflow: the same number of new customers every period, so better retention grows the "
+                 "base. Constant base: every leaver is replaced, so better retention saves acquisition costs."))
+
+
+def sensitivity_tab(model: clv.Inputs, points: float, profit_change_pct: float,
+                    report: downloads.ReportSections) -> None:
+    """Profit change against retention uplift, the scenario's own `points` (per period) marked."""
+    per = wording.PER[model.period]
+    report.chart(cache.reuse(charts.sensitivity,
+        analysis.sensitivity(model), points, profit_change_pct,
+        _("Each extra point of retention {per} adds profit").format(per=per),
+        _("Retention uplift, percentage points {per}").format(per=per), _("Profit change, %"), _("Your scenario")),
+        key="whatif_sensitivity_chart")
+
+
+def tornado_tab(model: clv.Inputs, scenario: Scenario, report: downloads.ReportSections) -> None:
+    """The profit gain with each input moved 20 % down and up, the others fixed."""
+    spread = analysis.tornado(model, scenario)
+    report.chart(cache.reuse(charts.tornado,
+        spread, {k: str(v) for k, v in wording.INPUT_LABELS.items()},
+        _("{input} moves the profit gain most").format(input=wording.INPUT_LABELS[spread["input"].iloc[0]]),
+        _("Profit gain (present value)"), (_("Input −20 %"), _("Input +20 %"))), key="whatif_tornado_chart")
+    st.caption(_("Each input moved 20 % down and up with the others fixed (retention: its churn ±20 %)."))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from retention import fmt
+from retention.fmt import number, percent
 from retention.i18n import L, _
 
 GRAINS = {"week": L("Week"), "month": L("Month"), "quarter": L("Quarter")}
@@ -72,3 +74,21 @@ DEFINITIONS = L("""
 
 def quarter(d) -> str:
     return _("{year} Q{q}").format(year=d.year, q=d.quarter)
+
+
+def cohort_name(d, grain: str) -> str:
+    """A cohort by its start: the week's first day, the month and year, or the quarter."""
+    if grain == "week":
+        return fmt.date(d, "medium")
+    return fmt.month_year(d, short=True) if grain == "month" else quarter(d)
+
+
+def lead(s: dict, trend: str, mode: str, basis: str, grain: str) -> str:
+    """The finding above the view: the latest cohort's period-1 retention and its trend. s: a non-empty
+    metrics.cohorts.summary (k=1); trend: metrics.cohorts.trend of it."""
+    return (LEAD[mode].format(started=STARTED[basis], cohort=cohort_name(s["latest_cohort"], grain),
+                              size=number(s["latest_size"]), pct=percent(s["latest_pct"], 0), next=NEXT[grain],
+                              next_bare=NEXT_BARE[grain], next_end=NEXT_END[grain])
+            + _("; ") + TREND[trend].format(retention=PERIOD_ONE[grain], first=percent(s["first_pct"], 0),
+                                            latest=percent(s["latest_pct"], 0), n=number(s["cohorts"]),
+                                            m=number(s["average_cohorts"]), average=percent(s["average_pct"], 0)))

@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 
 from retention import fmt
-from retention.i18n import L, _
+from retention.i18n import L, _, ngettext
 
 ADJECTIVE = {"week": L("weekly"), "month": L("monthly"), "quarter": L("quarterly"), "year": L("annual")}
 PER = {"week": L("per week"), "month": L("per month"), "quarter": L("per quarter"), "year": L("per year")}
@@ -214,6 +214,13 @@ BASES = {"customers": L("customers"), "purchases": L("purchases")}
 ASSUMPTIONS = {"constant_base": L("constant base"), "constant_inflow": L("constant inflow")}
 TABLE_COLUMNS = {"base": L("base"), "scenario": L("scenario"), "change": L("change")}
 UNITS_TITLE = {"week": L("Weeks"), "month": L("Months"), "quarter": L("Quarters"), "year": L("Years")}
+
+
+def span(years: float) -> str:
+    """The horizon in words: "5 years", "2.5 years", or the customers' whole lives for 0 years."""
+    if years <= 0:
+        return _("customers' whole lives")
+    return ngettext("{n} year", "{n} years", int(years) if float(years).is_integer() else 2).format(n=f"{years:g}")
 
 
 def input_fields(per: str, currency: str | None, r_cap: float) -> list[tuple]:

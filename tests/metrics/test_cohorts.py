@@ -380,3 +380,25 @@ def test_summary_leaves_out_cohorts_below_the_minimum_sample():
     assert numbers["first_cohort"] == pd.Timestamp("1997-01-01") and numbers["cohorts"] == 3
     only_small = _cells([(None, "2024-01-01", 0, 5, 5, None, None, True), (None, "2024-01-01", 1, 5, 2, None, None, True)])
     assert cohorts.summary(only_small, k=1)["latest_pct"] == 40  # nothing larger: the small one is still said
+
+
+def test_trend_of_the_summary_window():
+    assert cohorts.trend({"first_pct": 25.0, "latest_pct": 31.0}) == "risen"
+    assert cohorts.trend({"first_pct": 25.0, "latest_pct": 24.0}) == "fallen"
+    assert cohorts.trend({"first_pct": 25.0, "latest_pct": 25.5}) == "level"  # within half a point either way
+    assert cohorts.trend({"first_pct": 25.0, "latest_pct": 24.5}) == "level"
+
+
+@pytest.mark.parametrize("have, modes, bases", [
+    (dict(customers_first_purchase=True, has_amounts=True, customers_survival=False, customers_signup=False),
+     ["classic", "rolling", "revenue"], ["first_purchase"]),
+    (dict(customers_first_purchase=True, has_amounts=False, customers_survival=True, customers_signup=True),
+     ["classic", "rolling", "survival"], ["first_purchase", "signup"]),
+    (dict(customers_first_purchase=False, has_amounts=True, customers_survival=True, customers_signup=True),
+     ["survival"], ["signup"]),  # a customers file with dates: no purchases, so no revenue either
+    (dict(customers_first_purchase=False, has_amounts=False, customers_survival=False, customers_signup=False),
+     [], []),
+])
+def test_modes_and_bases_the_data_allows(have, modes, bases):
+    info = pd.Series({k: np.bool_(v) for k, v in have.items()})
+    assert (cohorts.available_modes(info), cohorts.available_bases(info)) == (modes, bases)

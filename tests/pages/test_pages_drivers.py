@@ -3,7 +3,9 @@ the reasons), the Drivers tab on the demo, and the Overview card falling back on
 
 from __future__ import annotations
 
-from retention import store
+from urllib.parse import parse_qs
+
+from retention import state, store
 from retention.ingest.canonical import prepare
 from tests.conftest import open_page
 from tests.metrics.test_drivers import telco_rows
@@ -51,6 +53,11 @@ def test_a_value_links_to_cohorts_and_the_win_back_list_filtered(data_dir):
     links = {e.proto.page: e.proto.query_string for e in at.get("page_link")}
     assert links["cohorts"] == f"dataset={dataset_id}&filter=Contract&value=Month-to-month"
     assert links["churn"] == (f"dataset={dataset_id}&tab=winback&list_segment=Contract&list_value=Month-to-month")
+    # built from the state dataclasses (state.link): read back, each names the view it means, the rest at defaults
+    assert state.from_query(state.Cohorts, parse_qs(links["cohorts"])) == state.Cohorts(
+        filter_by="Contract", filter_values=("Month-to-month",))
+    assert state.from_query(state.Churn, parse_qs(links["churn"])) == state.Churn(
+        tab="winback", list_segment="Contract", list_values=("Month-to-month",))
     filtered = open_page("pages/churn.py", dataset=dataset_id, tab="winback", list_segment="Contract",
                          list_value="Month-to-month")
     listed = table(filtered, "customer_id")

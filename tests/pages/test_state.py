@@ -121,6 +121,25 @@ def test_a_cohorts_link_by_hand():
                                  picked=(dt.date(2024, 1, 1),), segment="city")
 
 
+def test_a_link_built_from_the_state_opens_the_view_it_names():
+    """Links between pages are built from the state dataclasses (state.link): parsed back by the page they open,
+    with that page's limits, they give exactly the chosen fields and every other field at its default."""
+    link = state.link(state.Cohorts, filter_by="city", filter_values=("a&b=c #1, 100% +",))
+    assert link == {"filter": ["city"], "value": ["a&b=c #1, 100% +"]}
+    assert state.from_query(state.Cohorts, through_a_url(link), COHORT_LIMITS) == dataclasses.replace(
+        state.from_query(state.Cohorts, {}, COHORT_LIMITS), filter_by="city", filter_values=("a&b=c #1, 100% +",))
+    limits = state.churn_limits(["customers", "purchases"], "purchases", dt.date(2025, 12, 31), ["plan", "Zürich"])
+    link = state.link(state.Churn, tab="winback", list_segment="Zürich", list_values=("北京",),
+                      basis="customers")  # the dataclass default, not this dataset's: kept in the link
+    assert list(link) == ["tab", "list_segment", "list_value", "basis"]  # in the order given
+    assert state.from_query(state.Churn, through_a_url(link), limits) == dataclasses.replace(
+        state.from_query(state.Churn, {}, limits), tab="winback", list_segment="Zürich", list_values=("北京",),
+        basis="customers")
+    assert state.link(state.Churn, segment=None) == {}
+    with pytest.raises(TypeError):
+        state.link(state.Churn, list_value=("x",))  # the URL's name, not the field's
+
+
 def test_values_the_dataset_does_not_allow_fall_back_to_defaults():
     link = {"mode": ["revenue"],  # this dataset has no amounts
             "basis": ["signup"], "segment": ["plan"],  # plan: no longer a segment

@@ -91,6 +91,13 @@ def test_annual_finite_horizon_and_margin_growth():
     assert t.loc["clv_end", "change_pct"] == pytest.approx(30.6, abs=0.05)
 
 
+def test_horizon_in_periods_of_the_model():
+    assert clv.horizon_periods(5, "month") == 60
+    assert clv.horizon_periods(2.5, "quarter") == 10
+    assert clv.horizon_periods(5, "week") == 261  # 5 × 365.25 / 7 = 260.9 weeks
+    assert clv.horizon_periods(0, "year") == math.inf  # 0 years: customers' whole lives
+
+
 def test_annual_steady_state_profit():
     t = row(ANNUAL, 0.85)
     assert t.loc["steady_profit_constant_base", "base"] == pytest.approx(1_400_000)

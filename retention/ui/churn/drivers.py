@@ -5,12 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from retention import ui_text
+from retention import state, ui_text
 from retention.charts import drivers as driver_charts
 from retention.fmt import money_label, number, percent
 from retention.i18n import _
 from retention.metrics import churn, cohorts, drivers
-from retention.ui import cache, connections, downloads, widgets
+from retention.ui import cache, connections, downloads, links, widgets
 from retention.ui.churn import View
 from retention.ui_text import texts
 from retention.ui_text.churn import DOWNLOADS
@@ -101,12 +101,12 @@ def driver_links(v: View, attribute: str, rows: pd.DataFrame) -> None:
     if attribute in set(known["attribute"]):
         c[0].page_link("pages/cohorts.py", label=_("Cohorts of {attribute} “{value}”").format(
                        attribute=widgets.md(attribute), value=widgets.md(value)), icon=":material/grid_on:",
-                       query_params={"dataset": ds.id, "filter": attribute, "value": value})
+                       query_params=links.to_view(ds.id, state.Cohorts, filter_by=attribute, filter_values=(value,)))
     if attribute in segments:
         c[1].page_link("pages/churn.py", label=_("Win-back list of {attribute} “{value}”").format(
                        attribute=widgets.md(attribute), value=widgets.md(value)), icon=":material/group:",
-                       query_params={"dataset": ds.id, "tab": "winback", "list_segment": attribute,
-                                     "list_value": value})
+                       query_params=links.to_view(ds.id, state.Churn, tab="winback", list_segment=attribute,
+                                                  list_values=(value,)))
 
 
 def multivariable_view(v: View, days: int) -> None:
