@@ -194,7 +194,7 @@ MODEL_CHECKS = ("fits", "total", "by_frequency", "not_converged", "no_holdout_pu
                 "no_check")  # model_check()['check'] codes; only 'fits' puts the model in the headline
 
 
-def model_check(con, as_of: dt.date) -> dict:
+def model_check(con, as_of: dt.date | str) -> dict:
     """Whether the purchase model may lead the headline, and why (not): the calibration/holdout check of
     btyd.validate with the last quarter of the data up to as_of held out, and the fit on all of it.
     Out: {check (MODEL_CHECKS code: a Verdict reason; 'degenerate' when the fit is a point mass; 'no_fit' when
@@ -203,6 +203,7 @@ def model_check(con, as_of: dt.date) -> dict:
     without a check), calibration_end, holdout_end (dates or None), dropout (a/(a+b))}."""
     from retention.metrics import btyd
 
+    as_of = pd.Timestamp(as_of).date()  # a page's cached call passes the day as text
     out = {"check": "no_fit", "used": False, "problem": None, "total_predicted": np.nan, "total_actual": np.nan,
            "total_error": np.nan, "frequency_error": np.nan, "calibration_end": None, "holdout_end": None,
            "dropout": np.nan}

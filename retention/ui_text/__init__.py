@@ -852,23 +852,34 @@ def model_headline_note(check: dict) -> str:
     if check["used"]:
         return _("From the purchase model (BG/NBD), which passed its check. {numbers}").format(
             numbers=model_check_numbers(check))
+    return _("These figures use the inactivity window. The purchase model (BG/NBD) was not used: {why}").format(
+        why=model_not_used_why(check))
+
+
+def model_not_used(check: dict) -> str:
+    """The Churn page under its window figures, when the purchase model failed its check: why its figures are set
+    aside (check: headline.model_check() with used False)."""
+    return _("The figures above use the inactivity window. The purchase model (BG/NBD) is set aside on this data: "
+             "{why} Its figures are kept below for reference, not as a measurement.").format(
+        why=model_not_used_why(check))
+
+
+def model_not_used_why(check: dict) -> str:
+    """Why the purchase model was not used, in a sentence ending with a full stop (check: headline.model_check())."""
     code = check["check"]
     if code in ("total", "by_frequency"):
-        why = _("it failed its check. {numbers}").format(numbers=model_check_numbers(check))
-    elif code == "not_converged":
-        why = _("its fit did not converge.")
-    elif code == "no_holdout_purchases":
-        why = _("nobody bought again in the held-out last quarter of the data, so the fit cannot be checked.")
-    elif code == "degenerate":
-        why = _("the best fit gives every customer the same chance of leaving after each purchase ({dropout}), a "
-                "limit case in which the model says little more than the inactivity window.").format(
+        return _("it failed its check. {numbers}").format(numbers=model_check_numbers(check))
+    if code == "not_converged":
+        return _("its fit did not converge.")
+    if code == "no_holdout_purchases":
+        return _("nobody bought again in the held-out last quarter of the data, so the fit cannot be checked.")
+    if code == "degenerate":
+        return _("the best fit gives every customer the same chance of leaving after each purchase ({dropout}), a "
+                 "limit case in which the model says little more than the inactivity window.").format(
             dropout=fmt.percent(100 * check["dropout"], 1))
-    elif code == "no_check":
-        why = _("the data is too short to hold out its last quarter and check the fit.")
-    else:
-        why = _("it cannot be fitted on this data ({problem}).").format(problem=check.get("problem") or "")
-    return _("These figures use the inactivity window. The purchase model (BG/NBD) was not used: {why}").format(
-        why=why)
+    if code == "no_check":
+        return _("the data is too short to hold out its last quarter and check the fit.")
+    return _("it cannot be fitted on this data ({problem}).").format(problem=check.get("problem") or "")
 
 
 # ---------------------------------------------------------------- lang1: Overview, Cohorts (issue 19)

@@ -42,6 +42,9 @@ TREND = {"risen": L("{retention} has risen from {first} to {latest} over the las
                      "all {m} complete cohorts: {average})."),
          "level": L("{retention} has stayed about level, from {first} to {latest}, over the last {n} cohorts "
                     "(weighted average of all {m} complete cohorts: {average}).")}
+ONLY_COHORT = L("no trend yet: it is the only cohort so far to have completed {period_one}.")
+ONLY_LARGE_COHORT = L("no trend yet: it is the only cohort large enough to have completed {period_one} (weighted "
+                      "average with the smaller ones: {average}).")
 NONE_YET = {"week": L("No cohort has completed its first week after the start yet."),
             "month": L("No cohort has completed its first month after the start yet."),
             "quarter": L("No cohort has completed its first quarter after the start yet.")}
@@ -85,10 +88,16 @@ def cohort_name(d, grain: str) -> str:
 
 def lead(s: dict, trend: str, mode: str, basis: str, grain: str) -> str:
     """The finding above the view: the latest cohort's period-1 retention and its trend. s: a non-empty
-    metrics.cohorts.summary (k=1); trend: metrics.cohorts.trend of it."""
-    return (LEAD[mode].format(started=STARTED[basis], cohort=cohort_name(s["latest_cohort"], grain),
-                              size=number(s["latest_size"]), pct=percent(s["latest_pct"], 0), next=NEXT[grain],
-                              next_bare=NEXT_BARE[grain], next_end=NEXT_END[grain])
-            + _("; ") + TREND[trend].format(retention=PERIOD_ONE[grain], first=percent(s["first_pct"], 0),
-                                            latest=percent(s["latest_pct"], 0), n=number(s["cohorts"]),
-                                            m=number(s["average_cohorts"]), average=percent(s["average_pct"], 0)))
+    metrics.cohorts.summary (k=1); trend: metrics.cohorts.trend of it. One cohort has no trend: the sentence says
+    it is the only one (so far, or large enough, with the weighted average over the smaller ones too)."""
+    finding = LEAD[mode].format(started=STARTED[basis], cohort=cohort_name(s["latest_cohort"], grain),
+                                size=number(s["latest_size"]), pct=percent(s["latest_pct"], 0), next=NEXT[grain],
+                                next_bare=NEXT_BARE[grain], next_end=NEXT_END[grain])
+    if s["cohorts"] < 2:
+        rest = ONLY_COHORT.format(period_one=PERIOD_ONE_NAME[grain]) if s["average_cohorts"] < 2 else \
+            ONLY_LARGE_COHORT.format(period_one=PERIOD_ONE_NAME[grain], average=percent(s["average_pct"], 0))
+    else:
+        rest = TREND[trend].format(retention=PERIOD_ONE[grain], first=percent(s["first_pct"], 0),
+                                   latest=percent(s["latest_pct"], 0), n=number(s["cohorts"]),
+                                   m=number(s["average_cohorts"]), average=percent(s["average_pct"], 0))
+    return finding + _("; ") + rest

@@ -23,6 +23,12 @@ def metrics(at) -> dict[str, str]:
 def cohorts_lead(s: dict, started: str, outcome: str) -> str:
     """The Cohorts page's sentence (monthly cohorts) from reference_cohorts.lead output; started: 'first bought' or
     'signed up'; outcome: what the share did, e.g. 'bought again the next month'."""
+    head = f"Of customers who {started} in **{s['latest_cohort']:%b %Y}** ({s['latest_size']:,}), **{pct(s['latest_pct'], 0)}** {outcome}; "
+    if s["cohorts"] == 1 and s["average_cohorts"] == 1:
+        return head + "no trend yet: it is the only cohort so far to have completed month 1."
+    if s["cohorts"] == 1:
+        return head + (f"no trend yet: it is the only cohort large enough to have completed month 1 (weighted average "
+                       f"with the smaller ones: {pct(s['average_pct'], 0)}).")
     trend = ("risen" if s["latest_pct"] > s["first_pct"] + 0.5 else "fallen" if s["latest_pct"] < s["first_pct"] - 0.5
              else "level")
     first, latest, average = (pct(s[k], 0) for k in ("first_pct", "latest_pct", "average_pct"))

@@ -354,3 +354,17 @@ def test_upload(shop, monkeypatch, tmp_path):
     assert shown["Rows used"] == f"{want['used']:,}"
     assert shown["Rows rejected"] == f"{want['rejected']:,}"
     assert shown["Customers"] == f"{want['customers']:,}"
+
+
+def test_one_cohort_has_no_trend_in_the_cohorts_lead():
+    """CDNOW by quarter: one large cohort (1997 Q1) and a small one completed quarter 1. The lead said 'has stayed
+    about level, from 23% to 23%, over the last 1 cohorts'; a single cohort has no trend, and the sentence says so."""
+    from retention.ui_text import cohorts as words
+
+    one = {"latest_cohort": dt.date(1997, 1, 1), "latest_size": 23_500, "latest_pct": 23.4, "first_pct": 23.4,
+           "cohorts": 1, "average_pct": 23.1, "average_cohorts": 2}
+    assert words.lead(one, "level", "classic", "first_purchase", "month") == page_text.cohorts_lead(
+        one, "first bought", "bought again the next month")
+    assert "no trend yet" in words.lead(one | {"average_cohorts": 1}, "level", "classic", "first_purchase", "month")
+    assert "weighted average with the smaller ones: 23%" in words.lead(one, "level", "classic", "first_purchase",
+                                                                        "month")

@@ -9,7 +9,7 @@ from retention import state, ui_text
 from retention.charts import churn as charts
 from retention.fmt import number, percent
 from retention.i18n import _
-from retention.metrics import btyd, churn, customers
+from retention.metrics import btyd, churn, customers, headline
 from retention.ui import cache, downloads, widgets
 from retention.ui.churn import View
 from retention.ui_text import PER_PERIOD, PERIOD_NAMES, complete_periods, texts
@@ -61,7 +61,9 @@ def rate_tab(v: View) -> None:
 
 
 def model_figures(v: View) -> None:
-    """The BG/NBD model's expected active customers and churn per period, next to the inactivity window's."""
+    """The BG/NBD model's expected active customers and churn per period, next to the inactivity window's. When
+    the model failed its calibration/holdout check (headline.model_check, the same check the Overview's headline
+    uses), the page says so and why, and its figures go into an expander: they are not a measurement then."""
     period, as_of, s = v.period, v.as_of, v.summary
     try:
         frame = cache.cached(customers.model_churn, v.ds, period=period, as_of=as_of)
@@ -71,7 +73,11 @@ def model_figures(v: View) -> None:
     if not m["periods"]:
         return
     per = PER_PERIOD[period]
-    c = st.columns(3)
+    check = cache.cached(headline.model_check, v.ds, as_of=as_of)
+    if not check["used"]:
+        st.caption(ui_text.model_not_used(check))
+    shown = st.container() if check["used"] else st.expander(_("The purchase model's figures (not used)"))
+    c = shown.columns(3)
     c[0].metric(_("Expected active customers (Σ P(alive))"), number(m["expected_active"]),
                 help=str(ui_text.P_ALIVE_HELP))
     c[1].metric(_("Model churn {per}").format(per=per), percent(m["churn_pct"]),
@@ -80,7 +86,7 @@ def model_figures(v: View) -> None:
                 delta_color="off", delta_arrow=widgets.arrow(m["churn_pct"] - s["churn_pct"], 1),
                 help=str(ui_text.MODEL_CHURN_HELP))
     c[2].metric(_("Model retention {per}").format(per=per), percent(m["retention_pct"]))
-    st.caption(ui_text.model_churn_difference(period, m["periods"]))
+    shown.caption(ui_text.model_churn_difference(period, m["periods"]))
     table = frame
     labels = texts(MODEL_LABELS)
     with st.expander(_("Model churn {per}").format(per=per)):
