@@ -35,8 +35,9 @@ def file_report(kind: str, report: dict, key: str) -> None:
     judgement_choices(kind, report, key)
     if report["problems"]:
         st.dataframe(pd.DataFrame([{
-            _("Problem"): reject_reason(p["reason"]), _("Column"): p["column"] or _("(whole row)"), _("Rows"): p["rows"],
-            _("Example rows"): ", ".join(map(str, p["examples"]))} for p in report["problems"]]), hide_index=True)
+            _("Problem"): reject_reason(p["reason"]), _("Column"): p["column"] or _("(whole row)"),
+            _("Rows"): p["rows"], _("Example rows"): ", ".join(map(str, p["examples"]))}
+            for p in report["problems"]]), hide_index=True)
     if report.get("unusable"):
         st.error(f"{widgets.md(report['file'])}: {widgets.md(report['unusable'])}. {NOTHING_USABLE_HINT}")
 
