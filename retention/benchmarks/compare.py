@@ -46,6 +46,20 @@ def comparable(can: pd.Series, benchmarks: pd.DataFrame, include_churn: bool = F
             and benchmarks["metric"].isin(list(spec.sources)).any()]
 
 
+def iso_range(picked) -> tuple[str | None, str | None]:
+    """A date range as picked (two dates; fewer while the person is still choosing) as ISO dates: (from, to), or
+    (None, None) until both ends are set."""
+    return tuple(d.isoformat() for d in picked) if len(picked) == 2 else (None, None)
+
+
+def unpaired(user: pd.DataFrame, paired: pd.DataFrame, wanted: list[str]) -> tuple[list[str], list[str]]:
+    """Of the figures `wanted` (in that order): those the data measured but no published figure pairs with
+    (paired: table() output), and those without a value in the data (user: user_figures() output; no complete
+    period, no customers)."""
+    empty = set(user.loc[user["value"].isna(), "figure"]) | (set(wanted) - set(user["figure"]))
+    return ([f for f in wanted if f not in set(paired["figure"]) | empty], [f for f in wanted if f in empty])
+
+
 def _row(figure, unit, horizon, months, found: dict) -> dict:
     return {"figure": figure, "unit": unit, "horizon": horizon, "months": months, "value": found["value"],
             "ci_low": found["ci_low"], "ci_high": found["ci_high"], "trials": found["trials"],

@@ -62,6 +62,11 @@ def recent_year(as_of: str) -> tuple[str, str]:
     return (last.replace(day=1) - pd.DateOffset(months=11)).date().isoformat(), last.date().isoformat()
 
 
+def recent_year_before(as_of: str, months: int) -> tuple[str, str]:
+    """recent_year() ending `months` months before as_of: the first orders that as_of has followed for that long."""
+    return recent_year((pd.Timestamp(as_of) - pd.DateOffset(months=months)).date().isoformat())
+
+
 def window_with_data(date_from: str, date_to: str, first_day: str | None) -> tuple[str, str, bool] | None:
     """A year-over-year window clipped to the data, so that its label names only months with data: (start, end,
     whether the data reaches back to the same window a year earlier); None when the data has none of it."""

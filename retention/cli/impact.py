@@ -68,7 +68,7 @@ def _check_columns(con, *columns: str | None) -> pd.DataFrame:
 
 def _member_values(args: argparse.Namespace, con) -> list[str]:
     table = _check_columns(con, args.member_column, args.match_segment)
-    values = table.loc[table["attribute"] == args.member_column, "value"].astype(str).tolist()
+    values = impact.column_values(table, args.member_column)
     chosen = args.member_value or impact.member_values_guess(values)
     missing = [v for v in chosen if v not in values]
     if not chosen or missing:

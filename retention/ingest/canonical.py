@@ -98,6 +98,13 @@ class Prepared:
         used = set(self.roles.values())
         return [c for c in self.raw.columns if c not in used]
 
+    def choices_key(self) -> list:
+        """What a validation preview of this file depends on, as JSON-able values (the Upload page keeps its
+        preview while they stay the same): file name, roles, segments, each date column's first format, rows read,
+        statuses counted, currency."""
+        return [self.filename, self.roles, self.segments, [d.formats[:1] for d in self.dates.values()],
+                self.raw.row_count, self.counted_statuses, self.money.currency]
+
 
 def prepare(
     data: bytes,

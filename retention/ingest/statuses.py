@@ -104,3 +104,12 @@ def customer_lists(table: dict[str, str] | None, churned: list[str], active: lis
 
     return {"churned_values": pick(CHURNED, churned), "active_values": pick(ACTIVE, active),
             "not_customer_values": pick(NOT_CUSTOMER, []), "unknown_values": pick(UNKNOWN, [])}
+
+
+def countable_choices(report: dict, countable: tuple[str, ...]) -> list[str]:
+    """The status values a person may choose to count after all (a store.preview report): those counted already
+    (report['counted_statuses']) and those set aside for a reason in `countable` (report['skipped'] entries), in
+    lower case, sorted, so the list stays put while values move between counted and set aside."""
+    set_aside = [s["status"].strip().lower() for entry in report.get("skipped", [])
+                 if entry["reason"] in countable for s in entry.get("statuses", [])]
+    return sorted(set((report.get("counted_statuses") or []) + set_aside))

@@ -156,15 +156,21 @@ def retention_by_period(con, *, period: str = "month", basis: str = "auto",
     return out
 
 
-def crr_summary(frame: pd.DataFrame, period: str, periods: int = SUMMARY_PERIODS) -> dict:
-    """Headline from `retention_by_period` output: the last `periods` complete periods with CS > 0 (and
-    not in the warm-up), pooled (Σ(CE − CN) / ΣCS, so larger periods weigh more).
-    Out: periods (used), first_period, last_period, crr_pct, churn_pct, annualised_crr_pct, alt_crr_pct,
-    annualised_alt_crr_pct, difference_pp, customers_start (ΣCS). Values NaN when no period qualifies."""
+def usable_periods(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows of `retention_by_period` output a rate can be read from: complete, customers at the start (CS > 0)
+    and not in the warm-up."""
     usable = frame["complete"] & (frame["customers_start"] > 0)
     if "warm_up" in frame:
         usable &= ~frame["warm_up"]
-    used = frame[usable].tail(periods)
+    return frame[usable]
+
+
+def crr_summary(frame: pd.DataFrame, period: str, periods: int = SUMMARY_PERIODS) -> dict:
+    """Headline from `retention_by_period` output: the last `periods` usable periods (usable_periods), pooled
+    (Σ(CE − CN) / ΣCS, so larger periods weigh more).
+    Out: periods (used), first_period, last_period, crr_pct, churn_pct, annualised_crr_pct, alt_crr_pct,
+    annualised_alt_crr_pct, difference_pp, customers_start (ΣCS). Values NaN when no period qualifies."""
+    used = usable_periods(frame).tail(periods)
     cs = used["customers_start"].sum()
     crr = float(_pct((used["customers_end"] - used["new_customers"]).sum(), cs))
     alt = float(_pct((used["customers_start"] - used["alt_lost"]).sum(), cs))

@@ -268,6 +268,11 @@ def launch_effect(con, *, launch: str, k: int = 3, as_of: str | None = None) -> 
 # ---------------------------------------------------------------- members against comparable non-members
 
 
+def column_values(values: pd.DataFrame, column: str) -> list[str]:
+    """The values of one segment column, as text (values: cohorts.attribute_values' attribute, value)."""
+    return values.loc[values["attribute"] == column, "value"].astype(str).tolist()
+
+
 def member_values_guess(values: list[str]) -> list[str]:
     """The values of a member column that mean 'member' (yes, true, 1, member…); [] when none looks like it."""
     return [v for v in values if str(v).strip().lower() in TRUTHY]

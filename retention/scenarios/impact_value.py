@@ -17,6 +17,7 @@ from retention.scenarios import clv
 from retention.scenarios.scenario import Scenario, apply
 
 X_BOUND = 100.0  # the What-if page's X box
+HORIZON_MONTHS = 60  # the value is counted over 5 years
 
 
 def churn_cut_x(baseline_pct: float, effect_pp: float, k: int, r: float) -> float:
@@ -52,6 +53,35 @@ def worth(model: clv.Inputs, baseline_pct: float, k: int, effects: dict[str, flo
                      "profit_change": clv.headline(model, r)["profit_change"],
                      "break_even": clv.break_even(model, r)})
     return pd.DataFrame(rows, columns=["estimate", "effect_pp", "x_pct", "retention", "profit_change", "break_even"])
+
+
+def baseline_pct(result: dict) -> float:
+    """The comparison side's month-k retention, % (an impact result: the treated side's minus the effect)."""
+    return result["treated_pct"] - result["effect_pp"]
+
+
+def can_value(measured: dict, result: dict) -> bool:
+    """Whether the effect can be valued: monthly retention measured (measured: one row of scenarios.inputs.measure
+    as a dict, {} when churn cannot be measured) and a comparison side to start from."""
+    baseline = baseline_pct(result)
+    return bool(measured) and measured.get("retention") == measured.get("retention") and baseline == baseline
+
+
+def result_worth(result: dict, measured: dict, k: int, margin_pct: float, programme_cost: float) -> pd.DataFrame:
+    """worth() of an impact result (effect_pp, ci_low_pp, ci_high_pp, treated_pct) on the What-if model of the
+    dataset's measured monthly inputs (measured: as in can_value; no amounts: no revenue) over HORIZON_MONTHS,
+    with the person's gross margin (%) and programme cost per member per month."""
+    arpu = measured.get("arpu")
+    model = clv.Inputs(float(measured["active_customers"]), float(measured["retention"]),
+                       float(arpu) if arpu == arpu else 0.0, margin_pct, new_customers=float(measured["new_customers"]),
+                       horizon=HORIZON_MONTHS, programme_cost=programme_cost)
+    effects = {"effect": result["effect_pp"], "low": result["ci_low_pp"], "high": result["ci_high_pp"]}
+    return worth(model, baseline_pct(result), k, effects)
+
+
+def effect_x(worth_table: pd.DataFrame) -> float:
+    """The What-if scenario's X of the measured effect (worth's 'effect' row; NaN when it has none)."""
+    return worth_table.loc[worth_table["estimate"] == "effect", "x_pct"].iloc[0]
 
 
 def whatif_query(x_pct: float, programme_cost: float, margin_pct: float) -> dict[str, str]:

@@ -547,3 +547,46 @@ def industry_name(industry: object) -> str:
     names without a translation, as written)."""
     name = INDUSTRY_NAMES.get(str(industry))
     return str(name) if name is not None else str(industry)
+
+
+def industry_labels(options) -> dict[str, str]:
+    """'Sector · Industry' for each industry of the catalog's choices (catalog.industries: sector, industry)."""
+    return {industry: f"{industry_name(sector)} · {industry_name(industry)}"
+            for sector, industry in zip(options["sector"], options["industry"])}
+
+
+def figures_help() -> str:
+    """What each figure means, as a Markdown list."""
+    return "\n".join(f"- **{cap(figure_name(k))}**: {v}" for k, v in FIGURE_HELP.items())
+
+
+def default_period_note(why: str, default_period: str, period: str) -> str:
+    """Why the page compares per `default_period` (compare.default_period's reason), and the period chosen
+    instead when the person changed it."""
+    note = PAGE["default_period"][why].format(period=RATE_PERIOD_WORDS[default_period])
+    if period == default_period:
+        return note
+    return note + " " + PAGE["period_changed"].format(period=RATE_PERIOD_WORDS[period])
+
+
+def chart_words() -> dict:
+    """The words of a figure's chart: its legend, axes and the catalog's period names."""
+    words = {k: str(PAGE[v]) for k, v in (("you", "you"), ("band", "band"), ("benchmark", "benchmark"),
+                                          ("converted", "converted"), ("low", "low"), ("none", "no_value"),
+                                          ("x", "x_pct"), ("y", "x_pct"))}
+    words["periods"] = {k: str(v) for k, v in CATALOG_PERIODS.items()}
+    return words
+
+
+SOURCE_COLUMNS = ["industry", "publisher", "year", "value", "as_published", "gap_pts", "confidence", "statistic",
+                  "population", "definition", "source_url", "notes"]
+
+
+def sources_table(rows):
+    """The sources of a figure (compare.table rows) for reading: each benchmark as published, the industry and
+    confidence in words; the SOURCE_COLUMNS."""
+    return rows.assign(
+        as_published=[f"{CATALOG_PERIODS.get(r.period, r.period)} {METRIC_WORDS[r.metric]} {published(r.value_pct)}"
+                      for r in rows.itertuples()],
+        industry=[industry_name(i) for i in rows["industry"]],
+        confidence=[str(CONFIDENCE_VALUES.get(c, c)) for c in rows["confidence"]])[SOURCE_COLUMNS]

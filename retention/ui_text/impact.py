@@ -1,10 +1,11 @@
-"""The words of "Did it work?" (pages/impact.py, the impact command): designs, methods, warnings, the finding's
-sentence, the balance and worth tables' labels. Re-exported by retention.ui_text."""
+"""The words of "Did it work?" (pages/impact.py, retention/ui/impact_views.py, the impact command): designs,
+methods, warnings, the finding's sentence, the member list's notes, the balance and worth tables' labels.
+Re-exported by retention.ui_text."""
 
 from __future__ import annotations
 
 from retention import fmt
-from retention.i18n import L, _
+from retention.i18n import L, _, ngettext
 
 IMPACT_DESIGNS = {"launch": L("Before/after a launch date"), "members": L("Members against comparable non-members")}
 IMPACT_WARNINGS = {
@@ -147,3 +148,67 @@ IMPACT_WORTH_ROWS = {"effect": L("Measured effect"), "low": L("Low end of the in
 def points(value: float) -> str:
     """A signed difference in percentage points ('+2.1 points'); '–' when there is none (NaN)."""
     return "–" if value != value else _("{value} points").format(value=fmt.number(value, 1, sign=True))
+
+
+def effect_interval(result: dict) -> str | None:
+    """'95%: +0.4 to +3.8' under the effect (an impact result); None when there is no effect."""
+    if result["effect_pp"] != result["effect_pp"]:
+        return None
+    return _("{level}: {low} to {high}").format(level=fmt.percent(95, 0), low=_pp(result["ci_low_pp"]),
+                                                high=_pp(result["ci_high_pp"]))
+
+
+def cohorts_count(n: int) -> str:
+    return ngettext("{n} cohort", "{n} cohorts", n).format(n=n)
+
+
+def revenue_effect(result: dict, k: int, dated: bool, currency: str | None) -> str:
+    """The effect on revenue per customer over months 0–k (after joining, when members have join dates)."""
+    text = (_("Revenue per customer over months 0–{k} after joining: {effect} ({level} interval {low} to {high}).")
+            if dated else
+            _("Revenue per customer over months 0–{k}: {effect} ({level} interval {low} to {high})."))
+    return text.format(k=k, level=fmt.percent(95, 0), effect=fmt.money(result["revenue_effect"], currency, sign=True),
+                       low=fmt.money(result["revenue_low"], currency, sign=True),
+                       high=fmt.money(result["revenue_high"], currency, sign=True))
+
+
+def ids_read(n: int, file: str) -> str:
+    """The caption under an uploaded member list (file: already escaped for Markdown)."""
+    return ngettext("{n} id read from {file} (the list is not kept in the link).",
+                    "{n} ids read from {file} (the list is not kept in the link).", n).format(
+        n=fmt.number(n), file=file)
+
+
+def unread_join_dates(source: str, bad: list[tuple[str, str]], escape=str) -> str:
+    """The join dates that could not be read (metrics.impact.parse_join_dates' bad: (id, text) pairs; the first
+    three shown); `escape` makes the file's ids and texts inert (widgets.md), source is escaped already."""
+    shown = "; ".join(f"{escape(i)}: {escape(t)}" for i, t in bad[:3])
+    return ngettext("{source}: {n} join date could not be read ({shown}); that member is left out. "
+                    "Write dates as YYYY-MM-DD.",
+                    "{source}: {n} join dates could not be read ({shown}); those members are left out. "
+                    "Write dates as YYYY-MM-DD.", len(bad)).format(source=source, n=fmt.number(len(bad)), shown=shown)
+
+
+def worth_table(worth, k: int, currency: str | None) -> tuple:
+    """scenarios.impact_value.worth's table for reading: (the estimate in words and the figures as text, the
+    column labels)."""
+    shown = worth.assign(estimate=worth["estimate"].map(lambda e: str(IMPACT_WORTH_ROWS[e])),
+                         effect_pp=worth["effect_pp"].map(lambda v: fmt.number(v, 1, sign=True)),
+                         x_pct=worth["x_pct"].map(lambda v: fmt.number(v, 2, sign=True)),
+                         profit_change=worth["profit_change"].map(lambda v: fmt.number(v, 0, sign=True)),
+                         break_even=worth["break_even"].map(lambda v: fmt.number(v, 2)))
+    labels = {"estimate": _("Estimate"), "effect_pp": _("Month-{k} retention, points").format(k=k),
+              "x_pct": _("Monthly churn removed, %"),
+              "profit_change": fmt.money_label(_("Profit change over 5 years, after the programme's cost"), currency),
+              "break_even": fmt.money_label(_("Break-even cost per customer per month"), currency)}
+    return shown, labels
+
+
+def worth_note(baseline_pct: float, k: int, effect_pp: float) -> str:
+    """How the effect was valued: the comparison side's losses by month k, the share the programme kept."""
+    return _("The comparison side lost {lost} of its customers by month {k}; the programme kept {effect} points "
+             "of them. The What-if scenario keeps the same share of the customers its model loses over those "
+             "months (as a cut of monthly churn), valued on this dataset's measured customers, retention and "
+             "revenue (present value over 5 years, {rate} discount a year). The interval's ends are valued the same "
+             "way.").format(lost=fmt.percent(100 - baseline_pct, 1), k=k, rate=fmt.percent(10, 0),
+                            effect=fmt.number(effect_pp, 1, sign=True))

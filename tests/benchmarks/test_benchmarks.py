@@ -4,6 +4,7 @@ References are hand computations or scipy; nothing here asserts what the code un
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 import numpy as np
@@ -11,7 +12,7 @@ import pandas as pd
 import pytest
 from scipy import stats as sps
 
-from retention.benchmarks import catalog, definitions, statistics
+from retention.benchmarks import catalog, compare, definitions, internal, statistics
 from retention.ui_text import benchmarks as wording
 
 
@@ -308,3 +309,24 @@ def test_proportion_wilson_matches_scipy():
     ci = sps.binomtest(71, 100).proportion_ci(method="wilson")
     assert (got["ci_low"], got["ci_high"]) == pytest.approx((100 * ci.low, 100 * ci.high))
     assert got["value"] == 71.0
+
+
+def test_date_ranges_count_once_both_ends_are_picked():
+    assert compare.iso_range(()) == (None, None)
+    assert compare.iso_range((dt.date(2024, 3, 1),)) == (None, None)  # still choosing the second end
+    assert compare.iso_range((dt.date(2024, 3, 1), dt.date(2024, 5, 31))) == ("2024-03-01", "2024-05-31")
+
+
+def test_unpaired_tells_no_published_figure_from_no_value():
+    user = pd.DataFrame({"figure": ["customer_retention", "repeat_purchase_rate", "revenue_retention_nrr"],
+                         "value": [80.0, 30.0, float("nan")]})
+    paired = pd.DataFrame({"figure": ["customer_retention"]})
+    wanted = ["revenue_retention_nrr", "repeat_purchase_rate", "cohort_survival", "customer_retention"]
+    # repeat purchase was measured but nothing published pairs with it; NRR has no value, survival was not measured
+    assert compare.unpaired(user, paired, wanted) == (["repeat_purchase_rate"],
+                                                      ["revenue_retention_nrr", "cohort_survival"])
+
+
+def test_first_orders_followed_for_a_year():
+    assert internal.recent_year_before("2024-06-15", 0) == ("2023-07-01", "2024-06-15")
+    assert internal.recent_year_before("2024-06-15", 12) == ("2022-07-01", "2023-06-15")

@@ -11,6 +11,8 @@ import pytest
 
 from retention import sql
 from retention.ingest.canonical import load_into, prepare
+from retention.ingest.statuses import countable_choices
+from retention.ui_text import COUNTABLE_SKIPS
 
 TODAY = dt.date(2025, 6, 1)
 # A Shopify orders export: 4 orders, one line each. Paid: #1 (20.00) and #4 (10.00); #2 pending (30.00),
@@ -86,3 +88,15 @@ def test_currency_with_most_revenue_is_the_default_and_another_can_be_chosen():
     # a code the column does not hold changes nothing
     _, report = load(TWO_CURRENCIES, "payments.csv", "purchases", currency="GBP")
     assert report["money"]["currency"] == "EUR"
+
+
+def test_countable_choices_stay_put_while_statuses_move():
+    report = {"counted_statuses": ["trialing"],
+              "skipped": [{"reason": "not_paid", "statuses": [{"status": " Pending "}, {"status": "on-hold"}]},
+                          {"reason": "refund", "statuses": [{"status": "refunded"}]}]}
+    # refunds are never offered; set-aside values are compared in lower case, trimmed
+    assert countable_choices(report, COUNTABLE_SKIPS) == ["on-hold", "pending", "trialing"]
+    moved = {"counted_statuses": ["pending", "trialing"],
+             "skipped": [{"reason": "not_paid", "statuses": [{"status": "on-hold"}]}]}
+    assert countable_choices(moved, COUNTABLE_SKIPS) == ["on-hold", "pending", "trialing"]
+    assert countable_choices({}, COUNTABLE_SKIPS) == []

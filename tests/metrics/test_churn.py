@@ -378,3 +378,13 @@ def test_subscription_counts_before_2000_match_reference():
     as_of = dt.date(1996, 12, 20)
     got = churn.period_counts(ref.load(customers=frame), period="month", basis="customers", as_of=as_of.isoformat())
     compare(got, ref.period_table(ref.subscriptions(ref.subscription_rows(frame), as_of), as_of, "month"))
+
+
+def test_usable_periods_are_complete_past_warm_up_with_customers():
+    frame = pd.DataFrame({"period_start": pd.to_datetime(["2024-01-01", "2024-02-01", "2024-03-01", "2024-04-01",
+                                                          "2024-05-01"]),
+                          "complete": [True, True, True, True, False],
+                          "warm_up": [True, False, False, False, False],
+                          "customers_start": [10, 0, 20, 30, 40]})
+    assert list(churn.usable_periods(frame)["period_start"].dt.month) == [3, 4]
+    assert list(churn.usable_periods(frame.drop(columns=["warm_up"]))["period_start"].dt.month) == [1, 3, 4]

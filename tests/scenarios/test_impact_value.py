@@ -38,3 +38,20 @@ def test_whatif_link_is_a_valid_whatif_state():
     query = impact_value.whatif_query(2.345, 1.5, 40.0)
     view = state.from_query(state.WhatIf, {k: [v] for k, v in query.items()})
     assert (view.kind, view.x, view.programme, view.margin, view.period) == ("churn_cut", 2.35, 1.5, 40.0, "month")
+
+
+def test_result_worth_values_the_result_on_the_measured_model():
+    result = {"treated_pct": 40.0, "effect_pp": 10.0, "ci_low_pp": 2.0, "ci_high_pp": 18.0}
+    measured = {"active_customers": 1000, "retention": 0.9, "arpu": float("nan"), "new_customers": 100}
+    assert impact_value.baseline_pct(result) == 30.0  # the comparison side: 40 − 10
+    assert impact_value.can_value(measured, result)
+    assert not impact_value.can_value({}, result)
+    assert not impact_value.can_value(measured | {"retention": float("nan")}, result)
+    assert not impact_value.can_value(measured, result | {"effect_pp": float("nan")})
+    table = impact_value.result_worth(result, measured, 3, 30.0, 0.0)
+    # month 3: the comparison side kept 30 % (lost 70), the effect kept 10/70 of those losses
+    x = impact_value.churn_cut_x(30.0, 10.0, 3, 0.9)
+    assert impact_value.effect_x(table) == pytest.approx(x)
+    assert list(table["estimate"]) == ["effect", "low", "high"]
+    assert list(table["effect_pp"]) == [10.0, 2.0, 18.0]
+    assert (table["profit_change"] == 0).all()  # no amounts (ARPU NaN → 0): nothing to gain
