@@ -8,7 +8,6 @@ from retention.i18n import _
 from retention.metrics import churn, headline, overview
 
 ds = datasets.dataset()
-link = {"dataset": ds.id}
 st.title(widgets.md(ds.name))
 
 t = cache.cached(overview.totals, ds).iloc[0]
@@ -26,14 +25,14 @@ done = churn.usable_periods(monthly_crr) if monthly_crr is not None else None
 overview_views.tiles(ds, t, monthly_crr, head)
 left, right = st.columns(2)
 with left.container(border=True):
-    spark = overview_views.retention_card(ds, head, done, link)
+    spark = overview_views.retention_card(ds, head, done)
 with right.container(border=True):
-    overview_views.cohorts_card(ds, head, link)
+    overview_views.cohorts_card(ds, head)
 left, right = st.columns(2)
 with left.container(border=True):
-    overview_views.compare_card(ds, head, link)
+    overview_views.compare_card(ds, head)
 with right.container(border=True):
-    overview_views.reasons_card(ds, link)
+    overview_views.reasons_card(ds)
 monthly = cache.cached(overview.monthly, ds)
 fig = overview_views.buyers_chart(monthly, t.last_date)
 

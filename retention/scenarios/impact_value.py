@@ -84,7 +84,8 @@ def effect_x(worth_table: pd.DataFrame) -> float:
     return worth_table.loc[worth_table["estimate"] == "effect", "x_pct"].iloc[0]
 
 
-def whatif_query(x_pct: float, programme_cost: float, margin_pct: float) -> dict[str, str]:
-    """The What-if page's link parameters for this scenario (retention.state.WhatIf: month model, 'churn_cut')."""
-    return {"period": "month", "scenario": "churn_cut", "x": f"{round(x_pct, 2):g}",
-            "programme": f"{programme_cost:g}", "margin": f"{margin_pct:g}"}
+def whatif_scenario(x_pct: float, programme_cost: float, margin_pct: float) -> dict:
+    """The What-if view that values this result: the fields of retention.state.WhatIf to set in its link (month
+    model, the 'churn_cut' scenario of x_pct % less churn, the programme's cost and the margin)."""
+    return {"period": "month", "kind": "churn_cut", "x": round(x_pct, 2), "programme": programme_cost,
+            "margin": margin_pct}

@@ -13,7 +13,7 @@ from retention.fmt import money_label
 from retention.i18n import _
 from retention.metrics import churn, impact
 from retention.scenarios import impact_value, inputs
-from retention.ui import cache, downloads, widgets
+from retention.ui import cache, downloads, links, widgets
 from retention.ui_text import impact as words
 from retention.ui_text.impact import points
 
@@ -164,5 +164,5 @@ def worth_section(ds, result: dict, k: int) -> None:
     x = impact_value.effect_x(worth)
     if x == x:
         st.page_link("pages/whatif.py", label=_("Use as scenario in What if"), icon=":material/calculate:",
-                     query_params={"dataset": ds.id, **impact_value.whatif_query(x, cost, margin)})
+                     query_params=links.to_view(ds.id, state.WhatIf, **impact_value.whatif_scenario(x, cost, margin)))
     downloads.download_buttons(worth, _("impact_worth"), key="impact_worth_download")

@@ -1,19 +1,20 @@
 """The Overview page's cards (pages/overview.py calls them): the tiles, "Are we keeping customers?", "Do new
 customers come back?", "How do we compare?", "Why do customers leave?" and the buyers per month. `head` is the
-dataset's headline.as_dict(headline.summary(model=True)); `link` the query parameters of the links to other pages."""
+dataset's headline.as_dict(headline.summary(model=True)). Links to other pages are built from their state
+(links.to_view), never typed as query parameters."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from retention import fmt, ui_text
+from retention import fmt, state, ui_text
 from retention.benchmarks import compare
 from retention.charts import overview as charts
 from retention.fmt import money, number
 from retention.i18n import _
 from retention.metrics import churn, cohorts, drivers, overview, reasons
-from retention.ui import cache, widgets
+from retention.ui import cache, links, widgets
 from retention.ui_text import benchmarks as bench_text
 from retention.ui_text import overview as words
 
@@ -47,7 +48,7 @@ def card(head: dict, column, figure: str, label: str | None = None) -> None:
     widgets.headline_metric(column, head[figure], label)
 
 
-def retention_card(ds, head: dict, done: pd.DataFrame | None, link: dict):
+def retention_card(ds, head: dict, done: pd.DataFrame | None):
     """"Are we keeping customers?": the purchase model's figures when it passed its check, else the inactivity
     window's, else (no dates) the share churned. done: churn.usable_periods of the monthly figures. Returns the
     kept-per-month sparkline (None when not drawn)."""
@@ -57,7 +58,7 @@ def retention_card(ds, head: dict, done: pd.DataFrame | None, link: dict):
     spark = None
     if check and check["used"] and "model_retention_month" in head:
         model_lead(head, check)
-        spark = cache.reuse(charts.kept_sparkline, done.assign(crr_pct=done["alt_crr_pct"]), "Kept (%)")
+        spark = cache.reuse(charts.kept_sparkline, done.assign(crr_pct=done["alt_crr_pct"]), _("Kept (%)"))
         st.plotly_chart(spark, width="stretch", key="overview_crr_spark")
     elif "customer_retention_month" in head:
         window_lead(head, check)
@@ -67,7 +68,8 @@ def retention_card(ds, head: dict, done: pd.DataFrame | None, link: dict):
         churned_lead(ds, head)
     else:
         st.write(_("This dataset has no dates or churn status to measure churn with."))
-    st.page_link("pages/churn.py", label=_("Churn details"), icon=":material/trending_down:", query_params=link)
+    st.page_link("pages/churn.py", label=_("Churn details"), icon=":material/trending_down:",
+                 query_params=links.to_view(ds.id, state.Churn))
     return spark
 
 
@@ -125,7 +127,7 @@ def churned_lead(ds, head: dict) -> None:
                   + _("Column: {column}.").format(column=lost["column"]))
 
 
-def cohorts_card(ds, head: dict, link: dict) -> None:
+def cohorts_card(ds, head: dict) -> None:
     """"Do new customers come back?" (month-1 cohort retention, repeat purchases, the latest cohort), or for a
     customers file without purchases "How long do customers stay?" (survival by tenure)."""
     if "month1_cohort_retention" in head:
@@ -153,10 +155,11 @@ def cohorts_card(ds, head: dict, link: dict) -> None:
     else:
         st.subheader(_("Do new customers come back?"))
         st.write(_("No cohort has completed its first month yet, or the dataset has no purchases."))
-    st.page_link("pages/cohorts.py", label=_("Cohort details"), icon=":material/grid_on:", query_params=link)
+    st.page_link("pages/cohorts.py", label=_("Cohort details"), icon=":material/grid_on:",
+                 query_params=links.to_view(ds.id, state.Cohorts))
 
 
-def compare_card(ds, head: dict, link: dict) -> None:
+def compare_card(ds, head: dict) -> None:
     """"How do we compare?": this dataset's retention against the published figures (compare.context)."""
     st.subheader(_("How do we compare?"))
     try:
@@ -174,10 +177,11 @@ def compare_card(ds, head: dict, link: dict) -> None:
         st.write(_("Not enough complete periods to compare with published figures yet."))
     if ctx and ctx.get("nearest_publisher"):
         st.caption(words.closest_source(ctx))
-    st.page_link("pages/benchmarks.py", label=_("Benchmarks"), icon=":material/leaderboard:", query_params=link)
+    st.page_link("pages/benchmarks.py", label=_("Benchmarks"), icon=":material/leaderboard:",
+                 query_params=links.to_view(ds.id, state.Benchmarks))
 
 
-def reasons_card(ds, link: dict) -> None:
+def reasons_card(ds) -> None:
     """"Why do customers leave?": the top reasons given, or when nobody said why, the attributes that go with
     churning beyond chance (churn drivers)."""
     st.subheader(_("Why do customers leave?"))
@@ -187,7 +191,8 @@ def reasons_card(ds, link: dict) -> None:
         total = int(top["churned"].sum())
         for row in top.head(3).itertuples():
             st.write(words.reason_line(widgets.md(row.reason), row.share_pct, total))
-        st.page_link("pages/churn.py", label=_("All reasons"), icon=":material/help:", query_params=link)
+        st.page_link("pages/churn.py", label=_("All reasons"), icon=":material/help:",
+                     query_params=links.to_view(ds.id, state.Churn, tab="reasons"))
         return
     try:
         found = cache.cached(drivers.drivers, ds)
@@ -202,7 +207,7 @@ def reasons_card(ds, link: dict) -> None:
         st.write(_("No churn reasons in this dataset, and no attribute whose churn differs beyond chance. Upload "
                    "a customers file with a reason column or with attributes such as plan or contract."))
     st.page_link("pages/churn.py", label=_("Churn drivers"), icon=":material/help:",
-                 query_params=link | {"tab": "drivers"})
+                 query_params=links.to_view(ds.id, state.Churn, tab="drivers"))
 
 
 def buyers_chart(monthly: pd.DataFrame, last_date):

@@ -76,3 +76,16 @@ def test_drivers_tab_on_the_demo(demo_env):
     assert not at.exception
     assert "churn_driver_chart" in [c.key for c in at.get("plotly_chart")]
     assert "**Churned** =" in texts(at)
+
+
+def test_the_overview_links_open_the_tabs_they_name(data_dir):
+    """The Overview's links are built from the pages' state (links.to_view): the drivers and reasons links open
+    those Churn tabs, the others the page's default view of the same dataset."""
+    dataset_id = telco_dataset()  # no reasons given: the card names the drivers and links to them
+    found = {e.proto.label: parse_qs(e.proto.query_string)
+             for e in open_page("pages/overview.py", dataset=dataset_id).get("page_link")}
+    assert state.from_query(state.Churn, found["Churn drivers"]) == state.Churn(tab="drivers")
+    assert state.from_query(state.Cohorts, found["Cohort details"]) == state.Cohorts()
+    assert all(query["dataset"] == [dataset_id] for query in found.values())
+    demo = {e.proto.label: parse_qs(e.proto.query_string) for e in open_page("pages/overview.py").get("page_link")}
+    assert state.from_query(state.Churn, demo["All reasons"]) == state.Churn(tab="reasons")

@@ -226,3 +226,16 @@ def test_no_page_types_a_state_fields_widget_key():
     found = [f"{path.relative_to(ROOT)}: {key}" for path in files for key in typed
              if key in path.read_text(encoding="utf-8")]
     assert not found, found
+
+
+def test_links_between_pages_are_built_from_state_not_typed():
+    """Every st.page_link's parameters come from links.to_view (the target page's state fields), so a renamed field
+    cannot break a link: no page or view types a query-parameter dict or adds one to another."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    typed = re.compile(r"query_params\s*=\s*(\{|[A-Za-z_][\w.]*\s*\|)")
+    found = [f"{path.relative_to(root)}:{n}" for path in [*root.glob("pages/*.py"), *root.glob("retention/ui/**/*.py")]
+             for n, line in enumerate(path.read_text().splitlines(), 1) if typed.search(line)]
+    assert not found, found

@@ -35,8 +35,10 @@ def test_worth_carries_the_interval_through():
 
 
 def test_whatif_link_is_a_valid_whatif_state():
-    query = impact_value.whatif_query(2.345, 1.5, 40.0)
-    view = state.from_query(state.WhatIf, {k: [v] for k, v in query.items()})
+    query = state.link(state.WhatIf, **impact_value.whatif_scenario(2.345, 1.5, 40.0))
+    assert query == {"period": ["month"], "scenario": ["churn_cut"], "x": ["2.35"], "programme": ["1.5"],
+                     "margin": ["40"]}
+    view = state.from_query(state.WhatIf, query)
     assert (view.kind, view.x, view.programme, view.margin, view.period) == ("churn_cut", 2.35, 1.5, 40.0, "month")
 
 
