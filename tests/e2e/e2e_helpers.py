@@ -194,6 +194,30 @@ def rerun(page, timeout_ms: int = WAIT_TIMEOUT_MS):
     wait_for_app(page, timeout_ms)
 
 
+def tick(page, scope, label: str, timeout_ms: int = WAIT_TIMEOUT_MS) -> None:
+    """Tick the checkbox labelled `label` in `scope` and wait for the rerun it starts.
+
+    Seen on a loaded machine: a click on a sidebar checkbox's label that never toggled it, so no rerun came and
+    the wait ran out. The box's own state is checked after each click, and the click repeated (up to three
+    times) only while it is still unticked, so a late toggle is never undone."""
+    from playwright.sync_api import expect
+
+    wait_for_app(page, timeout_ms)
+    box = scope.get_by_test_id("stCheckbox").filter(has_text=label)
+    checkbox = box.get_by_role("checkbox")
+    with rerun(page, timeout_ms):
+        for attempt in range(3):
+            if checkbox.is_checked():
+                break
+            box.get_by_text(label).click()
+            try:
+                expect(checkbox).to_be_checked(timeout=10_000)
+                break
+            except AssertionError:
+                if attempt == 2:
+                    raise
+
+
 def open_page(page, url: str, timeout_ms: int = WAIT_TIMEOUT_MS) -> None:
     _count_runs(page)
     page.goto(url)

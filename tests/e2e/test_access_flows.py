@@ -18,7 +18,8 @@ from playwright.sync_api import expect
 
 from e2e_helpers import (WAIT_TIMEOUT_MS, WARM_UP_TIMEOUT_MS, StreamlitServer, assert_clean, combobox,
                          data_dir_with_demo, dataset_files_of, dataset_id_in_url, fill_text, metric_value,
-                         open_files_under, open_page, poll, purchases_csv, rerun, screenshot, upload, wait_for_app)
+                         open_files_under, open_page, poll, purchases_csv, rerun, screenshot, tick, upload,
+                         wait_for_app)
 
 PASSWORD = "correct horse ⚡ battery"
 RELEASED = "closed a session's cursor"  # retention.ui's debug line when a session's cursor is released
@@ -136,9 +137,7 @@ def test_deleting_removes_the_files_and_the_link_shows_gone(open_session, url, a
     data_dir = access_server.data_dir
     assert {p.suffix for p in dataset_files_of(data_dir, dataset_id)} >= {".duckdb", ".json"}
 
-    panel = manage_panel(owner)
-    with rerun(owner):
-        panel.get_by_test_id("stCheckbox").get_by_text("Yes, delete this dataset for everyone").click()
+    tick(owner, manage_panel(owner), "Yes, delete this dataset for everyone")
     with rerun(owner):
         manage_panel(owner).get_by_role("button", name="Delete dataset").click()
     expect(combobox(owner.get_by_test_id("stSidebar"), "Dataset")).to_have_value("Demo shop (generated)")

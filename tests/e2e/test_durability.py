@@ -2,7 +2,7 @@
 every acknowledged dataset is intact and readable, and no partial dataset is visible.
 
 The first test kills at three chosen moments of three browser saves: as soon as the temporary file appears
-(100k rows), once the temporary files hold 4 MB (300k rows, mid-write), and just after the page says "Saved".
+(100k rows), once the temporary files hold 2 MB (150k rows, mid-write), and just after the page says "Saved".
 The second kills at seeded-random moments of a stream of uploads, over and over.
 Expected contents come from how the files were generated, never from the app.
 """
@@ -23,10 +23,10 @@ from playwright.sync_api import expect
 from e2e_helpers import (WAIT_TIMEOUT_MS, WARM_UP_TIMEOUT_MS, assert_clean, fill_text, metric_value, open_page, poll,
                          purchases_csv, screenshot, tmp_files, upload)
 
-BIG_ROWS, BIG_CUSTOMERS = 300_000, 40_000  # ~15 MB of CSV; saving it takes seconds, so a kill can land inside
+BIG_ROWS, BIG_CUSTOMERS = 150_000, 20_000  # ~7.5 MB of CSV; saving it takes seconds, so a kill can land inside
 MEDIUM_ROWS, MEDIUM_CUSTOMERS = 100_000, 15_000
-MID_WRITE_BYTES = 4 * 1024 * 1024
-SLOW_MS = 120_000  # a 15 MB upload on a busy 2-core machine
+MID_WRITE_BYTES = 2 * 1024 * 1024
+SLOW_MS = 120_000  # a 7.5 MB upload on a busy 2-core machine
 
 
 def dataset_files(data_dir: Path) -> dict[str, str]:

@@ -1,6 +1,6 @@
 """Acceptance: files of the real-layout corpus (tests/fixtures/real/, see its README) are uploaded through
-the file box as a user does, saved, and every page is opened (three files here, IN_THE_BROWSER: a line-item
-export, a workbook, a legacy code page; the other six are saved as the upload saves them and every page is
+the file box as a user does, saved, and every page is opened (two files here, IN_THE_BROWSER: a workbook and a
+legacy code page; the other seven are saved as the upload saves them and every page is
 checked the same way in AppTest, tests/pages/test_real_files_pages.py): no error box or exception anywhere, and each
 page shows a headline figure (st.metric) or a chart whose title states a finding (a sentence with a number).
 

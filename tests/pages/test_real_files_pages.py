@@ -46,7 +46,7 @@ def saved(tmp_path_factory):
 
 
 def test_the_browser_takes_three_files_and_this_test_the_rest():
-    assert len(FILES) == 6 and not {p.name for p in FILES} & IN_THE_BROWSER
+    assert len(FILES) == 7 and not {p.name for p in FILES} & IN_THE_BROWSER
 
 
 @pytest.mark.parametrize("file", FILES, ids=lambda p: p.name)
