@@ -10,21 +10,23 @@
 --   days_since_active INTEGER, days_to_next_active INTEGER (both NULL on days that are not active, and
 --   at a customer's first / last active day))
 create table cohort_days as
-with numbered as (
-    select c.customer_no, cast(p.purchased_at as date) as day, p.amount
-    from purchases as p
-    join cohort_customers as c on c.customer_id = p.customer_id and c.grain = 'month'
-),
-
-daily as (
+with daily_ids as (
+    -- grouped by the customer's id before the join: the join then numbers one row per customer and day,
+    -- not every purchase (the same groups, customer ids and numbers being one to one)
     select
-        day,
-        customer_no,
+        cast(purchased_at as date) as day,
+        customer_id,
         bool_or(amount > 0 or amount is null) as active,
         sum(amount) as revenue,
         count(*) filter (where amount > 0 or amount is null) as active_purchases
-    from numbered
-    group by day, customer_no
+    from purchases
+    group by cast(purchased_at as date), customer_id
+),
+
+daily as (
+    select d.day, c.customer_no, d.active, d.revenue, d.active_purchases
+    from daily_ids as d
+    join cohort_customers as c on c.customer_id = d.customer_id and c.grain = 'month'
 ),
 
 spaced as (

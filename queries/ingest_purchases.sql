@@ -43,9 +43,13 @@ numbered as (
 parsed as (
     select
         *,
-        -- Shopify and Excel users prefix ids with an apostrophe to keep leading zeros
-        nullif(trim(ltrim(trim(customer_raw), '''')), '')
-            as customer_id,
+        -- Shopify and Excel users prefix ids with an apostrophe to keep leading zeros. Written so that the
+        -- repeated trim(customer_raw) is computed once and the apostrophe pass runs only on ids that have one
+        -- (the same value as nullif(trim(ltrim(trim(customer_raw), '''')), ''): trim is idempotent)
+        case
+            when starts_with(trim(customer_raw), '''') then nullif(trim(ltrim(trim(customer_raw), '''')), '')
+            else nullif(trim(customer_raw), '')
+        end as customer_id,
         parse_date(date_raw, $date_formats::varchar[], $date_serial) as purchased_at,
         case $amount_mode
             when 'amount' then parse_money(amount_raw, $decimal_comma, $money_prefix, $money_suffix)
@@ -65,7 +69,6 @@ parsed as (
             else false
         end as in_other_currency,
         nullif(trim(order_raw), '') as order_id,
-        nullif(trim(amount_raw), '') is null as amount_blank,
         lower(trim(status_raw)) as status_norm
     from numbered
 ),
@@ -76,9 +79,10 @@ judged as (
         case
             when coalesce(in_other_currency, false) then 'other_currency'
             when customer_id is null then 'missing_customer'
-            when nullif(trim(date_raw), '') is null then 'missing_date'
+            -- a blank cell never parses, so only the rows without a date are trimmed to tell blank from bad
+            when purchased_at is null and nullif(trim(date_raw), '') is null then 'missing_date'
             when purchased_at is null then 'bad_date'
-            when $amount_mode = 'amount' and amount_blank then 'missing_amount'
+            when $amount_mode = 'amount' and amount is null and nullif(trim(amount_raw), '') is null then 'missing_amount'
             when $amount_mode = 'amount' and amount is null then 'bad_amount'
             when $amount_mode = 'lines' and parse_number(quantity_raw, $decimal_comma) is null then 'bad_quantity'
             when $amount_mode = 'lines' and amount is null then 'bad_unit_price'
@@ -125,5 +129,5 @@ select
         as skip_status,
     columns(* exclude (row_no, customer_raw, date_raw, amount_raw, quantity_raw, unit_price_raw, order_raw,
                        status_raw, currency_raw, in_other_currency, is_copy, is_continuation, customer_id, purchased_at, amount, order_id,
-                       amount_blank, status_norm, problem, skip_reason))
+                       status_norm, problem, skip_reason))
 from decided

@@ -3,10 +3,11 @@
 --   before the load's today; the kept rows dated after it, with their range; kept amounts of 0 and below.
 -- Params: none
 -- Reads: purchases (the kept rows of the file just loaded: store_purchases_kept.sql)
--- Returns: one row: counted (customers), rows (kept), future (rows), first_future, last_future (DATE),
+-- Returns: one row: counts_any (BOOLEAN: some customer is counted; a row test, not a distinct count of
+--   customers: this only decides whether the file is usable), rows (kept), future (rows), first_future, last_future (DATE),
 --   refunds (rows with amount < 0), zero (rows with amount = 0)
 select
-    count(distinct customer_id) filter (where not is_future and (amount > 0 or amount is null)) as counted,
+    count(*) filter (where customer_id is not null and not is_future and (amount > 0 or amount is null)) > 0 as counts_any,
     count(*) as rows,
     count(*) filter (where is_future) as future,
     cast(min(purchased_at) filter (where is_future) as date) as first_future,

@@ -101,6 +101,16 @@ def connect(path: Path | str = ":memory:", **settings) -> duckdb.DuckDBPyConnect
     return duckdb.connect(str(path), config={**config.duckdb_settings(ingest=True), **settings})
 
 
+def _connect_staging(path: Path) -> duckdb.DuckDBPyConnection:
+    """A connection that writes a staging file: its text cells stored uncompressed. The file is read once or
+    twice and then deleted, and compressing ten million rows of text cost more than every other step of
+    staging together (2.5M rows × 3 cells: 2.6 CPU s compressed, 1.1 uncompressed; the file 105 MB
+    instead of 45 MB, for an 80 MB CSV)."""
+    con = connect(path)
+    con.execute("set force_compression = 'uncompressed'")
+    return con
+
+
 def read_path(path: Path, filename: str | None = None, sheet: str | None = None,
               stage_min_bytes: int | None = None, limit_seconds: float | None = None) -> RawTable:
     """The RawTable of a file on disk: staged in DuckDB when it is a large plain UTF-8 text file, else
@@ -201,7 +211,7 @@ def finish_staged(staged: Staged, info: dict, deadline: Deadline) -> RawTable | 
 def _fill(staged: Staged, path: Path, delimiter: str, skip: int, deadline: Deadline) -> bool:
     """Create table `cells` in the staging file from the CSV file; False when DuckDB cannot split it
     (in parallel, nor in one thread when quoted cells hold line breaks) or it is not valid UTF-8."""
-    con = connect(staged.path)
+    con = _connect_staging(staged.path)
     try:
         con.execute("set enable_progress_bar = false")
         for parallel in (True, False):
@@ -232,19 +242,29 @@ def _blank_line_after(path: Path, start: int) -> bool:
         stream.seek(max(start - 1, 0))
         while chunk := stream.read(CHUNK_BYTES):
             data = carry + chunk
-            if has_bare_cr(np.frombuffer(data, dtype=np.uint8)):
+            body = np.frombuffer(data, dtype=np.uint8)
+            if has_bare_cr(body):
                 return True
             if found:
                 if data.strip():
                     return True
             else:
-                at = min((i for i in (data.find(b"\n\n"), data.find(b"\n\r\n")) if i >= 0), default=-1)
+                at = _first_blank_line(body)
                 if at >= 0:
                     found = True
                     if data[at:].strip():
                         return True
             carry = data[-2:]
     return False
+
+
+def _first_blank_line(body: np.ndarray) -> int:
+    """Where the first blank line starts in `body` (bytes as uint8): the first LF followed by LF or by CR LF, else
+    -1 — what the smaller of data.find(b"\\n\\n") and data.find(b"\\n\\r\\n") gives, at half their CPU."""
+    ends = np.flatnonzero(body == 10)
+    gaps = np.diff(ends)
+    hit = np.flatnonzero((gaps == 1) | ((gaps == 2) & (body[ends[:-1] + 1] == 13)))
+    return int(ends[hit[0]]) if len(hit) else -1
 
 
 def _staging_path() -> Path:
@@ -362,7 +382,7 @@ def _insert_rows(staged: Staged, rows, width: int, deadline: Deadline) -> None:
     """Rows (lists of texts) into table `cells` (c0 … c{width-1}), INSERT_ROWS at a time; a run of
     workbook.MAX_BLANK_RUN empty rows ends the table, and blank rows at its end are not stored."""
     columns = [f"c{i}" for i in range(width)]
-    con = connect(staged.path)
+    con = _connect_staging(staged.path)
     try:
         con.execute("create table cells (" + ", ".join(f"{c} varchar" for c in columns) + ")")
         chunk: list[list[str]] = []

@@ -27,7 +27,7 @@ def nothing_usable(con: duckdb.DuckDBPyConnection, report: dict, today: dt.date)
             return None
         return _all_rejected(con, report)
     counts = sql.frame(con, "usable_purchases").iloc[0]
-    if counts["counted"]:
+    if counts["counts_any"]:
         return None
     if not counts["rows"]:
         return _all_rejected(con, report)

@@ -20,8 +20,8 @@ from retention import sql
 from retention.ingest.values import MACROS
 
 ROOT = Path(__file__).resolve().parents[2]
-SHORTCUT = ("        when regexp_full_match(s, '-?[0-9]+') or (not decimal_comma and "
-            "regexp_full_match(s, '-?[0-9]+\\.[0-9]+'))\n            then try_cast(s as double)\n")
+SHORTCUT = ("        when case when decimal_comma then regexp_full_match(s, '-?[0-9]+') "
+            "else regexp_full_match(s, '-?[0-9]+(\\.[0-9]+)?') end\n            then try_cast(s as double)\n")
 
 
 @pytest.fixture(scope="module")
