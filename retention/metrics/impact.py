@@ -84,6 +84,16 @@ def _interval(effect: float, se: float, df: float | None = None) -> tuple[float,
     return effect - q * se, effect + q * se
 
 
+def feasible(low: float, high: float, treated_pct: float) -> tuple[float, float]:
+    """A retention effect's interval cut to what it can be: the treated side kept treated_pct %, and whatever the
+    comparison would have kept lies between 0 and 100 %, so the effect lies between treated_pct − 100 and
+    treated_pct points. Cutting never leaves out a possible value, so the interval covers as often as before (a
+    trend extrapolated from three cohorts gave −774 to +754 points on CDNOW)."""
+    if not math.isfinite(treated_pct):
+        return low, high
+    return max(low, treated_pct - 100), min(high, treated_pct)
+
+
 # ---------------------------------------------------------------- before / after a launch date
 
 
@@ -250,6 +260,7 @@ def before_after(frame: pd.DataFrame, launch: str, k: int = 3) -> dict:
     if table["revenue_per_customer"].isna().all():
         warnings.append("no_amounts")
     result["year_earlier"] = year_earlier(before, after)
+    low, high = feasible(low, high, result["treated_pct"])
     result.update(effect_pp=effect, ci_low_pp=low, ci_high_pp=high, clear=bool(low > 0 or high < 0),
                   method=method, warnings=warnings)
     return {"result": result, "cohorts": table}
@@ -414,6 +425,8 @@ def members(frame: pd.DataFrame, k: int = 3, *, segment: bool = False, curve_to:
     effect, low, high = matched_effect(kept, is_member, strata_, weights, binomial=True)
     n_members = int(is_member.sum())
     matched = int((is_member & (weights > 0)).sum())
+    if matched:
+        low, high = feasible(low, high, 100 * float(kept[is_member & (weights > 0)].mean()))
     warnings = ["selection"] if dated else ["selection", "join_date_unknown"]
     if undated_members:
         warnings.append("members_without_date")

@@ -100,15 +100,19 @@ def lead_sentence(cells: pd.DataFrame, mode: str, basis: str, grain: str) -> str
 def heatmap_tab(v: View) -> None:
     """The retention matrix as a heatmap, its caption and download."""
     cells, grain, mode = v.cells, v.grain, v.mode
-    ones = cells.loc[(cells["period"] == 1) & cells["complete"], "retention_pct"].dropna()
+    done = cells[(cells["period"] == 1) & cells["complete"] & cells["retention_pct"].notna()]
+    large = done[~done["small"].astype(bool)] if "small" in done else done
+    ones = (large if len(large) else done)["retention_pct"]  # as the lead: small cohorts only when all are small
+    title = (_("{period}: from {low} to {high} across complete cohorts of at least {n} customers")
+             if 0 < len(large) < len(done) else _("{period}: from {low} to {high} across complete cohorts"))
     hover = (_("{cohort}, {k}: {value} ({active} buyers of {size}){note}") if mode == "revenue" else
              _("{cohort}, {k}: {active} of {size} = {value} (95% CI {low}–{high}){note}"))
     v.report.chart(cache.reuse(charts.heatmap, cells, v.show, {
         "x": str(GRAINS_AFTER[grain]), "y": _("Cohort"), "sizes": _("Cohort size"),
         "colorbar": str(SHOW[v.show]), "hover": hover, "incomplete": " · " + _("incomplete period"),
         "small": " · " + _("fewer than {n} customers").format(n=number(v.minimum))},
-        _("{period}: from {low} to {high} across complete cohorts").format(
-            period=GRAIN_K[grain].format(k=1), low=percent(ones.min(), 0), high=percent(ones.max(), 0))
+        title.format(period=GRAIN_K[grain].format(k=1), low=percent(ones.min(), 0), high=percent(ones.max(), 0),
+                     n=number(v.minimum))
         if len(ones) else str(MODES_BY_COHORT[mode])), "cohorts_heatmap", _("Retention by cohort"),
         min_width=charts.heatmap_min_width(int(cells["period"].max())))
     st.caption(FADED[grain].format(day=fmt.date(v.as_of), n=number(v.minimum)))

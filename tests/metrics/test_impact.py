@@ -219,3 +219,21 @@ def test_customers_active_for_years_after_their_cohort():
     assert int(got.loc["B", "active_mask"]) == 1 << 3
     assert int(got.loc["C", "active_mask"]) == 0
     assert impact.launch_effect(con, launch="2021-01-01", k=3, as_of="2023-03-01")["result"] is not None
+
+
+def test_an_interval_never_leaves_what_retention_can_be():
+    """Three cohorts before the launch and one small one after (CDNOW's shape: every big cohort in the first
+    quarter): the trend's t interval with one residual degree of freedom ran to −774 … +754 points. The treated side
+    kept treated_pct %, and any comparison lies between 0 and 100 %, so the interval is cut to
+    [treated_pct − 100, treated_pct]; the effect itself is not moved."""
+    from tests.helpers.impact_data import START
+
+    planted = shop(seed=21, cohorts=4, size=25, launch=3, effect=0.05)
+    launch = (pd.Timestamp(START) + pd.DateOffset(months=3)).date().isoformat()
+    out = _launch(planted, launch=launch)
+    assert (out["control_cohorts"], out["treated_cohorts"]) == (3, 1)
+    treated = out["treated_pct"]
+    assert treated - 100 <= out["ci_low_pp"] <= out["effect_pp"] <= out["ci_high_pp"] <= treated, out
+    assert out["ci_high_pp"] - out["ci_low_pp"] <= 100
+    assert impact.feasible(-774.2, 753.7, 0.0) == (-100.0, 0.0)
+    assert impact.feasible(-3.0, 4.0, 50.0) == (-3.0, 4.0)  # a possible interval is left as it is
