@@ -12,7 +12,8 @@ Definitions (the words shown to users are in retention/ui_text/, HEADLINE):
   twelve usable months) it is monthly retention to the power 12, and `method` says so; then
   customer_retention_span is the same share measured directly over the months the data has (period 'N months').
 - month1_cohort_retention: of the customers whose first purchase was in one of the twelve calendar months
-  before the last complete month, the share who bought again in the next calendar month (pooled).
+  before the last complete month, the share who bought again in the next calendar month (pooled); when those
+  cohorts hold fewer than churn.SMALL_SAMPLE customers, every cohort before the last complete month.
 - repeat_purchase_rate: of all buyers up to the analysis date, the share with two or more orders.
 - share_churned: of the customers in the customers file with a known status, the share marked churned.
 - tenure_churn_month: customers files with tenure but no dates: churned customers ÷ the customer-months of
@@ -118,8 +119,15 @@ def _purchase_rows(con, as_of: dt.date, last_month_end: dt.date | None) -> list[
         curve = cohorts.curve(con, period="month", mode="classic", cohort_from=first.date().isoformat(),
                               cohort_to=final.date().isoformat(), as_of=as_of.isoformat())
         at_1 = curve[curve["period"] == 1]
+        data_start = pd.Timestamp(churn.bounds(con)["first_purchase_day"]).replace(day=1)
+        if int(at_1["customers"].sum()) < churn.SMALL_SAMPLE and first > data_start:
+            # a year of cohorts too small to read (CDNOW: every big cohort in 1997 Q1, two customers after): every
+            # cohort that completed month 1 instead; the window says which months
+            first = data_start
+            curve = cohorts.curve(con, period="month", mode="classic", cohort_to=final.date().isoformat(),
+                                  as_of=as_of.isoformat())
+            at_1 = curve[curve["period"] == 1]
         if len(at_1) and int(at_1["customers"].sum()):
-            data_start = pd.Timestamp(churn.bounds(con)["first_purchase_day"]).replace(day=1)
             rows.append(_row("month1_cohort_retention", int(at_1["retained"].sum()), int(at_1["customers"].sum()),
                              "month", max(first, data_start).date(), (last_month - pd.Timedelta(days=1)).date(),
                              "pooled", None))

@@ -203,7 +203,8 @@ HEADLINE = {
                                  "at their end, measured directly (the data has no 12 complete months).")),
     "month1_cohort_retention": (L("Came back the month after their first purchase"),
                                 L("Of the customers whose first purchase was in one of the 12 months before the last "
-                                 "complete month, the share who bought again in the next calendar month (pooled).")),
+                                 "complete month (every earlier month too when those cohorts hold fewer than 30 "
+                                 "customers), the share who bought again in the next calendar month (pooled).")),
     "repeat_purchase_rate": (L("Repeat-purchase rate"),
                              L("Of all customers who bought, the share with two or more orders by the analysis date.")),
     "share_churned": (L("Share churned"),

@@ -67,13 +67,16 @@ def retention(active, first_day: dt.date, as_of: dt.date, warm_until: dt.date | 
 
 
 def month1_cohorts(purchases: pd.DataFrame, as_of: dt.date) -> dict:
-    """First-purchase month cohorts of the 12 months before the last complete month: share buying in month 1."""
+    """First-purchase month cohorts of the 12 months before the last complete month (every earlier month too when
+    they hold fewer than 30 customers): share buying in month 1."""
     paid = purchases[(purchases["amount"] > 0) & (purchases["day"] <= as_of)].copy()
     paid["month"] = [d.replace(day=1) for d in paid["day"]]
     last = max(m for m in month_starts(paid["day"].min(), as_of) if month_end(m) <= as_of)
     first_cohort = (pd.Timestamp(last) - pd.DateOffset(months=12)).date()
     cohort = paid.groupby("customer_id")["month"].min()
     chosen = cohort[(cohort >= first_cohort) & (cohort < last)]
+    if len(chosen) < 30:
+        chosen = cohort[cohort < last]
     months = paid.groupby("customer_id")["month"].agg(set)
     back = sum(1 for cid, c in chosen.items() if (pd.Timestamp(c) + pd.DateOffset(months=1)).date() in months[cid])
     return {"value": 100 * back / len(chosen), "customers": len(chosen)}

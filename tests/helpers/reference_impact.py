@@ -82,6 +82,10 @@ def launch_sides(rows, launch, k: int) -> dict:
     xbar = np.array([1.0, sum(v[0] * m for m, v in after.items()) / n_after])
     variance = sigma2 / n_after + sigma2 * xbar @ np.linalg.inv(design.T @ (design * n[:, None])) @ xbar
     q = 1.959963984540054 if df is None else float(sps.t.ppf(0.975, df))
+    # the after side kept share(after); whatever it would have kept without the launch is a share in [0, 1], so
+    # the effect lies in [share(after) − 1, share(after)]: the interval goes no further
+    low = max(gap - q * math.sqrt(variance), share(after) - 1)
+    high = min(gap + q * math.sqrt(variance), share(after))
     return {"after": n_after, "before": sum(v[0] for v in before.values()),
             "naive_pp": 100 * (share(after) - share(before)), "effect_pp": 100 * gap,
-            "low_pp": 100 * (gap - q * math.sqrt(variance)), "high_pp": 100 * (gap + q * math.sqrt(variance))}
+            "low_pp": 100 * low, "high_pp": 100 * high}

@@ -263,3 +263,19 @@ def test_survival_at_reads_the_step_at_or_before_each_tenure_and_never_past_the_
     km = pd.DataFrame({"period": [1, 5, 12, 20], "retention_pct": [90.0, 80.0, 70.0, 60.0]})
     assert survival_at(km, (3, 12, 15, 24)) == {3: 90.0, 12: 70.0, 15: 70.0}  # 24: beyond tenure 20
     assert survival_at(km.iloc[:0], (12,)) == {}
+
+
+def test_month1_cohorts_widen_to_every_cohort_when_the_last_year_is_too_small():
+    """CDNOW's shape: 40 customers start in January 2023 (10 buy again in February), nobody new for a year and a
+    half, then 2 customers in 2024 (neither back). The last year's cohorts hold 2 customers (a 0% headline); with
+    fewer than 30 the figure pools every cohort before the last complete month: 10 of 42 = 23.8%, from January
+    2023. By hand, and against the plain reference."""
+    rows = ["customer,date,amount"] + [f"a{i},2023-01-10,5" for i in range(40)] + \
+        [f"a{i},2023-02-10,5" for i in range(10)] + ["b1,2024-05-03,5", "b2,2024-06-03,5", "a0,2024-09-30,5"]
+    got = headline.as_dict(headline.summary(built(purchases="\n".join(rows).encode())))["month1_cohort_retention"]
+    assert (got["successes"], got["customers"]) == (10, 42)
+    assert got["value"] == pytest.approx(100 * 10 / 42)
+    assert str(got["window_start"]) == "2023-01-01" and str(got["window_end"]) == "2024-08-31"
+    frame = pd.DataFrame([r.split(",") for r in rows[1:]], columns=["customer_id", "day", "amount"])
+    frame = frame.assign(day=[day(d) for d in frame["day"]], amount=frame["amount"].astype(float))
+    assert ref.month1_cohorts(frame, day("2024-09-30")) == {"value": pytest.approx(100 * 10 / 42), "customers": 42}
