@@ -36,6 +36,7 @@ MATRIX = {"grain": "month", "mode": "classic", "cohort_by": "first_purchase", "a
 # expression codegen) and re-planning with adaptive execution cost more than the work itself; interpreted
 # evaluation gives the same rows. Measured on churn_periods' 6 cases on a local session: 44 s → 18 s.
 SMALL_DATA_SPARK_CONF = {"spark.sql.codegen.wholeStage": "false", "spark.sql.adaptive.enabled": "false",
+                         "spark.sql.shuffle.partitions": "1", "spark.default.parallelism": "1",
                          "spark.sql.codegen.factoryMode": "NO_CODEGEN"}
 
 CASES: dict[str, list[dict]] = {
