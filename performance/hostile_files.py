@@ -109,6 +109,15 @@ def shape_crlf_mix(path: Path, size: int) -> None:
     _fill(path, b"customer,date,amount\n", _purchase_rows(1000).replace(b"\n", b"\r\n\n\r"), size)
 
 
+def shape_cp1250_purchases(path: Path, size: int) -> None:
+    """Short purchase rows with Polish names in Windows-1250 (semicolons, decimal commas), to the size: a legacy
+    code page, transcoded to UTF-8 in chunks and staged."""
+    names = ["Łukasz Żółć", "Józef Gęśla", "Agnieszka Ślęzak", "Paweł Kuźma", "Zofia Wąsik"]
+    rows = "".join(f"{names[i % 5]} {i % 997};2024-{i % 12 + 1:02d}-{i % 28 + 1:02d};{i % 500},{i % 100:02d}\n"
+                   for i in range(10_000))
+    _fill(path, "klient;data;kwota\n".encode("cp1250"), rows.encode("cp1250"), size)
+
+
 def _xlsx(sheet_xml_parts, path: Path, dimension: str | None = None) -> None:
     types = ('<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
              'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
@@ -255,6 +264,7 @@ SHAPES = {
     "quotes.csv": shape_quotes,
     "open_quote.csv": shape_open_quote,
     "crlf_mix.csv": shape_crlf_mix,
+    "cp1250_purchases.csv": shape_cp1250_purchases,
     "xlsx_dimension.xlsx": shape_xlsx_dimension,
     "xlsx_far_cell.xlsx": shape_xlsx_far_cell,
     "xlsx_million_columns.xlsx": shape_xlsx_million_columns,

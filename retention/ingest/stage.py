@@ -1,25 +1,28 @@
 """Read a large delimited text file from disk without holding its rows in Python.
 
 `read_path(path, filename=None, sheet=None)` → `RawTable`, like read.read_table on the file's bytes, but
-for a plain UTF-8 delimited file of at least STAGE_MIN_BYTES the rows go straight from the file into a
+for a delimited text file of at least STAGE_MIN_BYTES the rows go straight from the file into a
 private DuckDB staging file (one parallel pass of DuckDB's CSV reader); the RawTable then holds only the
 first HEAD_ROWS rows in `frame` (what role and segment detection look at) and a `Staged` handle that the
 date/number detection (values.Detector) and the load (canonical.load_into) read the whole table through.
+A file in another encoding (a BOM, UTF-16, a legacy code page such as Windows-1250) is first transcoded to a
+UTF-8 scratch copy chunk by chunk (`transcode`) and the copy staged; info["encoding"] still names the file's own.
 
 Row numbers are those read_table gives: the CSV reader keeps file order when it fills a table (insertion
 order is preserved), so a row's number is its position plus the rows above the first data row. Files the
-fast path cannot number exactly, or that are not plain UTF-8 text (other encodings, blank lines between
-rows, workbooks, archives, columns aligned with spaces) go through read_table on the bytes instead.
+fast path cannot number exactly (blank lines between rows, bare CR line ends, no header row, columns aligned
+with spaces, cells DuckDB cannot split), workbooks and archives go through read_table on the bytes instead.
 The staging file lives under the data directory's tmp/ and is deleted when the RawTable is garbage
 collected (or at exit).
 
 Reading is the first part of the load's time limit (`limit_seconds`, default config.load_seconds(); 0 =
-none; see budget.py): DuckDB's staging work is interrupted at the limit, a read in Python that ends past it
-is refused, and the RawTable's `read_seconds` tells store.build how much of the limit is left.
-"""
+none; see budget.py): DuckDB's staging work and the transcoding are interrupted at the limit, a read in
+Python that ends past it is refused, and the RawTable's `read_seconds` tells store.build how much of the
+limit is left."""
 
 from __future__ import annotations
 
+import codecs
 import itertools
 import secrets
 import weakref
@@ -37,11 +40,12 @@ from retention import config, scratch, sql
 from retention.ingest import headerless
 from retention.ingest.errors import IngestError
 from retention.ingest.budget import Deadline
-from retention.ingest.encoding import detect
+from retention.ingest.encoding import detect, display_name
 from retention.ingest.read import ROW, TEXT_EXTENSIONS, RawTable, read_table
 from retention.ingest.table import (FOOTER_SCAN_ROWS, HEADER_SCAN_ROWS, check_width, drop_total_rows, find_header_row,
                                     header_width, repeated_headers, unique_names)
-from retention.ingest.delimited import _head, _looks_binary, _records, has_bare_cr, sniff_delimiter
+from retention.ingest.delimited import (_aligned_by_spaces, _head, _looks_binary, _records, has_bare_cr,
+                                        sniff_delimiter)
 from retention.ingest.unwrap import check_size, check_workbook_archive, sniff_not_data
 from retention.ingest.workbook import MAX_BLANK_RUN, oversized_sheets, refuse_oversized
 
@@ -67,6 +71,7 @@ class Staged:
     first_row: int
     totals: list[int]
     rows: int = 0
+    why: str | None = None  # why it could not be staged (_try_stage's codes)
 
     def select(self, alias: str = ALIAS) -> str:
         """SQL text selecting the table read_table would give (__row, then the named columns) from the
@@ -113,8 +118,9 @@ def _connect_staging(path: Path) -> duckdb.DuckDBPyConnection:
 
 def read_path(path: Path, filename: str | None = None, sheet: str | None = None,
               stage_min_bytes: int | None = None, limit_seconds: float | None = None) -> RawTable:
-    """The RawTable of a file on disk: staged in DuckDB when it is a large plain UTF-8 text file, else
-    read_table on its bytes (see the module docstring)."""
+    """The RawTable of a file on disk: staged in DuckDB when it is a large delimited text file (a copy
+    transcoded to UTF-8 first when it is in another encoding), else read_table on its bytes (see the
+    module docstring)."""
     path = Path(path)
     filename = filename or path.name
     deadline = Deadline(config.load_seconds() if limit_seconds is None else limit_seconds, filename)
@@ -123,7 +129,7 @@ def read_path(path: Path, filename: str | None = None, sheet: str | None = None,
     threshold = STAGE_MIN_BYTES if stage_min_bytes is None else stage_min_bytes
     raw = None
     if size >= max(threshold, 1) and sheet is None:
-        raw = _try_stage(path, filename, deadline)
+        raw, _ = _try_stage(path, filename, deadline)
     if raw is None and size >= max(WORKBOOK_STAGE_MIN_BYTES if stage_min_bytes is None else stage_min_bytes, 1) \
             and streamable_workbook(path):
         raw = stage_workbook(path, filename, sheet, deadline)
@@ -134,51 +140,100 @@ def read_path(path: Path, filename: str | None = None, sheet: str | None = None,
     return raw
 
 
-def _try_stage(path: Path, filename: str, deadline: Deadline) -> RawTable | None:
+def _try_stage(path: Path, filename: str, deadline: Deadline,
+               encoding: str | None = None) -> tuple[RawTable | None, str | None]:
+    """(the staged RawTable, None), or (None, why not): None when read_table is the reader for the file anyway
+    (not delimited text, or refused by it at once: binary, no line, no table), else a code: "blank_lines" (blank
+    lines between rows, bare CR line ends), "layout" (no header row, columns aligned with spaces, cells DuckDB
+    cannot split, an encoding that changes partway), "no_rows" (no data row). `encoding`: the display name of
+    the codec the file was transcoded from (_stage_transcoded), for info."""
     with path.open("rb") as stream:
         start = stream.read(HEAD_BYTES)
     suffix = Path(filename).suffix.lower()  # the upload's name: a scratch copy's own name ends in .tmp
     if suffix not in TEXT_EXTENSIONS or sniff_not_data(start) or start[:2] == b"\x1f\x8b" or start[:4] == b"PK\x03\x04":
-        return None
+        return None, None
     try:
         codec = detect(start)
     except ValueError:
-        return None
-    if codec != "utf-8":  # BOMs, UTF-16, legacy code pages: read_table transcodes them
-        return None
+        return None, None
     sample, _ = _head(start, codec)
-    if _looks_binary(sample) or not sample.strip() or "\n" not in sample:
-        return None
+    if _looks_binary(sample) or not sample.strip():
+        return None, None
+    if codec != "utf-8":  # BOMs, UTF-16, legacy code pages: a UTF-8 copy is staged
+        return (None, "layout") if encoding else _stage_transcoded(path, filename, codec, deadline)
+    if "\n" not in sample:  # no line at all (refused at once), or old Mac line ends (CR only)
+        return None, ("blank_lines" if "\r" in sample else None)
     delimiter = sniff_delimiter(sample)
     rows, offsets = _records(sample, delimiter)
     header_index = find_header_row(rows)
     if header_index is None:  # no header row found: maybe columns aligned with spaces (read_table decides)
-        return None
+        return None, ("layout" if _aligned_by_spaces(sample) else None)
     if headerless.first_row_is_data(rows, header_index):  # no header row: read_table names the columns
-        return None
+        return None, "layout"
     header = rows[header_index]
     header = [header[i] if i < len(header) else "" for i in range(header_width(header))]
     check_width(len(header), filename)
     names = unique_names(header)
     if _blank_line_after(path, len(sample[:offsets[header_index]].encode("utf-8"))):
-        return None
+        return None, "blank_lines"
     staged = Staged(_staging_path(), names, header_index + 2, [])
     try:
-        return _finish(staged, path, delimiter, header_index, header, deadline)
+        raw = _finish(staged, path, delimiter, header_index, header, deadline, encoding or "UTF-8")
     except BaseException:
         _remove(staged.path)
         raise
+    return (raw, None) if raw is not None else (None, staged.why)
+
+
+def _stage_transcoded(path: Path, filename: str, codec: str, deadline: Deadline) -> tuple[RawTable | None, str | None]:
+    """_try_stage on a UTF-8 copy of a file in another encoding (transcode()), its info naming the file's own
+    encoding; the copy is deleted once staged. (None, "layout") when the file does not decode strictly as
+    `codec` all through (read_table then tries the other code pages)."""
+    copy = scratch.claim() / f"utf8.{scratch.WRITER}.{secrets.token_hex(8)}.tmp"
+    try:
+        if not transcode(path, codec, copy, deadline):
+            return None, "layout"
+        return _try_stage(copy, filename, deadline, encoding=display_name(codec))
+    finally:
+        copy.unlink(missing_ok=True)
+
+
+def transcode(path: Path, codec: str, target: Path, deadline: Deadline) -> bool:
+    """Write the text of `path` (in `codec`) to `target` as UTF-8 without a BOM, CHUNK_BYTES at a time through an
+    incremental decoder (memory: a few chunks), checking the deadline per chunk. False when a byte does not
+    decode (strictly) in `codec`. Line ends and every character are kept, so row numbers do not change."""
+    decoder = codecs.getincrementaldecoder(codec)()
+    first = True
+    with path.open("rb") as stream, target.open("wb") as out:
+        try:
+            while True:
+                chunk = stream.read(CHUNK_BYTES)
+                text = decoder.decode(chunk, final=not chunk)
+                if first and text:  # a BOM the codec keeps (read_table drops it too); utf-8-sig drops its own
+                    text = text[1:] if text.startswith("\ufeff") and codec != "utf-8-sig" else text
+                    first = False
+                out.write(text.encode("utf-8"))
+                deadline.check()
+                if not chunk:
+                    return True
+        except UnicodeDecodeError:
+            return False
 
 
 def _finish(staged: Staged, path: Path, delimiter: str, header_index: int, header: list[str],
-            deadline: Deadline) -> RawTable | None:
-    """Fill the staging file and read its head, counts and totals rows: the RawTable (None: not stageable)."""
+            deadline: Deadline, encoding: str = "UTF-8") -> RawTable | None:
+    """Fill the staging file and read its head, counts and totals rows: the RawTable (None: not stageable,
+    `staged.why` saying why)."""
     if not _fill(staged, path, delimiter, header_index + 1, deadline):
         _remove(staged.path)
+        staged.why = "layout"
         return None
-    info = {"format": "text", "encoding": "UTF-8", "delimiter": delimiter, "header_row": header_index + 1,
+    info = {"format": "text", "encoding": encoding, "delimiter": delimiter, "header_row": header_index + 1,
             "title_rows": header_index, "reader": "duckdb", "repeated_headers": repeated_headers(header)}
-    return finish_staged(staged, info, deadline)
+    raw = finish_staged(staged, info, deadline)
+    if raw is None:
+        staged.why = "no_rows"
+    return raw
 
 
 def finish_staged(staged: Staged, info: dict, deadline: Deadline) -> RawTable | None:

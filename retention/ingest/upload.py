@@ -3,10 +3,10 @@
 `read_upload(data, filename, sheet=None, stage_min_bytes=None)` → `RawTable` (read.py): the uploaded
 bytes are written to a scratch file under the data directory's tmp/ (scratch.py: marked with this
 process's writer token, so a crash leaves nothing behind for long) and read with stage.read_path, so a
-large plain UTF-8 text file goes straight into DuckDB's staging table instead of becoming millions of
-Python strings in pandas (a 200 MB file of tiny rows took 2–3 GB that way). Everything else (other
-encodings, workbooks, archives, small files) is read by read_table as before: same cells, row numbers,
-info and messages. The scratch copy is deleted before this returns; the staging file lives as long as the
+large delimited text file (in any encoding: a UTF-8 copy is staged) goes straight into DuckDB's staging
+table instead of becoming millions of Python strings in pandas (a 200 MB file of tiny rows took 2–3 GB that
+way). Everything else (workbooks, archives,
+small files) is read by read_table as before: same cells, row numbers, info and messages. The scratch copy is deleted before this returns; the staging file lives as long as the
 RawTable (stage.py).
 """
 

@@ -15,7 +15,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from retention import sql
+from retention.ingest import stage
+from retention.ingest.budget import Deadline
 from retention.ingest.canonical import load_into, prepare
+from retention.ingest.errors import IngestError
 from retention.ingest.read import ROW, read_table
 from retention.ingest.stage import read_path
 from tests.ingest.test_ingest_properties import messy_text
@@ -102,11 +105,65 @@ def test_blank_lines_between_rows_fall_back_to_the_exact_reader(tmp_path):
     assert raw.staged is None and raw.frame[ROW].tolist() == [2, 4]
 
 
-def test_other_encodings_and_small_files_are_read_in_memory(tmp_path):
-    path = tmp_path / "polish.csv"
-    path.write_bytes("klient;data;kwota\nŁukasz;2024-01-05;1,50\n".encode("cp1250"))
-    assert read_path(path, stage_min_bytes=0).staged is None
+def test_small_files_are_read_in_memory():
     assert read_path(FIXTURES / "conventions" / "utf8_comma.csv").staged is None  # below the size threshold
+
+
+POLISH_HEAD = "raport sprzedaży\nklient;data;kwota;uwagi\n"
+POLISH_ROWS = ("Łukasz Żółć;2024-01-05;1,50;zażółć\n"
+               ";2024-01-06;2,00;brak klienta\n"            # missing customer → rejected (row 4, 10, …)
+               "Józef Gęśla;nie data;3,25;zła data\n"       # bad date → rejected (row 5, 11, …)
+               '"Agnieszka; Ślęzak";2024-02-01;-4,00;"zwrot\nw dwóch liniach"\n'  # a line break in a quoted cell
+               ";;;\n"                                       # a blank row
+               "Łukasz Żółć;2024-03-01;5,75;\n")
+POLISH = POLISH_HEAD + POLISH_ROWS * 40 + "Razem;;8,50;\n"
+
+
+@pytest.mark.parametrize("codec, name", [("cp1250", "Windows-1250"), ("utf-16", "UTF-16"),
+                                         ("utf-8-sig", "UTF-8 with BOM")])
+def test_other_encodings_are_staged_from_a_utf8_copy_with_the_same_rows(tmp_path, data_dir, codec, name):
+    """A large file in another encoding is transcoded to a UTF-8 scratch copy (chunk by chunk) and staged: the same
+    cells, row numbers, rejected rows and report as the whole-file read, its encoding still named, no copy left."""
+    path = tmp_path / "polska.csv"
+    path.write_bytes(POLISH.encode(codec))
+    staged, memory = read_path(path, stage_min_bytes=1), read_table(path.read_bytes(), path.name)
+    assert staged.staged is not None and staged.info["reader"] == "duckdb" and memory.info["reader"] == "duckdb"
+    assert staged.info["encoding"] == memory.info["encoding"] == name
+    assert whole(staged) == whole(memory)
+    assert staged.row_count == len(memory.frame) and staged.frame["klient"].iloc[2] == "Józef Gęśla"
+    assert {k: v for k, v in staged.info.items() if k != "reader"} == {k: v for k, v in memory.info.items() if k != "reader"}
+    table, rejected, report = loaded(staged, path.name)
+    assert (table, rejected, report) == loaded(memory, path.name)
+    assert [r[1] for r in rejected][:4] == [4, 5, 10, 11]
+    assert [p.name for p in (data_dir / "tmp").glob("utf8.*")] == []
+
+
+def test_a_small_chunk_transcodes_multibyte_text_exactly(tmp_path, monkeypatch):
+    """Characters cut between chunks (Shift-JIS, UTF-16) come out whole: the copy is the file's text in UTF-8."""
+    monkeypatch.setattr(stage, "CHUNK_BYTES", 7)
+    text = "顧客,日付,金額\r\n山田太郎,2024-01-05,１２００\r\nｶﾀｶﾅ,2024-01-06,5\r\n" * 3
+    for codec in ("cp932", "utf-16", "gb18030"):
+        source, copy = tmp_path / f"{codec}.csv", tmp_path / f"{codec}.utf8"
+        source.write_bytes(text.encode(codec))
+        assert stage.transcode(source, codec, copy, Deadline(0, source.name))
+        assert copy.read_bytes() == text.encode("utf-8")
+
+
+def test_a_file_that_is_not_all_in_its_encoding_falls_back_to_the_whole_file_reader(tmp_path, monkeypatch):
+    """The head says Windows-1250 but a later byte is none of its characters: read_table decides, as before."""
+    monkeypatch.setattr(stage, "HEAD_BYTES", 300)
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(POLISH.encode("cp1250") + b"\x81;2024-04-01;1,00;\n")
+    memory = read_table(path.read_bytes(), path.name)
+    raw = read_path(path, stage_min_bytes=1)
+    assert raw.staged is None and whole(raw) == whole(memory)
+
+
+def test_transcoding_stops_at_the_time_limit(tmp_path):
+    path = tmp_path / "polska.csv"
+    path.write_bytes(POLISH.encode("cp1250"))
+    with pytest.raises(IngestError, match="'polska.csv': checking and loading it took longer than the limit"):
+        stage.transcode(path, "cp1250", tmp_path / "copy.csv", Deadline(1, "polska.csv", spent=2))
 
 
 def test_the_staging_file_is_removed_with_the_table(data_dir):
@@ -118,10 +175,7 @@ def test_the_staging_file_is_removed_with_the_table(data_dir):
     assert not staging.exists()
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(messy_text())
-def test_messy_text_stages_like_it_reads(tmp_path, data):
-    path = tmp_path / "messy.csv"
+def _stages_like_it_reads(path: Path, data: bytes) -> None:
     path.write_bytes(data)
     try:
         memory = read_table(data, path.name)
@@ -133,3 +187,17 @@ def test_messy_text_stages_like_it_reads(tmp_path, data):
     staged = read_path(path, stage_min_bytes=0)
     assert staged.columns == memory.columns
     assert whole(staged) == whole(memory)
+    assert staged.info.get("encoding") == memory.info.get("encoding")
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(messy_text())
+def test_messy_text_stages_like_it_reads(tmp_path, data):
+    _stages_like_it_reads(tmp_path / "messy.csv", data)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(messy_text())
+def test_messy_text_in_utf16_stages_like_it_reads(tmp_path, data):
+    """The transcoded path (a UTF-8 copy staged) on the same messy text written as UTF-16."""
+    _stages_like_it_reads(tmp_path / "messy.csv", data.decode("utf-8").encode("utf-16"))

@@ -61,13 +61,23 @@ def test_large_text_upload_keeps_only_the_head_in_pandas(data_dir):
     assert whole(raw)[-1][1:] == ["C" + str((rows - 1) % 300), f"2024-01-{(rows - 1) % 28 + 1:02d}", f"{(rows - 1) % 90}.50"]
 
 
-@pytest.mark.parametrize("name", ["cp1252_german.csv", "utf8_comma.csv.gz", "utf16be_tab.txt", "opendocument.ods",
-                                  "typed.parquet", "cp1250_in_zip.zip"])
+@pytest.mark.parametrize("name", ["utf8_comma.csv.gz", "opendocument.ods", "typed.parquet", "cp1250_in_zip.zip"])
 def test_other_uploads_are_read_as_before(name, data_dir):
     data = (FIXTURES / "conventions" / name).read_bytes()
     upload, memory = read_upload(data, name, stage_min_bytes=0), read_table(data, name)
     assert upload.staged is None
     assert upload.frame.equals(memory.frame) and upload.info == memory.info
+    assert leftovers(data_dir) == []
+
+
+@pytest.mark.parametrize("name", ["cp1252_german.csv", "utf16be_tab.txt", "shift_jis_japanese.csv"])
+def test_a_large_upload_in_another_encoding_is_staged_from_a_utf8_copy(name, data_dir):
+    """Staged through a UTF-8 scratch copy (stage.transcode): the same table and info (encoding named), no copy left."""
+    data = (FIXTURES / "conventions" / name).read_bytes()
+    upload, memory = read_upload(data, name, stage_min_bytes=0), read_table(data, name)
+    assert upload.staged is not None and upload.info == {**memory.info, "reader": "duckdb"}
+    assert whole(upload) == whole(memory)
+    del upload
     assert leftovers(data_dir) == []
 
 
