@@ -11,7 +11,9 @@ UTF-8 scratch copy chunk by chunk (`transcode`) and the copy staged; info["encod
 Row numbers are those read_table gives: the CSV reader keeps file order when it fills a table (insertion
 order is preserved), so a row's number is its position plus the rows above the first data row. Files the
 fast path cannot number exactly (blank lines between rows, bare CR line ends, no header row, columns aligned
-with spaces, cells DuckDB cannot split), workbooks and archives go through read_table on the bytes instead.
+with spaces, cells DuckDB cannot split), workbooks and archives go through read_table on the bytes instead —
+but a text file of PYTHON_READER_MAX_BYTES or more that cannot be staged is refused, naming why and what to
+do (`refuse_unstaged`): read_table holds it whole in Python, about 29 bytes a byte, and cannot be interrupted.
 The staging file lives under the data directory's tmp/ and is deleted when the RawTable is garbage
 collected (or at exit).
 
@@ -54,6 +56,11 @@ STAGE_MIN_BYTES = 32 * 1024 * 1024  # smaller files are read in memory (read_tab
 # calamine, about 3 times faster (measured: 300,000 rows × 3 cells, 5.4 MB: 41 s and 300 MB peak RSS whole, 128 s and
 # 250 MB streamed, at load average 27 on 2 cores); the README's 20 MB workbook took 759 MB whole
 WORKBOOK_STAGE_MIN_BYTES = 8 * 1024 * 1024
+# A text file of this size or more that cannot be staged is refused instead of read whole (read_table: the
+# Python csv reader when there are blank lines between rows, bare CRs, no header row, ...): that reader took about
+# 29 bytes of memory per byte of file (crlf_mix.csv of performance/hostile_files.py), so 32 MB is about the 1 GB
+# a load may use (RETENTION_DUCKDB_INGEST_MEMORY), and it cannot be interrupted at the time limit
+PYTHON_READER_MAX_BYTES = 32 * 1024 * 1024
 HEAD_ROWS = 20_000  # rows kept in RawTable.frame: more than role (2,000) and segment (20,000) detection read
 CHUNK_BYTES = 16 * 1024 * 1024
 HEAD_BYTES = 512_000
@@ -119,8 +126,8 @@ def _connect_staging(path: Path) -> duckdb.DuckDBPyConnection:
 def read_path(path: Path, filename: str | None = None, sheet: str | None = None,
               stage_min_bytes: int | None = None, limit_seconds: float | None = None) -> RawTable:
     """The RawTable of a file on disk: staged in DuckDB when it is a large delimited text file (a copy
-    transcoded to UTF-8 first when it is in another encoding), else read_table on its bytes (see the
-    module docstring)."""
+    transcoded to UTF-8 first when it is in another encoding), else read_table on its bytes; a large text
+    file that cannot be staged is refused (see the module docstring)."""
     path = Path(path)
     filename = filename or path.name
     deadline = Deadline(config.load_seconds() if limit_seconds is None else limit_seconds, filename)
@@ -129,7 +136,9 @@ def read_path(path: Path, filename: str | None = None, sheet: str | None = None,
     threshold = STAGE_MIN_BYTES if stage_min_bytes is None else stage_min_bytes
     raw = None
     if size >= max(threshold, 1) and sheet is None:
-        raw, _ = _try_stage(path, filename, deadline)
+        raw, why = _try_stage(path, filename, deadline)
+        if raw is None and why is not None and size >= PYTHON_READER_MAX_BYTES:
+            refuse_unstaged(filename, why, size)
     if raw is None and size >= max(WORKBOOK_STAGE_MIN_BYTES if stage_min_bytes is None else stage_min_bytes, 1) \
             and streamable_workbook(path):
         raw = stage_workbook(path, filename, sheet, deadline)
@@ -138,6 +147,16 @@ def read_path(path: Path, filename: str | None = None, sheet: str | None = None,
         deadline.check()
     raw.read_seconds = deadline.spent
     return raw
+
+
+def refuse_unstaged(filename: str, why: str, size: int) -> None:
+    """Refuse a text file of PYTHON_READER_MAX_BYTES or more that staging could not take (`why`, a code of
+    _try_stage), saying what needs the whole-file reader and what to do about it."""
+    if why == "no_rows":
+        raise IngestError(filename, "header_only")
+    code = "slow_reader_blank_lines" if why == "blank_lines" else "slow_reader_layout"
+    raise IngestError(filename, code, size=f"{size / 1024 / 1024:,.0f} MB",
+                      limit=PYTHON_READER_MAX_BYTES // (1024 * 1024))
 
 
 def _try_stage(path: Path, filename: str, deadline: Deadline,

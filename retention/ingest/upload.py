@@ -5,7 +5,7 @@ bytes are written to a scratch file under the data directory's tmp/ (scratch.py:
 process's writer token, so a crash leaves nothing behind for long) and read with stage.read_path, so a
 large delimited text file (in any encoding: a UTF-8 copy is staged) goes straight into DuckDB's staging
 table instead of becoming millions of Python strings in pandas (a 200 MB file of tiny rows took 2–3 GB that
-way). Everything else (workbooks, archives,
+way), or is refused when it cannot be staged (stage.refuse_unstaged). Everything else (workbooks, archives,
 small files) is read by read_table as before: same cells, row numbers, info and messages. The scratch copy is deleted before this returns; the staging file lives as long as the
 RawTable (stage.py).
 """

@@ -150,13 +150,17 @@ def test_a_small_chunk_transcodes_multibyte_text_exactly(tmp_path, monkeypatch):
 
 
 def test_a_file_that_is_not_all_in_its_encoding_falls_back_to_the_whole_file_reader(tmp_path, monkeypatch):
-    """The head says Windows-1250 but a later byte is none of its characters: read_table decides, as before."""
+    """The head says Windows-1250 but a later byte is none of its characters: read_table decides, as before
+    (and from PYTHON_READER_MAX_BYTES the file is refused, the reason named)."""
     monkeypatch.setattr(stage, "HEAD_BYTES", 300)
     path = tmp_path / "mixed.csv"
     path.write_bytes(POLISH.encode("cp1250") + b"\x81;2024-04-01;1,00;\n")
     memory = read_table(path.read_bytes(), path.name)
     raw = read_path(path, stage_min_bytes=1)
     assert raw.staged is None and whole(raw) == whole(memory)
+    monkeypatch.setattr(stage, "PYTHON_READER_MAX_BYTES", 1)
+    with pytest.raises(IngestError, match="'mixed.csv': .* text in more than one encoding"):
+        read_path(path, stage_min_bytes=1)
 
 
 def test_transcoding_stops_at_the_time_limit(tmp_path):
@@ -164,6 +168,45 @@ def test_transcoding_stops_at_the_time_limit(tmp_path):
     path.write_bytes(POLISH.encode("cp1250"))
     with pytest.raises(IngestError, match="'polska.csv': checking and loading it took longer than the limit"):
         stage.transcode(path, "cp1250", tmp_path / "copy.csv", Deadline(1, "polska.csv", spent=2))
+
+
+@pytest.mark.parametrize("body", [b"c1,2024-01-05,1\n\nc2,2024-01-06,2\n",          # a blank line between rows
+                                  b"c1,2024-01-05,1\rc2,2024-01-06,2\n",             # a bare CR
+                                  "Łukasz,2024-01-05,1\n\nc2,2024-01-06,2\n".encode("cp1250")])
+def test_a_large_file_only_the_whole_file_reader_takes_is_refused_naming_it(tmp_path, monkeypatch, body):
+    """From PYTHON_READER_MAX_BYTES a text file that cannot be staged is refused at once, saying why and what to
+    do; below it, it is read whole as before (the row numbers counting the blank line)."""
+    path = tmp_path / "gaps.csv"
+    path.write_bytes(b"customer,date,amount\n" + body * 20)
+    monkeypatch.setattr(stage, "PYTHON_READER_MAX_BYTES", path.stat().st_size)
+    with pytest.raises(IngestError) as err:
+        read_path(path, stage_min_bytes=1)
+    assert err.value.code == "slow_reader_blank_lines"
+    message = str(err.value)
+    assert message.startswith("file 'gaps.csv': the file is ") and "blank lines between its rows" in message
+    assert "save it again from the spreadsheet as CSV UTF-8, or remove the blank lines" in message
+    monkeypatch.setattr(stage, "PYTHON_READER_MAX_BYTES", path.stat().st_size + 1)
+    raw = read_path(path, stage_min_bytes=1)
+    memory = read_table(path.read_bytes(), path.name)
+    assert raw.staged is None and raw.info["reader"] == "python" and whole(raw) == whole(memory)
+
+
+def test_a_large_file_without_a_header_row_is_refused_with_the_layout_reason(tmp_path, monkeypatch):
+    path = tmp_path / "dump.csv"
+    path.write_bytes(b"".join(b"C%d,2024-01-%02d,%d.50\n" % (i, i % 28 + 1, i) for i in range(200)))
+    monkeypatch.setattr(stage, "PYTHON_READER_MAX_BYTES", 1)
+    with pytest.raises(IngestError, match="'dump.csv': the file is .* has no header row, columns lined up with spaces"):
+        read_path(path, stage_min_bytes=1)
+
+
+def test_a_large_file_refused_at_once_by_the_reader_keeps_its_own_reason(tmp_path, monkeypatch):
+    """No table, or binary bytes: the reader's own sentence, not the slow reader's."""
+    monkeypatch.setattr(stage, "PYTHON_READER_MAX_BYTES", 1)
+    path = tmp_path / "notes.txt"
+    path.write_bytes(b"one\ntwo\nthree\n" * 50)
+    with pytest.raises(IngestError) as err:
+        read_path(path, stage_min_bytes=1)
+    assert err.value.code == "no_table_separator"
 
 
 def test_the_staging_file_is_removed_with_the_table(data_dir):
