@@ -58,8 +58,9 @@ STAGE_MIN_BYTES = 32 * 1024 * 1024  # smaller files are read in memory (read_tab
 WORKBOOK_STAGE_MIN_BYTES = 8 * 1024 * 1024
 # A text file of this size or more that cannot be staged is refused instead of read whole (read_table: the
 # Python csv reader when there are blank lines between rows, bare CRs, no header row, ...): that reader took about
-# 29 bytes of memory per byte of file (crlf_mix.csv of performance/hostile_files.py), so 32 MB is about the 1 GB
-# a load may use (RETENTION_DUCKDB_INGEST_MEMORY), and it cannot be interrupted at the time limit
+# 29 bytes of memory per byte of file (crlf_mix.csv of performance/hostile_files.py: 31 MB peaked at 1,164 MB through
+# the upload path), so 32 MB is about the 1 GB a load may use (RETENTION_DUCKDB_INGEST_MEMORY), and it cannot be
+# interrupted at the time limit
 PYTHON_READER_MAX_BYTES = 32 * 1024 * 1024
 HEAD_ROWS = 20_000  # rows kept in RawTable.frame: more than role (2,000) and segment (20,000) detection read
 CHUNK_BYTES = 16 * 1024 * 1024
