@@ -79,7 +79,6 @@ class Staged:
     first_row: int
     totals: list[int]
     rows: int = 0
-    why: str | None = None  # why it could not be staged (_try_stage's codes)
 
     def select(self, alias: str = ALIAS) -> str:
         """SQL text selecting the table read_table would give (__row, then the named columns) from the
@@ -198,11 +197,10 @@ def _try_stage(path: Path, filename: str, deadline: Deadline,
         return None, "blank_lines"
     staged = Staged(_staging_path(), names, header_index + 2, [])
     try:
-        raw = _finish(staged, path, delimiter, header_index, header, deadline, encoding or "UTF-8")
+        return _finish(staged, path, delimiter, header_index, header, deadline, encoding or "UTF-8")
     except BaseException:
         _remove(staged.path)
         raise
-    return (raw, None) if raw is not None else (None, staged.why)
 
 
 def _stage_transcoded(path: Path, filename: str, codec: str, deadline: Deadline) -> tuple[RawTable | None, str | None]:
@@ -241,19 +239,16 @@ def transcode(path: Path, codec: str, target: Path, deadline: Deadline) -> bool:
 
 
 def _finish(staged: Staged, path: Path, delimiter: str, header_index: int, header: list[str],
-            deadline: Deadline, encoding: str = "UTF-8") -> RawTable | None:
-    """Fill the staging file and read its head, counts and totals rows: the RawTable (None: not stageable,
-    `staged.why` saying why)."""
+            deadline: Deadline, encoding: str = "UTF-8") -> tuple[RawTable | None, str | None]:
+    """Fill the staging file and read its head, counts and totals rows: (the RawTable, None), or (None, why not:
+    "layout" when DuckDB cannot split it, "no_rows" when it has no data row)."""
     if not _fill(staged, path, delimiter, header_index + 1, deadline):
         _remove(staged.path)
-        staged.why = "layout"
-        return None
+        return None, "layout"
     info = {"format": "text", "encoding": encoding, "delimiter": delimiter, "header_row": header_index + 1,
             "title_rows": header_index, "reader": "duckdb", "repeated_headers": repeated_headers(header)}
     raw = finish_staged(staged, info, deadline)
-    if raw is None:
-        staged.why = "no_rows"
-    return raw
+    return (raw, None) if raw is not None else (None, "no_rows")
 
 
 def finish_staged(staged: Staged, info: dict, deadline: Deadline) -> RawTable | None:

@@ -221,6 +221,17 @@ def period_over_time(cells: pd.DataFrame, *, k: int = 1, mode: str = "classic") 
     return rows[columns].reset_index(drop=True)
 
 
+def completed_at(cells: pd.DataFrame, k: int) -> tuple[pd.DataFrame, int]:
+    """The matrix rows of the cohorts that completed period k with a rate, those under the minimum sample (`small`)
+    left out while any cohort is large enough (what the page's sentences and titles read), and how many small
+    ones were left out."""
+    rows = cells[(cells["period"] == k) & cells["complete"] & cells["retention_pct"].notna()]
+    if "small" in rows and not rows["small"].all():
+        large = rows[~rows["small"].astype(bool)]
+        return large, len(rows) - len(large)
+    return rows, 0
+
+
 def summary(cells: pd.DataFrame, *, k: int = 1, window: int = 6, mode: str = "classic") -> dict:
     """Numbers for the page's plain-language summary, from the cohorts that completed period k
     (pass an unsegmented matrix).
@@ -232,10 +243,7 @@ def summary(cells: pd.DataFrame, *, k: int = 1, window: int = 6, mode: str = "cl
     Cohorts below the minimum sample (`small`) are left out while any cohort is large enough, so that
     two late customers cannot make the headline.
     """
-    rows = cells[(cells["period"] == k) & cells["complete"] & cells["retention_pct"].notna()]
-    if "small" in rows and not rows["small"].all():
-        rows = rows[~rows["small"].astype(bool)]
-    rows = rows.sort_values("cohort")
+    rows = completed_at(cells, k)[0].sort_values("cohort")
     if rows.empty:
         return {}
     recent = rows.tail(window)

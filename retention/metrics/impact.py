@@ -425,8 +425,8 @@ def members(frame: pd.DataFrame, k: int = 3, *, segment: bool = False, curve_to:
     effect, low, high = matched_effect(kept, is_member, strata_, weights, binomial=True)
     n_members = int(is_member.sum())
     matched = int((is_member & (weights > 0)).sum())
-    if matched:
-        low, high = feasible(low, high, 100 * float(kept[is_member & (weights > 0)].mean()))
+    treated_pct = 100 * float(kept[is_member & (weights > 0)].mean()) if matched else math.nan
+    low, high = feasible(low, high, treated_pct)
     warnings = ["selection"] if dated else ["selection", "join_date_unknown"]
     if undated_members:
         warnings.append("members_without_date")
@@ -438,7 +438,7 @@ def members(frame: pd.DataFrame, k: int = 3, *, segment: bool = False, curve_to:
               "control_customers": int(n_controls), "undated_members": int(undated_members),
               "treated_cohorts": int(done.loc[is_member & (weights > 0), "cohort_index"].nunique()),
               "control_cohorts": int(done.loc[~is_member & (weights > 0), "cohort_index"].nunique()),
-              "treated_pct": 100 * float(kept[is_member & (weights > 0)].mean()) if matched else math.nan,
+              "treated_pct": treated_pct,
               "matched_members": matched, "unmatched_members": n_members - matched,
               "method": ("cem_joined" if dated else "cem") + ("_segment" if segment else "")}
     control = ~is_member & (weights > 0)

@@ -100,11 +100,10 @@ def lead_sentence(cells: pd.DataFrame, mode: str, basis: str, grain: str) -> str
 def heatmap_tab(v: View) -> None:
     """The retention matrix as a heatmap, its caption and download."""
     cells, grain, mode = v.cells, v.grain, v.mode
-    done = cells[(cells["period"] == 1) & cells["complete"] & cells["retention_pct"].notna()]
-    large = done[~done["small"].astype(bool)] if "small" in done else done
-    ones = (large if len(large) else done)["retention_pct"]  # as the lead: small cohorts only when all are small
-    title = (_("{period}: from {low} to {high} across complete cohorts of at least {n} customers")
-             if 0 < len(large) < len(done) else _("{period}: from {low} to {high} across complete cohorts"))
+    rows, left_out = cohorts.completed_at(cells, 1)  # as the lead: small cohorts only when all are small
+    ones = rows["retention_pct"]
+    title = (_("{period}: from {low} to {high} across complete cohorts of at least {n} customers") if left_out
+             else _("{period}: from {low} to {high} across complete cohorts"))
     hover = (_("{cohort}, {k}: {value} ({active} buyers of {size}){note}") if mode == "revenue" else
              _("{cohort}, {k}: {active} of {size} = {value} (95% CI {low}–{high}){note}"))
     v.report.chart(cache.reuse(charts.heatmap, cells, v.show, {
