@@ -30,7 +30,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-OUT = ROOT / "benchmarks" / "out" / "hostile"
+OUT = ROOT / "performance" / "out" / "hostile"
 MB = 1024 * 1024
 
 
@@ -228,10 +228,11 @@ def shape_gzip_bomb(path: Path, size: int) -> None:
 
 
 def shape_gzip_under_cap(path: Path, size: int) -> None:
-    """A .csv.gz that unpacks to just under the unpack limit (4 × the upload limit) of short purchase rows."""
+    """A .csv.gz that unpacks to just under the unpack limit (4 × the upload limit) of short purchase rows (a block
+    of 1,000 rows repeated: it fits deflate's window, so the file is small)."""
     from retention.ingest.unwrap import max_unpacked_bytes
 
-    _gzip_stream(path, b"customer,date,amount\n", _purchase_rows(10_000), max_unpacked_bytes() - 8 * MB)
+    _gzip_stream(path, b"customer,date,amount\n", _purchase_rows(1_000), max_unpacked_bytes() - 8 * MB)
 
 
 def shape_zip_bomb(path: Path, size: int) -> None:
@@ -250,6 +251,27 @@ def shape_parquet_wide(path: Path, size: int) -> None:
     import pyarrow.parquet as pq
 
     pq.write_table(pa.table({f"c{i}": pa.array([1], pa.int8()) for i in range(100_000)}), path)
+
+
+def shape_parquet_rows(path: Path, size: int) -> None:
+    """A Parquet file of short purchase rows (customer, date, amount as text), row groups of a million, to about the
+    size: Parquet stores them in a few bytes a row, so it holds far more rows than a CSV of the same size."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    import numpy as np
+
+    rng = np.random.default_rng(7)
+    schema = pa.schema([("customer", pa.string()), ("date", pa.string()), ("amount", pa.string())])
+    with pq.ParquetWriter(path, schema, compression="zstd") as writer:
+        while not path.exists() or path.stat().st_size < size:
+            n = 1_000_000
+            ids = rng.integers(0, 5_000_000, n)
+            days = np.datetime64("2022-01-01") + rng.integers(0, 1000, n).astype("timedelta64[D]")
+            cents = rng.integers(100, 50_000, n)
+            writer.write_table(pa.table({"customer": pa.array([f"C{i}" for i in ids]),
+                                         "date": pa.array(days.astype(str)),
+                                         "amount": pa.array([f"{c / 100:.2f}" for c in cents])}, schema=schema))
 
 
 SHAPES = {
@@ -274,6 +296,7 @@ SHAPES = {
     "gzip_under_cap.csv.gz": shape_gzip_under_cap,
     "zip_bomb.zip": shape_zip_bomb,
     "parquet_wide.parquet": shape_parquet_wide,
+    "parquet_rows.parquet": shape_parquet_rows,
 }
 
 

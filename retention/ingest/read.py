@@ -35,7 +35,7 @@ from retention.ingest.unwrap import OLE_MAGIC, WORKBOOK_EXTENSIONS, ZIP_MAGIC, c
 from retention.ingest.workbook import read_workbook
 
 __all__ = ["ROW", "RawTable", "read_table", "decode", "sniff_delimiter", "check_size"]
-TEXT_EXTENSIONS = {".csv", ".tsv", ".txt", ".tab"}
+PARQUET_MAGIC = b"PAR1"
 
 
 @dataclass
@@ -66,7 +66,7 @@ def read_table(data: bytes, filename: str, sheet: str | None = None, fast: bool 
     suffix = Path(name).suffix.lower()
     if data.startswith(OLE_MAGIC) or data.startswith(ZIP_MAGIC) or suffix in WORKBOOK_EXTENSIONS and not _is_text(data):
         frame, info = read_workbook(data, filename, sheet)
-    elif data.startswith(b"PAR1") or suffix == ".parquet":
+    elif data.startswith(PARQUET_MAGIC) or suffix == ".parquet":
         frame, info = _read_parquet(data, filename)
     else:
         frame, info = read_text(data, filename, fast=fast)
@@ -84,15 +84,21 @@ def _is_text(data: bytes) -> bool:
     return b"\x00" not in data[:2048]
 
 
+def parquet_width(path: Path, filename: str) -> int:
+    """The number of columns in a Parquet file's metadata (nothing else is read); IngestError when it has none."""
+    try:
+        return pq.read_metadata(path).num_columns
+    except (OSError, ValueError) as exc:
+        raise IngestError(filename, "parquet_damaged") from exc
+
+
 def _read_parquet(data: bytes, filename: str) -> tuple[pd.DataFrame, dict]:
+    """Rows whose every cell is empty are left out and counted, as in a spreadsheet (and as stage.stage_parquet
+    leaves them out); row numbers count them (row 1 is the header)."""
     with tempfile.TemporaryDirectory(prefix="retention-ingest-") as tmp:
         path = Path(tmp) / "data.parquet"
         path.write_bytes(data)
-        try:
-            width = pq.read_metadata(path).num_columns
-        except (OSError, ValueError) as exc:
-            raise IngestError(filename, "parquet_damaged") from exc
-        check_width(width, filename)
+        check_width(parquet_width(path, filename), filename)
         con = duckdb.connect()
         try:
             table = sql.arrow(con, "ingest_read_parquet", path=str(path))
@@ -103,6 +109,7 @@ def _read_parquet(data: bytes, filename: str) -> tuple[pd.DataFrame, dict]:
     frame = table.to_pandas()
     header = [str(c) for c in frame.columns]
     frame.columns = unique_names(header)
+    blank = (frame == "").all(axis=1) if len(frame.columns) else pd.Series(False, index=frame.index)
     frame.insert(0, ROW, range(2, len(frame) + 2))
-    return frame, {"format": "parquet", "header_row": 1, "title_rows": 0, "blank_rows": 0,
-                   "repeated_headers": repeated_headers(header)}
+    return frame[~blank], {"format": "parquet", "header_row": 1, "title_rows": 0, "blank_rows": int(blank.sum()),
+                           "repeated_headers": repeated_headers(header)}

@@ -1,4 +1,4 @@
-"""Read a large delimited text file from disk without holding its rows in Python.
+"""Read a large file from disk without holding its rows in Python.
 
 `read_path(path, filename=None, sheet=None)` → `RawTable`, like read.read_table on the file's bytes, but
 for a delimited text file of at least STAGE_MIN_BYTES the rows go straight from the file into a
@@ -7,19 +7,23 @@ first HEAD_ROWS rows in `frame` (what role and segment detection look at) and a 
 date/number detection (values.Detector) and the load (canonical.load_into) read the whole table through.
 A file in another encoding (a BOM, UTF-16, a legacy code page such as Windows-1250) is first transcoded to a
 UTF-8 scratch copy chunk by chunk (`transcode`) and the copy staged; info["encoding"] still names the file's own.
+Large .xlsx/.xlsm files are streamed into a staging file (`stage_workbook`), large Parquet files copied into one by
+DuckDB (`stage_parquet`), and a large .gz or .zip is unpacked to a scratch copy chunk by chunk first
+(unwrap.unpack_path) and the copy read as the file inside would be (info names the archive and that file).
 
 Row numbers are those read_table gives: the CSV reader keeps file order when it fills a table (insertion
 order is preserved), so a row's number is its position plus the rows above the first data row. Files the
 fast path cannot number exactly (blank lines between rows, bare CR line ends, no header row, columns aligned
-with spaces, cells DuckDB cannot split), workbooks and archives go through read_table on the bytes instead —
-but a text file of PYTHON_READER_MAX_BYTES or more that cannot be staged is refused, naming why and what to
-do (`refuse_unstaged`): read_table holds it whole in Python, about 29 bytes a byte, and cannot be interrupted.
+with spaces, cells DuckDB cannot split), small files and the kinds not staged (.xls, .xlsb, .ods) go through
+read_table on the bytes instead — but a text file of PYTHON_READER_MAX_BYTES or more that cannot be staged is
+refused, naming why and what to do (`refuse_unstaged`): read_table holds it whole in Python, about 29 bytes a
+byte, and cannot be interrupted.
 The staging file lives under the data directory's tmp/ and is deleted when the RawTable is garbage
 collected (or at exit).
 
 Reading is the first part of the load's time limit (`limit_seconds`, default config.load_seconds(); 0 =
-none; see budget.py): DuckDB's staging work and the transcoding are interrupted at the limit, a read in
-Python that ends past it is refused, and the RawTable's `read_seconds` tells store.build how much of the
+none; see budget.py): DuckDB's staging work, the unpacking and the transcoding are interrupted at the limit, a
+read in Python that ends past it is refused, and the RawTable's `read_seconds` tells store.build how much of the
 limit is left."""
 
 from __future__ import annotations
@@ -43,12 +47,13 @@ from retention.ingest import headerless
 from retention.ingest.errors import IngestError
 from retention.ingest.budget import Deadline
 from retention.ingest.encoding import detect, display_name
-from retention.ingest.read import ROW, TEXT_EXTENSIONS, RawTable, read_table
+from retention.ingest.read import PARQUET_MAGIC, ROW, RawTable, parquet_width, read_table
 from retention.ingest.table import (FOOTER_SCAN_ROWS, HEADER_SCAN_ROWS, check_width, drop_total_rows, find_header_row,
                                     header_width, repeated_headers, unique_names)
 from retention.ingest.delimited import (_aligned_by_spaces, _head, _looks_binary, _records, has_bare_cr,
                                         sniff_delimiter)
-from retention.ingest.unwrap import check_size, check_workbook_archive, sniff_not_data
+from retention.ingest.unwrap import (GZIP_MAGIC, OLE_MAGIC, ZIP_MAGIC, check_size, check_workbook_archive,
+                                     sniff_not_data, unpack_path)
 from retention.ingest.workbook import MAX_BLANK_RUN, oversized_sheets, refuse_oversized
 
 STAGE_MIN_BYTES = 32 * 1024 * 1024  # smaller files are read in memory (read_table): it is as fast
@@ -126,27 +131,54 @@ def _connect_staging(path: Path) -> duckdb.DuckDBPyConnection:
 def read_path(path: Path, filename: str | None = None, sheet: str | None = None,
               stage_min_bytes: int | None = None, limit_seconds: float | None = None) -> RawTable:
     """The RawTable of a file on disk: staged in DuckDB when it is a large delimited text file (a copy
-    transcoded to UTF-8 first when it is in another encoding), else read_table on its bytes; a large text
-    file that cannot be staged is refused (see the module docstring)."""
+    transcoded to UTF-8 first when it is in another encoding), a large .xlsx/.xlsm or a large Parquet file, also
+    when it arrives as a .gz or in a .zip (unpacked to a scratch copy first, unwrap.unpack_path), else read_table
+    on its bytes; a large text file that cannot be staged is refused (see the module docstring)."""
     path = Path(path)
     filename = filename or path.name
     deadline = Deadline(config.load_seconds() if limit_seconds is None else limit_seconds, filename)
-    size = path.stat().st_size
-    check_size(size, filename)
-    threshold = STAGE_MIN_BYTES if stage_min_bytes is None else stage_min_bytes
-    raw = None
-    if size >= max(threshold, 1) and sheet is None:
-        raw, why = _try_stage(path, filename, deadline)
-        if raw is None and why is not None and size >= PYTHON_READER_MAX_BYTES:
-            refuse_unstaged(filename, why, size)
-    if raw is None and size >= max(WORKBOOK_STAGE_MIN_BYTES if stage_min_bytes is None else stage_min_bytes, 1) \
-            and streamable_workbook(path):
-        raw = stage_workbook(path, filename, sheet, deadline)
-    if raw is None:
+    check_size(path.stat().st_size, filename)
+    text_min = STAGE_MIN_BYTES if stage_min_bytes is None else stage_min_bytes
+    other_min = WORKBOOK_STAGE_MIN_BYTES if stage_min_bytes is None else stage_min_bytes
+    unpacked = unpack_path(path, filename, min(text_min, other_min), _scratch_copy, deadline.check)
+    try:
+        raw = _stage(unpacked.path if unpacked else path, filename, unpacked.name if unpacked else filename, sheet,
+                     text_min, other_min, deadline)
+    finally:
+        if unpacked:
+            unpacked.path.unlink(missing_ok=True)
+    if raw is None:  # read whole; a compressed file is unpacked again, in memory: it is small, or not staged text
         raw = read_table(path.read_bytes(), filename, sheet)
         deadline.check()
+    elif unpacked:
+        raw.info.update(compression=unpacked.wrapper, inner_file=unpacked.name)
     raw.read_seconds = deadline.spent
     return raw
+
+
+def _stage(path: Path, filename: str, name: str, sheet: str | None, text_min: int, other_min: int,
+           deadline: Deadline) -> RawTable | None:
+    """The staged RawTable of the file at `path` (called `name`; messages name `filename`, the upload) when it is
+    large enough to be staged and of a kind that can be, else None; a large text file that cannot be staged is
+    refused."""
+    size = path.stat().st_size
+    if size >= max(text_min, 1) and sheet is None:
+        raw, why = _try_stage(path, filename, deadline, name=name)
+        if raw is not None:
+            return raw
+        if why is not None and size >= PYTHON_READER_MAX_BYTES:
+            refuse_unstaged(filename, why, size)
+    if size >= max(other_min, 1):
+        if streamable_workbook(path):
+            return stage_workbook(path, filename, sheet, deadline)
+        if _is_parquet(path, name):
+            return stage_parquet(path, filename, deadline)
+    return None
+
+
+def _scratch_copy() -> Path:
+    """A new scratch file for an unpacked copy, marked with this process's writer token."""
+    return scratch.claim() / f"unpacked.{scratch.WRITER}.{secrets.token_hex(8)}.tmp"
 
 
 def refuse_unstaged(filename: str, why: str, size: int) -> None:
@@ -159,17 +191,20 @@ def refuse_unstaged(filename: str, why: str, size: int) -> None:
                       limit=PYTHON_READER_MAX_BYTES // (1024 * 1024))
 
 
-def _try_stage(path: Path, filename: str, deadline: Deadline,
-               encoding: str | None = None) -> tuple[RawTable | None, str | None]:
+def _try_stage(path: Path, filename: str, deadline: Deadline, encoding: str | None = None,
+               name: str | None = None) -> tuple[RawTable | None, str | None]:
     """(the staged RawTable, None), or (None, why not): None when read_table is the reader for the file anyway
     (not delimited text, or refused by it at once: binary, no line, no table), else a code: "blank_lines" (blank
     lines between rows, bare CR line ends), "layout" (no header row, columns aligned with spaces, cells DuckDB
     cannot split, an encoding that changes partway), "no_rows" (no data row). `encoding`: the display name of
-    the codec the file was transcoded from (_stage_transcoded), for info."""
+    the codec the file was transcoded from (_stage_transcoded), for info; `name`: the file's own name when it
+    differs from the upload's (the file inside a .gz or .zip).
+    Any name but a Parquet file's is tried: read_table reads every file that is not a workbook, Parquet or an
+    archive as text, whatever it is called (.csv, .txt, .dat, none), and so does this."""
     with path.open("rb") as stream:
         start = stream.read(HEAD_BYTES)
-    suffix = Path(filename).suffix.lower()  # the upload's name: a scratch copy's own name ends in .tmp
-    if suffix not in TEXT_EXTENSIONS or sniff_not_data(start) or start[:2] == b"\x1f\x8b" or start[:4] == b"PK\x03\x04":
+    if _is_parquet(path, name or filename, start) or sniff_not_data(start) \
+            or start.startswith((GZIP_MAGIC, ZIP_MAGIC, OLE_MAGIC)):
         return None, None
     try:
         codec = detect(start)
@@ -179,7 +214,7 @@ def _try_stage(path: Path, filename: str, deadline: Deadline,
     if _looks_binary(sample) or not sample.strip():
         return None, None
     if codec != "utf-8":  # BOMs, UTF-16, legacy code pages: a UTF-8 copy is staged
-        return (None, "layout") if encoding else _stage_transcoded(path, filename, codec, deadline)
+        return (None, "layout") if encoding else _stage_transcoded(path, filename, codec, deadline, name)
     if "\n" not in sample:  # no line at all (refused at once), or old Mac line ends (CR only)
         return None, ("blank_lines" if "\r" in sample else None)
     delimiter = sniff_delimiter(sample)
@@ -203,7 +238,8 @@ def _try_stage(path: Path, filename: str, deadline: Deadline,
         raise
 
 
-def _stage_transcoded(path: Path, filename: str, codec: str, deadline: Deadline) -> tuple[RawTable | None, str | None]:
+def _stage_transcoded(path: Path, filename: str, codec: str, deadline: Deadline,
+                      name: str | None = None) -> tuple[RawTable | None, str | None]:
     """_try_stage on a UTF-8 copy of a file in another encoding (transcode()), its info naming the file's own
     encoding; the copy is deleted once staged. (None, "layout") when the file does not decode strictly as
     `codec` all through (read_table then tries the other code pages)."""
@@ -211,7 +247,7 @@ def _stage_transcoded(path: Path, filename: str, codec: str, deadline: Deadline)
     try:
         if not transcode(path, codec, copy, deadline):
             return None, "layout"
-        return _try_stage(copy, filename, deadline, encoding=display_name(codec))
+        return _try_stage(copy, filename, deadline, encoding=display_name(codec), name=name)
     finally:
         copy.unlink(missing_ok=True)
 
@@ -346,6 +382,53 @@ def _staging_path() -> Path:
 def _remove(path: Path) -> None:
     for leftover in (path, Path(str(path) + ".wal")):
         leftover.unlink(missing_ok=True)
+
+
+# ---------------------------------------------------------------- Parquet
+
+
+def _is_parquet(path: Path, name: str, start: bytes | None = None) -> bool:
+    """A Parquet file, as read_table tells one: named .parquet, or its first bytes are Parquet's magic."""
+    if Path(name).suffix.lower() == ".parquet":
+        return True
+    if start is None:
+        with path.open("rb") as stream:
+            start = stream.read(4)
+    return start.startswith(PARQUET_MAGIC)
+
+
+def stage_parquet(path: Path, filename: str, deadline: Deadline) -> RawTable:
+    """The RawTable of a large Parquet file: its cells as text (queries/ingest_read_parquet.sql, as read_table
+    reads a small one) written by DuckDB straight into a staging file, never into pandas (a Parquet file
+    inflates many times as Python strings). The width is checked from the metadata first; the same names,
+    cells, row numbers (row 1 is the header) and info as read_table gives."""
+    width = parquet_width(path, filename)
+    check_width(width, filename)
+    staged = Staged(_staging_path(), [], 2, [])
+    try:
+        con = _connect_staging(staged.path)
+        try:
+            with deadline.watch(con):
+                relation = sql.relation(con, "ingest_read_parquet", path=str(path))
+                header = [str(c) for c in relation.columns]
+                con.execute("create table cells (" + ", ".join(f"c{i} varchar" for i in range(width)) + ")")
+                relation.insert_into("cells")
+                con.execute("checkpoint")
+        except duckdb.InterruptException:
+            raise
+        except duckdb.Error as exc:
+            raise IngestError(filename, "parquet_damaged") from exc
+        finally:
+            con.close()
+        staged.names = unique_names(header)
+        raw = finish_staged(staged, {"format": "parquet", "header_row": 1, "title_rows": 0,
+                                     "repeated_headers": repeated_headers(header)}, deadline)
+    except BaseException:
+        _remove(staged.path)
+        raise
+    if raw is None:
+        raise IngestError(filename, "header_only")
+    return raw
 
 
 # ---------------------------------------------------------------- workbooks (.xlsx/.xlsm), streamed

@@ -13,7 +13,9 @@ from __future__ import annotations
 import io
 import zipfile
 import zlib
+from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, Callable, Iterator
 
 from retention import config
 from retention.ingest.errors import IngestError
@@ -89,42 +91,77 @@ def sniff_not_data(data: bytes) -> str | None:
     return None
 
 
-def _gunzip(data: bytes, filename: str, limit: int) -> bytes:
+CHUNK_BYTES = 16 * 1024 * 1024
+
+
+def _gunzip_chunks(read: Callable[[int], bytes], filename: str, limit: int) -> Iterator[bytes]:
+    """The unpacked bytes of the gzip stream that `read(n)` gives, CHUNK_BYTES at a time (concatenated members
+    too; anything after the last member that is not one is ignored). IngestError beyond `limit` bytes, or when
+    the stream is damaged or cut short."""
     inflater = zlib.decompressobj(wbits=31)
-    out, size = [], 0
+    pending, size, ended = b"", 0, False
     try:
-        while data:
-            chunk = inflater.decompress(data, 16 * 1024 * 1024)
+        while True:
+            if not pending and not ended:
+                pending = read(CHUNK_BYTES)
+                ended = not pending
+            if pending:
+                chunk = inflater.decompress(pending, CHUNK_BYTES)
+                pending = inflater.unconsumed_tail
+            else:
+                chunk = inflater.flush()
             size += len(chunk)
             if size > limit:
                 raise IngestError(filename, "gz_too_big", size=_mb(limit))
-            out.append(chunk)
-            data = inflater.unconsumed_tail
+            if chunk:
+                yield chunk
             if inflater.eof:
-                if inflater.unused_data[:2] == GZIP_MAGIC:  # concatenated gzip members
-                    data, inflater = inflater.unused_data, zlib.decompressobj(wbits=31)
-                else:
-                    break
+                rest = inflater.unused_data + pending
+                if len(rest) < 2 and not ended:
+                    rest += read(2)
+                if rest[:2] != GZIP_MAGIC:  # the end, or trailing bytes that are not a member
+                    return
+                pending, inflater = rest, zlib.decompressobj(wbits=31)
+            elif ended and not chunk:
+                raise IngestError(filename, "gz_incomplete")
     except zlib.error as exc:
         raise IngestError(filename, "gz_damaged") from exc
-    if not inflater.eof:
-        raise IngestError(filename, "gz_incomplete")
-    return b"".join(out)
 
 
-def _read_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, filename: str, limit: int) -> bytes:
+def _gunzip(data: bytes, filename: str, limit: int) -> bytes:
+    return b"".join(_gunzip_chunks(io.BytesIO(data).read, filename, limit))
+
+
+def _member_chunks(archive: zipfile.ZipFile, member: zipfile.ZipInfo, filename: str, limit: int) -> Iterator[bytes]:
+    """The unpacked bytes of one archive member, CHUNK_BYTES at a time; IngestError beyond `limit` bytes (the
+    directory's size is checked first, and the bytes as they come: sizes in the directory can lie)."""
     if member.file_size > limit:
         raise IngestError(filename, "zip_member_too_big", size=_mb(member.file_size), limit=_mb(limit))
+    size = 0
     try:
         with archive.open(member) as stream:
-            data = stream.read(limit + 1)  # sizes in the archive's directory can lie
+            while chunk := stream.read(min(CHUNK_BYTES, limit + 1 - size)):
+                size += len(chunk)
+                if size > limit:
+                    raise IngestError(filename, "zip_member_beyond", limit=_mb(limit))
+                yield chunk
     except RuntimeError as exc:
         raise IngestError(filename, "zip_password") from exc
     except (zipfile.BadZipFile, zlib.error, NotImplementedError, EOFError) as exc:
         raise IngestError(filename, "zip_unreadable") from exc
-    if len(data) > limit:
-        raise IngestError(filename, "zip_member_beyond", limit=_mb(limit))
-    return data
+
+
+def _only_member(archive: zipfile.ZipFile, filename: str) -> zipfile.ZipInfo:
+    """The one data file in a .zip (folders, __MACOSX/ and hidden files left out); IngestError for none or many."""
+    members = [m for m in archive.infolist()
+               if not m.is_dir() and not m.filename.startswith("__MACOSX/") and not Path(m.filename).name.startswith(".")]
+    if not members:
+        raise IngestError(filename, "zip_empty")
+    if len(members) != 1:
+        shown = ", ".join(Path(m.filename).name for m in members[:5])
+        raise IngestError(filename, "zip_many_more" if len(members) > 5 else "zip_many", n=len(members),
+                          shown=shown, more=len(members) - 5)
+    return members[0]
 
 
 def _open_zip(data: bytes, filename: str) -> zipfile.ZipFile:
@@ -158,6 +195,15 @@ def check_workbook_archive(data: bytes, filename: str) -> None:
             raise IngestError(filename, "zip_bomb")
 
 
+def _gunzipped_name(name: str) -> str:
+    return name[:-3] if name.lower().endswith(".gz") else name[:-4] if name.lower().endswith(".tgz") else name
+
+
+def _is_workbook_zip(archive: zipfile.ZipFile, name: str) -> bool:
+    """The .zip is itself a workbook (an .xlsx, .ods, ...), not an archive holding a data file."""
+    return _is_workbook_archive(archive.namelist()) or Path(name).suffix.lower() in WORKBOOK_EXTENSIONS
+
+
 def unwrap(data: bytes, filename: str) -> tuple[str, bytes, str | None]:
     """(inner file name, inner bytes, 'gzip' | 'zip' | None). Raises IngestError for files that are not data."""
     check_size(len(data), filename)
@@ -166,23 +212,14 @@ def unwrap(data: bytes, filename: str) -> tuple[str, bytes, str | None]:
     for _ in range(2):  # .csv.gz, .zip, and a .gz inside a .zip at most
         if data.startswith(GZIP_MAGIC):
             data = _gunzip(data, filename, limit)
-            name = name[:-3] if name.lower().endswith(".gz") else name[:-4] if name.lower().endswith(".tgz") else name
+            name = _gunzipped_name(name)
             wrapper = wrapper or "gzip"
         elif data.startswith((ZIP_MAGIC, EMPTY_ZIP_MAGIC)):
             with _open_zip(data, filename) as archive:
-                names = archive.namelist()
-                if _is_workbook_archive(names) or Path(name).suffix.lower() in WORKBOOK_EXTENSIONS:
+                if _is_workbook_zip(archive, name):
                     break
-                members = [m for m in archive.infolist()
-                           if not m.is_dir() and not m.filename.startswith("__MACOSX/")
-                           and not Path(m.filename).name.startswith(".")]
-                if not members:
-                    raise IngestError(filename, "zip_empty")
-                if len(members) != 1:
-                    shown = ", ".join(Path(m.filename).name for m in members[:5])
-                    raise IngestError(filename, "zip_many_more" if len(members) > 5 else "zip_many", n=len(members),
-                                      shown=shown, more=len(members) - 5)
-                name, data = Path(members[0].filename).name, _read_member(archive, members[0], filename, limit)
+                member = _only_member(archive, filename)
+                name, data = Path(member.filename).name, b"".join(_member_chunks(archive, member, filename, limit))
                 wrapper = wrapper or "zip"
         else:
             break
@@ -192,3 +229,103 @@ def unwrap(data: bytes, filename: str) -> tuple[str, bytes, str | None]:
     if what:
         raise IngestError(filename, "not_data", what=what)
     return name, data, wrapper
+
+
+@dataclass
+class Unpacked:
+    """A compressed file's content written to disk by unpack_path: the inner file's `name`, where its bytes are
+    (`path`, the caller deletes it) and what held them (`wrapper`: 'gzip' | 'zip', the outermost)."""
+
+    name: str
+    path: Path
+    wrapper: str
+
+
+def unpack_path(path: Path, filename: str, spill_bytes: int, target: Callable[[], Path],
+                check: Callable[[], None] = lambda: None) -> Unpacked | None:
+    """The content of the file at `path` written to a new file `target()` when it is a .gz, or a .zip holding one
+    data file (a .gz inside a .zip too, as unwrap takes them), and that content is `spill_bytes` or more: unpacked
+    chunk by chunk, so memory stays about `spill_bytes` whatever the file inflates to, with unwrap's limits and
+    messages and `check()` (the load's deadline) after every chunk. None when the file is not compressed or
+    holds less: read_table unwraps it in memory, as before. Files that are not data are refused as unwrap does."""
+    name, wrapper, source = filename, None, path
+    made: list[Path] = []
+    limit = max_unpacked_bytes()
+    try:
+        for _ in range(2):
+            start = source[:4] if isinstance(source, bytes) else _first_bytes(source, 4)
+            if start.startswith(GZIP_MAGIC):
+                with _open(source) as stream:
+                    out = _spill(_gunzip_chunks(stream.read, filename, limit), spill_bytes, target, check, made)
+                name, kind = _gunzipped_name(name), "gzip"
+            elif start.startswith((ZIP_MAGIC, EMPTY_ZIP_MAGIC)):
+                with _open(source) as stream:
+                    try:
+                        archive = zipfile.ZipFile(stream)
+                    except (zipfile.BadZipFile, OSError) as exc:
+                        raise IngestError(filename, "zip_damaged") from exc
+                    with archive:
+                        if _is_workbook_zip(archive, name):
+                            break
+                        member = _only_member(archive, filename)
+                        out = _spill(_member_chunks(archive, member, filename, limit), spill_bytes, target, check, made)
+                name, kind = Path(member.filename).name, "zip"
+            else:
+                break
+            wrapper = wrapper or kind
+            if isinstance(source, Path) and source in made:
+                source.unlink(missing_ok=True)
+            source = out
+        if wrapper is None or isinstance(source, bytes):
+            _unlink(made)
+            return None
+        head = _first_bytes(source, 64)
+        if not head:
+            raise IngestError(filename, "archive_member_empty")
+        what = sniff_not_data(head)
+        if what:
+            raise IngestError(filename, "not_data", what=what)
+        return Unpacked(name, source, wrapper)
+    except BaseException:
+        _unlink(made)
+        raise
+
+
+def _first_bytes(path: Path, n: int) -> bytes:
+    with path.open("rb") as stream:
+        return stream.read(n)
+
+
+def _open(source: Path | bytes) -> IO[bytes]:
+    return io.BytesIO(source) if isinstance(source, bytes) else source.open("rb")
+
+
+def _unlink(paths: list[Path]) -> None:
+    for made in paths:
+        made.unlink(missing_ok=True)
+
+
+def _spill(chunks: Iterator[bytes], spill_bytes: int, target: Callable[[], Path], check: Callable[[], None],
+           made: list[Path]) -> Path | bytes:
+    """The bytes of `chunks`, kept in memory while they stay under `spill_bytes`, else written to `target()`
+    (added to `made`) and that path returned."""
+    parts: list[bytes] = []
+    size, out, sink = 0, None, None
+    try:
+        for chunk in chunks:
+            size += len(chunk)
+            if sink is None and size >= spill_bytes:
+                out = target()
+                made.append(out)
+                sink = out.open("wb")
+                sink.writelines(parts)
+                parts = []
+            if sink is None:
+                parts.append(chunk)
+            else:
+                sink.write(chunk)
+            check()
+    finally:
+        if sink is not None:
+            sink.close()
+    return out if out is not None else b"".join(parts)
