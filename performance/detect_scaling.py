@@ -49,7 +49,7 @@ def main() -> None:
 
     if args.unbounded:
         values.DETECT_ROWS = 10**12
-    out = ROOT / "benchmarks" / "out"
+    out = ROOT / "performance" / "out"
     out.mkdir(parents=True, exist_ok=True)
     print(f"detection reads at most {values.DETECT_ROWS:,} rows; load average {os.getloadavg()[0]:.1f}")
     print("| file | MB | rows | read s | detection s |")

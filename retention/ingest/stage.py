@@ -13,7 +13,7 @@ DuckDB (`stage_parquet`), and a large .gz or .zip is unpacked to a scratch copy 
 
 Row numbers are those read_table gives: the CSV reader keeps file order when it fills a table (insertion
 order is preserved), so a row's number is its position plus the rows above the first data row. Files the
-fast path cannot number exactly (blank lines between rows, bare CR line ends, no header row, columns aligned
+fast path cannot number exactly (blank lines between rows, bare CR line ends, columns aligned
 with spaces, cells DuckDB cannot split), small files and the kinds not staged (.xls, .xlsb, .ods) go through
 read_table on the bytes instead — but a text file of PYTHON_READER_MAX_BYTES or more that cannot be staged is
 refused, naming why and what to do (`refuse_unstaged`): read_table holds it whole in Python, about 29 bytes a
@@ -62,7 +62,7 @@ STAGE_MIN_BYTES = 32 * 1024 * 1024  # smaller files are read in memory (read_tab
 # 250 MB streamed, at load average 27 on 2 cores); the README's 20 MB workbook took 759 MB whole
 WORKBOOK_STAGE_MIN_BYTES = 8 * 1024 * 1024
 # A text file of this size or more that cannot be staged is refused instead of read whole (read_table: the
-# Python csv reader when there are blank lines between rows, bare CRs, no header row, ...): that reader took about
+# Python csv reader when there are blank lines between rows, bare CRs, ...): that reader took about
 # 29 bytes of memory per byte of file (crlf_mix.csv of performance/hostile_files.py: 31 MB peaked at 1,164 MB through
 # the upload path), so 32 MB is about the 1 GB a load may use (RETENTION_DUCKDB_INGEST_MEMORY), and it cannot be
 # interrupted at the time limit
@@ -195,7 +195,7 @@ def _try_stage(path: Path, filename: str, deadline: Deadline, encoding: str | No
                name: str | None = None) -> tuple[RawTable | None, str | None]:
     """(the staged RawTable, None), or (None, why not): None when read_table is the reader for the file anyway
     (not delimited text, or refused by it at once: binary, no line, no table), else a code: "blank_lines" (blank
-    lines between rows, bare CR line ends), "layout" (no header row, columns aligned with spaces, cells DuckDB
+    lines between rows, bare CR line ends), "layout" (columns aligned with spaces, cells DuckDB
     cannot split, an encoding that changes partway), "no_rows" (no data row). `encoding`: the display name of
     the codec the file was transcoded from (_stage_transcoded), for info; `name`: the file's own name when it
     differs from the upload's (the file inside a .gz or .zip).
@@ -222,17 +222,23 @@ def _try_stage(path: Path, filename: str, deadline: Deadline, encoding: str | No
     header_index = find_header_row(rows)
     if header_index is None:  # no header row found: maybe columns aligned with spaces (read_table decides)
         return None, ("layout" if _aligned_by_spaces(sample) else None)
-    if headerless.first_row_is_data(rows, header_index):  # no header row: read_table names the columns
-        return None, "layout"
-    header = rows[header_index]
-    header = [header[i] if i < len(header) else "" for i in range(header_width(header))]
-    check_width(len(header), filename)
-    names = unique_names(header)
-    if _blank_line_after(path, len(sample[:offsets[header_index]].encode("utf-8"))):
+    if headerless.first_row_is_data(rows, header_index):  # no header row: columns named as read_table names them
+        width = max(header_width(row) for row in rows[header_index:header_index + headerless.SAMPLE_ROWS] if any(row))
+        names, skip = headerless.column_names(width), header_index
+        extra = headerless.info(header_index, width)
+    else:
+        header = rows[header_index]
+        width = header_width(header)
+        header = [header[i] if i < len(header) else "" for i in range(width)]
+        names, skip = unique_names(header), header_index + 1
+        extra = {"header_row": header_index + 1, "title_rows": header_index, "repeated_headers": repeated_headers(header)}
+    check_width(width, filename)
+    above = offsets[skip - 1] if skip else 0  # characters before the first data row
+    if _blank_line_after(path, len(sample[:above].encode("utf-8"))):
         return None, "blank_lines"
-    staged = Staged(_staging_path(), names, header_index + 2, [])
+    staged = Staged(_staging_path(), names, skip + 1, [])
     try:
-        return _finish(staged, path, delimiter, header_index, header, deadline, encoding or "UTF-8")
+        return _finish(staged, path, delimiter, skip, extra, deadline, encoding or "UTF-8")
     except BaseException:
         _remove(staged.path)
         raise
@@ -274,15 +280,15 @@ def transcode(path: Path, codec: str, target: Path, deadline: Deadline) -> bool:
             return False
 
 
-def _finish(staged: Staged, path: Path, delimiter: str, header_index: int, header: list[str],
-            deadline: Deadline, encoding: str = "UTF-8") -> tuple[RawTable | None, str | None]:
-    """Fill the staging file and read its head, counts and totals rows: (the RawTable, None), or (None, why not:
+def _finish(staged: Staged, path: Path, delimiter: str, skip: int, extra: dict, deadline: Deadline,
+            encoding: str = "UTF-8") -> tuple[RawTable | None, str | None]:
+    """Fill the staging file from the file's line `skip` on (the lines above: titles, the header row) and read its
+    head, counts and totals rows; `extra`: the header's read info. (the RawTable, None), or (None, why not:
     "layout" when DuckDB cannot split it, "no_rows" when it has no data row)."""
-    if not _fill(staged, path, delimiter, header_index + 1, deadline):
+    if not _fill(staged, path, delimiter, skip, deadline):
         _remove(staged.path)
         return None, "layout"
-    info = {"format": "text", "encoding": encoding, "delimiter": delimiter, "header_row": header_index + 1,
-            "title_rows": header_index, "reader": "duckdb", "repeated_headers": repeated_headers(header)}
+    info = {"format": "text", "encoding": encoding, "delimiter": delimiter, **extra, "reader": "duckdb"}
     raw = finish_staged(staged, info, deadline)
     return (raw, None) if raw is not None else (None, "no_rows")
 

@@ -766,10 +766,9 @@ INGEST_PROBLEMS = {
                                  "lone CR), which only the slow reader handles, and it takes files of at most "
                                  "{limit:,} MB; save it again from the spreadsheet as CSV UTF-8, or remove the blank "
                                  "lines"),
-    "slow_reader_layout": L("the file is {size} and has no header row, columns lined up with spaces, text in more "
-                            "than one encoding or cells the fast reader cannot split, which only the slow reader "
-                            "handles, and it takes files of at most {limit:,} MB; save it again from the spreadsheet "
-                            "as CSV UTF-8, with a header row"),
+    "slow_reader_layout": L("the file is {size} and has columns lined up with spaces, text in more than one "
+                            "encoding or cells the fast reader cannot split, which only the slow reader handles, and "
+                            "it takes files of at most {limit:,} MB; save it again from the spreadsheet as CSV UTF-8"),
     "too_wide": L("the table has {width:,} columns, more than the limit of {limit:,}; remove the columns that are "
                   "not needed, or check the separator"),
     "too_wide_at_least": L("the table has at least {width:,} columns, more than the limit of {limit:,}; remove the "
