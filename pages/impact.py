@@ -23,7 +23,7 @@ first, last = datasets.data_days(ds)
 values, segments = cache.cached(cohorts.attribute_values, ds), datasets.segment_attributes(ds)
 links.page_state(state.Impact, state.impact_limits(
     first, last, segments, lambda c: impact.column_values(values, c),
-    lambda c: impact.member_values_guess(impact.column_values(values, c))))
+    lambda c: impact.member_values_guess(impact.column_values(values, c)), cache.cached(impact.default_launch, ds)))
 design = st.segmented_control(_("Design"), list(ui_text.IMPACT_DESIGNS), required=True, key=K.design,
                               format_func=lambda d: str(ui_text.IMPACT_DESIGNS[d]))
 c = st.columns(3)

@@ -263,8 +263,9 @@ def shape_parquet_rows(path: Path, size: int) -> None:
 
     rng = np.random.default_rng(7)
     schema = pa.schema([("customer", pa.string()), ("date", pa.string()), ("amount", pa.string())])
+    written, grew = 0, 0
     with pq.ParquetWriter(path, schema, compression="zstd") as writer:
-        while not path.exists() or path.stat().st_size < size:
+        while written + 2 * grew < size - 1024 * 1024:  # room for one more row group and the footer
             n = 1_000_000
             ids = rng.integers(0, 5_000_000, n)
             days = np.datetime64("2022-01-01") + rng.integers(0, 1000, n).astype("timedelta64[D]")
@@ -272,6 +273,7 @@ def shape_parquet_rows(path: Path, size: int) -> None:
             writer.write_table(pa.table({"customer": pa.array([f"C{i}" for i in ids]),
                                          "date": pa.array(days.astype(str)),
                                          "amount": pa.array([f"{c / 100:.2f}" for c in cents])}, schema=schema))
+            grew, written = path.stat().st_size - written, path.stat().st_size
 
 
 SHAPES = {

@@ -465,13 +465,14 @@ PAGES = PAGES + (Impact,)
 
 
 def impact_limits(first: dt.date | None, last: dt.date | None, segments: list[str],
-                  values: Callable[[str], list[str]], guess: Callable[[str], list[str]]) -> dict[str, Limit]:
-    """first, last: the data's first and last dates (the launch defaults to the first day of the month halfway);
-    segments: the segment columns; values(column) → its values; guess(column) → the values meaning 'member'."""
-    middle = None
-    if first is not None and last is not None:
-        middle = (first + (last - first) / 2).replace(day=1)
-    return {"launch": Limit(lo=first, hi=last, default=middle),
+                  values: Callable[[str], list[str]], guess: Callable[[str], list[str]],
+                  launch: dt.date | None = None) -> dict[str, Limit]:
+    """first, last: the data's first and last dates; launch: the default launch date (metrics.impact.default_launch;
+    None: the first day of the month halfway between first and last); segments: the segment columns;
+    values(column) → its values; guess(column) → the values meaning 'member'."""
+    if launch is None and first is not None and last is not None:
+        launch = (first + (last - first) / 2).replace(day=1)
+    return {"launch": Limit(lo=first, hi=last, default=launch),
             "member_column": Limit([*segments] or [None]),
             "member_values": Limit(lambda s: values(s["member_column"]) if s["member_column"] else [],
                                    default=lambda s: tuple(guess(s["member_column"])) if s["member_column"] else ()),

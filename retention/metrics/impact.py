@@ -27,6 +27,7 @@ cohort + k (queries/impact_customers.sql; tests check it against retention.metri
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 import numpy as np
@@ -269,6 +270,27 @@ def before_after(frame: pd.DataFrame, launch: str, k: int = 3) -> dict:
 def _share(rows: pd.DataFrame) -> float:
     n = rows["customers"].sum()
     return 100 * float(rows["retained"].sum()) / n if n else math.nan
+
+
+def median_cohort(cohort: pd.Series) -> dt.date | None:
+    """The default launch date (a date, or None without customers): the first day of the month cohort that holds
+    the median customer, so that about as many customers arrived before it as from it on; when that is the first
+    cohort, the next one (some cohorts must come before a launch). `cohort`: one month start per customer.
+    (The middle of the date range left 2 customers after the launch in the CDNOW log, whose customers all arrived
+    in its first quarter.)"""
+    months = pd.to_datetime(cohort).dropna().sort_values()
+    if months.empty:
+        return None
+    median = months.iloc[(len(months) - 1) // 2]
+    if median == months.iloc[0]:
+        later = months[months > median]
+        median = later.iloc[0] if len(later) else median
+    return median.date()
+
+
+def default_launch(con) -> dt.date | None:
+    """median_cohort() of the dataset's customers (for cache.cached)."""
+    return median_cohort(people(con)["cohort"])
 
 
 def launch_effect(con, *, launch: str, k: int = 3, as_of: str | None = None) -> dict:

@@ -237,3 +237,20 @@ def test_an_interval_never_leaves_what_retention_can_be():
     assert out["ci_high_pp"] - out["ci_low_pp"] <= 100
     assert impact.feasible(-774.2, 753.7, 0.0) == (-100.0, 0.0)
     assert impact.feasible(-3.0, 4.0, 50.0) == (-3.0, 4.0)  # a possible interval is left as it is
+
+
+def test_default_launch_by_hand():
+    """The month cohort of the median customer; the next cohort when that is the first; None without customers."""
+    def months(*spec):
+        return pd.Series([pd.Timestamp(m) for m, n in spec for _ in range(n)])
+
+    assert impact.median_cohort(months(("2024-01-01", 1), ("2024-02-01", 1), ("2024-03-01", 1), ("2024-04-01", 1),
+                                       ("2024-05-01", 1))).isoformat() == "2024-03-01"
+    # a growing shop: 1 + 2 + 4 + 8 customers, the median (8th of 15) arrived in April, past the middle month
+    assert impact.median_cohort(months(("2024-01-01", 1), ("2024-02-01", 2), ("2024-03-01", 4),
+                                       ("2024-04-01", 8))).isoformat() == "2024-04-01"
+    # most customers in the first cohort (the CDNOW log's shape): the launch goes to the second cohort
+    assert impact.median_cohort(months(("1997-01-01", 5), ("1997-02-01", 2), ("1997-03-01", 1))).isoformat() \
+        == "1997-02-01"
+    assert impact.median_cohort(months(("2024-01-01", 3))).isoformat() == "2024-01-01"  # one cohort: nothing later
+    assert impact.median_cohort(pd.Series([], dtype="datetime64[ns]")) is None
