@@ -712,7 +712,8 @@ def read_as(info: dict, export: str | None, escape=str) -> str:
     how = [formats.get(info.get("format"), info.get("format")), info.get("encoding"),
            _("delimiter {delimiter}").format(delimiter=repr(info["delimiter"])) if info.get("delimiter") else None,
            _("sheet “{sheet}”").format(sheet=escape(info["sheet"])) if info.get("sheet") else None,
-           _("header on row {row}").format(row=info.get("header_row")) if not info.get("headerless") else None]
+           _("header on row {row}").format(row=info.get("header_row")) if not info.get("headerless") else None,
+           _("from {file} in the archive").format(file=escape(info["inner_file"])) if info.get("inner_file") else None]
     text = _("Read as {how}").format(how=", ".join(h for h in how if h))
     return text + (" · " + _("recognised: **{export}**").format(export=export) if export else "")
 

@@ -175,3 +175,11 @@ def test_a_large_parquet_file_is_staged_as_read_table_reads_it(tmp_path, data_di
     assert whole(staged) == whole(memory) == [["2", "C1", "2024-01-05", "10.5"], ["4", "C2", "2024-02-01", "3.0"],
                                                ["5", "C1", "", "7.25"]]
     assert staged.info == memory.info and memory.info["blank_rows"] == 1
+
+
+def test_the_upload_page_says_which_file_in_the_archive_was_read(tmp_path, data_dir):
+    from retention import ui_text
+
+    raw = read_path(on_disk(tmp_path, "orders.zip", CASES["orders.zip"]), stage_min_bytes=0)
+    assert ui_text.read_as(raw.info, None) == ("Read as text, UTF-8, delimiter ',', header on row 1, from orders.csv in "
+                                               "the archive")
