@@ -1,0 +1,42 @@
+"""Upload data page, after the validation: a first look at the file before Save, the heatmap the Cohorts page opens
+with, drawn from the preview's draft (store.Draft.build: the tables that heatmap reads, then the rest, which Save
+then does not build again)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from retention import store
+from retention.ingest.errors import IngestError
+from retention.ui import cohorts_views
+from retention.ui.data.save import DRAFT, FIRST_LOOK
+from retention.ui_text.data import FIRST_LOOK_BUILDING, FIRST_LOOK_CAPTION, FIRST_LOOK_HEADING, FIRST_LOOK_REST
+
+
+
+def first_look(slot) -> None:
+    """Into `slot` (a container above the Save form, filled after it is drawn): the Cohorts page's first heatmap
+    of the files previewed, then the other derived tables built, each with a spinner while it runs."""
+    draft = st.session_state.get(DRAFT)
+    if draft is None or not draft.usable:
+        return
+    held = st.session_state.get(FIRST_LOOK)
+    with slot:
+        if held is None or held[0] != draft.path:
+            with st.spinner(str(FIRST_LOOK_BUILDING)):
+                try:
+                    draft.build(store.FIRST_LOOK)
+                except IngestError:  # over the load's limits: Save parses again and says so, as without a draft
+                    return
+                with draft.read() as con:
+                    held = st.session_state[FIRST_LOOK] = (draft.path, cohorts_views.first_heatmap(con))
+        if held[1] is not None:
+            st.subheader(str(FIRST_LOOK_HEADING))
+            st.caption(str(FIRST_LOOK_CAPTION))
+            st.plotly_chart(held[1], width="stretch", key="data_first_look")
+        if store.RFM not in draft.built:
+            with st.spinner(str(FIRST_LOOK_REST)):
+                try:
+                    draft.build()
+                except IngestError:
+                    return
