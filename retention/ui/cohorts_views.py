@@ -116,8 +116,8 @@ def heatmap_figure(cells: pd.DataFrame, grain: str, mode: str, show: str, minimu
 
 def first_heatmap(con):
     """The heatmap the Cohorts page opens with (its default controls: state.Cohorts), computed as the page
-    computes it, from a connection to a dataset's tables (the Data page's draft, before Save); None when the page
-    would not open on it (no first-purchase cohorts, no cell)."""
+    computes it, from a connection to a dataset's tables (the Data page's draft, before Save), and the width (px)
+    it keeps on a narrow screen; None when the page would not open on it (no first-purchase cohorts, no cell)."""
     d = state.Cohorts()
     info = cohorts.availability(con).iloc[0]
     if d.mode not in cohorts.available_modes(info) or d.basis not in cohorts.available_bases(info):
@@ -129,7 +129,8 @@ def first_heatmap(con):
     cells = labelled(cohorts.with_intervals(cells, mode=d.mode), d.period)
     most = int(cells["period"].max())
     shown = min(max(state.SHOWN[d.period], 1), max(most, 1)) if most > 1 else most  # the page's slider
-    return heatmap_figure(cells[cells["period"] <= shown], d.period, d.mode, d.show, d.min)
+    return (heatmap_figure(cells[cells["period"] <= shown], d.period, d.mode, d.show, d.min),
+            charts.heatmap_min_width(shown))
 
 
 def heatmap_tab(v: View) -> None:

@@ -8,7 +8,7 @@ import streamlit as st
 
 from retention import store
 from retention.ingest.errors import IngestError
-from retention.ui import cohorts_views
+from retention.ui import cohorts_views, widgets
 from retention.ui.data.save import DRAFT, FIRST_LOOK
 from retention.ui_text.data import FIRST_LOOK_BUILDING, FIRST_LOOK_CAPTION, FIRST_LOOK_HEADING, FIRST_LOOK_REST
 
@@ -33,7 +33,8 @@ def first_look(slot) -> None:
         if held[1] is not None:
             st.subheader(str(FIRST_LOOK_HEADING))
             st.caption(str(FIRST_LOOK_CAPTION))
-            st.plotly_chart(held[1], width="stretch", key="data_first_look")
+            figure, width = held[1]
+            widgets.plotly_chart(figure, "data_first_look", min_width=width)
         if store.RFM not in draft.built:
             with st.spinner(str(FIRST_LOOK_REST)):
                 try:
