@@ -51,19 +51,19 @@ WATCH = """() => {
         if (t.validation === undefined && document.querySelector("[data-testid='stMetric']")) t.validation = now();
         if (t.chart === undefined && document.querySelector(%r)) t.chart = now();
         if (t.heatmap === undefined && document.querySelector(%r)) t.heatmap = now();
-        if (t.heatmap !== undefined && t.done === undefined
+        if (t.validation !== undefined && t.done === undefined
             && app.getAttribute('data-test-script-state') === 'notRunning') t.done = now();
     };
     new MutationObserver(check).observe(document.body, {subtree: true, childList: true, attributes: true});
 }""" % (CHART, HEATMAP)
 
 
-def build_demo(data_dir: Path) -> None:
+def build_demo(data_dir: Path, code: Path) -> None:
     """The demo dataset in data_dir (the app builds it on its first run otherwise)."""
     import subprocess
 
-    subprocess.run([sys.executable, "-c", "from retention import store; store.ensure_demo()"], check=True, cwd=ROOT,
-                   env={**os.environ, "RETENTION_DATA_DIR": str(data_dir), "PYTHONPATH": str(ROOT)})
+    subprocess.run([sys.executable, "-c", "from retention import store; store.ensure_demo()"], check=True, cwd=code,
+                   env={**os.environ, "RETENTION_DATA_DIR": str(data_dir), "PYTHONPATH": str(code)})
 
 
 def one_upload(browser, url: str, data: bytes, save: bool, cold: bool) -> dict:
@@ -89,8 +89,9 @@ def one_upload(browser, url: str, data: bytes, save: bool, cold: bool) -> dict:
             files=[{"name": "purchases.csv", "mimeType": "text/csv", "buffer": data}])
         page.wait_for_function("() => window.__times.done !== undefined", timeout=TIMEOUT_MS)
         t = page.evaluate("window.__times")
-        out = {"sending": (t["uploaded"] - started) / 1000,
-               **{k: (t[k] - t["uploaded"]) / 1000 for k in ("validation", "chart", "heatmap", "done")}}
+        out = {"sending": (t["uploaded"] - started) / 1000,  # None: not seen (code without the first look)
+               **{k: (t[k] - t["uploaded"]) / 1000 if k in t else None
+                  for k in ("validation", "chart", "heatmap", "done")}}
         if save:
             clicked = page.evaluate("performance.now()")
             page.get_by_role("button", name="Save dataset").click()
@@ -99,6 +100,7 @@ def one_upload(browser, url: str, data: bytes, save: bool, cold: bool) -> dict:
             page.get_by_role("link", name="Cohorts").first.click()
             page.wait_for_selector(".st-key-cohorts_heatmap .js-plotly-plot .heatmaplayer", timeout=TIMEOUT_MS)
             out["save → Cohorts heatmap"] = (page.evaluate("performance.now()") - clicked) / 1000
+            out["done + save → Cohorts heatmap"] = out["done"] + out["save → Cohorts heatmap"]
         return out
     finally:
         context.close()
@@ -109,18 +111,23 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--save", action="store_true", help="then press Save and open the Cohorts page")
+    parser.add_argument("--code", type=Path, default=ROOT,
+                        help="run the server from this checkout (e.g. an export of the code before a change)")
     parser.add_argument("--cold", action="store_true",
                         help="open the Upload data page by its address (plotly's code not loaded yet in the tab)")
     args = parser.parse_args()
+    import e2e_helpers
     from e2e_helpers import StreamlitServer, open_page
     from playwright.sync_api import sync_playwright
+
+    e2e_helpers.ROOT = args.code.resolve()  # the server's working directory: its app.py and retention/
 
     data = csv_file(args.rows).read_bytes()
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="upload-chart-browser-") as tmp:
         data_dir, logs = Path(tmp) / "data", Path(tmp) / "logs"
         logs.mkdir()
-        build_demo(data_dir)
+        build_demo(data_dir, args.code.resolve())
         server = StreamlitServer(data_dir, logs, env={"RETENTION_LOAD_SECONDS": "0"}).start()
         try:
             with sync_playwright() as p:
@@ -132,17 +139,23 @@ def main() -> None:
                     runs = []
                     for n in range(args.repeat):
                         runs.append(one_upload(browser, server.url, data, args.save, args.cold))
-                        print(f"run {n + 1}: " + ", ".join(f"{k} {v:.2f} s" for k, v in runs[-1].items()), flush=True)
+                        print(f"run {n + 1}: " + ", ".join(f"{k} {_s(v)}" for k, v in runs[-1].items()), flush=True)
                         time.sleep(1)
                 finally:
                     browser.close()
         finally:
             server.stop()
-    print(f"{args.rows:,} rows ({len(data) / 1e6:.0f} MB), {args.repeat} runs, load average {load_before:.1f} → "
-          f"{os.getloadavg()[0]:.1f}; seconds after the upload's last byte (sending: before it), median:")
+    print(f"{args.rows:,} rows ({len(data) / 1e6:.0f} MB), code {args.code.resolve()}, {args.repeat} runs, load "
+          f"average {load_before:.1f} → {os.getloadavg()[0]:.1f}; seconds after the upload's last byte (sending: "
+          f"before it; save…: after the click), median:")
     for key in runs[0]:
-        print(f"  {key}: {statistics.median(r[key] for r in runs):.2f} s "
-              f"(runs: {', '.join(f'{r[key]:.2f}' for r in runs)})")
+        seen = [r[key] for r in runs if r[key] is not None]
+        print(f"  {key}: {_s(statistics.median(seen)) if seen else 'not seen'} "
+              f"(runs: {', '.join(_s(r[key]) for r in runs)})")
+
+
+def _s(seconds: float | None) -> str:
+    return "-" if seconds is None else f"{seconds:.2f} s"
 
 
 if __name__ == "__main__":
