@@ -11,8 +11,9 @@ store.Draft when the code has one, as the Data page does), the Data page's first
 draft's tables the month heatmap reads, its cells, then the other derived tables), store.create_dataset (Save; from
 that draft), and on the saved dataset the month heatmap's cells (cohorts.matrix, what the Cohorts page asks first).
 The line "= upload's last byte → first look's cells" spans the steps up to the first look's cells. Prints CPU
-seconds (user + sys of the process, every thread) and wall seconds per step; import time is counted apart. Streamlit's rendering, the browser, and the person's click on
-Save are not in it: this is the floor under the time to the first chart, not that time.
+seconds (user + sys of the process, every thread) and wall seconds per step; import time is counted apart.
+Streamlit's rendering, the browser, and the person's click on Save are not in it: this is the floor under the
+time to the first chart, not that time (upload_to_chart_browser.py measures that).
 """
 
 from __future__ import annotations

@@ -1,18 +1,19 @@
 """Benchmark (issue 20): seconds from an upload's last byte to the Cohorts heatmap visible, in a real browser.
 
-Run: .venv/bin/python performance/upload_to_chart_browser.py [--rows 1000000] [--repeat 3] [--save]
+Run: .venv/bin/python performance/upload_to_chart_browser.py [--rows 1000000] [--repeat 3] [--save] [--cold]
+     [--code DIR]   (the server run from another checkout, e.g. an export of the code before a change)
 
 Starts `streamlit run app.py` (tests/e2e's StreamlitServer) on a fresh data directory holding the demo, opens the
-Upload data page in headless Chromium (Playwright, Debian's /usr/bin/chromium; from the Overview, as a visitor
-does, or by its address with --cold: then the tab loads plotly's code for the first look's chart) and puts load_floor.py's purchases
-CSV of `--rows` rows into the purchases file box through its real <input type=file>. Times are read in the page,
-on one clock (performance.now()): the upload's last byte is the end of the upload request (its resource timing's
-responseEnd); then the validation's figures shown, the first look's chart element received (`chart`) and its
-heatmap drawn (`heatmap`: its heatmap layer in the DOM; the Data page's first look, store.Draft.build), and the
-page's run finished (the rest of the derived tables built).
-With --save it then presses Save and times the saved message and the Cohorts page's heatmap. Each repeat is a new
-browser context (a new session) on the same server; the first is preceded by a warm-up run of the app. Prints one
-line per repeat and the median; the load average before and after.
+Upload data page in headless Chromium (Playwright, Debian's /usr/bin/chromium; from the Overview, as a visitor does,
+or by its address with --cold: then the tab loads plotly's code for the first look's chart) and puts load_floor.py's
+purchases CSV of `--rows` rows into the purchases file box through its real <input type=file>. Times are read in the
+page, on one clock (performance.now()): the upload's last byte is the end of the upload request (its resource
+timing's responseEnd); then the validation's figures shown, the first look's chart element received (`chart`) and
+its heatmap drawn (`heatmap`: its heatmap layer in the DOM; the Data page's first look, store.Draft.build), and the
+page's run finished (the rest of the derived tables built). With --save it then presses Save and times the saved
+message and the Cohorts page's heatmap. Each repeat is a new browser context (a new session) on the same server; the
+first is preceded by a warm-up run of the app. Prints one line per repeat and the median; the load average before
+and after.
 """
 
 from __future__ import annotations

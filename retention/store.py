@@ -347,7 +347,7 @@ DERIVED_NEEDS: dict[str, tuple[str, ...]] = {
     "derive_cohort_attributes": ("derive_cohort_customers",),
 }
 # What the Cohorts page's month heatmap reads (queries/cohort_matrix.sql, cohort_availability.sql): every derived
-# table but the RFM attribute, which takes a model of its own; the Data page's first look builds these first.
+# table but the RFM attribute, which scores every customer; the Data page's first look builds these first.
 FIRST_LOOK: tuple[str, ...] = ("derive_cohort_activity", "derive_cohort_attributes")
 
 

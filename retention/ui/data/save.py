@@ -17,7 +17,7 @@ from retention.ui_text.data import QUEUED, save_steps
 ROUND = "data_round"  # session key: a new round after each save gives the page new, empty uploaders
 SAVED = "data_saved"  # session key: the name of the dataset just saved, shown once after the rerun
 PREVIEW, PREVIEW_KEY, DRAFT = "data_preview", "data_preview_key", "data_draft"
-FIRST_LOOK = "data_first_look"  # session key: (a draft's file, (its first-look heatmap, min width) or None): first_look.py
+FIRST_LOOK = "data_first_look"  # session key (first_look.py): (a draft's file, (its heatmap, min width) or None)
 
 
 def preview(prepared: dict) -> tuple:
