@@ -70,13 +70,10 @@ print(json.dumps([[label, b[0] - a[0], b[1] - a[1]] for label, a, b in steps]))
 """
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--code", type=Path, default=ROOT)
-    args = parser.parse_args()
-    path = csv_file(args.rows)
-    code = args.code.resolve()
+def server_steps(rows: int, code: Path) -> None:
+    """Run the child on `rows` rows with the code of `code`; print its steps as a table."""
+    path = csv_file(rows)
+    code = code.resolve()
     with tempfile.TemporaryDirectory(prefix="upload-chart-") as data_dir:
         env = {**os.environ, "RETENTION_DATA_DIR": data_dir, "PYTHONPATH": str(code), "RETENTION_LOAD_SECONDS": "0"}
         env.pop("PYTHONDONTWRITEBYTECODE", None)
@@ -90,13 +87,21 @@ def main() -> None:
 
     # DuckDB's progress bar (on by default for long queries in an older checkout) also writes to stdout
     steps = json.loads(next(line for line in done.stdout.splitlines()[::-1] if line.startswith('[["imports"')))
-    print(f"{args.rows:,} rows, code {code}, load average {os.getloadavg()[0]:.1f}")
+    print(f"{rows:,} rows, code {code}, load average {os.getloadavg()[0]:.1f}")
     print("| step | CPU s | wall s |\n|---|---|---|")
     for label, cpu, wall in steps:
         print(f"| {label} | {cpu:.2f} | {wall:.2f} |")
     after_upload = [s for s in steps[1:] if not s[0].startswith("=")]  # "= …": a sum of the steps before it
     print(f"| upload's last byte → saved dataset's heatmap cells | {sum(s[1] for s in after_upload):.2f} | "
           f"{sum(s[2] for s in after_upload):.2f} |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--code", type=Path, default=ROOT)
+    args = parser.parse_args()
+    server_steps(args.rows, args.code)
 
 
 if __name__ == "__main__":

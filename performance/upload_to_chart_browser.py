@@ -13,7 +13,7 @@ its heatmap drawn (`heatmap`: its heatmap layer in the DOM; the Data page's firs
 page's run finished (the rest of the derived tables built). With --save it then presses Save and times the saved
 message and the Cohorts page's heatmap. Each repeat is a new browser context (a new session) on the same server; the
 first is preceded by a warm-up run of the app. Prints one line per repeat and the median; the load average before
-and after.
+and after; then the server's steps alone, CPU and wall seconds (upload_to_chart.py's child; --no-steps skips them).
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 
 from performance.load_floor import csv_file  # noqa: E402
+from performance.upload_to_chart import server_steps  # noqa: E402
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -114,6 +115,7 @@ def main() -> None:
     parser.add_argument("--save", action="store_true", help="then press Save and open the Cohorts page")
     parser.add_argument("--code", type=Path, default=ROOT,
                         help="run the server from this checkout (e.g. an export of the code before a change)")
+    parser.add_argument("--no-steps", action="store_true", help="skip upload_to_chart.py's server-side steps")
     parser.add_argument("--cold", action="store_true",
                         help="open the Upload data page by its address (plotly's code not loaded yet in the tab)")
     args = parser.parse_args()
@@ -153,6 +155,9 @@ def main() -> None:
         seen = [r[key] for r in runs if r[key] is not None]
         print(f"  {key}: {_s(statistics.median(seen)) if seen else 'not seen'} "
               f"(runs: {', '.join(_s(r[key]) for r in runs)})")
+    if not args.no_steps:
+        print("\nThe server's steps alone (upload_to_chart.py, CPU and wall seconds):")
+        server_steps(args.rows, args.code)
 
 
 def _s(seconds: float | None) -> str:
