@@ -6,7 +6,7 @@ from retention import config
 from retention.i18n import _
 from retention.ui import links, session_uploads
 from retention.ui.data import files as file_views
-from retention.ui.data import save, validation
+from retention.ui.data import first_look, save, validation
 from retention.ui_text import DATA_MODEL_HELP, DATE_ORDER_WAITING, DUPLICATES_RULE
 
 links.route_through_app()  # a deep link to this page on a fresh server must still run through app.py
@@ -54,4 +54,6 @@ st.subheader(_("Validation"))
 for kind, report in reports.items():
     validation.file_report(kind, report, opened[kind].key)
 validation.row_downloads(reports, rejected, duplicates)
+look = st.container()  # filled after the Save form is drawn: Save can be pressed while the first look builds
 save.save_form(prepared, files, round_, unusable=any(report.get("unusable") for report in reports.values()))
+first_look.first_look(look)

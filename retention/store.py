@@ -153,10 +153,10 @@ def create_dataset(
         try:
             if taken is None:
                 reports = build(con, purchases, customers, name, today, say, meta=meta)
-            else:  # parsed and validated by the preview: the derived tables and the metadata are what is left
+            else:  # parsed and validated by the preview: the derived tables it did not build and the metadata
                 reports = taken[1]
                 with _load_slot(say), _bounded(con, purchases, customers, config.load_seconds()):
-                    _finish(con, purchases, customers, reports, name, say, meta, None, None)
+                    _finish(con, purchases, customers, reports, name, say, meta, None, None, built=taken[2])
             con.execute("checkpoint")
         finally:
             con.close()
@@ -252,11 +252,10 @@ def _load(con: duckdb.DuckDBPyConnection, purchases: Prepared | None, customers:
 
 def _finish(con: duckdb.DuckDBPyConnection, purchases: Prepared | None, customers: Prepared | None,
             reports: dict[str, dict], name: str, say: Callable[[str], None], extra: dict | None,
-            derived: Iterable[str] | None, grains: Iterable[str] | None) -> None:
-    """The rest of build after _load: the derived tables and the metadata."""
+            derived: Iterable[str] | None, grains: Iterable[str] | None, built: frozenset[str] = frozenset()) -> None:
+    """The rest of build after _load: the derived tables (but those `built` already: see derive) and the metadata."""
     say("summaries")
-    derive(con, [stored_name(c) for c in purchases.segments] if purchases else [],
-           [stored_name(c) for c in customers.segments] if customers else [], derived, grains)
+    derive(con, *_segments(purchases, customers), derived, grains, built)
     meta = {
         "name": name,
         "created_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
@@ -271,18 +270,32 @@ def _finish(con: duckdb.DuckDBPyConnection, purchases: Prepared | None, customer
         sql.execute(con, "put_meta", key=key, value=json.dumps(value))
 
 
+def _segments(purchases: Prepared | None, customers: Prepared | None) -> tuple[list[str], list[str]]:
+    """The segment columns of the purchases and the customers file, as stored."""
+    return ([stored_name(c) for c in purchases.segments] if purchases else [],
+            [stored_name(c) for c in customers.segments] if customers else [])
+
+
 def derive(con: duckdb.DuckDBPyConnection, purchase_segments: list[str], customer_segments: list[str],
-           wanted: Iterable[str] | None = None, grains: Iterable[str] | None = None) -> None:
+           wanted: Iterable[str] | None = None, grains: Iterable[str] | None = None,
+           built: frozenset[str] = frozenset()) -> None:
     """Precompute the per-customer tables every page reads (run once, at load time). `wanted`: only these
     (DERIVED_NEEDS names) and what they read; None = all. customer_attributes (the files' segments) is
     always filled: it is small, and the CLI's segment checks read it. `grains`: build the per-grain tables
-    for these period grains only (and 'month', which every per-customer join reads); None = all."""
-    chosen = needed(wanted)
-    sql.execute(con, "create_customer_attributes")
-    if customer_segments:
-        sql.execute(con, "derive_attributes_from_customers", segments=customer_segments)
-    if purchase_segments:
-        sql.execute(con, "derive_attributes_from_purchases", segments=purchase_segments)
+    for these period grains only (and 'month', which every per-customer join reads); None = all.
+    `built`: the steps an earlier call built on this connection (needed() of its `wanted`, all grains: the
+    preview's draft, Draft.build), skipped now; the same tables result as from one call. cohort_attributes
+    built without the RFM attribute is built again after it when RFM is wanted now."""
+    chosen = needed(wanted) - built
+    if RFM in chosen and "derive_cohort_attributes" in built:  # it numbers every attribute, RFM groups among them
+        con.execute("drop table cohort_attributes")
+        chosen.add("derive_cohort_attributes")
+    if not built:
+        sql.execute(con, "create_customer_attributes")
+        if customer_segments:
+            sql.execute(con, "derive_attributes_from_customers", segments=customer_segments)
+        if purchase_segments:
+            sql.execute(con, "derive_attributes_from_purchases", segments=purchase_segments)
     for name in DERIVED_TABLES:
         if name == "derive_cohort_attributes" and RFM in chosen:  # RFM groups are an attribute like the others
             from retention.metrics import rfm
@@ -333,6 +346,9 @@ DERIVED_NEEDS: dict[str, tuple[str, ...]] = {
     RFM: ("derive_cohort_customers", "derive_cohort_days"),
     "derive_cohort_attributes": ("derive_cohort_customers",),
 }
+# What the Cohorts page's month heatmap reads (queries/cohort_matrix.sql, cohort_availability.sql): every derived
+# table but the RFM attribute, which scores every customer; the Data page's first look builds these first.
+FIRST_LOOK: tuple[str, ...] = ("derive_cohort_activity", "derive_cohort_attributes")
 
 
 def _fsync(path: Path) -> None:
@@ -428,22 +444,60 @@ class Draft:
     """What a preview parsed and validated, kept for the Save that usually follows: a DuckDB file under tmp/
     holding the purchases, customers, rejected and possible_duplicates tables and an empty meta table (no derived
     table), so that create_dataset(..., draft=) derives from it instead of parsing the same files again (at 1M
-    purchases about 3 CPU s of the upload-to-chart path). The file goes when a save takes it, when the Draft is
-    garbage (a new preview replaced it, the session ended) or with the process (scratch.py: its WRITER mark)."""
+    purchases about 3 CPU s of the upload-to-chart path). build() adds derived tables before the Save (the Data
+    page's first look at the cohorts: FIRST_LOOK, then the rest), which the Save then does not build again. The
+    file goes when a save takes it, when the Draft is garbage (a new preview replaced it, the session ended) or
+    with the process (scratch.py: its WRITER mark)."""
 
     def __init__(self) -> None:
         _dirs()
         self.path = scratch.claim() / f"draft.{WRITER}.{secrets.token_hex(8)}.duckdb.tmp"
         # (purchases, customers, today, reports) once preview() filled the file
         self._held: tuple[Prepared | None, Prepared | None, dt.date, dict] | None = None
+        self.built: frozenset[str] = frozenset()  # the derived steps in the file (needed() names)
         weakref.finalize(self, _remove_file, self.path)
+
+    @property
+    def usable(self) -> bool:
+        """Whether the file holds a preview's parse that a Save can take (every file usable)."""
+        return self._held is not None and not any(r.get("unusable") for r in self._held[3].values())
+
+    def build(self, wanted: Iterable[str] | None = None, say: Callable[[str], None] = lambda _step: None) -> None:
+        """Build the derived tables `wanted` (as derive's; None = all) and what they read into the file, those
+        not built yet, under the load slot and limits a Save has (its time limit again: IngestError). The Save
+        taking the draft builds only the rest: its tables are the same as from one build. Does nothing on a draft
+        that is not usable; on any failure the draft is dropped (the Save then parses the files again)."""
+        if not self.usable or needed(wanted) <= self.built:
+            return
+        purchases, customers = self._held[0], self._held[1]
+        try:
+            con = _connect(self.path, read_only=False)
+            try:
+                with _load_slot(say), _bounded(con, purchases, customers, config.load_seconds()):
+                    derive(con, *_segments(purchases, customers), wanted, None, self.built)
+            finally:
+                con.close()
+        except BaseException:
+            self._held, self.built = None, frozenset()
+            _remove_file(self.path)
+            raise
+        self.built = self.built | needed(wanted)
+
+    @contextmanager
+    def read(self):
+        """A read-only connection to the draft's file (for the first look's queries), closed after the block."""
+        con = _connect(self.path, read_only=True)
+        try:
+            yield con
+        finally:
+            con.close()
 
     def fill(self, purchases: Prepared | None, customers: Prepared | None,
              say: Callable[[str], None]) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
         """preview()'s work, into the draft's file."""
         from retention.metrics.overview import possible_duplicate_rows, rejected_rows
 
-        self._held, today = None, dt.date.today()
+        self._held, self.built, today = None, frozenset(), dt.date.today()
         _remove_file(self.path)
         try:
             con = _connect(self.path, read_only=False)
@@ -460,16 +514,18 @@ class Draft:
         return result
 
     def take(self, purchases: Prepared | None, customers: Prepared | None,
-             today: dt.date) -> tuple[Path, dict] | None:
-        """(the file, the reports) when the draft holds the parse of exactly these prepared files on `today` and
-        every file is usable; else None (and the file is dropped). Taken once: the file is the caller's now."""
+             today: dt.date) -> tuple[Path, dict, frozenset[str]] | None:
+        """(the file, the reports, the derived steps built) when the draft holds the parse of exactly these prepared
+        files on `today` and every file is usable; else None (and the file is dropped). Taken once: the file is the
+        caller's now."""
         held, self._held = self._held, None
+        built, self.built = self.built, frozenset()
         if (held is None or held[2] != today or not _same_load(held[0], purchases)
                 or not _same_load(held[1], customers) or any(r.get("unusable") for r in held[3].values())
                 or not self.path.is_file()):
             _remove_file(self.path)
             return None
-        return self.path, held[3]
+        return self.path, held[3], built
 
 
 def _same_load(held: Prepared | None, given: Prepared | None) -> bool:

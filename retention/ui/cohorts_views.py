@@ -97,23 +97,47 @@ def lead_sentence(cells: pd.DataFrame, mode: str, basis: str, grain: str) -> str
     return lead(s, cohorts.trend(s), mode, basis, grain) if s else str(NONE_YET[grain])
 
 
-def heatmap_tab(v: View) -> None:
-    """The retention matrix as a heatmap, its caption and download."""
-    cells, grain, mode = v.cells, v.grain, v.mode
+def heatmap_figure(cells: pd.DataFrame, grain: str, mode: str, show: str, minimum: int):
+    """The heatmap tab's figure (charts.heatmap with the page's words). cells: as View.cells."""
     rows, left_out = cohorts.completed_at(cells, 1)  # as the lead: small cohorts only when all are small
     ones = rows["retention_pct"]
     title = (_("{period}: from {low} to {high} across complete cohorts of at least {n} customers") if left_out
              else _("{period}: from {low} to {high} across complete cohorts"))
     hover = (_("{cohort}, {k}: {value} ({active} buyers of {size}){note}") if mode == "revenue" else
              _("{cohort}, {k}: {active} of {size} = {value} (95% CI {low}–{high}){note}"))
-    v.report.chart(cache.reuse(charts.heatmap, cells, v.show, {
+    return cache.reuse(charts.heatmap, cells, show, {
         "x": str(GRAINS_AFTER[grain]), "y": _("Cohort"), "sizes": _("Cohort size"),
-        "colorbar": str(SHOW[v.show]), "hover": hover, "incomplete": " · " + _("incomplete period"),
-        "small": " · " + _("fewer than {n} customers").format(n=number(v.minimum))},
+        "colorbar": str(SHOW[show]), "hover": hover, "incomplete": " · " + _("incomplete period"),
+        "small": " · " + _("fewer than {n} customers").format(n=number(minimum))},
         title.format(period=GRAIN_K[grain].format(k=1), low=percent(ones.min(), 0), high=percent(ones.max(), 0),
-                     n=number(v.minimum))
-        if len(ones) else str(MODES_BY_COHORT[mode])), "cohorts_heatmap", _("Retention by cohort"),
-        min_width=charts.heatmap_min_width(int(cells["period"].max())))
+                     n=number(minimum))
+        if len(ones) else str(MODES_BY_COHORT[mode]))
+
+
+def first_heatmap(con):
+    """The heatmap the Cohorts page opens with (its default controls: state.Cohorts), computed as the page
+    computes it, from a connection to a dataset's tables (the Data page's draft, before Save), and the width (px)
+    it keeps on a narrow screen; None when the page would not open on it (no first-purchase cohorts, no cell)."""
+    d = state.Cohorts()
+    info = cohorts.availability(con).iloc[0]
+    if d.mode not in cohorts.available_modes(info) or d.basis not in cohorts.available_bases(info):
+        return None
+    cells = cohorts.matrix(con, period=d.period, mode=d.mode, cohort_by=d.basis, min_customers=d.min,
+                           as_of=pd.Timestamp(info.last_date).date().isoformat())
+    if cells.empty:
+        return None
+    cells = labelled(cohorts.with_intervals(cells, mode=d.mode), d.period)
+    most = int(cells["period"].max())
+    shown = min(max(state.SHOWN[d.period], 1), max(most, 1)) if most > 1 else most  # the page's slider
+    return (heatmap_figure(cells[cells["period"] <= shown], d.period, d.mode, d.show, d.min),
+            charts.heatmap_min_width(shown))
+
+
+def heatmap_tab(v: View) -> None:
+    """The retention matrix as a heatmap, its caption and download."""
+    cells, grain, mode = v.cells, v.grain, v.mode
+    v.report.chart(heatmap_figure(cells, grain, mode, v.show, v.minimum), "cohorts_heatmap",
+                   _("Retention by cohort"), min_width=charts.heatmap_min_width(int(cells["period"].max())))
     st.caption(FADED[grain].format(day=fmt.date(v.as_of), n=number(v.minimum)))
     matrix = v.report.table(cells.drop(columns=["cohort_label"]), _("Cohort matrix"))
     downloads.download_buttons(matrix, _("cohort_matrix_{mode}_{period}").format(mode=mode, period=grain),

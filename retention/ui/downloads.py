@@ -11,6 +11,7 @@ import streamlit as st
 
 from retention import i18n, ui_text
 from retention.i18n import _
+from retention.ui import widgets
 from retention.ui.datasets import dataset
 
 
@@ -55,11 +56,7 @@ class ReportSections(list):
 
     def chart(self, figure, key: str, heading: str = "", where=None, min_width: int | None = None) -> None:
         """min_width (px): on a narrower screen the chart keeps that width and scrolls sideways in its box."""
-        if min_width:
-            where = (where or st).container(key=f"{key}_scroll")
-            where.html(f"<style>.st-key-{key}_scroll {{overflow-x: auto}} "
-                       f".st-key-{key}_scroll .st-key-{key} {{min-width: {int(min_width)}px}}</style>")
-        (where or st).plotly_chart(figure, width="stretch", key=key)
+        widgets.plotly_chart(figure, key, where, min_width)
         self.append((heading, figure))
 
     def table(self, frame: pd.DataFrame, heading: str) -> pd.DataFrame:

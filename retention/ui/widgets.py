@@ -110,3 +110,13 @@ def headline_metric(column, row: dict, label: str | None = None) -> None:
     column.metric(f"{label or ui_text.headline_label(row)}{note}", ui_text.headline_value(figure, row["value"]),
                   help=ui_text.headline_definition(figure, row["method"]) + " "
                   + ui_text.CUSTOMERS_BEHIND.format(n=fmt.number(row["customers"])))
+
+
+def plotly_chart(figure, key: str, where=None, min_width: int | None = None) -> None:
+    """st.plotly_chart at the full width; min_width (px): on a narrower screen the chart keeps that width and
+    scrolls sideways in its box."""
+    if min_width:
+        where = (where or st).container(key=f"{key}_scroll")
+        where.html(f"<style>.st-key-{key}_scroll {{overflow-x: auto}} "
+                   f".st-key-{key}_scroll .st-key-{key} {{min-width: {int(min_width)}px}}</style>")
+    (where or st).plotly_chart(figure, width="stretch", key=key)

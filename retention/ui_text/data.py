@@ -63,3 +63,10 @@ def save_steps() -> dict[str, str]:
     """What the save's status box says at each step of store.create_dataset's progress."""
     return {"queued": str(QUEUED), "purchases": _("Storing purchases"), "customers": _("Storing customers"),
             "summaries": _("Precomputing summaries")}
+
+
+FIRST_LOOK_BUILDING = L("Building the cohort heatmap…")
+FIRST_LOOK_HEADING = L("First look: retention by monthly cohort")
+FIRST_LOOK_CAPTION = L("The heatmap the Cohorts page opens with, from the rows checked above. Save the dataset to "
+                       "see every view and change the settings.")
+FIRST_LOOK_REST = L("Preparing the other views…")

@@ -106,3 +106,71 @@ def test_an_unusable_file_in_the_draft_is_refused_at_save(data_dir):
     with pytest.raises(Exception):
         store.create_dataset(purchases, None, "t", draft=draft)
     assert list((data_dir / "datasets").glob("*.duckdb")) == []
+
+
+def _shop() -> bytes:
+    """A year of purchases by 200 customers (seeded), with a segment column: cohorts of 30 and more, RFM groups."""
+    import random
+
+    rng = random.Random(20)
+    rows = ["customer,date,amount,channel"]
+    for n in range(200):
+        day = dt.date(2024, 1, 1) + dt.timedelta(days=rng.randrange(90))
+        while day < dt.date(2024, 12, 31):
+            rows.append(f"c{n},{day.isoformat()},{rng.randrange(-5, 80)},{rng.choice(['web', 'app'])}")
+            day += dt.timedelta(days=rng.randrange(5, 120))
+    return ("\n".join(rows) + "\n").encode()
+
+
+def _heatmap_cells(con) -> pd.DataFrame:
+    """The Cohorts page's first view: the month matrix with its defaults."""
+    from retention.metrics import cohorts
+
+    return cohorts.matrix(con.cursor(), period="month")
+
+
+@pytest.mark.parametrize("rest", [True, False], ids=["rest built before save", "rest built by save"])
+def test_the_first_look_reads_the_saved_heatmap_and_the_save_builds_only_the_rest(data_dir, monkeypatch, rest):
+    purchases = prepare(_shop(), "p.csv", "purchases", segments=["channel"])
+    draft = store.Draft()
+    store.preview(purchases, None, draft=draft)
+    draft.build(store.FIRST_LOOK)
+    assert store.RFM not in draft.built and "derive_cohort_activity" in draft.built
+    with draft.read() as con:
+        first_look = _heatmap_cells(con)
+        assert con.execute("select count(*) from cohort_attributes where attribute = 'RFM group'").fetchone() == (0,)
+    if rest:
+        draft.build()
+        assert store.RFM in draft.built
+
+    parses, steps = _parses(monkeypatch), []
+    execute = store.sql.execute
+    monkeypatch.setattr(store.sql, "execute", lambda con, name, **k: steps.append(name) or execute(con, name, **k))
+    from_draft, _reports = store.create_dataset(purchases, None, "t", draft=draft)
+    assert parses == []
+    # the RFM groups go into cohort_attributes: built again after them when the first look built it without
+    assert [s for s in steps if s.startswith("derive_")] == ([] if rest else ["derive_attributes_rfm",
+                                                                              "derive_cohort_attributes"])
+    from_files, _ = store.create_dataset(purchases, None, "t")
+    assert _contents(from_draft) == _contents(from_files)
+    saved = store.open_dataset(from_files)
+    try:
+        assert saved.execute("select count(*) > 0 from cohort_attributes where attribute = 'RFM group'").fetchone()[0]
+        pd.testing.assert_frame_equal(first_look, _heatmap_cells(saved))
+    finally:
+        saved.close()
+    assert len(first_look) > 10 and first_look["cohort_size"].max() >= 30
+
+
+def test_a_failed_build_drops_the_draft_and_the_save_parses_again(data_dir, monkeypatch):
+    purchases = prepare(_shop(), "p.csv", "purchases")
+    draft = store.Draft()
+    store.preview(purchases, None, draft=draft)
+    monkeypatch.setattr(store, "derive", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("stopped")))
+    with pytest.raises(RuntimeError):
+        draft.build(store.FIRST_LOOK)
+    assert not draft.usable and not draft.path.exists()
+    monkeypatch.undo()
+    parses = _parses(monkeypatch)
+    store.create_dataset(purchases, None, "t", draft=draft)
+    assert parses == ["purchases"]

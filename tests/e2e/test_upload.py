@@ -36,6 +36,8 @@ def test_upload_map_validate_save(page, app_url):
     expect(metric_value(page, "Rows used")).to_have_text(f"{shop.rows:,}")
     expect(metric_value(page, "Rows rejected")).to_have_text("0")
     expect(metric_value(page, "Customers")).to_have_text(f"{shop.customers:,}")
+    # before Save, a first look: the Cohorts page's heatmap, drawn by plotly in the page (ui/data/first_look.py)
+    expect(page.locator(".st-key-data_first_look .js-plotly-plot .heatmaplayer")).to_be_attached()
     screenshot(page, "upload-1-detected")
 
     # The detected amount column is order_total; switch to alt_total, which has "n/a" in every 7th row.

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+
 from streamlit.testing.v1 import AppTest
 
 from retention import store
 from tests.conftest import APP
+from tests.helpers.dated_datasets import purchases_csv
 
 
 def test_save_after_the_preview_parses_nothing_again(demo_env, monkeypatch):
@@ -31,3 +35,30 @@ def test_save_after_the_preview_parses_nothing_again(demo_env, monkeypatch):
     assert con.execute("select count(*) from cohort_days").fetchone()[0] == 3
     con.close()
     assert set((demo_env / "tmp").glob("draft.*")) <= drafts_before  # this session's draft is gone
+
+
+def _heatmap(at: AppTest, key: str) -> dict:
+    """The plotly figure (data and layout) drawn under `key`."""
+    charts = [c for c in at.get("plotly_chart") if c.key == key]
+    assert len(charts) == 1, [c.key for c in at.get("plotly_chart")]
+    return json.loads(charts[0].proto.spec)
+
+
+def test_the_first_look_is_the_saved_datasets_cohorts_heatmap(demo_env):
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    at.switch_page("pages/data.py").run()
+    at.file_uploader(key="data_purchases_file").set_value(
+        ("shop.csv", purchases_csv(dt.date(2023, 1, 1), 14, customers=240), "text/csv")).run()
+    assert not at.exception, at.exception
+    first_look = _heatmap(at, "data_first_look")
+    assert store.RFM in at.session_state["data_draft"].built  # the rest built too: Save only writes the metadata
+
+    at.button(key="data_save").click().run()
+    assert not at.exception, at.exception
+    at.switch_page("pages/cohorts.py").run()
+    assert not at.exception, at.exception
+    saved = _heatmap(at, "cohorts_heatmap")
+    cells = [t for t in first_look["data"] if t["type"] == "heatmap"]
+    assert sum(len(row) for t in cells for row in t["z"]) >= 14 * 2  # a real triangle: cohorts × periods
+    assert first_look["data"] == saved["data"]  # every cell, its text and hover, the cohort sizes
+    assert first_look["layout"]["title"] == saved["layout"]["title"]

@@ -17,6 +17,7 @@ from retention.ui_text.data import QUEUED, save_steps
 ROUND = "data_round"  # session key: a new round after each save gives the page new, empty uploaders
 SAVED = "data_saved"  # session key: the name of the dataset just saved, shown once after the rerun
 PREVIEW, PREVIEW_KEY, DRAFT = "data_preview", "data_preview_key", "data_draft"
+FIRST_LOOK = "data_first_look"  # session key (first_look.py): (a draft's file, (its heatmap, min width) or None)
 
 
 def preview(prepared: dict) -> tuple:
@@ -71,7 +72,7 @@ def save_form(prepared: dict, files: dict, round_: int, unusable: bool) -> None:
     datasets.remember_upload(dataset_id, name, token)
     st.session_state[SAVED] = name
     st.session_state[ROUND] = round_ + 1
-    for key in (PREVIEW, PREVIEW_KEY, DRAFT):
+    for key in (PREVIEW, PREVIEW_KEY, DRAFT, FIRST_LOOK):
         st.session_state.pop(key, None)
     file_views.forget_read_files()
     session_uploads.drop_uploads(list(files.values()))  # the saved dataset is on disk; free the uploaded bytes now
