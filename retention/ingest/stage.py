@@ -36,6 +36,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import duckdb
 import numpy as np
@@ -411,7 +412,8 @@ def stage_parquet(path: Path, filename: str, deadline: Deadline) -> RawTable:
     width = parquet_width(path, filename)
     check_width(width, filename)
     staged = Staged(_staging_path(), [], 2, [])
-    try:
+
+    def fill() -> dict:
         con = _connect_staging(staged.path)
         try:
             with deadline.watch(con):
@@ -427,13 +429,21 @@ def stage_parquet(path: Path, filename: str, deadline: Deadline) -> RawTable:
         finally:
             con.close()
         staged.names = unique_names(header)
-        raw = finish_staged(staged, {"format": "parquet", "header_row": 1, "title_rows": 0,
-                                     "repeated_headers": repeated_headers(header)}, deadline)
+        return {"format": "parquet", "header_row": 1, "title_rows": 0, "repeated_headers": repeated_headers(header)}
+
+    return _stage_into(staged, fill, deadline, filename)
+
+
+def _stage_into(staged: Staged, fill: Callable[[], dict], deadline: Deadline, where: str) -> RawTable:
+    """fill() the staging file (it returns the read info), then finish_staged: the RawTable. The file is removed on
+    any failure; IngestError 'header_only' naming `where` when no data row is left."""
+    try:
+        raw = finish_staged(staged, fill(), deadline)
     except BaseException:
         _remove(staged.path)
         raise
     if raw is None:
-        raise IngestError(filename, "header_only")
+        raise IngestError(where, "header_only")
     return raw
 
 
@@ -526,15 +536,12 @@ def _stage_rows(rows, where: str, filename: str, deadline: Deadline, info: dict)
                  "repeated_headers": repeated_headers(header)}
     check_width(width, where)
     staged = Staged(_staging_path(), names, skipped + first_data + 1, [])
-    try:
+
+    def fill() -> dict:
         _insert_rows(staged, itertools.chain(head[first_data:], (r[left:] for r in rows)), width, deadline)
-        raw = finish_staged(staged, {**info, **extra}, deadline)
-    except BaseException:
-        _remove(staged.path)
-        raise
-    if raw is None:
-        raise IngestError(where, "the file has a header row but no data rows")
-    return raw
+        return {**info, **extra}
+
+    return _stage_into(staged, fill, deadline, where)
 
 
 def _insert_rows(staged: Staged, rows, width: int, deadline: Deadline) -> None:
