@@ -54,6 +54,10 @@ BGNBD_PARAMS = ("r", "alpha", "a", "b")
 BETA_BOUND = 1e6
 DEGENERATE_SIZE = 1e6
 PARAM_FLOOR = 1e-8  # lower bound of every BG/NBD parameter in the fit (keeps the optimiser's trial points finite)
+# Likewise the Gamma(r, α) purchase rates degenerate to one rate λ = r/α when r, α → ∞ (every customer buys at the
+# same rate) and the likelihood is flat along r/α there: unbounded, the fit ran r to 6e303 on a generated shop of
+# identical buyers, where every ₂F₁ overflowed. r and α are bounded by GAMMA_BOUND (λ from 1e-8 to 1e8 per unit).
+GAMMA_BOUND = 1e8
 SERIES_TERMS = 1_000_000  # cap of the plain-series fallback for ₂F₁
 GAMMA_GAMMA_PARAMS = ("p", "q", "gamma")
 
@@ -279,7 +283,8 @@ def fit_bgnbd(x, t_x, T, *, time_unit: str = DEFAULT_TIME_UNIT, calibration_end:
     start = np.log([1.0, 1.0 / rate, 1.0, 1.0])
     # a and b bounded: without, a fit whose dropout is the same for everyone runs them off to ~1e10
     low = math.log(PARAM_FLOOR)
-    bounds = [(low, None), (low, None), (low, math.log(BETA_BOUND)), (low, math.log(BETA_BOUND))]
+    upper = np.log([GAMMA_BOUND, GAMMA_BOUND, BETA_BOUND, BETA_BOUND])
+    bounds = [(low, high) for high in upper]
     result = optimize.minimize(objective, start, jac=True, method="L-BFGS-B", bounds=bounds,
                                options={"maxiter": 1000, "ftol": 1e-13, "gtol": 1e-8})
     if np.logaddexp(result.x[2], result.x[3]) >= math.log(DEGENERATE_SIZE) - 2 * math.log(10):
@@ -292,7 +297,7 @@ def fit_bgnbd(x, t_x, T, *, time_unit: str = DEFAULT_TIME_UNIT, calibration_end:
         if again.fun < result.fun:
             result = again
     best = result
-    at_bound = result.x[2:] >= math.log(BETA_BOUND) - 1e-9
+    at_bound = result.x >= upper - 1e-9
     if not result.success and not at_bound.any():  # (flat along a + b at the bound: Nelder-Mead would only wander)
         polished = optimize.minimize(lambda v: objective(v)[0], result.x, method="Nelder-Mead", bounds=bounds,
                                      options={"maxiter": 4000, "xatol": 1e-8, "fatol": 1e-10})
@@ -300,7 +305,7 @@ def fit_bgnbd(x, t_x, T, *, time_unit: str = DEFAULT_TIME_UNIT, calibration_end:
             best = polished
     theta = np.exp(best.x)
     gradient = objective(best.x)[1]
-    at_bound = np.concatenate([[False, False], best.x[2:] >= math.log(BETA_BOUND) - 1e-9])
+    at_bound = best.x >= upper - 1e-9
     # at the bound the likelihood still rises towards the limit: that gradient is not a failure to converge
     free = np.where(at_bound, 0.0, gradient)
     converged = bool(np.all(np.isfinite(theta)) and np.max(np.abs(free)) < 1e-2 * max(1.0, weight.sum() ** 0.5))
@@ -371,6 +376,8 @@ def _hyp2f1_series(p: float, q: float, c: float, z: float) -> tuple[float, float
             return math.nan, math.nan
         term *= (p + k) * (q + k) / ((c + k) * (k + 1)) * z
         total += term
+        if not math.isfinite(total):  # a term beyond the floats (huge p or q): no value, and no point going on
+            return math.nan, math.nan
         if abs(term) < 1e-17 * abs(total):
             break
         if abs(total) > 1e200:

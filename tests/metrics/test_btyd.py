@@ -490,3 +490,20 @@ def test_spend_spread_is_the_coefficient_of_variation_of_customers_mean_spend():
     assert fit(6.0).spread == pytest.approx(0.5) and not fit(6.0).flat
     assert fit(3.74).spread == pytest.approx(1 / math.sqrt(1.74))  # the paper's CDNOW fit: spend varies a lot
     assert fit(2.5e7).flat and fit(1.5).spread == math.inf
+
+
+def test_a_shop_of_identical_buyers_keeps_the_fit_finite_and_the_check_quick():
+    """Every customer buys at the same rate (a generated shop the browser tests upload: 30,000 orders spread evenly
+    over 2,500 customers). The purchase-rate Gamma then degenerates (r, α → ∞ with r/α fixed, the likelihood flat
+    along it): unbounded, the fit ran r to 6e303 and the holdout check's ₂F₁ series overflowed and ran a million
+    terms for every customer (the Overview hung). r and α stay within GAMMA_BOUND and the check ends with finite
+    predictions; the series gives up at the first term beyond the floats."""
+    lines = ["customer,date,amount"] + [
+        f"C{i % 2500},{dt.date(2023, 1, 1) + dt.timedelta(days=1 + (i * 7919) % 700)},{10 + (i * 37) % 190}"
+        for i in range(30_000)]
+    connection = duckdb.connect()
+    store.build(connection, prepare("\n".join(lines).encode(), "even.csv", "purchases"), None, name="even")
+    check = btyd.validate(connection)
+    assert all(0 < v <= btyd.GAMMA_BOUND for k, v in check.fit.params.items() if k in ("r", "alpha"))
+    assert np.isfinite(check.tracking["predicted_cumulative"]).all()
+    assert all(math.isnan(v) for v in btyd._hyp2f1_series(6e303, 1.0, 2.0, 0.9))
