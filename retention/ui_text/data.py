@@ -69,4 +69,3 @@ FIRST_LOOK_BUILDING = L("Building the cohort heatmap…")
 FIRST_LOOK_HEADING = L("First look: retention by monthly cohort")
 FIRST_LOOK_CAPTION = L("The heatmap the Cohorts page opens with, from the rows checked above. Save the dataset to "
                        "see every view and change the settings.")
-FIRST_LOOK_REST = L("Preparing the other views…")

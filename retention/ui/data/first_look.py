@@ -1,6 +1,8 @@
 """Upload data page, after the validation: a first look at the file before Save, the heatmap the Cohorts page opens
-with, drawn from the preview's draft (store.Draft.build: the tables that heatmap reads, then the rest, which Save
-then does not build again)."""
+with, drawn from the preview's draft (store.Draft.build: the tables that heatmap reads, which Save then does not
+build again; Save builds the rest, the RFM groups among them). The rest is left to Save so that the page's run, and
+its hold on the server's load slot (config.parallel_loads: one on two cores), ends with the heatmap: another
+session's upload waits for that slot, and a file never saved costs no more."""
 
 from __future__ import annotations
 
@@ -10,14 +12,13 @@ from retention import store
 from retention.ingest.errors import IngestError
 from retention.ui import cohorts_views, widgets
 from retention.ui.data.save import DRAFT, FIRST_LOOK
-from retention.ui_text.data import (FIRST_LOOK_BUILDING, FIRST_LOOK_CAPTION, FIRST_LOOK_HEADING, FIRST_LOOK_REST,
-                                    QUEUED)
+from retention.ui_text.data import FIRST_LOOK_BUILDING, FIRST_LOOK_CAPTION, FIRST_LOOK_HEADING, QUEUED
 
 
 
 def first_look(slot) -> None:
     """Into `slot` (a container above the Save form, filled after it is drawn): the Cohorts page's first heatmap
-    of the files previewed, then the other derived tables built, each with a spinner while it runs."""
+    of the files previewed, with a spinner while its tables build."""
     draft = st.session_state.get(DRAFT)
     if draft is None or not draft.usable:
         return
@@ -42,6 +43,3 @@ def _build_and_draw(draft: store.Draft, say) -> None:
         st.caption(str(FIRST_LOOK_CAPTION))
         figure, width = held[1]
         widgets.plotly_chart(figure, "data_first_look", min_width=width)
-    if store.RFM not in draft.built:
-        with st.spinner(str(FIRST_LOOK_REST)):
-            draft.build(None, say)
