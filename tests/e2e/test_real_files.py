@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from e2e_helpers import ARTIFACTS, dataset_id_in_url, open_page, rerun, screenshot, upload
+from e2e_helpers import ARTIFACTS, dataset_id_in_url, open_page, rerun, screenshot, upload, wait_for_app
 from tests.helpers.real_files import CORPUS, IN_THE_BROWSER, PAGES, corpus_files, problems_of, slot
 
 REAL_DATA = os.environ.get("RETENTION_REAL_DATA", "").strip()
@@ -126,6 +126,10 @@ def upload_and_save(page, app_url: str, item: Upload, timeout_ms: int) -> str:
     save = page.get_by_role("button", name="Save dataset")
     errors = main.get_by_test_id("stAlertContentError")
     expect(save.or_(errors).first).to_be_visible(timeout=timeout_ms)
+    wait_for_app(page, timeout_ms)  # the first look's heatmap is drawn after the Save button, in the same run
+    if main.get_by_role("heading", name="First look: retention by monthly cohort").count():
+        # drawn, not only sent: on a tab that opened /data directly, plotly's code loads with this first chart
+        expect(main.locator(".js-plotly-plot").first).to_be_visible(timeout=timeout_ms)
     screenshot(page, f"real-{item.label}-upload")
     upload_errors = errors.all_inner_texts()
     if not save.count():
