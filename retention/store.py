@@ -518,11 +518,10 @@ class Draft:
         """(the file, the reports, the derived steps built) when the draft holds the parse of exactly these prepared
         files on `today` and every file is usable; else None (and the file is dropped). Taken once: the file is the
         caller's now."""
-        held, self._held = self._held, None
+        usable, held, self._held = self.usable, self._held, None
         built, self.built = self.built, frozenset()
-        if (held is None or held[2] != today or not _same_load(held[0], purchases)
-                or not _same_load(held[1], customers) or any(r.get("unusable") for r in held[3].values())
-                or not self.path.is_file()):
+        if (not usable or held[2] != today or not _same_load(held[0], purchases)
+                or not _same_load(held[1], customers) or not self.path.is_file()):
             _remove_file(self.path)
             return None
         return self.path, held[3], built

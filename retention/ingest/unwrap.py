@@ -11,6 +11,7 @@ data at all (images, PDFs, archives of other kinds) by their first bytes.
 from __future__ import annotations
 
 import io
+import math
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -128,10 +129,6 @@ def _gunzip_chunks(read: Callable[[int], bytes], filename: str, limit: int) -> I
         raise IngestError(filename, "gz_damaged") from exc
 
 
-def _gunzip(data: bytes, filename: str, limit: int) -> bytes:
-    return b"".join(_gunzip_chunks(io.BytesIO(data).read, filename, limit))
-
-
 def _member_chunks(archive: zipfile.ZipFile, member: zipfile.ZipInfo, filename: str, limit: int) -> Iterator[bytes]:
     """The unpacked bytes of one archive member, CHUNK_BYTES at a time; IngestError beyond `limit` bytes (the
     directory's size is checked first, and the bytes as they come: sizes in the directory can lie)."""
@@ -164,9 +161,9 @@ def _only_member(archive: zipfile.ZipFile, filename: str) -> zipfile.ZipInfo:
     return members[0]
 
 
-def _open_zip(data: bytes, filename: str) -> zipfile.ZipFile:
+def _open_zip(source: bytes | IO[bytes], filename: str) -> zipfile.ZipFile:
     try:
-        return zipfile.ZipFile(io.BytesIO(data))
+        return zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source)
     except (zipfile.BadZipFile, OSError) as exc:
         raise IngestError(filename, "zip_damaged") from exc
 
@@ -207,28 +204,46 @@ def _is_workbook_zip(archive: zipfile.ZipFile, name: str) -> bool:
 def unwrap(data: bytes, filename: str) -> tuple[str, bytes, str | None]:
     """(inner file name, inner bytes, 'gzip' | 'zip' | None). Raises IngestError for files that are not data."""
     check_size(len(data), filename)
-    name, wrapper = filename, None
-    limit = max_unpacked_bytes()
-    for _ in range(2):  # .csv.gz, .zip, and a .gz inside a .zip at most
-        if data.startswith(GZIP_MAGIC):
-            data = _gunzip(data, filename, limit)
-            name = _gunzipped_name(name)
-            wrapper = wrapper or "gzip"
-        elif data.startswith((ZIP_MAGIC, EMPTY_ZIP_MAGIC)):
-            with _open_zip(data, filename) as archive:
-                if _is_workbook_zip(archive, name):
-                    break
-                member = _only_member(archive, filename)
-                name, data = Path(member.filename).name, b"".join(_member_chunks(archive, member, filename, limit))
-                wrapper = wrapper or "zip"
-        else:
-            break
+    name, data, wrapper = _peel(data, filename)
     if not data:
         raise IngestError(filename, "empty" if wrapper is None else "archive_member_empty")
     what = sniff_not_data(data)
     if what:
         raise IngestError(filename, "not_data", what=what)
     return name, data, wrapper
+
+
+def _peel(source: bytes | Path, filename: str, spill_bytes: float = math.inf,
+          target: Callable[[], Path] | None = None, check: Callable[[], None] = lambda: None,
+          made: list[Path] | None = None) -> tuple[str, bytes | Path, str | None]:
+    """Undo a .gz, a .zip holding one data file, and a .gz inside a .zip at most: (the inner file's name, its
+    content, the outermost wrapper 'gzip' | 'zip' | None). The content stays bytes while under `spill_bytes`, else
+    it is written to a new file `target()` chunk by chunk (_spill; every file made is added to `made`, and a
+    layer's file is deleted once the next layer is unpacked from it). The unpack limit is applied as it grows, and
+    `check()` after every chunk. A .zip that is itself a workbook is left as it is."""
+    name, wrapper = filename, None
+    made = [] if made is None else made
+    limit = max_unpacked_bytes()
+    for _ in range(2):
+        start = source[:4] if isinstance(source, bytes) else _first_bytes(source, 4)
+        if start.startswith(GZIP_MAGIC):
+            with _open(source) as stream:
+                out = _spill(_gunzip_chunks(stream.read, filename, limit), spill_bytes, target, check, made)
+            name, kind = _gunzipped_name(name), "gzip"
+        elif start.startswith((ZIP_MAGIC, EMPTY_ZIP_MAGIC)):
+            with _open(source) as stream, _open_zip(stream, filename) as archive:
+                if _is_workbook_zip(archive, name):
+                    break
+                member = _only_member(archive, filename)
+                out = _spill(_member_chunks(archive, member, filename, limit), spill_bytes, target, check, made)
+            name, kind = Path(member.filename).name, "zip"
+        else:
+            break
+        wrapper = wrapper or kind
+        if isinstance(source, Path) and source in made:
+            source.unlink(missing_ok=True)
+        source = out
+    return name, source, wrapper
 
 
 @dataclass
@@ -248,34 +263,9 @@ def unpack_path(path: Path, filename: str, spill_bytes: int, target: Callable[[]
     chunk by chunk, so memory stays about `spill_bytes` whatever the file inflates to, with unwrap's limits and
     messages and `check()` (the load's deadline) after every chunk. None when the file is not compressed or
     holds less: read_table unwraps it in memory, as before. Files that are not data are refused as unwrap does."""
-    name, wrapper, source = filename, None, path
     made: list[Path] = []
-    limit = max_unpacked_bytes()
     try:
-        for _ in range(2):
-            start = source[:4] if isinstance(source, bytes) else _first_bytes(source, 4)
-            if start.startswith(GZIP_MAGIC):
-                with _open(source) as stream:
-                    out = _spill(_gunzip_chunks(stream.read, filename, limit), spill_bytes, target, check, made)
-                name, kind = _gunzipped_name(name), "gzip"
-            elif start.startswith((ZIP_MAGIC, EMPTY_ZIP_MAGIC)):
-                with _open(source) as stream:
-                    try:
-                        archive = zipfile.ZipFile(stream)
-                    except (zipfile.BadZipFile, OSError) as exc:
-                        raise IngestError(filename, "zip_damaged") from exc
-                    with archive:
-                        if _is_workbook_zip(archive, name):
-                            break
-                        member = _only_member(archive, filename)
-                        out = _spill(_member_chunks(archive, member, filename, limit), spill_bytes, target, check, made)
-                name, kind = Path(member.filename).name, "zip"
-            else:
-                break
-            wrapper = wrapper or kind
-            if isinstance(source, Path) and source in made:
-                source.unlink(missing_ok=True)
-            source = out
+        name, source, wrapper = _peel(path, filename, spill_bytes, target, check, made)
         if wrapper is None or isinstance(source, bytes):
             _unlink(made)
             return None
@@ -305,7 +295,7 @@ def _unlink(paths: list[Path]) -> None:
         made.unlink(missing_ok=True)
 
 
-def _spill(chunks: Iterator[bytes], spill_bytes: int, target: Callable[[], Path], check: Callable[[], None],
+def _spill(chunks: Iterator[bytes], spill_bytes: float, target: Callable[[], Path] | None, check: Callable[[], None],
            made: list[Path]) -> Path | bytes:
     """The bytes of `chunks`, kept in memory while they stay under `spill_bytes`, else written to `target()`
     (added to `made`) and that path returned."""

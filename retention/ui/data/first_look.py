@@ -15,7 +15,6 @@ from retention.ui.data.save import DRAFT, FIRST_LOOK
 from retention.ui_text.data import FIRST_LOOK_BUILDING, FIRST_LOOK_CAPTION, FIRST_LOOK_HEADING, QUEUED
 
 
-
 def first_look(slot) -> None:
     """Into `slot` (a container above the Save form, filled after it is drawn): the Cohorts page's first heatmap
     of the files previewed, with a spinner while its tables build."""
