@@ -35,6 +35,18 @@ def dataset_files(data_dir: Path) -> dict[str, str]:
             for p in sorted((data_dir / "datasets").glob("*.duckdb"))}
 
 
+def dataset_files_named(data_dir: Path) -> list[str]:
+    """The ids of the complete datasets on disk, without reading them (cheap enough to poll)."""
+    return [p.name.removesuffix(".duckdb") for p in (data_dir / "datasets").glob("*.duckdb")]
+
+
+def page_alerts(page) -> list[str]:
+    """The texts of the page's alerts, spinners and status captions, for a failure's message."""
+    return [t.strip()[:200] for t in page.locator(
+        "[data-testid='stAlert'], [data-testid='stSpinner'], [data-testid='stStatusWidget'], "
+        "[data-testid='stCaptionContainer']").all_inner_texts() if t.strip()]
+
+
 def contents(dataset_id: str) -> dict:
     """What a dataset holds, read through the store (read-only), as numbers a test can compare."""
     from retention import store
@@ -121,10 +133,15 @@ def test_sigkill_during_save_keeps_earlier_datasets_and_shows_no_partial_one(ope
         if ready is None:
             expect(page.get_by_text(f"Saved “{name}”")).to_be_visible(timeout=SLOW_MS)
         else:
-            try:
-                poll(ready, SLOW_MS / 1000, f"the save to reach '{moment}'", interval=0.005)
+            saved = lambda: set(dataset_files_named(data_dir)) - set(before)  # noqa: E731
+            try:  # a save that outran the poll (its file written and renamed between two looks) counts as completed
+                poll(lambda: ready() or saved(), SLOW_MS / 1000, f"the save to reach '{moment}'", interval=0.005)
             except FileNotFoundError:  # a tmp file renamed between glob and stat: too late, treat as saved
                 pass
+            except TimeoutError as e:  # say what the page showed instead (an error, "queued", the Save not taken)
+                screenshot(page, f"durability-{moment}-never-reached")
+                raise TimeoutError(f"{e}; the page shows: {page_alerts(page)}; tmp/: {tmp_files(data_dir)}; "
+                                   f"the server's log ends: {own_server.output()[-3000:]}") from None
         own_server.kill()
         left = set(tmp_files(data_dir)) - leftovers
         interrupted = bool(left)
