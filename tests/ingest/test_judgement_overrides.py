@@ -5,6 +5,7 @@ currency with the most revenue is the default, and another one of the currency c
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -100,3 +101,31 @@ def test_countable_choices_stay_put_while_statuses_move():
              "skipped": [{"reason": "not_paid", "statuses": [{"status": "on-hold"}]}]}
     assert countable_choices(moved, COUNTABLE_SKIPS) == ["on-hold", "pending", "trialing"]
     assert countable_choices({}, COUNTABLE_SKIPS) == []
+
+
+# the known exports and the money files: every layout, currency and status column detection knows, small files
+LAYOUTS = sorted(p for folder in ("ingest/exports", "money")
+                 for p in (Path(__file__).parents[1] / "fixtures" / folder).rglob("*")
+                 if p.is_file() and p.suffix in (".csv", ".tsv", ".txt", ".xlsx", ".gz", ".zip", ".ods"))
+
+
+@pytest.mark.parametrize("path", LAYOUTS, ids=lambda p: p.name)
+def test_choosing_what_was_detected_prepares_the_same_file(path):
+    """The Upload page hands back the detected Prepared while every widget shows what detection chose
+    (ui/data/files._as_detected): prepare() with those choices made explicitly must give the same."""
+    from retention.ingest.errors import IngestError
+    from retention.ingest.read import read_table
+
+    data = path.read_bytes()
+    compared = 0
+    for kind in ("purchases", "customers"):
+        try:
+            raw = read_table(data, path.name)
+            detected = prepare(data, path.name, kind, raw=raw)
+        except IngestError:
+            continue
+        chosen = prepare(data, path.name, kind, raw=raw, mapping=detected.roles, segments=detected.segments)
+        assert {**vars(chosen), "spent_seconds": 0} == {**vars(detected), "spent_seconds": 0}, kind
+        compared += 1
+    if compared == 0:
+        pytest.skip(f"{path.name} is refused for both kinds")

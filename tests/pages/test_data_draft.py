@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 
 from streamlit.testing.v1 import AppTest
@@ -63,3 +64,33 @@ def test_the_first_look_is_the_saved_datasets_cohorts_heatmap(demo_env):
     assert sum(len(row) for t in cells for row in t["z"]) >= 14 * 2  # a real triangle: cohorts × periods
     assert first_look["data"] == saved["data"]  # every cell, its text and hover, the cohort sizes
     assert first_look["layout"]["title"] == saved["layout"]["title"]
+
+
+def test_a_rerun_with_the_same_choices_detects_nothing_again(demo_env, monkeypatch):
+    from retention.ui.data import files
+
+    calls: list[dict] = []
+    prepare = files.prepare
+    monkeypatch.setattr(files, "prepare", lambda *a, **k: calls.append(k) or prepare(*a, **k))
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    at.switch_page("pages/data.py").run()
+    data = b"customer,date,amount,channel\nA,2024-01-05,10,web\nB,2024-01-06,7,shop\nA,2024-02-01,3,web\n"
+    at.file_uploader(key="data_purchases_file").set_value(("shop.csv", data, "text/csv")).run()
+    assert not at.exception, at.exception
+    assert len(calls) == 1  # the detection; the widgets' first values are what it found, so no second call
+    assert {m.label: m.value for m in at.metric}["Rows used"] == "3"
+
+    calls.clear()
+    at.run()
+    at.run()
+    assert not at.exception, at.exception
+    assert len(calls) <= 1  # at most once for the widgets' values as stored (the currency and statuses boxes)
+    settled = len(calls)
+    at.run()
+    assert len(calls) == settled
+
+    # a changed choice is prepared again, and the page shows it: no customer column → nothing to validate
+    at.selectbox(key=f"data_purchases_{hashlib.sha256(data).hexdigest()[:12]}_customer").set_value(files.NONE).run()
+    assert not at.exception, at.exception
+    assert len(calls) > settled
+    assert "Rows used" not in {m.label for m in at.metric}

@@ -4,6 +4,7 @@ the person checks, and the ingest.canonical.Prepared that comes of them."""
 from __future__ import annotations
 
 import hashlib
+import json
 from typing import Any, NamedTuple
 
 import streamlit as st
@@ -28,12 +29,13 @@ NONE = "— none —"  # the choice "no column" (a code: the dropdowns show it i
 
 class Opened(NamedTuple):
     """One uploaded file, read: its bytes, the prefix of its widgets' keys, the RawTable (or the IngestError
-    reading it raised), and the Prepared as detected (None when a role could not be found)."""
+    reading it raised), the Prepared as detected (None when a role could not be found) and the bytes' digest."""
 
     data: bytes
     key: str
     raw: Any
     detected: Prepared | None
+    digest: str
 
 
 class Found(NamedTuple):
@@ -57,9 +59,32 @@ def _read(digest: str, name: str, sheet: str | None, _data: bytes):
     return read_upload(_data, name, sheet)
 
 
+# prepare()'s answer for each set of choices, per session: every rerun of the page (a widget touched, the Save
+# button's two) asks again with the same choices, and detection costs ~0.25 s a file at 1M rows. `raw_id` ties an
+# entry to the very RawTable it was prepared from (the entry holds it, so the id is not reused while it lives).
+@st.cache_resource(max_entries=8, show_spinner=False, scope="session")
+def _prepared(digest: str, raw_id: int, kind: str, name: str, choices: str, _data: bytes, _raw, _args: dict):
+    return prepare(_data, name, kind, raw=_raw, **_args)
+
+
+def _prepare(data: bytes, digest: str, name: str, kind: str, raw, **args) -> Prepared:
+    """prepare(data, name, kind, raw=raw, **args), answered from this session's earlier calls when it can be."""
+    return _prepared(digest, id(raw), kind, name, json.dumps(args, sort_keys=True, default=str), data, raw, args)
+
+
+def _as_detected(detected: Prepared, mapping: dict, segments=None, date_order=None, count_statuses=None,
+                 currency=None) -> bool:
+    """Whether prepare() with these choices gives `detected` again: every role chosen as detected, the segments
+    detected, nothing else asked (the first run of the page, before the person touched a widget)."""
+    return (all(detected.roles.get(role) == column for role, column in mapping.items())
+            and (segments is None or list(segments) == detected.segments)
+            and date_order is None and not count_statuses and currency is None)
+
+
 def forget_read_files() -> None:
     """Drop the read files kept for this session (after a save: the dataset is on disk)."""
     _read.clear()
+    _prepared.clear()
 
 
 def open_file(kind: str, uploaded) -> Opened:
@@ -73,15 +98,17 @@ def open_file(kind: str, uploaded) -> Opened:
         with st.spinner(_("Reading the file…")):
             raw = _read(digest, uploaded.name, sheet, data)
     except IngestError as err:
-        return Opened(data, key, err, None)
+        return Opened(data, key, err, None, digest)
     chosen = {role: st.session_state.get(f"{key}_{role}") for role in roles_for(kind)}
     mapping = {role: None if c == NONE else c for role, c in chosen.items()
                if c is not None and (c == NONE or c in raw.columns)}
     try:
-        detected = prepare(data, uploaded.name, kind, mapping=mapping or None, raw=raw)
+        detected = _prepare(data, digest, uploaded.name, kind, raw)
+        if not _as_detected(detected, mapping):
+            detected = _prepare(data, digest, uploaded.name, kind, raw, mapping=mapping)
     except IngestError:
         detected = None
-    return Opened(data, key, raw, detected)
+    return Opened(data, key, raw, detected, digest)
 
 
 def open_files(files: dict) -> tuple[dict[str, Opened], dict]:
@@ -91,8 +118,8 @@ def open_files(files: dict) -> tuple[dict[str, Opened], dict]:
     hints = date_order.hints({kind: o.detected for kind, o in opened.items()})
     for kind, hint in hints.items():
         o = opened[kind]
-        opened[kind] = o._replace(detected=prepare(o.data, files[kind].name, kind, mapping=o.detected.roles,
-                                                   raw=o.raw, date_hint=hint))
+        opened[kind] = o._replace(detected=_prepare(o.data, o.digest, files[kind].name, kind, o.raw,
+                                                    mapping=o.detected.roles, date_hint=hint))
     return opened, hints
 
 
@@ -126,10 +153,14 @@ def configure(kind: str, uploaded, box, opened: Opened, hint) -> Prepared | None
     answered, order = _date_order(kind, box, found, key)
     if not answered:
         return None
+    choices = {"mapping": mapping, "segments": segments, "date_order": order, "date_hint": hint,
+               "count_statuses": st.session_state.get(f"{key}_count_statuses"),
+               "currency": st.session_state.get(f"{key}_currency_code")}
     try:
-        return prepare(opened.data, uploaded.name, kind, mapping=mapping, segments=segments, date_order=order,
-                       raw=raw, date_hint=hint, count_statuses=st.session_state.get(f"{key}_count_statuses"),
-                       currency=st.session_state.get(f"{key}_currency_code"))
+        if opened.detected is not None and _as_detected(opened.detected, **{k: v for k, v in choices.items()
+                                                                            if k != "date_hint"}):
+            return opened.detected  # prepared with the same hint by open_files
+        return _prepare(opened.data, opened.digest, uploaded.name, kind, raw, **choices)
     except MissingRoles as err:
         box.error(missing_roles(err.filename, kind, err.missing, "page"))
     except IngestError as err:
