@@ -55,7 +55,8 @@ prepared = step("prepare", lambda: prepare(data, name, "purchases", raw=raw))
 draft = store.Draft() if hasattr(store, "Draft") else None
 step("preview (validation)", lambda: store.preview(prepared, None, **({"draft": draft} if draft else {})))
 if hasattr(draft, "build"):  # the Data page's first look: the heatmap's tables, its cells, then the rest
-    step("first look: heatmap's tables (draft.build FIRST_LOOK)", lambda: draft.build(store.FIRST_LOOK))
+    grains = {"grains": store.FIRST_LOOK_GRAINS} if hasattr(store, "FIRST_LOOK_GRAINS") else {}  # month alone
+    step("first look: heatmap's tables (draft.build FIRST_LOOK)", lambda: draft.build(store.FIRST_LOOK, **grains))
     def first_cells():
         with draft.read() as con:
             return cohorts.matrix(con, period="month")

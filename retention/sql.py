@@ -52,6 +52,21 @@ def execute(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> duckdb.
     return con.execute(load(name), params or None)
 
 
+_CREATE_AS = re.compile(r"^create table ([a-z_]+) as$", re.M)
+
+
+def append(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> duckdb.DuckDBPyConnection:
+    """Run a `create table T as <query>` file as `insert into T <query>`: its rows appended to T, which exists
+    (a derived table built in parts; the file stays one statement that other engines run as it is)."""
+    _check(name, params)
+    text = load(name)
+    found = list(_CREATE_AS.finditer(text))
+    if len(found) != 1:
+        raise QueryError(f"query {name!r} is not one 'create table … as' statement")
+    at = found[0]
+    return con.execute(text[:at.start()] + f"insert into {at.group(1)}" + text[at.end():], params or None)
+
+
 def frame(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pd.DataFrame:
     """Run a query and return its result as a DataFrame (on DuckDB, or on a remote engine from
     retention.engines, which runs the same file translated to its dialect)."""

@@ -156,7 +156,8 @@ def create_dataset(
             else:  # parsed and validated by the preview: the derived tables it did not build and the metadata
                 reports = taken[1]
                 with _load_slot(say), _bounded(con, purchases, customers, config.load_seconds()):
-                    _finish(con, purchases, customers, reports, name, say, meta, None, None, built=taken[2])
+                    _finish(con, purchases, customers, reports, name, say, meta, None, None, built=taken[2],
+                            built_grains=taken[3])
             con.execute("checkpoint")
         finally:
             con.close()
@@ -252,10 +253,11 @@ def _load(con: duckdb.DuckDBPyConnection, purchases: Prepared | None, customers:
 
 def _finish(con: duckdb.DuckDBPyConnection, purchases: Prepared | None, customers: Prepared | None,
             reports: dict[str, dict], name: str, say: Callable[[str], None], extra: dict | None,
-            derived: Iterable[str] | None, grains: Iterable[str] | None, built: frozenset[str] = frozenset()) -> None:
+            derived: Iterable[str] | None, grains: Iterable[str] | None, built: frozenset[str] = frozenset(),
+            built_grains: Iterable[str] | None = None) -> None:
     """The rest of build after _load: the derived tables (but those `built` already: see derive) and the metadata."""
     say("summaries")
-    derive(con, *_segments(purchases, customers), derived, grains, built)
+    derive(con, *_segments(purchases, customers), derived, grains, built, built_grains)
     meta = {
         "name": name,
         "created_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
@@ -278,15 +280,21 @@ def _segments(purchases: Prepared | None, customers: Prepared | None) -> tuple[l
 
 def derive(con: duckdb.DuckDBPyConnection, purchase_segments: list[str], customer_segments: list[str],
            wanted: Iterable[str] | None = None, grains: Iterable[str] | None = None,
-           built: frozenset[str] = frozenset()) -> None:
+           built: frozenset[str] = frozenset(), built_grains: Iterable[str] | None = None) -> None:
     """Precompute the per-customer tables every page reads (run once, at load time). `wanted`: only these
     (DERIVED_NEEDS names) and what they read; None = all. customer_attributes (the files' segments) is
     always filled: it is small, and the CLI's segment checks read it. `grains`: build the per-grain tables
     for these period grains only (and 'month', which every per-customer join reads); None = all.
     `built`: the steps an earlier call built on this connection (needed() of its `wanted`, all grains: the
     preview's draft, Draft.build), skipped now; the same tables result as from one call. cohort_attributes
-    built without the RFM attribute is built again after it when RFM is wanted now."""
+    built without the RFM attribute is built again after it when RFM is wanted now. `built_grains`: the grains the
+    per-grain tables among `built` hold (None: all); the grains wanted now and missing from them are added (the
+    same rows, in the same order, as from one call)."""
     chosen = needed(wanted) - built
+    if built_grains is not None and "derive_cohort_grains" in built:
+        more = sorted(set(GRAINS if grains is None else {"month", *grains}) - set(built_grains))
+        if more:
+            _add_grains(con, more, [t for t in PER_GRAIN if t in built])
     if RFM in chosen and "derive_cohort_attributes" in built:  # it numbers every attribute, RFM groups among them
         con.execute("drop table cohort_attributes")
         chosen.add("derive_cohort_attributes")
@@ -305,6 +313,21 @@ def derive(con: duckdb.DuckDBPyConnection, purchase_segments: list[str], custome
             sql.execute(con, name)
         if name == "derive_cohort_grains" and name in chosen and grains is not None:
             sql.execute(con, "derive_keep_grains", grains=sorted({"month", *grains}))
+
+
+def _add_grains(con: duckdb.DuckDBPyConnection, more: list[str], steps: list[str]) -> None:
+    """Append the rows of the grains `more` to the per-grain tables built by `steps` (PER_GRAIN names) and add
+    them to cohort_grains. The tables are ordered by grain and `more` sorts after what they hold
+    (FIRST_LOOK_GRAINS), so the rows and their order are those of building every grain at once."""
+    have = [r[0] for r in con.execute("select grain from cohort_grains").fetchall()]
+    if max(have) > min(more):
+        raise ValueError(f"grains {more} would not sort after {have}")
+    for grains, run in ((more, steps), (sorted({*have, *more}), [])):
+        con.execute("drop table cohort_grains")
+        sql.execute(con, "derive_cohort_grains")
+        sql.execute(con, "derive_keep_grains", grains=grains)
+        for step in run:
+            sql.append(con, step)
 
 
 def needed(wanted: Iterable[str] | None) -> set[str]:
@@ -347,8 +370,13 @@ DERIVED_NEEDS: dict[str, tuple[str, ...]] = {
     "derive_cohort_attributes": ("derive_cohort_customers",),
 }
 # What the Cohorts page's month heatmap reads (queries/cohort_matrix.sql, cohort_availability.sql): every derived
-# table but the RFM attribute, which scores every customer; the Data page's first look builds these first.
+# table but the RFM attribute, which scores every customer; the Data page's first look builds these first, for
+# the month grain only (the week and quarter rows are most of the per-grain tables' work; Save appends them).
 FIRST_LOOK: tuple[str, ...] = ("derive_cohort_activity", "derive_cohort_attributes")
+FIRST_LOOK_GRAINS: tuple[str, ...] = ("month",)
+GRAINS: tuple[str, ...] = ("month", "quarter", "week")  # queries/derive_cohort_grains.sql's, in sort order
+# The derived steps whose table holds rows per period grain (read from cohort_grains), and that table
+PER_GRAIN: dict[str, str] = {"derive_cohort_customers": "cohort_customers", "derive_cohort_activity": "cohort_activity"}
 
 
 def _fsync(path: Path) -> None:
@@ -455,6 +483,7 @@ class Draft:
         # (purchases, customers, today, reports) once preview() filled the file
         self._held: tuple[Prepared | None, Prepared | None, dt.date, dict] | None = None
         self.built: frozenset[str] = frozenset()  # the derived steps in the file (needed() names)
+        self.grains: tuple[str, ...] | None = None  # the grains the per-grain tables among them hold (None: all)
         weakref.finalize(self, _remove_file, self.path)
 
     @property
@@ -462,26 +491,34 @@ class Draft:
         """Whether the file holds a preview's parse that a Save can take (every file usable)."""
         return self._held is not None and not any(r.get("unusable") for r in self._held[3].values())
 
-    def build(self, wanted: Iterable[str] | None = None, say: Callable[[str], None] = lambda _step: None) -> None:
+    def build(self, wanted: Iterable[str] | None = None, say: Callable[[str], None] = lambda _step: None,
+              grains: Iterable[str] | None = None) -> None:
         """Build the derived tables `wanted` (as derive's; None = all) and what they read into the file, those
-        not built yet, under the load slot and limits a Save has (its time limit again: IngestError). The Save
-        taking the draft builds only the rest: its tables are the same as from one build. Does nothing on a draft
-        that is not usable; on any failure the draft is dropped (the Save then parses the files again)."""
-        if not self.usable or needed(wanted) <= self.built:
+        not built yet, the per-grain ones for `grains` (as derive's; None = all), under the load slot and limits
+        a Save has (its time limit again: IngestError). The Save taking the draft builds only the rest: its tables
+        are the same as from one build. Does nothing on a draft that is not usable; on any failure the draft is
+        dropped (the Save then parses the files again)."""
+        want = set(GRAINS) if grains is None else {"month", *grains}
+        per_grain = "derive_cohort_grains" in self.built
+        have = set(GRAINS if self.grains is None else self.grains) if per_grain else set()
+        if not self.usable or (needed(wanted) <= self.built and (not per_grain or want <= have)):
             return
         purchases, customers = self._held[0], self._held[1]
         try:
             con = _connect(self.path, read_only=False)
             try:
                 with _load_slot(say), _bounded(con, purchases, customers, config.load_seconds()):
-                    derive(con, *_segments(purchases, customers), wanted, None, self.built)
+                    derive(con, *_segments(purchases, customers), wanted, grains, self.built, self.grains)
             finally:
                 con.close()
         except BaseException:
-            self._held, self.built = None, frozenset()
+            self._held, self.built, self.grains = None, frozenset(), None
             _remove_file(self.path)
             raise
         self.built = self.built | needed(wanted)
+        if "derive_cohort_grains" in self.built:
+            held = have | want
+            self.grains = None if held >= set(GRAINS) else tuple(sorted(held))
 
     @contextmanager
     def read(self):
@@ -497,7 +534,7 @@ class Draft:
         """preview()'s work, into the draft's file."""
         from retention.metrics.overview import possible_duplicate_rows, rejected_rows
 
-        self._held, self.built, today = None, frozenset(), dt.date.today()
+        self._held, self.built, self.grains, today = None, frozenset(), None, dt.date.today()
         _remove_file(self.path)
         try:
             con = _connect(self.path, read_only=False)
@@ -514,17 +551,18 @@ class Draft:
         return result
 
     def take(self, purchases: Prepared | None, customers: Prepared | None,
-             today: dt.date) -> tuple[Path, dict, frozenset[str]] | None:
-        """(the file, the reports, the derived steps built) when the draft holds the parse of exactly these prepared
-        files on `today` and every file is usable; else None (and the file is dropped). Taken once: the file is the
-        caller's now."""
+             today: dt.date) -> tuple[Path, dict, frozenset[str], tuple[str, ...] | None] | None:
+        """(the file, the reports, the derived steps built, the grains their per-grain tables hold) when the draft
+        holds the parse of exactly these prepared files on `today` and every file is usable; else None (and the file
+        is dropped). Taken once: the file is the caller's now."""
         usable, held, self._held = self.usable, self._held, None
         built, self.built = self.built, frozenset()
+        grains, self.grains = self.grains, None
         if (not usable or held[2] != today or not _same_load(held[0], purchases)
                 or not _same_load(held[1], customers) or not self.path.is_file()):
             _remove_file(self.path)
             return None
-        return self.path, held[3], built
+        return self.path, held[3], built, grains
 
 
 def _same_load(held: Prepared | None, given: Prepared | None) -> bool:

@@ -144,6 +144,19 @@ def _with_times(layouts: list[str]) -> list[str]:
     return [layout + time for layout in layouts for time in _TIMES]
 
 
+class _Rates(dict):
+    """Date family → the share of `values` it parses (FAMILIES' layouts with every time suffix), each asked of
+    DuckDB when first read: a failing family costs a strptime per format and cell (98 formats for 'named')."""
+
+    def __init__(self, con, values: list[str]):
+        super().__init__()
+        self.con, self.values = con, values
+
+    def __missing__(self, family: str) -> float:
+        self[family] = rate = _rate(self.con, self.values, _with_times(FAMILIES[family]), False)
+        return rate
+
+
 def _rate(con, values: list[str], formats: list[str], serial: bool) -> float:
     if not values:
         return 0.0
@@ -208,14 +221,16 @@ def detect_dates(values: list[str], order: str | None = None, evidence: dict | N
         texts = [v for v in values if not SERIAL.fullmatch(v.strip())]
         if not texts:
             return DateChoice(serial=True, rate=_rate(con, values, [], True))
-        rates = {name: _rate(con, texts[:1000], _with_times(layouts), False) for name, layouts in FAMILIES.items()}
+        rates = _Rates(con, texts[:1000])
         evidence = evidence if evidence is not None else _sample_evidence(texts)
-        if max(rates["dmy"], rates["mdy"]) > max(rates["ymd"], rates["named"]):
+        # every sampled cell year-first (most exports): no other family can parse more of them
+        everything = rates["ymd"] == 1.0
+        if not everything and max(rates["dmy"], rates["mdy"]) > max(rates["ymd"], rates["named"]):
             choice = _day_month_choice(evidence, order, prefer_dmy, hint)
             first = choice.order
         else:
             choice = DateChoice()
-            first = max(("ymd", "named"), key=lambda name: rates[name])
+            first = "ymd" if everything or rates["ymd"] >= rates["named"] else "named"
             if evidence.get("day_first") or evidence.get("month_first") or evidence.get("undecided"):
                 choice = _day_month_choice(evidence, order, prefer_dmy, hint)
                 choice.ambiguous = choice.ambiguous and rates[choice.order] > 0

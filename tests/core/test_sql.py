@@ -55,3 +55,13 @@ def test_quote_literal_for_statements_duckdb_cannot_prepare(tmp_path):
     con = duckdb.connect()
     con.execute(f"attach {quote_literal(path)} as other (read_only)")
     assert con.execute("select database_name from duckdb_databases() where path = $p", {"p": str(path)}).fetchone() == ("other",)
+
+
+def test_append_runs_a_create_table_file_as_an_insert_into_that_table():
+    con = duckdb.connect()
+    sql.execute(con, "derive_cohort_grains")  # week, month, quarter
+    sql.append(con, "derive_cohort_grains")
+    rows = con.execute("select grain, count(*) from cohort_grains group by grain order by grain").fetchall()
+    assert rows == [("month", 2), ("quarter", 2), ("week", 2)]
+    with pytest.raises(sql.QueryError, match="create table"):
+        sql.append(con, "get_meta")

@@ -122,6 +122,24 @@ def _shop() -> bytes:
     return ("\n".join(rows) + "\n").encode()
 
 
+def _in_stored_order(dataset_id: str) -> dict[str, list[tuple]]:
+    """The per-grain tables' rows in the order they are stored (their zone maps prune by grain: order matters)."""
+    con = duckdb.connect(str(store.dataset_path(dataset_id)), read_only=True)
+    try:
+        return {t: con.execute(f"select * from {t} order by rowid").fetchall()
+                for t in ("cohort_grains", "cohort_customers", "cohort_activity")}
+    finally:
+        con.close()
+
+
+def test_the_first_look_grains_sort_first_and_the_cohorts_page_opens_on_one():
+    from retention import state
+
+    assert sorted(store.GRAINS) == list(store.GRAINS)
+    assert list(store.FIRST_LOOK_GRAINS) == list(store.GRAINS[:len(store.FIRST_LOOK_GRAINS)])
+    assert state.Cohorts().period in store.FIRST_LOOK_GRAINS
+
+
 def _heatmap_cells(con) -> pd.DataFrame:
     """The Cohorts page's first view: the month matrix with its defaults."""
     from retention.metrics import cohorts
@@ -134,25 +152,34 @@ def test_the_first_look_reads_the_saved_heatmap_and_the_save_builds_only_the_res
     purchases = prepare(_shop(), "p.csv", "purchases", segments=["channel"])
     draft = store.Draft()
     store.preview(purchases, None, draft=draft)
-    draft.build(store.FIRST_LOOK)
+    draft.build(store.FIRST_LOOK, grains=store.FIRST_LOOK_GRAINS)
     assert store.RFM not in draft.built and "derive_cohort_activity" in draft.built
+    assert draft.grains == ("month",)
     with draft.read() as con:
         first_look = _heatmap_cells(con)
         assert con.execute("select count(*) from cohort_attributes where attribute = 'RFM group'").fetchone() == (0,)
+        assert con.execute("select distinct grain from cohort_activity").fetchall() == [("month",)]
     if rest:
         draft.build()
-        assert store.RFM in draft.built
+        assert store.RFM in draft.built and draft.grains is None
 
     parses, steps = _parses(monkeypatch), []
     execute = store.sql.execute
     monkeypatch.setattr(store.sql, "execute", lambda con, name, **k: steps.append(name) or execute(con, name, **k))
+    append = store.sql.append
+    monkeypatch.setattr(store.sql, "append", lambda con, name, **k: steps.append(f"{name} (appended)")
+                        or append(con, name, **k))
     from_draft, _reports = store.create_dataset(purchases, None, "t", draft=draft)
     assert parses == []
     # the RFM groups go into cohort_attributes: built again after them when the first look built it without
-    assert [s for s in steps if s.startswith("derive_")] == ([] if rest else ["derive_attributes_rfm",
-                                                                              "derive_cohort_attributes"])
+    # the week and quarter rows appended to the month's (cohort_grains made again around them)
+    assert [s for s in steps if s.startswith("derive_")] == ([] if rest else [
+        "derive_cohort_grains", "derive_keep_grains", "derive_cohort_customers (appended)",
+        "derive_cohort_activity (appended)", "derive_cohort_grains", "derive_keep_grains",
+        "derive_attributes_rfm", "derive_cohort_attributes"])
     from_files, _ = store.create_dataset(purchases, None, "t")
     assert _contents(from_draft) == _contents(from_files)
+    assert _in_stored_order(from_draft) == _in_stored_order(from_files)
     saved = store.open_dataset(from_files)
     try:
         assert saved.execute("select count(*) > 0 from cohort_attributes where attribute = 'RFM group'").fetchone()[0]

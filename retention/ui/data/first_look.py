@@ -34,7 +34,7 @@ def _build_and_draw(draft: store.Draft, say) -> None:
     held = st.session_state.get(FIRST_LOOK)
     if held is None or held[0] != draft.path:
         with st.spinner(str(FIRST_LOOK_BUILDING)):
-            draft.build(store.FIRST_LOOK, say)
+            draft.build(store.FIRST_LOOK, say, store.FIRST_LOOK_GRAINS)
             with draft.read() as con:
                 held = st.session_state[FIRST_LOOK] = (draft.path, cohorts_views.first_heatmap(con))
     if held[1] is not None:
