@@ -112,6 +112,17 @@ def headline_metric(column, row: dict, label: str | None = None) -> None:
                   + ui_text.CUSTOMERS_BEHIND.format(n=fmt.number(row["customers"])))
 
 
+def prefetch_chart_code(where) -> None:
+    """An empty, invisible chart in `where` (an st.empty, emptied by the caller when its work is done): a tab
+    fetches plotly's code with the first chart it draws, so a page whose first chart comes after long work (the
+    Upload page, opened by its address) has the browser fetch it during that work instead of after it."""
+    box = where.container(key="chart_code_prefetch")
+    box.html("<style>.st-key-chart_code_prefetch {height: 0; overflow: hidden}</style>")
+    box.plotly_chart({"data": [{"type": "heatmap", "z": [[0]], "showscale": False}], "layout": {"height": 10}},
+                     key="chart_code_prefetch_chart",
+                     config={"staticPlot": True})
+
+
 def plotly_chart(figure, key: str, where=None, min_width: int | None = None) -> None:
     """st.plotly_chart at the full width; min_width (px): on a narrower screen the chart keeps that width and
     scrolls sideways in its box."""

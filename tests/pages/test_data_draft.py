@@ -52,6 +52,8 @@ def test_the_first_look_is_the_saved_datasets_cohorts_heatmap(demo_env):
         ("shop.csv", purchases_csv(dt.date(2023, 1, 1), 14, customers=240), "text/csv")).run()
     assert not at.exception, at.exception
     first_look = _heatmap(at, "data_first_look")
+    # the empty chart drawn while the rows were checked (so the browser fetches plotly's code then) is gone
+    assert [c.key for c in at.get("plotly_chart")] == ["data_first_look"]
     built = at.session_state["data_draft"].built  # the heatmap's tables only: Save builds the rest (the RFM groups)
     assert set(store.needed(store.FIRST_LOOK)) <= built and store.RFM not in built
 

@@ -27,7 +27,8 @@ def preview(prepared: dict) -> tuple:
     fingerprint = json.dumps({k: p.choices_key() for k, p in prepared.items() if p} | {"language": i18n.language()},
                              sort_keys=True)
     if st.session_state.get(PREVIEW_KEY) != fingerprint:
-        waiting = st.empty()
+        waiting, prefetch = st.empty(), st.empty()
+        widgets.prefetch_chart_code(prefetch)  # the first look's chart comes after this work
         with st.spinner(_("Checking every row…")):
             try:
                 st.session_state[DRAFT] = draft = store.Draft()  # the parse kept for Save (store.Draft)
@@ -36,8 +37,10 @@ def preview(prepared: dict) -> tuple:
                     progress=lambda step: waiting.caption(str(QUEUED)) if step == "queued" else waiting.empty(),
                     draft=draft)
             except IngestError as err:
+                prefetch.empty()
                 st.error(str(err))
                 st.stop()
+        prefetch.empty()
         st.session_state[PREVIEW_KEY] = fingerprint
     return st.session_state[PREVIEW]
 
