@@ -59,17 +59,23 @@ def _read(digest: str, name: str, sheet: str | None, _data: bytes):
     return read_upload(_data, name, sheet)
 
 
-# prepare()'s answer for each set of choices, per session: every rerun of the page (a widget touched, the Save
-# button's two) asks again with the same choices, and detection costs ~0.25 s a file at 1M rows. `raw_id` ties an
-# entry to the very RawTable it was prepared from (the entry holds it, so the id is not reused while it lives).
-@st.cache_resource(max_entries=8, show_spinner=False, scope="session")
-def _prepared(digest: str, raw_id: int, kind: str, name: str, choices: str, _data: bytes, _raw, _args: dict):
-    return prepare(_data, name, kind, raw=_raw, **_args)
+# Session key: prepare()'s answers for the files in the uploaders now, {digest: (the RawTable, {choices: Prepared})}.
+# Every rerun of the page (a widget touched, the Save button's two) asks again with the same choices, and detection
+# costs ~0.15 s a file at 1M rows. Only the files still uploaded and their current RawTable are kept (open_files), so
+# it holds no read file the session has let go of.
+PREPARED = "data_prepared"
 
 
 def _prepare(data: bytes, digest: str, name: str, kind: str, raw, **args) -> Prepared:
     """prepare(data, name, kind, raw=raw, **args), answered from this session's earlier calls when it can be."""
-    return _prepared(digest, id(raw), kind, name, json.dumps(args, sort_keys=True, default=str), data, raw, args)
+    memo = st.session_state.setdefault(PREPARED, {})
+    if digest not in memo or memo[digest][0] is not raw:
+        memo[digest] = (raw, {})
+    answers = memo[digest][1]
+    key = json.dumps([kind, name, args], sort_keys=True, default=str)
+    if key not in answers:
+        answers[key] = prepare(data, name, kind, raw=raw, **args)
+    return answers[key]
 
 
 def _as_detected(detected: Prepared, mapping: dict, segments=None, date_order=None, count_statuses=None,
@@ -84,7 +90,7 @@ def _as_detected(detected: Prepared, mapping: dict, segments=None, date_order=No
 def forget_read_files() -> None:
     """Drop the read files kept for this session (after a save: the dataset is on disk)."""
     _read.clear()
-    _prepared.clear()
+    st.session_state.pop(PREPARED, None)
 
 
 def open_file(kind: str, uploaded) -> Opened:
@@ -115,6 +121,9 @@ def open_files(files: dict) -> tuple[dict[str, Opened], dict]:
     """Every uploaded file (kind → uploaded file or None) opened; a file whose day/month order another file of
     the upload proves is prepared again with that hint. Returns (Opened by kind, the hints by kind)."""
     opened = {kind: open_file(kind, uploaded) for kind, uploaded in files.items() if uploaded is not None}
+    memo = st.session_state.get(PREPARED, {})
+    for digest in set(memo) - {o.digest for o in opened.values()}:
+        del memo[digest]
     hints = date_order.hints({kind: o.detected for kind, o in opened.items()})
     for kind, hint in hints.items():
         o = opened[kind]
