@@ -3,7 +3,9 @@
 --   '' when empty. Blank lines are skipped by the reader; short rows are padded, long rows cut.
 -- Params: $path VARCHAR (UTF-8 file), $delimiter VARCHAR, $skip BIGINT (rows above the first data row:
 --   titles, blank rows and the header), $columns STRUCT/MAP (c0 … cN → 'VARCHAR'), $parallel BOOLEAN
---   (false when quoted fields hold line breaks)
+--   (false when quoted fields hold line breaks), $buffer_size BIGINT (bytes the reader takes at a time: each
+--   thread reads one such piece, so a file of one piece is read by one thread), $max_line_size BIGINT (the longest
+--   record accepted, less than $buffer_size; a longer one is an error)
 -- Returns: c0 … cN VARCHAR; one row per record (blank lines excepted), in file order. Rows whose cells
 --   are all empty are kept (the callers count them as blank rows: not concatenating every row here is
 --   a fifth of the cost of staging a 10M-row file).
@@ -12,7 +14,7 @@ with cells as (
     from read_csv(
         $path, all_varchar = true, header = false, auto_detect = false, delim = $delimiter, quote = '"',
         escape = '"', skip = $skip, null_padding = true, strict_mode = false, parallel = $parallel,
-        columns = $columns, max_line_size = 16000000
+        columns = $columns, buffer_size = $buffer_size, max_line_size = $max_line_size
     )
 )
 

@@ -51,7 +51,7 @@ from retention.ingest.encoding import detect, display_name
 from retention.ingest.read import PARQUET_MAGIC, ROW, RawTable, parquet_width, read_table
 from retention.ingest.table import (FOOTER_SCAN_ROWS, HEADER_SCAN_ROWS, check_width, drop_total_rows, find_header_row,
                                     header_width, repeated_headers, unique_names)
-from retention.ingest.delimited import (_aligned_by_spaces, _head, _looks_binary, _records, has_bare_cr,
+from retention.ingest.delimited import (_aligned_by_spaces, _head, _looks_binary, _records, has_bare_cr, read_pieces,
                                         sniff_delimiter)
 from retention.ingest.unwrap import (GZIP_MAGIC, OLE_MAGIC, ZIP_MAGIC, check_size, check_workbook_archive,
                                      sniff_not_data, unpack_path)
@@ -331,7 +331,7 @@ def _fill(staged: Staged, path: Path, delimiter: str, skip: int, deadline: Deadl
             try:
                 with deadline.watch(con):
                     relation = sql.relation(con, "ingest_read_text", path=str(path), delimiter=delimiter, skip=skip,
-                                            parallel=parallel,
+                                            parallel=parallel, **read_pieces(),
                                             columns={f"c{i}": "VARCHAR" for i in range(len(staged.names))})
                     relation.create("cells")
                     con.execute("checkpoint")

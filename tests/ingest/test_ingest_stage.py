@@ -253,3 +253,28 @@ def test_messy_text_stages_like_it_reads(tmp_path, data):
 def test_messy_text_in_utf16_stages_like_it_reads(tmp_path, data):
     """The transcoded path (a UTF-8 copy staged) on the same messy text written as UTF-16."""
     _stages_like_it_reads(tmp_path / "messy.csv", data.decode("utf-8").encode("utf-16"))
+
+
+def test_a_file_read_in_memory_is_read_in_pieces_with_the_same_rows_and_long_records_still_read(tmp_path):
+    """delimited.read_pieces: a file under 32 MB is read by DuckDB in pieces of 2 MB and more, so more than one thread
+    reads it; the rows are those of one piece, and a record longer than half a piece (here a 1.5 MB note in a 5 MB
+    file) is still read, by the Python reader, cell for cell."""
+    from retention.ingest.delimited import read_pieces
+
+    rows = [f"c{n % 997},2024-{n % 12 + 1:02d}-{n % 28 + 1:02d},{n % 500}.{n % 100:02d},n{n}" for n in range(150_000)]
+    data = ("customer,date,amount,note\n" + "\n".join(rows) + "\n").encode()
+    assert read_pieces(len(data))["buffer_size"] < len(data) < 32 * 1024 * 1024
+    raw = read_table(data, "many.csv")
+    assert raw.info["reader"] == "duckdb" and len(raw.frame) == 150_000
+    assert raw.frame.drop(columns=[ROW]).apply(",".join, axis=1).tolist() == rows
+    assert raw.frame[ROW].tolist() == list(range(2, 150_002))
+
+    long = "x" * 1_500_000
+    data = ("customer,date,amount,note\n" + "\n".join(rows[:1000] + [f"c1,2024-01-01,5,{long}"] + rows[:1000])
+            + "\n").encode()
+    raw = read_table(data, "long.csv")
+    assert raw.info["reader"] == "python" and len(raw.frame) == 2001
+    assert raw.frame["note"].tolist()[999:1002] == ["n999", long, "n0"]
+    assert {p["max_line_size"] for p in (read_pieces(s) for s in (1, 10**6, 10**7, 10**8))} <= {2**20, 2**21, 2**22,
+                                                                                              2**23}
+    assert read_pieces() == {"buffer_size": 32 * 1024 * 1024, "max_line_size": 16_000_000}  # staged: unchanged
