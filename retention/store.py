@@ -285,14 +285,14 @@ def derive(con: duckdb.DuckDBPyConnection, purchase_segments: list[str], custome
     (DERIVED_NEEDS names) and what they read; None = all. customer_attributes (the files' segments) is
     always filled: it is small, and the CLI's segment checks read it. `grains`: build the per-grain tables
     for these period grains only (and 'month', which every per-customer join reads); None = all.
-    `built`: the steps an earlier call built on this connection (needed() of its `wanted`, all grains: the
-    preview's draft, Draft.build), skipped now; the same tables result as from one call. cohort_attributes
+    `built`: the steps an earlier call built on this connection (needed() of its `wanted`: the preview's draft,
+    Draft.build), skipped now; the same tables result as from one call. cohort_attributes
     built without the RFM attribute is built again after it when RFM is wanted now. `built_grains`: the grains the
     per-grain tables among `built` hold (None: all); the grains wanted now and missing from them are added (the
     same rows, in the same order, as from one call)."""
     chosen = needed(wanted) - built
     if built_grains is not None and "derive_cohort_grains" in built:
-        more = sorted(set(GRAINS if grains is None else {"month", *grains}) - set(built_grains))
+        more = sorted(_grain_set(grains) - set(built_grains))
         if more:
             _add_grains(con, more, [t for t in PER_GRAIN if t in built])
     if RFM in chosen and "derive_cohort_attributes" in built:  # it numbers every attribute, RFM groups among them
@@ -312,7 +312,12 @@ def derive(con: duckdb.DuckDBPyConnection, purchase_segments: list[str], custome
         if name in chosen:
             sql.execute(con, name)
         if name == "derive_cohort_grains" and name in chosen and grains is not None:
-            sql.execute(con, "derive_keep_grains", grains=sorted({"month", *grains}))
+            sql.execute(con, "derive_keep_grains", grains=sorted(_grain_set(grains)))
+
+
+def _grain_set(grains: Iterable[str] | None) -> set[str]:
+    """The grains the per-grain tables hold when built for `grains`: those and 'month' (None: all of GRAINS)."""
+    return set(GRAINS) if grains is None else {"month", *grains}
 
 
 def _add_grains(con: duckdb.DuckDBPyConnection, more: list[str], steps: list[str]) -> None:
@@ -498,9 +503,9 @@ class Draft:
         a Save has (its time limit again: IngestError). The Save taking the draft builds only the rest: its tables
         are the same as from one build. Does nothing on a draft that is not usable; on any failure the draft is
         dropped (the Save then parses the files again)."""
-        want = set(GRAINS) if grains is None else {"month", *grains}
+        want = _grain_set(grains)
         per_grain = "derive_cohort_grains" in self.built
-        have = set(GRAINS if self.grains is None else self.grains) if per_grain else set()
+        have = _grain_set(self.grains) if per_grain else set()
         if not self.usable or (needed(wanted) <= self.built and (not per_grain or want <= have)):
             return
         purchases, customers = self._held[0], self._held[1]

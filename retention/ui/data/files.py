@@ -162,14 +162,13 @@ def configure(kind: str, uploaded, box, opened: Opened, hint) -> Prepared | None
     answered, order = _date_order(kind, box, found, key)
     if not answered:
         return None
-    choices = {"mapping": mapping, "segments": segments, "date_order": order, "date_hint": hint,
-               "count_statuses": st.session_state.get(f"{key}_count_statuses"),
-               "currency": st.session_state.get(f"{key}_currency_code")}
+    asked = {"mapping": mapping, "segments": segments, "date_order": order,
+             "count_statuses": st.session_state.get(f"{key}_count_statuses"),
+             "currency": st.session_state.get(f"{key}_currency_code")}
     try:
-        if opened.detected is not None and _as_detected(opened.detected, **{k: v for k, v in choices.items()
-                                                                            if k != "date_hint"}):
+        if opened.detected is not None and _as_detected(opened.detected, **asked):
             return opened.detected  # prepared with the same hint by open_files
-        return _prepare(opened.data, opened.digest, uploaded.name, kind, raw, **choices)
+        return _prepare(opened.data, opened.digest, uploaded.name, kind, raw, **asked, date_hint=hint)
     except MissingRoles as err:
         box.error(missing_roles(err.filename, kind, err.missing, "page"))
     except IngestError as err:
