@@ -92,15 +92,18 @@ def summary(frame: pd.DataFrame, p_alive: pd.DataFrame | None = None) -> pd.Data
 def save_attribute(con) -> None:
     """Insert each scored customer's RFM group on the last day of the data into customer_attributes (attribute
     ATTRIBUTE, value the group's name from ui_text.RFM_GROUPS, source 'derived'). Nothing without dated
-    positive purchases, or when a file already has a column of that name."""
+    positive purchases, or when a file already has a column of that name. The scores go from query to table
+    inside DuckDB (a million customers' ids passed as a list parameter were read on one thread)."""
     from retention import ui_text
     from retention.metrics import churn
 
     try:
-        frame = segments(con)
+        as_of = _as_of(con, None)
     except churn.NoChurnData:
         return
-    if frame.empty:
-        return
-    sql.execute(con, "derive_attributes_rfm", attribute=ATTRIBUTE, customer_ids=frame["customer_id"].tolist(),
-                values=frame["segment"].map(ui_text.RFM_GROUPS).tolist())
+    sql.relation(con, "rfm_scores", as_of=as_of, groups=[ui_text.RFM_GROUPS[g] for row in GRID for g in row]
+                 ).create_view("rfm_now", replace=True)
+    try:
+        sql.execute(con, "derive_attributes_rfm", attribute=ATTRIBUTE)
+    finally:
+        con.execute("drop view rfm_now")
