@@ -40,6 +40,7 @@ from typing import Callable
 
 import duckdb
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 from xml.parsers import expat
 
@@ -70,6 +71,7 @@ WORKBOOK_STAGE_MIN_BYTES = 8 * 1024 * 1024
 PYTHON_READER_MAX_BYTES = 32 * 1024 * 1024
 HEAD_ROWS = 20_000  # rows kept in RawTable.frame: more than role (2,000) and segment (20,000) detection read
 CHUNK_BYTES = 16 * 1024 * 1024
+TAIL_ROWS = 2048  # rows from the end read first for the totals check (_last_rows): one vector, in the last row group
 HEAD_BYTES = 512_000
 ALIAS = "raw_src"
 
@@ -305,8 +307,7 @@ def finish_staged(staged: Staged, info: dict, deadline: Deadline) -> RawTable | 
             counts = con.execute(f"select count(*) filter (where not {blank_row}), count(*) filter (where {blank_row}) "
                                  f"from {ALIAS}.cells").fetchone()
             staged.rows, blank = int(counts[0]), int(counts[1])
-            tail = con.execute(f"select * exclude (blank) from ({staged.select()}) order by {sql.quote_ident(ROW)} desc "
-                               f"limit {FOOTER_SCAN_ROWS}").df().iloc[::-1].reset_index(drop=True)
+            tail = _last_rows(con, staged, staged.rows + blank)
             _, totals = drop_total_rows(tail)
             staged.totals = totals
             staged.rows -= len(totals)
@@ -344,6 +345,18 @@ def _fill(staged: Staged, path: Path, delimiter: str, skip: int, deadline: Deadl
         return False
     finally:
         con.close()
+
+
+def _last_rows(con: duckdb.DuckDBPyConnection, staged: Staged, stored: int) -> pd.DataFrame:
+    """The last FOOTER_SCAN_ROWS rows that are not blank of the staging file attached as ALIAS (it holds
+    `stored` rows, blank ones included), in file order. Read from the end of the file (its last row
+    group) while that holds enough of them; the top-N of every row is the fallback (many blank rows)."""
+    last = f"select * exclude (blank) from ({staged.select()}) {{}} order by {sql.quote_ident(ROW)} desc " \
+           f"limit {FOOTER_SCAN_ROWS}"
+    tail = con.execute(last.format(f"where {sql.quote_ident(ROW)} >= {int(staged.first_row) + stored - TAIL_ROWS}")).df()
+    if len(tail) < FOOTER_SCAN_ROWS:
+        tail = con.execute(last.format("")).df()
+    return tail.iloc[::-1].reset_index(drop=True)
 
 
 def _blank_line_after(path: Path, start: int) -> bool:

@@ -98,6 +98,21 @@ def test_rejected_rows_totals_and_blank_cells_survive_staging(tmp_path):
     assert json.loads(rejected[0][4])["customer"] == ""
 
 
+@pytest.mark.parametrize("blank_after", [0, stage.TAIL_ROWS + 10], ids=["totals_last", "blank_rows_after_totals"])
+def test_totals_found_at_the_end_of_a_long_staged_file(tmp_path, blank_after):
+    """The totals check reads the staging file's end first; when blank rows fill that end it reads every row,
+    so the totals row and the notes are found either way, as in memory."""
+    rows = "".join(f"c{i % 97},2024-01-{1 + i % 28:02d},{i % 50}.00\n" for i in range(5000))
+    text = "customer,date,amount\n" + rows + "Total,,12345.00\nexported by shop,,\n" + ",,\n" * blank_after
+    path = tmp_path / "long.csv"
+    path.write_text(text, encoding="utf-8")
+    staged, memory = read_path(path, stage_min_bytes=0), read_table(path.read_bytes(), path.name)
+    assert staged.staged is not None
+    assert staged.info["total_rows"] == memory.info["total_rows"] == [5002, 5003]
+    assert staged.info["blank_rows"] == memory.info["blank_rows"] == blank_after
+    assert staged.row_count == len(memory.frame) == 5000
+
+
 def test_blank_lines_between_rows_fall_back_to_the_exact_reader(tmp_path):
     path = tmp_path / "gaps.csv"
     path.write_text("customer,date,amount\nc1,2024-01-05,1\n\nc2,2024-01-06,2\n", encoding="utf-8")
