@@ -88,14 +88,17 @@ class Staged:
     totals: list[int]
     rows: int = 0
 
-    def select(self, alias: str = ALIAS) -> str:
+    def select(self, alias: str = ALIAS, from_stored: int = 0) -> str:
         """SQL text selecting the table read_table would give (__row, then the named columns) from the
         staging file attached as `alias`: rows with every cell empty left out, as blank rows. Names only
-        enter through quote_ident."""
+        enter through quote_ident. from_stored: only the stored rows from that one on (0-based, blank ones
+        counted), filtered on rowid so that the scan skips the row groups before it."""
         cells = ", ".join(f"c{i} as {sql.quote_ident(name)}" for i, name in enumerate(self.names))
         totals = f" and __row not in ({', '.join(str(int(r)) for r in self.totals)})" if self.totals else ""
+        start = f" where rowid >= {int(from_stored)}" if from_stored > 0 else ""
         return (f"select * from (select rowid + {int(self.first_row)} as {sql.quote_ident(ROW)}, {cells}, "
-                f"{blank_test(len(self.names))} as blank from {sql.quote_ident(alias)}.cells) where not blank{totals}")
+                f"{blank_test(len(self.names))} as blank from {sql.quote_ident(alias)}.cells{start}) "
+                f"where not blank{totals}")
 
     def attach(self, con: duckdb.DuckDBPyConnection, view: str, alias: str = ALIAS, limit: int | None = None) -> None:
         """Attach the staging file read-only to `con` and create TEMP VIEW `view` over its rows (the
@@ -351,11 +354,13 @@ def _last_rows(con: duckdb.DuckDBPyConnection, staged: Staged, stored: int) -> p
     """The last FOOTER_SCAN_ROWS rows that are not blank of the staging file attached as ALIAS (it holds
     `stored` rows, blank ones included), in file order. Read from the end of the file (its last row
     group) while that holds enough of them; the top-N of every row is the fallback (many blank rows)."""
-    last = f"select * exclude (blank) from ({staged.select()}) {{}} order by {sql.quote_ident(ROW)} desc " \
-           f"limit {FOOTER_SCAN_ROWS}"
-    tail = con.execute(last.format(f"where {sql.quote_ident(ROW)} >= {int(staged.first_row) + stored - TAIL_ROWS}")).df()
-    if len(tail) < FOOTER_SCAN_ROWS:
-        tail = con.execute(last.format("")).df()
+    def last(from_stored: int) -> pd.DataFrame:
+        return con.execute(f"select * exclude (blank) from ({staged.select(from_stored=from_stored)}) "
+                           f"order by {sql.quote_ident(ROW)} desc limit {FOOTER_SCAN_ROWS}").df()
+
+    tail = last(max(stored - TAIL_ROWS, 0))
+    if len(tail) < FOOTER_SCAN_ROWS and stored > TAIL_ROWS:
+        tail = last(0)
     return tail.iloc[::-1].reset_index(drop=True)
 
 
