@@ -225,15 +225,21 @@ def _build(con: duckdb.DuckDBPyConnection, purchases: Prepared | None, customers
            today: dt.date | None, say: Callable[[str], None], refuse_unusable: bool = True,
            extra: dict | None = None, flag_copies: bool = True,
            derived: Iterable[str] | None = None, grains: Iterable[str] | None = None) -> dict[str, dict]:
-    reports = _load(con, purchases, customers, today or dt.date.today(), say, refuse_unusable, flag_copies)
+    # a load that builds customer_summary counts the purchases file's customers from it (_finish), not by a
+    # distinct count of every purchase's id
+    counted_later = "derive_customer_summary" in needed(derived)
+    reports = _load(con, purchases, customers, today or dt.date.today(), say, refuse_unusable, flag_copies,
+                    count_customers=not counted_later)
     _finish(con, purchases, customers, reports, name, say, extra, derived, grains)
     return reports
 
 
 def _load(con: duckdb.DuckDBPyConnection, purchases: Prepared | None, customers: Prepared | None, today: dt.date,
-          say: Callable[[str], None], refuse_unusable: bool, flag_copies: bool) -> dict[str, dict]:
+          say: Callable[[str], None], refuse_unusable: bool, flag_copies: bool,
+          count_customers: bool = True) -> dict[str, dict]:
     """The parse and validation of build: the purchases, customers, rejected and possible_duplicates tables and
-    an empty meta table; returns the reports. No derived table."""
+    an empty meta table; returns the reports. No derived table. count_customers=False: the purchases report's
+    summary["customers"] is left None for _finish to count from customer_summary."""
     reports: dict[str, dict] = {}
     sql.execute(con, "create_meta")
     sql.execute(con, "create_rejected")
@@ -243,7 +249,7 @@ def _load(con: duckdb.DuckDBPyConnection, purchases: Prepared | None, customers:
             sql.execute(con, f"create_empty_{kind}")
         else:
             say(kind)
-            reports[kind] = load_into(con, prepared, today, flag_copies)
+            reports[kind] = load_into(con, prepared, today, flag_copies, count_customers)
             if problem := nothing_usable(con, reports[kind], today):
                 if refuse_unusable:
                     raise IngestError(prepared.filename, f"{problem}; {NOTHING_USABLE_CLI_HINT}")
@@ -258,6 +264,9 @@ def _finish(con: duckdb.DuckDBPyConnection, purchases: Prepared | None, customer
     """The rest of build after _load: the derived tables (but those `built` already: see derive) and the metadata."""
     say("summaries")
     derive(con, *_segments(purchases, customers), derived, grains, built, built_grains)
+    summary = reports.get("purchases", {}).get("summary", {})
+    if "customers" in summary and summary["customers"] is None:
+        summary["customers"] = int(sql.execute(con, "summary_purchase_customers").fetchone()[0])
     meta = {
         "name": name,
         "created_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),

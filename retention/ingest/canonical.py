@@ -231,11 +231,13 @@ def stored_name(column: str) -> str:
 
 
 def load_into(con: duckdb.DuckDBPyConnection, prepared: Prepared, today: dt.date | None = None,
-              flag_copies: bool = True) -> dict:
+              flag_copies: bool = True, count_customers: bool = True) -> dict:
     """Parse `prepared` into canonical tables in `con`; return the validation report. flag_copies=False
     (a one-shot CLI command that prints no validation report) skips looking for identical rows in a
     purchases file without an order id: they are kept either way, so only the possible_duplicate flag
-    and the possible_duplicates table (left empty) depend on it."""
+    and the possible_duplicates table (left empty) depend on it. count_customers=False leaves a purchases
+    file's summary["customers"] None, for the caller to count from the customer_summary it builds
+    (store.count_purchase_customers)."""
     today = today or dt.date.today()
     for macro in MACROS:
         sql.execute(con, macro)
@@ -280,6 +282,11 @@ def load_into(con: duckdb.DuckDBPyConnection, prepared: Prepared, today: dt.date
                            "is_refund": "is_refund" if kind == "purchases" else None,
                            "amount": "amount" if kind == "purchases" else None}, [])
     summary = sql.frame(con, f"parse_summary_{kind}").iloc[0].to_dict()
+    if kind == "purchases":  # the customers after the row counts, where the report has always had them
+        customers = int(sql.execute(con, "parse_summary_purchase_customers").fetchone()[0]) if count_customers else None
+        rows = ("rows_read", "rows_used", "rows_rejected", "rows_skipped")
+        summary = {**{k: summary[k] for k in rows}, "customers": customers,
+                   **{k: v for k, v in summary.items() if k not in rows}}
     problems = sql.frame(con, "reject_summary")
     skipped = sql.frame(con, "ingest_skip_summary")
     skipped_statuses = sql.frame(con, "ingest_skip_statuses")

@@ -125,3 +125,49 @@ def test_the_cli_loads_what_its_command_reads():
             assert kept == grains, command
     week = cli.build_parser().parse_args(["curve", "p.csv", "--period", "week"])
     assert set(cli.COMMANDS["curve"].grains(week)) == {"week"}
+
+
+# rejected (no customer, bad date), skipped (an identical line of one order), a refund-only and a zero-amount
+# customer (both kept: they count), ids with spaces and an apostrophe (the same customer after parsing)
+COUNTED = b"""order,customer,date,amount
+1,a,2024-01-05,10
+2,,2024-01-06,5
+3,b,not a date,7
+4,c,2024-02-01,-4
+5,d,2024-02-02,0
+6, a ,2024-03-01,2
+7,'e,2024-03-02,1
+7,'e,2024-03-02,1
+8,e,2024-03-03,3
+"""
+
+
+def _reference_customers(text: bytes) -> int:
+    """Distinct customer ids of the rows a load keeps, by hand: a customer cell and a date that parse, the id
+    trimmed and its leading apostrophe dropped."""
+    import csv
+    import datetime as dt
+    import io
+
+    kept = set()
+    for row in csv.DictReader(io.StringIO(text.decode())):
+        customer = row["customer"].strip().lstrip("'").strip()
+        try:
+            dt.date.fromisoformat(row["date"])
+        except ValueError:
+            continue
+        if customer:
+            kept.add(customer)
+    return len(kept)
+
+
+@pytest.mark.parametrize("derived", [None, (), ("derive_cohort_days",), ("derive_cohort_grains",)],
+                         ids=["dataset", "preview", "churn", "no_customer_summary"])
+def test_the_report_counts_the_same_customers_whether_or_not_customer_summary_is_built(derived):
+    con = duckdb.connect()
+    reports = store.build(con, prepare(COUNTED, "o.csv", "purchases"), None, name="t", derived=derived,
+                          limit_seconds=0)
+    assert _reference_customers(COUNTED) == 4  # a, c, d, e
+    assert reports["purchases"]["summary"]["customers"] == 4
+    assert list(reports["purchases"]["summary"])[:5] == ["rows_read", "rows_used", "rows_rejected", "rows_skipped",
+                                                          "customers"]
