@@ -237,7 +237,7 @@ def load_into(con: duckdb.DuckDBPyConnection, prepared: Prepared, today: dt.date
     purchases file without an order id: they are kept either way, so only the possible_duplicate flag
     and the possible_duplicates table (left empty) depend on it. count_customers=False leaves a purchases
     file's summary["customers"] None, for the caller to count from the customer_summary it builds
-    (store.count_purchase_customers)."""
+    (store._finish, summary_purchase_customers.sql)."""
     today = today or dt.date.today()
     for macro in MACROS:
         sql.execute(con, macro)
