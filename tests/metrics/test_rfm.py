@@ -134,6 +134,14 @@ def test_matches_reference_on_generated_purchases(seed):
     s = rfm.summary(got)
     assert s["customers"].sum() == len(want)
     assert s["revenue"].sum() == pytest.approx(want["monetary"].sum())
+    # the group saved with the dataset is the reference's group on the last day of the data, for every customer
+    from retention import ui_text
+
+    last_day = max(dt.date.fromisoformat(d) for _c, d, a in rows if a > 0)
+    saved = dict(con.execute("select customer_id, value from customer_attributes where attribute = 'RFM group'"
+                             ).fetchall())
+    on_last_day = reference(purchases, last_day)
+    assert saved == {c: ui_text.RFM_GROUPS[g] for c, g in zip(on_last_day["customer_id"], on_last_day["segment"])}
 
 
 def test_rfm_group_is_saved_as_a_segment_attribute():
