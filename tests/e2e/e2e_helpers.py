@@ -171,6 +171,13 @@ def _count_runs(page) -> None:
     page.on("websocket", lambda ws: ws.on("framereceived", frame))
 
 
+def page_alerts(page) -> list[str]:
+    """The texts of the page's alerts, spinners and status captions, for a failure's message."""
+    return [t.strip()[:200] for t in page.locator(
+        "[data-testid='stAlert'], [data-testid='stSpinner'], [data-testid='stStatusWidget'], "
+        "[data-testid='stCaptionContainer']").all_inner_texts() if t.strip()]
+
+
 @contextmanager
 def rerun(page, timeout_ms: int = WAIT_TIMEOUT_MS):
     """Around an action that makes Streamlit rerun the script: on exit, a rerun has started and finished.
@@ -189,7 +196,8 @@ def rerun(page, timeout_ms: int = WAIT_TIMEOUT_MS):
         deadline = time.monotonic() + timeout_ms / 1000
         while counted[0] == before:
             if time.monotonic() > deadline:
-                raise TimeoutError(f"no script run finished within {timeout_ms / 1000:.0f}s of the action")
+                raise TimeoutError(f"no script run finished within {timeout_ms / 1000:.0f}s of the action; "
+                                   f"{page.url} shows: {page_alerts(page)}")
             page.wait_for_timeout(20)  # lets Playwright deliver the websocket events
     wait_for_app(page, timeout_ms)
 

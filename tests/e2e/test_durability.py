@@ -20,8 +20,8 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
-from e2e_helpers import (WAIT_TIMEOUT_MS, WARM_UP_TIMEOUT_MS, assert_clean, fill_text, metric_value, open_page, poll,
-                         purchases_csv, screenshot, tmp_files, upload)
+from e2e_helpers import (WAIT_TIMEOUT_MS, WARM_UP_TIMEOUT_MS, assert_clean, fill_text, metric_value, open_page,
+                         page_alerts, poll, purchases_csv, screenshot, tmp_files, upload)
 
 BIG_ROWS, BIG_CUSTOMERS = 150_000, 20_000  # ~7.5 MB of CSV; saving it takes seconds, so a kill can land inside
 MEDIUM_ROWS, MEDIUM_CUSTOMERS = 100_000, 15_000
@@ -38,13 +38,6 @@ def dataset_files(data_dir: Path) -> dict[str, str]:
 def dataset_files_named(data_dir: Path) -> list[str]:
     """The ids of the complete datasets on disk, without reading them (cheap enough to poll)."""
     return [p.name.removesuffix(".duckdb") for p in (data_dir / "datasets").glob("*.duckdb")]
-
-
-def page_alerts(page) -> list[str]:
-    """The texts of the page's alerts, spinners and status captions, for a failure's message."""
-    return [t.strip()[:200] for t in page.locator(
-        "[data-testid='stAlert'], [data-testid='stSpinner'], [data-testid='stStatusWidget'], "
-        "[data-testid='stCaptionContainer']").all_inner_texts() if t.strip()]
 
 
 def contents(dataset_id: str) -> dict:
