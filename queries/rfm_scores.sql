@@ -3,7 +3,11 @@
 --   BG/NBD papers), monetary (net revenue to date, refunds included; NULL without amounts), and quintile
 --   scores 1–5 (5 = most recent / most frequent / highest value). Quintiles are DuckDB's ntile(5) over the
 --   customers sorted by the value, then customer_id; customers with equal values get the lowest quintile
---   any of them received, so equal values always share a score whatever their ids (deterministic).
+--   any of them received, so equal values always share a score whatever their ids (deterministic). That
+--   lowest quintile is the ntile of the first of the equal values, whose position is rank() over the value:
+--   ntile(5) of n rows gives the first n % 5 quintiles q + 1 rows (q = n // 5) and the others q, so position
+--   p is in quintile (p - 1) // (q + 1) + 1 while p <= (q + 1) × (n % 5), else (p - 1 - n % 5) // q + 1. One
+--   rank window per score instead of an ntile and a min over the equal values: two windows fewer each.
 --   Customers without an active day on or before $as_of are left out. fm = the mean of f and m rounded half
 --   up (f when there are no amounts); segment = $groups[(r − 1) × 5 + fm] (the R × FM grid of
 --   retention/metrics/rfm.py, row by row).
@@ -32,14 +36,14 @@ valued as (
     where p.last_day is not null
 ),
 
-tiled as (
+ranked as (
     select
         *,
-        ntile(5) over (order by recency_days desc, customer_id) as r_tile,
-        ntile(5) over (order by frequency, customer_id) as f_tile,
-        case when monetary is not null
-            then ntile(5) over (order by monetary nulls first, customer_id)
-        end as m_tile
+        rank() over (order by recency_days desc) as r_at,
+        rank() over (order by frequency) as f_at,
+        rank() over (order by monetary nulls first) as m_at,
+        count(*) over () // 5 as q,
+        count(*) over () % 5 as extra
     from valued
 ),
 
@@ -49,10 +53,15 @@ scored as (
         recency_days,
         frequency,
         monetary,
-        cast(min(r_tile) over (partition by recency_days) as integer) as r,
-        cast(min(f_tile) over (partition by frequency) as integer) as f,
-        cast(min(m_tile) over (partition by monetary) as integer) as m
-    from tiled
+        cast(case when r_at <= (q + 1) * extra then (r_at - 1) // (q + 1) + 1 else (r_at - 1 - extra) // q + 1 end
+             as integer) as r,
+        cast(case when f_at <= (q + 1) * extra then (f_at - 1) // (q + 1) + 1 else (f_at - 1 - extra) // q + 1 end
+             as integer) as f,
+        cast(case when monetary is null then null
+                  when m_at <= (q + 1) * extra then (m_at - 1) // (q + 1) + 1
+                  else (m_at - 1 - extra) // q + 1 end
+             as integer) as m
+    from ranked
 ),
 
 combined as (

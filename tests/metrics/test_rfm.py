@@ -163,3 +163,18 @@ def test_a_file_column_named_rfm_group_wins():
     values = con.execute("select distinct value from customer_attributes where attribute = 'RFM group' "
                          "order by 1").fetchall()
     assert values == [("x",), ("y",)]
+
+
+@pytest.mark.parametrize("customers", [1, 2, 3, 4, 6, 7, 9, 11, 13])
+def test_few_customers_and_every_remainder_match_reference(customers):
+    """Fewer customers than quintiles, and each remainder of n / 5, with ties in all three values."""
+    rng = random.Random(customers)
+    rows = []
+    for i in range(customers):
+        for _ in range(rng.choice([1, 1, 2, 3])):
+            rows.append((f"S{i:02d}", f"2024-0{rng.choice([1, 2, 3])}-{rng.choice([5, 15, 25])}",
+                         rng.choice([10, 10, 20, 40])))
+    purchases = purchases_frame(rows)
+    as_of = dt.date(2024, 3, 31)
+    got = rfm.segments(ref.load(purchases=purchases), as_of=as_of.isoformat()).reset_index(drop=True)
+    pd.testing.assert_frame_equal(got, reference(purchases, as_of)[rfm.COLUMNS], check_dtype=False)
