@@ -389,8 +389,8 @@ DERIVED_NEEDS: dict[str, tuple[str, ...]] = {
 FIRST_LOOK: tuple[str, ...] = ("derive_cohort_activity", "derive_cohort_attributes")
 FIRST_LOOK_GRAINS: tuple[str, ...] = ("month",)
 GRAINS: tuple[str, ...] = ("month", "quarter", "week")  # queries/derive_cohort_grains.sql's, in sort order
-# The derived steps whose table holds rows per period grain (read from cohort_grains), and that table
-PER_GRAIN: dict[str, str] = {"derive_cohort_customers": "cohort_customers", "derive_cohort_activity": "cohort_activity"}
+# The derived steps whose table holds rows per period grain (read from cohort_grains), in build order
+PER_GRAIN: tuple[str, ...] = ("derive_cohort_customers", "derive_cohort_activity")
 
 
 def _fsync(path: Path) -> None:

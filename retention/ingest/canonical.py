@@ -282,11 +282,8 @@ def load_into(con: duckdb.DuckDBPyConnection, prepared: Prepared, today: dt.date
                            "is_refund": "is_refund" if kind == "purchases" else None,
                            "amount": "amount" if kind == "purchases" else None}, [])
     summary = sql.frame(con, f"parse_summary_{kind}").iloc[0].to_dict()
-    if kind == "purchases":  # the customers after the row counts, where the report has always had them
-        customers = int(sql.execute(con, "parse_summary_purchase_customers").fetchone()[0]) if count_customers else None
-        rows = ("rows_read", "rows_used", "rows_rejected", "rows_skipped")
-        summary = {**{k: summary[k] for k in rows}, "customers": customers,
-                   **{k: v for k, v in summary.items() if k not in rows}}
+    if kind == "purchases" and count_customers:
+        summary["customers"] = int(sql.execute(con, "parse_summary_purchase_customers").fetchone()[0])
     problems = sql.frame(con, "reject_summary")
     skipped = sql.frame(con, "ingest_skip_summary")
     skipped_statuses = sql.frame(con, "ingest_skip_statuses")
