@@ -75,6 +75,15 @@ def _leftovers(data_dir: Path) -> list[str]:
         sorted(p.name for p in (data_dir / "datasets").iterdir() if (data_dir / "datasets").is_dir())
 
 
+def _wal(staged: Path) -> Path:
+    return staged.with_name(staged.name + ".wal")
+
+
+def _with_wal(*staged: Path) -> list[str]:
+    """The names of staging files and of the WAL each is left with (stage._staging detaches it unchecked)."""
+    return sorted(name for path in staged for name in (path.name, _wal(path).name))
+
+
 def test_a_killed_load_is_cleaned_at_the_next_start_and_a_live_one_is_untouched(data_dir, source):
     killed, seen = _start("save", source, data_dir)
     live, held = _start("stage", source, data_dir)
@@ -85,16 +94,17 @@ def test_a_killed_load_is_cleaned_at_the_next_start_and_a_live_one_is_untouched(
         killed.send_signal(signal.SIGKILL)
         killed.wait(timeout=30)
         mine = read_path(source, stage_min_bytes=1)  # this process's own staged upload, still in use
-        assert store.clean_abandoned_tmp() >= 3  # staging file, half-written dataset, access record
-        assert not seen["staged"].exists() and not dataset_tmp.exists() and not record.exists()
+        assert store.clean_abandoned_tmp() >= 4  # staging file and its WAL, half-written dataset, access record
+        assert not seen["staged"].exists() and not _wal(seen["staged"]).exists()
+        assert not dataset_tmp.exists() and not record.exists()
         assert held["staged"].exists() and mine.staged.path.exists()
-        assert _leftovers(data_dir) == sorted([held["staged"].name, mine.staged.path.name])
+        assert _leftovers(data_dir) == _with_wal(held["staged"], mine.staged.path)
         assert store.preview(prepare(b"", source.name, "purchases", raw=mine), None)[0]["purchases"]
     finally:
         live.kill()
         live.wait(timeout=30)
     store.recover()  # the live one has died meanwhile: the server start removes its staging file too
-    assert _leftovers(data_dir) == [mine.staged.path.name]
+    assert _leftovers(data_dir) == _with_wal(mine.staged.path)
 
 
 def test_any_cli_command_cleans_up_after_a_killed_load(data_dir, source):
