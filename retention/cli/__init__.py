@@ -25,6 +25,7 @@ import pandas as pd
 
 from retention import config, ui_text
 from retention.cli import formatting
+from retention.cli.progress import Progress
 from retention.engines.config import ENV_VAR as ENGINE_ENV
 from retention.ingest import date_order
 from retention.ingest.canonical import prepare
@@ -191,15 +192,19 @@ def _read(path: str | None, sheet: str | None = None) -> RawTable | None:
         raise BadInput(f"file {path!r}: cannot be read ({exc.strerror})") from exc
 
 
-def load(args: argparse.Namespace) -> tuple[duckdb.DuckDBPyConnection, dict]:
-    """Ingest the files named in args into a fresh in-memory DuckDB; return (connection, reports)."""
+def load(args: argparse.Namespace, progress: Progress | None = None) -> tuple[duckdb.DuckDBPyConnection, dict]:
+    """Ingest the files named in args into a fresh in-memory DuckDB; return (connection, reports). `progress`
+    is told each step (the terminal's progress line; none when not given)."""
     from retention import store
 
     if args.purchases is None and args.customers is None:
         raise BadInput("give a purchases file, or --customers FILE, or both")
+    say, step = (progress.say, progress.step) if progress else (_quiet, _quiet)
     prepared, options = {}, {}
     for kind, path, pairs, option in (("purchases", args.purchases, args.map, "--map"),
                                       ("customers", args.customers, args.customers_map, "--customers-map")):
+        if path is not None:
+            say(f"reading {Path(path).name}")
         raw = _read(path, args.sheet)
         if raw is not None:
             roles, segments = _mapping(pairs, option)
@@ -219,11 +224,15 @@ def load(args: argparse.Namespace) -> tuple[duckdb.DuckDBPyConnection, dict]:
     # inspect shows why a file is unusable; every other command refuses it (store.build)
     inspect = getattr(args, "command", None) == "inspect"
     chosen = COMMANDS.get(getattr(args, "command", None))
-    reports = store.build(con, prepared.get("purchases"), prepared.get("customers"), name="cli",
+    reports = store.build(con, prepared.get("purchases"), prepared.get("customers"), name="cli", say=step,
                           refuse_unusable=not inspect, limit_seconds=config.cli_load_seconds(),
                           flag_copies=inspect, derived=chosen.tables(args) if chosen and chosen.tables else None,
                           grains=chosen.grains(args) if chosen and chosen.grains else None)
     return con, reports
+
+
+def _quiet(_text: str) -> None:
+    pass
 
 
 def _engine_config(args: argparse.Namespace):
@@ -252,11 +261,11 @@ def uses_engine(args: argparse.Namespace) -> bool:
     return _engine_config(args) is not None
 
 
-def source(args: argparse.Namespace):
+def source(args: argparse.Namespace, progress: Progress | None = None):
     """What the command reads: the configured engine (opened and bound), else the files loaded in memory."""
     chosen = _engine_config(args)
     if chosen is None:
-        return load(args)[0]
+        return load(args, progress)[0]
     from retention import engines
 
     return engines.open_engine(chosen)
@@ -325,8 +334,12 @@ def main(argv: list[str] | None = None) -> int:
     cmd = COMMANDS[args.command]
     from retention.engines import EngineConfigError, EngineUnavailable
 
+    progress = Progress()
     try:
-        con = source(args) if cmd.needs_data else None
+        try:
+            con = source(args, progress) if cmd.needs_data else None
+        finally:
+            progress.done()  # before anything else is printed: the notes some commands write on stderr, an error
         emit(cmd.run(args, con), args.format)
     except (IngestError, BadInput, EngineConfigError, EngineUnavailable) as exc:
         files = data_files(args) if isinstance(exc, DataProblem) else None
