@@ -135,8 +135,8 @@ def _staging(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
 
     The file is detached without a checkpoint. A large insert's rows are already in it (DuckDB writes their row
     groups as the insert goes), and the small WAL left beside it names them; a read-only attach replays it in
-    milliseconds. The checkpoint rewrote every row: 10M rows × 3 cells, 0.95 of staging's 4.1 CPU s and 200 MB
-    more file. A staging file filled by many small inserts checkpoints itself (`_insert_rows`)."""
+    milliseconds. The checkpoint rewrote every row: 10M rows × 3 cells, 0.5–0.95 CPU s (in a load; alone) and
+    200 MB more file. A staging file filled by many small inserts checkpoints itself (`_insert_rows`)."""
     con = connect(checkpoint_on_detach="DISABLED")
     try:
         con.execute(f"attach {sql.quote_literal(path)} as {STAGING}")
