@@ -24,11 +24,11 @@ class Progress:
 
     def __init__(self, stream: TextIO | None = None) -> None:
         self.stream = stream if stream is not None else sys.stderr
-        self.shown = _is_terminal(self.stream)
+        self.on_terminal = _is_terminal(self.stream)
         self.showing = False
 
     def say(self, text: str) -> None:
-        if self.shown:
+        if self.on_terminal:
             self.stream.write(f"{CLEAR}{text}…")
             self.stream.flush()
             self.showing = True
