@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from retention.paths import data_dir  # noqa: F401 (lives below scratch and store; config.data_dir as before)
@@ -55,6 +56,19 @@ def duckdb_ingest_memory_limit() -> str:
     below the dataset limit so that a load (sorts, hash tables of millions of customers) spills to disk
     instead of growing the server: a 10M-row load then stays under 2 GB of process memory."""
     return os.environ.get("RETENTION_DUCKDB_INGEST_MEMORY", "1GB")
+
+
+_SIZE_UNITS = {"": 1, "b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12,
+               "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}
+
+
+def size_bytes(text: str) -> int | None:
+    """Bytes of a DuckDB size setting as written in the environment ('1GB' = 10^9, '512 MiB' = 512 × 2^20,
+    '1.5GB'); None for a form it does not read."""
+    match = re.fullmatch(r"\s*(\d+(?:\.\d*)?)\s*([a-z]*)\s*", text.lower())
+    if match is None or match[2] not in _SIZE_UNITS:
+        return None
+    return int(float(match[1]) * _SIZE_UNITS[match[2]])
 
 
 def duckdb_temp_dir() -> Path:

@@ -237,7 +237,8 @@ def load_into(con: duckdb.DuckDBPyConnection, prepared: Prepared, today: dt.date
     purchases file without an order id: they are kept either way, so only the possible_duplicate flag
     and the possible_duplicates table (left empty) depend on it. count_customers=False leaves a purchases
     file's summary["customers"] None, for the caller to count from the customer_summary it builds
-    (store._finish, summary_purchase_customers.sql)."""
+    (store._finish, summary_purchase_customers.sql). Rows staged in memory (the one-shot CLI's, stage.read_path's
+    `into`) are dropped once loaded: the derived tables then have that memory."""
     today = today or dt.date.today()
     for macro in MACROS:
         sql.execute(con, macro)
@@ -300,6 +301,8 @@ def load_into(con: duckdb.DuckDBPyConnection, prepared: Prepared, today: dt.date
         con.execute("drop view if exists " + sql.quote_ident(view))
     if prepared.raw.staged is not None:
         prepared.raw.staged.detach(con, "raw_frame")
+        if prepared.raw.staged.owner is not None:  # staged in memory for this load alone: give the memory back
+            prepared.raw.staged.remove()
     else:
         con.unregister("raw_frame")
     for table in ("parsed_customers", "unkept_purchases", "duplicate_rows", "continuation_rows"):

@@ -73,9 +73,9 @@ class DateChoice:
         return self.ambiguous and self.mixed and self.decided_by == "guess"
 
 
-def connection() -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB with the parsing macros."""
-    con = duckdb.connect(config=config.duckdb_settings(ingest=True))
+def connection(owner: duckdb.DuckDBPyConnection | None = None) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB with the parsing macros (a cursor of `owner` when given)."""
+    con = owner.cursor() if owner is not None else duckdb.connect(config=config.duckdb_settings(ingest=True))
     con.execute("set enable_progress_bar = false")
     for name in MACROS:
         sql.execute(con, name)
@@ -87,7 +87,7 @@ class Detector:
     stage.Staged) when the whole table is in a staging file and `frame` holds only its first rows."""
 
     def __init__(self, frame: pd.DataFrame, staged=None, rows: int | None = None):
-        self.con = connection()
+        self.con = connection(staged.owner if staged is not None else None)
         limit = DETECT_ROWS if rows is None else rows
         if staged is not None:
             staged.attach(self.con, "detect_raw", limit=limit)

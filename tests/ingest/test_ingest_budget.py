@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 
+import duckdb
 import pytest
 
 from retention import store
@@ -90,6 +91,11 @@ def test_a_read_past_the_time_limit_is_stopped_and_refused_naming_the_file(tmp_p
     with pytest.raises(IngestError, match="^file 'slow.csv': checking and loading it took longer than the limit"):
         read_upload(path.read_bytes(), "slow.csv", stage_min_bytes=0, limit_seconds=1e-6)
     assert not list((data_dir / "tmp").glob("*.tmp"))  # no staging file nor scratch copy left behind
+    with duckdb.connect() as owner:  # staged in the CLI's connection: no in-memory database left in it
+        with pytest.raises(IngestError, match="^file 'slow.csv': checking and loading it took longer than the limit"):
+            read_path(path, stage_min_bytes=0, limit_seconds=1e-6, into=lambda: owner)
+        assert owner.execute("select count(*) from duckdb_databases() where database_name like 'stage_%'"
+                             ).fetchone()[0] == 0
     assert read_path(path, stage_min_bytes=0, limit_seconds=0).row_count == 50_000  # 0: no limit
 
 

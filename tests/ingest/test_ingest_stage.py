@@ -1,7 +1,9 @@
 """The staged reader (retention/ingest/stage.py: a large text file goes from disk into a DuckDB staging
 file, never into pandas) gives exactly what read_table gives on the file's bytes: the same cells, row
 numbers and read info, and after loading the same purchases, rejected rows and validation report.
-The reference is the in-memory path (itself tested against Python's csv module in test_ingest_corpus)."""
+The reference is the in-memory path (itself tested against Python's csv module in test_ingest_corpus).
+The tests that take `staging` run both ways a file is staged: into a staging file (the app) and into an
+in-memory database of the connection that loads it (the one-shot CLI, read_path's `into`)."""
 
 from __future__ import annotations
 
@@ -35,11 +37,28 @@ def data_dir(tmp_path, monkeypatch):
     return tmp_path
 
 
+@pytest.fixture(params=["file", "memory"])
+def staging(request):
+    """read_path(path, stage_min_bytes=0 unless given) staging into a file, or into a connection's memory."""
+    if request.param == "file":
+        yield lambda path, **options: read_path(path, **{"stage_min_bytes": 0, **options})
+        return
+    owner = duckdb.connect()
+    yield lambda path, **options: read_path(path, **{"stage_min_bytes": 0, **options}, into=lambda: owner)
+    owner.close()
+
+
+def connection_for(raw):
+    """A connection that can read the RawTable's staged rows: a cursor of their owner when staged in memory."""
+    owner = raw.staged.owner if raw.staged is not None else None
+    return owner.cursor() if owner is not None else duckdb.connect()
+
+
 def whole(raw):
     """Every row of a RawTable as text lists (a staged one read back from its staging file)."""
     if raw.staged is None:
         return raw.frame.astype(str).values.tolist()
-    with duckdb.connect() as con:
+    with connection_for(raw) as con:
         raw.staged.attach(con, "everything")
         frame = con.execute(f"select * from everything order by {sql.quote_ident(ROW)}").df()
     return frame.astype(str).values.tolist()
@@ -47,7 +66,7 @@ def whole(raw):
 
 def loaded(raw, name, kind="purchases", mapping=None):
     prepared = prepare(b"", name, kind, mapping, raw=raw)
-    with duckdb.connect() as con:
+    with connection_for(raw) as con:
         sql.execute(con, "create_rejected")
         report = load_into(con, prepared, TODAY)
         table = con.execute(f"select * from {kind} order by row_no").fetchall()
@@ -61,8 +80,8 @@ def test_some_fixtures_are_staged():
 
 
 @pytest.mark.parametrize("path", TEXT, ids=lambda p: p.name)
-def test_staged_file_reads_and_loads_like_its_bytes(path):
-    staged, memory = read_path(path, stage_min_bytes=0), read_table(path.read_bytes(), path.name)
+def test_staged_file_reads_and_loads_like_its_bytes(path, staging):
+    staged, memory = staging(path), read_table(path.read_bytes(), path.name)
     assert staged.columns == memory.columns
     assert whole(staged) == whole(memory)
     assert staged.row_count == len(memory.frame)
@@ -77,7 +96,7 @@ def test_staged_file_reads_and_loads_like_its_bytes(path):
     assert loaded(staged, path.name, kind) == expected
 
 
-def test_rejected_rows_totals_and_blank_cells_survive_staging(tmp_path):
+def test_rejected_rows_totals_and_blank_cells_survive_staging(tmp_path, staging):
     text = ("title line\n\norder_id,customer,order date,amount,channel,amount (x)\n"
             "1,c1,2024-01-05,10.00,Email,a\n"
             "2,,2024-01-06,11.00,Email,b\n"        # missing customer → rejected
@@ -88,7 +107,7 @@ def test_rejected_rows_totals_and_blank_cells_survive_staging(tmp_path):
             "Total,,,28.00,,\n")                    # totals row set aside
     path = tmp_path / "shop.csv"
     path.write_text(text, encoding="utf-8")
-    staged, memory = read_path(path, stage_min_bytes=0), read_table(path.read_bytes(), path.name)
+    staged, memory = staging(path), read_table(path.read_bytes(), path.name)
     assert staged.staged is not None and staged.info["total_rows"] == memory.info["total_rows"] == [10]
     assert whole(staged) == whole(memory)
     table, rejected, report = loaded(staged, path.name)
@@ -99,14 +118,14 @@ def test_rejected_rows_totals_and_blank_cells_survive_staging(tmp_path):
 
 
 @pytest.mark.parametrize("blank_after", [0, stage.TAIL_ROWS + 10], ids=["totals_last", "blank_rows_after_totals"])
-def test_totals_found_at_the_end_of_a_long_staged_file(tmp_path, blank_after):
+def test_totals_found_at_the_end_of_a_long_staged_file(tmp_path, blank_after, staging):
     """The totals check reads the staging file's end first; when blank rows fill that end it reads every row,
     so the totals row and the notes are found either way, as in memory."""
     rows = "".join(f"c{i % 97},2024-01-{1 + i % 28:02d},{i % 50}.00\n" for i in range(5000))
     text = "customer,date,amount\n" + rows + "Total,,12345.00\nexported by shop,,\n" + ",,\n" * blank_after
     path = tmp_path / "long.csv"
     path.write_text(text, encoding="utf-8")
-    staged, memory = read_path(path, stage_min_bytes=0), read_table(path.read_bytes(), path.name)
+    staged, memory = staging(path), read_table(path.read_bytes(), path.name)
     assert staged.staged is not None
     assert staged.info["total_rows"] == memory.info["total_rows"] == [5002, 5003]
     assert staged.info["blank_rows"] == memory.info["blank_rows"] == blank_after
@@ -136,12 +155,12 @@ POLISH = POLISH_HEAD + POLISH_ROWS * 40 + "Razem;;8,50;\n"
 
 @pytest.mark.parametrize("codec, name", [("cp1250", "Windows-1250"), ("utf-16", "UTF-16"),
                                          ("utf-8-sig", "UTF-8 with BOM")])
-def test_other_encodings_are_staged_from_a_utf8_copy_with_the_same_rows(tmp_path, data_dir, codec, name):
+def test_other_encodings_are_staged_from_a_utf8_copy_with_the_same_rows(tmp_path, data_dir, codec, name, staging):
     """A large file in another encoding is transcoded to a UTF-8 scratch copy (chunk by chunk) and staged: the same
     cells, row numbers, rejected rows and report as the whole-file read, its encoding still named, no copy left."""
     path = tmp_path / "polska.csv"
     path.write_bytes(POLISH.encode(codec))
-    staged, memory = read_path(path, stage_min_bytes=1), read_table(path.read_bytes(), path.name)
+    staged, memory = staging(path, stage_min_bytes=1), read_table(path.read_bytes(), path.name)
     assert staged.staged is not None and staged.info["reader"] == "duckdb" and memory.info["reader"] == "duckdb"
     assert staged.info["encoding"] == memory.info["encoding"] == name
     assert whole(staged) == whole(memory)
@@ -207,14 +226,14 @@ def test_a_large_file_only_the_whole_file_reader_takes_is_refused_naming_it(tmp_
 
 
 @pytest.mark.parametrize("above", [b"", b"Orders export 2024\n\n"], ids=["first line", "under a title"])
-def test_a_large_file_without_a_header_row_is_staged_as_read_table_reads_it(tmp_path, monkeypatch, above):
+def test_a_large_file_without_a_header_row_is_staged_as_read_table_reads_it(tmp_path, monkeypatch, above, staging):
     """A purchase log with no header row (a database dump): staged with the columns named 'column 1' … and the
     file's row numbers, as read_table gives them; it was refused from 32 MB. Short rows are padded."""
     path = tmp_path / "dump.csv"
     rows = b"".join(b"C%d,2024-01-%02d,%d.50\n" % (i, i % 28 + 1, i) for i in range(200)) + b"C7,2024-02-01\n"
     path.write_bytes(above + rows)
     monkeypatch.setattr(stage, "PYTHON_READER_MAX_BYTES", 1)
-    raw, memory = read_path(path, stage_min_bytes=1), read_table(path.read_bytes(), path.name)
+    raw, memory = staging(path, stage_min_bytes=1), read_table(path.read_bytes(), path.name)
     assert raw.staged is not None and memory.info["headerless"] is True
     assert raw.columns == memory.columns == ["column 1", "column 2", "column 3"]
     assert whole(raw) == whole(memory) and whole(raw)[0][0] == str(above.count(b"\n") + 1)
@@ -243,16 +262,32 @@ def test_the_staging_file_is_removed_with_the_table(data_dir):
     assert not staging.exists() and not wal.exists()
 
 
-def _stages_like_it_reads(path: Path, data: bytes) -> None:
+def test_rows_staged_in_memory_stay_in_their_connection_and_go_with_the_table(data_dir):
+    """read_path(into=): the rows are in an in-memory database of that connection, no file is written, only its
+    cursors read them, and the database is detached when the RawTable is collected."""
+    databases = "select database_name from duckdb_databases() where database_name like 'stage_%'"
+    with duckdb.connect() as owner:
+        raw = read_path(FIXTURES / "conventions" / "utf8_comma.csv", stage_min_bytes=0, into=lambda: owner)
+        assert raw.staged.path is None and not list((data_dir / "tmp").glob("stage.*"))
+        assert owner.execute(databases).fetchall() == [(raw.staged.database,)]
+        with duckdb.connect() as other, pytest.raises(ValueError, match="cursor of the connection"):
+            raw.staged.attach(other, "rows")
+        assert whole(raw) == whole(read_table((FIXTURES / "conventions" / "utf8_comma.csv").read_bytes(), "x.csv"))
+        del raw
+        gc.collect()
+        assert owner.execute(databases).fetchall() == []
+
+
+def _stages_like_it_reads(path: Path, data: bytes, into=None) -> None:
     path.write_bytes(data)
     try:
         memory = read_table(data, path.name)
     except Exception as exc:  # noqa: BLE001 - both paths must fail alike
         with pytest.raises(type(exc)) as info:
-            read_path(path, stage_min_bytes=0)
+            read_path(path, stage_min_bytes=0, into=into)
         assert str(info.value) == str(exc)
         return
-    staged = read_path(path, stage_min_bytes=0)
+    staged = read_path(path, stage_min_bytes=0, into=into)
     assert staged.columns == memory.columns
     assert whole(staged) == whole(memory)
     assert staged.info.get("encoding") == memory.info.get("encoding")
@@ -262,6 +297,8 @@ def _stages_like_it_reads(path: Path, data: bytes) -> None:
 @given(messy_text())
 def test_messy_text_stages_like_it_reads(tmp_path, data):
     _stages_like_it_reads(tmp_path / "messy.csv", data)
+    with duckdb.connect() as owner:
+        _stages_like_it_reads(tmp_path / "messy.csv", data, into=lambda: owner)
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
