@@ -7,7 +7,7 @@ Each shape is generated (seeded, streamed to disk) under performance/out/hostile
 app's own path: `upload` = upload.read_upload on the bytes + prepare + store.preview (what the Data page does
 with an upload: read, detect, parse and validate, nothing saved); `bytes` = read_table on the bytes + the same
 (what the Data page did before uploads were staged); `disk` = stage.read_path on the file + the same
-(the CLI's path, which stages large text files in DuckDB). The parent prints, per shape, the outcome (the
+(a file on disk staged in a staging file; the CLI stages a large text file in its own memory instead). The parent prints, per shape, the outcome (the
 message when refused), the wall time, and the child's peak resident memory from the kernel (ru_maxrss of
 the child, os.wait4). A child still running after --timeout seconds is killed and reported as such.
 """
