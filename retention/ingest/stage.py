@@ -194,9 +194,9 @@ def read_path(path: Path, filename: str | None = None, sheet: str | None = None,
     on its bytes; a large text file that cannot be staged is refused (see the module docstring).
     `into`: a function giving the connection that will load the rows (the one-shot CLI's; called only when a
     file is staged): a delimited text file is then staged in an in-memory database attached to it instead of a
-    staging file, which
-    costs a third less (10M rows × 3 cells: 2.2 instead of 3.2 CPU s) and is read back faster; its reads go
-    through that connection's cursors (Staged.reader)."""
+    staging file, which costs a third less (10M rows × 3 cells: 2.2 instead of 3.2 CPU s) and is read back
+    faster; its reads go through that connection's cursors (Staged.reader). Workbooks and Parquet files are
+    still staged in a file."""
     path = Path(path)
     filename = filename or path.name
     deadline = Deadline(config.load_seconds() if limit_seconds is None else limit_seconds, filename)
