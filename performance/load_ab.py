@@ -46,7 +46,7 @@ def main() -> None:
                     env.pop("PYTHONDONTWRITEBYTECODE", None)
                     args_ = ([PYTHON, "-c", textwrap.dedent(CHILDREN["save"]), str(path)] if command == "save" else
                              [PYTHON, "-m", "retention", command, str(path), "--format", "csv"])
-                    seconds, wall, _out, peak = run(args_, env)
+                    seconds, wall, _out, peak = run(args_, env, code)
                     cpu.setdefault((command, side), []).append(seconds)
                     print(f"{command} {side}: {seconds:.2f} CPU s ({wall:.2f} wall, peak {peak:,.0f} MB)", flush=True)
     print(f"\n{args.rows:,} rows, load average {os.getloadavg()[0]:.1f}; minimum CPU s of {args.repeat} runs each")

@@ -14,7 +14,8 @@ customer) is generated under performance/out/, then each of these runs in a fres
 - hand: one hand-written DuckDB query over the CSV (read_csv → first paid month per customer → distinct
   customer-months → counts): the floor;
 - pandas: read_csv with date parsing, then the same groupby;
-- polars: the same with polars (only when it is installed; it is not a dependency of the app).
+- polars: the same with polars (only when it is installed; it is not a dependency of the app: e.g.
+  `.venv/bin/pip install --target /tmp/polars polars`, then run this script with PYTHONPATH=/tmp/polars).
 
 Figures: CPU seconds (user + sys of the child, from os.wait4: what the machine's other load does not blur) and
 wall seconds, with CPU ratios to `hand`, and each child's peak resident memory. The CLI matrix, pandas and polars cells are
@@ -118,12 +119,12 @@ def csv_file(rows: int) -> Path:
     return path
 
 
-def run(args: list[str], env: dict) -> tuple[float, float, str, float]:
+def run(args: list[str], env: dict, code: Path) -> tuple[float, float, str, float]:
     """(CPU seconds user + sys, wall seconds, stdout, peak resident MB) of one child process (run in the code's
     directory); CPU and peak memory are the child's own (os.wait4), whatever else the machine runs."""
     started = time.perf_counter()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        child = subprocess.Popen(args, stdout=out, stderr=err, env=env, cwd=env["PYTHONPATH"])
+        child = subprocess.Popen(args, stdout=out, stderr=err, env=env, cwd=code)
         _pid, status, usage = os.wait4(child.pid, 0)
         child.returncode = os.waitstatus_to_exitcode(status)
         wall = time.perf_counter() - started
@@ -150,10 +151,13 @@ def measure(rows: int, only: set[str], code: Path = ROOT, commands: tuple[str, .
     cells: dict[str, set] = {}
     with tempfile.TemporaryDirectory(prefix="load-floor-") as data_dir:
         # no load time limit: on a busy machine a save could be refused (the CLI runs without one anyway)
-        env = {**os.environ, "RETENTION_DATA_DIR": data_dir, "PYTHONPATH": str(code), "RETENTION_LOAD_SECONDS": "0"}
+        # the code measured first on the path, then the caller's PYTHONPATH (where polars may be installed)
+        path_list = [str(code), *filter(None, [os.environ.get("PYTHONPATH")])]
+        env = {**os.environ, "RETENTION_DATA_DIR": data_dir, "PYTHONPATH": os.pathsep.join(path_list),
+               "RETENTION_LOAD_SECONDS": "0"}
         # the package compiled beforehand, as an installed app is: no child pays for compiling its source
         env.pop("PYTHONDONTWRITEBYTECODE", None)
-        subprocess.run([PYTHON, "-m", "compileall", "-q", str(code / "retention"), str(code / "benchmarks")],
+        subprocess.run([PYTHON, "-m", "compileall", "-q", str(code / "retention")],
                        check=True, env=env, capture_output=True)
         for name in ("hand", "pandas", "polars", "save"):
             if name not in only:
@@ -163,13 +167,14 @@ def measure(rows: int, only: set[str], code: Path = ROOT, commands: tuple[str, .
                     import polars  # noqa: F401
                 except ImportError:
                     continue
-            cpu, wall, out, peak = run([PYTHON, "-c", textwrap.dedent(CHILDREN[name]), str(path)], env)
+            cpu, wall, out, peak = run([PYTHON, "-c", textwrap.dedent(CHILDREN[name]), str(path)], env, code)
             results[name] = (cpu, wall, peak)
             if name != "save":
                 cells[name] = {(c, k, a) for c, k, a in json.loads(out.strip().splitlines()[-1])}
         if "cli" in only:
             for command in commands:
-                cpu, wall, out, peak = run([PYTHON, "-m", "retention", command, str(path), "--format", "csv"], env)
+                cpu, wall, out, peak = run([PYTHON, "-m", "retention", command, str(path), "--format", "csv"], env,
+                                           code)
                 results[f"cli {command}"] = (cpu, wall, peak)
                 if command == "matrix":
                     cells["cli matrix"] = cli_cells(out)
