@@ -32,7 +32,7 @@ from retention.ingest import date_order
 from retention.ingest.canonical import prepare
 from retention.ingest.errors import IngestError
 from retention.ingest.read import RawTable
-from retention.ingest.stage import read_path
+from retention.ingest.stage import STAGE_MIN_BYTES, read_path
 from retention.ingest.unwrap import check_size
 
 COMMAND_MODULES = [
@@ -203,12 +203,16 @@ def load(args: argparse.Namespace, progress: Progress | None = None) -> tuple[du
     if args.purchases is None and args.customers is None:
         raise BadInput("give a purchases file, or --customers FILE, or both")
     say, step = (progress.say, progress.step) if progress else (_quiet, _quiet)
-    # A staged file (stage.py) is loaded under the app's ingest settings: the memory limit makes DuckDB spill
-    # (to the data directory) rather than grow, and drop the blocks of a staging file it has read instead of
-    # keeping them (10M rows: peak 1.6 GB → 1.2 GB). A large text file is staged in this connection's memory,
-    # not in a staging file (_room_for_staged_rows). A small file, read in memory, needs neither (and the data
-    # directory may then be read-only).
-    ingest_connection = functools.cache(lambda: duckdb.connect(config=config.duckdb_settings(ingest=True)))
+    # A text file of 1 MB or more is staged in the memory of the connection that loads it (stage.read_path's
+    # `into`). With a file of 32 MB or more (STAGE_MIN_BYTES) the load runs under the app's ingest settings: the
+    # memory limit makes DuckDB spill (to the data directory) rather than grow, and drop the blocks of a staging
+    # file it has read (a workbook's, a Parquet file's) instead of keeping them (10M rows: peak 1.6 GB → 1.2 GB);
+    # the rows staged in memory get room beside it (_room_for_staged_rows). Smaller files need neither (and the
+    # data directory may then be read-only).
+    limited = any(Path(p).is_file() and Path(p).stat().st_size >= STAGE_MIN_BYTES
+                  for p in (args.purchases, args.customers) if p is not None)
+    ingest_connection = functools.cache(
+        lambda: duckdb.connect(config=config.duckdb_settings(ingest=True)) if limited else duckdb.connect())
     prepared, options = {}, {}
     for kind, path, pairs, option in (("purchases", args.purchases, args.map, "--map"),
                                       ("customers", args.customers, args.customers_map, "--customers-map")):
@@ -225,7 +229,7 @@ def load(args: argparse.Namespace, progress: Progress | None = None) -> tuple[du
     date_order.require_decided(prepared.values())
     staged = any(p.raw.staged is not None for p in prepared.values())
     con = ingest_connection() if staged else duckdb.connect()
-    if any(p.raw.staged is not None and p.raw.staged.owner is con for p in prepared.values()):
+    if limited and any(p.raw.staged is not None and p.raw.staged.owner is con for p in prepared.values()):
         _room_for_staged_rows(con)
     con.execute("set enable_progress_bar = false")  # its bar goes to stdout, into the CSV/JSON
     # inspect shows why a file is unusable; every other command refuses it (store.build)

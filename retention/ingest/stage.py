@@ -71,6 +71,10 @@ WORKBOOK_STAGE_MIN_BYTES = 8 * 1024 * 1024
 # the upload path), so 32 MB is about the 1 GB a load may use (RETENTION_DUCKDB_INGEST_MEMORY), and it cannot be
 # interrupted at the time limit
 PYTHON_READER_MAX_BYTES = 32 * 1024 * 1024
+# read_path(into=): a text file from this size is staged in the loading connection's memory rather than read whole
+# in Python (read_table: a pandas frame of every cell), which cost more CPU and memory: 1M rows (32 MB), the CLI's
+# matrix 1.78-1.89 against 1.59-1.68 CPU s after the imports, peak 383-389 against 316-325 MB
+MEMORY_STAGE_MIN_BYTES = 1024 * 1024
 HEAD_ROWS = 20_000  # rows kept in RawTable.frame: more than role (2,000) and segment (20,000) detection read
 CHUNK_BYTES = 16 * 1024 * 1024
 TAIL_ROWS = 2048  # rows from the end read first for the totals check (_last_rows): one vector, in the last row group
@@ -195,8 +199,9 @@ def read_path(path: Path, filename: str | None = None, sheet: str | None = None,
     `into`: a function giving the connection that will load the rows (the one-shot CLI's; called only when a
     file is staged): a delimited text file is then staged in an in-memory database attached to it instead of a
     staging file, which costs a third less (10M rows × 3 cells: 2.2 instead of 3.2 CPU s) and is read back
-    faster; its reads go through that connection's cursors (Staged.reader). Workbooks and Parquet files are
-    still staged in a file."""
+    faster; its reads go through that connection's cursors (Staged.reader). Such a file is staged from
+    MEMORY_STAGE_MIN_BYTES (an archive is still unpacked to a scratch copy only from the file thresholds).
+    Workbooks and Parquet files are still staged in a file."""
     path = Path(path)
     filename = filename or path.name
     deadline = Deadline(config.load_seconds() if limit_seconds is None else limit_seconds, filename)
@@ -204,6 +209,8 @@ def read_path(path: Path, filename: str | None = None, sheet: str | None = None,
     text_min = STAGE_MIN_BYTES if stage_min_bytes is None else stage_min_bytes
     other_min = WORKBOOK_STAGE_MIN_BYTES if stage_min_bytes is None else stage_min_bytes
     unpacked = unpack_path(path, filename, min(text_min, other_min), _scratch_copy, deadline.check)
+    if into is not None and stage_min_bytes is None:
+        text_min = MEMORY_STAGE_MIN_BYTES
     try:
         raw = _stage(unpacked.path if unpacked else path, filename, unpacked.name if unpacked else filename, sheet,
                      text_min, other_min, deadline, into)

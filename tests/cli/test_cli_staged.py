@@ -1,7 +1,7 @@
-"""The one-shot CLI stages a large text file in its own connection's memory (stage.read_path's `into`), not in a
-staging file: every command prints what it prints when the same files are read whole in Python (read_table, the
-reference the staged reader is tested against in tests/ingest/test_ingest_stage.py), rejected rows, totals and
-blank rows included, and no staging file is written."""
+"""The one-shot CLI stages a text file of 1 MB or more (stage.MEMORY_STAGE_MIN_BYTES) in its own connection's
+memory (stage.read_path's `into`), not in a staging file: every command prints what it prints when the same files
+are read whole in Python (read_table, the reference the staged reader is tested against in
+tests/ingest/test_ingest_stage.py), rejected rows, totals and blank rows included, and no staging file is written."""
 
 from __future__ import annotations
 
@@ -40,6 +40,7 @@ def files(tmp_path, monkeypatch):
 def run(monkeypatch, staged: bool, *argv: str) -> tuple[int, str, str]:
     """cli.main's exit code, stdout and stderr, with every text file staged (in memory) or none."""
     monkeypatch.setattr(stage, "STAGE_MIN_BYTES", 0 if staged else 10**12)
+    monkeypatch.setattr(stage, "MEMORY_STAGE_MIN_BYTES", 0 if staged else 10**12)
     out, err = io.StringIO(), io.StringIO()
     monkeypatch.setattr(sys, "stdout", out)
     monkeypatch.setattr(sys, "stderr", err)
