@@ -251,7 +251,7 @@ def _room_for_staged_rows(con: duckdb.DuckDBPyConnection) -> None:
     if base is None:  # a limit written in a form not read here ('80%'): left as it is
         return
     held = int(con.execute("select coalesce(sum(memory_usage_bytes), 0) from duckdb_memory()").fetchone()[0])
-    con.execute(f"set memory_limit = '{base + held}B'")
+    con.execute("set memory_limit = $limit", {"limit": f"{base + held}B"})
 
 
 def _quiet(_text: str) -> None:

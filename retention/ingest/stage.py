@@ -123,17 +123,16 @@ class Staged:
         except duckdb.Error:
             pass  # the owner is closed: its memory went with it
 
-    def select(self, alias: str | None = None, from_stored: int = 0) -> str:
+    def select(self, from_stored: int = 0) -> str:
         """SQL text selecting the table read_table would give (__row, then the named columns) from the
-        staging file attached as `alias`: rows with every cell empty left out, as blank rows. Names only
+        staged rows' database (`alias`): rows with every cell empty left out, as blank rows. Names only
         enter through quote_ident. from_stored: only the stored rows from that one on (0-based, blank ones
         counted), filtered on rowid so that the scan skips the row groups before it."""
-        alias = alias or self.alias
         cells = ", ".join(f"c{i} as {sql.quote_ident(name)}" for i, name in enumerate(self.names))
         totals = f" and __row not in ({', '.join(str(int(r)) for r in self.totals)})" if self.totals else ""
         start = f" where rowid >= {int(from_stored)}" if from_stored > 0 else ""
         return (f"select * from (select rowid + {int(self.first_row)} as {sql.quote_ident(ROW)}, {cells}, "
-                f"{blank_test(len(self.names))} as blank from {sql.quote_ident(alias)}.cells{start}) "
+                f"{blank_test(len(self.names))} as blank from {sql.quote_ident(self.alias)}.cells{start}) "
                 f"where not blank{totals}")
 
     def attach(self, con: duckdb.DuckDBPyConnection, view: str, limit: int | None = None) -> None:
