@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Any
+from typing import Any, Iterable
 
 import duckdb
 import pandas as pd
@@ -65,6 +65,19 @@ def append(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> duckdb.D
         raise QueryError(f"query {name!r} is not one 'create table … as' statement")
     at = found[0]
     return con.execute(text[:at.start()] + f"insert into {at.group(1)}" + text[at.end():], params or None)
+
+
+def create_empty(con: duckdb.DuckDBPyConnection, table: str, source: str, uncompressed: Iterable[str] = ()) -> None:
+    """CREATE TABLE `table` with the columns (names and types) of the table or view `source`, and no rows, the
+    columns named in `uncompressed` stored as they are (USING COMPRESSION uncompressed), for `append` to fill: a
+    CREATE TABLE … AS cannot choose a column's compression. Names go through quote_ident; the types are DuckDB's
+    own names for the source's columns."""
+    plain = set(uncompressed)
+    columns = con.execute("select column_name, column_type from (describe select * from "
+                          + quote_ident(source) + ")").fetchall()
+    items = [quote_ident(name) + " " + kind + (" using compression uncompressed" if name in plain else "")
+             for name, kind in columns]
+    con.execute("create table " + quote_ident(table) + " (" + ", ".join(items) + ")")
 
 
 def frame(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pd.DataFrame:

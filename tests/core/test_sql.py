@@ -65,3 +65,23 @@ def test_append_runs_a_create_table_file_as_an_insert_into_that_table():
     assert rows == [("month", 2), ("quarter", 2), ("week", 2)]
     with pytest.raises(sql.QueryError, match="create table"):
         sql.append(con, "get_meta")
+
+
+def test_create_empty_copies_names_and_types_and_stores_the_named_columns_uncompressed(tmp_path):
+    con = duckdb.connect(str(tmp_path / "t.duckdb"))
+    odd = sql.quote_ident('odd "name"')
+    con.execute("create temp view source as select 'C' || lpad(cast(i % 5000 as varchar), 6, '0') as customer_id, "
+                f"'x' || cast(i % 3 as varchar) as {odd}, cast(i as double) as amount, "
+                "timestamp '2024-01-01' + to_minutes(i) as at from range(300000) as r(i)")
+    sql.create_empty(con, "copy", "source", uncompressed=["customer_id"])
+    assert con.execute('select count(*) from "copy"').fetchone() == (0,)
+    assert con.execute("select column_name, column_type from (describe \"copy\")").fetchall() == [
+        ("customer_id", "VARCHAR"), ('odd "name"', "VARCHAR"), ("amount", "DOUBLE"), ("at", "TIMESTAMP")]
+    con.execute('insert into "copy" select * from source')
+    con.execute("checkpoint")
+    kinds = dict(con.execute("""select column_name, list(distinct compression order by compression)
+                                 from pragma_storage_info('copy') where segment_type = 'VARCHAR'
+                                 group by column_name""").fetchall())
+    assert kinds["customer_id"] == ["Uncompressed"]
+    assert "Uncompressed" not in kinds['odd "name"']  # the others as DuckDB chooses (a dictionary here)
+    assert con.execute('select count(*), count(distinct customer_id) from "copy"').fetchone() == (300000, 5000)
