@@ -45,10 +45,11 @@ parsed as (
         *,
         -- Shopify and Excel users prefix ids with an apostrophe to keep leading zeros. Written so that the
         -- repeated trim(customer_raw) is computed once and the apostrophe pass runs only on ids that have one
-        -- (the same value as nullif(trim(ltrim(trim(customer_raw), '''')), ''): trim is idempotent)
+        -- (the same value as nullif(trim(ltrim(trim(customer_raw), '''')), ''): trim is idempotent; trim_spaces is
+        -- trim, skipped where it changes nothing)
         case
-            when starts_with(trim(customer_raw), '''') then nullif(trim(ltrim(trim(customer_raw), '''')), '')
-            else nullif(trim(customer_raw), '')
+            when starts_with(trim_spaces(customer_raw), '''') then nullif(trim(ltrim(trim(customer_raw), '''')), '')
+            else nullif(trim_spaces(customer_raw), '')
         end as customer_id,
         parse_date(date_raw, $date_formats::varchar[], $date_serial) as purchased_at,
         case $amount_mode

@@ -1,5 +1,6 @@
 -- Purpose: split a delimited UTF-8 text file into text cells with DuckDB's CSV reader (fast path of
---   ingest). The dialect is decided beforehand from a sample; every cell stays text, trimmed of spaces,
+--   ingest). The dialect is decided beforehand from a sample; every cell stays text, trimmed of spaces
+--   (trim_spaces, macro_trim_spaces.sql: created on the connection first),
 --   '' when empty. Blank lines are skipped by the reader; short rows are padded, long rows cut.
 -- Params: $path VARCHAR (UTF-8 file), $delimiter VARCHAR, $skip BIGINT (rows above the first data row:
 --   titles, blank rows and the header), $columns STRUCT/MAP (c0 … cN → 'VARCHAR'), $parallel BOOLEAN
@@ -18,15 +19,5 @@ with cells as (
     )
 )
 
-select coalesce(
-    -- trim() strips Unicode spaces (U+0020, U+00A0, U+3000, …) and cost half of this read; it changes only a cell
-    -- that starts or ends with a space or holds a character beyond ASCII (whose bytes outnumber its characters), so
-    -- other cells skip it: the same cells at 0.8 CPU s less for ten million rows of three cells
-    case
-        when prefix(columns(*), ' ') or suffix(columns(*), ' ') or strlen(columns(*)) <> length(columns(*))
-            then trim(columns(*))
-        else columns(*)
-    end,
-    ''
-)
+select coalesce(trim_spaces(columns(*)), '')
 from cells

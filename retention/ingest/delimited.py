@@ -251,6 +251,7 @@ def _read_duckdb(data: bytes, codec: str, delimiter: str, header: list[str], hea
         con = duckdb.connect()
         try:
             con.execute("set enable_progress_bar = false")
+            sql.execute(con, "macro_trim_spaces")
             table = None
             for parallel in (True, False):
                 try:

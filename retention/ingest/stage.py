@@ -399,6 +399,7 @@ def _fill(staged: Staged, path: Path, delimiter: str, skip: int, deadline: Deadl
     (in parallel, nor in one thread when quoted cells hold line breaks) or it is not valid UTF-8."""
     with _filling(staged) as con:
         con.execute("set enable_progress_bar = false")
+        sql.execute(con, "macro_trim_spaces")
         for parallel in (True, False):
             try:
                 with deadline.watch(con):

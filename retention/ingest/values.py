@@ -34,8 +34,8 @@ MDY = ["%m/%d/%y", "%m-%d-%y", "%m/%d/%Y", "%m-%d-%Y", "%m.%d.%Y"]
 NAMED = ["%d-%b-%y", "%b %d, %y", "%d %B %Y", "%B %d, %Y", "%d %b %Y", "%b %d, %Y", "%d-%b-%Y", "%B %d %Y",
          "%b %d %Y", "%d %b, %Y", "%d %B, %Y", "%d. %B %Y", "%d. %b %Y", "%d-%B-%Y"]
 FAMILIES = {"ymd": YMD, "named": NAMED, "dmy": DMY, "mdy": MDY}
-MACROS = ("macro_number_text", "macro_number_plain", "macro_parse_number", "macro_parse_money", "macro_clean_date",
-          "macro_parse_timestamp", "macro_parse_date", "macro_date_form")
+MACROS = ("macro_trim_spaces", "macro_number_text", "macro_number_plain", "macro_parse_number", "macro_parse_money",
+          "macro_clean_date", "macro_parse_timestamp", "macro_parse_date", "macro_date_form")
 # Forms a date cell can be written in (queries/macro_date_form.sql); 'other' is not a date form.
 FORMS = ("year_first", "slashed", "dotted", "yyyymmdd", "excel_serial", "month_name", "other")
 
