@@ -372,7 +372,7 @@ def save_dataset(page, name: str) -> None:
     with rerun(page):
         page.get_by_role("button", name="Save dataset").click()
     expect(page.get_by_text(f"Saved “{name}”")).to_be_visible(timeout=WAIT_TIMEOUT_MS)
-    expect(page).to_have_url(re.compile(r"[?&]dataset=[A-Za-z0-9_-]{32}\b"))
+    expect(page).to_have_url(re.compile(r"[?&]dataset=[A-Za-z0-9_-]{32}(?![A-Za-z0-9_-])"))
 
 
 def tmp_files(data_dir: Path) -> list[Path]:
