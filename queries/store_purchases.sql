@@ -3,14 +3,16 @@
 --   (store_purchases_kept.sql) with the judgement columns, so that the file is parsed once, not once
 --   for the kept rows and again for the others (no sort: sorting ten million rows with their attribute columns was the largest cost of a load
 --   and no page reads purchases in customer order; the derived tables the pages read are sorted).
---   canonical.load_into runs it as an insert (sql.append) into a table it creates first with the same columns
---   (sql.create_empty), customer_id stored uncompressed (canonical.UNCOMPRESSED_PURCHASE_COLUMNS: compressing it
---   was a third of the cost of writing the table).
+--   An insert into the empty table canonical.load_into creates first with the view's columns
+--   (sql.create_table_like), customer_id stored uncompressed (canonical.UNCOMPRESSED_PURCHASE_COLUMNS:
+--   compressing it was a third of the cost of writing the table; a CREATE TABLE … AS cannot choose a
+--   column's compression).
 -- Params: none
 -- Reads: TEMP VIEW judged_purchases (ingest_purchases.sql: every staged row, parsed and judged)
--- Creates: purchases(row_no, customer_id, purchased_at, amount, order_id, is_refund, is_future, <attribute columns>,
---   reject_reason, reject_role, skip_reason, skip_status; the last four dropped once the rows not kept are removed)
-create table purchases as
+-- Returns: nothing (inserts into purchases: row_no, customer_id, purchased_at, amount, order_id, is_refund,
+--   is_future, <attribute columns>, reject_reason, reject_role, skip_reason, skip_status; the last four dropped
+--   once the rows not kept are removed)
+insert into purchases
 with judged as (
     select *
     from judged_purchases

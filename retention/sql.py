@@ -67,9 +67,10 @@ def append(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> duckdb.D
     return con.execute(text[:at.start()] + f"insert into {at.group(1)}" + text[at.end():], params or None)
 
 
-def create_empty(con: duckdb.DuckDBPyConnection, table: str, source: str, uncompressed: Iterable[str] = ()) -> None:
+def create_table_like(con: duckdb.DuckDBPyConnection, table: str, source: str,
+                      uncompressed: Iterable[str] = ()) -> None:
     """CREATE TABLE `table` with the columns (names and types) of the table or view `source`, and no rows, the
-    columns named in `uncompressed` stored as they are (USING COMPRESSION uncompressed), for `append` to fill: a
+    columns named in `uncompressed` stored as they are (USING COMPRESSION uncompressed), for an insert to fill: a
     CREATE TABLE … AS cannot choose a column's compression. Names go through quote_ident; the types are DuckDB's
     own names for the source's columns."""
     plain = set(uncompressed)

@@ -220,12 +220,12 @@ RESERVED = {
 
 
 JUDGEMENT_COLUMNS = ("reject_reason", "reject_role", "skip_reason", "skip_status")  # in judged_purchases, not in the dataset
-# Purchase columns stored without compression. DuckDB compresses text with DICT_FSST when it writes a table to disk;
-# for the customer ids of ten million purchases (a million customers) that cost 2.3 of the 7.4 CPU s of writing
-# the purchases table, and saved 64 MB of the 276 MB dataset (measured with performance/load_stages.py
-# --command save: the save 30.6-31.2 → 28.2-28.9 CPU s, 17.0-17.3 → 15.9-16.2 s wall; the file 340 MB). Scans of
-# the column are faster uncompressed (a group by customer id: 0.84 → 0.67 CPU s). In-memory tables (the one-shot CLI's) are
-# not compressed either way.
+# Purchase columns stored without compression. DuckDB compresses text with DICT_FSST when it writes a table to
+# disk; for the customer ids of ten million purchases (a million customers) that cost 2.3 of the 7.4 CPU s of
+# writing the purchases table and saved 64 MB of the 276 MB dataset (performance/load_stages.py --command save: the
+# save 30.6-31.2 → 28.2-28.9 CPU s, 17.0-17.3 → 15.9-16.2 s wall, the file 340 MB). Scans of the column are faster
+# uncompressed (a group by customer id: 0.84 → 0.67 CPU s). In-memory tables (the one-shot CLI's) are not
+# compressed either way.
 UNCOMPRESSED_PURCHASE_COLUMNS = ("customer_id",)
 # Report entries (skipped reasons, flags) that also carry the revenue of their rows.
 WITH_REVENUE = ("duplicate_line", "possible_duplicate")
@@ -272,8 +272,8 @@ def load_into(con: duckdb.DuckDBPyConnection, prepared: Prepared, today: dt.date
                      currency_values=prepared.money.currency_values, other_signs=prepared.money.other_signs,
                      **purchase_lists(prepared.status_table, prepared.status_only_listed, UNPAID_VALUES)
                      ).create_view("judged_purchases", replace=True)
-        sql.create_empty(con, "purchases", "judged_purchases", uncompressed=UNCOMPRESSED_PURCHASE_COLUMNS)
-        sql.append(con, "store_purchases")
+        sql.create_table_like(con, "purchases", "judged_purchases", uncompressed=UNCOMPRESSED_PURCHASE_COLUMNS)
+        sql.execute(con, "store_purchases")
         sql.execute(con, "ingest_unkept_purchases")
         sql.execute(con, "store_purchases_kept")
         for column in JUDGEMENT_COLUMNS:

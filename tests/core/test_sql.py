@@ -67,13 +67,13 @@ def test_append_runs_a_create_table_file_as_an_insert_into_that_table():
         sql.append(con, "get_meta")
 
 
-def test_create_empty_copies_names_and_types_and_stores_the_named_columns_uncompressed(tmp_path):
+def test_create_table_like_copies_names_and_types_and_stores_the_named_columns_uncompressed(tmp_path):
     con = duckdb.connect(str(tmp_path / "t.duckdb"))
     odd = sql.quote_ident('odd "name"')
     con.execute("create temp view source as select 'C' || lpad(cast(i % 5000 as varchar), 6, '0') as customer_id, "
                 f"'x' || cast(i % 3 as varchar) as {odd}, cast(i as double) as amount, "
                 "timestamp '2024-01-01' + to_minutes(i) as at from range(300000) as r(i)")
-    sql.create_empty(con, "copy", "source", uncompressed=["customer_id"])
+    sql.create_table_like(con, "copy", "source", uncompressed=["customer_id"])
     assert con.execute('select count(*) from "copy"').fetchone() == (0,)
     assert con.execute("select column_name, column_type from (describe \"copy\")").fetchall() == [
         ("customer_id", "VARCHAR"), ('odd "name"', "VARCHAR"), ("amount", "DOUBLE"), ("at", "TIMESTAMP")]

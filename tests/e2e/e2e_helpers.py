@@ -26,6 +26,9 @@ APP_READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
 SERVER_START_TIMEOUT = 60.0
 WAIT_TIMEOUT_MS = 60_000  # a wait, not a timing check: a script run on a loaded 2-core CI machine took over 30 s
 WARM_UP_TIMEOUT_MS = 120_000  # a fresh server's first run imports everything (pandas, plotly, scipy, the catalogs)
+# A dataset id in an address (?dataset=…): 32 URL-safe characters, not followed by another (an id may end in '-', so
+# not a word boundary)
+DATASET_IN_URL = re.compile(r"[?&]dataset=([A-Za-z0-9_-]{32})(?![A-Za-z0-9_-])")
 
 
 def free_port() -> int:
@@ -372,7 +375,7 @@ def save_dataset(page, name: str) -> None:
     with rerun(page):
         page.get_by_role("button", name="Save dataset").click()
     expect(page.get_by_text(f"Saved “{name}”")).to_be_visible(timeout=WAIT_TIMEOUT_MS)
-    expect(page).to_have_url(re.compile(r"[?&]dataset=[A-Za-z0-9_-]{32}(?![A-Za-z0-9_-])"))
+    expect(page).to_have_url(DATASET_IN_URL)
 
 
 def tmp_files(data_dir: Path) -> list[Path]:
@@ -389,7 +392,7 @@ def data_dir_with_demo(path: Path, demo_file: Path) -> Path:
 
 def dataset_id_in_url(page) -> str:
     """The dataset id in the page's address (?dataset=…), which a save puts there."""
-    found = re.search(r"[?&]dataset=([A-Za-z0-9_-]{32})(?![A-Za-z0-9_-])", page.url)
+    found = DATASET_IN_URL.search(page.url)
     assert found, f"no dataset id in {page.url}"
     return found.group(1)
 

@@ -10,8 +10,8 @@ import re
 
 from playwright.sync_api import expect
 
-from e2e_helpers import (WAIT_TIMEOUT_MS, WARM_UP_TIMEOUT_MS, assert_clean, choose, combobox, fill_text, metric_value,
-                         open_page, purchases_csv, rerun, screenshot, upload)
+from e2e_helpers import (DATASET_IN_URL, WAIT_TIMEOUT_MS, WARM_UP_TIMEOUT_MS, assert_clean, choose, combobox,
+                         fill_text, metric_value, open_page, purchases_csv, rerun, screenshot, upload)
 
 DEMO_NAME = "Demo shop (generated)"
 DEMO_CUSTOMERS = 20_000  # data/generate_demo.py: 20k customers
@@ -51,7 +51,7 @@ def test_upload_map_validate_save(page, app_url):
     with rerun(page):
         page.get_by_role("button", name="Save dataset").click()
     expect(page.get_by_text("Saved “E2E shop A”")).to_be_visible(timeout=WAIT_TIMEOUT_MS)
-    expect(page).to_have_url(re.compile(r"[?&]dataset=[A-Za-z0-9_-]{32}(?![A-Za-z0-9_-])"))
+    expect(page).to_have_url(DATASET_IN_URL)
     expect(combobox(page.get_by_test_id("stSidebar"), "Dataset")).to_have_value("E2E shop A")
     assert_clean(page)
     screenshot(page, "upload-3-saved")
