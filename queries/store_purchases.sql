@@ -1,6 +1,6 @@
 -- Purpose: write every parsed purchase, kept or not, as the dataset's purchases table, in the file's
 --   order; the few rows not kept are then copied aside (ingest_unkept_purchases.sql) and removed
---   (store_purchases_kept.sql) with the judgement columns, so that the file is parsed once, not once
+--   (store_purchases_kept.sql) with their judgement column, so that the file is parsed once, not once
 --   for the kept rows and again for the others (no sort: sorting ten million rows with their attribute columns was the largest cost of a load
 --   and no page reads purchases in customer order; the derived tables the pages read are sorted).
 --   An insert into the empty table canonical.load_into creates first with the view's columns
@@ -10,8 +10,7 @@
 -- Params: none
 -- Reads: TEMP VIEW judged_purchases (ingest_purchases.sql: every staged row, parsed and judged)
 -- Returns: nothing (inserts into purchases: row_no, customer_id, purchased_at, amount, order_id, is_refund,
---   is_future, <attribute columns>, reject_reason, reject_role, skip_reason, skip_status; the last four dropped
---   once the rows not kept are removed)
+--   is_future, judgement, <attribute columns>; judgement dropped once the rows not kept are removed)
 insert into purchases
 with judged as (
     select *

@@ -212,14 +212,14 @@ RESERVED = {
     "row_no", "customer_id", "purchased_at", "amount", "order_id", "is_refund", "is_future", "reject_reason",
     "reject_role", "skip_reason", "skip_status", "signup_date", "churn_date", "churn_reason", "churned", "tenure",
     "status_recognised", "status_norm", "tenure_value", "copy_no", "is_copy", "row_hash", "line_no", "problem",
-    "amount_blank", "amount_text", "first_row", "first_text", "is_continuation", "date",
+    "amount_blank", "amount_text", "first_row", "first_text", "is_continuation", "date", "judgement",
     "customer_raw", "date_raw", "amount_raw", "quantity_raw", "unit_price_raw", "order_raw", "status_raw",
     "signup_raw", "churn_date_raw", "churn_reason_raw", "tenure_raw", "currency_raw", "in_other_currency",
     "m_signup_date", "m_churn_date", "m_churn_reason", "m_churned", "m_status_recognised", "m_tenure",
 }
 
 
-JUDGEMENT_COLUMNS = ("reject_reason", "reject_role", "skip_reason", "skip_status")  # in judged_purchases, not in the dataset
+JUDGEMENT_COLUMNS = ("judgement",)  # in judged_purchases, not in the dataset
 # Purchase columns stored without compression. DuckDB compresses text with DICT_FSST when it writes a table to
 # disk; for the customer ids of ten million purchases (a million customers) that cost 2.3 of the 7.4 CPU s of
 # writing the purchases table and saved 64 MB of the 276 MB dataset (performance/load_stages.py --command save: the
