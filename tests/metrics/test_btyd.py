@@ -460,6 +460,24 @@ def test_plain_series_when_hyp2f1_fails(monkeypatch, params):
     assert btyd.expected_purchases(named, [39.0])[0] == pytest.approx(_ref_conditional(*params, 39, 0, 0, 0), rel=1e-7)
 
 
+def test_plain_series_once_per_distinct_history(monkeypatch):
+    """The fallback series is summed once per distinct customer history and its value handed to every customer who
+    shares it, in the customers' order: the same values as one customer at a time, and as the reference."""
+    params = (0.243, 4.414, 0.793, 2.426)
+    named = dict(zip(btyd.BGNBD_PARAMS, params))
+    monkeypatch.setattr(btyd.special, "hyp2f1", lambda *args: np.full(np.broadcast(*args).shape, np.nan))
+    histories = [(2, 30.43, 38.86), (0, 0, 10), (2, 30.43, 38.86), (12, 70, 78), (0, 0, 10), (2, 30.43, 40.0),
+                 (12, 70, 78)]
+    x, t_x, T = (list(column) for column in zip(*histories))
+    together = btyd.conditional_expected_purchases(named, 39, x, t_x, T)
+    assert len(together) == len(histories)
+    for value, (xi, ti, Ti) in zip(together, histories):
+        assert value == pytest.approx(btyd.conditional_expected_purchases(named, 39, [xi], [ti], [Ti])[0], rel=1e-12)
+        assert value == pytest.approx(_ref_conditional(*params, 39, xi, ti, Ti), rel=1e-7)
+    assert together[0] == together[2] and together[1] == together[4] and together[3] == together[6]
+    assert together[0] != together[5]
+
+
 @pytest.mark.parametrize("p, q, c, z", [(0.5, 0.5, -0.3, 0.5), (0.8, 1.7, -1.6, 0.9), (2.0, 0.3, 4.5, 0.99),
                                         (0.2, 0.9, 0.05, 0.7), (1.3, 2.2, -0.5, 0.2)])
 def test_hypergeometric_series_matches_scipy_also_for_a_negative_c(p, q, c, z):
