@@ -12,6 +12,7 @@ import re
 from typing import Any, Iterable
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from retention.config import QUERIES_DIR
@@ -87,6 +88,16 @@ def frame(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pd.DataFr
     if not isinstance(con, duckdb.DuckDBPyConnection):
         return con.frame(name, **params)
     return execute(con, name, **params).df()
+
+
+def columns(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> dict[str, np.ndarray]:
+    """Run a query and return its columns as numpy arrays by name: on DuckDB without a DataFrame in between (for
+    results of millions of rows of a few numbers, which the caller only computes on), on a remote engine from its
+    frame."""
+    if not isinstance(con, duckdb.DuckDBPyConnection):
+        out = con.frame(name, **params)
+        return {column: out[column].to_numpy() for column in out.columns}
+    return execute(con, name, **params).fetchnumpy()
 
 
 def relation(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> duckdb.DuckDBPyRelation:

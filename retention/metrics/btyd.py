@@ -688,10 +688,10 @@ def summary(con, calibration_end: dt.date | str | None = None, holdout_end: dt.d
 
 
 def in_unit(frame: pd.DataFrame, time_unit: str = DEFAULT_TIME_UNIT) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(x, t_x, T) arrays in the unit from a `summary` frame (days)."""
+    """(x, t_x, T) arrays in the unit from a `summary` frame (days), or from its columns as arrays by name."""
     days = TIME_UNITS[time_unit]
-    return (frame["frequency"].to_numpy(dtype=float), frame["recency_days"].to_numpy(dtype=float) / days,
-            frame["age_days"].to_numpy(dtype=float) / days)
+    return (np.asarray(frame["frequency"], dtype=float), np.asarray(frame["recency_days"], dtype=float) / days,
+            np.asarray(frame["age_days"], dtype=float) / days)
 
 
 FIT_CACHE_SIZE = 32  # fits kept per process (a fit is a few numbers; the key is a digest of its inputs)
