@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 import duckdb
 from playwright.sync_api import expect
 
-from e2e_helpers import choose, combobox, open_page, rerun, screenshot, wait_for_app
+from e2e_helpers import WAIT_TIMEOUT_MS, choose, combobox, open_page, rerun, screenshot, wait_for_app
 
 # Every trace's data, as Plotly holds it in the page (typed arrays become {index: value} objects: equal is equal).
 CHART_DATA = """() => [...document.querySelectorAll('.js-plotly-plot')].map(plot => JSON.stringify(
@@ -158,7 +158,7 @@ def test_a_shared_link_opens_the_same_view(open_session, app_url, server):
     expect(viewer.get_by_role("radio", name="Churn %")).to_be_checked()
     assert charts_of(viewer, charts)[0] == charts[0]  # the retention-rate chart
     screenshot(viewer, "share_link-churn-viewer")
-    with viewer.expect_download() as download:  # the report is built on the click
+    with viewer.expect_download(timeout=WAIT_TIMEOUT_MS) as download:  # the report is built on the click
         viewer.get_by_role("button", name="Download this view as a report (HTML)").click()
     html = open(download.value.path(), encoding="utf-8").read()
     assert html.startswith("<!DOCTYPE html>") and html.count("Plotly.newPlot(") == len(charts_of(viewer))
