@@ -17,14 +17,17 @@ named queries. Frame shapes are stated on each function.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
-import math
 import hashlib
+import math
+import os
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
+import duckdb
 import numpy as np
 import pandas as pd
 from retention import lazy
@@ -721,6 +724,33 @@ def _memo(key: tuple, compute):
         while len(_FITS) > FIT_CACHE_SIZE:
             _FITS.popitem(last=False)
     return value
+
+
+def _dataset_file(con) -> tuple | None:
+    """(path, size, modification time) of the DuckDB file `con` reads as its database, or None (in memory, a remote
+    engine). Saved datasets are written once and renamed into place, so the triple names one content."""
+    if not isinstance(con, duckdb.DuckDBPyConnection):
+        return None
+    row = con.execute("select path from duckdb_databases() where database_name = current_database()").fetchone()
+    if not row or not row[0]:
+        return None
+    try:
+        found = os.stat(row[0])
+    except OSError:
+        return None
+    return os.path.realpath(row[0]), found.st_size, found.st_mtime_ns
+
+
+def remembered(con, key: tuple, compute):
+    """compute(), remembered per process (as the fits are, `_memo`) under `key` and the dataset file `con` reads,
+    and handed out as a copy; computed every time when `con` reads no file. For what the purchase model gives on a
+    dataset (headline.model_check, customers.model_churn): the Overview computes them inside its headline figures
+    and the Churn and Customers pages ask for them again under their own cache entries, which at ten million
+    purchases cost 10 s more of a page's first run."""
+    where = _dataset_file(con)
+    if where is None:
+        return compute()
+    return copy.deepcopy(_memo(("dataset", where, *key), compute))
 
 
 def fit(frame: pd.DataFrame, time_unit: str = DEFAULT_TIME_UNIT, calibration_end: dt.date | str | None = None,

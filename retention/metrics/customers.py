@@ -132,6 +132,13 @@ def model_churn(con, *, period: str = "month", as_of: str | dt.date | None = Non
 
     churn.check_period(period)
     last = btyd.data_span(con)[1] if as_of is None else btyd._date(as_of)
+    return btyd.remembered(con, ("model_churn", period, last, periods, time_unit),
+                           lambda: _model_churn(con, period, last, periods, time_unit))
+
+
+def _model_churn(con, period: str, last: dt.date, periods: int, time_unit: str) -> pd.DataFrame:
+    from retention.metrics import churn
+
     model = btyd.fit(btyd.summary(con, last), time_unit, last, gamma_gamma=False)
     frame = churn.retention_by_period(con, period=period, basis="purchases", as_of=last.isoformat())
     frame = frame[["period_start", "period_end", "complete"]].tail(periods).reset_index(drop=True)

@@ -212,6 +212,12 @@ def model_check(con, as_of: dt.date | str) -> dict:
     from retention.metrics import btyd
 
     as_of = pd.Timestamp(as_of).date()  # a page's cached call passes the day as text
+    return btyd.remembered(con, ("model_check", as_of), lambda: _model_check(con, as_of))
+
+
+def _model_check(con, as_of: dt.date) -> dict:
+    from retention.metrics import btyd
+
     out = {"check": "no_fit", "used": False, "problem": None, "total_predicted": np.nan, "total_actual": np.nan,
            "total_error": np.nan, "frequency_error": np.nan, "calibration_end": None, "holdout_end": None,
            "dropout": np.nan}
