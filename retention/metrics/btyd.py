@@ -697,7 +697,7 @@ def in_unit(frame: pd.DataFrame, time_unit: str = DEFAULT_TIME_UNIT) -> tuple[np
             np.asarray(frame["age_days"], dtype=float) / days)
 
 
-FIT_CACHE_SIZE = 32  # fits kept per process (a fit is a few numbers; the key is a digest of its inputs)
+FIT_CACHE_SIZE = 32  # fits and remembered() results kept per process (each a few numbers or a small frame)
 _FITS: OrderedDict = OrderedDict()
 _FITS_LOCK = threading.Lock()
 
@@ -713,7 +713,8 @@ def _digest(*arrays) -> str:
 
 def _memo(key: tuple, compute):
     """compute() once per key in this process (LRU of FIT_CACHE_SIZE): the Overview, Churn, Customers and What-if
-    pages and the CLI fit the same summaries, and a fit takes seconds on a large shop."""
+    pages and the CLI fit the same summaries, and a fit takes seconds on a large shop (`remembered` keeps what the
+    model gives on a dataset file here too)."""
     with _FITS_LOCK:
         if key in _FITS:
             _FITS.move_to_end(key)
