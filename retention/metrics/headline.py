@@ -259,9 +259,8 @@ def _model_rows(con, as_of: dt.date) -> tuple[list[dict], dict]:
     done = frame[frame["complete"] & (frame["expected_start"] > 0)]
     if not pooled["periods"]:
         return [], check
-    model = btyd.fit(btyd.summary(con, as_of), btyd.DEFAULT_TIME_UNIT, as_of, gamma_gamma=False)
     last_end = pd.Timestamp(frame["period_end"].iloc[-1]).date()
-    buyers = len(customers.alive_at(con, model, [last_end]).get(last_end, []))
+    buyers = int(sql.execute(con, "btyd_buyers", day=last_end).fetchone()[0])
     extra = {"method": "bgnbd", "basis": "purchases", "headline": check["used"], "check": check}
     active = {"figure": "expected_active_customers", "value": 100 * pooled["expected_active"] / buyers if buyers else
               np.nan, "ci_low": np.nan, "ci_high": np.nan, "successes": int(round(pooled["expected_active"])),
