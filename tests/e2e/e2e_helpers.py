@@ -150,17 +150,29 @@ _ARM_RERUN_WATCH = """() => {
 
 
 _FINISHED_RUNS: dict[int, list[int]] = {}  # id(page) → [script runs finished], counted from the websocket
+_ASKED_RUNS: dict[int, list[int]] = {}  # id(page) → [script runs the page asked for (rerun_script sent)]
 
 
 def _count_runs(page) -> None:
     """Count the script runs the server reports finished to this page (its ForwardMsg script_finished),
     from the next websocket the page opens on. A run too quick to show in the DOM is still counted."""
+    from streamlit.proto.BackMsg_pb2 import BackMsg
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
     if id(page) in _FINISHED_RUNS:
         return
     count = _FINISHED_RUNS[id(page)] = [0]
+    asked = _ASKED_RUNS[id(page)] = [0]
     early = ForwardMsg.ScriptFinishedStatus.Value("FINISHED_EARLY_FOR_RERUN")
+
+    def sent(payload) -> None:
+        if isinstance(payload, (bytes, bytearray)):
+            try:
+                msg = BackMsg.FromString(bytes(payload))
+            except Exception:  # noqa: BLE001 - not a BackMsg: not ours to count
+                return
+            if msg.WhichOneof("type") == "rerun_script":
+                asked[0] += 1
 
     def frame(payload) -> None:
         if isinstance(payload, (bytes, bytearray)):
@@ -171,7 +183,17 @@ def _count_runs(page) -> None:
             if msg.WhichOneof("type") == "script_finished" and msg.script_finished != early:
                 count[0] += 1
 
-    page.on("websocket", lambda ws: ws.on("framereceived", frame))
+    def watch(ws) -> None:
+        ws.on("framereceived", frame)
+        ws.on("framesent", sent)
+
+    page.on("websocket", watch)
+
+
+def reruns_asked(page) -> int:
+    """How many script runs this page has asked the server for (rerun_script messages sent on its websocket since
+    open_page first opened it: page loads, widget changes, clicks)."""
+    return _ASKED_RUNS[id(page)][0]
 
 
 def page_alerts(page) -> list[str]:

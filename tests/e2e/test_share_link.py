@@ -11,7 +11,8 @@ from urllib.parse import parse_qs, urlsplit
 import duckdb
 from playwright.sync_api import expect
 
-from e2e_helpers import WAIT_TIMEOUT_MS, choose, combobox, open_page, rerun, screenshot, wait_for_app
+from e2e_helpers import (WAIT_TIMEOUT_MS, choose, combobox, open_page, rerun, reruns_asked, screenshot,
+                         wait_for_app)
 
 # Every trace's data, as Plotly holds it in the page (typed arrays become {index: value} objects: equal is equal).
 CHART_DATA = """() => [...document.querySelectorAll('.js-plotly-plot')].map(plot => JSON.stringify(
@@ -22,6 +23,22 @@ COHORT_BOXES = ["Period", "Retention", "Cohort by", "Only customers with", "Comp
 def query(url: str) -> tuple[str, dict[str, list[str]]]:
     parts = urlsplit(url)
     return parts.path, parse_qs(parts.query, keep_blank_values=True)
+
+
+def download_report(page) -> str:
+    """Click "Download this view as a report (HTML)" and return the file's text.
+
+    The report is built on the click (a deferred st.download_button: the browser asks the server to run the
+    callable, then fetches the file). The click must not rerun the page: with a rerun, Streamlit 1.67 could drop the
+    file's address from the session's outgoing queue and the button spun for good (2 full-suite runs of about 8 on
+    7 Dec 2026; retention/ui/downloads.py). The test also checks that the click asks for no script run.
+    """
+    wait_for_app(page)
+    asked = reruns_asked(page)
+    with page.expect_download(timeout=WAIT_TIMEOUT_MS) as download:
+        page.get_by_role("button", name="Download this view as a report (HTML)").click()
+    assert reruns_asked(page) == asked, "the click on the report's download button asked for a script run"
+    return open(download.value.path(), encoding="utf-8").read()
 
 
 def charts_of(page, like: list | None = None) -> list[str]:
@@ -158,9 +175,7 @@ def test_a_shared_link_opens_the_same_view(open_session, app_url, server):
     expect(viewer.get_by_role("radio", name="Churn %")).to_be_checked()
     assert charts_of(viewer, charts)[0] == charts[0]  # the retention-rate chart
     screenshot(viewer, "share_link-churn-viewer")
-    with viewer.expect_download(timeout=WAIT_TIMEOUT_MS) as download:  # the report is built on the click
-        viewer.get_by_role("button", name="Download this view as a report (HTML)").click()
-    html = open(download.value.path(), encoding="utf-8").read()
+    html = download_report(viewer)
     assert html.startswith("<!DOCTYPE html>") and html.count("Plotly.newPlot(") == len(charts_of(viewer))
 
     # What if: quarterly model, relative scenario, X = 2, margin 40 %
