@@ -29,6 +29,18 @@ def safe_for_spreadsheets(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def in_this_language(build: Callable[[], bytes]) -> Callable[[], bytes]:
+    """`build` to be called later in the language of this run. A download button's file is built on the click, by
+    Streamlit in a worker thread of its own, where the reader's language (a context variable set by the run) is not
+    set: a Polish reader's report came out with `lang='en'` and an English date line."""
+    code = i18n.language()
+
+    def built() -> bytes:
+        with i18n.using(code):
+            return build()
+    return built
+
+
 def to_xlsx(frame: pd.DataFrame, sheet: str = "data") -> bytes:
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="xlsxwriter") as writer:
@@ -50,10 +62,11 @@ def download_buttons(frame: pd.DataFrame | Callable[[], pd.DataFrame], basename:
     basename = i18n.unmark(str(basename))  # a translated name: no acceptance-mode markers in a file name
     table = frame if callable(frame) else (lambda: frame)
     left, right = st.columns(2)
-    left.download_button(_("Download CSV"), lambda: safe_for_spreadsheets(table()).to_csv(index=False).encode("utf-8-sig"),
+    left.download_button(_("Download CSV"),
+                         in_this_language(lambda: safe_for_spreadsheets(table()).to_csv(index=False).encode("utf-8-sig")),
                          file_name=f"{basename}.csv", mime="text/csv", key=f"{key}_csv", width="stretch",
                          on_click="ignore")
-    right.download_button(_("Download Excel"), lambda: to_xlsx(table()), file_name=f"{basename}.xlsx", key=f"{key}_xlsx",
+    right.download_button(_("Download Excel"), in_this_language(lambda: to_xlsx(table())), file_name=f"{basename}.xlsx", key=f"{key}_xlsx",
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", width="stretch",
                           on_click="ignore")
 
@@ -82,5 +95,5 @@ def report_button(title: str, sections: list[tuple[str, object]], key: str) -> N
     st.download_button(
         _("Download this view as a report (HTML)"), key=key,
         file_name=f"{i18n.unmark(str(title)).lower().replace(' ', '_')}.html", mime="text/html",
-        icon=":material/description:", data=lambda: report.build(title, subtitle, sections, footer=footer).encode("utf-8"),
+        icon=":material/description:", data=in_this_language(lambda: report.build(title, subtitle, sections, footer=footer).encode("utf-8")),
         on_click="ignore")

@@ -53,3 +53,23 @@ def test_each_pages_report_holds_its_charts_and_tables(demo_env, reports, page):
     for table in tables:
         for column in table.columns[:3]:
             assert f"<th>{column}</th>" in html
+
+
+def test_a_download_is_built_in_the_language_of_the_run_that_drew_its_button():
+    """Streamlit builds a download button's file on the click in a worker thread of its own, where the language the
+    run set (a context variable) is not set: the report of a Polish reader came out with lang='en' before."""
+    import threading
+
+    from retention import i18n, report
+    from retention.ui.downloads import in_this_language
+
+    with i18n.using("pl"):
+        language = in_this_language(lambda: i18n.language().encode())
+        page = in_this_language(lambda: report.build("Odpływ", "Zbiór: demo", []).encode())
+    built = []
+    worker = threading.Thread(target=lambda: built.extend([language(), page()]))
+    worker.start()
+    worker.join()
+    assert built[0] == b"pl" and i18n.language() == "en"
+    assert built[1].decode().startswith("<!DOCTYPE html><html lang='pl'>")
+    assert "Wygenerowano" in built[1].decode() and "Generated" not in built[1].decode()  # the date line in Polish
