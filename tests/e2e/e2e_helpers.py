@@ -382,10 +382,14 @@ def upload(page, data: bytes, name: str, which: int | str = 0, mime: str = "text
 
 
 def fill_text(page, label: str, text: str) -> None:
-    """Type into the st.text_input labelled `label` and commit it (Enter), waiting for the rerun."""
+    """Type into the st.text_input labelled `label` and commit it (Enter), waiting for the rerun.
+
+    The fill is inside the wait: a box that loses its focus commits what it holds (a late redraw can take it), and
+    then the Enter changes nothing and starts no run. Seen once in a full run (7 Dec 2026): the name committed
+    before the wait began, and the wait for the Enter's run ran out."""
     box = page.get_by_label(label, exact=True)
-    box.fill(text)
     with rerun(page):
+        box.fill(text)
         box.press("Enter")
 
 
