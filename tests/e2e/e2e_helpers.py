@@ -153,9 +153,24 @@ _FINISHED_RUNS: dict[int, list[int]] = {}  # id(page) → [script runs finished]
 _ASKED_RUNS: dict[int, list[int]] = {}  # id(page) → [script runs the page asked for (rerun_script sent)]
 
 
+def _counter(message, counts, count: list[int]):
+    """A websocket frame handler adding 1 to count[0] for each binary frame that parses as the protobuf class
+    `message` and that `counts(msg)` says counts."""
+    def on_frame(payload) -> None:
+        if isinstance(payload, (bytes, bytearray)):
+            try:
+                msg = message.FromString(bytes(payload))
+            except Exception:  # noqa: BLE001 - not one of Streamlit's messages: not ours to count
+                return
+            if counts(msg):
+                count[0] += 1
+    return on_frame
+
+
 def _count_runs(page) -> None:
-    """Count the script runs the server reports finished to this page (its ForwardMsg script_finished),
-    from the next websocket the page opens on. A run too quick to show in the DOM is still counted."""
+    """Count the script runs the server reports finished to this page (its ForwardMsg script_finished) and those
+    the page asks for (BackMsg rerun_script), from the next websocket the page opens on. A run too quick to show in
+    the DOM is still counted."""
     from streamlit.proto.BackMsg_pb2 import BackMsg
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
@@ -165,23 +180,9 @@ def _count_runs(page) -> None:
     asked = _ASKED_RUNS[id(page)] = [0]
     early = ForwardMsg.ScriptFinishedStatus.Value("FINISHED_EARLY_FOR_RERUN")
 
-    def sent(payload) -> None:
-        if isinstance(payload, (bytes, bytearray)):
-            try:
-                msg = BackMsg.FromString(bytes(payload))
-            except Exception:  # noqa: BLE001 - not a BackMsg: not ours to count
-                return
-            if msg.WhichOneof("type") == "rerun_script":
-                asked[0] += 1
-
-    def frame(payload) -> None:
-        if isinstance(payload, (bytes, bytearray)):
-            try:
-                msg = ForwardMsg.FromString(bytes(payload))
-            except Exception:  # noqa: BLE001 - not a ForwardMsg: not ours to count
-                return
-            if msg.WhichOneof("type") == "script_finished" and msg.script_finished != early:
-                count[0] += 1
+    sent = _counter(BackMsg, lambda msg: msg.WhichOneof("type") == "rerun_script", asked)
+    frame = _counter(ForwardMsg, lambda msg: msg.WhichOneof("type") == "script_finished"
+                     and msg.script_finished != early, count)
 
     def watch(ws) -> None:
         ws.on("framereceived", frame)
