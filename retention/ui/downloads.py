@@ -41,6 +41,15 @@ def in_this_language(build: Callable[[], bytes]) -> Callable[[], bytes]:
     return built
 
 
+def _download_button(where, label: str, build: Callable[[], bytes], **options) -> None:
+    """A download button in `where` whose file `build()` makes on the click, in the reader's language
+    (in_this_language). The click runs no script (on_click="ignore"): with the rerun it starts by default,
+    Streamlit 1.67 drops the file's address when that run starts before the address is sent (the new run empties
+    the session's outgoing queue, which keeps script events but not the download's answer), and the button spun for
+    good (the shared-link browser test, 2 full runs of about 8)."""
+    where.download_button(label, in_this_language(build), on_click="ignore", **options)
+
+
 def to_xlsx(frame: pd.DataFrame, sheet: str = "data") -> bytes:
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="xlsxwriter") as writer:
@@ -52,23 +61,17 @@ def download_buttons(frame: pd.DataFrame | Callable[[], pd.DataFrame], basename:
     """CSV and XLSX download buttons for a table (formula-injection safe). The files are written when a
     button is clicked, not on every run: a 60,000-row win-back list took seconds to write as XLSX, and
     the bytes stayed in memory for each session. `frame` may be a function that returns the table, then
-    called only on a click too (a list too long to compute and send with every run).
-
-    A click runs no script (on_click="ignore"; the same for the report button): by default it also reruns the page,
-    and Streamlit 1.67 drops the file's address when that rerun starts before it is sent (the new run empties the
-    session's outgoing queue, which keeps script events but not the download's answer), so the button spun for
-    good. Seen in the shared-link browser test, 2 runs of about 8."""
+    called only on a click too (a list too long to compute and send with every run)."""
     key = key or basename
     basename = i18n.unmark(str(basename))  # a translated name: no acceptance-mode markers in a file name
     table = frame if callable(frame) else (lambda: frame)
     left, right = st.columns(2)
-    left.download_button(_("Download CSV"),
-                         in_this_language(lambda: safe_for_spreadsheets(table()).to_csv(index=False).encode("utf-8-sig")),
-                         file_name=f"{basename}.csv", mime="text/csv", key=f"{key}_csv", width="stretch",
-                         on_click="ignore")
-    right.download_button(_("Download Excel"), in_this_language(lambda: to_xlsx(table())), file_name=f"{basename}.xlsx", key=f"{key}_xlsx",
-                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", width="stretch",
-                          on_click="ignore")
+    _download_button(left, _("Download CSV"),
+                     lambda: safe_for_spreadsheets(table()).to_csv(index=False).encode("utf-8-sig"),
+                     file_name=f"{basename}.csv", mime="text/csv", key=f"{key}_csv", width="stretch")
+    _download_button(right, _("Download Excel"), lambda: to_xlsx(table()), file_name=f"{basename}.xlsx",
+                     key=f"{key}_xlsx", width="stretch",
+                     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 class ReportSections(list):
@@ -92,8 +95,7 @@ def report_button(title: str, sections: list[tuple[str, object]], key: str) -> N
     ds = dataset()
     subtitle = _("Dataset: {name}").format(name=ds.name) + ui_text.amounts_in(ds.currency)
     footer = _("Made with the retention dashboard; definitions are in the app and its documentation.")
-    st.download_button(
-        _("Download this view as a report (HTML)"), key=key,
-        file_name=f"{i18n.unmark(str(title)).lower().replace(' ', '_')}.html", mime="text/html",
-        icon=":material/description:", data=in_this_language(lambda: report.build(title, subtitle, sections, footer=footer).encode("utf-8")),
-        on_click="ignore")
+    _download_button(st, _("Download this view as a report (HTML)"),
+                     lambda: report.build(title, subtitle, sections, footer=footer).encode("utf-8"), key=key,
+                     file_name=f"{i18n.unmark(str(title)).lower().replace(' ', '_')}.html", mime="text/html",
+                     icon=":material/description:")
