@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from retention import fmt
+from retention import fmt, ui_text
 from retention.ui import cache, datasets, downloads, overview_views, widgets
 from retention.i18n import _
 from retention.metrics import churn, headline, overview
@@ -15,7 +15,13 @@ if t.first_date == t.first_date:
     st.caption(_("Data from {first} to {last}. Hover over a number for what it means.").format(
         first=fmt.date(t.first_date), last=fmt.date(t.last_date)))
 
-head = headline.as_dict(cache.cached(headline.summary, ds, model=True))
+# The purchase model's fits take seconds on a large shop (about 20 s at a million customers) and change only the
+# first card: unless this process has them already, the page is drawn without them first and that card again after.
+figures = cache.cached(headline.summary, ds)
+pending = overview_views.model_pending(headline.as_dict(figures)) and not cache.known(headline.model_figures, ds)
+if not pending:
+    figures = headline.with_model(figures, cache.cached(headline.model_figures, ds))
+head = headline.as_dict(figures)
 try:
     monthly_crr = cache.cached(churn.retention_by_period, ds, period="month")
 except churn.NoChurnData:
@@ -24,8 +30,12 @@ done = churn.usable_periods(monthly_crr) if monthly_crr is not None else None
 
 overview_views.tiles(ds, t, monthly_crr, head)
 left, right = st.columns(2)
-with left.container(border=True):
-    spark = overview_views.retention_card(ds, head, done)
+retention_box = left.container(border=True)
+with retention_box:
+    retention_slot = st.empty()
+    with retention_slot.container():
+        spark = overview_views.retention_card(ds, head, done, pending, "overview_crr_spark_first" if pending else
+                                              "overview_crr_spark")
 with right.container(border=True):
     overview_views.cohorts_card(ds, head)
 left, right = st.columns(2)
@@ -35,10 +45,15 @@ with right.container(border=True):
     overview_views.reasons_card(ds)
 monthly = cache.cached(overview.monthly, ds)
 fig = overview_views.buyers_chart(monthly, t.last_date)
+if pending:
+    with retention_box, st.spinner(str(ui_text.MODEL_FITTING)):
+        figures = headline.with_model(figures, cache.cached(headline.model_figures, ds))
+    head = headline.as_dict(figures)
+    with retention_slot.container():
+        spark = overview_views.retention_card(ds, head, done)
 
 downloads.report_button(_("Overview"), [(_("Headline numbers"), t.to_frame().T),
-                                        (_("Headline figures"), cache.cached(headline.summary, ds, model=True).drop(
-                                            columns=["check"], errors="ignore")),
+                                        (_("Headline figures"), figures.drop(columns=["check"], errors="ignore")),
                                         (_("Buyers per month"), fig), (_("Customers kept per month"), spark),
                                         (_("Customer retention per month"), done), (_("Monthly figures"), monthly)],
                         key="overview_report")

@@ -294,6 +294,9 @@ def summary(con, *, basis: str = "auto", inactive_days: int = churn.DEFAULT_INAC
     customer retention/churn row `headline` (bool: the figure the Overview leads with) and `check` (the
     model_check() dict: its 'check' code says why, with the check's numbers).
     """
+    if model:
+        return with_model(summary(con, basis=basis, inactive_days=inactive_days, as_of=as_of),
+                          model_figures(con, basis=basis, as_of=as_of))
     info = churn.bounds(con)
     rows: list[dict] = []
     try:
@@ -304,21 +307,54 @@ def summary(con, *, basis: str = "auto", inactive_days: int = churn.DEFAULT_INAC
     last_month_end = None
     if chosen is not None:
         retention_rows, last_month_end = _retention_rows(con, chosen, inactive_days, day)
-        if model and chosen == "purchases":
-            model_rows, check = _model_rows(con, day)
-            used = bool(model_rows) and check["used"]
-            retention_rows = [{**r, "headline": not used, "check": check} for r in retention_rows]
-            retention_rows += model_rows
         rows += retention_rows
     if day is not None and info["purchase_customers"]:
         rows += _purchase_rows(con, day, last_month_end)
     rows += _customer_file_rows(con)
     charges = _charges_row(con)
     rows += [charges] if charges else []
+    return _frame(rows)
+
+
+def _frame(rows: list[dict]) -> pd.DataFrame:
+    """summary()'s frame of its rows: COLUMNS and the extra columns some row has, in FIGURES order."""
     extra = [c for c in ("exposure", "amount", "column", "expected", "headline", "check") if any(c in r for r in rows)]
     out = pd.DataFrame(rows, columns=COLUMNS + extra)
     out["order"] = out["figure"].map(FIGURES.index)
     return out.sort_values("order", kind="stable").drop(columns="order").reset_index(drop=True)
+
+
+# The rows of _retention_rows(): those the purchase model's check marks as leading or not (`headline`)
+RETENTION_FIGURES = ("customer_retention_month", "customer_churn_month", "customer_retention_year",
+                     "customer_churn_year", "customer_retention_span")
+
+
+def model_figures(con, *, basis: str = "auto", as_of: str | dt.date | None = None) -> dict | None:
+    """What the purchase model adds to summary(): None where it adds nothing (no dates, or cancel dates to
+    measure churn with); else {"rows": the model's rows (none when it cannot be fitted), "check": model_check()}.
+    The slow part of summary(model=True) (the fits: seconds on a large shop), so that a page can draw the rest
+    first: summary(model=True) is with_model(summary(), model_figures())."""
+    try:
+        chosen = churn.choose_basis(churn.bounds(con), basis)
+        day = churn.resolve_as_of(con, as_of)
+    except churn.NoChurnData:
+        return None
+    if chosen != "purchases":
+        return None
+    rows, check = _model_rows(con, day)
+    return {"rows": rows, "check": check}
+
+
+def with_model(figures: pd.DataFrame, model: dict | None) -> pd.DataFrame:
+    """summary()'s figures (without the model) joined by model_figures()'s: the model's rows added and each
+    retention row marked `headline` (whether the Overview leads with it: not when the model passed its check) with
+    the `check`. Out: what summary(model=True) gives."""
+    if model is None:
+        return figures
+    used = bool(model["rows"]) and model["check"]["used"]
+    rows = [{**r, "headline": not used, "check": model["check"]} if r["figure"] in RETENTION_FIGURES else r
+            for r in figures.to_dict("records")]
+    return _frame(rows + model["rows"])
 
 
 def as_dict(frame: pd.DataFrame) -> dict[str, dict]:

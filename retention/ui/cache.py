@@ -50,11 +50,29 @@ def _run(dataset_id: str, func_ref: str, params_json: str) -> tuple[Any, float]:
     return result, seconds
 
 
+def _key(func: Callable[..., Any], ds: Dataset, params: dict[str, Any]) -> tuple[str, str, str]:
+    return ds.id, _ref(func), json.dumps(params, sort_keys=True, default=str)
+
+
+_SERVED: set[tuple[str, str, str]] = set()  # the _key()s this process has answered (known())
+
+
+def known(func: Callable[..., Any], ds: Dataset, **params: Any) -> bool:
+    """Whether this process has already answered cached(func, ds, **params), so that asking again is quick: a page
+    can then draw that answer at once rather than something quicker first. Wrong only one way: an entry the cache
+    has let go of since is computed again, without the quicker draw first."""
+    return _key(func, ds, params) in _SERVED
+
+
 def cached(func: Callable[..., Any], ds: Dataset, **params: Any) -> Any:
     """func(cursor or engine, **params), cached per (dataset id, function, params). Params must be JSON-able.
     Counts the call in this run's query timing (engine_caption)."""
     _COMPUTED.seconds = None
-    result, seconds = _run(ds.id, _ref(func), json.dumps(params, sort_keys=True, default=str))
+    key = _key(func, ds, params)
+    result, seconds = _run(*key)
+    if len(_SERVED) >= 4 * 1024:  # several times what the cache holds (_run's max_entries): forget the oldest guesses
+        _SERVED.clear()
+    _SERVED.add(key)
     timing = st.session_state.get(TIMING) or start_timing()
     if _COMPUTED.seconds is None:
         timing["cached"] += 1

@@ -48,10 +48,19 @@ def card(head: dict, column, figure: str, label: str | None = None) -> None:
     widgets.headline_metric(column, head[figure], label)
 
 
-def retention_card(ds, head: dict, done: pd.DataFrame | None):
+def model_pending(head: dict) -> bool:
+    """Whether the headline figures `head` (of headline.summary without the model) would be joined by the purchase
+    model's: a shop with purchases only (no cancel dates), where the model is fitted to choose what leads."""
+    return head.get("customer_retention_month", {}).get("basis") == "purchases"
+
+
+def retention_card(ds, head: dict, done: pd.DataFrame | None, pending: bool = False,
+                   spark_key: str = "overview_crr_spark"):
     """"Are we keeping customers?": the purchase model's figures when it passed its check, else the inactivity
-    window's, else (no dates) the share churned. done: churn.usable_periods of the monthly figures. Returns the
-    kept-per-month sparkline (None when not drawn)."""
+    window's, else (no dates) the share churned. done: churn.usable_periods of the monthly figures. pending: `head`
+    is without the model, which is being fitted (the card says so). spark_key: the sparkline's element key (a card
+    drawn twice in one run, first while the model is fitted, needs two). Returns the kept-per-month sparkline (None
+    when not drawn)."""
     st.subheader(_("Are we keeping customers?"))
     check = head.get("customer_retention_month", {}).get("check")
     check = check if isinstance(check, dict) else None
@@ -59,11 +68,11 @@ def retention_card(ds, head: dict, done: pd.DataFrame | None):
     if check and check["used"] and "model_retention_month" in head:
         model_lead(head, check)
         spark = cache.reuse(charts.kept_sparkline, done.assign(crr_pct=done["alt_crr_pct"]), _("Kept (%)"))
-        st.plotly_chart(spark, width="stretch", key="overview_crr_spark")
+        st.plotly_chart(spark, width="stretch", key=spark_key)
     elif "customer_retention_month" in head:
-        window_lead(head, check)
+        window_lead(head, check, pending)
         spark = cache.reuse(charts.kept_sparkline, done.assign(crr_pct=done["alt_crr_pct"]), _("Kept (%)"))
-        st.plotly_chart(spark, width="stretch", key="overview_crr_spark")
+        st.plotly_chart(spark, width="stretch", key=spark_key)
     elif "share_churned" in head:
         churned_lead(ds, head)
     else:
@@ -87,8 +96,9 @@ def model_lead(head: dict, check: dict) -> None:
     st.caption(ui_text.model_headline_note(check))
 
 
-def window_lead(head: dict, check: dict | None) -> None:
-    """The inactivity window's figures: kept over a year (or the months the data has) and per month."""
+def window_lead(head: dict, check: dict | None, pending: bool = False) -> None:
+    """The inactivity window's figures: kept over a year (or the months the data has) and per month (pending:
+    the purchase model is being fitted, check is None)."""
     year, month = head["customer_retention_year"], head["customer_retention_month"]
     m = st.columns(2)
     measured = year["method"] == "measured"
@@ -100,7 +110,7 @@ def window_lead(head: dict, check: dict | None) -> None:
     if not measured:
         st.caption(words.no_year_note(year, kept))
     if month["basis"] == "purchases":
-        st.caption(words.purchases_note(check))
+        st.caption(words.purchases_note(check, pending))
     if kept["customers"] < SMALL:
         st.caption(words.few_at_start(kept["customers"]))
     with st.expander(str(ui_text.DEFINITIONS_HEADING)):

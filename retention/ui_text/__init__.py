@@ -633,6 +633,10 @@ MODEL_DEGENERATE = L("The data fit best with every customer having the same chan
 OVERVIEW_METHOD_NOTE = L("Method of these figures: the inactivity window, which needs no model. The purchase model's "
                          "view (expected active customers, and whether the model fits this data) is on the Customers "
                          "page, and next to these figures on the Churn page.")
+# The Overview's first draw on a shop with purchases only, before the purchase model's fits (pages/overview.py)
+MODEL_PENDING_NOTE = L("The purchase model (BG/NBD) is being fitted to these customers; if it passes its check, its "
+                       "figures take the lead here when it is done.")
+MODEL_FITTING = L("Fitting the purchase model…")
 
 # ---------------------------------------------------------------- languages (retention/i18n.py; README Languages)
 LANGUAGE_LABEL = L("Language")

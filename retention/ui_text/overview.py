@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from retention import fmt
 from retention.i18n import _, ngettext
-from retention.ui_text import OVERVIEW_METHOD_NOTE, headline_window, model_headline_note, period_words
+from retention.ui_text import MODEL_PENDING_NOTE, OVERVIEW_METHOD_NOTE, headline_window, model_headline_note, period_words
 from retention.ui_text.benchmarks import industry_name
 
 
@@ -56,12 +56,12 @@ def no_year_note(year: dict, kept: dict) -> str:
         pct=fmt.percent(year["value"]), months=period_words(kept["period"]))
 
 
-def purchases_note(check: dict | None) -> str:
+def purchases_note(check: dict | None, pending: bool = False) -> str:
     """How a shop without a customers file is counted, and why the inactivity window leads (check:
-    headline.model_check(), None when the model was not tried)."""
+    headline.model_check(), None when the model was not tried; pending: it is being tried now)."""
+    why = model_headline_note(check) if check else str(MODEL_PENDING_NOTE if pending else OVERVIEW_METHOD_NOTE)
     return (_("Purchases only: a customer counts as lost 90 days after their last purchase (the inactivity "
-              "window, set on the Churn page). A longer window keeps more customers.") + " "
-            + (model_headline_note(check) if check else str(OVERVIEW_METHOD_NOTE)))
+              "window, set on the Churn page). A longer window keeps more customers.") + " " + why)
 
 
 def few_at_start(n: int) -> str:

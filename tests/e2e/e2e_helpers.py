@@ -191,6 +191,19 @@ def _count_runs(page) -> None:
     page.on("websocket", watch)
 
 
+def frames_received(page) -> list[bytes]:
+    """A list that fills with every binary frame (a Streamlit ForwardMsg) the server sends this page on the next
+    websocket it opens: call it before open_page. What a run drew and then replaced is still in it."""
+    frames: list[bytes] = []
+
+    def keep(payload) -> None:
+        if isinstance(payload, (bytes, bytearray)):
+            frames.append(bytes(payload))
+
+    page.on("websocket", lambda ws: ws.on("framereceived", keep))
+    return frames
+
+
 def reruns_asked(page) -> int:
     """How many script runs this page has asked the server for (rerun_script messages sent on its websocket since
     open_page first opened it: page loads, widget changes, clicks)."""

@@ -11,7 +11,7 @@ import re
 from playwright.sync_api import expect
 
 from e2e_helpers import (DATASET_IN_URL, WAIT_TIMEOUT_MS, WARM_UP_TIMEOUT_MS, assert_clean, choose, combobox,
-                         fill_text, metric_value, open_page, purchases_csv, rerun, screenshot, upload)
+                         fill_text, frames_received, metric_value, open_page, purchases_csv, rerun, screenshot, upload)
 
 DEMO_NAME = "Demo shop (generated)"
 DEMO_CUSTOMERS = 20_000  # data/generate_demo.py: 20k customers
@@ -28,6 +28,7 @@ def test_demo_opens_with_no_upload(page, app_url):
 
 def test_upload_map_validate_save(page, app_url):
     shop = purchases_csv(rows=1200, customers=150, bad_alt_every=7)
+    frames = frames_received(page)
     open_page(page, f"{app_url}/data")
     expect(page.get_by_text("Upload a purchases file")).to_be_visible()
 
@@ -56,12 +57,28 @@ def test_upload_map_validate_save(page, app_url):
     assert_clean(page)
     screenshot(page, "upload-3-saved")
 
+    before = len(frames)
     with rerun(page):
         page.get_by_role("link", name="Go to the overview").click()
     expect(page.get_by_test_id("stMain").get_by_role("heading", name="E2E shop A")).to_be_visible()
     expect(metric_value(page, "Customers")).to_have_text(f"{shop.customers_with_alt:,}")
     expect(metric_value(page, "Orders")).to_have_text(f"{shop.rows_used_with_alt:,}")  # one row per order id
+    # A new dataset's Overview is drawn before the purchase model is fitted, its first card saying so under a
+    # spinner; the card is drawn again with the model's verdict when the fits are done (pages/overview.py)
+    sent = b"".join(frames[before:])
+    assert "is being fitted to these customers".encode() in sent, "the first draw did not say the model was being fitted"
+    assert "Fitting the purchase model…".encode() in sent, "no spinner while the model was fitted"
+    expect(page.get_by_text("purchase model (BG/NBD)").first).to_be_visible()
+    expect(page.get_by_text("is being fitted to these customers")).to_have_count(0)
+    expect(page.get_by_text("Fitting the purchase model…")).to_have_count(0)
     assert_clean(page)
+    # once fitted, the model's figures come from the cache: the page is drawn with them at once
+    before = len(frames)
+    with rerun(page):
+        page.reload()
+    expect(page.get_by_text("purchase model (BG/NBD)").first).to_be_visible()
+    sent = b"".join(frames[before:])
+    assert b"Are we keeping customers?" in sent and "is being fitted to these customers".encode() not in sent
 
 
 def png_bytes() -> bytes:

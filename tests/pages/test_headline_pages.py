@@ -109,6 +109,25 @@ def test_pages_show_the_summary_figures(dataset):
         assert int(lead.group(1)) == round(latest["latest_pct"])
 
 
+def test_overview_of_a_new_shop_ends_with_the_model_s_verdict_in_one_card(demo_warm):
+    """A purchases file never opened in this process: the Overview draws its first card before the purchase model's
+    fits and again after them (pages/overview.py); the page ends with one such card, holding the model's verdict,
+    and no word of the fitting left (what the first draw said is checked in the browser: tests/e2e/test_upload.py)."""
+    frame = gen.purchase_file(7, n=150)
+    dataset_id, _ = store.create_dataset(prepare(frame.to_csv(index=False).encode(), "orders.csv", "purchases"),
+                                         None, name="New shop")
+    try:
+        with store.open_dataset(dataset_id) as con:
+            check = headline.as_dict(headline.summary(con, model=True))["customer_retention_month"]["check"]
+        overview = open_page("pages/overview.py", dataset=dataset_id)
+        assert [s.value for s in overview.subheader].count("Are we keeping customers?") == 1
+        assert ui_text.model_headline_note(check) in texts(overview)
+        assert str(ui_text.MODEL_PENDING_NOTE) not in texts(overview)
+        assert str(ui_text.MODEL_FITTING) not in texts(overview)
+    finally:
+        store.delete_dataset(dataset_id)
+
+
 def test_customers_file_without_dates_gets_its_figures_everywhere(demo_env):
     dataset_id, _ = store.create_dataset(None, prepare(TELCO_LIKE, "telco.csv", "customers"), name="Telco-like")
     try:
