@@ -9,13 +9,17 @@ with summary as (
     select * from customer_summary
 ),
 
-orders as (
-    select
-        count(distinct customer_id || chr(31) || coalesce(order_id, strftime(purchased_at, '%Y-%m-%d %H:%M:%S.%f')))
-            as orders,
-        coalesce(bool_or(order_id is not null), false) as with_order_ids
+positive as (
+    -- one row per positive order, keyed by its columns rather than by one text made of them (formatting ten
+    -- million times as text cost half this query's time)
+    select distinct customer_id, order_id, case when order_id is null then purchased_at end as purchase_time
     from purchases
     where amount > 0 or amount is null
+),
+
+orders as (
+    select count(*) as orders, coalesce(bool_or(order_id is not null), false) as with_order_ids
+    from positive
 )
 
 select
