@@ -35,6 +35,7 @@ import secrets
 import weakref
 import zipfile
 import zlib
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -304,17 +305,25 @@ def _try_stage(path: Path, filename: str, deadline: Deadline, encoding: str | No
         extra = {"header_row": header_index + 1, "title_rows": header_index, "repeated_headers": repeated_headers(header)}
     check_width(width, filename)
     above = offsets[skip - 1] if skip else 0  # characters before the first data row
-    if _blank_line_after(path, len(sample[:above].encode("utf-8"))):
-        return None, "blank_lines"
-    if into is None:
-        staged = Staged(_staging_path(), names, skip + 1, [])
-    else:
-        staged = Staged(None, names, skip + 1, [], owner=into(), database=f"stage_{secrets.token_hex(8)}")
-    try:
-        return _finish(staged, path, delimiter, skip, extra, deadline, encoding or "UTF-8")
-    except BaseException:
-        staged.remove()
-        raise
+    # The blank-line scan (a pass over the file in Python: 0.8 s at 10M rows) runs beside the staging (DuckDB's
+    # threads) rather than before it; a file it finds blank lines in is not staged, whatever the staging gave.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="blank-lines") as pool:
+        blank_lines = pool.submit(_blank_line_after, path, len(sample[:above].encode("utf-8")))
+        if into is None:
+            staged = Staged(_staging_path(), names, skip + 1, [])
+        else:
+            staged = Staged(None, names, skip + 1, [], owner=into(), database=f"stage_{secrets.token_hex(8)}")
+        try:
+            done = _finish(staged, path, delimiter, skip, extra, deadline, encoding or "UTF-8")
+        except BaseException:
+            staged.remove()
+            if blank_lines.result():
+                return None, "blank_lines"
+            raise
+        if blank_lines.result():
+            staged.remove()
+            return None, "blank_lines"
+        return done
 
 
 def _stage_transcoded(path: Path, filename: str, codec: str, deadline: Deadline, name: str | None = None,

@@ -139,6 +139,21 @@ def test_blank_lines_between_rows_fall_back_to_the_exact_reader(tmp_path):
     assert raw.staged is None and raw.frame[ROW].tolist() == [2, 4]
 
 
+@pytest.mark.parametrize("body", ["c1,2024-01-05,1\n\nc2,2024-01-06,2\n", "c1,2024-01-05,1\rc2,2024-01-06,2\n"])
+def test_a_file_with_blank_lines_leaves_nothing_staged(tmp_path, data_dir, body):
+    """The blank-line scan runs beside the staging (stage._try_stage): a file it finds a blank line or a bare CR in
+    is read by the exact reader, and what the staging wrote meanwhile is gone, on disk or in the connection."""
+    path = tmp_path / "gaps.csv"
+    path.write_text("customer,date,amount\n" + body * 200, encoding="utf-8")
+    databases = "select database_name from duckdb_databases() where database_name like 'stage_%'"
+    with duckdb.connect() as owner:
+        for into in (None, lambda: owner):
+            raw = read_path(path, stage_min_bytes=0, into=into)
+            assert raw.staged is None and raw.info["reader"] == "python"
+            assert whole(raw) == whole(read_table(path.read_bytes(), path.name))
+            assert not list((data_dir / "tmp").glob("stage.*")) and owner.execute(databases).fetchall() == []
+
+
 def test_small_files_are_read_in_memory():
     assert read_path(FIXTURES / "conventions" / "utf8_comma.csv").staged is None  # below the size threshold
 
