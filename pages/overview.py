@@ -7,6 +7,8 @@ from retention.ui import cache, datasets, downloads, overview_views, widgets
 from retention.i18n import _
 from retention.metrics import churn, headline, overview
 
+MODEL_RUN = "overview_model_run"  # session key: this run follows the model's fits (see below)
+
 ds = datasets.dataset()
 st.title(widgets.md(ds.name))
 
@@ -16,9 +18,13 @@ if t.first_date == t.first_date:
         first=fmt.date(t.first_date), last=fmt.date(t.last_date)))
 
 # The purchase model's fits take seconds on a large shop (about 20 s at a million customers) and change only the
-# first card: unless this process has them already, the page is drawn without them first and that card again after.
+# first card: unless this process has them already, the page is drawn without them first, saying so in that card,
+# then the model is fitted and the page run again, drawn with it from the cache. (A run again, not that card drawn
+# again in this run: a container drawn twice in one run keeps the first drawing's elements past the second's.)
+after_fits = st.session_state.pop(MODEL_RUN, False)
 figures = cache.cached(headline.summary, ds)
-pending = overview_views.model_pending(headline.as_dict(figures)) and not cache.known(headline.model_figures, ds)
+pending = (overview_views.model_pending(headline.as_dict(figures)) and not cache.known(headline.model_figures, ds)
+           and not after_fits)
 if not pending:
     figures = headline.with_model(figures, cache.cached(headline.model_figures, ds))
 head = headline.as_dict(figures)
@@ -32,10 +38,7 @@ overview_views.tiles(ds, t, monthly_crr, head)
 left, right = st.columns(2)
 retention_box = left.container(border=True)
 with retention_box:
-    retention_slot = st.empty()
-    with retention_slot.container():
-        spark = overview_views.retention_card(ds, head, done, pending, "overview_crr_spark_first" if pending else
-                                              "overview_crr_spark")
+    spark = overview_views.retention_card(ds, head, done, pending)
 with right.container(border=True):
     overview_views.cohorts_card(ds, head)
 left, right = st.columns(2)
@@ -47,10 +50,9 @@ monthly = cache.cached(overview.monthly, ds)
 fig = overview_views.buyers_chart(monthly, t.last_date)
 if pending:
     with retention_box, st.spinner(str(ui_text.MODEL_FITTING)):
-        figures = headline.with_model(figures, cache.cached(headline.model_figures, ds))
-    head = headline.as_dict(figures)
-    with retention_slot.container():
-        spark = overview_views.retention_card(ds, head, done)
+        cache.cached(headline.model_figures, ds)
+    st.session_state[MODEL_RUN] = True  # the next run draws the model, whatever known() says then
+    st.rerun()
 
 downloads.report_button(_("Overview"), [(_("Headline numbers"), t.to_frame().T),
                                         (_("Headline figures"), figures.drop(columns=["check"], errors="ignore")),

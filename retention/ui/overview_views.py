@@ -54,12 +54,10 @@ def model_pending(head: dict) -> bool:
     return head.get("customer_retention_month", {}).get("basis") == "purchases"
 
 
-def retention_card(ds, head: dict, done: pd.DataFrame | None, pending: bool = False,
-                   spark_key: str = "overview_crr_spark"):
+def retention_card(ds, head: dict, done: pd.DataFrame | None, pending: bool = False):
     """"Are we keeping customers?": the purchase model's figures when it passed its check, else the inactivity
     window's, else (no dates) the share churned. done: churn.usable_periods of the monthly figures. pending: `head`
-    is without the model, which is being fitted (the card says so). spark_key: the sparkline's element key (a card
-    drawn twice in one run, first while the model is fitted, needs two). Returns the kept-per-month sparkline (None
+    is without the model, which is being fitted (the card says so). Returns the kept-per-month sparkline (None
     when not drawn)."""
     st.subheader(_("Are we keeping customers?"))
     check = head.get("customer_retention_month", {}).get("check")
@@ -68,11 +66,11 @@ def retention_card(ds, head: dict, done: pd.DataFrame | None, pending: bool = Fa
     if check and check["used"] and "model_retention_month" in head:
         model_lead(head, check)
         spark = cache.reuse(charts.kept_sparkline, done.assign(crr_pct=done["alt_crr_pct"]), _("Kept (%)"))
-        st.plotly_chart(spark, width="stretch", key=spark_key)
+        st.plotly_chart(spark, width="stretch", key="overview_crr_spark")
     elif "customer_retention_month" in head:
         window_lead(head, check, pending)
         spark = cache.reuse(charts.kept_sparkline, done.assign(crr_pct=done["alt_crr_pct"]), _("Kept (%)"))
-        st.plotly_chart(spark, width="stretch", key=spark_key)
+        st.plotly_chart(spark, width="stretch", key="overview_crr_spark")
     elif "share_churned" in head:
         churned_lead(ds, head)
     else:

@@ -64,7 +64,7 @@ def test_upload_map_validate_save(page, app_url):
     expect(metric_value(page, "Customers")).to_have_text(f"{shop.customers_with_alt:,}")
     expect(metric_value(page, "Orders")).to_have_text(f"{shop.rows_used_with_alt:,}")  # one row per order id
     # A new dataset's Overview is drawn before the purchase model is fitted, its first card saying so under a
-    # spinner; the card is drawn again with the model's verdict when the fits are done (pages/overview.py)
+    # spinner; the page runs again, with the model's verdict, when the fits are done (pages/overview.py)
     sent = b"".join(frames[before:])
     assert "is being fitted to these customers".encode() in sent, "the first draw did not say the model was being fitted"
     assert "Fitting the purchase model…".encode() in sent, "no spinner while the model was fitted"
