@@ -108,8 +108,8 @@ def main() -> None:
             runs.append(one_visit(args.code.resolve(), data_dir, dataset,
                                   args.screenshot if n == args.repeat - 1 else None))
             print(f"run {n + 1}: first card {runs[-1][0]:.2f} s, run's end {runs[-1][1]:.2f} s", flush=True)
-    print(f"{args.rows:,} rows, code {args.code.resolve()}, load average {load_before:.1f} → {os.getloadavg()[0]:.1f}; "
-          f"median of {args.repeat}: first card {statistics.median(r[0] for r in runs):.2f} s, run's end "
+    print(f"{args.rows:,} rows, code {args.code.resolve()}, load average {load_before:.1f} → "
+          f"{os.getloadavg()[0]:.1f}; median of {args.repeat}: first card {statistics.median(r[0] for r in runs):.2f} s, run's end "
           f"{statistics.median(r[1] for r in runs):.2f} s")
 
 

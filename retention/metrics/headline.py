@@ -157,14 +157,22 @@ def _customer_file_rows(con) -> list[dict]:
     return rows
 
 
+def _basis_and_day(con, basis: str, as_of: str | dt.date | None) -> tuple[dict, str | None, dt.date | None]:
+    """(churn.bounds(), the basis chosen for `basis`, the analysis day); basis and day None when churn cannot be
+    measured (churn.NoChurnData)."""
+    info = churn.bounds(con)
+    try:
+        return info, churn.choose_basis(info, basis), churn.resolve_as_of(con, as_of)
+    except churn.NoChurnData:
+        return info, None, None
+
+
 def retention_figures(con, *, basis: str = "auto", inactive_days: int = churn.DEFAULT_INACTIVE_DAYS,
                       as_of: str | dt.date | None = None) -> pd.DataFrame:
     """Only the customer retention and churn rows of summary() (month, year, span): what the Benchmarks and
     What-if pages need, without the cohort and repeat-purchase queries. Empty when churn cannot be measured."""
-    try:
-        chosen = churn.choose_basis(churn.bounds(con), basis)
-        day = churn.resolve_as_of(con, as_of)
-    except churn.NoChurnData:
+    _, chosen, day = _basis_and_day(con, basis, as_of)
+    if chosen is None:
         return pd.DataFrame(columns=COLUMNS)
     return pd.DataFrame(_retention_rows(con, chosen, inactive_days, day)[0], columns=COLUMNS)
 
@@ -297,13 +305,8 @@ def summary(con, *, basis: str = "auto", inactive_days: int = churn.DEFAULT_INAC
     if model:
         return with_model(summary(con, basis=basis, inactive_days=inactive_days, as_of=as_of),
                           model_figures(con, basis=basis, as_of=as_of))
-    info = churn.bounds(con)
+    info, chosen, day = _basis_and_day(con, basis, as_of)
     rows: list[dict] = []
-    try:
-        chosen = churn.choose_basis(info, basis)
-        day = churn.resolve_as_of(con, as_of)
-    except churn.NoChurnData:
-        chosen, day = None, None
     last_month_end = None
     if chosen is not None:
         retention_rows, last_month_end = _retention_rows(con, chosen, inactive_days, day)
@@ -334,11 +337,7 @@ def model_figures(con, *, basis: str = "auto", as_of: str | dt.date | None = Non
     measure churn with); else {"rows": the model's rows (none when it cannot be fitted), "check": model_check()}.
     The slow part of summary(model=True) (the fits: seconds on a large shop), so that a page can draw the rest
     first: summary(model=True) is with_model(summary(), model_figures())."""
-    try:
-        chosen = churn.choose_basis(churn.bounds(con), basis)
-        day = churn.resolve_as_of(con, as_of)
-    except churn.NoChurnData:
-        return None
+    _, chosen, day = _basis_and_day(con, basis, as_of)
     if chosen != "purchases":
         return None
     rows, check = _model_rows(con, day)

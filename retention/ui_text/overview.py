@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from retention import fmt
 from retention.i18n import _, ngettext
-from retention.ui_text import MODEL_PENDING_NOTE, OVERVIEW_METHOD_NOTE, headline_window, model_headline_note, period_words
+from retention.ui_text import (MODEL_PENDING_NOTE, OVERVIEW_METHOD_NOTE, headline_window, model_headline_note,
+                               period_words)
 from retention.ui_text.benchmarks import industry_name
 
 

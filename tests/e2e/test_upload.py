@@ -66,7 +66,7 @@ def test_upload_map_validate_save(page, app_url):
     # A new dataset's Overview is drawn before the purchase model is fitted, its first card saying so under a
     # spinner; the page runs again, with the model's verdict, when the fits are done (pages/overview.py)
     sent = b"".join(frames[before:])
-    assert "is being fitted to these customers".encode() in sent, "the first draw did not say the model was being fitted"
+    assert "is being fitted to these customers".encode() in sent, "the first draw did not say the model is fitted"
     assert "Fitting the purchase model…".encode() in sent, "no spinner while the model was fitted"
     expect(page.get_by_text("purchase model (BG/NBD)").first).to_be_visible()
     expect(page.get_by_text("is being fitted to these customers")).to_have_count(0)
